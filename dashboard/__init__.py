@@ -1,0 +1,1 @@
+"""The outcomes dashboard's core package: database access, clinical engine, queries, charts."""

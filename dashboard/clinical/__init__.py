@@ -1,0 +1,1 @@
+"""The clinical engine: instrument catalogue, scoring and (later) outcomes, flags and bands."""

@@ -1,0 +1,96 @@
+"""python -m etl load|demo|status — the loader's command line (an interface other tools call)."""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import sys
+from pathlib import Path
+
+DEFAULT_DB = os.environ.get("IOP_DB", "data/iop.duckdb")
+
+
+def _print_result(r) -> None:
+    if r.status == "failed":
+        print(f"error: {r.message}", file=sys.stderr)
+        return
+    if r.status == "unchanged":
+        print(f"{r.path.name}: {r.message}")
+        return
+    c = r.counts
+    print(f"{r.path.name} ({r.kind}, load {r.load_id}): read {c['read']:,}, loaded {c['loaded']:,}, "
+          f"updated {c['updated']:,}, rejected {c['rejected']:,}, exact duplicates {c['duplicate']:,}")
+    for count, example in r.reasons[:8]:
+        print(f"    rejected {count:,} × {example}" if count > 1 else f"    rejected 1 × {example}")
+    if len(r.reasons) > 8:
+        print(f"    … {len(r.reasons) - 8} more kinds of problem: see `python -m etl status` and the rejects table")
+
+
+def cmd_load(args) -> int:
+    from etl.load import load
+    results = load(args.paths, args.db, kind=args.kind, sheet=args.sheet, instruments=args.instruments,
+                   today=dt.date.fromisoformat(args.today) if args.today else None)
+    for r in results:
+        _print_result(r)
+    return 1 if any(r.status == "failed" for r in results) else 0
+
+
+def cmd_demo(args) -> int:
+    from etl.demo import write_demo
+    kwargs = {"end": dt.date.fromisoformat(args.end)} if args.end else {}
+    paths = write_demo(args.out, participants=args.participants, seed=args.seed, **kwargs)
+    for kind, path in paths.items():
+        print(f"wrote {path} ({kind})")
+    return 0
+
+
+def cmd_status(args) -> int:
+    import duckdb
+    if not Path(args.db).exists():
+        print(f"error: {args.db}: no database yet; load exports with `python -m etl load PATH`", file=sys.stderr)
+        return 1
+    with duckdb.connect(args.db, read_only=True) as con:
+        rows = con.execute("""
+            SELECT load_id, strftime(loaded_at, '%Y-%m-%d %H:%M') || ' UTC', kind, file_name,
+                   rows_read, rows_loaded, rows_updated, rows_rejected, rows_duplicate
+            FROM loads ORDER BY load_id""").fetchall()
+        info = con.execute("SELECT data_as_of FROM dataset_info").fetchone() if rows else None
+    if not rows:
+        print("no loads yet")
+        return 0
+    head = ("load", "loaded at", "kind", "file", "read", "loaded", "updated", "rejected", "duplicates")
+    table = [head] + [tuple(f"{v:,}" if isinstance(v, int) and i > 3 else str(v) for i, v in enumerate(r)) for r in rows]
+    widths = [max(len(row[i]) for row in table) for i in range(len(head))]
+    for row in table:
+        print("  ".join(v.rjust(w) if i > 3 or i == 0 else v.ljust(w) for i, (v, w) in enumerate(zip(row, widths))))
+    if info:
+        print(f"data as of {info[0]}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m etl", description="Load IOP exports into DuckDB.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("load", help="load export files or folders")
+    p.add_argument("paths", nargs="+", metavar="PATH")
+    p.add_argument("--db", default=DEFAULT_DB)
+    p.add_argument("--kind", choices=["attendance", "measures", "roster"])
+    p.add_argument("--sheet", help="XLSX sheet name (default: the first sheet)")
+    p.add_argument("--instruments", help="a program's own instrument catalogue file (TOML)")
+    p.add_argument("--today", help=argparse.SUPPRESS)  # dates after this are in the future (tests)
+    p.set_defaults(run=cmd_load)
+    p = sub.add_parser("demo", help="write seeded demo exports")
+    p.add_argument("--participants", type=int, default=300)
+    p.add_argument("--seed", type=int, default=42)
+    p.add_argument("--out", default="data/demo")
+    p.add_argument("--end", help="last day of the demo program (YYYY-MM-DD)")
+    p.set_defaults(run=cmd_demo)
+    p = sub.add_parser("status", help="print the load history")
+    p.add_argument("--db", default=DEFAULT_DB)
+    p.set_defaults(run=cmd_status)
+    args = parser.parse_args(argv)
+    return args.run(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

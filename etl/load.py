@@ -1,0 +1,212 @@
+"""Loading export files: each file is read, mapped, validated and merged in DuckDB SQL.
+
+Per file: rows_read = rows_loaded + rows_updated + rows_rejected + rows_duplicate."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+from tqdm import tqdm
+
+from dashboard.clinical.catalogue import alias_rows, load_catalogue
+from etl import readers
+from etl.database import loaded_files, sql, working_copy, writer_lock
+from etl.files import ExportFile, FileProblem, discover, open_export
+from etl.headers import ColumnMap, map_header
+from etl.vocabulary import allowed, optional, required, teds_labels, value_rows
+
+ORDER = {"roster": 0, "attendance": 1, "measures": 2}  # episodes need admissions before sessions
+PROGRESS_BYTES = 5_000_000
+
+
+@dataclass
+class FileResult:
+    path: Path
+    kind: str | None = None
+    status: str = "loaded"          # loaded | unchanged | failed
+    message: str = ""
+    load_id: int | None = None
+    counts: dict[str, int] = field(default_factory=dict)
+    reasons: list[tuple[int, str]] = field(default_factory=list)  # (count, example) per kind of problem
+
+
+@dataclass
+class Prepared:
+    export: ExportFile
+    columns: ColumnMap
+    sheet_rows: list | None = None
+
+
+def _prepare(path: Path, kind: str | None, sheet: str | None) -> Prepared:
+    export = open_export(path)
+    rows = None
+    if export.format == "xlsx":
+        rows = readers.xlsx_reader.load_sheet(export, sheet)
+        export.header = [readers.xlsx_reader._text(v) or "" for v in rows[0]]
+    return Prepared(export, map_header(path, export.header, kind), rows)
+
+
+def load(paths: list[str], db: str | Path, kind: str | None = None, sheet: str | None = None,
+         today: dt.date | None = None, progress: bool = True, instruments: str | None = None) -> list[FileResult]:
+    db = Path(db)
+    results: list[FileResult] = []
+    prepared: list[tuple[FileResult, Prepared]] = []
+    files = discover(paths)
+    for p in map(Path, paths):
+        if p.is_dir() and not any(f.is_relative_to(p) for f in files):
+            results.append(FileResult(p, status="failed", message=f"{p.name}: folder has no .csv, .tsv, .txt or .xlsx files"))
+    for path in files:
+        result = FileResult(path)
+        results.append(result)
+        try:
+            ready = _prepare(path, kind, sheet)
+        except FileProblem as e:
+            result.status, result.message = "failed", str(e)
+            continue
+        result.kind = ready.columns.kind
+        prepared.append((result, ready))
+
+    with writer_lock(db):
+        seen = loaded_files(db)
+        todo = []
+        for result, ready in prepared:
+            if ready.export.sha256 in seen:
+                load_id, at = seen[ready.export.sha256]
+                result.status, result.load_id = "unchanged", load_id
+                result.message = f"already loaded as load {load_id} on {at} (same contents); nothing changed"
+            elif any(ready.export.sha256 == other.export.sha256 for _, other in todo):
+                result.status, result.message = "unchanged", "same contents as another file in this load; skipped"
+            else:
+                todo.append((result, ready))
+        if todo:
+            todo.sort(key=lambda pair: ORDER[pair[1].columns.kind])
+            with working_copy(db) as con:
+                _setup(con, today or dt.date.today(), instruments)
+                for result, ready in todo:
+                    _load_one(con, result, ready, progress)
+                _set(con, loaded_at=_now())
+                con.execute(sql("derive.sql"))
+    return results
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None, microsecond=0)
+
+
+def _set(con: duckdb.DuckDBPyConnection, **values) -> None:
+    for name, value in values.items():
+        con.execute(f"SET VARIABLE {name} = ?", [value])
+
+
+def _setup(con: duckdb.DuckDBPyConnection, today: dt.date, instruments: str | None) -> None:
+    con.execute(sql("macros.sql"))
+    con.execute(sql("catalogue.sql"))
+    catalogue = load_catalogue(instruments)
+    con.executemany("INSERT INTO instrument_catalogue VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", [
+        (i.code, i.name, i.items, i.item_min, i.item_max, i.total_min, i.total_max, i.missing_items,
+         i.higher_is_worse, i.loinc_total, i.clinical_cutoff, i.reliable_change, i.remission_below, i.sources)
+        for i in catalogue.values()])
+    con.executemany("INSERT INTO instrument_alias VALUES (?, ?)", alias_rows(catalogue))
+    con.executemany("INSERT INTO vocab VALUES (?, ?, ?)", value_rows())
+    con.executemany("INSERT INTO teds_reasons VALUES (?, ?)", sorted(teds_labels().items()))
+    _set(con, today=today, session_types=", ".join(allowed("session_type")),
+         statuses=", ".join(allowed("status")), instruments=", ".join(catalogue))
+
+
+def _source_sql(columns: ColumnMap) -> tuple[str, str]:
+    """SQL making `src` (canonical text columns + the raw row as JSON) and `src_items` from file_rows."""
+    names, used = [], Counter()
+    for i, name in enumerate(columns.header):
+        label = name or f"column {i + 1}"
+        used[label] += 1
+        names.append(label if used[label] == 1 else f"{label} ({used[label]})")
+    raw = "json_object(" + ", ".join(f"'{n.replace(chr(39), chr(39) * 2)}', c{i}" for i, n in enumerate(names)) + ")"
+    fields = [f"c{columns.fields[f]} AS {f}" if f in columns.fields else f"NULL::VARCHAR AS {f}"
+              for f in required(columns.kind) + optional(columns.kind)]
+    src = f"CREATE OR REPLACE TEMP TABLE src AS SELECT row_number, {raw} AS raw_row, {', '.join(fields)} FROM file_rows"
+    if columns.items:
+        picks = ", ".join(f'c{pos} AS "{n}"' for n, pos in sorted(columns.items.items()))
+        items = (f"CREATE OR REPLACE TEMP TABLE src_items AS SELECT row_number, CAST(item_number AS INTEGER) AS item_number, raw_value "
+                 f"FROM (UNPIVOT (SELECT row_number, {picks} FROM file_rows) ON COLUMNS(* EXCLUDE row_number) "
+                 f"INTO NAME item_number VALUE raw_value) WHERE NOT blank(raw_value)")
+    else:
+        items = "CREATE OR REPLACE TEMP TABLE src_items (row_number BIGINT, item_number INTEGER, raw_value VARCHAR)"
+    return src, items
+
+
+def _load_one(con: duckdb.DuckDBPyConnection, result: FileResult, ready: Prepared, progress: bool) -> None:
+    export, kind = ready.export, ready.columns.kind
+    started = time.perf_counter()
+    steps = tqdm(total=4, desc=export.path.name, unit="step", leave=False,
+                 disable=not progress or len(export.data) < PROGRESS_BYTES)
+    in_transaction = False
+    try:
+        load_id = con.execute("SELECT coalesce(max(load_id), 0) + 1 FROM loads").fetchone()[0]
+        _set(con, load_id=load_id, file_name=export.path.name, loaded_at=_now())
+        # Reading and staging fill temp tables only; the writes below are one transaction.
+        if export.format == "xlsx":
+            readers.read_xlsx(con, export, ready.sheet_rows)
+        else:
+            readers.read_csv(con, export)
+        steps.update()
+        for statement in _source_sql(ready.columns):
+            con.execute(statement)
+        con.execute(sql(f"stage_{kind}.sql"))
+        steps.update()
+        con.execute("BEGIN")
+        in_transaction = True
+        con.execute(sql(f"merge_{kind}.sql"))
+        steps.update()
+        counts = _record(con, result, export, kind, load_id, time.perf_counter() - started)
+        steps.update()
+        con.execute("COMMIT")
+    except (duckdb.Error, FileProblem) as e:
+        if in_transaction:
+            con.execute("ROLLBACK")
+        result.status = "failed"
+        result.message = str(e) if isinstance(e, FileProblem) else f"{export.path.name}: could not be loaded ({type(e).__name__}: {str(e).splitlines()[0]})"
+        return
+    finally:
+        steps.close()
+    result.load_id, result.counts = load_id, counts
+
+
+def _record(con, result: FileResult, export: ExportFile, kind: str, load_id: int, seconds: float) -> dict[str, int]:
+    con.execute("""
+        INSERT INTO rejects
+        SELECT getvariable('load_id'), getvariable('file_name'), row_number, reason, raw_row FROM (
+            SELECT row_number, reason, raw_row FROM parse_rejects
+            UNION ALL SELECT row_number, reason, raw_row FROM staged WHERE reason IS NOT NULL
+            UNION ALL SELECT row_number, reason, raw_row FROM conflicts)
+        ORDER BY row_number""")
+    con.execute("""
+        INSERT INTO raw_rows
+        SELECT getvariable('load_id'), getvariable('file_name'), row_number, raw_row FROM src
+        UNION ALL SELECT getvariable('load_id'), getvariable('file_name'), row_number, raw_row FROM parse_rejects""")
+    outcome = dict(con.execute("SELECT outcome, count(*) FROM merge_plan GROUP BY ALL").fetchall())
+    read = con.execute("SELECT (SELECT count(*) FROM file_rows) + (SELECT count(*) FROM parse_rejects)").fetchone()[0]
+    rejected = con.execute("SELECT count(*) FROM rejects WHERE load_id = getvariable('load_id')").fetchone()[0]
+    counts = {"read": read, "loaded": outcome.get("loaded", 0), "updated": outcome.get("updated", 0),
+              "rejected": rejected, "duplicate": outcome.get("duplicate", 0)}
+    assert counts["read"] == counts["loaded"] + counts["updated"] + counts["rejected"] + counts["duplicate"], counts
+    con.execute("INSERT INTO loads VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, getvariable('loaded_at'), ?, ?)",
+                [load_id, export.path.name, str(export.path.resolve()), export.sha256, kind, counts["read"],
+                 counts["loaded"], counts["updated"], counts["rejected"], counts["duplicate"],
+                 export.describe, round(seconds, 3)])
+    # Group reasons by their wording with the quoted values and numbers taken out.
+    result.reasons = [(n, example) for n, example in con.execute(r"""
+        SELECT count(*), min_by(reason, row_number)
+        FROM rejects WHERE load_id = getvariable('load_id')
+        GROUP BY regexp_replace(reason, '''[^'']*''|\d+', '…', 'g') ORDER BY 1 DESC, 2""").fetchall()]
+    return counts
+
+
+def as_json(results: list[FileResult]) -> str:
+    return json.dumps([{"file": str(r.path), "kind": r.kind, "status": r.status, "message": r.message,
+                        "load_id": r.load_id, **r.counts} for r in results], indent=2)

@@ -1,0 +1,130 @@
+-- Rebuilt after every load from the core tables: participants, episodes (from the roster, or
+-- inferred from attendance), each session's and assessment's episode, and dataset_info.
+-- The episode rules are written out in docs/episodes.md.
+
+CREATE OR REPLACE TABLE dataset_info AS
+SELECT
+    greatest((SELECT max(session_date) FROM sessions), (SELECT max(assessed_on) FROM assessments),
+             (SELECT max(greatest(admit_date, coalesce(discharge_date, admit_date))) FROM roster_admissions)) AS data_as_of,
+    (SELECT max(loaded_at) FROM loads) AS last_load_at,
+    getvariable('loaded_at') AS built_at;
+
+CREATE OR REPLACE TABLE episodes AS
+WITH as_of AS (SELECT data_as_of FROM dataset_info),
+roster AS (
+    SELECT participant_id, admit_date, discharge_date, discharge_reason, discharge_teds_code, program,
+           level_of_care, primary_clinician, age_group, aftercare_plan, aftercare_note,
+           false AS inferred, NULL::DATE AS last_attended,
+           coalesce(discharge_date, DATE '9999-12-31') AS window_end
+    FROM roster_admissions
+),
+attended AS (
+    SELECT DISTINCT participant_id, session_date
+    FROM sessions
+    WHERE status IN ('attended', 'late', 'left_early')
+      AND participant_id NOT IN (SELECT participant_id FROM roster_admissions)
+),
+starts AS (
+    SELECT *, coalesce(session_date - lag(session_date) OVER (PARTITION BY participant_id ORDER BY session_date) > 30,
+                       true)::INTEGER AS is_start
+    FROM attended
+),
+numbered AS (
+    SELECT *, sum(is_start) OVER (PARTITION BY participant_id ORDER BY session_date ROWS UNBOUNDED PRECEDING) AS n
+    FROM starts
+),
+spans AS (
+    SELECT participant_id, min(session_date) AS admit_date, max(session_date) AS last_attended
+    FROM numbered GROUP BY participant_id, n
+),
+inferred AS (
+    SELECT spans.participant_id, spans.admit_date,
+        CASE WHEN as_of.data_as_of - spans.last_attended > 30 THEN spans.last_attended END AS discharge_date,
+        spans.last_attended,
+        CASE WHEN as_of.data_as_of - spans.last_attended > 30 THEN spans.last_attended + 30 ELSE DATE '9999-12-31' END AS window_end
+    FROM spans, as_of
+),
+inferred_detail AS (
+    -- track and clinician as the sessions state them most often
+    SELECT i.participant_id, i.admit_date,
+           mode(s.program) AS program,
+           coalesce(mode(s.clinician) FILTER (s.session_type IN ('individual', 'family')), mode(s.clinician)) AS primary_clinician
+    FROM inferred AS i
+    JOIN sessions AS s ON s.participant_id = i.participant_id AND s.session_date BETWEEN i.admit_date AND i.window_end
+    GROUP BY ALL
+),
+participant_age AS (
+    SELECT participant_id, arg_max(age_group, admit_date) AS age_group FROM roster_admissions GROUP BY ALL
+),
+final AS (
+    SELECT * FROM roster
+    UNION ALL BY NAME
+    SELECT i.participant_id, i.admit_date, i.discharge_date, NULL AS discharge_reason, NULL AS discharge_teds_code,
+           d.program, NULL AS level_of_care, d.primary_clinician, NULL AS age_group, NULL AS aftercare_plan,
+           NULL AS aftercare_note, true AS inferred, i.last_attended, i.window_end
+    FROM inferred AS i LEFT JOIN inferred_detail AS d USING (participant_id, admit_date)
+)
+SELECT participant_id || '#' || strftime(admit_date, '%Y%m%d') AS episode_id,
+       final.participant_id, admit_date, discharge_date, discharge_reason, discharge_teds_code,
+       teds.label AS discharge_category, program, level_of_care, primary_clinician, age_group,
+       aftercare_plan, aftercare_note, inferred,
+       CASE WHEN inferred THEN 'inferred from attendance' ELSE 'roster' END AS episode_source,
+       discharge_date IS NULL AS is_open, last_attended, window_end
+FROM final
+LEFT JOIN teds_reasons AS teds ON teds.code = final.discharge_teds_code
+ORDER BY participant_id, admit_date;
+
+-- Sessions belong to the episode whose window holds their date (the latest, if windows overlap).
+CREATE OR REPLACE TEMP TABLE session_episode AS
+SELECT s.participant_id, s.session_date, s.session_slot, arg_max(e.episode_id, e.admit_date) AS episode_id
+FROM sessions AS s
+JOIN episodes AS e ON e.participant_id = s.participant_id AND s.session_date BETWEEN e.admit_date AND e.window_end
+GROUP BY ALL;
+
+UPDATE sessions SET episode_id = NULL
+WHERE episode_id IS NOT NULL AND NOT EXISTS (
+    SELECT 1 FROM session_episode AS x WHERE x.participant_id = sessions.participant_id
+      AND x.session_date = sessions.session_date AND x.session_slot = sessions.session_slot);
+UPDATE sessions SET episode_id = x.episode_id
+FROM session_episode AS x
+WHERE x.participant_id = sessions.participant_id AND x.session_date = sessions.session_date
+  AND x.session_slot = sessions.session_slot AND sessions.episode_id IS DISTINCT FROM x.episode_id;
+
+-- Assessments also count from 14 days before admission (the baseline window); an episode that
+-- holds the date wins over the next episode's pre-admission window.
+CREATE OR REPLACE TEMP TABLE assessment_episode AS
+SELECT a.assessment_id,
+       arg_max(e.episode_id, [(a.assessed_on >= e.admit_date)::INTEGER, epoch(e.admit_date)]) AS episode_id
+FROM assessments AS a
+JOIN episodes AS e ON e.participant_id = a.participant_id
+ AND a.assessed_on BETWEEN e.admit_date - 14 AND e.window_end
+GROUP BY ALL;
+
+UPDATE assessments SET episode_id = NULL
+WHERE episode_id IS NOT NULL AND assessment_id NOT IN (SELECT assessment_id FROM assessment_episode);
+UPDATE assessments SET episode_id = x.episode_id
+FROM assessment_episode AS x
+WHERE x.assessment_id = assessments.assessment_id AND assessments.episode_id IS DISTINCT FROM x.episode_id;
+
+CREATE OR REPLACE TABLE participants AS
+WITH ids AS (
+    SELECT participant_id, admit_date AS seen FROM roster_admissions
+    UNION ALL SELECT participant_id, session_date FROM sessions
+    UNION ALL SELECT participant_id, assessed_on FROM assessments
+),
+latest_roster AS (
+    SELECT participant_id, arg_max(birth_year, admit_date) AS birth_year, arg_max(age_group, admit_date) AS age_group
+    FROM roster_admissions GROUP BY ALL
+),
+episode_counts AS (
+    SELECT participant_id, count(*) AS n_episodes, bool_or(is_open) AS has_open_episode FROM episodes GROUP BY ALL
+)
+SELECT ids.participant_id, min(seen) AS first_seen, max(seen) AS last_seen,
+       any_value(r.birth_year) AS birth_year, any_value(r.age_group) AS age_group,
+       coalesce(any_value(c.n_episodes), 0) AS n_episodes, coalesce(any_value(c.has_open_episode), false) AS has_open_episode,
+       any_value(r.participant_id) IS NOT NULL AS on_roster
+FROM ids
+LEFT JOIN latest_roster AS r USING (participant_id)
+LEFT JOIN episode_counts AS c USING (participant_id)
+GROUP BY ids.participant_id
+ORDER BY ids.participant_id;

@@ -1,0 +1,110 @@
+-- Core schema. The names in docs/schema.md are a public contract: add columns, never rename.
+
+CREATE TABLE IF NOT EXISTS loads (
+    load_id        INTEGER PRIMARY KEY,
+    file_name      VARCHAR NOT NULL,
+    file_path      VARCHAR,
+    sha256         VARCHAR NOT NULL,
+    kind           VARCHAR NOT NULL,
+    rows_read      BIGINT NOT NULL,
+    rows_loaded    BIGINT NOT NULL,
+    rows_updated   BIGINT NOT NULL,
+    rows_rejected  BIGINT NOT NULL,
+    rows_duplicate BIGINT NOT NULL,
+    loaded_at      TIMESTAMP NOT NULL,
+    file_format    VARCHAR,          -- e.g. "csv utf-8 ';'" or "xlsx sheet Sheet1"
+    seconds        DOUBLE
+);
+
+CREATE TABLE IF NOT EXISTS rejects (
+    load_id    INTEGER NOT NULL,
+    file_name  VARCHAR NOT NULL,
+    row_number BIGINT,                -- spreadsheet row: the header is row 1
+    reason     VARCHAR NOT NULL,
+    raw_row    VARCHAR                -- the row as read, as JSON {column: value}
+);
+
+-- Every row read, as it was in the file, apart from the cleaned core tables.
+CREATE TABLE IF NOT EXISTS raw_rows (
+    load_id    INTEGER NOT NULL,
+    file_name  VARCHAR NOT NULL,
+    row_number BIGINT NOT NULL,
+    raw_row    VARCHAR
+);
+
+CREATE TABLE IF NOT EXISTS sessions (
+    participant_id VARCHAR NOT NULL,
+    episode_id     VARCHAR,
+    session_date   DATE NOT NULL,
+    start_time     TIME,
+    session_type   VARCHAR NOT NULL,
+    status         VARCHAR NOT NULL,
+    minutes        DOUBLE NOT NULL,
+    program        VARCHAR,
+    clinician      VARCHAR,
+    session_id     VARCHAR,
+    session_slot   VARCHAR NOT NULL,  -- session_id, or type and start time: the natural key with participant and date
+    value_hash     VARCHAR NOT NULL,
+    load_id        INTEGER NOT NULL,
+    source_row     BIGINT NOT NULL,
+    PRIMARY KEY (participant_id, session_date, session_slot)
+);
+CREATE TABLE IF NOT EXISTS sessions_history AS
+    SELECT *, NULL::INTEGER AS replaced_by_load, NULL::TIMESTAMP AS replaced_at FROM sessions WHERE false;
+
+CREATE TABLE IF NOT EXISTS assessments (
+    assessment_id  VARCHAR PRIMARY KEY,
+    participant_id VARCHAR NOT NULL,
+    episode_id     VARCHAR,
+    instrument     VARCHAR NOT NULL,
+    assessed_on    DATE NOT NULL,
+    total_score    INTEGER,           -- supplied total, else the item sum when every item is answered
+    supplied_total INTEGER,
+    item_sum       INTEGER,
+    items_answered INTEGER NOT NULL,
+    items_complete BOOLEAN NOT NULL,
+    total_mismatch BOOLEAN NOT NULL,  -- supplied total differs from the complete item sum: a data-quality finding
+    total_valid    BOOLEAN NOT NULL,  -- usable for outcomes under the instrument's missing-item rule
+    loinc_code     VARCHAR,
+    value_hash     VARCHAR NOT NULL,
+    load_id        INTEGER NOT NULL,
+    source_row     BIGINT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS assessments_history AS
+    SELECT *, NULL::VARCHAR AS items_json, NULL::INTEGER AS replaced_by_load, NULL::TIMESTAMP AS replaced_at
+    FROM assessments WHERE false;
+
+CREATE TABLE IF NOT EXISTS assessment_items (
+    assessment_id VARCHAR NOT NULL,
+    item_number   INTEGER NOT NULL,
+    value         INTEGER NOT NULL,
+    PRIMARY KEY (assessment_id, item_number)
+);
+
+-- Admissions as the roster states them; `episodes` is derived from these (or inferred).
+CREATE TABLE IF NOT EXISTS roster_admissions (
+    participant_id      VARCHAR NOT NULL,
+    admit_date          DATE NOT NULL,
+    discharge_date      DATE,
+    discharge_reason    VARCHAR,      -- as written in the export
+    discharge_teds_code INTEGER,      -- TEDS-D REASON 1..7
+    program             VARCHAR,
+    level_of_care       VARCHAR,
+    primary_clinician   VARCHAR,
+    birth_year          INTEGER,
+    age_group           VARCHAR,
+    aftercare_plan      BOOLEAN,
+    aftercare_note      VARCHAR,
+    value_hash          VARCHAR NOT NULL,
+    load_id             INTEGER NOT NULL,
+    source_row          BIGINT NOT NULL,
+    PRIMARY KEY (participant_id, admit_date)
+);
+CREATE TABLE IF NOT EXISTS roster_admissions_history AS
+    SELECT *, NULL::INTEGER AS replaced_by_load, NULL::TIMESTAMP AS replaced_at FROM roster_admissions WHERE false;
+
+CREATE TABLE IF NOT EXISTS participants (participant_id VARCHAR PRIMARY KEY);
+CREATE TABLE IF NOT EXISTS episodes (
+    episode_id VARCHAR PRIMARY KEY, participant_id VARCHAR, admit_date DATE, discharge_date DATE,
+    discharge_reason VARCHAR, program VARCHAR
+);

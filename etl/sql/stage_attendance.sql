@@ -1,0 +1,52 @@
+-- Attendance rows -> typed rows with the first problem found, in words (NULL = valid).
+CREATE OR REPLACE TEMP TABLE staged AS
+WITH typed AS (
+    SELECT
+        src.row_number,
+        src.raw_row,
+        nullif(trim(src.participant_id), '')                 AS participant_id,
+        src.session_date                                     AS session_date_text,
+        parse_date(src.session_date)                         AS session_date,
+        coalesce(parse_time(src.start_time), parse_time(src.session_date)) AS start_time,
+        src.start_time                                       AS start_time_text,
+        src.session_type                                     AS session_type_text,
+        session_type.value                                   AS session_type,
+        src.status                                           AS status_text,
+        status.value                                         AS status,
+        src.minutes                                          AS minutes_text,
+        CASE WHEN blank(src.minutes) AND status.value IN ('excused', 'no_show', 'cancelled') THEN 0
+             ELSE parse_number(src.minutes) END              AS minutes,
+        nullif(trim(src.program), '')                        AS program,
+        nullif(trim(src.clinician), '')                      AS clinician,
+        nullif(trim(src.session_id), '')                     AS session_id
+    FROM src
+    LEFT JOIN vocab AS session_type ON session_type.field = 'session_type' AND session_type.token = norm_token(src.session_type)
+    LEFT JOIN vocab AS status ON status.field = 'status' AND status.token = norm_token(src.status)
+),
+checked AS (
+    SELECT *, CASE
+        WHEN participant_id IS NULL THEN 'participant_id is empty'
+        WHEN blank(session_date_text) THEN 'session_date is empty'
+        WHEN session_date IS NULL THEN format('session_date {} is not a date (use YYYY-MM-DD, M/D/YYYY or an Excel date number)', quoted(session_date_text))
+        WHEN session_date > getvariable('today') THEN format('session_date {} is in the future', session_date)
+        WHEN session_date < DATE '1990-01-01' THEN format('session_date {} is before 1990', session_date)
+        WHEN NOT blank(start_time_text) AND start_time IS NULL THEN format('start_time {} is not a time of day', quoted(start_time_text))
+        WHEN blank(session_type_text) THEN 'session_type is empty'
+        WHEN session_type IS NULL THEN format('session_type {} is not one of {}', quoted(session_type_text), getvariable('session_types'))
+        WHEN blank(status_text) THEN 'status is empty'
+        WHEN status IS NULL THEN format('status {} is not one of {}', quoted(status_text), getvariable('statuses'))
+        WHEN minutes IS NULL AND blank(minutes_text) THEN format('minutes is empty for a session with status {}', status)
+        WHEN minutes IS NULL THEN format('minutes {} is not a number', quoted(minutes_text))
+        WHEN minutes < 0 THEN format('minutes {} is negative', minutes_text)
+        WHEN minutes > 720 THEN format('minutes {} is more than 12 hours', minutes_text)
+        WHEN status IN ('excused', 'no_show', 'cancelled') AND minutes > 0
+            THEN format('status {} but {} minutes attended', status, minutes_text)
+        WHEN status IN ('attended', 'late', 'left_early') AND minutes = 0
+            THEN format('status {} but 0 minutes attended', status)
+    END AS reason
+    FROM typed
+)
+SELECT *,
+    coalesce(session_id, session_type || coalesce(' ' || substr(CAST(start_time AS VARCHAR), 1, 5), '')) AS session_slot,
+    md5(concat_ws('|', session_type, status, minutes, start_time, program, clinician, session_id)) AS value_hash
+FROM checked;

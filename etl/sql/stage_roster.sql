@@ -1,0 +1,56 @@
+-- Roster rows (admissions and discharges) -> typed rows with the first problem in words.
+CREATE OR REPLACE TEMP TABLE staged AS
+WITH typed AS (
+    SELECT
+        src.row_number,
+        src.raw_row,
+        nullif(trim(src.participant_id), '')         AS participant_id,
+        src.admit_date                               AS admit_text,
+        parse_date(src.admit_date)                   AS admit_date,
+        src.discharge_date                           AS discharge_text,
+        parse_date(src.discharge_date)               AS discharge_date,
+        nullif(trim(src.discharge_reason), '')       AS discharge_reason,
+        CAST(reason.value AS INTEGER)                AS discharge_teds_code,
+        nullif(trim(src.program), '')                AS program,
+        nullif(trim(src.level_of_care), '')          AS level_of_care,
+        nullif(trim(src.primary_clinician), '')      AS primary_clinician,
+        src.birth_year                               AS birth_year_text,
+        parse_int(src.birth_year)                    AS birth_year,
+        src.age_group                                AS age_group_text,
+        age.value                                    AS stated_age_group,
+        nullif(trim(src.aftercare_plan), '')         AS aftercare_text,
+        CASE WHEN norm_token(src.aftercare_plan) IN ('yes', 'y', 'true', '1') THEN true
+             WHEN norm_token(src.aftercare_plan) IN ('no', 'n', 'false', '0', 'none', 'na') THEN false
+             WHEN NOT blank(src.aftercare_plan) THEN true   -- a short text describing the plan
+        END                                          AS aftercare_plan
+    FROM src
+    LEFT JOIN vocab AS reason ON reason.field = 'discharge_reason' AND reason.token = norm_token(src.discharge_reason)
+    LEFT JOIN vocab AS age ON age.field = 'age_group' AND age.token = norm_token(src.age_group)
+),
+checked AS (
+    SELECT *, CASE
+        WHEN participant_id IS NULL THEN 'participant_id is empty'
+        WHEN blank(admit_text) THEN 'admit_date is empty'
+        WHEN admit_date IS NULL THEN format('admit_date {} is not a date (use YYYY-MM-DD, M/D/YYYY or an Excel date number)', quoted(admit_text))
+        WHEN admit_date > getvariable('today') THEN format('admit_date {} is in the future', admit_date)
+        WHEN admit_date < DATE '1990-01-01' THEN format('admit_date {} is before 1990', admit_date)
+        WHEN NOT blank(discharge_text) AND discharge_date IS NULL THEN format('discharge_date {} is not a date (use YYYY-MM-DD, M/D/YYYY or an Excel date number)', quoted(discharge_text))
+        WHEN discharge_date > getvariable('today') THEN format('discharge_date {} is in the future', discharge_date)
+        WHEN discharge_date < admit_date THEN format('discharge_date {} is before admit_date {}', discharge_date, admit_date)
+        WHEN discharge_reason IS NOT NULL AND discharge_teds_code IS NULL
+            THEN format('discharge_reason {} is not a known reason (see etl/vocabulary.toml; e.g. completed, dropped out, terminated by facility, transferred, incarcerated, death, other)', quoted(discharge_reason))
+        WHEN discharge_reason IS NOT NULL AND discharge_date IS NULL THEN format('discharge_reason {} given without a discharge_date', quoted(discharge_reason))
+        WHEN NOT blank(birth_year_text) AND birth_year IS NULL THEN format('birth_year {} is not a year', quoted(birth_year_text))
+        WHEN birth_year < 1900 OR birth_year > year(admit_date) THEN format('birth_year {} is not possible for an admission in {}', birth_year, year(admit_date))
+        WHEN NOT blank(age_group_text) AND stated_age_group IS NULL THEN format('age_group {} is not one of adult, adolescent', quoted(age_group_text))
+    END AS reason
+    FROM typed
+)
+SELECT *,
+    -- ASAM uses separate hour minimums for adolescents; age at admission from the birth year
+    -- (a year of birth can be off by one: the stated age group wins when both are given).
+    coalesce(stated_age_group, CASE WHEN year(admit_date) - birth_year < 18 THEN 'adolescent'
+                                    WHEN birth_year IS NOT NULL THEN 'adult' END) AS age_group,
+    md5(concat_ws('|', discharge_date, discharge_reason, program, level_of_care, primary_clinician, birth_year,
+                  stated_age_group, aftercare_text)) AS value_hash
+FROM checked;
