@@ -46,7 +46,9 @@ def working_copy(db: Path):
         con.close()
         hold = os.environ.get("IOP_ETL_HOLD_BEFORE_SWAP")
         if hold:  # lets the atomicity test kill a load after it has written everything but the swap
+            import sys
             import time
+            print("holding before swap", file=sys.stderr, flush=True)
             time.sleep(float(hold))
         os.replace(work, db)
     finally:

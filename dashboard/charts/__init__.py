@@ -1,0 +1,1 @@
+"""Plotly figure builders: one palette and one style for every chart."""

@@ -1,0 +1,38 @@
+"""Read-only access to the loaded database, through named queries in dashboard/queries/*.sql.
+
+Each query opens its own short read-only connection: DuckDB connections are not thread-safe
+(Streamlit runs each browser session in a thread), and a long-lived connection would keep
+reading the old file after a load swaps in a new one (see etl/database.py)."""
+from __future__ import annotations
+
+import os
+from functools import cache
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+QUERIES = Path(__file__).with_name("queries")
+
+
+class NoData(Exception):
+    """No database has been loaded yet at the configured path."""
+
+
+def db_path() -> Path:
+    return Path(os.environ.get("IOP_DB", "data/iop.duckdb"))
+
+
+@cache
+def _sql(name: str) -> str:
+    return (QUERIES / f"{name}.sql").read_text()
+
+
+def query(name: str, **params) -> pd.DataFrame:
+    """Run dashboard/queries/<name>.sql with $named parameters; returns a DataFrame."""
+    path = db_path()
+    if not path.exists():
+        raise NoData(f"No database at {path}. Load exports with `python -m etl load PATH --db {path}` "
+                     "(or `make run` for the demo program).")
+    with duckdb.connect(str(path), read_only=True) as con:
+        return con.execute(_sql(name), params or None).df()

@@ -1,0 +1,5 @@
+-- The latest loads, newest first.
+SELECT load_id AS "Load", loaded_at AS "Loaded at (UTC)", file_name AS "File", kind AS "Kind",
+       rows_read AS "Read", rows_loaded AS "Loaded", rows_updated AS "Updated",
+       rows_rejected AS "Rejected", rows_duplicate AS "Duplicates"
+FROM loads ORDER BY load_id DESC LIMIT $limit;

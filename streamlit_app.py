@@ -1,0 +1,9 @@
+"""Entry point: navigation only. Every page is listed here (st.navigation turns off pages/ discovery)."""
+import streamlit as st
+
+st.set_page_config(page_title="IOP outcomes", page_icon="📈", layout="wide")
+
+navigation = st.navigation([
+    st.Page("pages/summary.py", title="Program summary", default=True),
+])
+navigation.run()

@@ -1,0 +1,57 @@
+"""Shared fixtures: export files written in code, loads into a temporary database."""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from etl.load import load  # noqa: E402
+
+TODAY = dt.date(2026, 1, 31)  # "now" for every test load: later dates are in the future
+
+
+def write(folder: Path, name: str, text: str | bytes, encoding: str = "utf-8") -> Path:
+    path = folder / name
+    path.write_bytes(text if isinstance(text, bytes) else text.encode(encoding))
+    return path
+
+
+def load_files(db: Path, *paths, **kwargs):
+    kwargs.setdefault("today", TODAY)
+    kwargs.setdefault("progress", False)
+    return load([str(p) for p in paths], db, **kwargs)
+
+
+def rows(db: Path, sql: str, params=None) -> list[tuple]:
+    with duckdb.connect(str(db), read_only=True) as con:
+        return con.execute(sql, params).fetchall()
+
+
+def table_counts(db: Path) -> dict[str, int]:
+    tables = ["participants", "episodes", "sessions", "assessments", "assessment_items", "loads", "rejects",
+              "raw_rows", "sessions_history", "assessments_history", "roster_admissions"]
+    with duckdb.connect(str(db), read_only=True) as con:
+        return {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in tables}
+
+
+def etl_cli(*args, env=None, **kwargs) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "etl", *map(str, args)], cwd=ROOT, capture_output=True,
+                          text=True, env={**os.environ, **(env or {})}, **kwargs)
+
+
+@pytest.fixture
+def db(tmp_path) -> Path:
+    return tmp_path / "iop.duckdb"
+
+
+ATTENDANCE_HEADER = "participant_id,session_date,session_type,status,minutes,program,clinician\n"
+MEASURES_HEADER = "participant_id,assessment_date,instrument,total," + ",".join(f"item_{i}" for i in range(1, 10)) + "\n"
+ROSTER_HEADER = "participant_id,admit_date,discharge_date,discharge_reason,program,primary_clinician,birth_year,aftercare_plan\n"
