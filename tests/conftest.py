@@ -55,3 +55,24 @@ def db(tmp_path) -> Path:
 ATTENDANCE_HEADER = "participant_id,session_date,session_type,status,minutes,program,clinician\n"
 MEASURES_HEADER = "participant_id,assessment_date,instrument,total," + ",".join(f"item_{i}" for i in range(1, 10)) + "\n"
 ROSTER_HEADER = "participant_id,admit_date,discharge_date,discharge_reason,program,primary_clinician,birth_year,aftercare_plan\n"
+
+
+def _decode(value):
+    """Plotly writes numeric arrays as {"dtype": ..., "bdata": base64}; turn them back into lists."""
+    import base64
+
+    import numpy as np
+    if isinstance(value, dict) and set(value) >= {"dtype", "bdata"}:
+        array = np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"])
+        return array.reshape(value["shape"]).tolist() if "shape" in value else array.tolist()
+    if isinstance(value, dict):
+        return {k: _decode(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_decode(v) for v in value]
+    return value
+
+
+def chart(at, index: int = 0) -> dict:
+    """The figure an AppTest page drew, as plain JSON (data, layout) with arrays decoded."""
+    import json
+    return _decode(json.loads(at.get("plotly_chart")[index].proto.spec))

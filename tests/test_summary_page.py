@@ -1,0 +1,70 @@
+"""AppTest of the program summary page against a small database with hand-counted figures."""
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from conftest import ATTENDANCE_HEADER, chart, MEASURES_HEADER, ROOT, ROSTER_HEADER, load_files, write
+
+
+@pytest.fixture
+def summary_db(tmp_path, monkeypatch):
+    db = tmp_path / "iop.duckdb"
+    roster = write(tmp_path, "roster.csv", ROSTER_HEADER + "\n".join([
+        "P1,2025-02-24,,,Trauma,Chen,1990,",
+        "P2,2025-03-03,,,Depression/Anxiety,Rivera,1985,",
+        "P3,2025-01-06,2025-02-28,Completed treatment,Trauma,Chen,1970,yes",
+    ]) + "\n")
+    attendance = write(tmp_path, "attendance.csv", ATTENDANCE_HEADER + "\n".join([
+        "P1,2025-03-02,group,attended,180,Trauma,Chen",       # Sunday before the week
+        "P1,2025-03-03,group,attended,180,Trauma,Chen",       # week of Mon 3 Mar: counted
+        "P1,2025-03-04,individual,late,40,Trauma,Chen",       # counted
+        "P1,2025-03-05,group,no_show,0,Trauma,Chen",          # not attended
+        "P2,2025-03-09,group,left_early,120,Depression/Anxiety,Rivera",  # Sunday: counted
+        "P2,2025-03-12,group,attended,180,Depression/Anxiety,Rivera",    # this week: not a full week
+        "P5,2025-03-06,group,attended,180,Trauma,Chen",       # not on the roster: inferred, open, counted
+    ]) + "\n")
+    measures = write(tmp_path, "measures.csv", MEASURES_HEADER + "\n".join([
+        "P1,2025-02-24,PHQ-9,18,,,,,,,,,", "P1,2025-03-03,PHQ-9,15,,,,,,,,,", "P2,2025-03-03,GAD-7,11,,,,,,,,,",
+    ]) + "\n")
+    load_files(db, roster, attendance, measures)
+    monkeypatch.setenv("IOP_DB", str(db))
+    return db
+
+
+def _run() -> AppTest:
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=30)
+    at.run()
+    return at
+
+
+def test_summary_shows_the_figures_of_the_loaded_data(summary_db):
+    at = _run()
+    assert not at.exception
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics == {
+        "Active census": "3",
+        "Sessions attended, week of 03 Mar": "4",
+        "Assessments loaded": "3",
+        "Last load": metrics["Last load"],
+    }
+    assert "Data as of **12 Mar 2025**" in at.caption[0].value
+    assert at.caption[1].value == "1 of the active episodes are inferred from attendance (no roster row)."
+    census = at.dataframe[0].value
+    # Trauma: P1 16 days and P5 6 days in on 12 Mar -> median 11 days = 1.6 weeks; P2 9 days = 1.3 weeks
+    assert census.to_dict("list") == {"track": ["Trauma", "Depression/Anxiety"], "active": [2, 1],
+                                      "inferred_from_attendance": [1, 0], "median_weeks_in_program": [1.6, 1.3]}
+    assert at.dataframe[1].value["File"].tolist() == ["measures.csv", "attendance.csv", "roster.csv"]
+
+
+def test_chart_counts_attended_sessions_by_week_and_type(summary_db):
+    at = _run()
+    bars = {trace["name"]: {x[:10]: y for x, y in zip(trace["x"], trace["y"])} for trace in chart(at)["data"]}
+    assert chart(at)["layout"]["title"]["text"] == "Sessions attended per week"
+    # the week of 24 Feb (P1 on Sun 2 Mar) and the week of 3 Mar; 12 Mar is in the unfinished week
+    assert bars == {"group": {"2025-02-24": 1, "2025-03-03": 3}, "individual": {"2025-03-03": 1}}
+
+
+def test_without_a_database_the_page_says_how_to_load(tmp_path, monkeypatch):
+    monkeypatch.setenv("IOP_DB", str(tmp_path / "none.duckdb"))
+    at = _run()
+    assert not at.exception
+    assert at.info[0].value.startswith(f"No database at {tmp_path / 'none.duckdb'}. Load exports with `python -m etl load")
