@@ -120,7 +120,7 @@ def _setup(con: duckdb.DuckDBPyConnection, today: dt.date, instruments: str | No
 
 
 def _source_sql(columns: ColumnMap) -> tuple[str, str]:
-    """SQL making `src` (canonical text columns + the raw row as JSON) and `src_items` from file_rows."""
+    """SQL making `src` (canonical text columns), `file_rows_raw` (each row as JSON) and `src_items`."""
     names, used = [], Counter()
     for i, name in enumerate(columns.header):
         label = name or f"column {i + 1}"
@@ -129,7 +129,9 @@ def _source_sql(columns: ColumnMap) -> tuple[str, str]:
     raw = "json_object(" + ", ".join(f"'{n.replace(chr(39), chr(39) * 2)}', c{i}" for i, n in enumerate(names)) + ")"
     fields = [f"c{columns.fields[f]} AS {f}" if f in columns.fields else f"NULL::VARCHAR AS {f}"
               for f in required(columns.kind) + optional(columns.kind)]
-    src = f"CREATE OR REPLACE TEMP TABLE src AS SELECT row_number, {raw} AS raw_row, {', '.join(fields)} FROM file_rows"
+    # Views: the JSON of a row is built once, for raw_rows, and again only for rejected rows.
+    src = (f"CREATE OR REPLACE TEMP VIEW src AS SELECT row_number, {', '.join(fields)} FROM file_rows; "
+           f"CREATE OR REPLACE TEMP VIEW file_rows_raw AS SELECT row_number, {raw} AS raw_row FROM file_rows")
     if columns.items:
         picks = ", ".join(f'c{pos} AS "{n}"' for n, pos in sorted(columns.items.items()))
         items = (f"CREATE OR REPLACE TEMP TABLE src_items AS SELECT row_number, CAST(item_number AS INTEGER) AS item_number, raw_value "
@@ -182,12 +184,15 @@ def _record(con, result: FileResult, export: ExportFile, kind: str, load_id: int
         INSERT INTO rejects
         SELECT getvariable('load_id'), getvariable('file_name'), row_number, reason, raw_row FROM (
             SELECT row_number, reason, raw_row FROM parse_rejects
-            UNION ALL SELECT row_number, reason, raw_row FROM staged WHERE reason IS NOT NULL
-            UNION ALL SELECT row_number, reason, raw_row FROM conflicts)
+            UNION ALL
+            SELECT row_number, reason, raw.raw_row FROM (
+                SELECT row_number, reason FROM staged WHERE reason IS NOT NULL
+                UNION ALL SELECT row_number, reason FROM conflicts) AS bad
+            JOIN file_rows_raw AS raw USING (row_number))
         ORDER BY row_number""")
     con.execute("""
         INSERT INTO raw_rows
-        SELECT getvariable('load_id'), getvariable('file_name'), row_number, raw_row FROM src
+        SELECT getvariable('load_id'), getvariable('file_name'), row_number, raw_row FROM file_rows_raw
         UNION ALL SELECT getvariable('load_id'), getvariable('file_name'), row_number, raw_row FROM parse_rejects""")
     outcome = dict(con.execute("SELECT outcome, count(*) FROM merge_plan GROUP BY ALL").fetchall())
     read = con.execute("SELECT (SELECT count(*) FROM file_rows) + (SELECT count(*) FROM parse_rejects)").fetchone()[0]

@@ -11,7 +11,8 @@ def _literal(text: str) -> str:
 
 
 def read_csv(con: duckdb.DuckDBPyConnection, export: ExportFile) -> None:
-    con.execute("DROP TABLE IF EXISTS csv_reject_errors; DROP TABLE IF EXISTS csv_reject_scans")
+    con.execute("DROP VIEW IF EXISTS file_rows; DROP TABLE IF EXISTS file_rows; "
+                "DROP TABLE IF EXISTS csv_reject_errors; DROP TABLE IF EXISTS csv_reject_scans")
     columns = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(export.header)))
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE csv_parsed AS
@@ -35,6 +36,10 @@ def read_csv(con: duckdb.DuckDBPyConnection, export: ExportFile) -> None:
         FROM csv_reject_errors
         QUALIFY row_number() OVER (PARTITION BY line ORDER BY column_idx) = 1
     """)
+    if not export.blank_lines and not con.execute("SELECT count(*) FROM parse_rejects").fetchone()[0]:
+        # the common case: every line after the header is a row, in file order
+        con.execute("CREATE OR REPLACE TEMP VIEW file_rows AS SELECT rowid + 2 AS row_number, * FROM csv_parsed")
+        return
     blanks = f"AND line NOT IN ({', '.join(map(str, export.blank_lines))})" if export.blank_lines else ""
     # Parsed rows keep file order; their line numbers are the lines left after the header,
     # rejected lines and blank lines are taken out.

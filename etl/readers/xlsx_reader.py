@@ -56,6 +56,7 @@ def read_xlsx(con: duckdb.DuckDBPyConnection, export: ExportFile, rows: list[tup
     frame = pd.DataFrame(records, columns=["row_number", *(f"c{i}" for i in range(width))], dtype=object)
     frame["row_number"] = frame["row_number"].astype("int64")
     con.register("xlsx_frame", frame)
+    con.execute("DROP VIEW IF EXISTS file_rows")
     con.execute("CREATE OR REPLACE TEMP TABLE file_rows AS SELECT row_number, "
                 + ", ".join(f"CAST(c{i} AS VARCHAR) AS c{i}" for i in range(width)) + " FROM xlsx_frame")
     con.unregister("xlsx_frame")

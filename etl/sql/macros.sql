@@ -8,6 +8,7 @@ CREATE OR REPLACE TEMP MACRO blank(s) AS (s IS NULL OR trim(s) = '');
 
 -- ISO (2025-03-07, with or without a time), US (3/7/2025) and Excel serial day numbers (45723).
 CREATE OR REPLACE TEMP MACRO parse_date(s) AS CASE
+    WHEN regexp_full_match(s, '\d{4}-\d{2}-\d{2}') THEN try_cast(s AS DATE)   -- the common case, fast
     WHEN regexp_full_match(trim(s), '\d{4}-\d{1,2}-\d{1,2}([ T].*)?')
         THEN CAST(try_strptime(regexp_extract(trim(s), '^\d{4}-\d{1,2}-\d{1,2}'), '%Y-%m-%d') AS DATE)
     WHEN regexp_full_match(trim(s), '\d{1,2}/\d{1,2}/\d{4}( .*)?')

@@ -4,13 +4,13 @@
 -- (a second, different row for the same session in one file).
 CREATE OR REPLACE TEMP TABLE merge_plan AS
 WITH valid AS (SELECT * FROM staged WHERE reason IS NULL),
-ranked AS (
-    SELECT *,
-        first_value(row_number) OVER same_key  AS first_row,
-        first_value(value_hash) OVER same_key  AS first_hash
-    FROM valid
-    WINDOW same_key AS (PARTITION BY participant_id, session_date, session_slot ORDER BY row_number)
-)
+firsts AS (
+    -- the first row of each session in the file (hash aggregation: cheaper than a window sort)
+    SELECT participant_id, session_date, session_slot,
+           min(row_number) AS first_row, arg_min(value_hash, row_number) AS first_hash
+    FROM valid GROUP BY ALL
+),
+ranked AS (SELECT * FROM valid JOIN firsts USING (participant_id, session_date, session_slot))
 SELECT ranked.*,
     CASE
         WHEN ranked.row_number <> first_row AND ranked.value_hash = first_hash THEN 'duplicate'
@@ -28,7 +28,11 @@ FROM sessions AS held
 JOIN merge_plan AS plan USING (participant_id, session_date, session_slot)
 WHERE plan.outcome = 'updated';
 
-INSERT OR REPLACE INTO sessions
+DELETE FROM sessions USING merge_plan AS plan
+WHERE plan.outcome = 'updated' AND sessions.participant_id = plan.participant_id
+  AND sessions.session_date = plan.session_date AND sessions.session_slot = plan.session_slot;
+
+INSERT INTO sessions
     (participant_id, episode_id, session_date, start_time, session_type, status, minutes, program, clinician,
      session_id, session_slot, value_hash, load_id, source_row)
 SELECT participant_id, NULL, session_date, start_time, session_type, status, minutes, program, clinician,
@@ -36,7 +40,7 @@ SELECT participant_id, NULL, session_date, start_time, session_type, status, min
 FROM merge_plan WHERE outcome IN ('loaded', 'updated');
 
 CREATE OR REPLACE TEMP TABLE conflicts AS
-SELECT row_number, raw_row,
+SELECT row_number,
        format('repeats row {} (same participant, date and {} session) with different values',
               first_row, session_slot) AS reason
 FROM merge_plan WHERE outcome = 'conflict';

@@ -31,7 +31,10 @@ WHERE plan.outcome = 'updated';
 DELETE FROM assessment_items
 WHERE assessment_id IN (SELECT assessment_id FROM merge_plan WHERE outcome = 'updated');
 
-INSERT OR REPLACE INTO assessments
+DELETE FROM assessments
+WHERE assessment_id IN (SELECT assessment_id FROM merge_plan WHERE outcome = 'updated');
+
+INSERT INTO assessments
     (assessment_id, participant_id, episode_id, instrument, assessed_on, total_score, supplied_total, item_sum,
      items_answered, items_complete, total_mismatch, total_valid, loinc_code, value_hash, load_id, source_row)
 SELECT assessment_id, participant_id, NULL, instrument, assessed_on, total_score, supplied_total, complete_sum,
@@ -45,6 +48,6 @@ FROM (SELECT assessment_id, unnest(item_values) AS item FROM merge_plan
       WHERE outcome IN ('loaded', 'updated') AND item_values IS NOT NULL);
 
 CREATE OR REPLACE TEMP TABLE conflicts AS
-SELECT row_number, raw_row,
+SELECT row_number,
        format('repeats row {} (same participant, {} and date) with different values', first_row, instrument) AS reason
 FROM merge_plan WHERE outcome = 'conflict';

@@ -25,13 +25,17 @@ FROM roster_admissions AS held
 JOIN merge_plan AS plan USING (participant_id, admit_date)
 WHERE plan.outcome = 'updated';
 
-INSERT OR REPLACE INTO roster_admissions
+DELETE FROM roster_admissions USING merge_plan AS plan
+WHERE plan.outcome = 'updated' AND roster_admissions.participant_id = plan.participant_id
+  AND roster_admissions.admit_date = plan.admit_date;
+
+INSERT INTO roster_admissions
 SELECT participant_id, admit_date, discharge_date, discharge_reason, discharge_teds_code, program, level_of_care,
        primary_clinician, birth_year, age_group, aftercare_plan, aftercare_text, value_hash,
        getvariable('load_id'), row_number
 FROM merge_plan WHERE outcome IN ('loaded', 'updated');
 
 CREATE OR REPLACE TEMP TABLE conflicts AS
-SELECT row_number, raw_row,
+SELECT row_number,
        format('repeats row {} (same participant and admit_date) with different values', first_row) AS reason
 FROM merge_plan WHERE outcome = 'conflict';

@@ -1,4 +1,6 @@
 -- Core schema. The names in docs/schema.md are a public contract: add columns, never rename.
+-- Natural keys are kept unique by the merge queries (etl/sql/merge_*.sql), not by index
+-- constraints: DuckDB's index upserts made a million-row load several times slower.
 
 CREATE TABLE IF NOT EXISTS loads (
     load_id        INTEGER PRIMARY KEY,
@@ -46,14 +48,13 @@ CREATE TABLE IF NOT EXISTS sessions (
     session_slot   VARCHAR NOT NULL,  -- session_id, or type and start time: the natural key with participant and date
     value_hash     VARCHAR NOT NULL,
     load_id        INTEGER NOT NULL,
-    source_row     BIGINT NOT NULL,
-    PRIMARY KEY (participant_id, session_date, session_slot)
+    source_row     BIGINT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS sessions_history AS
     SELECT *, NULL::INTEGER AS replaced_by_load, NULL::TIMESTAMP AS replaced_at FROM sessions WHERE false;
 
 CREATE TABLE IF NOT EXISTS assessments (
-    assessment_id  VARCHAR PRIMARY KEY,
+    assessment_id  VARCHAR NOT NULL,
     participant_id VARCHAR NOT NULL,
     episode_id     VARCHAR,
     instrument     VARCHAR NOT NULL,
@@ -77,8 +78,7 @@ CREATE TABLE IF NOT EXISTS assessments_history AS
 CREATE TABLE IF NOT EXISTS assessment_items (
     assessment_id VARCHAR NOT NULL,
     item_number   INTEGER NOT NULL,
-    value         INTEGER NOT NULL,
-    PRIMARY KEY (assessment_id, item_number)
+    value         INTEGER NOT NULL
 );
 
 -- Admissions as the roster states them; `episodes` is derived from these (or inferred).
@@ -97,8 +97,7 @@ CREATE TABLE IF NOT EXISTS roster_admissions (
     aftercare_note      VARCHAR,
     value_hash          VARCHAR NOT NULL,
     load_id             INTEGER NOT NULL,
-    source_row          BIGINT NOT NULL,
-    PRIMARY KEY (participant_id, admit_date)
+    source_row          BIGINT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS roster_admissions_history AS
     SELECT *, NULL::INTEGER AS replaced_by_load, NULL::TIMESTAMP AS replaced_at FROM roster_admissions WHERE false;

@@ -1,9 +1,8 @@
 -- Attendance rows -> typed rows with the first problem found, in words (NULL = valid).
 CREATE OR REPLACE TEMP TABLE staged AS
-WITH typed AS (
+WITH typed AS MATERIALIZED (
     SELECT
         src.row_number,
-        src.raw_row,
         nullif(trim(src.participant_id), '')                 AS participant_id,
         src.session_date                                     AS session_date_text,
         parse_date(src.session_date)                         AS session_date,

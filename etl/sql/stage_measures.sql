@@ -1,10 +1,9 @@
 -- Outcome-measure rows -> typed rows, scored from their items, with the first problem in words.
 -- Ranges come from the instrument catalogue (table `catalogue`, built from instruments.toml).
 CREATE OR REPLACE TEMP TABLE staged AS
-WITH typed AS (
+WITH typed AS MATERIALIZED (
     SELECT
         src.row_number,
-        src.raw_row,
         nullif(trim(src.participant_id), '') AS participant_id,
         src.assessment_date                  AS assessed_on_text,
         parse_date(src.assessment_date)      AS assessed_on,

@@ -1,9 +1,8 @@
 -- Roster rows (admissions and discharges) -> typed rows with the first problem in words.
 CREATE OR REPLACE TEMP TABLE staged AS
-WITH typed AS (
+WITH typed AS MATERIALIZED (
     SELECT
         src.row_number,
-        src.raw_row,
         nullif(trim(src.participant_id), '')         AS participant_id,
         src.admit_date                               AS admit_text,
         parse_date(src.admit_date)                   AS admit_date,
