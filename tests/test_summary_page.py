@@ -68,3 +68,11 @@ def test_without_a_database_the_page_says_how_to_load(tmp_path, monkeypatch):
     at = _run()
     assert not at.exception
     assert at.info[0].value.startswith(f"No database at {tmp_path / 'none.duckdb'}. Load exports with `python -m etl load")
+
+
+def test_page_shows_a_new_load_without_a_restart(summary_db, tmp_path):
+    at = _run()
+    assert {m.label: m.value for m in at.metric}["Assessments loaded"] == "3"
+    load_files(summary_db, write(tmp_path, "more.csv", MEASURES_HEADER + "P2,2025-03-10,GAD-7,9,,,,,,,,,\n"))
+    at.run()
+    assert {m.label: m.value for m in at.metric}["Assessments loaded"] == "4"
