@@ -14,7 +14,7 @@ from pathlib import Path
 import duckdb
 from tqdm import tqdm
 
-from dashboard.clinical.catalogue import alias_rows, load_catalogue
+from dashboard.clinical.catalogue import alias_rows, catalogue_tables, load_catalogue
 from etl import readers
 from etl.database import loaded_files, sql, working_copy, writer_lock
 from etl.files import ExportFile, FileProblem, discover, open_export
@@ -108,10 +108,9 @@ def _setup(con: duckdb.DuckDBPyConnection, today: dt.date, instruments: str | No
     con.execute(sql("macros.sql"))
     con.execute(sql("catalogue.sql"))
     catalogue = load_catalogue(instruments)
-    con.executemany("INSERT INTO instrument_catalogue VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", [
-        (i.code, i.name, i.items, i.item_min, i.item_max, i.total_min, i.total_max, i.missing_items,
-         i.higher_is_worse, i.loinc_total, i.clinical_cutoff, i.reliable_change, i.remission_below, i.sources)
-        for i in catalogue.values()])
+    for table, values in catalogue_tables(catalogue).items():
+        if values:
+            con.executemany(f"INSERT INTO {table} VALUES ({', '.join('?' * len(values[0]))})", values)
     con.executemany("INSERT INTO instrument_alias VALUES (?, ?)", alias_rows(catalogue))
     con.executemany("INSERT INTO vocab VALUES (?, ?, ?)", value_rows())
     con.executemany("INSERT INTO teds_reasons VALUES (?, ?)", sorted(teds_labels().items()))

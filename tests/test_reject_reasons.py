@@ -53,7 +53,8 @@ MEASURES_CASES = [
     (measures_line(date="2026-02-01", total="10"), "assessment_date 2026-02-01 is in the future"),
     (measures_line(instrument="", total="10"), "instrument is empty"),
     (measures_line(instrument="BDI-II", total="10"),
-     "instrument 'BDI-II' is not in the instrument catalogue (PHQ-9, GAD-7, PCL-5)"),
+     "instrument 'BDI-II' is not in the instrument catalogue (PHQ-9, GAD-7, PCL-5, AUDIT-C, DAST-10, BAM, K10, "
+     "CORE-10, HAM-D-17)"),
     (measures_line(total="12.5"), "PHQ-9 total '12.5' is not a whole number"),
     (measures_line(total="31"), "PHQ-9 total 31 is above the maximum 27"),
     (measures_line(total="-1"), "PHQ-9 total -1 is below the minimum 0"),

@@ -1,7 +1,8 @@
 """The instrument catalogue: instruments.toml, plus a program's own catalogue file.
 
-Each instrument is data (items, ranges, bands, cutoff, reliable change, LOINC, aliases and
-sources); see the file's header. Set IOP_INSTRUMENTS to a program's file to add or override
+Each instrument is data (items, ranges, reversed items, bands, cutoff, reliable change, response
+and remission, safety items, subscales, LOINC, aliases and sources); the file's header explains
+the fields. IOP_INSTRUMENTS (or --instruments) names a program's file that adds or overrides
 instruments without a code change."""
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from dashboard.clinical.formulas import reliable_change_points
 
 SHIPPED = Path(__file__).with_name("instruments.toml")
 
@@ -24,17 +27,45 @@ class Instrument:
     total_min: int
     total_max: int
     aliases: tuple[str, ...] = ()
+    item_ranges: dict = field(default_factory=dict, hash=False)
+    reversed_items: tuple[int, ...] = ()
     total_rule: str = "sum"
     missing_items: str = "none_allowed"
+    max_missing: int = 0
     higher_is_worse: bool = True
     loinc_total: str | None = None
+    loinc_panel: str | None = None
     bands: tuple[tuple[int, str], ...] = ()
+    severe_from: float | None = None
     clinical_cutoff: float | None = None
     reliable_change: float | None = None
+    reliable_change_sd: float | None = None
+    reliable_change_r: float | None = None
+    response_drop: float | None = None
     remission_below: float | None = None
     safety_items: tuple[dict, ...] = ()
+    subscales: dict = field(default_factory=dict, hash=False)
+    subscale_rules: dict = field(default_factory=dict, hash=False)
     sources: str = ""
-    extra: dict = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def reliable_change_points(self) -> float | None:
+        if self.reliable_change is not None:
+            return float(self.reliable_change)
+        if self.reliable_change_sd is not None and self.reliable_change_r is not None:
+            return round(reliable_change_points(self.reliable_change_sd, self.reliable_change_r), 1)
+        return None
+
+    def item_range(self, number: int) -> tuple[int, int]:
+        low, high = self.item_ranges.get(str(number), self.item_ranges.get(number, (self.item_min, self.item_max)))
+        return int(low), int(high)
+
+    def band(self, score: float) -> str | None:
+        label = None
+        for lower, name in self.bands:
+            if score >= lower:
+                label = name
+        return label
 
 
 def token(text: str) -> str:
@@ -42,20 +73,31 @@ def token(text: str) -> str:
     return re.sub(r"[\s_\-.]+", "", text.strip().lower())
 
 
-def _instrument(code: str, entry: dict) -> Instrument:
-    known = {f for f in Instrument.__dataclass_fields__} - {"code", "extra"}
-    missing = [f for f in ("name", "items", "item_min", "item_max", "total_min", "total_max") if f not in entry]
+REQUIRED = ("name", "items", "item_min", "item_max", "total_min", "total_max")
+KNOWN = set(Instrument.__dataclass_fields__) - {"code"}
+
+
+def _instrument(code: str, entry: dict, source: Path) -> Instrument:
+    missing = [f for f in REQUIRED if f not in entry]
     if missing:
-        raise ValueError(f"instrument {code}: missing {', '.join(missing)}")
-    values = {k: v for k, v in entry.items() if k in known}
+        raise ValueError(f"{source.name}: instrument {code} is missing {', '.join(missing)}")
+    unknown = sorted(set(entry) - KNOWN)
+    if unknown:
+        raise ValueError(f"{source.name}: instrument {code} has unknown fields {', '.join(unknown)}")
+    if entry.get("total_rule", "sum") not in ("sum", "none"):
+        raise ValueError(f"{source.name}: instrument {code}: total_rule must be 'sum' or 'none'")
+    if entry.get("missing_items", "none_allowed") not in ("none_allowed", "prorate"):
+        raise ValueError(f"{source.name}: instrument {code}: missing_items must be 'none_allowed' or 'prorate'")
+    values = dict(entry)
     values["aliases"] = tuple(values.get("aliases", ()))
+    values["reversed_items"] = tuple(values.get("reversed_items", ()))
     values["bands"] = tuple((b["from"], b["label"]) for b in values.get("bands", ()))
     values["safety_items"] = tuple(values.get("safety_items", ()))
-    return Instrument(code=code, extra={k: v for k, v in entry.items() if k not in known}, **values)
+    return Instrument(code=code, **values)
 
 
 def load_catalogue(extra_file: str | os.PathLike | None = None) -> dict[str, Instrument]:
-    """Shipped instruments, then the program's file (IOP_INSTRUMENTS or extra_file) on top."""
+    """Shipped instruments, then the program's file (extra_file or IOP_INSTRUMENTS) on top."""
     files = [SHIPPED]
     extra_file = extra_file or os.environ.get("IOP_INSTRUMENTS")
     if extra_file:
@@ -63,7 +105,7 @@ def load_catalogue(extra_file: str | os.PathLike | None = None) -> dict[str, Ins
     catalogue: dict[str, Instrument] = {}
     for path in files:
         for code, entry in tomllib.loads(Path(path).read_text()).get("instruments", {}).items():
-            catalogue[code] = _instrument(code, entry)
+            catalogue[code] = _instrument(code, entry, Path(path))
     return catalogue
 
 
@@ -74,3 +116,27 @@ def alias_rows(catalogue: dict[str, Instrument]) -> list[tuple[str, str]]:
         for name in (inst.code, inst.name, *inst.aliases):
             rows[token(name)] = inst.code
     return sorted(rows.items())
+
+
+def catalogue_tables(catalogue: dict[str, Instrument]) -> dict[str, list[tuple]]:
+    """The catalogue as rows of the tables in etl/sql/catalogue.sql."""
+    tables: dict[str, list[tuple]] = {k: [] for k in ("instrument_catalogue", "instrument_items", "instrument_bands",
+                                                      "instrument_subscales", "instrument_safety")}
+    for i in catalogue.values():
+        tables["instrument_catalogue"].append((
+            i.code, i.name, i.items, i.item_min, i.item_max, i.total_min, i.total_max, i.total_rule, i.missing_items,
+            i.max_missing, i.higher_is_worse, i.loinc_total, i.clinical_cutoff, i.reliable_change_points,
+            i.response_drop, i.remission_below, i.severe_from, i.sources))
+        for n in range(1, i.items + 1):
+            low, high = i.item_range(n)
+            tables["instrument_items"].append((i.code, n, low, high, n in i.reversed_items))
+        edges = [lower for lower, _ in i.bands] + [i.total_max + 1]
+        for rank, (lower, label) in enumerate(i.bands):
+            tables["instrument_bands"].append((i.code, rank + 1, lower, edges[rank + 1] - 1, label))
+        for name, numbers in i.subscales.items():
+            rule = i.subscale_rules.get(name, {})
+            for n in numbers:
+                tables["instrument_subscales"].append((i.code, name, n, rule.get("at_least"), rule.get("at_most")))
+        for s in i.safety_items:
+            tables["instrument_safety"].append((i.code, s.get("item"), s.get("subscale"), s["above"], s["text"]))
+    return tables

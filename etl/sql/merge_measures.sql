@@ -36,9 +36,9 @@ WHERE assessment_id IN (SELECT assessment_id FROM merge_plan WHERE outcome = 'up
 
 INSERT INTO assessments
     (assessment_id, participant_id, episode_id, instrument, assessed_on, total_score, supplied_total, item_sum,
-     items_answered, items_complete, total_mismatch, total_valid, loinc_code, value_hash, load_id, source_row)
+     items_answered, items_complete, total_mismatch, total_valid, total_source, loinc_code, value_hash, load_id, source_row)
 SELECT assessment_id, participant_id, NULL, instrument, assessed_on, total_score, supplied_total, complete_sum,
-       items_answered, items_complete, total_mismatch, total_valid, loinc_total, value_hash,
+       items_answered, items_complete, total_mismatch, total_valid, total_source, loinc_total, value_hash,
        getvariable('load_id'), row_number
 FROM merge_plan WHERE outcome IN ('loaded', 'updated');
 

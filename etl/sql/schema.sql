@@ -66,6 +66,7 @@ CREATE TABLE IF NOT EXISTS assessments (
     items_complete BOOLEAN NOT NULL,
     total_mismatch BOOLEAN NOT NULL,  -- supplied total differs from the complete item sum: a data-quality finding
     total_valid    BOOLEAN NOT NULL,  -- usable for outcomes under the instrument's missing-item rule
+    total_source   VARCHAR,           -- supplied | items | items, prorated | not scorable | none (subscales)
     loinc_code     VARCHAR,
     value_hash     VARCHAR NOT NULL,
     load_id        INTEGER NOT NULL,
