@@ -14,6 +14,7 @@ from pathlib import Path
 import duckdb
 from tqdm import tqdm
 
+from dashboard.clinical import marts
 from dashboard.clinical.catalogue import alias_rows, catalogue_tables, load_catalogue
 from etl import readers
 from etl.database import loaded_files, sql, working_copy, writer_lock
@@ -53,7 +54,8 @@ def _prepare(path: Path, kind: str | None, sheet: str | None) -> Prepared:
 
 
 def load(paths: list[str], db: str | Path, kind: str | None = None, sheet: str | None = None,
-         today: dt.date | None = None, progress: bool = True, instruments: str | None = None) -> list[FileResult]:
+         today: dt.date | None = None, progress: bool = True, instruments: str | None = None,
+         as_of: dt.date | None = None) -> list[FileResult]:
     db = Path(db)
     results: list[FileResult] = []
     prepared: list[tuple[FileResult, Prepared]] = []
@@ -92,6 +94,7 @@ def load(paths: list[str], db: str | Path, kind: str | None = None, sheet: str |
                     _load_one(con, result, ready, progress)
                 _set(con, loaded_at=_now())
                 con.execute(sql("derive.sql"))
+                marts.rebuild(con, as_of=as_of)
     return results
 
 

@@ -1,0 +1,165 @@
+-- Plan-review flags for episodes open on the as-of date. Each carries a sentence with its numbers.
+-- Thresholds: settings.toml; instrument numbers: instruments.toml; rules: docs/clinical.md.
+CREATE OR REPLACE TEMP TABLE open_episodes AS
+SELECT e.participant_id, e.episode_id, e.admit_date, coalesce(e.age_group, 'adult') AS age_group,
+       getvariable('as_of') - e.admit_date AS days_in_program
+FROM episodes AS e
+WHERE e.admit_date <= getvariable('as_of') AND (e.discharge_date IS NULL OR e.discharge_date > getvariable('as_of'));
+
+CREATE OR REPLACE TEMP MACRO day(d) AS strftime(d, '%-d %b %Y');
+CREATE OR REPLACE TEMP MACRO num(x) AS CASE WHEN x = round(x) THEN CAST(CAST(x AS BIGINT) AS VARCHAR) ELSE CAST(round(x, 1) AS VARCHAR) END;
+
+CREATE OR REPLACE TEMP TABLE open_outcomes AS
+SELECT po.*, o.admit_date, o.days_in_program, po.latest_date - o.admit_date AS latest_day
+FROM participant_outcomes AS po JOIN open_episodes AS o USING (participant_id, episode_id);
+
+CREATE OR REPLACE TEMP TABLE open_sessions AS
+SELECT s.*, s.status IN ('attended', 'late', 'left_early') AS was_attended
+FROM sessions AS s JOIN open_episodes AS o USING (participant_id, episode_id)
+WHERE s.session_date <= getvariable('as_of');
+
+CREATE OR REPLACE TABLE flags AS
+WITH latest_administration AS (
+    SELECT a.* FROM assessments AS a JOIN open_episodes AS o USING (participant_id, episode_id)
+    WHERE a.assessed_on <= getvariable('as_of')
+    QUALIFY row_number() OVER (PARTITION BY a.episode_id, a.instrument ORDER BY a.assessed_on DESC) = 1
+),
+safety_item AS (
+    SELECT la.participant_id, la.episode_id, 'safety_item' AS rule_id, 'red' AS severity, la.assessed_on AS fired_on,
+           la.instrument,
+           format('{} item {} ({}) answered {} on {}', la.instrument, s.item_number, s.description, i.value, day(la.assessed_on)) AS explanation
+    FROM latest_administration AS la
+    JOIN instrument_safety AS s ON s.instrument = la.instrument AND s.item_number IS NOT NULL
+    JOIN assessment_items AS i ON i.assessment_id = la.assessment_id AND i.item_number = s.item_number
+    WHERE i.value > s.above
+    UNION ALL
+    SELECT la.participant_id, la.episode_id, 'safety_item', 'red', la.assessed_on, la.instrument,
+           format('{} {} subscale {} ({}) on {}', la.instrument, s.subscale, num(sub.score), s.description, day(la.assessed_on))
+    FROM latest_administration AS la
+    JOIN instrument_safety AS s ON s.instrument = la.instrument AND s.subscale IS NOT NULL
+    JOIN assessment_subscales AS sub ON sub.assessment_id = la.assessment_id AND sub.subscale = s.subscale
+    WHERE sub.score > s.above
+),
+reliable_deterioration AS (
+    SELECT participant_id, episode_id, 'reliable_deterioration', 'red', latest_date, instrument,
+           format('{} {} → {}: {} {} since intake; reliable change is {}', instrument, num(baseline_score), num(latest_score),
+                  CASE WHEN change > 0 THEN 'up' ELSE 'down' END, num(abs(change)), num(reliable_change_points))
+    FROM open_outcomes WHERE reliable_deterioration
+),
+no_improvement AS (
+    -- judged on a score taken in week N or later (day 7(N-1) on)
+    SELECT participant_id, episode_id, 'no_improvement', 'amber', latest_date, instrument,
+           format('{} {} → {} by week {}: {} since intake, short of the reliable change of {}; still at or above the cutoff of {}',
+                  instrument, num(baseline_score), num(latest_score), latest_day // 7 + 1,
+                  CASE WHEN change < 0 THEN 'down ' || num(-change) WHEN change > 0 THEN 'up ' || num(change) ELSE 'no change' END,
+                  num(reliable_change_points), num(clinical_cutoff))
+    FROM open_outcomes
+    WHERE NOT reliable_improvement AND NOT reliable_deterioration
+      AND (latest_score - clinical_cutoff) * worse_sign >= 0
+      AND latest_day >= 7 * (getvariable('flags_no_improvement_week') - 1)
+),
+severe_persisting AS (
+    SELECT participant_id, episode_id, 'severe_persisting', 'amber', latest_date, instrument,
+           format('{} {} in week {}: still in the severe band ({} or more)', instrument, num(latest_score),
+                  latest_day // 7 + 1, num(severe_from))
+    FROM open_outcomes
+    WHERE severe_from IS NOT NULL AND (latest_score - severe_from) * worse_sign >= 0
+      AND latest_day >= 7 * (getvariable('flags_severe_persisting_week') - 1)
+),
+below_expected AS (
+    SELECT o.participant_id, o.episode_id, 'below_expected',
+           CASE WHEN (o.latest_score - x.p90) * o.worse_sign > 0 THEN 'red' ELSE 'amber' END, o.latest_date, o.instrument,
+           format('{} {} in treatment week {} is worse than {} of this program''s episodes that started {} (80th percentile {}, 90th {})',
+                  o.instrument, num(o.latest_score), o.latest_day // 7,
+                  CASE WHEN (o.latest_score - x.p90) * o.worse_sign > 0 THEN '90 %' ELSE '80 %' END,
+                  t.intake_stratum, num(x.p80), num(x.p90))
+    FROM open_outcomes AS o
+    JOIN episode_strata AS t USING (episode_id, instrument)
+    JOIN expected_response AS x ON x.instrument = o.instrument AND x.intake_stratum = t.intake_stratum
+                               AND x.treatment_week = o.latest_day // 7
+    WHERE x.available AND o.latest_day >= 7 AND (o.latest_score - x.p80) * o.worse_sign > 0
+),
+attendance_runs AS (
+    -- sessions newest first, not counting excused absences or sessions the program cancelled
+    SELECT *, row_number() OVER (PARTITION BY episode_id ORDER BY session_date DESC, start_time DESC NULLS LAST) AS recency
+    FROM open_sessions WHERE status NOT IN ('excused', 'cancelled')
+),
+streaks AS (
+    SELECT participant_id, episode_id,
+           coalesce(min(recency) FILTER (status <> 'no_show'), count(*) + 1) - 1 AS no_shows_in_a_row,
+           max(session_date) FILTER (was_attended) AS last_attended
+    FROM attendance_runs GROUP BY ALL
+),
+consecutive_no_shows AS (
+    SELECT s.participant_id, s.episode_id, 'consecutive_no_shows', 'red',
+           (SELECT max(session_date) FROM attendance_runs AS r WHERE r.episode_id = s.episode_id), NULL,
+           format('{} no-shows in a row{}', s.no_shows_in_a_row,
+                  CASE WHEN s.last_attended IS NULL THEN '; has not attended yet' ELSE '; last attended ' || day(s.last_attended) END)
+    FROM streaks AS s WHERE s.no_shows_in_a_row >= getvariable('flags_consecutive_no_shows')
+),
+recent AS (
+    SELECT participant_id, episode_id, count(*) AS scheduled, count(*) FILTER (was_attended) AS attended
+    FROM open_sessions
+    WHERE status <> 'cancelled' AND session_date > getvariable('as_of') - getvariable('flags_low_attendance_days')
+    GROUP BY ALL
+),
+low_attendance AS (
+    SELECT participant_id, episode_id, 'low_attendance', 'amber', getvariable('as_of'), NULL,
+           format('attended {} of {} scheduled sessions ({} %) in the last {} days; the standard is {} %', attended, scheduled,
+                  CAST(round(100.0 * attended / scheduled) AS INTEGER), getvariable('flags_low_attendance_days'),
+                  CAST(round(100 * getvariable('flags_low_attendance_share')) AS INTEGER))
+    FROM recent
+    WHERE scheduled >= getvariable('flags_low_attendance_min_scheduled')
+      AND attended < getvariable('flags_low_attendance_share') * scheduled
+),
+disengaged AS (
+    SELECT o.participant_id, o.episode_id, 'disengaged', 'red',
+           coalesce(a.last_attended, o.admit_date) + getvariable('flags_disengaged_days'), NULL,
+           CASE WHEN a.last_attended IS NULL
+                THEN format('no attended session in the {} days since admission on {}', o.days_in_program, day(o.admit_date))
+                ELSE format('no attended session for {} days (last attended {})', getvariable('as_of') - a.last_attended, day(a.last_attended))
+           END
+    FROM open_episodes AS o
+    LEFT JOIN (SELECT episode_id, max(session_date) AS last_attended FROM open_sessions WHERE was_attended GROUP BY ALL) AS a USING (episode_id)
+    WHERE getvariable('as_of') - coalesce(a.last_attended, o.admit_date) >= getvariable('flags_disengaged_days')
+),
+below_asam_hours AS (
+    -- the last full Monday-to-Sunday week before the as-of date
+    SELECT w.participant_id, w.episode_id, 'below_asam_hours', 'amber', w.week_start + 6, NULL,
+           format('{} h attended in the week of {}; the ASAM level 2.1 minimum is {} h for {}', num(w.hours_attended),
+                  day(w.week_start), num(w.asam_min_hours), CASE WHEN o.age_group = 'adolescent' THEN 'adolescents' ELSE 'adults' END)
+    FROM attendance_weekly AS w JOIN open_episodes AS o USING (participant_id, episode_id)
+    WHERE w.week_start = CAST(date_trunc('week', getvariable('as_of') + 1) AS DATE) - 7 AND w.full_week AND w.below_asam
+),
+measure_overdue AS (
+    SELECT o.participant_id, o.episode_id, 'measure_overdue', 'amber',
+           coalesce(m.last_on, o.admit_date) + getvariable('flags_measure_overdue_days') + 1,
+           getvariable('flags_measure_overdue_instrument'),
+           CASE WHEN m.last_on IS NULL
+                THEN format('no {} since admission {} days ago', getvariable('flags_measure_overdue_instrument'), o.days_in_program)
+                ELSE format('no {} for {} days (last {})', getvariable('flags_measure_overdue_instrument'),
+                            getvariable('as_of') - m.last_on, day(m.last_on))
+           END
+    FROM open_episodes AS o
+    LEFT JOIN (SELECT episode_id, max(assessed_on) AS last_on FROM assessments
+               WHERE instrument = getvariable('flags_measure_overdue_instrument') AND assessed_on <= getvariable('as_of')
+               GROUP BY ALL) AS m USING (episode_id)
+    WHERE getvariable('as_of') - coalesce(m.last_on, o.admit_date) > getvariable('flags_measure_overdue_days')
+),
+final AS (
+    SELECT * FROM safety_item
+    UNION ALL SELECT * FROM reliable_deterioration
+    UNION ALL SELECT * FROM no_improvement
+    UNION ALL SELECT * FROM severe_persisting
+    UNION ALL SELECT * FROM below_expected
+    UNION ALL SELECT * FROM consecutive_no_shows
+    UNION ALL SELECT * FROM low_attendance
+    UNION ALL SELECT * FROM disengaged
+    UNION ALL SELECT * FROM below_asam_hours
+    UNION ALL SELECT * FROM measure_overdue
+)
+SELECT participant_id, episode_id, rule_id, severity, fired_on, instrument, explanation,
+       getvariable('as_of') AS as_of,
+       md5(concat_ws('|', episode_id, rule_id, coalesce(instrument, ''))) AS flag_key  -- stable across rebuilds
+FROM final
+ORDER BY CASE severity WHEN 'red' THEN 0 ELSE 1 END, participant_id, rule_id, instrument;
