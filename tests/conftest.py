@@ -76,3 +76,23 @@ def chart(at, index: int = 0) -> dict:
     """The figure an AppTest page drew, as plain JSON (data, layout) with arrays decoded."""
     import json
     return _decode(json.loads(at.get("plotly_chart")[index].proto.spec))
+
+
+ITEMS_HEADER = "participant_id,assessment_date,instrument,total," + ",".join(f"item_{i}" for i in range(1, 21)) + "\n"
+
+
+def measures_row(pid: str, date: str, instrument: str, total="", items=()) -> str:
+    cells = [str(v) for v in items] + [""] * (20 - len(items))
+    return ",".join([pid, date, instrument, str(total), *cells])
+
+
+def build(tmp_path, db, roster=(), attendance=(), measures=(), as_of=None, **kwargs):
+    """Load rows (strings without headers) for a scenario; returns the load results."""
+    files = []
+    if roster:
+        files.append(write(tmp_path, "roster.csv", ROSTER_HEADER + "\n".join(roster) + "\n"))
+    if attendance:
+        files.append(write(tmp_path, "attendance.csv", ATTENDANCE_HEADER + "\n".join(attendance) + "\n"))
+    if measures:
+        files.append(write(tmp_path, "measures.csv", ITEMS_HEADER + "\n".join(measures) + "\n"))
+    return load_files(db, *files, as_of=as_of, **kwargs)

@@ -36,9 +36,9 @@ judged AS (
     FROM cells AS c JOIN completed_counts AS k USING (instrument)
 )
 SELECT c.instrument, c.intake_stratum, c.treatment_week,
-       CASE WHEN available THEN q50 END AS p50,
-       CASE WHEN available THEN q80 END AS p80,
-       CASE WHEN available THEN q90 END AS p90,
+       CASE WHEN available THEN round(q50, 2) END AS p50,
+       CASE WHEN available THEN round(q80, 2) END AS p80,
+       CASE WHEN available THEN round(q90, 2) END AS p90,
        c.n_episodes, c.completed_episodes, c.available,
        CASE WHEN c.completed_episodes < getvariable('expected_response_min_completed_episodes')
             THEN format('not available: {} completed episodes, {} needed', c.completed_episodes,

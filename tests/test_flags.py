@@ -1,0 +1,206 @@
+"""Every flag rule firing at its threshold and not one step short of it (settings.toml defaults).
+Participant P1 is admitted on Monday 6 Jan 2025; flags are computed as of a chosen date."""
+import datetime as dt
+
+import pytest
+
+from conftest import build, measures_row, rows
+
+D = dt.date
+ADMIT = D(2025, 1, 6)
+
+
+def day(n: int) -> str:
+    return str(ADMIT + dt.timedelta(days=n))
+
+
+def flags(tmp_path, db, as_of, attendance=(), measures=(), age_group="", birth_year="1990", rule=None, discharge=""):
+    roster = [f"P1,2025-01-06,{discharge},{'completed' if discharge else ''},Trauma,Chen,{birth_year},"]
+    build(tmp_path, db, roster=roster, attendance=attendance, measures=measures, as_of=as_of)
+    got = rows(db, "SELECT rule_id, severity, explanation FROM flags ORDER BY rule_id, explanation")
+    return [g[1:] for g in got if g[0] == rule] if rule else got
+
+
+def phq(d: int, total, items=()):
+    return measures_row("P1", day(d), "PHQ-9", total, items)
+
+
+def attended(d: int, kind="group", minutes=180):
+    return f"P1,{day(d)},{kind},attended,{minutes},Trauma,Chen"
+
+
+def no_show(d: int):
+    return f"P1,{day(d)},group,no_show,0,Trauma,Chen"
+
+
+# --- safety_item -------------------------------------------------------------------------------
+
+def test_safety_item_on_the_latest_administration(tmp_path, db):
+    got = flags(tmp_path, db, D(2025, 1, 20), measures=[phq(0, 12, [2, 2, 2, 2, 1, 1, 1, 0, 1])], rule="safety_item")
+    assert got == [("red", "PHQ-9 item 9 (thoughts of being better off dead or of self-harm) answered 1 on 6 Jan 2025")]
+
+
+def test_safety_item_not_endorsed(tmp_path, db):
+    assert flags(tmp_path, db, D(2025, 1, 20), measures=[phq(0, 12, [2, 2, 2, 2, 2, 1, 1, 0, 0])], rule="safety_item") == []
+
+
+def test_safety_item_endorsed_earlier_but_not_on_the_latest(tmp_path, db):
+    measures = [phq(0, 12, [2, 2, 2, 2, 1, 1, 1, 0, 1]), phq(7, 11, [2, 2, 2, 2, 1, 1, 1, 0, 0])]
+    assert flags(tmp_path, db, D(2025, 1, 20), measures=measures, rule="safety_item") == []
+
+
+def test_bam_use_subscale_is_a_safety_signal(tmp_path, db):
+    bam = measures_row("P1", day(0), "BAM", "", [1, 0, 0, 0, 2, 0, 0, 1, 3, 3, 0, 3, 3, 3, 0, 3, 2])
+    got = flags(tmp_path, db, D(2025, 1, 10), measures=[bam], rule="safety_item")
+    assert got == [("red", "BAM Use subscale 2 (substance use in the past 30 days) on 6 Jan 2025")]
+
+
+# --- reliable_deterioration --------------------------------------------------------------------
+
+@pytest.mark.parametrize("latest,fires", [(18, True), (17, False)])
+def test_reliable_deterioration(tmp_path, db, latest, fires):
+    got = flags(tmp_path, db, D(2025, 1, 27), measures=[phq(0, 12), phq(14, latest)], rule="reliable_deterioration")
+    assert got == ([("red", "PHQ-9 12 → 18: up 6 since intake; reliable change is 6")] if fires else [])
+
+
+# --- no_improvement (week 4: a score from day 21 on) ------------------------------------------
+
+def test_no_improvement_by_week_4(tmp_path, db):
+    got = flags(tmp_path, db, D(2025, 1, 28), measures=[phq(0, 16), phq(21, 12)], rule="no_improvement")
+    assert got == [("amber", "PHQ-9 16 → 12 by week 4: down 4 since intake, short of the reliable change of 6; "
+                             "still at or above the cutoff of 10")]
+
+
+def test_no_improvement_not_judged_before_week_4(tmp_path, db):
+    assert flags(tmp_path, db, D(2025, 1, 28), measures=[phq(0, 16), phq(20, 12)], rule="no_improvement") == []
+
+
+def test_no_improvement_not_when_below_the_cutoff(tmp_path, db):
+    assert flags(tmp_path, db, D(2025, 1, 28), measures=[phq(0, 13), phq(21, 9)], rule="no_improvement") == []
+
+
+def test_no_improvement_not_when_reliably_improved(tmp_path, db):
+    assert flags(tmp_path, db, D(2025, 1, 28), measures=[phq(0, 18), phq(21, 12)], rule="no_improvement") == []
+
+
+# --- severe_persisting (week 6: a score from day 35 on; PHQ-9 severe from 20) -------------------
+
+@pytest.mark.parametrize("d,latest,fires", [(35, 20, True), (35, 19, False), (34, 20, False)])
+def test_severe_persisting(tmp_path, db, d, latest, fires):
+    got = flags(tmp_path, db, D(2025, 2, 12), measures=[phq(0, 22), phq(d, latest)], rule="severe_persisting")
+    assert got == ([("amber", "PHQ-9 20 in week 6: still in the severe band (20 or more)")] if fires else [])
+
+
+# --- below_expected ------------------------------------------------------------------------------
+
+def _history():
+    """50 completed episodes starting moderate (PHQ-9 12) whose week-2 scores are 5..14, five each:
+    p80 = 12.2 (between the 40th and 41st of 50 sorted values: 12 and 13), p90 = 13.1."""
+    roster, measures = [], []
+    for i in range(50):
+        pid = f"H{i:02d}"
+        roster.append(f"{pid},2024-06-03,2024-08-01,completed,Trauma,Chen,1990,yes")
+        measures += [measures_row(pid, "2024-06-03", "PHQ-9", 12), measures_row(pid, "2024-06-17", "PHQ-9", 5 + i % 10)]
+    return roster, measures
+
+
+@pytest.mark.parametrize("score,expected", [
+    (12, []),
+    (13, [("amber", "PHQ-9 13 in treatment week 2 is worse than 80 % of this program's episodes that started moderate "
+                    "(80th percentile 12.2, 90th 13.1)")]),
+    (14, [("red", "PHQ-9 14 in treatment week 2 is worse than 90 % of this program's episodes that started moderate "
+                  "(80th percentile 12.2, 90th 13.1)")]),
+])
+def test_below_expected(tmp_path, db, score, expected):
+    roster, measures = _history()
+    roster.append("P1,2025-01-06,,,Trauma,Chen,1990,")
+    measures += [phq(0, 12), phq(14, score)]
+    build(tmp_path, db, roster=roster, measures=measures, as_of=D(2025, 1, 22))
+    assert rows(db, "SELECT p50, p80, p90, n_episodes FROM expected_response WHERE instrument = 'PHQ-9' "
+                    "AND intake_stratum = 'moderate' AND treatment_week = 2") == [(9.5, 12.2, 13.1, 50)]
+    got = rows(db, "SELECT severity, explanation FROM flags WHERE rule_id = 'below_expected'")
+    assert [(s, e) for s, e in got] == expected
+
+
+def test_below_expected_needs_50_completed_episodes(tmp_path, db):
+    roster, measures = _history()
+    roster, measures = roster[1:], [m for m in measures if not m.startswith("H00,")]
+    roster.append("P1,2025-01-06,,,Trauma,Chen,1990,")
+    build(tmp_path, db, roster=roster, measures=measures + [phq(0, 12), phq(14, 14)], as_of=D(2025, 1, 22))
+    assert rows(db, "SELECT p80, available, note FROM expected_response WHERE instrument = 'PHQ-9' AND treatment_week = 2") == [
+        (None, False, "not available: 49 completed episodes, 50 needed")]
+    assert rows(db, "SELECT count(*) FROM flags WHERE rule_id = 'below_expected'") == [(0,)]
+
+
+# --- consecutive_no_shows --------------------------------------------------------------------------
+
+def test_three_no_shows_in_a_row(tmp_path, db):
+    sessions = [attended(0), no_show(1), no_show(2), f"P1,{day(3)},group,excused,0,Trauma,Chen", no_show(4)]
+    got = flags(tmp_path, db, D(2025, 1, 10), attendance=sessions, rule="consecutive_no_shows")
+    assert got == [("red", "3 no-shows in a row; last attended 6 Jan 2025")]
+
+
+def test_two_no_shows_in_a_row_do_not_fire(tmp_path, db):
+    sessions = [no_show(0), attended(1), no_show(2), no_show(3)]
+    assert flags(tmp_path, db, D(2025, 1, 10), attendance=sessions, rule="consecutive_no_shows") == []
+
+
+# --- low_attendance (last 14 days, < 75 %, at least 3 scheduled) -------------------------------------
+
+@pytest.mark.parametrize("pattern,expected", [
+    ("AANN", [("amber", "attended 2 of 4 scheduled sessions (50 %) in the last 14 days; the standard is 75 %")]),
+    ("AAAN", []),          # 75 % is not below 75 %
+    ("NN", []),            # too few sessions scheduled to judge
+])
+def test_low_attendance(tmp_path, db, pattern, expected):
+    # as of day 35 the last 14 days are days 22..35: the no-show on day 21 does not count
+    sessions = [no_show(21)] + [attended(25 + i) if c == "A" else no_show(25 + i) for i, c in enumerate(pattern)]
+    got = flags(tmp_path, db, ADMIT + dt.timedelta(days=35), attendance=sessions, rule="low_attendance")
+    assert got == expected
+
+
+# --- disengaged (no attended session for 7 days) -----------------------------------------------------
+
+@pytest.mark.parametrize("gap,fires", [(7, True), (6, False)])
+def test_disengaged(tmp_path, db, gap, fires):
+    got = flags(tmp_path, db, ADMIT + dt.timedelta(days=10 + gap), attendance=[attended(10)], rule="disengaged")
+    assert got == ([("red", "no attended session for 7 days (last attended 16 Jan 2025)")] if fires else [])
+
+
+def test_disengaged_since_admission(tmp_path, db):
+    got = flags(tmp_path, db, ADMIT + dt.timedelta(days=8), attendance=[no_show(1)], rule="disengaged")
+    assert got == [("red", "no attended session in the 8 days since admission on 6 Jan 2025")]
+
+
+# --- below_asam_hours (last full week; 9 h adults, 6 h adolescents) ----------------------------------
+
+@pytest.mark.parametrize("birth_year,minutes,expected", [
+    ("1990", [180, 180, 174], [("amber", "8.9 h attended in the week of 13 Jan 2025; the ASAM level 2.1 minimum is 9 h for adults")]),
+    ("1990", [180, 180, 180], []),
+    ("2010", [180, 180], []),
+    ("2010", [180, 120], [("amber", "5 h attended in the week of 13 Jan 2025; the ASAM level 2.1 minimum is 6 h for adolescents")]),
+])
+def test_below_asam_hours(tmp_path, db, birth_year, minutes, expected):
+    sessions = [attended(7 + i, minutes=m) for i, m in enumerate(minutes)] + [attended(14)]
+    got = flags(tmp_path, db, D(2025, 1, 20), attendance=sessions, birth_year=birth_year, rule="below_asam_hours")
+    assert got == expected
+
+
+# --- measure_overdue (no PHQ-9 for more than 14 days) -----------------------------------------------
+
+@pytest.mark.parametrize("days_since,fires", [(15, True), (14, False)])
+def test_measure_overdue(tmp_path, db, days_since, fires):
+    got = flags(tmp_path, db, ADMIT + dt.timedelta(days=3 + days_since), measures=[phq(3, 12)], rule="measure_overdue")
+    assert got == ([("amber", "no PHQ-9 for 15 days (last 9 Jan 2025)")] if fires else [])
+
+
+# --- scope ------------------------------------------------------------------------------------------
+
+def test_no_flags_for_a_discharged_episode(tmp_path, db):
+    assert flags(tmp_path, db, D(2025, 3, 1), attendance=[attended(1), no_show(2), no_show(3), no_show(4)],
+                 measures=[phq(0, 12), phq(14, 20)], discharge="2025-02-01") == []
+
+
+def test_flags_as_of_an_earlier_date_ignore_later_data(tmp_path, db):
+    got = flags(tmp_path, db, D(2025, 1, 15), measures=[phq(0, 12), phq(7, 12), phq(21, 20)], rule="reliable_deterioration")
+    assert got == []
