@@ -2,7 +2,7 @@
 CREATE OR REPLACE TEMP TABLE episode_scores AS
 SELECT a.assessment_id, a.participant_id, a.episode_id, a.instrument, a.assessed_on, a.total_score,
        e.admit_date, e.discharge_date,
-       CAST(floor((a.assessed_on - e.admit_date) / 7) AS INTEGER) AS treatment_week   -- week 0 = first 7 days
+       CAST(round((a.assessed_on - e.admit_date) / 7) AS INTEGER) AS treatment_week   -- nearest whole week since admission
 FROM assessments AS a
 JOIN episodes AS e USING (episode_id)
 WHERE a.total_valid AND a.total_score IS NOT NULL AND a.assessed_on <= getvariable('as_of');

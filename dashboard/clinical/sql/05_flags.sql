@@ -70,13 +70,13 @@ below_expected AS (
     SELECT o.participant_id, o.episode_id, 'below_expected',
            CASE WHEN (o.latest_score - x.p90) * o.worse_sign > 0 THEN 'red' ELSE 'amber' END, o.latest_date, o.instrument,
            format('{} {} in treatment week {} is worse than {} of this program''s episodes that started {} (80th percentile {}, 90th {})',
-                  o.instrument, num(o.latest_score), o.latest_day // 7,
+                  o.instrument, num(o.latest_score), CAST(round(o.latest_day / 7) AS INTEGER),
                   CASE WHEN (o.latest_score - x.p90) * o.worse_sign > 0 THEN '90 %' ELSE '80 %' END,
                   t.intake_stratum, num(x.p80), num(x.p90))
     FROM open_outcomes AS o
     JOIN episode_strata AS t USING (episode_id, instrument)
     JOIN expected_response AS x ON x.instrument = o.instrument AND x.intake_stratum = t.intake_stratum
-                               AND x.treatment_week = o.latest_day // 7
+                               AND x.treatment_week = CAST(round(o.latest_day / 7) AS INTEGER)
     WHERE x.available AND o.latest_day >= 7 AND (o.latest_score - x.p80) * o.worse_sign > 0
 ),
 attendance_runs AS (
