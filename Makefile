@@ -36,6 +36,7 @@ test: $(VENV)/.installed-test
 
 bench: $(VENV)/.installed-test
 	$(PY) bench/bench_load.py
+	$(PY) bench/bench_marts.py
 
 clean-db:
 	rm -f $(DB) data/.$(notdir $(DB)).*
