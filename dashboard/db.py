@@ -28,11 +28,21 @@ def _sql(name: str) -> str:
     return (QUERIES / f"{name}.sql").read_text()
 
 
-def query(name: str, **params) -> pd.DataFrame:
-    """Run dashboard/queries/<name>.sql with $named parameters; returns a DataFrame."""
+def _connect() -> duckdb.DuckDBPyConnection:
     path = db_path()
     if not path.exists():
         raise NoData(f"No database at {path}. Load exports with `python -m etl load PATH --db {path}` "
                      "(or `make run` for the demo program).")
-    with duckdb.connect(str(path), read_only=True) as con:
+    return duckdb.connect(str(path), read_only=True)
+
+
+def query(name: str, **params) -> pd.DataFrame:
+    """Run dashboard/queries/<name>.sql with $named parameters; returns a DataFrame."""
+    with _connect() as con:
         return con.execute(_sql(name), params or None).df()
+
+
+def queries(**named: tuple[str, dict]) -> dict[str, pd.DataFrame]:
+    """Several named queries on one connection (one snapshot of the file): key=(name, params)."""
+    with _connect() as con:
+        return {key: con.execute(_sql(name), params or None).df() for key, (name, params) in named.items()}

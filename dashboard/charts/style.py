@@ -19,3 +19,22 @@ def base_layout(fig: go.Figure, title: str, height: int = 360) -> go.Figure:
                       margin={"l": 50, "r": 20, "t": 60, "b": 40}, legend_title_text="",
                       font={"family": "Arial, sans-serif", "size": 13})
     return fig
+
+# Severity: one sequential, colour-blind-safe ramp (ColorBrewer YlOrBr) for bands from mildest to
+# most severe, and Okabe-Ito vermillion/orange for red and amber flags, on every chart.
+SEVERITY_RAMP = ["#ffffe5", "#fff7bc", "#fee391", "#fec44f", "#fe9929", "#ec7014", "#cc4c02"]
+FLAG_COLOURS = {"red": OKABE_ITO["vermillion"], "amber": OKABE_ITO["orange"]}
+STATUS_COLOURS = {
+    "attended": OKABE_ITO["blue"], "late": OKABE_ITO["sky"], "left_early": OKABE_ITO["purple"],
+    "excused": OKABE_ITO["grey"], "no_show": OKABE_ITO["vermillion"], "cancelled": "#dddddd",
+}
+SCORE_COLOUR = OKABE_ITO["black"]
+EXPECTED_COLOUR = OKABE_ITO["green"]
+
+
+def band_colours(n: int) -> list[str]:
+    """n band colours spread over the ramp, mildest first."""
+    if n <= 1:
+        return SEVERITY_RAMP[:n]
+    step = (len(SEVERITY_RAMP) - 1) / (n - 1)
+    return [SEVERITY_RAMP[round(i * step)] for i in range(n)]

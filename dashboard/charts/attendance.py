@@ -1,0 +1,47 @@
+"""Attendance over an episode: a calendar of sessions by status, and weekly hours against the
+ASAM level 2.1 minimum."""
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard.charts.style import FLAG_COLOURS, OKABE_ITO, STATUS_COLOURS, base_layout
+
+STATUS_LABELS = {"attended": "attended", "late": "late", "left_early": "left early", "excused": "excused",
+                 "no_show": "no-show", "cancelled": "cancelled by program"}
+TYPE_ORDER = ["group", "individual", "family", "education", "medication", "other"]
+
+
+def attendance_calendar(sessions: pd.DataFrame) -> go.Figure:
+    """sessions: session_date, session_type, status, minutes."""
+    fig = go.Figure()
+    for status, label in STATUS_LABELS.items():
+        part = sessions[sessions["status"] == status]
+        if not len(part):
+            continue
+        fig.add_trace(go.Scatter(
+            x=pd.to_datetime(part["session_date"]), y=part["session_type"], mode="markers", name=label,
+            marker={"symbol": "square", "size": 11, "color": STATUS_COLOURS[status],
+                    "line": {"width": 1, "color": "#555"} if status == "cancelled" else None},
+            customdata=part["minutes"], hovertemplate=f"%{{y}} on %{{x|%a %d %b}}: {label}, %{{customdata:.0f}} min<extra></extra>"))
+    types = [t for t in TYPE_ORDER if t in set(sessions["session_type"])]
+    fig.update_yaxes(categoryorder="array", categoryarray=list(reversed(types)))
+    base_layout(fig, "Sessions by day and type", height=120 + 40 * max(1, len(types)))
+    fig.update_layout(legend={"orientation": "h", "y": -0.35})
+    return fig
+
+
+def weekly_hours(weeks: pd.DataFrame) -> go.Figure:
+    """weeks: week_start, hours_attended, asam_min_hours, full_week, below_asam."""
+    colours = [FLAG_COLOURS["amber"] if b is True else (OKABE_ITO["blue"] if f else "#9ecae1")
+               for b, f in zip(weeks["below_asam"], weeks["full_week"])]
+    fig = go.Figure(go.Bar(
+        x=pd.to_datetime(weeks["week_start"]), y=weeks["hours_attended"], marker_color=colours, name="hours attended",
+        customdata=weeks["full_week"].map({True: "", False: " (partial week)"}),
+        hovertemplate="week of %{x|%d %b}: %{y:.1f} h%{customdata}<extra></extra>"))
+    minimum = float(weeks["asam_min_hours"].iloc[0]) if len(weeks) else 9
+    fig.add_hline(y=minimum, line_dash="dash", line_color="#333",
+                  annotation_text=f"ASAM level 2.1 minimum ({minimum:g} h)", annotation_position="top left")
+    fig.update_yaxes(title="hours attended")
+    fig.update_xaxes(title="week starting", tickformat="%d %b")
+    return base_layout(fig, "Weekly hours (amber: a full week below the minimum; light: partial week)", height=320)

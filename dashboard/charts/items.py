@@ -1,0 +1,34 @@
+"""Item answers across administrations, with safety items outlined so they stand out."""
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard.charts.style import FLAG_COLOURS, SEVERITY_RAMP, base_layout
+
+
+def item_heatmap(instrument: str, items: pd.DataFrame) -> go.Figure:
+    """items: assessed_on, item_number, value, item_max, safety_item (one instrument)."""
+    dates = sorted(pd.to_datetime(items["assessed_on"]).dt.strftime("%d %b %y").unique(),
+                   key=lambda d: pd.to_datetime(d, format="%d %b %y"))
+    items = items.assign(when=pd.to_datetime(items["assessed_on"]).dt.strftime("%d %b %y"))
+    grid = items.pivot_table(index="item_number", columns="when", values="value", aggfunc="first").reindex(columns=dates)
+    safety = set(items.loc[items["safety_item"], "item_number"])
+    labels = [f"item {n} (safety)" if n in safety else f"item {n}" for n in grid.index]
+    top = float(items["item_max"].max())
+    fig = go.Figure(go.Heatmap(
+        z=grid.values, x=dates, y=labels, zmin=0, zmax=top, xgap=2, ygap=2,
+        colorscale=[[i / (len(SEVERITY_RAMP) - 1), c] for i, c in enumerate(SEVERITY_RAMP)],
+        colorbar={"title": "answer", "tickvals": list(range(int(top) + 1))},
+        text=grid.values, texttemplate="%{text}", hovertemplate="%{y} on %{x}: %{z}<extra></extra>"))
+    for row, n in enumerate(grid.index):
+        if n not in safety:
+            continue
+        for col, value in enumerate(grid.loc[n].values):
+            if pd.notna(value) and value > 0:
+                fig.add_shape(type="rect", x0=col - 0.5, x1=col + 0.5, y0=row - 0.5, y1=row + 0.5,
+                              line={"color": FLAG_COLOURS["red"], "width": 4})
+    fig.update_yaxes(autorange="reversed")
+    base_layout(fig, f"{instrument} item answers (safety item outlined when endorsed)",
+                height=max(260, 24 * len(grid.index) + 120))
+    return fig

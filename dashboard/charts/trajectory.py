@@ -1,0 +1,70 @@
+"""One instrument's scores over an episode, read against its severity bands, clinical cutoff,
+the baseline's no-reliable-change band and the program's expected response."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard.charts.style import EXPECTED_COLOUR, FLAG_COLOURS, SCORE_COLOUR, band_colours, base_layout
+
+
+def _x(dates: pd.Series, admit: dt.date, weeks: bool):
+    days = (pd.to_datetime(dates) - pd.Timestamp(admit)).dt.days
+    return (days / 7).round(2) if weeks else pd.to_datetime(dates)
+
+
+def trajectory(instrument: str, scores: pd.DataFrame, bands: pd.DataFrame, outcome: dict | None,
+               expected: pd.DataFrame, flags: pd.DataFrame, admit: dt.date, weeks: bool = False) -> go.Figure:
+    """scores: assessed_on, total_score, total_valid, band; bands: band_from, band_to, label (+ catalogue columns);
+    outcome: the participant_outcomes row; expected: treatment_week, p50, p80, p90, available."""
+    catalogue = bands.iloc[0]
+    low, high = float(catalogue.total_min), float(catalogue.total_max)
+    fig = go.Figure()
+    labelled = bands.dropna(subset=["band_from"])
+    for colour, band in zip(band_colours(len(labelled)), labelled.itertuples()):
+        # edges at half points, so an integer score never sits on a boundary
+        fig.add_hrect(y0=band.band_from - 0.5, y1=band.band_to + 0.5, fillcolor=colour, opacity=0.6, line_width=0,
+                      layer="below", annotation_text=band.label, annotation_position="right",
+                      annotation_font_size=11, annotation_font_color="#555")
+    if pd.notna(catalogue.clinical_cutoff):
+        fig.add_hline(y=catalogue.clinical_cutoff - 0.5, line_dash="dash", line_color="#333", line_width=1.5,
+                      annotation_text=f"clinical cutoff (≥ {catalogue.clinical_cutoff:g})", annotation_position="top left",
+                      annotation_font_size=11)
+    if outcome and pd.notna(outcome.get("baseline_score")) and pd.notna(outcome.get("reliable_change_points")):
+        b, rc = float(outcome["baseline_score"]), float(outcome["reliable_change_points"])
+        fig.add_hrect(y0=max(low - 0.5, b - rc + 0.5), y1=min(high + 0.5, b + rc - 0.5), fillcolor="#777", opacity=0.25,
+                      line={"width": 1, "dash": "dot", "color": "#333"})
+        fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", marker={"symbol": "square", "size": 12, "color": "#bbb"},
+                                 name=f"no reliable change (baseline {b:g} ± {rc:g})"))
+    shown = expected[expected["available"].fillna(False)] if len(expected) else expected
+    if len(shown):
+        x = shown["treatment_week"] if weeks else [pd.Timestamp(admit) + pd.Timedelta(days=7 * w) for w in shown["treatment_week"]]
+        fig.add_trace(go.Scatter(x=x, y=shown["p90"], mode="lines", line={"color": EXPECTED_COLOUR, "width": 1, "dash": "dot"},
+                                 name="program 90th percentile", hovertemplate="p90 %{y:.1f}<extra></extra>"))
+        fig.add_trace(go.Scatter(x=x, y=shown["p80"], mode="lines", line={"color": EXPECTED_COLOUR, "width": 1.5, "dash": "dash"},
+                                 name="program 80th percentile", hovertemplate="p80 %{y:.1f}<extra></extra>"))
+        fig.add_trace(go.Scatter(x=x, y=shown["p50"], mode="lines", line={"color": EXPECTED_COLOUR, "width": 2},
+                                 name="program median (expected)", hovertemplate="p50 %{y:.1f}<extra></extra>"))
+    valid = scores[scores["total_valid"] & scores["total_score"].notna()]
+    week_no = ((pd.to_datetime(valid["assessed_on"]) - pd.Timestamp(admit)).dt.days / 7).round(1)
+    fig.add_trace(go.Scatter(
+        x=_x(valid["assessed_on"], admit, weeks), y=valid["total_score"], mode="lines+markers", name=instrument,
+        line={"color": SCORE_COLOUR, "width": 2.5}, marker={"size": 8, "color": SCORE_COLOUR},
+        customdata=list(zip(valid["band"].fillna("—"), pd.to_datetime(valid["assessed_on"]).dt.strftime("%d %b %Y"), week_no)),
+        hovertemplate=f"{instrument} %{{y}}<br>%{{customdata[0]}}<br>%{{customdata[1]}} (week %{{customdata[2]}})<extra></extra>"))
+    for flag in flags.iloc[::-1].itertuples():  # red last, drawn on top
+        hit = valid[pd.to_datetime(valid["assessed_on"]) == pd.Timestamp(flag.fired_on)]
+        y = float(hit["total_score"].iloc[0]) if len(hit) else high
+        fig.add_trace(go.Scatter(
+            x=_x(pd.Series([flag.fired_on]), admit, weeks), y=[y], mode="markers", showlegend=False,
+            marker={"symbol": "diamond-open", "size": 18, "color": FLAG_COLOURS[flag.severity],
+                    "line": {"width": 3, "color": FLAG_COLOURS[flag.severity]}},
+            hovertemplate=f"{flag.severity} flag: {flag.explanation}<extra></extra>"))
+    fig.update_yaxes(range=[low - 0.5, high + 0.5], title=f"{instrument} score (higher = worse)")
+    # the legend-only trace has no x values, so the axis type is set rather than guessed
+    fig.update_xaxes(title="weeks since admission" if weeks else "date", type="linear" if weeks else "date")
+    base_layout(fig, f"{instrument} over the episode", height=380)
+    fig.update_layout(legend={"orientation": "h", "y": -0.25}, margin={"r": 120})
+    return fig

@@ -1,0 +1,21 @@
+"""Short labels for flags in lists (the explanation sentence carries the numbers)."""
+from __future__ import annotations
+
+LABELS = {
+    "safety_item": "Safety item",
+    "reliable_deterioration": "Deteriorating",
+    "no_improvement": "No improvement",
+    "severe_persisting": "Still severe",
+    "below_expected": "Below expected",
+    "consecutive_no_shows": "No-shows in a row",
+    "low_attendance": "Low attendance",
+    "disengaged": "Disengaged",
+    "below_asam_hours": "Hours below ASAM",
+    "measure_overdue": "Measure overdue",
+}
+SEVERITY_RANK = {"red": 0, "amber": 1}
+
+
+def label(rule_id: str, instrument: str | None = None) -> str:
+    text = LABELS.get(rule_id, rule_id)
+    return f"{text} ({instrument})" if instrument else text

@@ -1,0 +1,1 @@
+SELECT data_as_of, last_load_at FROM dataset_info;

@@ -1,0 +1,3 @@
+-- A participant's episodes, newest first.
+SELECT e.*, (SELECT data_as_of FROM dataset_info) AS data_as_of
+FROM episodes AS e WHERE participant_id = $participant_id ORDER BY admit_date DESC;

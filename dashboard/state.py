@@ -1,0 +1,105 @@
+"""The application-state store: what people did with flags (acknowledged, snoozed), apart from the
+loaded data so that reloads never wipe it. SQLite in WAL mode lets several sessions write at once.
+IOP_STATE names the file (default data/app_state.sqlite)."""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sqlite3
+from contextlib import closing
+from pathlib import Path
+
+import pandas as pd
+
+ACTIONS_TAKEN = ("plan adjusted", "level of care changed", "referred", "no change needed")
+NEVER_SNOOZED = ("safety_item",)
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS flag_actions (
+    action_id      INTEGER PRIMARY KEY AUTOINCREMENT,
+    flag_key       TEXT NOT NULL,
+    participant_id TEXT NOT NULL,
+    episode_id     TEXT NOT NULL,
+    rule_id        TEXT NOT NULL,
+    instrument     TEXT,
+    fired_on       TEXT NOT NULL,     -- the evidence date of the flag acted on
+    kind           TEXT NOT NULL CHECK (kind IN ('acknowledged', 'snoozed')),
+    action_taken   TEXT NOT NULL,
+    note           TEXT NOT NULL,
+    snooze_until   TEXT,
+    user_name      TEXT NOT NULL,
+    created_at     TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS flag_actions_key ON flag_actions (flag_key, created_at);
+"""
+
+
+class ActionRefused(ValueError):
+    """A flag action that the rules do not allow; the message says why."""
+
+
+def state_path() -> Path:
+    return Path(os.environ.get("IOP_STATE", "data/app_state.sqlite"))
+
+
+def _connect() -> sqlite3.Connection:
+    path = state_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    con = sqlite3.connect(path, timeout=10)
+    con.execute("PRAGMA journal_mode=WAL")
+    con.executescript(SCHEMA)
+    return con
+
+
+def record_action(flag: dict, kind: str, action_taken: str, note: str, user: str,
+                  snooze_until: dt.date | None = None, today: dt.date | None = None) -> None:
+    """Acknowledge or snooze one flag (a row of the flags mart)."""
+    today = today or dt.date.today()
+    if kind not in ("acknowledged", "snoozed"):
+        raise ActionRefused(f"unknown action {kind!r}")
+    if action_taken not in ACTIONS_TAKEN:
+        raise ActionRefused(f"action taken must be one of: {', '.join(ACTIONS_TAKEN)}")
+    if not note.strip():
+        raise ActionRefused("a note is required")
+    if kind == "snoozed":
+        if flag["rule_id"] in NEVER_SNOOZED:
+            raise ActionRefused("safety flags can be acknowledged, never snoozed")
+        if snooze_until is None or snooze_until <= today:
+            raise ActionRefused("a snooze needs an until-date after today")
+    with closing(_connect()) as con, con:
+        con.execute("""INSERT INTO flag_actions (flag_key, participant_id, episode_id, rule_id, instrument, fired_on,
+                       kind, action_taken, note, snooze_until, user_name, created_at)
+                       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                    (flag["flag_key"], flag["participant_id"], flag["episode_id"], flag["rule_id"], flag.get("instrument"),
+                     str(pd.Timestamp(flag["fired_on"]).date()), kind, action_taken, note.strip(),
+                     str(snooze_until) if kind == "snoozed" else None, user,
+                     dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S")))
+
+
+def latest_actions(flag_keys: list[str]) -> pd.DataFrame:
+    """The most recent action on each of these flags."""
+    columns = ["flag_key", "fired_on", "kind", "action_taken", "note", "snooze_until", "user_name", "created_at"]
+    if not flag_keys:
+        return pd.DataFrame(columns=columns)
+    with closing(_connect()) as con:
+        marks = ", ".join("?" * len(flag_keys))
+        return pd.read_sql_query(f"""
+            SELECT {', '.join(columns)} FROM flag_actions
+            WHERE action_id IN (SELECT max(action_id) FROM flag_actions WHERE flag_key IN ({marks}) GROUP BY flag_key)""",
+            con, params=flag_keys)
+
+
+def with_status(flags: pd.DataFrame, today: dt.date | None = None) -> pd.DataFrame:
+    """Flags with their handling: status is 'active', 'acknowledged' or 'snoozed'. An action covers
+    the evidence it was taken on: a flag that fires on newer evidence is active again, and a
+    snooze ends on its until-date."""
+    today = today or dt.date.today()
+    actions = latest_actions(flags["flag_key"].tolist()).rename(columns={"fired_on": "acted_on_evidence"})
+    out = flags.merge(actions, on="flag_key", how="left")
+    evidence = pd.to_datetime(out["fired_on"]).dt.date.astype(str)
+    covers = out["kind"].notna() & (out["acted_on_evidence"] >= evidence)
+    snoozing = covers & (out["kind"] == "snoozed") & (out["snooze_until"].fillna("") > str(today))
+    out["status"] = "active"
+    out.loc[covers & (out["kind"] == "acknowledged"), "status"] = "acknowledged"
+    out.loc[snoozing, "status"] = "snoozed"
+    return out

@@ -1,0 +1,51 @@
+"""Caseload: who needs attention before the case review, and why."""
+import streamlit as st
+
+from dashboard import db
+from dashboard.caseload import filters, worklist
+from dashboard.widgets import data_as_of, flag_action_form
+
+st.title("Caseload")
+
+try:
+    options = filters()
+except db.NoData as e:
+    st.info(str(e))
+    st.stop()
+
+left, right = st.columns(2)
+clinician = left.selectbox("Clinician", ["All clinicians", *sorted(options["clinician"].dropna().unique())], key="clinician")
+track = right.selectbox("Track", ["All tracks", *sorted(options["track"].dropna().unique())], key="track")
+rows, flags = worklist(None if clinician == "All clinicians" else clinician, None if track == "All tracks" else track)
+
+data_as_of(db.query("dataset_info")["data_as_of"].iloc[0])
+red, amber = (rows["priority"] == "red").sum(), (rows["priority"] == "amber").sum()
+st.markdown(f"**{len(rows)}** open episodes · **{red}** with a red flag · **{amber}** with amber flags only")
+
+instrument_columns = [c for c in ("PHQ-9", "GAD-7", "PCL-5", "AUDIT-C", "DAST-10", "K10", "CORE-10") if c in rows]
+table = rows[["priority", "participant_id", "track", "week_in_program", "attendance_14d", "hours_vs_asam",
+              *instrument_columns, "flags", "handled"]]
+selection = st.dataframe(
+    table, hide_index=True, key="worklist", on_select="rerun", selection_mode="single-row",
+    column_config={"priority": "Priority", "participant_id": "Participant", "track": "Track", "week_in_program": "Week",
+                   "attendance_14d": st.column_config.TextColumn("Attended, last 14 days"),
+                   "hours_vs_asam": st.column_config.TextColumn("Hours last week / ASAM min"),
+                   **{c: st.column_config.TextColumn(f"{c} (change)") for c in instrument_columns},
+                   "flags": st.column_config.TextColumn("Active flags", width="large"),
+                   "handled": st.column_config.TextColumn("Acknowledged or snoozed", width="medium")})
+st.caption("Select a row to open the participant's progress.")
+if selection.selection.rows:
+    st.session_state["participant_id"] = table.iloc[selection.selection.rows[0]]["participant_id"]
+    st.switch_page("pages/participant.py")
+
+st.subheader("Act on a flag")
+flag_action_form(flags, key="caseload")
+
+handled = flags[flags["status"] != "active"]
+if len(handled):
+    st.subheader("Acknowledged and snoozed")
+    st.dataframe(handled[["participant_id", "label", "status", "action_taken", "note", "snooze_until", "user_name", "created_at"]],
+                 hide_index=True, key="handled",
+                 column_config={"participant_id": "Participant", "label": "Flag", "status": "Status",
+                                "action_taken": "Action taken", "note": "Note", "snooze_until": "Until",
+                                "user_name": "By", "created_at": "When (UTC)"})

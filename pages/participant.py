@@ -1,0 +1,89 @@
+"""Participant progress: one person's episode walked through in a case review."""
+import streamlit as st
+
+from dashboard import db, state
+from dashboard.charts.attendance import attendance_calendar, weekly_hours
+from dashboard.charts.items import item_heatmap
+from dashboard.charts.trajectory import trajectory
+from dashboard.flag_labels import label
+from dashboard.participant import episode_view
+from dashboard.report import case_review_files
+from dashboard.widgets import data_as_of, flag_action_form
+
+st.title("Participant progress")
+
+participant_id = st.query_params.get("participant") or st.session_state.get("participant_id")
+participant_id = st.text_input("Participant", value=participant_id or "", key="participant_input").strip()
+if not participant_id:
+    st.info("Choose a participant on the Caseload page, or type a participant id.")
+    st.stop()
+st.query_params["participant"] = participant_id
+
+try:
+    view = episode_view(participant_id, st.session_state.get("episode_id"))
+except db.NoData as e:
+    st.info(str(e))
+    st.stop()
+if view is None:
+    st.warning(f"No participant {participant_id} in the loaded data.")
+    st.stop()
+
+data_as_of(view.data_as_of)
+if len(view.episodes) > 1:
+    st.selectbox("Episode", view.episodes["episode_id"], key="episode_id")
+
+e = view.episode
+track, admitted, week, clinician = st.columns(4)
+track.metric("Track", e["program"] or "not recorded")
+admitted.metric("Admitted", f"{e['admit_date']:%d %b %Y}")
+week.metric("Week in program", view.week_in_program)
+clinician.metric("Clinician", e["primary_clinician"] or "not recorded")
+st.markdown(f"**Status:** {view.status}")
+
+flags = state.with_status(view.flags)
+flags["label"] = [label(r, i if isinstance(i, str) else None) for r, i in zip(flags["rule_id"], flags["instrument"])]
+for flag in flags.itertuples():
+    text = f"**{flag.label}** — {flag.explanation}"
+    if flag.status != "active":
+        text += f"  \n_{flag.status} by {flag.user_name} ({flag.action_taken}): {flag.note}_"
+    (st.error if flag.severity == "red" and flag.status == "active" else st.warning if flag.status == "active" else st.info)(text)
+if not len(flags):
+    st.success("No open flags.")
+
+st.subheader("Scores")
+weeks = st.toggle("Weeks since admission", key="weeks_axis")
+for instrument in view.instruments:
+    bands = view.bands[view.bands["instrument"] == instrument]
+    st.plotly_chart(trajectory(instrument, view.scores[view.scores["instrument"] == instrument], bands,
+                               view.outcome(instrument), view.expected[view.expected["instrument"] == instrument],
+                               view.flags[view.flags["instrument"] == instrument], e["admit_date"], weeks),
+                    key=f"trajectory-{instrument}")
+    expected = view.expected[view.expected["instrument"] == instrument]
+    if len(expected) and not expected["available"].any():
+        st.caption(f"Expected-response band for {instrument}: {expected['note'].dropna().iloc[0]}.")
+
+st.subheader("Outcome summary")
+st.dataframe(view.outcomes[["instrument", "baseline_score", "latest_score", "change", "reliable_change_points",
+                            "jt_category", "response", "remission", "n_scores"]], hide_index=True, key="outcomes",
+             column_config={"instrument": "Instrument", "baseline_score": "Baseline", "latest_score": "Latest",
+                            "change": "Change", "reliable_change_points": "Reliable change", "jt_category": "Category",
+                            "response": "Response", "remission": "Remission", "n_scores": "Scores"})
+
+st.subheader("Item answers")
+for instrument in sorted(view.items["instrument"].unique()):
+    st.plotly_chart(item_heatmap(instrument, view.items[view.items["instrument"] == instrument]), key=f"items-{instrument}")
+
+st.subheader("Attendance")
+if len(view.sessions):
+    st.plotly_chart(attendance_calendar(view.sessions), key="calendar")
+if len(view.weeks):
+    st.plotly_chart(weekly_hours(view.weeks), key="hours")
+
+st.subheader("Act on a flag")
+flag_action_form(flags, key="participant")
+
+st.subheader("Case review export")
+st.download_button("Case review (PDF)", lambda: case_review_files(view)["pdf"], file_name=f"case-review-{participant_id}.pdf",
+                   mime="application/pdf", on_click="ignore", key="pdf")
+st.download_button("Case review (PNG)", lambda: case_review_files(view)["png"], file_name=f"case-review-{participant_id}.png",
+                   mime="image/png", on_click="ignore", key="png")
