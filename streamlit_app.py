@@ -1,6 +1,8 @@
 """Entry point: navigation only. Every page is listed here (st.navigation turns off pages/ discovery)."""
 import streamlit as st
 
+from dashboard.navigation import mark_navigation
+
 st.set_page_config(page_title="IOP outcomes", page_icon="📈", layout="wide")
 
 navigation = st.navigation([
@@ -8,4 +10,5 @@ navigation = st.navigation([
     st.Page("pages/caseload.py", title="Caseload"),
     st.Page("pages/participant.py", title="Participant progress"),
 ])
+mark_navigation()
 navigation.run()

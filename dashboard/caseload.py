@@ -28,16 +28,18 @@ def worklist(clinician: str | None = None, program: str | None = None, today: dt
     episodes = frames["episodes"]
     flags = frames["flags"][frames["flags"]["episode_id"].isin(episodes["episode_id"])]
     flags = state.with_status(flags, today)
-    flags["label"] = [label(r, i if isinstance(i, str) else None) for r, i in zip(flags["rule_id"], flags["instrument"])]
+    flags["label"] = pd.Series([label(r, i if isinstance(i, str) else None) for r, i in zip(flags["rule_id"], flags["instrument"])],
+                               index=flags.index, dtype="object")
     active = flags[flags["status"] == "active"]
     handled = flags[flags["status"] != "active"]
     summary = active.assign(rank=active["severity"].map(SEVERITY_RANK)).groupby("episode_id").agg(
         rank=("rank", "min"), flags=("label", lambda s: " · ".join(s)))
-    handled_text = handled.assign(text=handled["label"] + " — " + handled["status"] + " by " + handled["user_name"].fillna("")
+    handled_text = handled.assign(text=[f"{lab} — {status} by {user}" for lab, status, user in
+                                        zip(handled["label"], handled["status"], handled["user_name"])]
                                   ).groupby("episode_id")["text"].agg("; ".join).rename("handled")
     rows = (episodes.merge(summary, on="episode_id", how="left").merge(handled_text, on="episode_id", how="left")
             .merge(_scores(frames["outcomes"]), on="episode_id", how="left"))
-    rows["rank"] = rows["rank"].fillna(2)
+    rows["rank"] = pd.to_numeric(rows["rank"], errors="coerce").fillna(2)
     rows["priority"] = rows["rank"].map({0: "red", 1: "amber", 2: ""})
     rows["attendance_14d"] = [f"{a}/{s} ({round(100 * a / s)} %)" if s else "none scheduled"
                               for a, s in zip(rows["attended_14d"], rows["scheduled_14d"])]

@@ -3,8 +3,10 @@ import streamlit as st
 
 from dashboard import db
 from dashboard.caseload import filters, worklist
+from dashboard.navigation import inside_app
 from dashboard.widgets import data_as_of, flag_action_form
 
+inside_app()
 st.title("Caseload")
 
 try:
@@ -23,8 +25,8 @@ red, amber = (rows["priority"] == "red").sum(), (rows["priority"] == "amber").su
 st.markdown(f"**{len(rows)}** open episodes · **{red}** with a red flag · **{amber}** with amber flags only")
 
 instrument_columns = [c for c in ("PHQ-9", "GAD-7", "PCL-5", "AUDIT-C", "DAST-10", "K10", "CORE-10") if c in rows]
-table = rows[["priority", "participant_id", "track", "week_in_program", "attendance_14d", "hours_vs_asam",
-              *instrument_columns, "flags", "handled"]]
+table = rows[["priority", "participant_id", "flags", "week_in_program", "track", "attendance_14d", "hours_vs_asam",
+              *instrument_columns, "handled"]].astype(object).fillna("")
 selection = st.dataframe(
     table, hide_index=True, key="worklist", on_select="rerun", selection_mode="single-row",
     column_config={"priority": "Priority", "participant_id": "Participant", "track": "Track", "week_in_program": "Week",

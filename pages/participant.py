@@ -6,10 +6,12 @@ from dashboard.charts.attendance import attendance_calendar, weekly_hours
 from dashboard.charts.items import item_heatmap
 from dashboard.charts.trajectory import trajectory
 from dashboard.flag_labels import label
+from dashboard.navigation import inside_app
 from dashboard.participant import episode_view
-from dashboard.report import case_review_files
+from dashboard.report import ExportUnavailable, case_review_files
 from dashboard.widgets import data_as_of, flag_action_form
 
+inside_app()
 st.title("Participant progress")
 
 participant_id = st.query_params.get("participant") or st.session_state.get("participant_id")
@@ -83,7 +85,16 @@ st.subheader("Act on a flag")
 flag_action_form(flags, key="participant")
 
 st.subheader("Case review export")
-st.download_button("Case review (PDF)", lambda: case_review_files(view)["pdf"], file_name=f"case-review-{participant_id}.pdf",
-                   mime="application/pdf", on_click="ignore", key="pdf")
-st.download_button("Case review (PNG)", lambda: case_review_files(view)["png"], file_name=f"case-review-{participant_id}.png",
-                   mime="image/png", on_click="ignore", key="png")
+export_key = f"case-review-{view.episode['episode_id']}-{view.data_as_of}"
+if st.button("Prepare case review (PDF and PNG)", key="prepare"):
+    with st.spinner("Rendering the charts…"):
+        try:
+            st.session_state[export_key] = case_review_files(view)
+        except ExportUnavailable as e:
+            st.error(f"The case review cannot be rendered here: {e}")
+if files := st.session_state.get(export_key):
+    pdf, png = st.columns(2)
+    pdf.download_button("Download PDF", files["pdf"], file_name=f"case-review-{participant_id}.pdf",
+                        mime="application/pdf", on_click="ignore", key="pdf")
+    png.download_button("Download PNG", files["png"], file_name=f"case-review-{participant_id}.png",
+                        mime="image/png", on_click="ignore", key="png")

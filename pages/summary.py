@@ -3,8 +3,10 @@ import streamlit as st
 
 from dashboard import db
 from dashboard.charts.summary import attended_by_week
+from dashboard.navigation import inside_app
 from dashboard.summary import program_summary
 
+inside_app()
 st.title("Program summary")
 
 try:

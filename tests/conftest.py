@@ -64,7 +64,9 @@ def _decode(value):
     import numpy as np
     if isinstance(value, dict) and set(value) >= {"dtype", "bdata"}:
         array = np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"])
-        return array.reshape(value["shape"]).tolist() if "shape" in value else array.tolist()
+        if "shape" in value:
+            array = array.reshape(tuple(int(n) for n in str(value["shape"]).split(",")))
+        return array.tolist()
     if isinstance(value, dict):
         return {k: _decode(v) for k, v in value.items()}
     if isinstance(value, list):

@@ -1,0 +1,131 @@
+"""AppTest of the caseload and participant pages on a small program with known flags, and the
+flag-action store (acknowledge, snooze, persistence)."""
+import datetime as dt
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from conftest import ROOT, build, chart, measures_row, rows
+
+AS_OF = dt.date(2025, 2, 14)   # a Friday; P1..P3 admitted Monday 6 Jan 2025
+
+
+def _days(n):
+    return str(dt.date(2025, 1, 6) + dt.timedelta(days=n))
+
+
+@pytest.fixture
+def program(tmp_path, monkeypatch):
+    db = tmp_path / "iop.duckdb"
+    roster = ["P1,2025-01-06,,,Trauma,Chen,1990,", "P2,2025-01-06,,,Trauma,Chen,1985,",
+              "P3,2025-01-06,,,Depression/Anxiety,Rivera,1970,"]
+    attendance = []
+    for d in range(0, 40):
+        if d % 7 < 5:  # weekdays
+            attendance.append(f"P1,{_days(d)},group,attended,180,Trauma,Chen")
+            attendance.append(f"P3,{_days(d)},group,attended,180,Depression/Anxiety,Rivera")
+            # P2 stops coming after day 21: disengaged, no-shows, low attendance
+            attendance.append(f"P2,{_days(d)},group,{'attended,180' if d <= 21 else 'no_show,0'},Trauma,Chen")
+    measures = []
+    for week in range(6):
+        d = 7 * week
+        measures.append(measures_row("P1", _days(d), "PHQ-9", "", [2, 2, 2, 2, 2, 1, 1, 0, 0] if week < 5 else [3, 3, 3, 2, 2, 2, 2, 1, 1]))
+        measures.append(measures_row("P2", _days(d), "PHQ-9", 14 - week))
+        measures.append(measures_row("P3", _days(d), "PHQ-9", 18 - 2 * week))
+    build(tmp_path, db, roster=roster, attendance=attendance, measures=measures, as_of=AS_OF,
+          today=dt.date(2025, 3, 1))
+    monkeypatch.setenv("IOP_DB", str(db))
+    monkeypatch.setenv("IOP_STATE", str(tmp_path / "state.sqlite"))
+    monkeypatch.setenv("IOP_USER", "dr.chen@example.org")
+    return db
+
+
+def _page(path, **query) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=30)
+    at.run()
+    at.switch_page(path)
+    for k, v in query.items():
+        at.query_params[k] = v
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_marts_hold_the_scenario(program):
+    assert rows(program, "SELECT participant_id, rule_id, severity FROM flags ORDER BY 1, 2") == [
+        ("P1", "reliable_deterioration", "red"), ("P1", "safety_item", "red"),
+        ("P2", "below_asam_hours", "amber"), ("P2", "consecutive_no_shows", "red"), ("P2", "disengaged", "red"),
+        ("P2", "low_attendance", "amber")]
+
+
+def test_caseload_rows_and_order(program):
+    at = _page("pages/caseload.py")
+    table = at.dataframe[0].value
+    assert table["participant_id"].tolist() == ["P1", "P2", "P3"]
+    assert table["priority"].tolist() == ["red", "red", ""]
+    assert table.loc[0, "flags"] == "Deteriorating (PHQ-9) · Safety item (PHQ-9)"
+    assert table.loc[1, "flags"] == "No-shows in a row · Disengaged · Hours below ASAM · Low attendance"
+    assert table.loc[0, "PHQ-9"] == "19 (+7)"          # 12 at baseline, 19 now
+    assert table.loc[2, "PHQ-9"] == "8 (-10)"
+    assert table["week_in_program"].tolist() == [6, 6, 6]
+
+
+def test_caseload_filters_by_clinician(program):
+    at = _page("pages/caseload.py")
+    at.selectbox(key="clinician").set_value("Rivera").run()
+    assert at.dataframe[0].value["participant_id"].tolist() == ["P3"]
+
+
+def test_acknowledging_a_flag_persists(program):
+    at = _page("pages/caseload.py")
+    choice = next(o for o in at.selectbox(key="caseload-flag").options if o.startswith("P2: Disengaged"))
+    at.selectbox(key="caseload-flag").set_value(choice)
+    at.radio(key="caseload-kind").set_value("acknowledge")
+    at.selectbox(key="caseload-taken").set_value("referred")
+    at.text_area(key="caseload-note").input("Phoned; outreach booked")
+    at.button[0].click().run()
+    assert not at.exception
+    # a fresh session (another user, after a reload) sees it acknowledged
+    again = _page("pages/caseload.py")
+    table = again.dataframe[0].value
+    assert table.loc[1, "flags"] == "No-shows in a row · Hours below ASAM · Low attendance"
+    assert table.loc[1, "handled"] == "Disengaged — acknowledged by dr.chen@example.org"
+    handled = again.dataframe[1].value
+    assert handled[["participant_id", "label", "status", "action_taken", "note", "user_name"]].values.tolist() == [
+        ["P2", "Disengaged", "acknowledged", "referred", "Phoned; outreach booked", "dr.chen@example.org"]]
+
+
+def test_safety_flag_cannot_be_snoozed(program):
+    at = _page("pages/caseload.py")
+    choice = next(o for o in at.selectbox(key="caseload-flag").options if o.startswith("P1: Safety item"))
+    at.selectbox(key="caseload-flag").set_value(choice)
+    at.radio(key="caseload-kind").set_value("snooze")
+    at.text_area(key="caseload-note").input("later")
+    at.button[0].click().run()
+    assert at.error[0].value == "Not saved: safety flags can be acknowledged, never snoozed."
+
+
+def test_participant_page_shows_the_marts(program):
+    at = _page("pages/participant.py", participant="P1")
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics == {"Track": "Trauma", "Admitted": "06 Jan 2025", "Week in program": "6", "Clinician": "Chen"}
+    shown = sorted(e.value for e in at.error)
+    assert shown == [
+        "**Deteriorating (PHQ-9)** — PHQ-9 12 → 19: up 7 since intake; reliable change is 6",
+        "**Safety item (PHQ-9)** — PHQ-9 item 9 (thoughts of being better off dead or of self-harm) answered 1 on 10 Feb 2025",
+    ]
+    outcomes = at.dataframe[0].value
+    assert outcomes[["instrument", "baseline_score", "latest_score", "change", "jt_category"]].values.tolist() == [
+        ["PHQ-9", 12, 19, 7, "deteriorated"]]
+    trajectory = chart(at, 0)
+    scores = next(t for t in trajectory["data"] if t.get("name") == "PHQ-9")
+    assert scores["y"] == [12, 12, 12, 12, 12, 19]
+    assert trajectory["data"][0]["name"] == "no reliable change (baseline 12 ± 6)"
+    heatmap = chart(at, 1)
+    assert heatmap["data"][0]["y"][-1] == "item 9 (safety)"
+    assert len(heatmap["layout"]["shapes"]) == 1       # the one endorsed item 9 is outlined
+
+
+def test_participant_page_for_an_unknown_id(program):
+    at = _page("pages/participant.py", participant="NOPE")
+    assert at.warning[0].value == "No participant NOPE in the loaded data."
