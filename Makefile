@@ -37,6 +37,7 @@ test: $(VENV)/.installed-test
 bench: $(VENV)/.installed-test
 	$(PY) bench/bench_load.py
 	$(PY) bench/bench_marts.py
+	$(PY) bench/bench_pages.py
 
 clean-db:
 	rm -f $(DB) data/.$(notdir $(DB)).*

@@ -129,3 +129,33 @@ def test_participant_page_shows_the_marts(program):
 def test_participant_page_for_an_unknown_id(program):
     at = _page("pages/participant.py", participant="NOPE")
     assert at.warning[0].value == "No participant NOPE in the loaded data."
+
+
+def _chromium_or_skip():
+    import os
+    import shutil
+    if not shutil.which("chromium") and not os.environ.get("CI"):
+        pytest.skip("case-review export needs Debian's chromium (CI installs it)")
+
+
+def test_case_review_export_is_a_pdf_and_a_png(program):
+    _chromium_or_skip()
+    import io
+
+    from PIL import Image
+
+    from dashboard.participant import episode_view
+    from dashboard.report import case_review_files, figures
+    view = episode_view("P1")
+    sections = figures(view)
+    # summary, the PHQ-9 trajectory, the PHQ-9 items, the attendance calendar and weekly hours
+    assert [f.layout.title.text for f in sections] == [
+        "Case review: P1", "PHQ-9 over the episode", "PHQ-9 item answers (safety item outlined when endorsed)",
+        "Sessions by day and type", "Weekly hours (amber: a full week below the minimum; light: partial week)"]
+    files = case_review_files(view)
+    import re
+    assert files["pdf"].startswith(b"%PDF")
+    assert len(re.findall(rb"/Type\s*/Page(?!s)", files["pdf"])) == 5      # a page per section
+    png = Image.open(io.BytesIO(files["png"]))
+    heights = [int(f.layout.height) for f in sections]
+    assert png.format == "PNG" and png.size == (1650, int(sum(h * 1.5 for h in heights)))
