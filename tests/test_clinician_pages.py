@@ -159,3 +159,13 @@ def test_case_review_export_is_a_pdf_and_a_png(program):
     png = Image.open(io.BytesIO(files["png"]))
     heights = [int(f.layout.height) for f in sections]
     assert png.format == "PNG" and png.size == (1650, int(sum(h * 1.5 for h in heights)))
+
+
+def test_trajectory_toggles_to_weeks_since_admission(program):
+    at = _page("pages/participant.py", participant="P1")
+    assert chart(at, 0)["layout"]["xaxis"]["title"]["text"] == "date"
+    at.toggle(key="weeks_axis").set_value(True).run()
+    trajectory = chart(at, 0)
+    assert trajectory["layout"]["xaxis"]["title"]["text"] == "weeks since admission"
+    scores = next(t for t in trajectory["data"] if t.get("name") == "PHQ-9")
+    assert scores["x"] == [0, 1, 2, 3, 4, 5]
