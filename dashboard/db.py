@@ -42,7 +42,10 @@ def query(name: str, **params) -> pd.DataFrame:
         return con.execute(_sql(name), params or None).df()
 
 
-def queries(**named: tuple[str, dict]) -> dict[str, pd.DataFrame]:
-    """Several named queries on one connection (one snapshot of the file): key=(name, params)."""
+def queries(setup: tuple[str, dict] | None = None, **named: tuple[str, dict]) -> dict[str, pd.DataFrame]:
+    """Several named queries on one connection (one snapshot of the file): key=(name, params).
+    `setup` runs first, e.g. to build a temp table of the episodes a page's filters select."""
     with _connect() as con:
+        if setup:
+            con.execute(_sql(setup[0]), setup[1])
         return {key: con.execute(_sql(name), params or None).df() for key, (name, params) in named.items()}

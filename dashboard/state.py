@@ -21,6 +21,7 @@ CREATE TABLE IF NOT EXISTS flag_actions (
     participant_id TEXT NOT NULL,
     episode_id     TEXT NOT NULL,
     rule_id        TEXT NOT NULL,
+    severity       TEXT,
     instrument     TEXT,
     fired_on       TEXT NOT NULL,     -- the evidence date of the flag acted on
     kind           TEXT NOT NULL CHECK (kind IN ('acknowledged', 'snoozed')),
@@ -48,6 +49,9 @@ def _connect() -> sqlite3.Connection:
     con = sqlite3.connect(path, timeout=10)
     con.execute("PRAGMA journal_mode=WAL")
     con.executescript(SCHEMA)
+    columns = {row[1] for row in con.execute("PRAGMA table_info(flag_actions)")}
+    if "severity" not in columns:  # stores written before severity was recorded
+        con.execute("ALTER TABLE flag_actions ADD COLUMN severity TEXT")
     return con
 
 
@@ -67,10 +71,11 @@ def record_action(flag: dict, kind: str, action_taken: str, note: str, user: str
         if snooze_until is None or snooze_until <= today:
             raise ActionRefused("a snooze needs an until-date after today")
     with closing(_connect()) as con, con:
-        con.execute("""INSERT INTO flag_actions (flag_key, participant_id, episode_id, rule_id, instrument, fired_on,
+        con.execute("""INSERT INTO flag_actions (flag_key, participant_id, episode_id, rule_id, severity, instrument, fired_on,
                        kind, action_taken, note, snooze_until, user_name, created_at)
-                       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-                    (flag["flag_key"], flag["participant_id"], flag["episode_id"], flag["rule_id"], flag.get("instrument"),
+                       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                    (flag["flag_key"], flag["participant_id"], flag["episode_id"], flag["rule_id"], flag.get("severity"),
+                     flag.get("instrument"),
                      str(pd.Timestamp(flag["fired_on"]).date()), kind, action_taken, note.strip(),
                      str(snooze_until) if kind == "snoozed" else None, user,
                      dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S")))
@@ -103,3 +108,12 @@ def with_status(flags: pd.DataFrame, today: dt.date | None = None) -> pd.DataFra
     out.loc[covers & (out["kind"] == "acknowledged"), "status"] = "acknowledged"
     out.loc[snoozing, "status"] = "snoozed"
     return out
+
+
+def first_actions() -> pd.DataFrame:
+    """The first action on each flag's evidence: how fast flags were acted on, and what was done."""
+    with closing(_connect()) as con:
+        return pd.read_sql_query("""
+            SELECT episode_id, rule_id, severity, fired_on, kind, action_taken, min(created_at) AS acted_at,
+                   julianday(min(created_at)) - julianday(fired_on) AS days_to_action
+            FROM flag_actions GROUP BY flag_key, fired_on""", con)

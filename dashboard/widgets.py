@@ -50,3 +50,49 @@ def flag_action_form(flags: pd.DataFrame, key: str, today: dt.date | None = None
             else:
                 st.session_state[f"{key}-saved"] = f"Saved: {chosen.split(' — ')[0]} {kind}d by {current_user()}."
                 st.rerun()
+
+
+def director_filters(opts, key: str, dimension: bool = False):
+    """Sidebar filters for the overview and cohort pages; returns a Filters."""
+    from dashboard.filters import DIMENSIONS, Filters
+    with st.sidebar:
+        st.header("Filters")
+        default_start = max(opts.first_admission, opts.data_as_of - dt.timedelta(days=364))
+        dates = st.date_input("Date range", value=(default_start, opts.data_as_of), min_value=opts.first_admission,
+                              max_value=opts.data_as_of, key=f"{key}-dates")
+        start, end = (dates if isinstance(dates, (tuple, list)) and len(dates) == 2 else (default_start, opts.data_as_of))
+        program = st.selectbox("Track", ["All tracks", *opts.tracks], key=f"{key}-track")
+        clinician = st.selectbox("Clinician", ["All clinicians", *opts.clinicians], key=f"{key}-clinician")
+        age = st.selectbox("Age group", ["All ages", *opts.age_groups], key=f"{key}-age")
+        by = st.selectbox("Cohorts by", DIMENSIONS, key=f"{key}-dimension") if dimension else "quarter"
+    return Filters(start, end, None if program == "All tracks" else program,
+                   None if clinician == "All clinicians" else clinician, None if age == "All ages" else age, by)
+
+
+def chart_with_downloads(fig, key: str, filters: str, n, data_as_of) -> None:
+    """The chart, and PNG/SVG/PDF downloads (rendered only when asked for)."""
+    from dashboard.exports import figure_files
+    st.plotly_chart(fig, key=key)
+    with st.popover("Download chart", key=f"{key}-downloads"):
+        if st.button("Prepare PNG, SVG and PDF", key=f"{key}-prepare"):
+            st.session_state[f"{key}-files"] = figure_files(fig, filters, str(n), data_as_of)
+        files = st.session_state.get(f"{key}-files")
+        if files and "html" in files:
+            st.warning(files["note"].decode() + " — download the interactive HTML instead.")
+            st.download_button("HTML", files["html"], file_name=f"{key}.html", mime="text/html", on_click="ignore",
+                               key=f"{key}-html")
+        elif files:
+            for fmt, mime in (("png", "image/png"), ("svg", "image/svg+xml"), ("pdf", "application/pdf")):
+                st.download_button(fmt.upper(), files[fmt], file_name=f"{key}.{fmt}", mime=mime, on_click="ignore",
+                                   key=f"{key}-{fmt}")
+
+
+def table_with_downloads(table, key: str, **dataframe_args) -> None:
+    """A table, and CSV/XLSX downloads of exactly what is shown."""
+    from dashboard.exports import table_csv, table_xlsx
+    st.dataframe(table, hide_index=True, key=key, **dataframe_args)
+    left, right = st.columns(2)
+    left.download_button("CSV", lambda: table_csv(table), file_name=f"{key}.csv", mime="text/csv", on_click="ignore",
+                         key=f"{key}-csv")
+    right.download_button("XLSX", lambda: table_xlsx(table, key), file_name=f"{key}.xlsx", on_click="ignore",
+                          mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"{key}-xlsx")

@@ -8,7 +8,8 @@ from dashboard.charts.trajectory import trajectory
 from dashboard.flag_labels import label
 from dashboard.navigation import inside_app
 from dashboard.participant import episode_view
-from dashboard.report import ExportUnavailable, case_review_files
+from dashboard.exports import ExportUnavailable
+from dashboard.report import case_review_files
 from dashboard.widgets import data_as_of, flag_action_form
 
 inside_app()

@@ -1,0 +1,92 @@
+"""Cohort outcomes beside the whole program: completeness, Jacobson & Truax categories,
+response and remission with Wilson intervals, pre-post Cohen's d, retention (Kaplan-Meier),
+mean score by week, and HEDIS-style DMS and DRR. Metrics are computed from per-episode rows the
+SQL returns (dashboard/metrics.py); counts are suppressed by the page and the exports."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from dashboard import db
+from dashboard.filters import Filters
+from dashboard.metrics import cohens_d, kaplan_meier, mean_interval, proportion, wilson_interval
+
+WHOLE = "Whole program"
+JT_ORDER = ["recovered", "improved", "unchanged", "deteriorated", "not_a_case", "insufficient_data"]
+LEFT_EARLY = "discharged before completion"  # the retention event
+
+
+@dataclass(frozen=True)
+class Cohorts:
+    filters: Filters
+    instrument: str
+    episodes: pd.DataFrame       # one row per episode with its outcome
+    funnel: pd.DataFrame         # cohort, admitted, with_baseline, two_or_more_scores, discharged, discharge_score
+    summary: pd.DataFrame        # one row per cohort and the whole program
+    retention: pd.DataFrame      # cohort, time (weeks), at_risk, events, censored, survival, ci_low, ci_high
+    weekly: pd.DataFrame         # cohort, week, n, mean, low, high
+    dms: pd.DataFrame            # cohort, period_start, participants, with_phq9
+    drr: pd.DataFrame            # per index episode
+
+    @property
+    def cohort_names(self) -> list[str]:
+        return [c for c in self.summary["cohort"] if c != WHOLE]
+
+
+def _with_whole(frame: pd.DataFrame) -> pd.DataFrame:
+    return pd.concat([frame, frame.assign(cohort=WHOLE)], ignore_index=True)
+
+
+def _summary(episodes: pd.DataFrame) -> pd.DataFrame:
+    rows = []
+    for cohort, part in _with_whole(episodes).groupby("cohort", sort=False):
+        paired = part.dropna(subset=["change"])
+        cases = paired[paired["response"].notna()]
+        response, remission = int(cases["response"].sum()), int(cases["remission"].fillna(False).sum())
+        row = {"cohort": cohort, "episodes": len(part), "with_pair": len(paired), "cases": len(cases),
+               "response": response, "remission": remission,
+               "response_rate": proportion(response, len(cases)), "remission_rate": proportion(remission, len(cases)),
+               "cohens_d": cohens_d(paired["baseline_score"], paired["latest_score"])}
+        row["response_low"], row["response_high"] = wilson_interval(response, len(cases))
+        row["remission_low"], row["remission_high"] = wilson_interval(remission, len(cases))
+        for category in JT_ORDER:
+            row[category] = int((part["jt_category"] == category).sum())
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def _retention(episodes: pd.DataFrame) -> pd.DataFrame:
+    """Weeks in program until discharge before completion (TEDS 2, 3, 5, 6, 7, or an inferred end);
+    open episodes, completions (1) and transfers (4) are censored."""
+    frames = []
+    weeks = (pd.to_datetime(episodes["observed_to"]) - pd.to_datetime(episodes["admit_date"])).dt.days / 7
+    left = episodes["discharge_date"].notna() & ~episodes["discharge_teds_code"].isin([1, 4])
+    data = episodes.assign(weeks=weeks.round(1), left=left)
+    for cohort, part in _with_whole(data).groupby("cohort", sort=False):
+        frames.append(kaplan_meier(part["weeks"], part["left"]).assign(cohort=cohort))
+    return pd.concat(frames, ignore_index=True)
+
+
+def _weekly(scores: pd.DataFrame) -> pd.DataFrame:
+    rows = []
+    for (cohort, week), part in _with_whole(scores).groupby(["cohort", "week"], sort=False):
+        mean, low, high = mean_interval(part["score"].astype(float))
+        rows.append({"cohort": cohort, "week": week, "n": len(part), "mean": mean, "low": low, "high": high})
+    return pd.DataFrame(rows, columns=["cohort", "week", "n", "mean", "low", "high"])
+
+
+def _dms(frame: pd.DataFrame) -> pd.DataFrame:
+    grouped = _with_whole(frame).groupby(["cohort", "period_start"], sort=False)
+    return grouped.agg(participants=("participant_id", "nunique"), with_phq9=("has_phq9", "sum")).reset_index()
+
+
+def cohort_outcomes(filters: Filters, instrument: str = "PHQ-9") -> Cohorts:
+    p = {"instrument": instrument}
+    window = {"start": filters.start, "end": filters.end}
+    f = db.queries(setup=("scope_episodes", filters.params(admitted_in_range=True)),
+                   episodes=("cohort_outcomes", p), funnel=("overview_completeness", p),
+                   scores=("cohort_weekly_scores", p), dms=("cohort_dms", window), drr=("cohort_drr", window))
+    funnel = f["funnel"].assign(cohort=f["funnel"]["cohort"].fillna(WHOLE))
+    return Cohorts(filters, instrument, f["episodes"], funnel, _summary(f["episodes"]), _retention(f["episodes"]),
+                   _weekly(f["scores"]), _dms(f["dms"]), f["drr"])

@@ -1,0 +1,156 @@
+"""Cohort statistics for the outcomes pages: rates with Wilson intervals, pre-post effect size,
+means with t intervals and the Kaplan-Meier retention curve.
+
+Pure functions on numbers and arrays; no database access. Suppression of small counts is the
+caller's job (dashboard.suppression) — these return the raw figures."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+Z_95 = 1.959964  # two-sided 95 % standard normal critical value
+
+# Two-sided 95 % Student t critical values (t_{0.975, df}) for df 1..30; beyond 30 the normal value is used.
+T_95 = {
+    1: 12.706205, 2: 4.302653, 3: 3.182446, 4: 2.776445, 5: 2.570582,
+    6: 2.446912, 7: 2.364624, 8: 2.306004, 9: 2.262157, 10: 2.228139,
+    11: 2.200985, 12: 2.178813, 13: 2.160369, 14: 2.144787, 15: 2.131450,
+    16: 2.119905, 17: 2.109816, 18: 2.100922, 19: 2.093024, 20: 2.085963,
+    21: 2.079614, 22: 2.073873, 23: 2.068658, 24: 2.063899, 25: 2.059539,
+    26: 2.055529, 27: 2.051831, 28: 2.048407, 29: 2.045230, 30: 2.042272,
+}
+
+KM_COLUMNS = ["time", "at_risk", "events", "censored", "survival", "ci_low", "ci_high"]
+
+
+def proportion(successes: int, n: int) -> float:
+    """Observed proportion successes / n; nan when n == 0."""
+    return math.nan if n == 0 else successes / n
+
+
+def wilson_interval(successes: int, n: int, z: float = Z_95) -> tuple[float, float]:
+    """95 % Wilson score interval for a proportion, as (low, high) in 0..1; (nan, nan) when n == 0.
+
+    Wilson 1927; recommended over the Wald interval for small n and rates near 0 or 1 by
+    Newcombe 1998 (method 3) and Brown, Cai & DasGupta 2001."""
+    if n < 0 or successes < 0 or successes > n:
+        raise ValueError(f"need 0 <= successes <= n, got {successes} of {n}")
+    if n == 0:
+        return math.nan, math.nan
+    p = successes / n
+    z2 = z * z
+    denominator = 1 + z2 / n
+    centre = (p + z2 / (2 * n)) / denominator
+    half = z * math.sqrt(p * (1 - p) / n + z2 / (4 * n * n)) / denominator
+    # At 0 or n the bound is exactly 0 or 1 algebraically; set it so rounding never shows -0.0 or 0.9999999.
+    low = 0.0 if successes == 0 else max(0.0, centre - half)
+    high = 1.0 if successes == n else min(1.0, centre + half)
+    return low, high
+
+
+def cohens_d(pre, post) -> float:
+    """Pre-post effect size for paired scores: (mean(pre) - mean(post)) / sd(pre, ddof=1).
+
+    Cohen 1988, standardised by the baseline SD (Becker 1988's pre-post d). Positive = scores
+    fell = improvement on higher-is-worse scales. Pairs with a NaN in either score are dropped;
+    nan when fewer than 2 pairs remain or the baseline SD is 0."""
+    pre = np.asarray(pre, dtype=float)
+    post = np.asarray(post, dtype=float)
+    if pre.shape != post.shape:
+        raise ValueError(f"pre and post must be paired (same length), got {pre.shape} and {post.shape}")
+    keep = ~(np.isnan(pre) | np.isnan(post))
+    pre, post = pre[keep], post[keep]
+    if pre.size < 2:
+        return math.nan
+    sd = float(np.std(pre, ddof=1))
+    if sd == 0:
+        return math.nan
+    return float((pre.mean() - post.mean()) / sd)
+
+
+def t_critical_95(df: int) -> float:
+    """Two-sided 95 % Student t critical value from the built-in table (df 1..30), normal beyond.
+
+    Student 1908; values as tabulated in Fisher & Yates' Statistical Tables."""
+    if df < 1:
+        raise ValueError(f"degrees of freedom must be >= 1, got {df}")
+    return T_95.get(df, Z_95)
+
+
+def mean_interval(values, confidence: float = 0.95) -> tuple[float, float, float]:
+    """(mean, low, high) with a t-based interval: mean ± t_{0.975, n-1} · sd / sqrt(n).
+
+    Student 1908 t interval for a mean. Only 95 % is supported (ValueError otherwise). NaN values
+    are dropped; (nan, nan, nan) when nothing is left; (x, nan, nan) for a single value."""
+    if not math.isclose(confidence, 0.95):
+        raise ValueError(f"only 95 % intervals are supported, got confidence={confidence}")
+    x = np.asarray(values, dtype=float).ravel()
+    x = x[~np.isnan(x)]
+    if x.size == 0:
+        return math.nan, math.nan, math.nan
+    mean = float(x.mean())
+    if x.size == 1:
+        return mean, math.nan, math.nan
+    half = t_critical_95(x.size - 1) * float(np.std(x, ddof=1)) / math.sqrt(x.size)
+    return mean, mean - half, mean + half
+
+
+def kaplan_meier(durations, events) -> pd.DataFrame:
+    """Product-limit survival estimate (Kaplan & Meier 1958) with Greenwood's variance (Greenwood 1926).
+
+    durations: time to event or censoring (e.g. weeks in program, numbers >= 0); events: 1/True =
+    event, 0/False = censored. Returns a first row at time 0 (survival 1.0, at_risk = everyone, no
+    events) and then one row per distinct time at which something happened — so data at time 0
+    gives a second time-0 row, the drop at the start of a step plot. Columns: time, at_risk, events,
+    censored, survival, ci_low, ci_high. Those censored at t count as at risk at t (events are taken
+    to happen before censoring). ci_* is a 95 % pointwise interval on the log(-log S) scale
+    (Kalbfleisch & Prentice 1980: S ** exp(±z·se), se = sqrt(Greenwood sum) / |log S|), clipped to
+    [0, 1]; nan where S is 0 or 1. Empty input gives the time-0 row only, with at_risk 0."""
+    times = pd.Series(np.asarray(durations)).reset_index(drop=True)
+    flags = pd.Series(np.asarray(events)).reset_index(drop=True)
+    if len(times) != len(flags):
+        raise ValueError(f"durations and events differ in length: {len(times)} and {len(flags)}")
+    if len(times) and not pd.api.types.is_numeric_dtype(times):
+        raise ValueError("durations must be numeric")
+    if times.isna().any() or flags.isna().any():
+        raise ValueError("durations and events must not be missing")
+    if (times < 0).any():
+        raise ValueError("durations must be >= 0")
+    if len(times) == 0:
+        times = times.astype(float)
+
+    by_time = (pd.DataFrame({"time": times, "event": flags.astype(bool).astype("int64")})
+               .groupby("time", sort=True)["event"].agg(leaving="size", events="sum"))
+    total = len(times)
+    at_risk = total - by_time["leaving"].cumsum().shift(fill_value=0)
+    d = by_time["events"]
+    survival = (1.0 - d / at_risk).cumprod()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        # Greenwood: Var(log S(t)) = sum over event times <= t of d / (n (n - d)); infinite once S hits 0.
+        greenwood = (d / (at_risk * (at_risk - d))).cumsum()
+        se_loglog = np.sqrt(greenwood) / np.abs(np.log(survival))
+        ci_low = survival ** np.exp(Z_95 * se_loglog)
+        ci_high = survival ** np.exp(-Z_95 * se_loglog)
+    defined = (survival > 0) & (survival < 1)
+
+    curve = pd.DataFrame({
+        "time": by_time.index.to_numpy(),
+        "at_risk": at_risk.to_numpy(dtype="int64"),
+        "events": d.to_numpy(dtype="int64"),
+        "censored": (by_time["leaving"] - d).to_numpy(dtype="int64"),
+        "survival": survival.to_numpy(dtype=float),
+        "ci_low": ci_low.where(defined).clip(0, 1).to_numpy(dtype=float),
+        "ci_high": ci_high.where(defined).clip(0, 1).to_numpy(dtype=float),
+    })
+    start = pd.DataFrame({
+        "time": pd.Series([0], dtype=times.dtype),
+        "at_risk": pd.Series([total], dtype="int64"),
+        "events": pd.Series([0], dtype="int64"),
+        "censored": pd.Series([0], dtype="int64"),
+        "survival": [1.0], "ci_low": [math.nan], "ci_high": [math.nan],
+    })
+    if curve.empty:
+        return start[KM_COLUMNS]
+    return pd.concat([start, curve], ignore_index=True)[KM_COLUMNS]

@@ -1,0 +1,42 @@
+"""The program overview for clinical directors: who came and went, attendance and hours against
+the ASAM minimum, modality mix, flags and how fast they are acted on, measurement completeness,
+aftercare. Every frame is for the episodes the filters select."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from dashboard import db, state
+from dashboard.filters import Filters
+
+
+@dataclass(frozen=True)
+class Overview:
+    filters: Filters
+    headline: dict
+    flow: pd.DataFrame
+    discharges: pd.DataFrame
+    attendance: pd.DataFrame
+    modality: pd.DataFrame
+    family: dict
+    flags: pd.DataFrame
+    actions: pd.DataFrame
+    completeness: pd.DataFrame
+    aftercare: pd.DataFrame
+
+
+def program_overview(filters: Filters, instrument: str = "PHQ-9") -> Overview:
+    p = filters.params(admitted_in_range=False)
+    window = {"start": filters.start, "end": filters.end}
+    f = db.queries(setup=("scope_episodes", p),
+                   headline=("overview_headline", window), flow=("overview_flow", window),
+                   discharges=("overview_discharges", window), attendance=("overview_attendance", window),
+                   modality=("overview_modality", window), family=("overview_family", {}),
+                   flags=("overview_flags", {}), completeness=("overview_completeness", {"instrument": instrument}),
+                   aftercare=("overview_aftercare", window), episodes=("scoped_episode_ids", {}))
+    actions = state.first_actions()
+    actions = actions[actions["episode_id"].isin(f["episodes"]["episode_id"])]
+    completeness = f["completeness"][f["completeness"]["cohort"].isna()].drop(columns="cohort")
+    return Overview(filters, f["headline"].iloc[0].to_dict(), f["flow"], f["discharges"], f["attendance"],
+                    f["modality"], f["family"].iloc[0].to_dict(), f["flags"], actions, completeness, f["aftercare"])

@@ -1,0 +1,7 @@
+-- One row per selected episode with its outcome on $instrument (NULL outcome columns when none).
+SELECT e.cohort, e.episode_id, e.admit_date, e.discharge_date, e.discharge_teds_code, e.observed_to,
+       po.baseline_score, po.latest_score, po.change, po.jt_category, po.response, po.remission,
+       po.reliable_change_points, po.clinical_cutoff, po.n_scores
+FROM scoped_episodes AS e
+LEFT JOIN participant_outcomes AS po ON po.episode_id = e.episode_id AND po.instrument = $instrument
+ORDER BY e.cohort, e.episode_id;

@@ -1,0 +1,6 @@
+SELECT (SELECT min(admit_date) FROM episodes) AS first_admission, (SELECT data_as_of FROM dataset_info) AS data_as_of,
+       (SELECT list(DISTINCT program ORDER BY program) FROM episodes WHERE program IS NOT NULL) AS tracks,
+       (SELECT list(DISTINCT primary_clinician ORDER BY primary_clinician) FROM episodes WHERE primary_clinician IS NOT NULL) AS clinicians,
+       (SELECT list(DISTINCT coalesce(age_group, 'not recorded') ORDER BY 1) FROM episodes) AS age_groups,
+       (SELECT list(instrument ORDER BY instrument) FROM instrument_catalogue WHERE total_rule = 'sum'
+          AND instrument IN (SELECT DISTINCT instrument FROM participant_outcomes)) AS instruments;

@@ -1,0 +1,1 @@
+SELECT episode_id FROM scoped_episodes;
