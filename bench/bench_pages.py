@@ -23,7 +23,8 @@ from streamlit.testing.v1 import AppTest  # noqa: E402
 from etl.demo import write_demo  # noqa: E402
 from etl.load import load  # noqa: E402
 
-PAGES = [("Program summary", "pages/summary.py", {}), ("Caseload", "pages/caseload.py", {}),
+PAGES = [("Program summary", "pages/summary.py", {}), ("Program overview", "pages/overview.py", {}),
+         ("Cohort outcomes", "pages/cohorts.py", {}), ("Caseload", "pages/caseload.py", {}),
          ("Participant progress", "pages/participant.py", {"participant": None})]
 
 
@@ -53,7 +54,7 @@ def main() -> None:
         import duckdb
         with duckdb.connect(db, read_only=True) as con:
             busiest = con.execute("SELECT participant_id FROM flags GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1").fetchone()[0]
-        PAGES[2][2]["participant"] = busiest
+        PAGES[-1][2]["participant"] = busiest
         streamlit_logger.set_log_level("error")  # AppTest bare-mode warnings
         first_run("pages/summary.py", {})  # warm-up: imports
         print(f"\n{'page (first server-side run, AppTest)':<44}{'seconds':>9}{'target':>9}")

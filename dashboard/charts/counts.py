@@ -6,15 +6,23 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.charts.style import OKABE_ITO, base_layout
-from dashboard.suppression import format_count, is_small
+from dashboard.suppression import is_small
 
 PALETTE = [OKABE_ITO[c] for c in ("blue", "orange", "green", "vermillion", "sky", "purple", "yellow", "grey")]
 
 
 def shown(values: pd.Series, threshold: int) -> tuple[list, list]:
     """(bar heights, labels): a small count is drawn as an empty bar labelled '<11', never its size."""
-    heights = [0 if threshold and is_small(v, threshold) else v for v in values]
-    labels = [format_count(v, threshold) if threshold else f"{int(v):,}" for v in values]
+    values = list(values)
+    hidden = [bool(threshold) and is_small(v, threshold) for v in values]
+    if sum(hidden) == 1 and len(values) > 1:
+        # a series' total is usually shown elsewhere (a headline, a table): hide the next
+        # smallest bar too, so the small one cannot be found by subtraction
+        rest = [(v, i) for i, v in enumerate(values) if not hidden[i] and v]
+        if rest:
+            hidden[min(rest)[1]] = True
+    heights = [0 if h else v for v, h in zip(values, hidden)]
+    labels = [f"<{threshold + 1}" if h else f"{int(v):,}" for v, h in zip(values, hidden)]
     return heights, labels
 
 
