@@ -55,6 +55,7 @@ with right:
 show(charts.retention(c.retention, threshold), "retention")
 
 st.subheader("HEDIS-style measures")
-st.caption("DMS: participants with an attended session in a 4-month period who have a PHQ-9 in it. DRR: an index "
+st.caption("— = hidden: the count, or what it leaves, is from 1 to 10 (small-cell suppression). "
+           "DMS: participants with an attended session in a 4-month period who have a PHQ-9 in it. DRR: an index "
            "PHQ-9 above 9, then the latest PHQ-9 120 to 240 days later; response = at least 50 % lower, remission = below 5.")
 table_with_downloads(hedis_table(c, threshold), "hedis")
