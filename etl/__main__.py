@@ -22,6 +22,8 @@ def _print_result(r) -> None:
           f"updated {c['updated']:,}, rejected {c['rejected']:,}, exact duplicates {c['duplicate']:,}")
     for count, example in r.reasons[:8]:
         print(f"    rejected {count:,} × {example}" if count > 1 else f"    rejected 1 × {example}")
+    if r.notes:
+        print(f"    {len(r.notes):,} notes (kept in load_notes), e.g. row {r.notes[0][0]}: {r.notes[0][1]}")
     if len(r.reasons) > 8:
         print(f"    … {len(r.reasons) - 8} more kinds of problem: see `python -m etl status` and the rejects table")
 

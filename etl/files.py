@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-EXPORT_SUFFIXES = {".csv", ".tsv", ".txt", ".xlsx"}
+EXPORT_SUFFIXES = {".csv", ".tsv", ".txt", ".xlsx", ".json"}
 DELIMITERS = [",", ";", "\t", "|"]
 
 
@@ -25,16 +25,17 @@ class ExportFile:
     path: Path
     data: bytes
     sha256: str
-    format: str                 # "csv" or "xlsx"
+    format: str                 # "csv", "xlsx" or "fhir"
     encoding: str | None = None  # csv only: "utf-8" or "latin-1"
     delimiter: str | None = None
     header: list[str] | None = None  # csv header, as written
     blank_lines: tuple[int, ...] = ()  # physical line numbers of blank lines (csv)
+    document: dict | None = None       # fhir: the parsed JSON
 
     @property
     def describe(self) -> str:
-        if self.format == "xlsx":
-            return "xlsx"
+        if self.format in ("xlsx", "fhir"):
+            return self.format if self.format == "xlsx" else "fhir json"
         shown = {"\t": "tab", ",": "comma", ";": "semicolon", "|": "pipe"}[self.delimiter]
         return f"csv {self.encoding} {shown}-separated"
 
@@ -67,6 +68,8 @@ def open_export(path: Path) -> ExportFile:
         return ExportFile(path, data, sha, "xlsx")
     if path.suffix.lower() == ".xlsx":
         raise FileProblem(path, "is named .xlsx but is not an Excel workbook")
+    if path.suffix.lower() == ".json" or data.lstrip()[:1] == b"{":
+        return _fhir(path, data, sha)
     if b"\x00" in data[:65536]:
         raise FileProblem(path, "looks like a binary file, not a CSV or XLSX export")
     return _sniff_csv(path, data, sha)
@@ -102,3 +105,15 @@ def _blank_lines(body: bytes) -> tuple[int, ...]:
         pos = start + 1
         numbers.append(line)
     return tuple(numbers)
+
+
+def _fhir(path: Path, data: bytes, sha: str) -> ExportFile:
+    import json
+    try:
+        document = json.loads(data.decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as e:
+        raise FileProblem(path, f"is not valid JSON ({getattr(e, 'msg', 'not UTF-8')}"
+                                f"{f' at line {e.lineno}' if hasattr(e, 'lineno') else ''})") from None
+    if not isinstance(document, dict) or "resourceType" not in document:
+        raise FileProblem(path, "is JSON but not a FHIR resource or Bundle (no resourceType)")
+    return ExportFile(path, data, sha, "fhir", document=document)

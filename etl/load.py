@@ -17,6 +17,8 @@ from tqdm import tqdm
 from dashboard.clinical import marts
 from dashboard.clinical.catalogue import alias_rows, catalogue_tables, load_catalogue
 from etl import readers
+from etl.readers import fhir_reader
+from etl.readers.rows import to_file_rows
 from etl.database import loaded_files, sql, working_copy, writer_lock
 from etl.files import ExportFile, FileProblem, discover, open_export
 from etl.headers import ColumnMap, map_header
@@ -35,22 +37,29 @@ class FileResult:
     load_id: int | None = None
     counts: dict[str, int] = field(default_factory=dict)
     reasons: list[tuple[int, str]] = field(default_factory=list)  # (count, example) per kind of problem
+    notes: list[tuple[int, str]] = field(default_factory=list)    # (row, note): findings that did not reject a row
 
 
 @dataclass
 class Prepared:
     export: ExportFile
-    columns: ColumnMap
+    columns: ColumnMap | None = None
     sheet_rows: list | None = None
+    fhir: tuple | None = None    # (header, rows, raw JSON, rejects, notes) from the FHIR reader
 
 
-def _prepare(path: Path, kind: str | None, sheet: str | None) -> Prepared:
-    export = open_export(path)
+def _prepare(export: ExportFile, kind: str | None, sheet: str | None, index, codes) -> Prepared:
+    if export.format == "fhir":
+        if kind not in (None, "measures"):
+            raise FileProblem(export.path, f"is FHIR JSON, which holds measures, not {kind}")
+        read = fhir_reader.read_fhir(export.document, index, codes)
+        export.header = read[0]
+        return Prepared(export, map_header(export.path, read[0], "measures"), fhir=read)
     rows = None
     if export.format == "xlsx":
         rows = readers.xlsx_reader.load_sheet(export, sheet)
         export.header = [readers.xlsx_reader._text(v) or "" for v in rows[0]]
-    return Prepared(export, map_header(path, export.header, kind), rows)
+    return Prepared(export, map_header(export.path, export.header, kind), rows)
 
 
 def load(paths: list[str], db: str | Path, kind: str | None = None, sheet: str | None = None,
@@ -63,11 +72,20 @@ def load(paths: list[str], db: str | Path, kind: str | None = None, sheet: str |
     for p in map(Path, paths):
         if p.is_dir() and not any(f.is_relative_to(p) for f in files):
             results.append(FileResult(p, status="failed", message=f"{p.name}: folder has no .csv, .tsv, .txt or .xlsx files"))
+    opened = []
     for path in files:
         result = FileResult(path)
         results.append(result)
         try:
-            ready = _prepare(path, kind, sheet)
+            opened.append((result, open_export(path)))
+        except FileProblem as e:
+            result.status, result.message = "failed", str(e)
+    # FHIR references (subjects, panel members) may point into other files of the same load
+    index = fhir_reader.Index([e.document for _, e in opened if e.format == "fhir"])
+    codes = fhir_reader.Codes(load_catalogue(instruments))
+    for result, export in opened:
+        try:
+            ready = _prepare(export, kind, sheet, index, codes)
         except FileProblem as e:
             result.status, result.message = "failed", str(e)
             continue
@@ -121,14 +139,14 @@ def _setup(con: duckdb.DuckDBPyConnection, today: dt.date, instruments: str | No
          statuses=", ".join(allowed("status")), instruments=", ".join(catalogue))
 
 
-def _source_sql(columns: ColumnMap) -> tuple[str, str]:
+def _source_sql(columns: ColumnMap, raw_json: bool = False) -> tuple[str, str]:
     """SQL making `src` (canonical text columns), `file_rows_raw` (each row as JSON) and `src_items`."""
     names, used = [], Counter()
     for i, name in enumerate(columns.header):
         label = name or f"column {i + 1}"
         used[label] += 1
         names.append(label if used[label] == 1 else f"{label} ({used[label]})")
-    raw = "json_object(" + ", ".join(f"'{n.replace(chr(39), chr(39) * 2)}', c{i}" for i, n in enumerate(names)) + ")"
+    raw = "raw_json" if raw_json else "json_object(" + ", ".join(f"'{n.replace(chr(39), chr(39) * 2)}', c{i}" for i, n in enumerate(names)) + ")"
     fields = [f"c{columns.fields[f]} AS {f}" if f in columns.fields else f"NULL::VARCHAR AS {f}"
               for f in required(columns.kind) + optional(columns.kind)]
     # Views: the JSON of a row is built once, for raw_rows, and again only for rejected rows.
@@ -154,12 +172,16 @@ def _load_one(con: duckdb.DuckDBPyConnection, result: FileResult, ready: Prepare
         load_id = con.execute("SELECT coalesce(max(load_id), 0) + 1 FROM loads").fetchone()[0]
         _set(con, load_id=load_id, file_name=export.path.name, loaded_at=_now())
         # Reading and staging fill temp tables only; the writes below are one transaction.
-        if export.format == "xlsx":
+        if export.format == "fhir":
+            header, rows, raws, rejects, notes = ready.fhir
+            to_file_rows(con, len(header), rows, raw=raws, rejects=rejects)
+            result.notes = notes
+        elif export.format == "xlsx":
             readers.read_xlsx(con, export, ready.sheet_rows)
         else:
             readers.read_csv(con, export)
         steps.update()
-        for statement in _source_sql(ready.columns):
+        for statement in _source_sql(ready.columns, raw_json=export.format == "fhir"):
             con.execute(statement)
         con.execute(sql(f"stage_{kind}.sql"))
         steps.update()
@@ -170,11 +192,12 @@ def _load_one(con: duckdb.DuckDBPyConnection, result: FileResult, ready: Prepare
         counts = _record(con, result, export, kind, load_id, time.perf_counter() - started)
         steps.update()
         con.execute("COMMIT")
-    except (duckdb.Error, FileProblem) as e:
+    except Exception as e:  # a file that breaks the loader changes nothing and says so in one line
         if in_transaction:
             con.execute("ROLLBACK")
         result.status = "failed"
-        result.message = str(e) if isinstance(e, FileProblem) else f"{export.path.name}: could not be loaded ({type(e).__name__}: {str(e).splitlines()[0]})"
+        result.message = str(e) if isinstance(e, FileProblem) else \
+            f"{export.path.name}: could not be loaded ({type(e).__name__}: {(str(e).splitlines() or [''])[0]})"
         return
     finally:
         steps.close()
@@ -202,6 +225,8 @@ def _record(con, result: FileResult, export: ExportFile, kind: str, load_id: int
     counts = {"read": read, "loaded": outcome.get("loaded", 0), "updated": outcome.get("updated", 0),
               "rejected": rejected, "duplicate": outcome.get("duplicate", 0)}
     assert counts["read"] == counts["loaded"] + counts["updated"] + counts["rejected"] + counts["duplicate"], counts
+    if result.notes:
+        con.executemany("INSERT INTO load_notes VALUES (getvariable('load_id'), getvariable('file_name'), ?, ?)", result.notes)
     con.execute("INSERT INTO loads VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, getvariable('loaded_at'), ?, ?)",
                 [load_id, export.path.name, str(export.path.resolve()), export.sha256, kind, counts["read"],
                  counts["loaded"], counts["updated"], counts["rejected"], counts["duplicate"],

@@ -46,6 +46,9 @@ class Instrument:
     safety_items: tuple[dict, ...] = ()
     subscales: dict = field(default_factory=dict, hash=False)
     subscale_rules: dict = field(default_factory=dict, hash=False)
+    loinc_items: dict = field(default_factory=dict, hash=False)      # item number -> LOINC code (FHIR)
+    loinc_unscored: tuple[str, ...] = ()                             # asked with the instrument, not scored
+    answer_codes: dict = field(default_factory=dict, hash=False)     # LOINC answer code -> item value
     sources: str = ""
 
     @property
@@ -93,6 +96,8 @@ def _instrument(code: str, entry: dict, source: Path) -> Instrument:
     values["reversed_items"] = tuple(values.get("reversed_items", ()))
     values["bands"] = tuple((b["from"], b["label"]) for b in values.get("bands", ()))
     values["safety_items"] = tuple(values.get("safety_items", ()))
+    values["loinc_unscored"] = tuple(values.get("loinc_unscored", ()))
+    values["loinc_items"] = {int(k): v for k, v in values.get("loinc_items", {}).items()}
     return Instrument(code=code, **values)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import duckdb
 
 from etl.files import ExportFile
+from etl.readers.rows import drop_file_rows
 
 
 def _literal(text: str) -> str:
@@ -11,8 +12,8 @@ def _literal(text: str) -> str:
 
 
 def read_csv(con: duckdb.DuckDBPyConnection, export: ExportFile) -> None:
-    con.execute("DROP VIEW IF EXISTS file_rows; DROP TABLE IF EXISTS file_rows; "
-                "DROP TABLE IF EXISTS csv_reject_errors; DROP TABLE IF EXISTS csv_reject_scans")
+    drop_file_rows(con)
+    con.execute("DROP TABLE IF EXISTS csv_reject_errors; DROP TABLE IF EXISTS csv_reject_scans")
     columns = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(export.header)))
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE csv_parsed AS

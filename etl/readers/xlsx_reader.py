@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 import zipfile
 
 import duckdb
-import pandas as pd
 from openpyxl import load_workbook
 
 from etl.files import ExportFile, FileProblem
+from etl.readers.rows import to_file_rows
 
 
 def _text(value) -> str | None:
@@ -51,17 +52,8 @@ def read_xlsx(con: duckdb.DuckDBPyConnection, export: ExportFile, rows: list[tup
             continue  # a blank row is not a row
         if any(c is not None for c in cells[width:]):
             rejects.append((number, "the row has values to the right of the last header column",
-                            str(dict(enumerate(cells)))))
+                            {f"column {i + 1}": c for i, c in enumerate(cells) if c is not None}))
         records.append([number, *(cells[:width] + [None] * (width - len(cells)))])
-    frame = pd.DataFrame(records, columns=["row_number", *(f"c{i}" for i in range(width))], dtype=object)
-    frame["row_number"] = frame["row_number"].astype("int64")
-    con.register("xlsx_frame", frame)
-    con.execute("DROP VIEW IF EXISTS file_rows")
-    con.execute("CREATE OR REPLACE TEMP TABLE file_rows AS SELECT row_number, "
-                + ", ".join(f"CAST(c{i} AS VARCHAR) AS c{i}" for i in range(width)) + " FROM xlsx_frame")
-    con.unregister("xlsx_frame")
-    con.execute("CREATE OR REPLACE TEMP TABLE parse_rejects (row_number BIGINT, reason VARCHAR, raw_row VARCHAR)")
-    if rejects:
-        con.executemany("INSERT INTO parse_rejects VALUES (?, ?, to_json(?::VARCHAR))", rejects)
+    to_file_rows(con, width, records, rejects=[(n, reason, json.dumps(raw)) for n, reason, raw in rejects])
     # rows with extra values are rejected whole, not loaded
     con.execute("DELETE FROM file_rows WHERE row_number IN (SELECT row_number FROM parse_rejects)")

@@ -14,6 +14,9 @@ SELECT ranked.*,
         WHEN ranked.row_number <> first_row THEN 'conflict'
         WHEN held.value_hash IS NULL THEN 'loaded'
         WHEN held.value_hash = ranked.value_hash THEN 'duplicate'
+        -- a total-only record of the same total adds nothing to one held with its items
+        -- (e.g. FHIR's total Observation beside its QuestionnaireResponse)
+        WHEN ranked.items_answered = 0 AND held.items_answered > 0 AND ranked.supplied_total = held.total_score THEN 'duplicate'
         ELSE 'updated'
     END AS outcome
 FROM ranked

@@ -26,6 +26,14 @@ CREATE TABLE IF NOT EXISTS rejects (
     raw_row    VARCHAR                -- the row as read, as JSON {column: value}
 );
 
+-- Findings that did not reject a row (e.g. a FHIR answer code that disagrees with its ordinal value).
+CREATE TABLE IF NOT EXISTS load_notes (
+    load_id    INTEGER NOT NULL,
+    file_name  VARCHAR NOT NULL,
+    row_number BIGINT,
+    note       VARCHAR NOT NULL
+);
+
 -- Every row read, as it was in the file, apart from the cleaned core tables.
 CREATE TABLE IF NOT EXISTS raw_rows (
     load_id    INTEGER NOT NULL,

@@ -1,0 +1,31 @@
+"""Rows already read in Python (XLSX cells, FHIR resources) into the shared temp tables."""
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+
+
+def to_file_rows(con: duckdb.DuckDBPyConnection, width: int, records: list[list], raw: list[str] | None = None,
+                 rejects: list[tuple[int, str, str]] = ()) -> None:
+    """records: [row_number, c0 … c(width-1)]; raw: each record's own JSON (else built from the
+    header); rejects: (row_number, reason, raw JSON) of rows that never became records."""
+    frame = pd.DataFrame(records, columns=["row_number", *(f"c{i}" for i in range(width))], dtype=object)
+    frame["row_number"] = frame["row_number"].astype("int64")
+    if raw is not None:
+        frame["raw_json"] = pd.Series(raw, dtype=object)
+    con.register("rows_frame", frame)
+    drop_file_rows(con)
+    con.execute("CREATE TEMP TABLE file_rows AS SELECT row_number, "
+                + ", ".join(f"CAST(c{i} AS VARCHAR) AS c{i}" for i in range(width))
+                + (", CAST(raw_json AS VARCHAR) AS raw_json" if raw is not None else "") + " FROM rows_frame")
+    con.unregister("rows_frame")
+    con.execute("CREATE OR REPLACE TEMP TABLE parse_rejects (row_number BIGINT, reason VARCHAR, raw_row VARCHAR)")
+    if rejects:
+        con.executemany("INSERT INTO parse_rejects VALUES (?, ?, ?)", list(rejects))
+
+
+def drop_file_rows(con: duckdb.DuckDBPyConnection) -> None:
+    """The previous file's rows were a view (CSV) or a table (XLSX, FHIR)."""
+    found = con.execute("SELECT table_type FROM information_schema.tables WHERE table_name = 'file_rows'").fetchone()
+    if found:
+        con.execute(f"DROP {'VIEW' if found[0] == 'VIEW' else 'TABLE'} file_rows")
