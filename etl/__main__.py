@@ -30,7 +30,14 @@ def _print_result(r) -> None:
 
 def cmd_load(args) -> int:
     from etl.load import load
-    results = load(args.paths, args.db, kind=args.kind, sheet=args.sheet, instruments=args.instruments,
+    if args.profile:
+        from etl.profiles import load_profile
+        try:
+            load_profile(args.profile)
+        except ValueError as e:
+            print(f"error: {e}", file=sys.stderr)
+            return 2
+    results = load(args.paths, args.db, kind=args.kind, sheet=args.sheet, instruments=args.instruments, profile=args.profile,
                    today=dt.date.fromisoformat(args.today) if args.today else None)
     for r in results:
         _print_result(r)
@@ -79,6 +86,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--kind", choices=["attendance", "measures", "roster"])
     p.add_argument("--sheet", help="XLSX sheet name (default: the first sheet)")
     p.add_argument("--instruments", help="a program's own instrument catalogue file (TOML)")
+    p.add_argument("--profile", help="a vendor layout: a shipped profile name (etl/profiles/) or a TOML file")
     p.add_argument("--today", help=argparse.SUPPRESS)  # dates after this are in the future (tests)
     p.set_defaults(run=cmd_load)
     p = sub.add_parser("demo", help="write seeded demo exports")

@@ -16,7 +16,7 @@ from tqdm import tqdm
 
 from dashboard.clinical import marts
 from dashboard.clinical.catalogue import alias_rows, catalogue_tables, load_catalogue
-from etl import readers
+from etl import profiles, readers
 from etl.readers import fhir_reader
 from etl.readers.rows import to_file_rows
 from etl.database import loaded_files, sql, working_copy, writer_lock
@@ -46,9 +46,11 @@ class Prepared:
     columns: ColumnMap | None = None
     sheet_rows: list | None = None
     fhir: tuple | None = None    # (header, rows, raw JSON, rejects, notes) from the FHIR reader
+    profile: object | None = None  # a vendor layout (etl/profiles.py), applied after reading
+    catalogue: dict | None = None
 
 
-def _prepare(export: ExportFile, kind: str | None, sheet: str | None, index, codes) -> Prepared:
+def _prepare(export: ExportFile, kind: str | None, sheet: str | None, index, codes, profile=None) -> Prepared:
     if export.format == "fhir":
         if kind not in (None, "measures"):
             raise FileProblem(export.path, f"is FHIR JSON, which holds measures, not {kind}")
@@ -59,12 +61,23 @@ def _prepare(export: ExportFile, kind: str | None, sheet: str | None, index, cod
     if export.format == "xlsx":
         rows = readers.xlsx_reader.load_sheet(export, sheet)
         export.header = [readers.xlsx_reader._text(v) or "" for v in rows[0]]
-    return Prepared(export, map_header(export.path, export.header, kind), rows)
+    if profile is not None:  # the header is mapped after the profile has reshaped the rows
+        return Prepared(export, ColumnMap("measures", {}, {}, export.header), rows, profile=profile,
+                        catalogue=codes.catalogue)
+    try:
+        columns = map_header(export.path, export.header, kind)
+    except FileProblem as e:
+        hint = profiles.suggest(export.header)
+        if hint and not kind:
+            raise FileProblem(export.path, f"{str(e).split(': ', 1)[1]} — it looks like the '{hint}' layout: "
+                                           f"load it with --profile {hint}") from None
+        raise
+    return Prepared(export, columns, rows)
 
 
 def load(paths: list[str], db: str | Path, kind: str | None = None, sheet: str | None = None,
          today: dt.date | None = None, progress: bool = True, instruments: str | None = None,
-         as_of: dt.date | None = None) -> list[FileResult]:
+         as_of: dt.date | None = None, profile: str | None = None) -> list[FileResult]:
     db = Path(db)
     results: list[FileResult] = []
     prepared: list[tuple[FileResult, Prepared]] = []
@@ -83,9 +96,10 @@ def load(paths: list[str], db: str | Path, kind: str | None = None, sheet: str |
     # FHIR references (subjects, panel members) may point into other files of the same load
     index = fhir_reader.Index([e.document for _, e in opened if e.format == "fhir"])
     codes = fhir_reader.Codes(load_catalogue(instruments))
+    layout = profiles.load_profile(profile) if profile else None
     for result, export in opened:
         try:
-            ready = _prepare(export, kind, sheet, index, codes)
+            ready = _prepare(export, kind, sheet, index, codes, layout)
         except FileProblem as e:
             result.status, result.message = "failed", str(e)
             continue
@@ -151,7 +165,8 @@ def _source_sql(columns: ColumnMap, raw_json: bool = False) -> tuple[str, str]:
               for f in required(columns.kind) + optional(columns.kind)]
     # Views: the JSON of a row is built once, for raw_rows, and again only for rejected rows.
     src = (f"CREATE OR REPLACE TEMP VIEW src AS SELECT row_number, {', '.join(fields)} FROM file_rows; "
-           f"CREATE OR REPLACE TEMP VIEW file_rows_raw AS SELECT row_number, {raw} AS raw_row FROM file_rows")
+           f"CREATE OR REPLACE TEMP VIEW file_rows_raw AS SELECT {'DISTINCT ON (row_number) ' if raw_json else ''}"
+           f"row_number, {raw} AS raw_row FROM file_rows")  # a wide row gives several records: one raw row
     if columns.items:
         picks = ", ".join(f'c{pos} AS "{n}"' for n, pos in sorted(columns.items.items()))
         items = (f"CREATE OR REPLACE TEMP TABLE src_items AS SELECT row_number, CAST(item_number AS INTEGER) AS item_number, raw_value "
@@ -180,8 +195,11 @@ def _load_one(con: duckdb.DuckDBPyConnection, result: FileResult, ready: Prepare
             readers.read_xlsx(con, export, ready.sheet_rows)
         else:
             readers.read_csv(con, export)
+        if ready.profile is not None:
+            header = profiles.apply(con, ready.profile, export.header, export.path, ready.catalogue)
+            ready.columns = map_header(export.path, header, "measures")
         steps.update()
-        for statement in _source_sql(ready.columns, raw_json=export.format == "fhir"):
+        for statement in _source_sql(ready.columns, raw_json=export.format == "fhir" or ready.profile is not None):
             con.execute(statement)
         con.execute(sql(f"stage_{kind}.sql"))
         steps.update()
