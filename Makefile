@@ -28,7 +28,8 @@ $(DB): | $(VENV)/.installed data/demo/attendance.csv
 demo: $(DB)
 
 run: $(VENV)/.installed $(DB)
-	IOP_DB=$(DB) $(VENV)/bin/streamlit run streamlit_app.py --server.headless true \
+	$(PY) -m dashboard.accounts demo --users data/users.toml --credentials data/demo-credentials.txt
+	IOP_DB=$(DB) IOP_USERS=data/users.toml $(VENV)/bin/streamlit run streamlit_app.py --server.headless true \
 	  --server.port $(PORT) --browser.gatherUsageStats false --client.toolbarMode viewer
 
 test: $(VENV)/.installed-test

@@ -8,6 +8,7 @@ Builds the demo database, then times AppTest's first run of each page in a fresh
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
 import sys
 import tempfile
@@ -20,6 +21,7 @@ sys.path.insert(0, str(ROOT))
 from streamlit import logger as streamlit_logger  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
+from dashboard.auth import Identity  # noqa: E402
 from etl.demo import write_demo  # noqa: E402
 from etl.load import load  # noqa: E402
 
@@ -30,6 +32,7 @@ PAGES = [("Program summary", "pages/summary.py", {}), ("Program overview", "page
 
 def first_run(page: str, query: dict) -> float:
     at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60)
+    at.session_state["identity"] = Identity("bench", "director", None, "bench", dt.datetime.now(dt.timezone.utc).isoformat())
     at.run()
     at.switch_page(page)
     for k, v in query.items():

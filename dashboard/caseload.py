@@ -21,8 +21,12 @@ def _scores(outcomes: pd.DataFrame) -> pd.DataFrame:
     return outcomes.assign(text=text).pivot(index="episode_id", columns="instrument", values="text").reset_index()
 
 
-def worklist(clinician: str | None = None, program: str | None = None, today: dt.date | None = None):
-    """(rows for the table, every flag of those episodes with its handling)."""
+def worklist(clinician: str | None = None, program: str | None = None, today: dt.date | None = None,
+             scope: str | None = None):
+    """(rows for the table, every flag of those episodes with its handling). `scope` is the
+    signed-in clinician's name: it overrides any clinician filter, so no other caseload is read."""
+    if scope is not None:
+        clinician = scope
     frames = db.queries(episodes=("open_episodes", {"clinician": clinician, "program": program}),
                         outcomes=("open_outcomes", {}), flags=("open_flags", {}))
     episodes = frames["episodes"]

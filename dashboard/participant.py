@@ -56,9 +56,10 @@ def _plain(record: dict) -> dict:
     return out
 
 
-def episode_view(participant_id: str, episode_id: str | None = None) -> EpisodeView | None:
-    """The participant's chosen episode (default: the latest); None if the participant is unknown."""
-    episodes = db.query("participant_episodes", participant_id=participant_id)
+def episode_view(participant_id: str, episode_id: str | None = None, scope: str | None = None) -> EpisodeView | None:
+    """The participant's chosen episode (default: the latest); None if the participant is unknown,
+    or (with `scope`, a clinician's name) has no episode in that clinician's caseload."""
+    episodes = db.query("participant_episodes", participant_id=participant_id, clinician=scope)
     if not len(episodes):
         return None
     chosen = episodes[episodes["episode_id"] == episode_id] if episode_id else episodes.head(1)

@@ -11,13 +11,16 @@ from dashboard import state
 
 
 def current_user() -> str:
-    """Who is acting: the signed-in user when sign-in is configured, else IOP_USER or 'local user'."""
-    try:
-        if st.user.is_logged_in:
-            return st.user.get("email") or st.user.get("name")
-    except (AttributeError, KeyError):
-        pass
-    return os.environ.get("IOP_USER", "local user")
+    """Who is acting: the signed-in user (IOP_USER only outside a signed-in session, e.g. scripts)."""
+    identity = st.session_state.get("identity")
+    return identity.user if identity is not None else os.environ.get("IOP_USER", "local user")
+
+
+def _audit_export(kind: str, key: str, filters: str) -> None:
+    from dashboard import audit
+    identity = st.session_state.get("identity")
+    audit.record("export", identity.user if identity else None, identity.role if identity else None,
+                 page=key, kind=kind, filters=filters)
 
 
 def data_as_of(when: dt.date | None) -> None:
@@ -76,6 +79,7 @@ def chart_with_downloads(fig, key: str, filters: str, n, data_as_of) -> None:
     with st.popover("Download chart", key=f"{key}-downloads"):
         if st.button("Prepare PNG, SVG and PDF", key=f"{key}-prepare"):
             st.session_state[f"{key}-files"] = figure_files(fig, filters, str(n), data_as_of)
+            _audit_export("chart", key, filters)
         files = st.session_state.get(f"{key}-files")
         if files and "html" in files:
             st.warning(files["note"].decode() + " — download the interactive HTML instead.")
@@ -87,12 +91,19 @@ def chart_with_downloads(fig, key: str, filters: str, n, data_as_of) -> None:
                                    key=f"{key}-{fmt}")
 
 
-def table_with_downloads(table, key: str, **dataframe_args) -> None:
-    """A table, and CSV/XLSX downloads of exactly what is shown."""
+def table_with_downloads(table, key: str, filters: str = "", **dataframe_args) -> None:
+    """A table, and CSV/XLSX downloads of exactly what is shown (each download audited when built)."""
     from dashboard.exports import table_csv, table_xlsx
+
+    def csv():
+        _audit_export("table CSV", key, filters)
+        return table_csv(table)
+
+    def xlsx():
+        _audit_export("table XLSX", key, filters)
+        return table_xlsx(table, key)
     st.dataframe(table, hide_index=True, key=key, **dataframe_args)
     left, right = st.columns(2)
-    left.download_button("CSV", lambda: table_csv(table), file_name=f"{key}.csv", mime="text/csv", on_click="ignore",
-                         key=f"{key}-csv")
-    right.download_button("XLSX", lambda: table_xlsx(table, key), file_name=f"{key}.xlsx", on_click="ignore",
+    left.download_button("CSV", csv, file_name=f"{key}.csv", mime="text/csv", on_click="ignore", key=f"{key}-csv")
+    right.download_button("XLSX", xlsx, file_name=f"{key}.xlsx", on_click="ignore",
                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"{key}-xlsx")

@@ -1,12 +1,13 @@
 """Caseload: who needs attention before the case review, and why."""
 import streamlit as st
 
-from dashboard import db
+from dashboard import db, session
 from dashboard.caseload import filters, worklist
 from dashboard.navigation import inside_app
 from dashboard.widgets import data_as_of, flag_action_form
 
 inside_app()
+identity = session.require("caseload")
 st.title("Caseload")
 
 try:
@@ -16,9 +17,14 @@ except db.NoData as e:
     st.stop()
 
 left, right = st.columns(2)
-clinician = left.selectbox("Clinician", ["All clinicians", *sorted(options["clinician"].dropna().unique())], key="clinician")
+if identity.scope_clinician:
+    clinician = identity.scope_clinician
+    left.markdown(f"**Your caseload:** {clinician}")
+else:
+    clinician = left.selectbox("Clinician", ["All clinicians", *sorted(options["clinician"].dropna().unique())], key="clinician")
 track = right.selectbox("Track", ["All tracks", *sorted(options["track"].dropna().unique())], key="track")
-rows, flags = worklist(None if clinician == "All clinicians" else clinician, None if track == "All tracks" else track)
+rows, flags = worklist(None if clinician == "All clinicians" else clinician, None if track == "All tracks" else track,
+                       scope=identity.scope_clinician)
 
 data_as_of(db.query("dataset_info")["data_as_of"].iloc[0])
 red, amber = (rows["priority"] == "red").sum(), (rows["priority"] == "amber").sum()

@@ -1,7 +1,7 @@
 """Cohorts: does the program work, and for whom? Each cohort beside the whole program."""
 import streamlit as st
 
-from dashboard import db
+from dashboard import db, session
 from dashboard.charts import cohorts as charts
 from dashboard.cohort_tables import funnel_table, hedis_table, outcome_table
 from dashboard.cohorts import cohort_outcomes
@@ -12,6 +12,7 @@ from dashboard.suppression import format_count
 from dashboard.widgets import chart_with_downloads, data_as_of, director_filters, table_with_downloads
 
 inside_app()
+identity = session.require("cohorts")
 st.title("Cohort outcomes")
 try:
     opts = options()
@@ -35,10 +36,10 @@ def show(fig, key):
 
 
 st.subheader("Measurement completeness")
-table_with_downloads(funnel_table(c, threshold), "completeness")
+table_with_downloads(funnel_table(c, threshold), "completeness", described)
 
 st.subheader("Outcomes")
-table_with_downloads(outcome_table(c, threshold), "outcomes")
+table_with_downloads(outcome_table(c, threshold), "outcomes", described)
 left, right = st.columns(2)
 with left:
     show(charts.jt_categories(c.summary, instrument, threshold), "jt_categories")
@@ -58,4 +59,4 @@ st.subheader("HEDIS-style measures")
 st.caption("— = hidden: the count, or what it leaves, is from 1 to 10 (small-cell suppression). "
            "DMS: participants with an attended session in a 4-month period who have a PHQ-9 in it. DRR: an index "
            "PHQ-9 above 9, then the latest PHQ-9 120 to 240 days later; response = at least 50 % lower, remission = below 5.")
-table_with_downloads(hedis_table(c, threshold), "hedis")
+table_with_downloads(hedis_table(c, threshold), "hedis", described)

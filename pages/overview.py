@@ -1,7 +1,7 @@
 """Program overview: is the program running as designed, for the episodes the filters select."""
 import streamlit as st
 
-from dashboard import db
+from dashboard import audit, db, session
 from dashboard.board_pack import board_pack_pdf
 from dashboard.charts import overview as charts
 from dashboard.exports import ExportUnavailable
@@ -13,6 +13,7 @@ from dashboard.suppression import format_count, safe_percent
 from dashboard.widgets import chart_with_downloads, data_as_of, director_filters
 
 inside_app()
+identity = session.require("overview")
 st.title("Program overview")
 try:
     opts = options()
@@ -81,6 +82,7 @@ if st.button("Prepare board pack (PDF)", key="board_pack"):
         try:
             st.session_state["board_pack_pdf"] = board_pack_pdf(filters, instrument, bounds.total_min, bounds.total_max,
                                                                 opts.data_as_of)
+            audit.record("export", identity.user, identity.role, page="overview", kind="board pack", filters=described)
         except ExportUnavailable as e:
             st.error(f"The board pack cannot be rendered here: {e}")
 if pdf := st.session_state.get("board_pack_pdf"):

@@ -1,7 +1,7 @@
 """Participant progress: one person's episode walked through in a case review."""
 import streamlit as st
 
-from dashboard import db, state
+from dashboard import audit, db, session, state
 from dashboard.charts.attendance import attendance_calendar, weekly_hours
 from dashboard.charts.items import item_heatmap
 from dashboard.charts.trajectory import trajectory
@@ -13,6 +13,7 @@ from dashboard.report import case_review_files
 from dashboard.widgets import data_as_of, flag_action_form
 
 inside_app()
+identity = session.require("participant")
 st.title("Participant progress")
 
 participant_id = st.query_params.get("participant") or st.session_state.get("participant_id")
@@ -23,13 +24,16 @@ if not participant_id:
 st.query_params["participant"] = participant_id
 
 try:
-    view = episode_view(participant_id, st.session_state.get("episode_id"))
+    view = episode_view(participant_id, st.session_state.get("episode_id"), scope=identity.scope_clinician)
 except db.NoData as e:
     st.info(str(e))
     st.stop()
 if view is None:
-    st.warning(f"No participant {participant_id} in the loaded data.")
+    # the same words whether the participant does not exist or is not in this clinician's caseload
+    st.warning(f"No participant {participant_id} in " + ("your caseload." if identity.scope_clinician else "the loaded data."))
     st.stop()
+audit.record("view_participant", identity.user, identity.role, page="participant", participant_id=participant_id,
+             episode_id=view.episode["episode_id"])
 
 data_as_of(view.data_as_of)
 if len(view.episodes) > 1:
@@ -91,6 +95,8 @@ if st.button("Prepare case review (PDF and PNG)", key="prepare"):
     with st.spinner("Rendering the charts…"):
         try:
             st.session_state[export_key] = case_review_files(view)
+            audit.record("export", identity.user, identity.role, page="participant", participant_id=participant_id,
+                         kind="case review PDF and PNG")
         except ExportUnavailable as e:
             st.error(f"The case review cannot be rendered here: {e}")
 if files := st.session_state.get(export_key):

@@ -1,12 +1,13 @@
 """Program summary: who is in the program now, what happened last week, what has been loaded."""
 import streamlit as st
 
-from dashboard import db
+from dashboard import db, session
 from dashboard.charts.summary import attended_by_week
 from dashboard.navigation import inside_app
 from dashboard.summary import program_summary
 
 inside_app()
+identity = session.require("summary")
 st.title("Program summary")
 
 try:

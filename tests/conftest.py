@@ -98,3 +98,19 @@ def build(tmp_path, db, roster=(), attendance=(), measures=(), as_of=None, **kwa
     if measures:
         files.append(write(tmp_path, "measures.csv", ITEMS_HEADER + "\n".join(measures) + "\n"))
     return load_files(db, *files, as_of=as_of, **kwargs)
+
+
+def identity(role: str = "director", user: str = "dr.chen@example.org", clinician: str | None = None):
+    import datetime as _dt
+
+    from dashboard.auth import Identity
+    return Identity(user, role, clinician, user, _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"))
+
+
+def app(role: str = "director", user: str = "dr.chen@example.org", clinician: str | None = None):
+    """An AppTest of the whole app, signed in with this role."""
+    from streamlit.testing.v1 import AppTest
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60)
+    if role:
+        at.session_state["identity"] = identity(role, user, clinician)
+    return at

@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from conftest import ROOT, build, chart, measures_row, rows
+from conftest import ROOT, app, build, chart, measures_row, rows
 
 AS_OF = dt.date(2025, 2, 14)   # a Friday; P1..P3 admitted Monday 6 Jan 2025
 
@@ -40,8 +40,8 @@ def program(tmp_path, monkeypatch):
     return db
 
 
-def _page(path, **query) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=30)
+def _page(path, role="director", clinician=None, **query) -> AppTest:
+    at = app(role, clinician=clinician)
     at.run()
     at.switch_page(path)
     for k, v in query.items():

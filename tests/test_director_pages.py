@@ -7,7 +7,7 @@ import re
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from conftest import ROOT, chart, load_files, rows
+from conftest import ROOT, app, chart, load_files, rows
 from etl.demo import write_demo
 
 START, END = dt.date(2025, 11, 21), dt.date(2026, 11, 20)
@@ -28,8 +28,8 @@ def app_env(demo_db, tmp_path, monkeypatch):
     return demo_db
 
 
-def _page(path):
-    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60)
+def _page(path, role="director"):
+    at = app(role)
     at.run()
     at.switch_page(path).run()
     assert not at.exception, at.exception

@@ -2,7 +2,7 @@
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from conftest import ATTENDANCE_HEADER, chart, MEASURES_HEADER, ROOT, ROSTER_HEADER, load_files, write
+from conftest import ATTENDANCE_HEADER, app, chart, MEASURES_HEADER, ROOT, ROSTER_HEADER, load_files, write
 
 
 @pytest.fixture
@@ -31,7 +31,7 @@ def summary_db(tmp_path, monkeypatch):
 
 
 def _run() -> AppTest:
-    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=30)
+    at = app("director")
     at.run()
     return at
 

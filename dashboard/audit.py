@@ -1,0 +1,44 @@
+"""Append-only audit log in the application-state store: who, when, which page, which participant
+was viewed, which export was made (with its filters), sign-ins and failed sign-ins."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+from contextlib import closing
+
+import pandas as pd
+
+from dashboard import state
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS audit_log (
+    event_id       INTEGER PRIMARY KEY AUTOINCREMENT,
+    at             TEXT NOT NULL,
+    user_name      TEXT,
+    role           TEXT,
+    event          TEXT NOT NULL,   -- sign_in, sign_in_failed, sign_out, session_expired, view_page, view_participant, export
+    page           TEXT,
+    participant_id TEXT,
+    detail         TEXT              -- JSON: export kind and filters, sign-in method
+);
+CREATE TRIGGER IF NOT EXISTS audit_log_no_update BEFORE UPDATE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE TRIGGER IF NOT EXISTS audit_log_no_delete BEFORE DELETE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+"""
+
+
+def record(event: str, user: str | None, role: str | None, page: str | None = None,
+           participant_id: str | None = None, **detail) -> None:
+    with closing(state._connect()) as con, con:
+        con.executescript(SCHEMA)
+        con.execute("INSERT INTO audit_log (at, user_name, role, event, page, participant_id, detail) VALUES (?,?,?,?,?,?,?)",
+                    (dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S"), user, role, event, page,
+                     participant_id, json.dumps(detail, default=str, sort_keys=True) if detail else None))
+
+
+def entries(limit: int = 5000) -> pd.DataFrame:
+    with closing(state._connect()) as con:
+        con.executescript(SCHEMA)
+        return pd.read_sql_query("SELECT at, user_name, role, event, page, participant_id, detail FROM audit_log "
+                                 "ORDER BY event_id DESC LIMIT ?", con, params=[limit])

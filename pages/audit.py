@@ -1,0 +1,18 @@
+"""Audit trail (administrators): who signed in, viewed whom, exported what."""
+import streamlit as st
+
+from dashboard import audit, session
+from dashboard.navigation import inside_app
+from dashboard.widgets import table_with_downloads
+
+inside_app()
+session.require("audit")
+st.title("Audit trail")
+log = audit.entries()
+events = st.multiselect("Events", sorted(log["event"].unique()), key="events")
+user = st.text_input("User contains", key="user_filter")
+shown = log[(log["event"].isin(events) if events else True) & log["user_name"].fillna("").str.contains(user, regex=False)]
+st.caption(f"{len(shown):,} of {len(log):,} entries, newest first. The log is append-only.")
+table_with_downloads(shown, "audit", column_config={"at": "When (UTC)", "user_name": "User", "role": "Role",
+                                                     "event": "Event", "page": "Page", "participant_id": "Participant",
+                                                     "detail": "Detail"})
