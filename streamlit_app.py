@@ -13,6 +13,7 @@ ALL_PAGES = {
     "cohorts": st.Page("pages/cohorts.py", title="Cohort outcomes"),
     "caseload": st.Page("pages/caseload.py", title="Caseload"),
     "participant": st.Page("pages/participant.py", title="Participant progress"),
+    "data": st.Page("pages/data.py", title="Data"),
     "audit": st.Page("pages/audit.py", title="Audit trail"),
 }
 

@@ -11,7 +11,7 @@ PAGES = {   # role -> the pages it may open (streamlit_app.py builds the navigat
     "clinician": ["summary", "caseload", "participant"],
     "director": ["summary", "overview", "cohorts", "caseload", "participant"],
     "quality": ["overview", "cohorts"],
-    "admin": ["summary", "audit"],
+    "admin": ["summary", "data", "audit"],
 }
 
 

@@ -1,0 +1,56 @@
+"""Data (administrators): what has been loaded, what was rejected and why, data-quality findings,
+and loading new exports from the browser through the same loader as `python -m etl load`."""
+import tempfile
+from pathlib import Path
+
+import streamlit as st
+
+from dashboard import audit, db, session
+from dashboard.navigation import inside_app
+from dashboard.widgets import table_with_downloads
+from etl.load import load
+
+inside_app()
+identity = session.require("data")
+st.title("Data")
+
+st.subheader("Load exports")
+uploads = st.file_uploader("Attendance, measures or roster exports (CSV, XLSX, FHIR JSON)", accept_multiple_files=True,
+                           type=["csv", "tsv", "txt", "xlsx", "json"], key="uploads")
+if uploads and st.button("Load these files", key="load", type="primary"):
+    with tempfile.TemporaryDirectory() as tmp, st.spinner("Loading…"):
+        paths = []
+        for upload in uploads:
+            path = Path(tmp) / Path(upload.name).name
+            path.write_bytes(upload.getvalue())
+            paths.append(str(path))
+        results = load(paths, db.db_path(), progress=False)
+    for r in results:
+        audit.record("load", identity.user, identity.role, page="data", file=r.path.name, status=r.status, **r.counts)
+        if r.status == "failed":
+            st.error(r.message)
+        elif r.status == "unchanged":
+            st.info(f"{r.path.name}: {r.message}")
+        else:
+            c = r.counts
+            st.success(f"{r.path.name} ({r.kind}): read {c['read']:,}, loaded {c['loaded']:,}, updated {c['updated']:,}, "
+                       f"rejected {c['rejected']:,}, exact duplicates {c['duplicate']:,}")
+            for count, example in r.reasons:
+                st.caption(f"rejected {count:,} × {example}")
+
+try:
+    frames = db.queries(loads=("data_loads", {}), quality=("data_quality", {}), findings=("data_quality_rows", {}))
+except db.NoData as e:
+    st.info(str(e))
+    st.stop()
+
+st.subheader("Load history")
+table_with_downloads(frames["loads"], "loads")
+
+st.subheader("Rejected rows")
+search = st.text_input("Filter by file or reason", key="reject_search").strip() or None
+table_with_downloads(db.query("data_rejects", search=search), "rejects")
+
+st.subheader("Data-quality findings")
+st.dataframe(frames["quality"], hide_index=True, key="quality", column_config={"finding": "Finding", "n": "Count"})
+table_with_downloads(frames["findings"], "findings")
