@@ -39,6 +39,7 @@ bench: $(VENV)/.installed-test
 	$(PY) bench/bench_load.py
 	$(PY) bench/bench_marts.py
 	$(PY) bench/bench_pages.py
+	$(PY) bench/bench_scale.py
 
 clean-db:
 	rm -f $(DB) data/.$(notdir $(DB)).*

@@ -8,6 +8,7 @@ Builds the demo database, then times AppTest's first run of each page in a fresh
 from __future__ import annotations
 
 import argparse
+import logging
 import datetime as dt
 import os
 import sys
@@ -24,6 +25,9 @@ from streamlit.testing.v1 import AppTest  # noqa: E402
 from dashboard.auth import Identity  # noqa: E402
 from etl.demo import write_demo  # noqa: E402
 from etl.load import load  # noqa: E402
+
+# setting AppTest's session state before a run logs "missing ScriptRunContext" each time: noise
+logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").setLevel(logging.ERROR)
 
 PAGES = [("Program summary", "pages/summary.py", {}), ("Program overview", "pages/overview.py", {}),
          ("Cohort outcomes", "pages/cohorts.py", {}), ("Caseload", "pages/caseload.py", {}),
