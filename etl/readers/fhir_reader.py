@@ -35,6 +35,20 @@ class Record:
     items: dict[int, str] = field(default_factory=dict)
     problem: str | None = None
 
+    def put(self, role: str, number: int | None, answered: tuple[str | None, str | None]) -> None:
+        """Keep an answer as the total or an item; the first problem wins."""
+        value, problem = answered
+        if problem:
+            self.problem = self.problem or problem
+        elif role == "total":
+            self.total = value
+        else:
+            self.items[number] = value
+
+
+def _where(instrument: str, role: str, number: int | None) -> str:
+    return f"{instrument} {'total' if role == 'total' else f'item {number}'}"
+
 
 def resources(data: dict) -> list[tuple[str | None, dict]]:
     if data.get("resourceType") == "Bundle":
@@ -171,13 +185,7 @@ def _questionnaire_response(r: dict, number: int, index: Index, codes: Codes, no
     for item, (_, role, n) in found:
         if role not in ("item", "total"):
             continue
-        value, problem = _answer(item["answer"][0], instrument, f"{record.instrument} {'total' if role == 'total' else f'item {n}'}", notes)
-        if problem:
-            record.problem = record.problem or problem
-        elif role == "total":
-            record.total = value
-        else:
-            record.items[n] = value
+        record.put(role, n, _answer(item["answer"][0], instrument, _where(record.instrument, role, n), notes))
     return record
 
 
@@ -213,13 +221,7 @@ def _observation(r: dict, number: int, index: Index, codes: Codes, notes: list[s
             m_name, m_role, m_n = codes.codes.get(member_code, (None, None, None))
             if m_name != name or m_role not in ("item", "total"):
                 continue  # e.g. PHQ-9's difficulty question 69722-7: asked, not scored
-            value, problem = _observation_value(member, instrument, f"{name} {'total' if m_role == 'total' else f'item {m_n}'}", notes)
-            if problem:
-                record.problem = record.problem or problem
-            elif m_role == "total":
-                record.total = value
-            else:
-                record.items[m_n] = value
+            record.put(m_role, m_n, _observation_value(member, instrument, _where(name, m_role, m_n), notes))
     else:
         record.problem = f"{name} {'item ' + str(n) if n else code} on its own: item answers are read through a panel or QuestionnaireResponse"
     return record
