@@ -53,6 +53,18 @@ def cmd_demo(args) -> int:
     return 0
 
 
+def cmd_rebuild(args) -> int:
+    from etl.files import FileProblem
+    from etl.load import rebuild
+    try:
+        rebuild(args.db, instruments=args.instruments)
+    except FileProblem as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 1
+    print(f"{args.db}: episodes and marts rebuilt with the current catalogue and settings")
+    return 0
+
+
 def cmd_status(args) -> int:
     import duckdb
     if not Path(args.db).exists():
@@ -95,6 +107,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--out", default="data/demo")
     p.add_argument("--end", help="last day of the demo program (YYYY-MM-DD)")
     p.set_defaults(run=cmd_demo)
+    p = sub.add_parser("rebuild", help="rebuild episodes and marts after a catalogue or settings change")
+    p.add_argument("--db", default=DEFAULT_DB)
+    p.add_argument("--instruments", help="a program's own instrument catalogue file (TOML)")
+    p.set_defaults(run=cmd_rebuild)
     p = sub.add_parser("status", help="print the load history")
     p.add_argument("--db", default=DEFAULT_DB)
     p.set_defaults(run=cmd_status)

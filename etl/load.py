@@ -260,3 +260,16 @@ def _record(con, result: FileResult, export: ExportFile, kind: str, load_id: int
 def as_json(results: list[FileResult]) -> str:
     return json.dumps([{"file": str(r.path), "kind": r.kind, "status": r.status, "message": r.message,
                         "load_id": r.load_id, **r.counts} for r in results], indent=2)
+
+
+def rebuild(db: str | Path, instruments: str | None = None, as_of: dt.date | None = None) -> None:
+    """Re-derive episodes and rebuild the catalogue tables and marts without loading anything:
+    after a change to instruments.toml, settings.toml or vocabulary.toml. Atomic like a load."""
+    db = Path(db)
+    if not db.exists():
+        raise FileProblem(db, "no database to rebuild")
+    with writer_lock(db), working_copy(db) as con:
+        _setup(con, dt.date.today(), instruments)
+        _set(con, loaded_at=_now())
+        con.execute(sql("derive.sql"))
+        marts.rebuild(con, as_of=as_of)
