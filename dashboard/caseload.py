@@ -6,7 +6,7 @@ import datetime as dt
 import pandas as pd
 
 from dashboard import db, state
-from dashboard.flag_labels import SEVERITY_RANK, label
+from dashboard.flag_labels import SEVERITY_RANK, labels
 
 
 def filters() -> pd.DataFrame:
@@ -32,8 +32,7 @@ def worklist(clinician: str | None = None, program: str | None = None, today: dt
     episodes = frames["episodes"]
     flags = frames["flags"][frames["flags"]["episode_id"].isin(episodes["episode_id"])]
     flags = state.with_status(flags, today)
-    flags["label"] = pd.Series([label(r, i if isinstance(i, str) else None) for r, i in zip(flags["rule_id"], flags["instrument"])],
-                               index=flags.index, dtype="object")
+    flags["label"] = pd.Series(labels(flags), index=flags.index, dtype="object")
     active = flags[flags["status"] == "active"]
     handled = flags[flags["status"] != "active"]
     summary = active.assign(rank=active["severity"].map(SEVERITY_RANK)).groupby("episode_id").agg(

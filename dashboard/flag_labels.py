@@ -19,3 +19,8 @@ SEVERITY_RANK = {"red": 0, "amber": 1}
 def label(rule_id: str, instrument: str | None = None) -> str:
     text = LABELS.get(rule_id, rule_id)
     return f"{text} ({instrument})" if instrument else text
+
+
+def labels(flags) -> list[str]:
+    """The short label of every row of a flags frame (rule_id, instrument)."""
+    return [label(r, i if isinstance(i, str) else None) for r, i in zip(flags["rule_id"], flags["instrument"])]

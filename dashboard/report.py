@@ -15,7 +15,7 @@ from dashboard.charts.items import item_heatmap
 from dashboard.charts.style import base_layout
 from dashboard.charts.trajectory import trajectory
 from dashboard.exports import render
-from dashboard.flag_labels import label
+from dashboard.flag_labels import labels
 from dashboard.participant import EpisodeView
 
 WIDTH = 1100
@@ -31,8 +31,7 @@ def summary_figure(view: EpisodeView) -> go.Figure:
     fig.add_trace(go.Table(header={"values": ["", ""], "height": 4}, cells={"values": header, "align": "left"}), row=1, col=1)
     flags = view.flags
     fig.add_trace(go.Table(columnwidth=[1, 2, 6], header={"values": ["Severity", "Flag", "Explanation"], "align": "left"},
-                           cells={"values": [flags["severity"], [label(r, i if isinstance(i, str) else None)
-                                                                for r, i in zip(flags["rule_id"], flags["instrument"])],
+                           cells={"values": [flags["severity"], labels(flags),
                                              flags["explanation"]] if len(flags) else [["—"], ["none"], [""]],
                                   "align": "left"}), row=2, col=1)
     o = view.outcomes

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import audit, auth
+from dashboard.navigation import inside_app
 
 KEY = "identity"
 PAGES = {   # role -> the pages it may open (streamlit_app.py builds the navigation from this)
@@ -63,6 +64,7 @@ def sign_out(expired: bool = False) -> None:
 def require(page: str) -> auth.Identity:
     """Stop the page unless the signed-in role may open it (navigation already hides it: this
     is the second lock)."""
+    inside_app()
     identity = current()
     if identity is None or page not in PAGES.get(identity.role, []):
         st.error("You do not have access to this page.")

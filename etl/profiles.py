@@ -13,6 +13,7 @@ import duckdb
 
 from dashboard.clinical.catalogue import Instrument
 from etl.files import FileProblem
+from etl.readers.rows import drop_file_rows
 from etl.vocabulary import norm
 
 SHIPPED = Path(__file__).with_name("profiles")
@@ -110,8 +111,7 @@ def apply(con: duckdb.DuckDBPyConnection, profile: Profile, header: list[str], p
                          {instrument} AS instrument, {total} AS total{item_sql}, {raw} AS raw_json FROM file_rows"""
         new_header = ["participant_id", "assessment_date", "instrument", "total", *(f"item_{n}" for n in range(1, width + 1))]
     con.execute(f"CREATE OR REPLACE TEMP TABLE profiled AS {sql}")
-    found = con.execute("SELECT table_type FROM information_schema.tables WHERE table_name = 'file_rows'").fetchone()
-    con.execute(f"DROP {'VIEW' if found[0] == 'VIEW' else 'TABLE'} file_rows")
+    drop_file_rows(con)
     names = ", ".join(f"{name} AS c{i}" for i, name in enumerate(new_header))
     con.execute(f"CREATE TEMP TABLE file_rows AS SELECT row_number, {names}, raw_json FROM profiled")
     return new_header

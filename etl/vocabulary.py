@@ -6,14 +6,16 @@ import tomllib
 from functools import cache
 from pathlib import Path
 
+from dashboard.clinical.catalogue import token
+
 VOCABULARY_FILE = Path(__file__).with_name("vocabulary.toml")
 KINDS = ("attendance", "measures", "roster")
 ITEM_COLUMN = re.compile(r"^(?:item|q|question|i)_?(\d{1,3})$")
 
 
-def norm(text: str) -> str:
-    """Same rule as the SQL macro norm_token: lower case, no spaces, dashes, underscores or dots."""
-    return re.sub(r"[\s_\-.]+", "", text.strip().lower())
+# The same rule as the SQL macro norm_token and instrument names: lower case, no spaces,
+# dashes, underscores or dots.
+norm = token
 
 
 @cache

@@ -2,10 +2,8 @@
 import streamlit as st
 
 from dashboard import audit, session
-from dashboard.navigation import inside_app
 from dashboard.widgets import table_with_downloads
 
-inside_app()
 session.require("audit")
 st.title("Audit trail")
 log = audit.entries()

@@ -3,10 +3,8 @@ import streamlit as st
 
 from dashboard import db, session
 from dashboard.caseload import filters, worklist
-from dashboard.navigation import inside_app
 from dashboard.widgets import data_as_of, flag_action_form
 
-inside_app()
 identity = session.require("caseload")
 st.title("Caseload")
 

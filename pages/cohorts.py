@@ -6,12 +6,10 @@ from dashboard.charts import cohorts as charts
 from dashboard.cohort_tables import funnel_table, hedis_table, outcome_table
 from dashboard.cohorts import cohort_outcomes
 from dashboard.filters import options
-from dashboard.navigation import inside_app
 from dashboard.privacy import small_cell_threshold
 from dashboard.suppression import format_count
 from dashboard.widgets import chart_with_downloads, data_as_of, director_filters, table_with_downloads
 
-inside_app()
 identity = session.require("cohorts")
 st.title("Cohort outcomes")
 try:

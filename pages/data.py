@@ -6,11 +6,9 @@ from pathlib import Path
 import streamlit as st
 
 from dashboard import audit, db, session
-from dashboard.navigation import inside_app
 from dashboard.widgets import table_with_downloads
 from etl.load import load
 
-inside_app()
 identity = session.require("data")
 st.title("Data")
 

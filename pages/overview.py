@@ -6,13 +6,11 @@ from dashboard.board_pack import board_pack_pdf
 from dashboard.charts import overview as charts
 from dashboard.exports import ExportUnavailable
 from dashboard.filters import options
-from dashboard.navigation import inside_app
 from dashboard.overview import program_overview
 from dashboard.privacy import small_cell_threshold
 from dashboard.suppression import format_count, safe_percent
 from dashboard.widgets import chart_with_downloads, data_as_of, director_filters
 
-inside_app()
 identity = session.require("overview")
 st.title("Program overview")
 try:

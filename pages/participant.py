@@ -5,14 +5,12 @@ from dashboard import audit, db, session, state
 from dashboard.charts.attendance import attendance_calendar, weekly_hours
 from dashboard.charts.items import item_heatmap
 from dashboard.charts.trajectory import trajectory
-from dashboard.flag_labels import label
-from dashboard.navigation import inside_app
+from dashboard.flag_labels import labels
 from dashboard.participant import episode_view
 from dashboard.exports import ExportUnavailable
 from dashboard.report import case_review_files
 from dashboard.widgets import data_as_of, flag_action_form
 
-inside_app()
 identity = session.require("participant")
 st.title("Participant progress")
 
@@ -48,7 +46,7 @@ clinician.metric("Clinician", e["primary_clinician"] or "not recorded")
 st.markdown(f"**Status:** {view.status}")
 
 flags = state.with_status(view.flags)
-flags["label"] = [label(r, i if isinstance(i, str) else None) for r, i in zip(flags["rule_id"], flags["instrument"])]
+flags["label"] = labels(flags)
 for flag in flags.itertuples():
     text = f"**{flag.label}** — {flag.explanation}"
     if flag.status != "active":

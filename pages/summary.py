@@ -3,10 +3,8 @@ import streamlit as st
 
 from dashboard import db, session
 from dashboard.charts.summary import attended_by_week
-from dashboard.navigation import inside_app
 from dashboard.summary import program_summary
 
-inside_app()
 identity = session.require("summary")
 st.title("Program summary")
 

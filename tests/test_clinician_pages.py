@@ -76,14 +76,20 @@ def test_caseload_filters_by_clinician(program):
     assert at.dataframe[0].value["participant_id"].tolist() == ["P3"]
 
 
+def _act(at, flag_starts, kind, note, taken=None):
+    """Fill and submit the caseload's flag-action form."""
+    choice = next(o for o in at.selectbox(key="caseload-flag").options if o.startswith(flag_starts))
+    at.selectbox(key="caseload-flag").set_value(choice)
+    at.radio(key="caseload-kind").set_value(kind)
+    if taken:
+        at.selectbox(key="caseload-taken").set_value(taken)
+    at.text_area(key="caseload-note").input(note)
+    at.button[0].click().run()
+
+
 def test_acknowledging_a_flag_persists(program):
     at = _page("pages/caseload.py")
-    choice = next(o for o in at.selectbox(key="caseload-flag").options if o.startswith("P2: Disengaged"))
-    at.selectbox(key="caseload-flag").set_value(choice)
-    at.radio(key="caseload-kind").set_value("acknowledge")
-    at.selectbox(key="caseload-taken").set_value("referred")
-    at.text_area(key="caseload-note").input("Phoned; outreach booked")
-    at.button[0].click().run()
+    _act(at, "P2: Disengaged", "acknowledge", "Phoned; outreach booked", taken="referred")
     assert not at.exception
     # a fresh session (another user, after a reload) sees it acknowledged
     again = _page("pages/caseload.py")
@@ -97,11 +103,7 @@ def test_acknowledging_a_flag_persists(program):
 
 def test_safety_flag_cannot_be_snoozed(program):
     at = _page("pages/caseload.py")
-    choice = next(o for o in at.selectbox(key="caseload-flag").options if o.startswith("P1: Safety item"))
-    at.selectbox(key="caseload-flag").set_value(choice)
-    at.radio(key="caseload-kind").set_value("snooze")
-    at.text_area(key="caseload-note").input("later")
-    at.button[0].click().run()
+    _act(at, "P1: Safety item", "snooze", "later")
     assert at.error[0].value == "Not saved: safety flags can be acknowledged, never snoozed."
 
 

@@ -2,24 +2,15 @@
 the demo program, with screenshots of every page in test-artifacts/."""
 import datetime as dt
 import io
-import os
-import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 
 import pytest
 
 from conftest import ROOT, load_files, rows
 from dashboard.auth import hash_password
 from etl.demo import write_demo
+from servers import NEEDS_CHROMIUM, free_port, launch_chromium, start_streamlit
 
-CHROMIUM = shutil.which("chromium")
-pytestmark = pytest.mark.skipif(not CHROMIUM and not os.environ.get("CI"), reason="needs Debian's chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
+pytestmark = pytest.mark.skipif(**NEEDS_CHROMIUM)
 ARTIFACTS = ROOT / "test-artifacts"
 PASSWORD = "correct horse battery staple"
 
@@ -33,21 +24,8 @@ def server(tmp_path_factory):
     users.write_text("".join(f'[users.{n}]\nrole = "{r}"\nname = "{n.title()}"\npassword_hash = "{hash_password(PASSWORD)}"\n'
                              + (f'clinician = "{c}"\n' if c else "") for n, r, c in
                              (("director", "director", None), ("clinician", "clinician", "Chen, M."), ("admin", "admin", None))))
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    env = {**os.environ, "IOP_DB": str(db), "IOP_STATE": str(tmp / "state.sqlite"), "IOP_USERS": str(users)}
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(ROOT / "streamlit_app.py"), "--server.headless", "true",
-                             "--server.address", "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false",
-                             "--server.fileWatcherType", "none", "--client.toolbarMode", "viewer"],
-                            cwd=tmp, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.time() + 30
-    while time.time() < deadline:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1)
-            break
-        except Exception:
-            time.sleep(0.2)
+    port = free_port()
+    proc = start_streamlit(port, tmp, {"IOP_DB": str(db), "IOP_STATE": str(tmp / "state.sqlite"), "IOP_USERS": str(users)})
     ARTIFACTS.mkdir(exist_ok=True)
     yield f"http://127.0.0.1:{port}", db, tmp
     proc.terminate()
@@ -58,7 +36,7 @@ def server(tmp_path_factory):
 def page(server):
     from playwright.sync_api import sync_playwright
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM or "/usr/bin/chromium", args=ARGS)
+        browser = launch_chromium(p)
         context = browser.new_context(viewport={"width": 1400, "height": 2200}, accept_downloads=True)
         yield context.new_page()
         browser.close()

@@ -2,44 +2,20 @@
 127.0.0.1), the roles file giving the email its role, and sign-out. Needs Debian's chromium
 (CI installs it)."""
 import datetime as dt
-import os
-import shutil
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 
 import pytest
 
-from conftest import ROOT, ATTENDANCE_HEADER, load_files, write
+from conftest import ATTENDANCE_HEADER, load_files, write
+from servers import NEEDS_CHROMIUM, free_port, launch_chromium, start_streamlit, wait_for
 
-CHROMIUM = shutil.which("chromium")
-pytestmark = pytest.mark.skipif(not CHROMIUM and not os.environ.get("CI"), reason="needs Debian's chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
-
-
-def _port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _wait(url: str, seconds: float = 30) -> None:
-    deadline = time.time() + seconds
-    while time.time() < deadline:
-        try:
-            urllib.request.urlopen(url, timeout=1)
-            return
-        except Exception:
-            time.sleep(0.2)
-    raise TimeoutError(url)
+pytestmark = pytest.mark.skipif(**NEEDS_CHROMIUM)
 
 
 @pytest.fixture
 def servers(tmp_path):
-    mock_port, app_port = _port(), _port()
+    mock_port, app_port = free_port(), free_port()
     db = tmp_path / "iop.duckdb"
     load_files(db, write(tmp_path, "a.csv", ATTENDANCE_HEADER + "P1,2025-03-03,group,attended,180,Trauma,Chen\n"),
                today=dt.date(2026, 1, 31))
@@ -52,30 +28,28 @@ client_secret = "iop-dashboard-secret"
 server_metadata_url = "http://127.0.0.1:{mock_port}/.well-known/openid-configuration"
 """)
     roles = write(tmp_path, "roles.toml", '[users."dana@example.org"]\nrole = "director"\n')
-    env = {**os.environ, "IOP_DB": str(db), "IOP_STATE": str(tmp_path / "state.sqlite"), "IOP_ROLES": str(roles),
+    env = {"IOP_DB": str(db), "IOP_STATE": str(tmp_path / "state.sqlite"), "IOP_ROLES": str(roles),
            "IOP_USERS": str(tmp_path / "no-users.toml")}
     mock = subprocess.Popen([sys.executable, "-m", "oidc_provider_mock", "--port", str(mock_port), "--user-claims",
                              '{"sub": "dana", "email": "dana@example.org", "name": "Dana Director"}'],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    app = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(ROOT / "streamlit_app.py"), "--server.headless",
-                            "true", "--server.address", "127.0.0.1", "--server.port", str(app_port),
-                            "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
-                           cwd=tmp_path, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    app = None
     try:
-        _wait(f"http://127.0.0.1:{mock_port}/.well-known/openid-configuration")
-        _wait(f"http://127.0.0.1:{app_port}/_stcore/health")
+        wait_for(f"http://127.0.0.1:{mock_port}/.well-known/openid-configuration")
+        app = start_streamlit(app_port, tmp_path, env)
         yield f"http://127.0.0.1:{app_port}", tmp_path
     finally:
         for p in (app, mock):
-            p.terminate()
-            p.wait(10)
+            if p is not None:
+                p.terminate()
+                p.wait(10)
 
 
 def test_oidc_sign_in_round_trip(servers):
     from playwright.sync_api import expect, sync_playwright
     url, tmp = servers
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM or "/usr/bin/chromium", args=ARGS)
+        browser = launch_chromium(p)
         page = browser.new_page(viewport={"width": 1300, "height": 900})
         page.goto(url + "/caseload")
         expect(page.get_by_text("sign in to continue")).to_be_visible(timeout=30000)
