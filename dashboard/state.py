@@ -1,6 +1,7 @@
-"""The application-state store: what people did with flags (acknowledged, snoozed), apart from the
-loaded data so that reloads never wipe it. SQLite in WAL mode lets several sessions write at once.
-IOP_STATE names the file (default data/app_state.sqlite)."""
+"""The application-state store: what people did with flags (acknowledged, snoozed), accounts,
+sessions and the audit log, apart from the loaded data so that reloads never wipe it. SQLite in WAL
+mode lets several sessions write at once. IOP_STATE names the file (default data/app_state.sqlite);
+it is created readable by its owner only, and git ignores it."""
 from __future__ import annotations
 
 import datetime as dt
@@ -43,11 +44,28 @@ def state_path() -> Path:
     return Path(os.environ.get("IOP_STATE", "data/app_state.sqlite"))
 
 
-def _connect() -> sqlite3.Connection:
-    path = state_path()
+def private_file(path: Path) -> None:
+    """Create `path` readable by its owner only (0600), or tighten it if it is looser."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.exists():
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+    elif path.stat().st_mode & 0o077:
+        path.chmod(0o600)
+
+
+def connect(schema: str = "") -> sqlite3.Connection:
+    """A connection to the store (SQLite makes its -wal and -shm files with the same mode)."""
+    path = state_path()
+    private_file(path)
     con = sqlite3.connect(path, timeout=10)
     con.execute("PRAGMA journal_mode=WAL")
+    if schema:
+        con.executescript(schema)
+    return con
+
+
+def _connect() -> sqlite3.Connection:
+    con = connect()
     con.executescript(SCHEMA)
     columns = {row[1] for row in con.execute("PRAGMA table_info(flag_actions)")}
     if "severity" not in columns:  # stores written before severity was recorded

@@ -90,6 +90,7 @@ def cmd_status(args) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    os.umask(0o077)     # the database, its working copy and its WAL hold identified data: the owner's only
     parser = argparse.ArgumentParser(prog="python -m etl", description="Load IOP exports into DuckDB.")
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("load", help="load export files or folders")

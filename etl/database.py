@@ -37,8 +37,10 @@ def working_copy(db: Path):
         stale.unlink(missing_ok=True)  # left by a load that was killed
     work = db.parent / f".{db.name}.loading-{os.getpid()}"
     if db.exists():
+        os.close(os.open(work, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600))   # the copy is private from the start
         shutil.copyfile(db, work)
     con = duckdb.connect(str(work))
+    work.chmod(0o600)      # identified health data: the owner's only (DuckDB creates files with the umask)
     try:
         con.execute(sql("schema.sql"))
         yield con
