@@ -1,9 +1,10 @@
-# Two commands: `make run` (demo dashboard on http://localhost:8501) and `make test` (every test).
-PYTHON ?= python3
-VENV   := .venv
-PY     := $(VENV)/bin/python
-DB     ?= data/iop.duckdb
-PORT   ?= 8501
+# Two commands: `make run` (demo dashboard on http://127.0.0.1:8501) and `make test` (every test).
+PYTHON   ?= python3
+VENV     := .venv
+PY       := $(VENV)/bin/python
+DB       ?= data/iop.duckdb
+PORT     ?= 8501
+IOP_HOST ?= 127.0.0.1
 
 .PHONY: run test bench demo setup clean-db
 
@@ -28,9 +29,8 @@ $(DB): | $(VENV)/.installed data/demo/attendance.csv
 demo: $(DB)
 
 run: $(VENV)/.installed $(DB)
-	$(PY) -m dashboard.accounts demo --users data/users.toml --credentials data/demo-credentials.txt
-	IOP_DB=$(DB) IOP_USERS=data/users.toml $(VENV)/bin/streamlit run streamlit_app.py --server.headless true \
-	  --server.port $(PORT) --browser.gatherUsageStats false --client.toolbarMode viewer
+	$(PY) -m dashboard.accounts demo --credentials data/demo-credentials.txt
+	IOP_DB=$(DB) $(VENV)/bin/streamlit run server.py --server.address $(IOP_HOST) --server.port $(PORT)
 
 test: $(VENV)/.installed-test
 	$(PY) -m pytest -q

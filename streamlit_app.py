@@ -1,30 +1,39 @@
-"""Entry point: sign-in and navigation only. Every page is listed here (st.navigation turns off
-pages/ discovery); before sign-in the sign-in page is the only page, for every address."""
+"""Entry point: navigation only. Every page is routable (so no address shows Streamlit's 'page not
+found'); each role sees links to its own pages in the sidebar, and each page checks the role itself.
+Sign-in happens before the app is reached (dashboard/web), so a run without a live session only
+says why and sends the browser to sign in."""
 import streamlit as st
 
-from dashboard import session
+from dashboard import session, view_state
+from dashboard.access import pages
 from dashboard.navigation import mark_navigation
+from dashboard.text import plain
 
 st.set_page_config(page_title="IOP outcomes", page_icon="📈", layout="wide")
 
-ALL_PAGES = {
-    "summary": st.Page("pages/summary.py", title="Program summary"),
-    "overview": st.Page("pages/overview.py", title="Program overview"),
-    "cohorts": st.Page("pages/cohorts.py", title="Cohort outcomes"),
-    "caseload": st.Page("pages/caseload.py", title="Caseload"),
-    "participant": st.Page("pages/participant.py", title="Participant progress"),
-    "data": st.Page("pages/data.py", title="Data"),
-    "audit": st.Page("pages/audit.py", title="Audit trail"),
-}
-
 identity = session.current()
-if identity is None:
-    navigation = st.navigation([st.Page("pages/sign_in.py", title="Sign in", default=True)], position="hidden")
-else:
-    allowed = session.PAGES[identity.role]
-    navigation = st.navigation([ALL_PAGES[name] for name in allowed])
+ALL = {slug: st.Page(p.script, title=p.title, url_path=slug,
+                     visibility="visible" if identity and identity.role in p.roles else "hidden")
+       for slug, p in pages.PAGES.items()}
+
+
+def start() -> None:
+    """The app's root: each role's start page (the web server redirects there before this runs)."""
+    if identity is None:
+        session.leave(st.session_state.get("session_end_reason"))
+        st.stop()
+    st.switch_page(ALL[pages.START[identity.role]])
+
+
+navigation = st.navigation([st.Page(start, title="Start", url_path="start", default=True, visibility="hidden"),
+                            *ALL.values()], position="hidden")
+if identity is not None:
     with st.sidebar:
-        st.caption(f"Signed in as **{identity.name}** ({identity.role})")
+        for page in pages.pages_for(identity.role):   # each link opens its page as this session last had it
+            st.page_link(ALL[page.slug], label=page.title, query_params=view_state.address_for(page.slug))
+        st.divider()
+        st.caption(f"Signed in as {plain(identity.name)} ({identity.role})")
         st.button("Sign out", on_click=session.sign_out, key="sign_out")
+        session.watch_expiry()
 mark_navigation()
 navigation.run()

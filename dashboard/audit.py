@@ -1,5 +1,6 @@
 """Append-only audit log in the application-state store: who, when, which page, which participant
-was viewed, which export was made (with its filters), sign-ins and failed sign-ins."""
+was viewed, which export was made (with its filters), sign-ins, failed and throttled sign-ins,
+sign-outs, expired sessions and account changes. Passwords and session tokens are never recorded."""
 from __future__ import annotations
 
 import datetime as dt
@@ -10,13 +11,15 @@ import pandas as pd
 
 from dashboard import state
 
+EVENTS = ("sign_in", "sign_in_failed", "sign_in_throttled", "sign_out", "session_expired", "view_participant", "export",
+          "load", "account_added", "account_changed", "password_reset", "account_disabled", "account_enabled")
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS audit_log (
     event_id       INTEGER PRIMARY KEY AUTOINCREMENT,
     at             TEXT NOT NULL,
     user_name      TEXT,
     role           TEXT,
-    event          TEXT NOT NULL,   -- sign_in, sign_in_failed, sign_out, session_expired, view_page, view_participant, export
+    event          TEXT NOT NULL,   -- EVENTS below
     page           TEXT,
     participant_id TEXT,
     detail         TEXT              -- JSON: export kind and filters, sign-in method
@@ -30,15 +33,15 @@ BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 
 def record(event: str, user: str | None, role: str | None, page: str | None = None,
            participant_id: str | None = None, **detail) -> None:
-    with closing(state._connect()) as con, con:
-        con.executescript(SCHEMA)
+    if event not in EVENTS:
+        raise ValueError(f"unknown audit event {event!r}")
+    with closing(state.connect(SCHEMA)) as con, con:
         con.execute("INSERT INTO audit_log (at, user_name, role, event, page, participant_id, detail) VALUES (?,?,?,?,?,?,?)",
                     (dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S"), user, role, event, page,
                      participant_id, json.dumps(detail, default=str, sort_keys=True) if detail else None))
 
 
 def entries(limit: int = 5000) -> pd.DataFrame:
-    with closing(state._connect()) as con:
-        con.executescript(SCHEMA)
+    with closing(state.connect(SCHEMA)) as con:
         return pd.read_sql_query("SELECT at, user_name, role, event, page, participant_id, detail FROM audit_log "
                                  "ORDER BY event_id DESC LIMIT ?", con, params=[limit])

@@ -56,10 +56,17 @@ def _plain(record: dict) -> dict:
     return out
 
 
-def episode_view(participant_id: str, episode_id: str | None = None, scope: str | None = None) -> EpisodeView | None:
+def participant_episodes(participant_id: str, scope: str | None = None) -> pd.DataFrame:
+    """The participant's episodes, latest first (with `scope`, a clinician's name: only theirs)."""
+    return db.query("participant_episodes", participant_id=participant_id, clinician=scope)
+
+
+def episode_view(participant_id: str, episode_id: str | None = None, scope: str | None = None,
+                 episodes: pd.DataFrame | None = None) -> EpisodeView | None:
     """The participant's chosen episode (default: the latest); None if the participant is unknown,
     or (with `scope`, a clinician's name) has no episode in that clinician's caseload."""
-    episodes = db.query("participant_episodes", participant_id=participant_id, clinician=scope)
+    if episodes is None:
+        episodes = participant_episodes(participant_id, scope)
     if not len(episodes):
         return None
     chosen = episodes[episodes["episode_id"] == episode_id] if episode_id else episodes.head(1)

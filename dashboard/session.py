@@ -1,72 +1,112 @@
-"""The signed-in identity in a Streamlit session: password sign-in, OIDC (st.login), expiry,
-sign-out; each recorded in the audit log."""
+"""The signed-in identity in a page run. The browser's HttpOnly cookie carries a session token;
+every run checks it against the server-side store (dashboard/access/sessions.py), so sign-out,
+expiry, a disabled account or a reset password end the session at once. Signing in and out
+happen on the web server's routes (dashboard/web/routes.py)."""
 from __future__ import annotations
+
+from urllib.parse import urlencode, urlsplit
 
 import streamlit as st
 
-from dashboard import audit, auth
+from dashboard.access import pages, policy, sessions
+from dashboard.access.accounts import Identity
 from dashboard.navigation import inside_app
 
-KEY = "identity"
-PAGES = {   # role -> the pages it may open (streamlit_app.py builds the navigation from this)
-    "clinician": ["summary", "caseload", "participant"],
-    "director": ["summary", "overview", "cohorts", "caseload", "participant"],
-    "quality": ["overview", "cohorts"],
-    "admin": ["summary", "data", "audit"],
-}
+KEY = "identity"            # this run's identity, for widgets that record who acted; re-checked every run
+TOKEN_KEY = "session_token"  # AppTest only: it cannot send cookies, so tests put a real token here
+SIGNED_OUT = "signed_out"
 
 
-def oidc_configured() -> bool:
+def _token() -> str | None:
     try:
-        return "auth" in st.secrets
-    except Exception:  # no secrets file
-        return False
+        cookie = st.context.cookies.get(sessions.COOKIE)
+    except Exception:   # no browser context (bare script)
+        cookie = None
+    token = cookie if isinstance(cookie, str) and cookie else st.session_state.get(TOKEN_KEY)
+    return token if isinstance(token, str) else None
 
 
-def current() -> auth.Identity | None:
-    identity = st.session_state.get(KEY)
-    if identity is None and oidc_configured() and st.user.is_logged_in:
-        identity = auth.oidc_identity(st.user.get("email"), st.user.get("name", ""))
-        if identity is None:
-            st.session_state["sign_in_error"] = "This account has no role in the dashboard; ask an administrator."
-            audit.record("sign_in_failed", None, None, method="oidc")
-            st.logout()
-        st.session_state[KEY] = identity
-        audit.record("sign_in", identity.user, identity.role, method="oidc")
-    if identity is not None and auth.expired(identity):
-        audit.record("session_expired", identity.user, identity.role)
-        sign_out(expired=True)
-        return None
+class SessionEnded(Exception):
+    def __str__(self) -> str:
+        return "your session has ended; sign in again"
+
+
+def acting() -> Identity:
+    """Who is acting, in a widget callback: callbacks run before the page's own session check, so
+    the session is checked again here."""
+    identity = sessions.check(_token()).identity
+    if identity is None:
+        raise SessionEnded()
     return identity
 
 
-def sign_in(username: str, password: str) -> bool:
-    identity = auth.check_password(username, password)
-    if identity is None:
-        # the attempted name is kept for the audit trail, never shown back
-        audit.record("sign_in_failed", username.strip()[:100], None, method="password")
-        return False
-    st.session_state[KEY] = identity
-    audit.record("sign_in", identity.user, identity.role, method="password")
-    return True
+def current(touch: bool = True) -> Identity | None:
+    check = sessions.check(_token(), touch)
+    st.session_state[KEY] = check.identity
+    st.session_state["session_end_reason"] = check.reason
+    return check.identity
 
 
-def sign_out(expired: bool = False) -> None:
-    identity = st.session_state.pop(KEY, None)
-    if identity is not None and not expired:
-        audit.record("sign_out", identity.user, identity.role)
-    if expired:
-        st.session_state["sign_in_error"] = "Your session has expired; sign in again."
-    if identity is not None and identity.method == "oidc":
-        st.logout()
+def _here() -> str:
+    """This page's address (path and query) as the browser shows it."""
+    try:
+        parts = urlsplit(st.context.url or "")
+    except Exception:
+        return "/"
+    query = urlencode({k: v for k, v in st.query_params.items()})
+    return (parts.path or "/") + (f"?{query}" if query else "")
 
 
-def require(page: str) -> auth.Identity:
-    """Stop the page unless the signed-in role may open it (navigation already hides it: this
-    is the second lock)."""
+def _navigate(url: str) -> None:
+    """Send the browser to a server route (how st.login and st.logout leave the app)."""
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+    ctx = get_script_run_ctx()
+    if ctx is not None:
+        msg = ForwardMsg()
+        msg.auth_redirect.url = url
+        ctx.enqueue(msg)
+
+
+def leave(reason: str | None) -> None:
+    """No live session in this run: say why, and send the browser to sign in again (keeping the address)."""
+    if st.session_state.get(SIGNED_OUT):
+        st.info("You have signed out.")    # the browser is on its way to the sign-in page already
+        return
+    ended = {"expired": ("expired", "Your session has expired; sign in again."),
+             "revoked": ("revoked", "Your session was ended; sign in again.")}.get(reason or "", (None, "Sign in to continue."))
+    st.warning(ended[1])
+    params = {"next": _here(), **({"m": ended[0]} if ended[0] else {})}
+    _navigate(f"/auth/signout?{urlencode(params)}")
+
+
+def sign_out() -> None:
+    """The Sign out button's callback: the session ends here, before the browser is sent on."""
+    token = _token()
+    if token:
+        sessions.end(token)
+    st.session_state.pop(TOKEN_KEY, None)
+    st.session_state[SIGNED_OUT] = True
+    _navigate("/auth/signout")
+
+
+@st.fragment(run_every=policy.check_every_seconds())
+def watch_expiry() -> None:
+    """Re-checks the session while the page sits idle; on expiry the page stops showing data."""
+    check = sessions.check(_token(), touch=False)
+    if check.identity is None:
+        st.session_state["session_end_reason"] = check.reason
+        st.rerun(scope="app")
+
+
+def require(slug: str) -> Identity:
+    """Stop the page unless someone is signed in whose role may open it."""
     inside_app()
     identity = current()
-    if identity is None or page not in PAGES.get(identity.role, []):
-        st.error("You do not have access to this page.")
+    if identity is None:
+        leave(st.session_state.get("session_end_reason"))
+        st.stop()
+    if not pages.allowed(identity.role, slug):
+        st.error(f"The {identity.role} role does not open {pages.PAGES[slug].title}.")
         st.stop()
     return identity

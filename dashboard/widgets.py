@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 
 import pandas as pd
 import streamlit as st
@@ -10,15 +9,8 @@ import streamlit as st
 from dashboard import state
 
 
-def current_user() -> str:
-    """Who is acting: the signed-in user (IOP_USER only outside a signed-in session, e.g. scripts)."""
-    identity = st.session_state.get("identity")
-    return identity.user if identity is not None else os.environ.get("IOP_USER", "local user")
-
-
-def _audit_export(kind: str, key: str, filters: str) -> None:
+def _audit_export(identity, kind: str, key: str, filters: str) -> None:
     from dashboard import audit
-    identity = st.session_state.get("identity")
     audit.record("export", identity.user if identity else None, identity.role if identity else None,
                  page=key, kind=kind, filters=filters)
 
@@ -29,47 +21,111 @@ def data_as_of(when: dt.date | None) -> None:
 
 
 def flag_action_form(flags: pd.DataFrame, key: str, today: dt.date | None = None) -> None:
-    """Acknowledge or snooze one of these flags (rows of flags with status), with a note and the action taken."""
+    """Acknowledge or snooze one of these flags (rows of flags with status), with a note and the action
+    taken. The Save button's callback writes the action before the page runs again, so it is stored
+    before the page says so, and a reload straight after cannot lose it."""
     open_flags = flags[flags["status"] != "acknowledged"]
     if not len(open_flags):
         st.caption("No flags to act on.")
         return
     choices = {f"{r.participant_id}: {r.label} — {r.explanation}": r._asdict() for r in open_flags.itertuples(index=False)}
-    if saved := st.session_state.pop(f"{key}-saved", None):
-        st.success(saved)
+    if outcome := st.session_state.pop(f"{key}-outcome", None):
+        (st.success if outcome[0] == "saved" else st.error)(outcome[1])
     with st.form(key=f"{key}-form", clear_on_submit=True):
-        chosen = st.selectbox("Flag", list(choices), key=f"{key}-flag")
-        kind = st.radio("Action", ["acknowledge", "snooze"], horizontal=True, key=f"{key}-kind",
-                        help="Safety flags can be acknowledged, never snoozed.")
-        action_taken = st.selectbox("Action taken", state.ACTIONS_TAKEN, key=f"{key}-taken")
-        until = st.date_input("Snooze until", value=(today or dt.date.today()) + dt.timedelta(days=7), key=f"{key}-until")
-        note = st.text_area("Note", key=f"{key}-note", placeholder="What was decided in the case review")
-        if st.form_submit_button("Save"):
-            try:
-                state.record_action(choices[chosen], "snoozed" if kind == "snooze" else "acknowledged", action_taken,
-                                    note, current_user(), snooze_until=until if kind == "snooze" else None, today=today)
-            except state.ActionRefused as e:
-                st.error(f"Not saved: {e}.")
-            else:
-                st.session_state[f"{key}-saved"] = f"Saved: {chosen.split(' — ')[0]} {kind}d by {current_user()}."
-                st.rerun()
+        st.selectbox("Flag", list(choices), key=f"{key}-flag")
+        st.radio("Action", ["acknowledge", "snooze"], horizontal=True, key=f"{key}-kind",
+                 help="Safety flags can be acknowledged, never snoozed.")
+        st.selectbox("Action taken", state.ACTIONS_TAKEN, key=f"{key}-taken")
+        st.date_input("Snooze until", value=(today or dt.date.today()) + dt.timedelta(days=7), key=f"{key}-until")
+        st.text_area("Note", key=f"{key}-note", placeholder="What was decided in the case review")
+        st.form_submit_button("Save", on_click=_save_flag_action, args=(key, choices, today))
 
 
-def director_filters(opts, key: str, dimension: bool = False):
-    """Sidebar filters for the overview and cohort pages; returns a Filters."""
+def _save_flag_action(key: str, choices: dict, today: dt.date | None) -> None:
+    from dashboard import session
+    from dashboard.text import plain
+    s = st.session_state
+    chosen, kind = s.get(f"{key}-flag"), "snooze" if s.get(f"{key}-kind") == "snooze" else "acknowledge"
+    try:
+        user = session.acting().user
+        if chosen not in choices:
+            raise state.ActionRefused("choose a flag")
+        state.record_action(choices[chosen], "snoozed" if kind == "snooze" else "acknowledged", s.get(f"{key}-taken"),
+                            s.get(f"{key}-note", ""), user, snooze_until=s.get(f"{key}-until") if kind == "snooze"
+                            else None, today=today)
+    except (state.ActionRefused, session.SessionEnded) as e:
+        s[f"{key}-outcome"] = ("refused", f"Not saved: {plain(e)}.")
+    else:
+        s[f"{key}-outcome"] = ("saved", f"Saved: {plain(chosen.split(' — ')[0])} {kind}d by {plain(user)}.")
+
+
+def director_filters(opts, dimension: bool = False):
+    """Sidebar filters for the overview and cohort pages (one set, shared by both, kept in the
+    address); returns a Filters."""
+    from dashboard import view_state as view
     from dashboard.filters import DIMENSIONS, Filters
+    default_start = max(opts.first_admission, opts.data_as_of - dt.timedelta(days=364))
+    fields = [view.date_range("filter_dates", opts.first_admission, opts.data_as_of, (default_start, opts.data_as_of)),
+              view.choice("filter_track", "track", ["All tracks", *opts.tracks], "All tracks"),
+              view.choice("filter_clinician", "clinician", ["All clinicians", *opts.clinicians], "All clinicians"),
+              view.choice("filter_age", "age", ["All ages", *opts.age_groups], "All ages"),
+              view.choice("filter_by", "by", list(DIMENSIONS), "quarter")]    # kept on the overview too: one address
+    values = view.restore("filters", fields)
+    keep = {"on_change": view.changed, "args": ("filters", fields)}
     with st.sidebar:
         st.header("Filters")
-        default_start = max(opts.first_admission, opts.data_as_of - dt.timedelta(days=364))
-        dates = st.date_input("Date range", value=(default_start, opts.data_as_of), min_value=opts.first_admission,
-                              max_value=opts.data_as_of, key=f"{key}-dates")
-        start, end = (dates if isinstance(dates, (tuple, list)) and len(dates) == 2 else (default_start, opts.data_as_of))
-        program = st.selectbox("Track", ["All tracks", *opts.tracks], key=f"{key}-track")
-        clinician = st.selectbox("Clinician", ["All clinicians", *opts.clinicians], key=f"{key}-clinician")
-        age = st.selectbox("Age group", ["All ages", *opts.age_groups], key=f"{key}-age")
-        by = st.selectbox("Cohorts by", DIMENSIONS, key=f"{key}-dimension") if dimension else "quarter"
-    return Filters(start, end, None if program == "All tracks" else program,
-                   None if clinician == "All clinicians" else clinician, None if age == "All ages" else age, by)
+        st.date_input("Date range", min_value=opts.first_admission, max_value=opts.data_as_of, key="filter_dates", **keep)
+        st.selectbox("Track", ["All tracks", *opts.tracks], key="filter_track", **keep)
+        st.selectbox("Clinician", ["All clinicians", *opts.clinicians], key="filter_clinician", **keep)
+        st.selectbox("Age group", ["All ages", *opts.age_groups], key="filter_age", **keep)
+        if dimension:
+            st.selectbox("Cohorts by", DIMENSIONS, key="filter_by", **keep)
+    start, end = values["filter_dates"]
+    track, clinician, age = values["filter_track"], values["filter_clinician"], values["filter_age"]
+    return Filters(start, end, None if track == "All tracks" else track,
+                   None if clinician == "All clinicians" else clinician, None if age == "All ages" else age,
+                   values["filter_by"])
+
+
+def caseload_filters(options: pd.DataFrame, scope: str | None) -> tuple[str | None, str | None]:
+    """The caseload's clinician and track filters (kept in the address); a clinician sees their own
+    caseload only, so gets no clinician filter. Returns (clinician, track), None meaning all."""
+    from dashboard import view_state as view
+    from dashboard.text import plain
+    clinicians = ["All clinicians", *sorted(options["clinician"].dropna().unique())]
+    tracks = ["All tracks", *sorted(options["track"].dropna().unique())]
+    fields = [view.choice("case_track", "track", tracks, "All tracks")]
+    if not scope:
+        fields.insert(0, view.choice("case_clinician", "clinician", clinicians, "All clinicians"))
+    chosen = view.restore("caseload", fields)
+    keep = {"on_change": view.changed, "args": ("caseload", fields)}
+    left, right = st.columns(2)
+    if scope:
+        left.markdown(f"**Your caseload:** {plain(scope)}")
+    else:
+        left.selectbox("Clinician", clinicians, key="case_clinician", **keep)
+    right.selectbox("Track", tracks, key="case_track", **keep)
+    clinician, track = chosen.get("case_clinician", "All clinicians"), chosen["case_track"]
+    return None if clinician == "All clinicians" else clinician, None if track == "All tracks" else track
+
+
+def participant_picker() -> str:
+    """The participant shown (typed, or chosen on the caseload), kept in the address."""
+    from dashboard import view_state as view
+    fields = [view.text("participant_input", "participant")]
+    chosen = view.restore("participant", fields)
+    st.text_input("Participant", key="participant_input", on_change=view.changed, args=("participant", fields))
+    return chosen["participant_input"].strip()
+
+
+def episode_picker(episode_ids: list[str]) -> str:
+    """Which of the participant's episodes is shown (the latest by default), kept in the address."""
+    from dashboard import view_state as view
+    fields = [view.choice("episode_id", "episode", episode_ids, episode_ids[0])]
+    chosen = view.restore("episode", fields)
+    if len(episode_ids) > 1:
+        st.selectbox("Episode", episode_ids, key="episode_id", on_change=view.changed, args=("episode", fields))
+    return chosen["episode_id"]
 
 
 def chart_with_downloads(fig, key: str, filters: str, n, data_as_of) -> None:
@@ -79,7 +135,7 @@ def chart_with_downloads(fig, key: str, filters: str, n, data_as_of) -> None:
     with st.popover("Download chart", key=f"{key}-downloads"):
         if st.button("Prepare PNG, SVG and PDF", key=f"{key}-prepare"):
             st.session_state[f"{key}-files"] = figure_files(fig, filters, str(n), data_as_of)
-            _audit_export("chart", key, filters)
+            _audit_export(st.session_state.get("identity"), "chart", key, filters)
         files = st.session_state.get(f"{key}-files")
         if files and "html" in files:
             st.warning(files["note"].decode() + " — download the interactive HTML instead.")
@@ -94,13 +150,14 @@ def chart_with_downloads(fig, key: str, filters: str, n, data_as_of) -> None:
 def table_with_downloads(table, key: str, filters: str = "", **dataframe_args) -> None:
     """A table, and CSV/XLSX downloads of exactly what is shown (each download audited when built)."""
     from dashboard.exports import table_csv, table_xlsx
+    identity = st.session_state.get("identity")     # the downloads are built outside the page run
 
     def csv():
-        _audit_export("table CSV", key, filters)
+        _audit_export(identity, "table CSV", key, filters)
         return table_csv(table)
 
     def xlsx():
-        _audit_export("table XLSX", key, filters)
+        _audit_export(identity, "table XLSX", key, filters)
         return table_xlsx(table, key)
     st.dataframe(table, hide_index=True, key=key, **dataframe_args)
     left, right = st.columns(2)

@@ -3,7 +3,7 @@ import streamlit as st
 
 from dashboard import db, session
 from dashboard.caseload import filters, worklist
-from dashboard.widgets import data_as_of, flag_action_form
+from dashboard.widgets import caseload_filters, data_as_of, flag_action_form
 
 identity = session.require("caseload")
 st.title("Caseload")
@@ -14,15 +14,8 @@ except db.NoData as e:
     st.info(str(e))
     st.stop()
 
-left, right = st.columns(2)
-if identity.scope_clinician:
-    clinician = identity.scope_clinician
-    left.markdown(f"**Your caseload:** {clinician}")
-else:
-    clinician = left.selectbox("Clinician", ["All clinicians", *sorted(options["clinician"].dropna().unique())], key="clinician")
-track = right.selectbox("Track", ["All tracks", *sorted(options["track"].dropna().unique())], key="track")
-rows, flags = worklist(None if clinician == "All clinicians" else clinician, None if track == "All tracks" else track,
-                       scope=identity.scope_clinician)
+clinician, track = caseload_filters(options, identity.scope_clinician)
+rows, flags = worklist(clinician, track, scope=identity.scope_clinician)
 
 data_as_of(db.query("dataset_info")["data_as_of"].iloc[0])
 red, amber = (rows["priority"] == "red").sum(), (rows["priority"] == "amber").sum()
@@ -41,8 +34,9 @@ selection = st.dataframe(
                    "handled": st.column_config.TextColumn("Acknowledged or snoozed", width="medium")})
 st.caption("Select a row to open the participant's progress.")
 if selection.selection.rows:
-    st.session_state["participant_id"] = table.iloc[selection.selection.rows[0]]["participant_id"]
-    st.switch_page("pages/participant.py")
+    chosen = rows.iloc[selection.selection.rows[0]]
+    st.switch_page("pages/participant.py", query_params={"participant": chosen["participant_id"],
+                                                         "episode": chosen["episode_id"]})
 
 st.subheader("Act on a flag")
 flag_action_form(flags, key="caseload")

@@ -17,7 +17,7 @@ try:
 except db.NoData as e:
     st.info(str(e))
     st.stop()
-filters = director_filters(opts, key="cohorts", dimension=True)
+filters = director_filters(opts, dimension=True)
 instrument = st.selectbox("Instrument", opts.instruments, key="instrument",
                           index=opts.instruments.index("PHQ-9") if "PHQ-9" in opts.instruments else 0)
 c = cohort_outcomes(filters, instrument)

@@ -18,7 +18,7 @@ try:
 except db.NoData as e:
     st.info(str(e))
     st.stop()
-filters = director_filters(opts, key="overview")
+filters = director_filters(opts)
 instrument = "PHQ-9" if "PHQ-9" in opts.instruments else (opts.instruments or ["PHQ-9"])[0]
 view = program_overview(filters, instrument)
 threshold = small_cell_threshold()

@@ -6,36 +6,36 @@ from dashboard.charts.attendance import attendance_calendar, weekly_hours
 from dashboard.charts.items import item_heatmap
 from dashboard.charts.trajectory import trajectory
 from dashboard.flag_labels import labels
-from dashboard.participant import episode_view
+from dashboard.participant import episode_view, participant_episodes
 from dashboard.exports import ExportUnavailable
 from dashboard.report import case_review_files
-from dashboard.widgets import data_as_of, flag_action_form
+from dashboard.text import plain
+from dashboard.widgets import data_as_of, episode_picker, flag_action_form, participant_picker
 
 identity = session.require("participant")
 st.title("Participant progress")
 
-participant_id = st.query_params.get("participant") or st.session_state.get("participant_id")
-participant_id = st.text_input("Participant", value=participant_id or "", key="participant_input").strip()
+participant_id = participant_picker()
 if not participant_id:
     st.info("Choose a participant on the Caseload page, or type a participant id.")
     st.stop()
-st.query_params["participant"] = participant_id
 
 try:
-    view = episode_view(participant_id, st.session_state.get("episode_id"), scope=identity.scope_clinician)
+    episodes = participant_episodes(participant_id, scope=identity.scope_clinician)
 except db.NoData as e:
     st.info(str(e))
     st.stop()
-if view is None:
+if not len(episodes):
     # the same words whether the participant does not exist or is not in this clinician's caseload
-    st.warning(f"No participant {participant_id} in " + ("your caseload." if identity.scope_clinician else "the loaded data."))
+    st.warning(f"No participant {plain(participant_id)} in "
+               + ("your caseload." if identity.scope_clinician else "the loaded data."))
     st.stop()
+episode_id = episode_picker(episodes["episode_id"].tolist())
+view = episode_view(participant_id, episode_id, scope=identity.scope_clinician, episodes=episodes)
 audit.record("view_participant", identity.user, identity.role, page="participant", participant_id=participant_id,
              episode_id=view.episode["episode_id"])
 
 data_as_of(view.data_as_of)
-if len(view.episodes) > 1:
-    st.selectbox("Episode", view.episodes["episode_id"], key="episode_id")
 
 e = view.episode
 track, admitted, week, clinician = st.columns(4)

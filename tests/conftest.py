@@ -47,6 +47,18 @@ def etl_cli(*args, env=None, **kwargs) -> subprocess.CompletedProcess:
                           text=True, env={**os.environ, **(env or {})}, **kwargs)
 
 
+@pytest.fixture(autouse=True)
+def private_state(tmp_path, monkeypatch):
+    """Every test has its own application-state store (never data/app_state.sqlite), and cheap
+    bcrypt hashes: the policy's cost is checked in test_sessions.py, and by the browser tests' servers."""
+    from dashboard.access import passwords
+    monkeypatch.setenv("IOP_STATE", str(tmp_path / "app_state.sqlite"))
+    monkeypatch.setattr(passwords, "BCRYPT_ROUNDS", 4)
+    passwords.placeholder_hash.cache_clear()
+    yield
+    passwords.placeholder_hash.cache_clear()
+
+
 @pytest.fixture
 def db(tmp_path) -> Path:
     return tmp_path / "iop.duckdb"
@@ -100,17 +112,34 @@ def build(tmp_path, db, roster=(), attendance=(), measures=(), as_of=None, **kwa
     return load_files(db, *files, as_of=as_of, **kwargs)
 
 
-def identity(role: str = "director", user: str = "dr.chen@example.org", clinician: str | None = None):
-    import datetime as _dt
+PASSWORD = "correct horse battery staple"
 
-    from dashboard.auth import Identity
-    return Identity(user, role, clinician, user, _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"))
+
+def account(role: str = "director", user: str = "dr.chen@example.org", clinician: str | None = None):
+    """This account in the test's store (added once), with the password PASSWORD; returns its identity."""
+    from dashboard.access import accounts
+    setup, clinician = accounts.Actor("test setup", None), clinician or ("Chen" if role == "clinician" else None)
+    existing = accounts.identity_of(user, "password")
+    if existing is None:
+        accounts.add(user, role, setup, user, clinician, PASSWORD)
+    elif (existing.role, existing.clinician) != (role, clinician):   # the same person in another role
+        accounts.change(user, setup, role=role, clinician=clinician or "")
+    return accounts.identity_of(user, "password")
+
+
+def session_token(role: str = "director", user: str = "dr.chen@example.org", clinician: str | None = None) -> str:
+    """A live session (as the sign-in route opens one) for this account."""
+    from dashboard.access import sessions
+    return sessions.create(account(role, user, clinician))
 
 
 def app(role: str = "director", user: str = "dr.chen@example.org", clinician: str | None = None):
-    """An AppTest of the whole app, signed in with this role."""
+    """An AppTest of the whole app, signed in with this role. AppTest cannot send the session cookie,
+    so the token goes where dashboard/session.py looks for it in tests."""
     from streamlit.testing.v1 import AppTest
+
+    from dashboard.session import TOKEN_KEY
     at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60)
     if role:
-        at.session_state["identity"] = identity(role, user, clinician)
+        at.session_state[TOKEN_KEY] = session_token(role, user, clinician)
     return at

@@ -1,6 +1,8 @@
 """Servers that browser tests start themselves on 127.0.0.1, and how Debian's Chromium is launched."""
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
 import os
 import shutil
 import socket
@@ -35,15 +37,55 @@ def wait_for(url: str, seconds: float = 30) -> None:
     raise TimeoutError(url)
 
 
-def start_streamlit(port: int, cwd: Path, env: dict) -> subprocess.Popen:
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(ROOT / "streamlit_app.py"),
-                             "--server.headless", "true", "--server.address", "127.0.0.1", "--server.port", str(port),
-                             "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
-                             "--client.toolbarMode", "viewer"],
-                            cwd=cwd, env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+def start_streamlit(port: int, cwd: Path, env: dict, log: Path | None = None) -> subprocess.Popen:
+    """The dashboard's own server (server.py, as `make run` starts it) on 127.0.0.1."""
+    out = open(log, "w") if log else subprocess.DEVNULL
+    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(ROOT / "server.py"),
+                             "--server.address", "127.0.0.1", "--server.port", str(port)],
+                            cwd=cwd, env={**os.environ, **env}, stdout=out, stderr=subprocess.STDOUT)
     wait_for(f"http://127.0.0.1:{port}/_stcore/health")
     return proc
 
 
+def add_accounts(state: Path, password: str | None, *specs: tuple) -> None:
+    """Accounts (user, role, clinician[, name]) in a server's application-state store; no password
+    makes organisation (OIDC) accounts."""
+    from dashboard.access import accounts
+    before = os.environ.get("IOP_STATE")
+    os.environ["IOP_STATE"] = str(state)
+    try:
+        for user, role, clinician, *name in specs:
+            accounts.add(user, role, accounts.Actor("test setup", None), name[0] if name else user.title(), clinician,
+                         password)
+    finally:
+        if before is None:
+            del os.environ["IOP_STATE"]
+        else:
+            os.environ["IOP_STATE"] = before
+
+
 def launch_chromium(playwright):
     return playwright.chromium.launch(executable_path=CHROMIUM or "/usr/bin/chromium", args=CHROMIUM_ARGS)
+
+
+ROLE_ACCOUNTS = (("director", "director", None), ("clinician", "clinician", "Chen, M."), ("admin", "admin", None),
+                 ("quality", "quality", None))
+
+
+@contextlib.contextmanager
+def demo_server(tmp: Path, password: str, **env: str):
+    """The demo program (300 participants, seed 42, as of 26 Nov 2026) behind server.py, with an
+    account per role; yields (url, database, folder). `env` adds settings, e.g. a short session."""
+    from conftest import load_files
+    from etl.demo import write_demo
+    db = tmp / "iop.duckdb"
+    load_files(db, *write_demo(tmp / "demo", participants=300, seed=42).values(), today=dt.date(2026, 11, 26))
+    add_accounts(tmp / "state.sqlite", password, *ROLE_ACCOUNTS)
+    port = free_port()
+    proc = start_streamlit(port, tmp, {"IOP_DB": str(db), "IOP_STATE": str(tmp / "state.sqlite"), **env},
+                           log=tmp / "server.log")
+    try:
+        yield f"http://127.0.0.1:{port}", db, tmp
+    finally:
+        proc.terminate()
+        proc.wait(10)

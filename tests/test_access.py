@@ -1,83 +1,69 @@
 """Sign-in, roles, caseload scoping in the data layer, and the audit log."""
 import datetime as dt
 import sqlite3
+import time
 
 import pytest
 
-from conftest import app, identity, rows
-from dashboard import audit, auth
-from dashboard.accounts import write_demo_accounts
+from conftest import app, rows, session_token
+from dashboard import audit
+from dashboard.access import sessions
+from dashboard.session import TOKEN_KEY
 from dashboard.caseload import worklist
 from dashboard.participant import episode_view
 from test_clinician_pages import program  # noqa: F401  (the fixture: P1, P2 with Chen; P3 with Rivera)
 
 PAGES = ["pages/summary.py", "pages/overview.py", "pages/cohorts.py", "pages/caseload.py", "pages/participant.py",
-         "pages/audit.py"]
-
-
-@pytest.fixture
-def accounts(program, tmp_path, monkeypatch):  # noqa: F811
-    monkeypatch.setenv("IOP_USERS", str(tmp_path / "users.toml"))
-    passwords = write_demo_accounts(tmp_path / "users.toml", tmp_path / "credentials.txt")
-    return passwords
+         "pages/data.py", "pages/accounts.py", "pages/audit.py"]
 
 
 def _audit():
     return audit.entries()[["user_name", "role", "event", "participant_id"]].values.tolist()
 
 
+def _shows_no_data(at):
+    return not at.dataframe and not at.metric and not at.get("plotly_chart")
+
+
 @pytest.mark.parametrize("page", PAGES)
-def test_before_sign_in_every_page_is_the_sign_in_page(accounts, page):
+def test_without_a_session_every_page_only_says_to_sign_in(program, page):  # noqa: F811
     at = app(role=None)
     at.run()
-    assert at.title[0].value == "IOP outcomes dashboard"
-    assert [t.label for t in at.text_input] == ["User name", "Password"]
-    try:
-        at.switch_page(page).run()
-    except Exception:
-        return  # not even routable
-    assert not at.dataframe and not at.metric and not at.get("plotly_chart")
+    assert [w.value for w in at.warning] == ["Sign in to continue."]
+    at.switch_page(page).run()
+    assert [w.value for w in at.warning] == ["Sign in to continue."]
+    assert _shows_no_data(at) and not at.exception
 
 
-def test_sign_in_with_a_demo_account(accounts):
-    at = app(role=None)
-    at.run()
-    at.text_input(key="username").input("clinician")
-    at.text_input(key="password").input(accounts["clinician"])
-    at.button[0].click().run()
-    assert not at.exception
-    assert at.session_state["identity"].role == "clinician"
-    assert at.session_state["identity"].clinician == "Chen, M."
-    assert _audit()[0] == ["clinician", "clinician", "sign_in", None]
-
-
-def test_failed_sign_in_says_the_same_and_is_audited(accounts):
-    messages = []
-    for user, password in (("clinician", "wrong"), ("nobody", "wrong")):
-        at = app(role=None)
-        at.run()
-        at.text_input(key="username").input(user)
-        at.text_input(key="password").input(password)
-        at.button[0].click().run()
-        messages.append([e.value for e in at.error])
-        assert "identity" not in at.session_state
-    assert messages == [[auth.FAILED], [auth.FAILED]]
-    assert _audit()[:2] == [["nobody", None, "sign_in_failed", None], ["clinician", None, "sign_in_failed", None]]
-
-
-def test_demo_accounts_are_refused_in_production(accounts, monkeypatch):
-    monkeypatch.setenv("IOP_MODE", "production")
-    assert auth.check_password("director", accounts["director"]) is None
-    monkeypatch.delenv("IOP_MODE")
-    assert auth.check_password("director", accounts["director"]).role == "director"
-
-
-def test_expired_session_returns_to_sign_in(accounts, monkeypatch):
+def test_a_revoked_token_shows_nothing(program):  # noqa: F811
     at = app("director")
-    at.session_state["identity"] = auth.Identity("d", "director", None, "d", "2020-01-01T00:00:00+00:00")
+    sessions.end(at.session_state[TOKEN_KEY])
     at.run()
-    assert at.warning[0].value == "Your session has expired; sign in again."
-    assert _audit()[0] == ["d", "director", "session_expired", None]
+    at.switch_page("pages/caseload.py").run()
+    assert [w.value for w in at.warning] == ["Your session was ended; sign in again."]
+    assert _shows_no_data(at)
+
+
+def test_an_expired_session_says_so_and_is_audited_once(program, monkeypatch):  # noqa: F811
+    at = app("director", user="d")
+    at.run()
+    assert at.title[0].value == "Program overview"
+    monkeypatch.setenv("IOP_SESSION_MINUTES", "0.0001")   # 6 ms
+    time.sleep(0.05)
+    at.run()
+    assert [w.value for w in at.warning] == ["Your session has expired; sign in again."]
+    assert _shows_no_data(at)
+    at.run()
+    assert [e for e in _audit() if e[2] == "session_expired"] == [["d", "director", "session_expired", None]]
+
+
+def test_each_role_starts_on_its_own_page(program):  # noqa: F811
+    for role, title in (("clinician", "Caseload"), ("director", "Program overview"), ("quality", "Cohort outcomes"),
+                        ("admin", "Data")):
+        at = app(role, user=role)
+        at.run()
+        assert at.title[0].value == title, role
+        assert not at.exception
 
 
 def test_clinician_caseload_is_scoped_in_the_data_layer(program):  # noqa: F811
@@ -100,16 +86,19 @@ def test_clinician_cannot_open_another_clinicians_participant(program):  # noqa:
     assert [w.value for w in at.warning] == ["No participant P3 in your caseload."]
     caseload = _page("pages/caseload.py", role="clinician", clinician="Chen")
     assert caseload.dataframe[0].value["participant_id"].tolist() == ["P1", "P2"]
-    assert "clinician" not in [s.key for s in caseload.selectbox]
+    assert "case_clinician" not in [s.key for s in caseload.selectbox]
 
 
-def test_roles_see_their_pages_only(program):  # noqa: F811
-    for role, page in (("quality", "pages/participant.py"), ("quality", "pages/caseload.py"), ("admin", "pages/caseload.py"),
-                       ("clinician", "pages/cohorts.py"), ("director", "pages/audit.py")):
-        at = app(role, clinician="Chen" if role == "clinician" else None)
+def test_a_page_the_role_may_not_open_says_so_in_one_line(program):  # noqa: F811
+    for role, page, title in (("quality", "participant", "Participant progress"), ("quality", "caseload", "Caseload"),
+                              ("admin", "caseload", "Caseload"), ("clinician", "cohorts", "Cohort outcomes"),
+                              ("director", "audit", "Audit trail"), ("director", "accounts", "Accounts"),
+                              ("clinician", "data", "Data")):
+        at = app(role, user=role)
         at.run()
-        with pytest.raises(ValueError, match="Could not find a navigation page"):
-            at.switch_page(page)
+        at.switch_page(f"pages/{page}.py").run()
+        assert [e.value for e in at.error] == [f"The {role} role does not open {title}."]
+        assert _shows_no_data(at) and not at.title
 
 
 def test_a_page_run_outside_the_navigation_still_checks_the_role(program):  # noqa: F811
@@ -117,10 +106,10 @@ def test_a_page_run_outside_the_navigation_still_checks_the_role(program):  # no
 
     from conftest import ROOT
     at = AppTest.from_file(str(ROOT / "pages" / "participant.py"), default_timeout=30)
-    at.session_state["identity"] = identity("quality")
+    at.session_state[TOKEN_KEY] = session_token("quality")
     at.query_params["participant"] = "P1"
     at.run()
-    assert [e.value for e in at.error] == ["You do not have access to this page."]
+    assert [e.value for e in at.error] == ["The quality role does not open Participant progress."]
     assert not at.metric and not at.get("plotly_chart")
 
 
@@ -164,5 +153,6 @@ def test_admin_sees_the_audit_trail(program):  # noqa: F811
     from test_clinician_pages import _page
     _page("pages/participant.py", role="director", participant="P2")
     at = _page("pages/audit.py", role="admin")
-    log = at.dataframe[0].value
-    assert log[["user_name", "event", "participant_id"]].values.tolist()[0] == ["dr.chen@example.org", "view_participant", "P2"]
+    log = at.dataframe[0].value.fillna("")
+    assert log[["user_name", "event", "participant_id"]].values.tolist()[:2] == [
+        ["test setup", "account_changed", ""], ["dr.chen@example.org", "view_participant", "P2"]]

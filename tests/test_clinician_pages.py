@@ -72,7 +72,7 @@ def test_caseload_rows_and_order(program):
 
 def test_caseload_filters_by_clinician(program):
     at = _page("pages/caseload.py")
-    at.selectbox(key="clinician").set_value("Rivera").run()
+    at.selectbox(key="case_clinician").set_value("Rivera").run()
     assert at.dataframe[0].value["participant_id"].tolist() == ["P3"]
 
 

@@ -70,7 +70,7 @@ def test_overview_flow_chart_hides_small_counts(app_env):
 
 def test_overview_filters_by_track(app_env):
     at = _page("pages/overview.py")
-    at.selectbox(key="overview-track").set_value("Trauma").run()
+    at.selectbox(key="filter_track").set_value("Trauma").run()
     [(admissions,)] = rows(app_env, "SELECT count(*) FROM episodes WHERE program = 'Trauma' AND admit_date BETWEEN ? AND ?",
                            [START, END])
     shown = {m.label: m.value for m in at.metric}["Admissions"]
@@ -111,6 +111,6 @@ def test_no_small_count_anywhere_on_the_director_pages(app_env):
 
 def test_cohort_page_by_track(app_env):
     at = _page("pages/cohorts.py")
-    at.selectbox(key="cohorts-dimension").set_value("track").run()
+    at.selectbox(key="filter_by").set_value("track").run()
     cohorts = at.dataframe[0].value["Cohort"].tolist()
     assert cohorts == ["Depression/Anxiety", "Dual Diagnosis", "Substance Use", "Trauma", "Whole program"]

@@ -1,35 +1,23 @@
 """Main journeys in real Chromium (Debian's package; CI installs it) against a Streamlit server on
 the demo program, with screenshots of every page in test-artifacts/."""
-import datetime as dt
 import io
+import re
 
 import pytest
 
-from conftest import ROOT, load_files, rows
-from dashboard.auth import hash_password
-from etl.demo import write_demo
-from servers import NEEDS_CHROMIUM, free_port, launch_chromium, start_streamlit
+from browser import PASSWORD, heading, idle, open_page, sign_in
+from conftest import ROOT, rows
+from servers import NEEDS_CHROMIUM, demo_server, launch_chromium
 
 pytestmark = pytest.mark.skipif(**NEEDS_CHROMIUM)
 ARTIFACTS = ROOT / "test-artifacts"
-PASSWORD = "correct horse battery staple"
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("journeys")
-    db = tmp / "iop.duckdb"
-    load_files(db, *write_demo(tmp / "demo", participants=300, seed=42).values(), today=dt.date(2026, 11, 26))
-    users = tmp / "users.toml"
-    users.write_text("".join(f'[users.{n}]\nrole = "{r}"\nname = "{n.title()}"\npassword_hash = "{hash_password(PASSWORD)}"\n'
-                             + (f'clinician = "{c}"\n' if c else "") for n, r, c in
-                             (("director", "director", None), ("clinician", "clinician", "Chen, M."), ("admin", "admin", None))))
-    port = free_port()
-    proc = start_streamlit(port, tmp, {"IOP_DB": str(db), "IOP_STATE": str(tmp / "state.sqlite"), "IOP_USERS": str(users)})
     ARTIFACTS.mkdir(exist_ok=True)
-    yield f"http://127.0.0.1:{port}", db, tmp
-    proc.terminate()
-    proc.wait(10)
+    with demo_server(tmp_path_factory.mktemp("journeys"), PASSWORD) as running:
+        yield running
 
 
 @pytest.fixture
@@ -42,28 +30,13 @@ def page(server):
         browser.close()
 
 
-def _settled(page):
-    from playwright.sync_api import expect
-    page.wait_for_timeout(300)
-    expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=30000)
-    assert page.get_by_test_id("stException").count() == 0
-
-
 def _sign_in(page, url, user):
-    from playwright.sync_api import expect
     page.goto(url)
-    page.get_by_role("textbox", name="User name").fill(user)
-    page.get_by_role("textbox", name="Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_text(f"Signed in as {user.title()}")).to_be_visible(timeout=30000)
-    _settled(page)
+    sign_in(page, user)
 
 
 def _open(page, title, shot):
-    from playwright.sync_api import expect
-    page.get_by_test_id("stSidebarNavLink").filter(has_text=title).click()
-    expect(page.get_by_role("heading", name=title if title != "Participant progress" else "Participant progress").first).to_be_visible(timeout=30000)
-    _settled(page)
+    open_page(page, title)
     page.screenshot(path=str(ARTIFACTS / f"{shot}.png"))
 
 
@@ -73,14 +46,14 @@ def test_director_journey(server, page):
     from pypdf import PdfReader
     url, db, _ = server
     _sign_in(page, url, "director")
-    page.screenshot(path=str(ARTIFACTS / "director-summary.png"))
-    _open(page, "Program overview", "director-overview")
+    heading(page, "Program overview")                               # the director's start page
     expect(page.get_by_test_id("stPlotlyChart").first.locator(".main-svg").first).to_be_visible(timeout=30000)
+    page.screenshot(path=str(ARTIFACTS / "director-overview.png"))
     _open(page, "Cohort outcomes", "director-cohorts")
     page.get_by_test_id("stSelectbox").filter(has_text="Cohorts by").click()
     page.get_by_role("option", name="track").click()
-    _settled(page)
-    expect(page.get_by_text("by track").first).to_be_visible()
+    expect(page.get_by_text("by track").first).to_be_visible(timeout=60000)
+    idle(page)
     page.screenshot(path=str(ARTIFACTS / "director-cohorts-by-track.png"))
     # download the first chart as PNG
     page.get_by_role("button", name="Download chart").first.click()
@@ -107,29 +80,32 @@ def test_clinician_journey(server, page):
                         "WHERE f.severity = 'red' AND e.primary_clinician = 'Chen, M.'")
     [(other,)] = rows(db, "SELECT min(participant_id) FROM episodes WHERE is_open AND primary_clinician <> 'Chen, M.'")
     _sign_in(page, url, "clinician")
-    _open(page, "Caseload", "clinician-caseload")
+    heading(page, "Caseload")                                       # the clinician's start page
+    page.screenshot(path=str(ARTIFACTS / "clinician-caseload.png"))
+    _open(page, "Participant progress", "participant")
     _participant(page, red)
+    expect(page.get_by_role("heading", name="Scores")).to_be_visible(timeout=60000)
     page.screenshot(path=str(ARTIFACTS / "clinician-participant.png"))
     form = page.get_by_test_id("stForm")
     form.get_by_role("textbox").fill("Reviewed in case review; plan adjusted")
     form.get_by_role("button", name="Save").click()
-    _settled(page)
-    # a reload starts a new browser session: password sessions sign in again (OIDC keeps its cookie)
-    page.reload()
-    _sign_in(page, url, "clinician")
-    _participant(page, red)
-    expect(page.get_by_text("acknowledged by clinician").first).to_be_visible(timeout=30000)
+    expect(page.get_by_text("acknowledged by clinician.")).to_be_visible(timeout=60000)   # the app's confirmation
+    page.reload()                                                   # straight away: the save is already stored
+    heading(page, "Participant progress")                           # still signed in, same participant
+    assert f"/participant?participant={red}&episode=" in page.url
+    expect(page.get_by_text("acknowledged by clinician (").first).to_be_visible(timeout=30000)
     _participant(page, other)
     expect(page.get_by_text(f"No participant {other} in your caseload.")).to_be_visible(timeout=30000)
+    idle(page)
     assert page.get_by_test_id("stPlotlyChart").count() == 0
 
 
 def _participant(page, participant_id):
-    _open(page, "Participant progress", "participant")
+    from playwright.sync_api import expect
     box = page.get_by_role("textbox", name="Participant")
     box.fill(participant_id)
     box.press("Enter")
-    _settled(page)
+    expect(page).to_have_url(re.compile(rf"participant={participant_id}(&|$)"), timeout=30000)
 
 
 def test_admin_journey(server, page):
@@ -142,7 +118,8 @@ def test_admin_journey(server, page):
     measures.write_text("participant_id,assessment_date,instrument,total\nNEW-1,2026-11-19,PHQ-9,14\nNEW-1,2026-11-20,PHQ-9,29\n")
     [(before,)] = rows(db, "SELECT count(*) FROM assessments")
     _sign_in(page, url, "admin")
-    _open(page, "Data", "admin-data")
+    heading(page, "Data")                                           # the administrator's start page
+    page.screenshot(path=str(ARTIFACTS / "admin-data.png"))
     page.locator("input[type=file]").set_input_files([str(attendance), str(measures)])
     page.get_by_role("button", name="Load these files").click()
     expect(page.get_by_text("new-measures.csv (measures): read 2, loaded 1")).to_be_visible(timeout=60000)

@@ -33,6 +33,7 @@ def summary_db(tmp_path, monkeypatch):
 def _run() -> AppTest:
     at = app("director")
     at.run()
+    at.switch_page("pages/summary.py").run()
     return at
 
 

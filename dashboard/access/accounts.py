@@ -1,0 +1,176 @@
+"""Accounts in the application-state store: who may sign in, as what role, and how.
+
+A password account signs in on the dashboard's own sign-in page; an organisation account
+(`sso`, no password) signs in through the identity provider (OIDC) and takes its role from here.
+Every change is written to the audit log by the caller's `actor`; passwords are stored as bcrypt
+hashes only. Disabling an account or resetting its password ends its open sessions at once."""
+from __future__ import annotations
+
+import datetime as dt
+from contextlib import closing
+from dataclasses import dataclass
+
+import pandas as pd
+
+from dashboard import audit, state
+from dashboard.access import passwords
+from dashboard.access.pages import ROLES
+from dashboard.access.policy import production
+
+SCHEMA = f"""
+CREATE TABLE IF NOT EXISTS accounts (
+    user_name     TEXT PRIMARY KEY COLLATE NOCASE,
+    role          TEXT NOT NULL CHECK (role IN ({', '.join(repr(r) for r in ROLES)})),
+    display_name  TEXT NOT NULL,
+    clinician     TEXT,               -- the clinician's name as the exports spell it (role clinician)
+    password_hash TEXT,               -- NULL: an organisation account (signs in through OIDC)
+    demo          INTEGER NOT NULL DEFAULT 0,
+    disabled_at   TEXT,
+    created_at    TEXT NOT NULL,
+    updated_at    TEXT NOT NULL
+);
+"""
+
+
+class AccountError(ValueError):
+    """An account change that cannot be made; the message says why."""
+
+
+@dataclass(frozen=True)
+class Identity:
+    user: str
+    role: str
+    clinician: str | None = None     # the clinician name used in the exports (role clinician)
+    name: str = ""
+    method: str = "password"         # password | oidc
+
+    @property
+    def scope_clinician(self) -> str | None:
+        """Data-layer scoping: a clinician sees only their caseload; other roles are not scoped."""
+        return self.clinician if self.role == "clinician" else None
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who makes an account change, for the audit log."""
+    user: str
+    role: str | None
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _row(user_name: str) -> dict | None:
+    with closing(state.connect(SCHEMA)) as con:
+        con.row_factory = lambda cur, row: {d[0]: v for d, v in zip(cur.description, row)}
+        return con.execute("SELECT * FROM accounts WHERE user_name = ?", (user_name.strip(),)).fetchone()
+
+
+def identity_of(user_name: str, method: str) -> Identity | None:
+    """The identity an enabled account signs in as; None when there is none (or it may not now)."""
+    row = _row(user_name)
+    if row is None or row["disabled_at"] or row["role"] not in ROLES:
+        return None
+    if production() and row["demo"]:
+        return None       # demo accounts never work in production mode
+    if (method == "password") != bool(row["password_hash"]):
+        return None       # password accounts sign in with their password, organisation accounts through OIDC
+    return Identity(row["user_name"], row["role"], row["clinician"], row["display_name"], method)
+
+
+def check_password(user_name: str, password: str) -> Identity | None:
+    """The identity for a correct user name and password, else None, in one bcrypt check either way."""
+    row = _row(user_name) if user_name.strip() else None
+    ok = passwords.verify(password, row["password_hash"] if row else None)
+    return identity_of(row["user_name"], "password") if ok else None
+
+
+def add(user_name: str, role: str, actor: Actor, display_name: str = "", clinician: str | None = None,
+        password: str | None = None, demo: bool = False) -> None:
+    """A new account: with a password, or (password None) an organisation account for OIDC sign-in."""
+    user_name = user_name.strip()
+    if not user_name or len(user_name) > 100 or any(c.isspace() or not c.isprintable() for c in user_name):
+        raise AccountError("a user name is 1 to 100 characters, without spaces")
+    if role not in ROLES:
+        raise AccountError(f"role must be one of: {', '.join(ROLES)}")
+    if role == "clinician" and not (clinician or "").strip():
+        raise AccountError("a clinician account needs the clinician's name as the exports spell it (e.g. 'Chen, M.')")
+    hashed = passwords.hash_password(password) if password is not None else None
+    with closing(state.connect(SCHEMA)) as con, con:
+        if con.execute("SELECT 1 FROM accounts WHERE user_name = ?", (user_name,)).fetchone():
+            raise AccountError(f"an account {user_name} exists already")
+        con.execute("INSERT INTO accounts VALUES (?, ?, ?, ?, ?, ?, NULL, ?, ?)",
+                    (user_name, role, display_name.strip() or user_name, (clinician or "").strip() or None, hashed,
+                     int(demo), _now(), _now()))
+    audit.record("account_added", actor.user, actor.role, account=user_name, new_role=role,
+                 method="password" if password is not None else "oidc")
+
+
+def _existing(user_name: str) -> dict:
+    row = _row(user_name)
+    if row is None:
+        raise AccountError(f"no account {user_name.strip()}")
+    return row
+
+
+def reset_password(user_name: str, password: str, actor: Actor) -> None:
+    """A new password; the account's open sessions end."""
+    from dashboard.access import sessions
+    row = _existing(user_name)
+    hashed = passwords.hash_password(password)
+    with closing(state.connect(SCHEMA)) as con, con:
+        con.execute("UPDATE accounts SET password_hash = ?, updated_at = ? WHERE user_name = ?",
+                    (hashed, _now(), row["user_name"]))
+    ended = sessions.revoke_user(row["user_name"], "password reset")
+    audit.record("password_reset", actor.user, actor.role, account=row["user_name"], sessions_ended=ended)
+
+
+def set_disabled(user_name: str, disabled: bool, actor: Actor) -> None:
+    """Disable (its open sessions end at once) or enable an account."""
+    from dashboard.access import sessions
+    row = _existing(user_name)
+    if disabled and row["user_name"].lower() == actor.user.lower():
+        raise AccountError("you cannot disable your own account")
+    with closing(state.connect(SCHEMA)) as con, con:
+        con.execute("UPDATE accounts SET disabled_at = ?, updated_at = ? WHERE user_name = ?",
+                    (_now() if disabled else None, _now(), row["user_name"]))
+    ended = sessions.revoke_user(row["user_name"], "account disabled") if disabled else 0
+    audit.record("account_disabled" if disabled else "account_enabled", actor.user, actor.role,
+                 account=row["user_name"], sessions_ended=ended)
+
+
+def change(user_name: str, actor: Actor, role: str | None = None, clinician: str | None = None,
+           display_name: str | None = None) -> None:
+    """A new role, clinician name or display name; takes effect on the account's next page run."""
+    row = _existing(user_name)
+    new = {"role": role or row["role"], "clinician": row["clinician"] if clinician is None else (clinician.strip() or None),
+           "display_name": display_name.strip() if display_name and display_name.strip() else row["display_name"]}
+    if new["role"] not in ROLES:
+        raise AccountError(f"role must be one of: {', '.join(ROLES)}")
+    if new["role"] == "clinician" and not new["clinician"]:
+        raise AccountError("a clinician account needs the clinician's name as the exports spell it")
+    with closing(state.connect(SCHEMA)) as con, con:
+        con.execute("UPDATE accounts SET role = ?, clinician = ?, display_name = ?, updated_at = ? WHERE user_name = ?",
+                    (new["role"], new["clinician"], new["display_name"], _now(), row["user_name"]))
+    audit.record("account_changed", actor.user, actor.role, account=row["user_name"],
+                 **{f"new_{k}": v for k, v in new.items() if v != row[k]})
+
+
+def listing() -> pd.DataFrame:
+    """Every account, without its hash, with its last sign-in."""
+    from dashboard.access import sessions
+    with closing(state.connect(SCHEMA + sessions.SCHEMA)) as con:
+        return pd.read_sql_query("""
+            SELECT a.user_name, a.display_name, a.role, a.clinician,
+                   CASE WHEN a.password_hash IS NULL THEN 'organisation (OIDC)' ELSE 'password' END AS sign_in,
+                   CASE WHEN a.disabled_at IS NOT NULL THEN 'disabled' ELSE 'active' END AS status,
+                   a.demo = 1 AS demo, a.created_at, a.updated_at,
+                   (SELECT strftime('%Y-%m-%d %H:%M:%S', max(s.created_at), 'unixepoch') FROM sessions s
+                     WHERE s.user_name = a.user_name) AS last_sign_in
+            FROM accounts a ORDER BY a.user_name COLLATE NOCASE""", con)
+
+
+def exists_any() -> bool:
+    with closing(state.connect(SCHEMA)) as con:
+        return con.execute("SELECT count(*) FROM accounts").fetchone()[0] > 0

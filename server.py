@@ -1,0 +1,22 @@
+"""The dashboard's web server: the Streamlit app (streamlit_app.py) served as an ASGI app, with the
+sign-in routes, the session gate and security headers in front of it. `make run` starts it with
+`streamlit run server.py`; so do the browser tests."""
+import logging
+import os
+
+import streamlit as st
+from starlette.middleware import Middleware
+
+from dashboard.access import policy
+from dashboard.web.errors import on_script_error, quiet_streamlit_error_log
+from dashboard.web.gate import Gate
+from dashboard.web.routes import ROUTES
+
+os.umask(0o077)      # every file the server creates (state store, uploads, exports) is the owner's only
+logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+if policy.development():
+    st.set_option("client.showErrorDetails", "full")
+else:
+    quiet_streamlit_error_log()
+
+app = st.App("streamlit_app.py", routes=ROUTES, middleware=[Middleware(Gate)], on_script_error=on_script_error)
