@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from bench_pages import PAGES, first_run  # noqa: E402
-from dashboard.auth import hash_password  # noqa: E402
+from dashboard.access import accounts  # noqa: E402
 from etl.demo import write_demo  # noqa: E402
 from etl.load import load  # noqa: E402
 from streamlit import logger as streamlit_logger  # noqa: E402
@@ -45,15 +45,14 @@ def page_times(db: str) -> dict[str, float]:
 def browser_first_chart(db: str, tmp: Path) -> tuple[float, float]:
     """(seconds from opening the overview to its first drawn chart, server peak RSS in MB)."""
     from playwright.sync_api import expect, sync_playwright
-    users = tmp / "users.toml"
-    users.write_text(f'[users.bench]\nrole = "director"\nname = "Bench"\npassword_hash = "{hash_password("bench")}"\n')
+    if accounts.identity_of("bench-browser", "password") is None:
+        accounts.add("bench-browser", "director", accounts.Actor("bench", None), "Bench", password="bench password")
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    env = {**os.environ, "IOP_DB": db, "IOP_USERS": str(users), "IOP_STATE": str(tmp / "state.sqlite")}
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(ROOT / "streamlit_app.py"), "--server.headless",
-                             "true", "--server.port", str(port), "--server.address", "127.0.0.1",
-                             "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
+    env = {**os.environ, "IOP_DB": db}
+    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(ROOT / "server.py"), "--server.port", str(port),
+                             "--server.address", "127.0.0.1"],
                             cwd=tmp, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         for _ in range(150):
@@ -67,16 +66,18 @@ def browser_first_chart(db: str, tmp: Path) -> tuple[float, float]:
             browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
             page = browser.new_page(viewport={"width": 1400, "height": 1200})
             page.goto(url)
-            page.get_by_role("textbox", name="User name").fill("bench")
-            page.get_by_role("textbox", name="Password").fill("bench")
+            page.get_by_role("textbox", name="User name").fill("bench-browser")
+            page.get_by_role("textbox", name="Password").fill("bench password")
             page.get_by_role("button", name="Sign in").click()
             expect(page.get_by_text("Signed in as Bench")).to_be_visible(timeout=30000)
+            page.get_by_test_id("stSidebar").get_by_role("link", name="Program summary").click()
+            expect(page.get_by_role("heading", name="Program summary")).to_be_visible(timeout=30000)
             started = time.perf_counter()
-            page.get_by_test_id("stSidebarNavLink").filter(has_text="Program overview").click()
+            page.get_by_test_id("stSidebar").get_by_role("link", name="Program overview").click()
             expect(page.get_by_test_id("stPlotlyChart").first.locator(".main-svg").first).to_be_visible(timeout=60000)
             seconds = time.perf_counter() - started
             for title in ("Cohort outcomes", "Caseload", "Program summary"):
-                page.get_by_test_id("stSidebarNavLink").filter(has_text=title).click()
+                page.get_by_test_id("stSidebar").get_by_role("link", name=title).click()
                 page.wait_for_timeout(3000)
             browser.close()
         peak = int(next(line.split()[1] for line in open(f"/proc/{proc.pid}/status") if line.startswith("VmHWM"))) / 1024
