@@ -143,3 +143,13 @@ def app(role: str = "director", user: str = "dr.chen@example.org", clinician: st
     if role:
         at.session_state[TOKEN_KEY] = session_token(role, user, clinician)
     return at
+
+
+@pytest.fixture(scope="module")
+def demo_app(tmp_path_factory):
+    """For browser tests: the demo program behind server.py with an account per role (see
+    servers.demo_server); screenshots go to test-artifacts/. Yields (url, database, folder)."""
+    from servers import demo_server
+    (ROOT / "test-artifacts").mkdir(exist_ok=True)
+    with demo_server(tmp_path_factory.mktemp("demo-app"), PASSWORD) as running:
+        yield running

@@ -7,17 +7,15 @@ import pytest
 
 from browser import PASSWORD, heading, idle, open_page, sign_in
 from conftest import ROOT, rows
-from servers import NEEDS_CHROMIUM, demo_server, launch_chromium
+from servers import NEEDS_CHROMIUM, launch_chromium
 
 pytestmark = pytest.mark.skipif(**NEEDS_CHROMIUM)
 ARTIFACTS = ROOT / "test-artifacts"
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    ARTIFACTS.mkdir(exist_ok=True)
-    with demo_server(tmp_path_factory.mktemp("journeys"), PASSWORD) as running:
-        yield running
+def server(demo_app):
+    return demo_app
 
 
 @pytest.fixture

@@ -17,10 +17,8 @@ ARTIFACTS = ROOT / "test-artifacts"
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    ARTIFACTS.mkdir(exist_ok=True)
-    with demo_server(tmp_path_factory.mktemp("sessions"), PASSWORD) as running:
-        yield running
+def server(demo_app):
+    return demo_app
 
 
 @pytest.fixture(scope="module")

@@ -3,10 +3,12 @@
 A password account signs in on the dashboard's own sign-in page; an organisation account
 (`sso`, no password) signs in through the identity provider (OIDC) and takes its role from here.
 Every change is written to the audit log by the caller's `actor`; passwords are stored as bcrypt
-hashes only. Disabling an account or resetting its password ends its open sessions at once."""
+hashes only. Disabling an account or resetting its password ends its open sessions at once: each
+session check asks identity_of, which refuses sessions opened before the change."""
 from __future__ import annotations
 
 import datetime as dt
+import time
 from contextlib import closing
 from dataclasses import dataclass
 
@@ -26,6 +28,8 @@ CREATE TABLE IF NOT EXISTS accounts (
     password_hash TEXT,               -- NULL: an organisation account (signs in through OIDC)
     demo          INTEGER NOT NULL DEFAULT 0,
     disabled_at   TEXT,
+    sessions_from REAL,               -- sessions opened before this (a password reset, disabling) are over
+    last_sign_in  TEXT,
     created_at    TEXT NOT NULL,
     updated_at    TEXT NOT NULL
 );
@@ -67,11 +71,14 @@ def _row(user_name: str) -> dict | None:
         return con.execute("SELECT * FROM accounts WHERE user_name = ?", (user_name.strip(),)).fetchone()
 
 
-def identity_of(user_name: str, method: str) -> Identity | None:
-    """The identity an enabled account signs in as; None when there is none (or it may not now)."""
+def identity_of(user_name: str, method: str, session_opened: float | None = None) -> Identity | None:
+    """The identity an enabled account signs in as, or (with `session_opened`) a session opened at
+    that time still acts as; None when there is none (or it may not now)."""
     row = _row(user_name)
     if row is None or row["disabled_at"] or row["role"] not in ROLES:
         return None
+    if session_opened is not None and row["sessions_from"] and session_opened < row["sessions_from"]:
+        return None       # opened before a password reset or disabling
     if production() and row["demo"]:
         return None       # demo accounts never work in production mode
     if (method == "password") != bool(row["password_hash"]):
@@ -100,7 +107,8 @@ def add(user_name: str, role: str, actor: Actor, display_name: str = "", clinici
     with closing(state.connect(SCHEMA)) as con, con:
         if con.execute("SELECT 1 FROM accounts WHERE user_name = ?", (user_name,)).fetchone():
             raise AccountError(f"an account {user_name} exists already")
-        con.execute("INSERT INTO accounts VALUES (?, ?, ?, ?, ?, ?, NULL, ?, ?)",
+        con.execute("INSERT INTO accounts (user_name, role, display_name, clinician, password_hash, demo, created_at, "
+                    "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                     (user_name, role, display_name.strip() or user_name, (clinician or "").strip() or None, hashed,
                      int(demo), _now(), _now()))
     audit.record("account_added", actor.user, actor.role, account=user_name, new_role=role,
@@ -116,28 +124,29 @@ def _existing(user_name: str) -> dict:
 
 def reset_password(user_name: str, password: str, actor: Actor) -> None:
     """A new password; the account's open sessions end."""
-    from dashboard.access import sessions
     row = _existing(user_name)
     hashed = passwords.hash_password(password)
     with closing(state.connect(SCHEMA)) as con, con:
-        con.execute("UPDATE accounts SET password_hash = ?, updated_at = ? WHERE user_name = ?",
-                    (hashed, _now(), row["user_name"]))
-    ended = sessions.revoke_user(row["user_name"], "password reset")
-    audit.record("password_reset", actor.user, actor.role, account=row["user_name"], sessions_ended=ended)
+        con.execute("UPDATE accounts SET password_hash = ?, sessions_from = ?, updated_at = ? WHERE user_name = ?",
+                    (hashed, time.time(), _now(), row["user_name"]))
+    audit.record("password_reset", actor.user, actor.role, account=row["user_name"])
 
 
 def set_disabled(user_name: str, disabled: bool, actor: Actor) -> None:
     """Disable (its open sessions end at once) or enable an account."""
-    from dashboard.access import sessions
     row = _existing(user_name)
     if disabled and row["user_name"].lower() == actor.user.lower():
         raise AccountError("you cannot disable your own account")
     with closing(state.connect(SCHEMA)) as con, con:
-        con.execute("UPDATE accounts SET disabled_at = ?, updated_at = ? WHERE user_name = ?",
-                    (_now() if disabled else None, _now(), row["user_name"]))
-    ended = sessions.revoke_user(row["user_name"], "account disabled") if disabled else 0
-    audit.record("account_disabled" if disabled else "account_enabled", actor.user, actor.role,
-                 account=row["user_name"], sessions_ended=ended)
+        con.execute("UPDATE accounts SET disabled_at = ?, sessions_from = coalesce(?, sessions_from), updated_at = ? "
+                    "WHERE user_name = ?", (_now() if disabled else None, time.time() if disabled else None, _now(),
+                                           row["user_name"]))
+    audit.record("account_disabled" if disabled else "account_enabled", actor.user, actor.role, account=row["user_name"])
+
+
+def signed_in(user_name: str) -> None:
+    with closing(state.connect(SCHEMA)) as con, con:
+        con.execute("UPDATE accounts SET last_sign_in = ? WHERE user_name = ?", (_now(), user_name))
 
 
 def change(user_name: str, actor: Actor, role: str | None = None, clinician: str | None = None,
@@ -159,16 +168,13 @@ def change(user_name: str, actor: Actor, role: str | None = None, clinician: str
 
 def listing() -> pd.DataFrame:
     """Every account, without its hash, with its last sign-in."""
-    from dashboard.access import sessions
-    with closing(state.connect(SCHEMA + sessions.SCHEMA)) as con:
+    with closing(state.connect(SCHEMA)) as con:
         return pd.read_sql_query("""
-            SELECT a.user_name, a.display_name, a.role, a.clinician,
-                   CASE WHEN a.password_hash IS NULL THEN 'organisation (OIDC)' ELSE 'password' END AS sign_in,
-                   CASE WHEN a.disabled_at IS NOT NULL THEN 'disabled' ELSE 'active' END AS status,
-                   a.demo = 1 AS demo, a.created_at, a.updated_at,
-                   (SELECT strftime('%Y-%m-%d %H:%M:%S', max(s.created_at), 'unixepoch') FROM sessions s
-                     WHERE s.user_name = a.user_name) AS last_sign_in
-            FROM accounts a ORDER BY a.user_name COLLATE NOCASE""", con)
+            SELECT user_name, display_name, role, clinician,
+                   CASE WHEN password_hash IS NULL THEN 'organisation (OIDC)' ELSE 'password' END AS sign_in,
+                   CASE WHEN disabled_at IS NOT NULL THEN 'disabled' ELSE 'active' END AS status,
+                   demo = 1 AS demo, created_at, updated_at, last_sign_in
+            FROM accounts ORDER BY user_name COLLATE NOCASE""", con)
 
 
 def exists_any() -> bool:

@@ -24,7 +24,7 @@ CREATE TABLE IF NOT EXISTS sessions (
     created_at      REAL NOT NULL,    -- seconds since 1970 (UTC)
     last_seen_at    REAL NOT NULL,
     revoked_at      REAL,
-    revoked_reason  TEXT,             -- signed out, expired, idle, password reset, account disabled
+    revoked_reason  TEXT,             -- signed out, expired, idle, account changed (disabled, password reset)
     sso_cookie_hash TEXT              -- the identity provider's sign-in this session came from (used once)
 );
 CREATE INDEX IF NOT EXISTS sessions_user ON sessions (user_name);
@@ -36,7 +36,7 @@ CREATE INDEX IF NOT EXISTS sessions_sso ON sessions (sso_cookie_hash);
 class Check:
     """The outcome of checking a token: the identity, or why there is none."""
     identity: accounts.Identity | None
-    reason: str | None = None        # None (valid), missing, unknown, revoked, expired, idle, no account
+    reason: str | None = None        # None (valid), missing, unknown, revoked, expired
 
 
 def digest(token: str) -> str:
@@ -68,9 +68,9 @@ def check(token: str | None, touch: bool = True, now: float | None = None) -> Ch
         return Check(None, "expired" if revoked in ("expired", "idle") else "revoked")
     ended = ("expired" if now - created > 60 * policy.session_minutes()
              else "idle" if now - seen > 60 * policy.idle_minutes() else None)
-    identity = accounts.identity_of(user, method)
+    identity = accounts.identity_of(user, method, session_opened=created)
     if ended or identity is None:
-        reason = ended or "no account"
+        reason = ended or "account changed"
         if _revoke(digest(token), reason, now) and ended:
             audit.record("session_expired", user, identity.role if identity else None, reason=reason)
         return Check(None, "expired" if ended else "revoked")
@@ -89,13 +89,6 @@ def _revoke(token_hash: str, reason: str, now: float | None = None) -> bool:
 
 def revoke(token: str, reason: str = "signed out") -> bool:
     return _revoke(digest(token), reason)
-
-
-def revoke_user(user_name: str, reason: str) -> int:
-    """End every open session of this account; returns how many."""
-    with closing(state.connect(SCHEMA)) as con, con:
-        return con.execute("UPDATE sessions SET revoked_at = ?, revoked_reason = ? WHERE user_name = ? COLLATE NOCASE "
-                           "AND revoked_at IS NULL", (time.time(), reason, user_name)).rowcount
 
 
 def sso_cookie_used(sso_cookie_hash: str) -> bool:

@@ -35,6 +35,7 @@ def password_sign_in(user_name: str, password: str, client: str) -> Outcome:
         audit.record("sign_in_failed", typed, None, method="password", client=client)
         return Outcome(message=FAILED)
     token = sessions.create(identity)
+    accounts.signed_in(identity.user)
     audit.record("sign_in", identity.user, identity.role, method="password", client=client)
     return Outcome(token, identity)
 
@@ -48,5 +49,6 @@ def sso_sign_in(email: str, sso_cookie_hash: str, client: str) -> Outcome:
         audit.record("sign_in_failed", email[:100], None, method="oidc", client=client)
         return Outcome(message="This account has no role in the dashboard; ask an administrator.")
     token = sessions.create(identity, sso_cookie_hash)
+    accounts.signed_in(identity.user)
     audit.record("sign_in", identity.user, identity.role, method="oidc", client=client)
     return Outcome(token, identity)
