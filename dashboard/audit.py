@@ -11,7 +11,8 @@ import pandas as pd
 
 from dashboard import state
 
-EVENTS = ("sign_in", "sign_in_failed", "sign_in_throttled", "sign_out", "session_expired", "view_participant", "export",
+EVENTS = ("sign_in", "sign_in_failed", "sign_in_throttled", "sign_out", "session_expired", "view_page", "view_participant",
+          "export",
           "load", "account_added", "account_changed", "password_reset", "account_disabled", "account_enabled")
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS audit_log (
@@ -45,3 +46,18 @@ def entries(limit: int = 5000) -> pd.DataFrame:
     with closing(state.connect(SCHEMA)) as con:
         return pd.read_sql_query("SELECT at, user_name, role, event, page, participant_id, detail FROM audit_log "
                                  "ORDER BY event_id DESC LIMIT ?", con, params=[limit])
+
+
+def exports(limit: int = 5000) -> pd.DataFrame:
+    """Every file the app has let out, newest first: who, when, from which page, what, the selection,
+    rows and whether it was suppressed."""
+    log = entries(limit)
+    log = log[log["event"] == "export"]
+    detail = pd.DataFrame([json.loads(d) if d else {} for d in log["detail"]], index=log.index)
+    for column in ("kind", "file", "filters", "rows", "suppressed"):
+        if column not in detail:
+            detail[column] = None
+    return pd.DataFrame({"at": log["at"], "user_name": log["user_name"], "role": log["role"], "page": log["page"],
+                         "what": detail["kind"], "file": detail["file"], "selection": detail["filters"],
+                         "rows": detail["rows"], "suppressed": detail["suppressed"].map({True: "yes", False: "no"}),
+                         "participant_id": log["participant_id"]}).reset_index(drop=True)

@@ -1,34 +1,25 @@
-"""The board pack: one PDF of the overview and cohort charts for the chosen filters."""
+"""The board pack: one PDF of the overview and cohort charts for the selection, built from the
+payloads as they may leave the program (suppressed unless a care-team member chose otherwise)."""
 from __future__ import annotations
-
-from dataclasses import replace
 
 from dashboard import exports
 from dashboard.charts import cohorts as cohort_charts
 from dashboard.charts import overview as overview_charts
-from dashboard.cohorts import cohort_outcomes
-from dashboard.filters import Filters
-from dashboard.overview import program_overview
-from dashboard.privacy import small_cell_threshold
-from dashboard.suppression import format_count
+from dashboard.privacy.views import CohortsShown, OverviewShown, label
 
 
-def board_pack_figures(filters: Filters, instrument: str, total_min: float, total_max: float):
-    t = small_cell_threshold()
-    o = program_overview(filters, instrument)
-    c = cohort_outcomes(replace(filters, dimension="quarter"), instrument)
-    n_o, n_c = format_count(o.headline["episodes"], t), format_count(len(c.episodes), t)
+def board_pack_figures(o: OverviewShown, c: CohortsShown, instrument: str, total_min: float, total_max: float):
+    n_o, n_c = o.n(), label(*c.n)
     return [
-        (overview_charts.flow(o.flow, t), n_o), (overview_charts.discharge_reasons(o.discharges, t), n_o),
-        (overview_charts.attendance(o.attendance, t), n_o), (overview_charts.modality(o.modality, t), n_o),
-        (overview_charts.completeness(o.completeness, instrument, t), n_o), (overview_charts.flags_by_rule(o.flags, t), n_o),
-        (cohort_charts.jt_categories(c.summary, instrument, t), n_c), (cohort_charts.rates(c.summary, instrument, t), n_c),
-        (cohort_charts.weekly_means(c.weekly, instrument, t), n_c),
-        (cohort_charts.pre_post(c.episodes, instrument, t, total_min, total_max), n_c),
-        (cohort_charts.retention(c.retention, t), n_c),
+        (overview_charts.flow(o), n_o), (overview_charts.discharge_reasons(o), n_o), (overview_charts.attendance(o), n_o),
+        (overview_charts.modality(o), n_o), (overview_charts.completeness(o, instrument), n_o),
+        (overview_charts.flags_by_rule(o), n_o),
+        (cohort_charts.jt_categories(c), n_c), (cohort_charts.rates(c), n_c), (cohort_charts.weekly_means(c), n_c),
+        (cohort_charts.pre_post(c, total_min, total_max), n_c), (cohort_charts.retention(c), n_c),
     ]
 
 
-def board_pack_pdf(filters: Filters, instrument: str, total_min: float, total_max: float, data_as_of) -> bytes:
-    figures = board_pack_figures(filters, instrument, total_min, total_max)
-    return exports.board_pack("IOP outcomes: board pack", filters.describe(), data_as_of, figures)
+def board_pack_pdf(o: OverviewShown, c: CohortsShown, instrument: str, total_min: float, total_max: float,
+                   selection: str, data_as_of) -> bytes:
+    info = exports.FileInfo("board pack", selection, o.n(), data_as_of, o.disclosure.note(), not o.disclosure.suppressed)
+    return exports.board_pack(info, board_pack_figures(o, c, instrument, total_min, total_max))

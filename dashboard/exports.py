@@ -1,13 +1,18 @@
 """Exports for boards, payers and accreditors: charts as PNG, SVG and PDF (kaleido with the
 system's Chromium; a self-contained HTML file when no browser is installed), tables as CSV and
-XLSX, and the board pack (one PDF). Every chart carries its title, filters, N and data-as-of in
-the image; every table cell that a spreadsheet would run as a formula is neutralised."""
+XLSX, and the board pack (one PDF). Every file carries its title, filters, N, data date and what
+its counts are (suppressed for sharing, or INTERNAL true counts, which the title then says too);
+every table cell that a spreadsheet would run as a formula is neutralised, and numbers stay numbers."""
 from __future__ import annotations
 
 import atexit
 import copy
+import csv
 import io
+import re
+import shutil
 import warnings
+from dataclasses import dataclass
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -15,7 +20,27 @@ import plotly.io as pio
 from pypdf import PdfWriter
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+NUMBER = re.compile(r"[+-]?\d+(\.\d+)?")
 WIDTH, SCALE = 1100, 2
+
+
+@dataclass(frozen=True)
+class FileInfo:
+    """What a file says about itself, above its data."""
+    title: str
+    filters: str
+    n: str
+    data_as_of: object
+    note: str                 # what the counts are (privacy.policy.Disclosure.note)
+    internal: bool            # true counts: the title says INTERNAL
+
+    @property
+    def heading(self) -> str:
+        return f"INTERNAL · {self.title}" if self.internal else self.title
+
+    def lines(self) -> list[str]:
+        return [f"IOP outcomes: {self.heading}", f"Selection: {self.filters}", f"N = {self.n}",
+                f"Data as of {pd.Timestamp(self.data_as_of):%d %b %Y}", self.note]
 
 
 class ExportUnavailable(RuntimeError):
@@ -45,64 +70,108 @@ def render(fig: go.Figure, fmt: str, width: int = WIDTH, scale: float = SCALE) -
         raise ExportUnavailable(f"static images need Chromium (apt-get install chromium): {e}") from e
 
 
-def captioned(fig: go.Figure, filters: str, n: str, data_as_of) -> go.Figure:
-    """A copy of the figure with a footer line: filters, N and data as of."""
+def renderer_available() -> bool:
+    """Can static images be made here (a Chromium for kaleido)?"""
+    import os
+    return bool(os.environ.get("BROWSER_PATH") or shutil.which("chromium") or shutil.which("chromium-browser")
+                or shutil.which("google-chrome"))
+
+
+def captioned(fig: go.Figure, info: FileInfo) -> go.Figure:
+    """A copy of the figure with its title marked INTERNAL when it holds true counts, and two footer
+    lines: the selection, N and data date; what the counts are."""
     out = go.Figure(copy.deepcopy(fig.to_dict()))
-    height = int(out.layout.height or 400) + 40
-    margin_b = (out.layout.margin.b or 40) + 40
+    if info.internal:
+        out.update_layout(title_text=f"INTERNAL · {out.layout.title.text or info.title}")
+    height = int(out.layout.height or 400) + 56
+    margin_b = (out.layout.margin.b or 40) + 56
     out.update_layout(height=height, margin={"b": margin_b})
-    out.add_annotation(text=f"{filters} · N = {n} · data as of {pd.Timestamp(data_as_of):%d %b %Y}",
-                       xref="paper", yref="paper", x=0, y=0, yshift=-margin_b + 12, xanchor="left", yanchor="bottom",
-                       showarrow=False, font={"size": 11, "color": "#444"})
+    from html import escape
+    text = (f"{escape(info.filters)} · N = {escape(info.n)} · data as of {pd.Timestamp(info.data_as_of):%d %b %Y}"
+            f"<br>{escape(info.note)}")
+    out.add_annotation(text=text, xref="paper", yref="paper", x=0, y=0, yshift=-margin_b + 8, xanchor="left",
+                       yanchor="bottom", align="left", showarrow=False, font={"size": 11, "color": "#444"})
     return out
 
 
-def figure_files(fig: go.Figure, filters: str, n: str, data_as_of) -> dict[str, bytes]:
-    """{'png', 'svg', 'pdf'} of the captioned figure, or {'html'} with a note when no browser is installed."""
-    out = captioned(fig, filters, n, data_as_of)
-    try:
-        return {fmt: render(out, fmt) for fmt in ("png", "svg", "pdf")}
-    except ExportUnavailable as e:
-        return {"html": out.to_html(include_plotlyjs=True, full_html=True).encode(), "note": str(e).encode()}
+def figure_file(fig: go.Figure, fmt: str, info: FileInfo) -> bytes:
+    """The captioned figure as png, svg, pdf or (no browser needed) a self-contained html file."""
+    out = captioned(fig, info)
+    if fmt == "html":
+        return out.to_html(include_plotlyjs=True, full_html=True).encode()
+    return render(out, fmt)
 
 
 def neutralise(value):
-    """Text a spreadsheet would run as a formula (=, +, -, @, tab, CR first) gets a leading
-    apostrophe (OWASP CSV injection); numbers stay numbers."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
+    """Text a spreadsheet would run as a formula (=, +, -, @, tab or CR first) gets a leading
+    apostrophe (OWASP CSV injection); a number written as text (-7, +3.5) is left as it is."""
+    if isinstance(value, str) and value.startswith(FORMULA_START) and not NUMBER.fullmatch(value):
         return "'" + value
     return value
 
 
-def _safe(table: pd.DataFrame) -> pd.DataFrame:
-    out = table.copy()
-    out.columns = [neutralise(str(c)) for c in out.columns]
-    for column in out.columns:
-        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
-            out[column] = out[column].map(neutralise)
-    return out
+def _cells(table: pd.DataFrame) -> list[list]:
+    """Header and rows with every text cell neutralised; numbers (and missing values) as they are."""
+    def cell(v):
+        if v is None or (isinstance(v, float) and pd.isna(v)):
+            return None
+        if hasattr(v, "item") and not isinstance(v, str):   # numpy scalars
+            v = v.item()
+        if isinstance(v, (pd.Timestamp,)):
+            return v.to_pydatetime()
+        return neutralise(v) if isinstance(v, str) else v
+    return [[neutralise(str(c)) for c in table.columns]] + [[cell(v) for v in row] for row in table.itertuples(index=False)]
 
 
-def table_csv(table: pd.DataFrame) -> bytes:
-    return _safe(table).to_csv(index=False).encode("utf-8")
+def table_csv(table: pd.DataFrame, info: FileInfo) -> bytes:
+    """Five lines about the file, a blank line, then the table (UTF-8 with a BOM, so Excel reads it)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    for line in info.lines():
+        writer.writerow([neutralise(line)])
+    writer.writerow([])
+    writer.writerows(_cells(table))
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
-def table_xlsx(table: pd.DataFrame, sheet: str = "data") -> bytes:
+def table_xlsx(table: pd.DataFrame, info: FileInfo, sheet: str = "data") -> bytes:
+    """The same as the CSV in a sheet: the lines about the file above the table, numbers as numbers,
+    no cell a formula (openpyxl would write text starting with = as one)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    book = Workbook()
+    ws = book.active
+    ws.title = sheet[:31]
+    for line in info.lines():
+        ws.append([neutralise(line)])
+    ws["A1"].font = Font(bold=True)
+    ws.append([])
+    for i, row in enumerate(_cells(table)):
+        ws.append(row)
+        if i == 0:
+            for c in ws[ws.max_row]:
+                c.font = Font(bold=True)
+    for row in ws.iter_rows():
+        for c in row:
+            if c.data_type == "f":       # never: neutralise prefixed it; belt and braces
+                c.data_type = "s"
     buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        _safe(table).to_excel(writer, index=False, sheet_name=sheet[:31])
+    book.save(buffer)
     return buffer.getvalue()
 
 
-def board_pack(title: str, filters: str, data_as_of, figures: list[tuple[go.Figure, str]]) -> bytes:
+def board_pack(info: FileInfo, figures: list[tuple[go.Figure, str]]) -> bytes:
     """One PDF: a cover page, then one page per (figure, N) with its caption; vector pages from kaleido."""
+    from html import escape
     cover = go.Figure()
-    cover.add_annotation(text=f"<b>{title}</b><br><br>{filters}<br>data as of {pd.Timestamp(data_as_of):%d %b %Y}<br><br>"
-                              "Counts from 1 to 10 are shown as <11 (small-cell suppression).",
-                         x=0.5, y=0.6, xref="paper", yref="paper", showarrow=False, font={"size": 18})
+    cover.add_annotation(text=f"<b>{escape(info.heading)}</b><br><br>{escape(info.filters)}<br>data as of "
+                              f"{pd.Timestamp(info.data_as_of):%d %b %Y}<br><br>{escape(info.note)}",
+                         x=0.5, y=0.6, xref="paper", yref="paper", showarrow=False, font={"size": 16})
     cover.update_layout(height=500, xaxis={"visible": False}, yaxis={"visible": False}, template="plotly_white")
     writer = PdfWriter()
-    for fig in [cover] + [captioned(f, filters, n, data_as_of) for f, n in figures]:
+    pages = [cover] + [captioned(f, FileInfo(info.title, info.filters, n, info.data_as_of, info.note, info.internal))
+                       for f, n in figures]
+    for fig in pages:
         writer.append(io.BytesIO(render(fig, "pdf", scale=1)))
     out = io.BytesIO()
     writer.write(out)

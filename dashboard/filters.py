@@ -42,7 +42,21 @@ class FilterOptions:
     instruments: list[str]
 
 
+def primary_instrument(opts: FilterOptions) -> str:
+    """The program's primary instrument (settings.toml flags.measure_overdue_instrument) when it has
+    scores (or nothing has yet), else the first instrument that has."""
+    from dashboard.clinical.settings import load_settings
+    primary = load_settings()["flags"]["measure_overdue_instrument"]
+    return primary if primary in opts.instruments or not opts.instruments else opts.instruments[0]
+
+
+def instrument_choices(opts: FilterOptions) -> list[str]:
+    """The instruments with scores; before any measure is loaded, the primary one (showing none)."""
+    return opts.instruments or [primary_instrument(opts)]
+
+
 def options() -> FilterOptions:
     row = db.query("overview_filters").iloc[0]
+    listed = lambda values: [] if values is None or values is pd.NA else list(values)  # noqa: E731  (none loaded yet)
     return FilterOptions(pd.Timestamp(row.first_admission).date(), pd.Timestamp(row.data_as_of).date(),
-                         list(row.tracks), list(row.clinicians), list(row.age_groups), list(row.instruments))
+                         listed(row.tracks), listed(row.clinicians), listed(row.age_groups), listed(row.instruments))

@@ -8,6 +8,7 @@ from urllib.parse import urlencode, urlsplit
 
 import streamlit as st
 
+from dashboard import audit
 from dashboard.access import pages, policy, sessions
 from dashboard.access.accounts import Identity
 from dashboard.navigation import inside_app
@@ -109,4 +110,8 @@ def require(slug: str) -> Identity:
     if not pages.allowed(identity.role, slug):
         st.error(f"The {identity.role} role does not open {pages.PAGES[slug].title}.")
         st.stop()
+    viewed = st.session_state.setdefault("pages_viewed", set())
+    if slug not in viewed:       # once per page and browser session: the log records who looked, not every click
+        audit.record("view_page", identity.user, identity.role, page=slug)
+        viewed.add(slug)
     return identity

@@ -64,6 +64,14 @@ def connect(schema: str = "") -> sqlite3.Connection:
     return con
 
 
+def add_missing_columns(con: sqlite3.Connection, table: str, columns: dict[str, str]) -> None:
+    """Columns added since a store was created (CREATE TABLE IF NOT EXISTS leaves an old table as it was)."""
+    present = {row[1] for row in con.execute(f"PRAGMA table_info({table})")}
+    for name, kind in columns.items():
+        if name not in present:
+            con.execute(f"ALTER TABLE {table} ADD COLUMN {name} {kind}")
+
+
 def _connect() -> sqlite3.Connection:
     con = connect()
     con.executescript(SCHEMA)

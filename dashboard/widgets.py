@@ -9,12 +9,6 @@ import streamlit as st
 from dashboard import state
 
 
-def _audit_export(identity, kind: str, key: str, filters: str) -> None:
-    from dashboard import audit
-    audit.record("export", identity.user if identity else None, identity.role if identity else None,
-                 page=key, kind=kind, filters=filters)
-
-
 def data_as_of(when: dt.date | None) -> None:
     if when is not None:
         st.caption(f"Data as of **{pd.Timestamp(when):%d %b %Y}**")
@@ -128,39 +122,18 @@ def episode_picker(episode_ids: list[str]) -> str:
     return chosen["episode_id"]
 
 
-def chart_with_downloads(fig, key: str, filters: str, n, data_as_of) -> None:
-    """The chart, and PNG/SVG/PDF downloads (rendered only when asked for)."""
-    from dashboard.exports import figure_files
-    st.plotly_chart(fig, key=key)
-    with st.popover("Download chart", key=f"{key}-downloads"):
-        if st.button("Prepare PNG, SVG and PDF", key=f"{key}-prepare"):
-            st.session_state[f"{key}-files"] = figure_files(fig, filters, str(n), data_as_of)
-            _audit_export(st.session_state.get("identity"), "chart", key, filters)
-        files = st.session_state.get(f"{key}-files")
-        if files and "html" in files:
-            st.warning(files["note"].decode() + " — download the interactive HTML instead.")
-            st.download_button("HTML", files["html"], file_name=f"{key}.html", mime="text/html", on_click="ignore",
-                               key=f"{key}-html")
-        elif files:
-            for fmt, mime in (("png", "image/png"), ("svg", "image/svg+xml"), ("pdf", "application/pdf")):
-                st.download_button(fmt.upper(), files[fmt], file_name=f"{key}.{fmt}", mime=mime, on_click="ignore",
-                                   key=f"{key}-{fmt}")
-
-
-def table_with_downloads(table, key: str, filters: str = "", **dataframe_args) -> None:
-    """A table, and CSV/XLSX downloads of exactly what is shown (each download audited when built)."""
-    from dashboard.exports import table_csv, table_xlsx
-    identity = st.session_state.get("identity")     # the downloads are built outside the page run
-
-    def csv():
-        _audit_export(identity, "table CSV", key, filters)
-        return table_csv(table)
-
-    def xlsx():
-        _audit_export(identity, "table XLSX", key, filters)
-        return table_xlsx(table, key)
-    st.dataframe(table, hide_index=True, key=key, **dataframe_args)
-    left, right = st.columns(2)
-    left.download_button("CSV", csv, file_name=f"{key}.csv", mime="text/csv", on_click="ignore", key=f"{key}-csv")
-    right.download_button("XLSX", xlsx, file_name=f"{key}.xlsx", on_click="ignore",
-                          mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"{key}-xlsx")
+def load_results(results) -> None:
+    """What each loaded file gave: file names, messages and reject reasons come from the files, so
+    they are shown as typed."""
+    from dashboard.text import plain
+    for r in results:
+        if r.status == "failed":
+            st.error(plain(r.message))
+        elif r.status == "unchanged":
+            st.info(f"{plain(r.path.name)}: {plain(r.message)}")
+        else:
+            c = r.counts
+            st.success(f"{plain(r.path.name)} ({r.kind}): read {c['read']:,}, loaded {c['loaded']:,}, "
+                       f"updated {c['updated']:,}, rejected {c['rejected']:,}, exact duplicates {c['duplicate']:,}")
+            for count, example in r.reasons:
+                st.caption(f"rejected {count:,} × {plain(example)}")

@@ -2,7 +2,7 @@
 import streamlit as st
 
 from dashboard import audit, session
-from dashboard.widgets import table_with_downloads
+from dashboard import downloads
 
 session.require("audit")
 st.title("Audit trail")
@@ -11,6 +11,6 @@ events = st.multiselect("Events", sorted(log["event"].unique()), key="events")
 user = st.text_input("User contains", key="user_filter")
 shown = log[(log["event"].isin(events) if events else True) & log["user_name"].fillna("").str.contains(user, regex=False)]
 st.caption(f"{len(shown):,} of {len(log):,} entries, newest first. The log is append-only.")
-table_with_downloads(shown, "audit", column_config={"at": "When (UTC)", "user_name": "User", "role": "Role",
+downloads.records(shown, "audit", "audit trail", "audit", column_config={"at": "When (UTC)", "user_name": "User", "role": "Role",
                                                      "event": "Event", "page": "Page", "participant_id": "Participant",
                                                      "detail": "Detail"})

@@ -6,7 +6,8 @@ from pathlib import Path
 import streamlit as st
 
 from dashboard import audit, db, session
-from dashboard.widgets import table_with_downloads
+from dashboard import downloads
+from dashboard.widgets import load_results
 from etl.load import load
 
 identity = session.require("data")
@@ -25,16 +26,7 @@ if uploads and st.button("Load these files", key="load", type="primary"):
         results = load(paths, db.db_path(), progress=False)
     for r in results:
         audit.record("load", identity.user, identity.role, page="data", file=r.path.name, status=r.status, **r.counts)
-        if r.status == "failed":
-            st.error(r.message)
-        elif r.status == "unchanged":
-            st.info(f"{r.path.name}: {r.message}")
-        else:
-            c = r.counts
-            st.success(f"{r.path.name} ({r.kind}): read {c['read']:,}, loaded {c['loaded']:,}, updated {c['updated']:,}, "
-                       f"rejected {c['rejected']:,}, exact duplicates {c['duplicate']:,}")
-            for count, example in r.reasons:
-                st.caption(f"rejected {count:,} × {example}")
+    load_results(results)
 
 try:
     frames = db.queries(loads=("data_loads", {}), quality=("data_quality", {}), findings=("data_quality_rows", {}))
@@ -43,12 +35,12 @@ except db.NoData as e:
     st.stop()
 
 st.subheader("Load history")
-table_with_downloads(frames["loads"], "loads")
+downloads.records(frames["loads"], "loads", "load history", "data")
 
 st.subheader("Rejected rows")
 search = st.text_input("Filter by file or reason", key="reject_search").strip() or None
-table_with_downloads(db.query("data_rejects", search=search), "rejects")
+downloads.records(db.query("data_rejects", search=search), "rejects", "rejected rows", "data")
 
 st.subheader("Data-quality findings")
 st.dataframe(frames["quality"], hide_index=True, key="quality", column_config={"finding": "Finding", "n": "Count"})
-table_with_downloads(frames["findings"], "findings")
+downloads.records(frames["findings"], "findings", "data-quality findings", "data")

@@ -1,13 +1,13 @@
 """Participant progress: one person's episode walked through in a case review."""
 import streamlit as st
 
-from dashboard import audit, db, session, state
+from dashboard import audit, db, downloads, session, state
 from dashboard.charts.attendance import attendance_calendar, weekly_hours
 from dashboard.charts.items import item_heatmap
 from dashboard.charts.trajectory import trajectory
 from dashboard.flag_labels import labels
 from dashboard.participant import episode_view, participant_episodes
-from dashboard.exports import ExportUnavailable
+from dashboard.exports import renderer_available
 from dashboard.report import case_review_files
 from dashboard.text import plain
 from dashboard.widgets import data_as_of, episode_picker, flag_action_form, participant_picker
@@ -39,18 +39,18 @@ data_as_of(view.data_as_of)
 
 e = view.episode
 track, admitted, week, clinician = st.columns(4)
-track.metric("Track", e["program"] or "not recorded")
+track.metric("Track", plain(e["program"] or "not recorded"))
 admitted.metric("Admitted", f"{e['admit_date']:%d %b %Y}")
 week.metric("Week in program", view.week_in_program)
-clinician.metric("Clinician", e["primary_clinician"] or "not recorded")
-st.markdown(f"**Status:** {view.status}")
+clinician.metric("Clinician", plain(e["primary_clinician"] or "not recorded"))
+st.markdown(f"**Status:** {plain(view.status)}")
 
 flags = state.with_status(view.flags)
 flags["label"] = labels(flags)
 for flag in flags.itertuples():
-    text = f"**{flag.label}** — {flag.explanation}"
-    if flag.status != "active":
-        text += f"  \n_{flag.status} by {flag.user_name} ({flag.action_taken}): {flag.note}_"
+    text = f"**{plain(flag.label)}** — {plain(flag.explanation)}"
+    if flag.status != "active":   # the note is typed by staff: shown as typed
+        text += f"  \n_{flag.status} by {plain(flag.user_name)} \\({plain(flag.action_taken)}\\): {plain(flag.note)}_"
     (st.error if flag.severity == "red" and flag.status == "active" else st.warning if flag.status == "active" else st.info)(text)
 if not len(flags):
     st.success("No open flags.")
@@ -65,7 +65,7 @@ for instrument in view.instruments:
                     key=f"trajectory-{instrument}")
     expected = view.expected[view.expected["instrument"] == instrument]
     if len(expected) and not expected["available"].any():
-        st.caption(f"Expected-response band for {instrument}: {expected['note'].dropna().iloc[0]}.")
+        st.caption(f"Expected-response band for {plain(instrument)}: {plain(expected['note'].dropna().iloc[0])}.")
 
 st.subheader("Outcome summary")
 st.dataframe(view.outcomes[["instrument", "baseline_score", "latest_score", "change", "reliable_change_points",
@@ -88,18 +88,14 @@ st.subheader("Act on a flag")
 flag_action_form(flags, key="participant")
 
 st.subheader("Case review export")
-export_key = f"case-review-{view.episode['episode_id']}-{view.data_as_of}"
-if st.button("Prepare case review (PDF and PNG)", key="prepare"):
-    with st.spinner("Rendering the charts…"):
-        try:
-            st.session_state[export_key] = case_review_files(view)
-            audit.record("export", identity.user, identity.role, page="participant", participant_id=participant_id,
-                         kind="case review PDF and PNG")
-        except ExportUnavailable as e:
-            st.error(f"The case review cannot be rendered here: {e}")
-if files := st.session_state.get(export_key):
-    pdf, png = st.columns(2)
-    pdf.download_button("Download PDF", files["pdf"], file_name=f"case-review-{participant_id}.pdf",
-                        mime="application/pdf", on_click="ignore", key="pdf")
-    png.download_button("Download PNG", files["png"], file_name=f"case-review-{participant_id}.png",
-                        mime="image/png", on_click="ignore", key="png")
+st.caption("One PDF (a page per section) or one PNG of this episode, for the case review; built when downloaded.")
+if not renderer_available():
+    st.caption("Static images need Chromium on the server (apt-get install chromium).")
+    st.stop()
+pdf, png = st.columns(2)
+with pdf:
+    downloads.button("Download PDF", lambda: case_review_files(view)["pdf"], f"case-review-{participant_id}.pdf",
+                     "application/pdf", "case_review_pdf", "participant", "case review PDF", participant_id=participant_id)
+with png:
+    downloads.button("Download PNG", lambda: case_review_files(view)["png"], f"case-review-{participant_id}.png",
+                     "image/png", "case_review_png", "participant", "case review PNG", participant_id=participant_id)

@@ -69,6 +69,12 @@ MEASURES_HEADER = "participant_id,assessment_date,instrument,total," + ",".join(
 ROSTER_HEADER = "participant_id,admit_date,discharge_date,discharge_reason,program,primary_clinician,birth_year,aftercare_plan\n"
 
 
+def shown(markdown: str) -> str:
+    """What a reader sees of markdown that dashboard.text.plain escaped (AppTest gives the source)."""
+    import re
+    return re.sub(r"\\([^\w\s])", r"\1", markdown)
+
+
 def _decode(value):
     """Plotly writes numeric arrays as {"dtype": ..., "bdata": base64}; turn them back into lists."""
     import base64
@@ -143,6 +149,16 @@ def app(role: str = "director", user: str = "dr.chen@example.org", clinician: st
     if role:
         at.session_state[TOKEN_KEY] = session_token(role, user, clinician)
     return at
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory) -> Path:
+    """The demo program (300 participants, seed 42) loaded as of 26 Nov 2026."""
+    from etl.demo import write_demo
+    tmp = tmp_path_factory.mktemp("demo")
+    db = tmp / "iop.duckdb"
+    load_files(db, *write_demo(tmp / "exports", participants=300, seed=42).values(), today=dt.date(2026, 11, 26))
+    return db
 
 
 @pytest.fixture(scope="module")

@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from conftest import ROOT, app, build, chart, measures_row, rows
+from conftest import ROOT, app, build, chart, measures_row, rows, shown
 
 AS_OF = dt.date(2025, 2, 14)   # a Friday; P1..P3 admitted Monday 6 Jan 2025
 
@@ -111,8 +111,8 @@ def test_participant_page_shows_the_marts(program):
     at = _page("pages/participant.py", participant="P1")
     metrics = {m.label: m.value for m in at.metric}
     assert metrics == {"Track": "Trauma", "Admitted": "06 Jan 2025", "Week in program": "6", "Clinician": "Chen"}
-    shown = sorted(e.value for e in at.error)
-    assert shown == [
+    flags = sorted(shown(e.value) for e in at.error)
+    assert flags == [
         "**Deteriorating (PHQ-9)** — PHQ-9 12 → 19: up 7 since intake; reliable change is 6",
         "**Safety item (PHQ-9)** — PHQ-9 item 9 (thoughts of being better off dead or of self-harm) answered 1 on 10 Feb 2025",
     ]

@@ -7,18 +7,9 @@ import re
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from conftest import ROOT, app, chart, load_files, rows
-from etl.demo import write_demo
+from conftest import ROOT, app, chart, rows
 
 START, END = dt.date(2025, 11, 21), dt.date(2026, 11, 20)
-
-
-@pytest.fixture(scope="module")
-def demo_db(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("demo")
-    db = tmp / "iop.duckdb"
-    load_files(db, *write_demo(tmp / "exports", participants=300, seed=42).values(), today=dt.date(2026, 11, 26))
-    return db
 
 
 @pytest.fixture
@@ -59,13 +50,23 @@ def test_overview_headline_matches_the_data(app_env):
     assert metrics["Family involvement"] == f"{100 * with_family / scoped:.0f} %"
 
 
-def test_overview_flow_chart_hides_small_counts(app_env):
+def test_the_director_sees_true_counts_marked_internal(app_env):
     at = _page("pages/overview.py")
+    assert at.caption[1].value.endswith("INTERNAL: true counts for the care team, not for sharing outside the program")
     flow = chart(at, 0)
     admissions = next(t for t in flow["data"] if t["name"] == "admissions")
-    for height, label in zip(admissions["y"], admissions["text"]):
-        assert (label == "<11" and height == 0) or (height >= 11 and label == f"{height:,}")
-    assert "<11" in admissions["text"]          # the partial first and last months
+    [(first_month,)] = rows(app_env, "SELECT count(*) FROM episodes WHERE admit_date BETWEEN ? AND '2025-11-30'", [START])
+    assert 1 <= first_month <= 10                     # the partial first month: a small count, shown as it is
+    assert admissions["y"][0] == first_month and admissions["text"][0] == str(first_month)
+    assert "<11" not in admissions["text"]
+
+
+def test_the_director_sees_the_true_dms(app_env):
+    at = _page("pages/cohorts.py")
+    hedis = at.dataframe[2].value.set_index("Cohort")
+    dms = hedis["DMS: PHQ-9 in each 4-month period"]
+    assert all(95 <= int(v.split(" ")[0]) <= 98 for v in dms), dms   # hidden ("—") on every row before
+    assert at.caption[1].value.endswith("INTERNAL: true counts for the care team, not for sharing outside the program")
 
 
 def test_overview_filters_by_track(app_env):
@@ -73,8 +74,7 @@ def test_overview_filters_by_track(app_env):
     at.selectbox(key="filter_track").set_value("Trauma").run()
     [(admissions,)] = rows(app_env, "SELECT count(*) FROM episodes WHERE program = 'Trauma' AND admit_date BETWEEN ? AND ?",
                            [START, END])
-    shown = {m.label: m.value for m in at.metric}["Admissions"]
-    assert shown == (f"{admissions:,}" if admissions > 10 else "<11")
+    assert {m.label: m.value for m in at.metric}["Admissions"] == f"{admissions:,}"
 
 
 def test_cohort_whole_program_row_matches_the_marts(app_env):
@@ -95,9 +95,9 @@ def test_cohort_whole_program_row_matches_the_marts(app_env):
     assert whole["response % (95 % CI)"] == f"{100 * p:.0f} % ({100 * (centre - half):.0f}–{100 * (centre + half):.0f})"
 
 
-def test_no_small_count_anywhere_on_the_director_pages(app_env):
+def test_no_small_count_anywhere_on_the_quality_pages(app_env):
     for page in ("pages/overview.py", "pages/cohorts.py"):
-        at = _page(page)
+        at = _page(page, role="quality")
         texts = [m.value for m in at.metric]
         for frame in at.dataframe:
             texts += [str(v) for v in frame.value.drop(columns=[c for c in frame.value.columns if "%" in c or c == "Cohen's d"],

@@ -19,25 +19,44 @@ def _needs_chromium():
         pytest.skip("static exports need Debian's chromium (CI installs it)")
 
 
-TABLE = pd.DataFrame({"Cohort": ["2026 Q1", "=HYPERLINK(\"http://x\")", "+1 call", "@SUM(A1)", "-3"],
-                      "episodes": [61, 42, 12, 30, 25], "response": ["40 %", "—", "<11", "35 %", "20 %"]})
+TABLE = pd.DataFrame({"Cohort": ["2026 Q1", "=HYPERLINK(\"http://x\")", "+1 call", "@SUM(A1)", "-3", "\tcmd"],
+                      "episodes": [61, 42, "<11", 30, "suppressed", -7], "response": ["40 %", "—", "<11", "35 %", "20 %", ""]})
+INFO = exports.FileInfo("outcomes (PHQ-9)", "admitted 1 Jan 2026 to 31 Mar 2026; track: Trauma", "70", "2026-03-31",
+                        "Suppressed for sharing: counts from 1 to 10 read <11", internal=False)
 
 
-def test_csv_is_exact_and_neutralised():
-    assert exports.table_csv(TABLE).decode() == (
+def test_csv_says_what_it_is_and_neutralises_formulas():
+    assert exports.table_csv(TABLE, INFO).decode("utf-8-sig") == (
+        "IOP outcomes: outcomes (PHQ-9)\n"
+        "Selection: admitted 1 Jan 2026 to 31 Mar 2026; track: Trauma\n"
+        "N = 70\n"
+        "Data as of 31 Mar 2026\n"
+        "Suppressed for sharing: counts from 1 to 10 read <11\n"
+        "\n"
         "Cohort,episodes,response\n"
         "2026 Q1,61,40 %\n"
         "\"'=HYPERLINK(\"\"http://x\"\")\",42,—\n"
-        "'+1 call,12,<11\n"
+        "'+1 call,<11,<11\n"
         "'@SUM(A1),30,35 %\n"
-        "'-3,25,20 %\n")
+        "-3,suppressed,20 %\n"                    # a number stays a number
+        "'\tcmd,-7,\n")
 
 
-def test_xlsx_cells_are_text_not_formulas():
-    book = openpyxl.load_workbook(io.BytesIO(exports.table_xlsx(TABLE, "outcomes")))
+def test_an_internal_file_says_so_in_its_title():
+    internal = exports.FileInfo("outcomes", "all", "70", "2026-03-31", "INTERNAL: true counts", internal=True)
+    assert exports.table_csv(TABLE, internal).decode("utf-8-sig").startswith("IOP outcomes: INTERNAL · outcomes\n")
+
+
+def test_xlsx_numbers_are_numbers_and_text_is_never_a_formula():
+    book = openpyxl.load_workbook(io.BytesIO(exports.table_xlsx(TABLE, INFO, "outcomes")))
     sheet = book["outcomes"]
-    assert [c.value for c in sheet["A"]] == ["Cohort", "2026 Q1", "'=HYPERLINK(\"http://x\")", "'+1 call", "'@SUM(A1)", "'-3"]
-    assert [c.value for c in sheet["B"]][1:] == [61, 42, 12, 30, 25]
+    assert [sheet.cell(row=r, column=1).value for r in range(1, 6)] == [
+        "IOP outcomes: outcomes (PHQ-9)", "Selection: admitted 1 Jan 2026 to 31 Mar 2026; track: Trauma", "N = 70",
+        "Data as of 31 Mar 2026", "Suppressed for sharing: counts from 1 to 10 read <11"]
+    assert [c.value for c in sheet["A"]][6:] == ["Cohort", "2026 Q1", "'=HYPERLINK(\"http://x\")", "'+1 call", "'@SUM(A1)",
+                                                 "-3", "'\tcmd"]
+    assert [c.value for c in sheet["B"]][7:] == [61, 42, "<11", 30, "suppressed", -7]
+    assert [sheet.cell(row=r, column=2).data_type for r in (8, 9, 11, 13)] == ["n", "n", "n", "n"]
     assert all(c.data_type != "f" for row in sheet.iter_rows() for c in row)
 
 
@@ -47,32 +66,29 @@ def _figure():
     return fig
 
 
-def test_chart_files_carry_title_filters_n_and_date():
+def test_chart_files_carry_title_selection_n_date_and_what_the_counts_are():
     _needs_chromium()
-    files = exports.figure_files(_figure(), "1 Jan 2026 to 31 Mar 2026; track: Trauma", "70", "2026-03-31")
-    png = Image.open(io.BytesIO(files["png"]))
-    # width 1100 and height 400 + 40 for the caption, at scale 2
-    assert png.format == "PNG" and png.size == (2200, 880)
-    svg = files["svg"].decode()
-    assert svg.startswith("<svg") and "Admissions" in svg
+    info = exports.FileInfo("admissions", "1 Jan 2026 to 31 Mar 2026; track: Trauma", "70", "2026-03-31",
+                            "INTERNAL: true counts for the care team, not for sharing outside the program", internal=True)
+    png = Image.open(io.BytesIO(exports.figure_file(_figure(), "png", info)))
+    # width 1100 and height 400 + 56 for the caption, at scale 2
+    assert png.format == "PNG" and png.size == (2200, 912)
+    svg = exports.figure_file(_figure(), "svg", info).decode()
+    assert svg.startswith("<svg") and "INTERNAL · Admissions" in svg
     assert "1 Jan 2026 to 31 Mar 2026; track: Trauma · N = 70 · data as of 31 Mar 2026" in svg
-    assert len(PdfReader(io.BytesIO(files["pdf"])).pages) == 1
+    assert "not for sharing outside the program" in svg
+    assert len(PdfReader(io.BytesIO(exports.figure_file(_figure(), "pdf", info))).pages) == 1
 
 
-def test_html_fallback_without_a_browser(monkeypatch):
-    def no_browser(*args, **kwargs):
-        raise exports.ExportUnavailable("static images need Chromium (apt-get install chromium): not found")
-    monkeypatch.setattr(exports, "render", no_browser)
-    files = exports.figure_files(_figure(), "all", "70", "2026-03-31")
-    assert set(files) == {"html", "note"}
-    assert b"plotly" in files["html"] and b"data as of 31 Mar 2026" in files["html"]
-    assert files["note"].startswith(b"static images need Chromium")
+def test_html_needs_no_browser():
+    html = exports.figure_file(_figure(), "html", INFO)
+    assert b"plotly" in html and b"data as of 31 Mar 2026" in html
 
 
 def test_board_pack_has_a_cover_and_a_page_per_chart():
     _needs_chromium()
-    pdf = exports.board_pack("Board pack", "all", "2026-03-31", [(_figure(), "70"), (_figure(), "<11")])
+    pdf = exports.board_pack(INFO, [(_figure(), "70"), (_figure(), "<11")])
     reader = PdfReader(io.BytesIO(pdf))
     assert len(reader.pages) == 3
-    assert "Board pack" in reader.pages[0].extract_text()
+    assert "outcomes (PHQ-9)" in reader.pages[0].extract_text()
     assert "N = <11" in reader.pages[2].extract_text()

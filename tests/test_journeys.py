@@ -42,7 +42,7 @@ def test_director_journey(server, page):
     from PIL import Image
     from playwright.sync_api import expect
     from pypdf import PdfReader
-    url, db, _ = server
+    url, db, tmp = server
     _sign_in(page, url, "director")
     heading(page, "Program overview")                               # the director's start page
     expect(page.get_by_test_id("stPlotlyChart").first.locator(".main-svg").first).to_be_visible(timeout=30000)
@@ -53,9 +53,12 @@ def test_director_journey(server, page):
     expect(page.get_by_text("by track").first).to_be_visible(timeout=60000)
     idle(page)
     page.screenshot(path=str(ARTIFACTS / "director-cohorts-by-track.png"))
-    # download the first chart as PNG
+    # no table can be downloaded past the app's own, audited buttons
+    page.get_by_test_id("stDataFrame").first.hover()
+    assert page.get_by_role("button", name="Download as CSV").count() == 0
+    # download the first chart as PNG: suppressed for sharing unless switched off
     page.get_by_role("button", name="Download chart").first.click()
-    page.get_by_role("button", name="Prepare PNG, SVG and PDF").first.click()
+    expect(page.get_by_text("Suppressed for sharing outside the program").first).to_be_visible()
     with page.expect_download(timeout=60000) as download:
         page.get_by_role("button", name="PNG", exact=True).first.click()
     png = Image.open(io.BytesIO(open(download.value.path(), "rb").read()))
@@ -63,12 +66,20 @@ def test_director_journey(server, page):
     # board pack from the overview
     page.keyboard.press("Escape")
     _open(page, "Program overview", "director-overview-2")
-    page.get_by_role("button", name="Prepare board pack (PDF)").click()
-    with page.expect_download(timeout=120000) as download:
-        page.get_by_role("button", name="Download board pack").click()
+    with page.expect_download(timeout=180000) as download:
+        page.get_by_role("button", name="Download board pack (PDF)").click()
     pdf = PdfReader(download.value.path())
     assert len(pdf.pages) == 12                                   # a cover and eleven charts
-    assert "board pack" in pdf.pages[0].extract_text()
+    assert "board pack" in pdf.pages[0].extract_text() and "Suppressed for sharing" in pdf.pages[0].extract_text()
+    exports = rows_state(tmp, "SELECT user_name, role, page, detail FROM audit_log WHERE event = 'export' ORDER BY event_id")
+    assert [(u, r, p) for u, r, p, _ in exports] == [("director", "director", "cohorts"), ("director", "director", "overview")]
+    assert '"suppressed": true' in exports[0][3] and '"kind": "chart PNG"' in exports[0][3]
+
+
+def rows_state(folder, sql):
+    import sqlite3
+    with sqlite3.connect(folder / "state.sqlite") as con:
+        return con.execute(sql).fetchall()
 
 
 def test_clinician_journey(server, page):

@@ -1,7 +1,7 @@
 """AppTest of views kept between pages and in the address: the director's filters shared by the
 overview and cohort pages, the caseload's filters, the participant and episode shown; a link's
 values are used, and values that do not fit (old or mangled links) are ignored."""
-from conftest import app
+from conftest import app, shown
 from test_clinician_pages import program  # noqa: F401  (P1, P2 with Chen on Trauma; P3 with Rivera)
 
 
@@ -18,7 +18,7 @@ def test_the_overview_filters_are_the_cohort_filters_and_are_in_the_address(prog
     assert at.query_params["track"] == "Trauma"
     at.switch_page("pages/cohorts.py").run()
     assert at.selectbox(key="filter_track").value == "Trauma"
-    assert "track: Trauma" in at.caption[1].value
+    assert "track: Trauma" in shown(at.caption[1].value)
     at.selectbox(key="filter_by").set_value("track").run()
     at.switch_page("pages/caseload.py").run()                 # a page without these filters in between
     at.switch_page("pages/overview.py").run()
@@ -37,7 +37,7 @@ def test_a_link_opens_the_view_it_holds(program):  # noqa: F811
     assert [str(d) for d in at.date_input(key="filter_dates").value] == ["2025-01-06", "2025-02-01"]
     assert at.selectbox(key="filter_track").value == "Depression/Anxiety"
     assert at.selectbox(key="filter_by").value == "clinician"
-    assert at.caption[1].value.startswith("Episodes admitted 06 Jan 2025 to 01 Feb 2025; track: Depression/Anxiety, by clinician")
+    assert shown(at.caption[1].value).startswith("Episodes admitted 06 Jan 2025 to 01 Feb 2025; track: Depression/Anxiety, by clinician")
 
 
 def test_values_that_do_not_fit_are_ignored(program):  # noqa: F811
@@ -65,7 +65,7 @@ def test_the_caseload_filter_is_kept_after_opening_a_participant(program):  # no
     at.switch_page("pages/participant.py")
     at.query_params["participant"] = "P3"
     at.run()
-    assert at.metric[0].value == "Depression/Anxiety"
+    assert shown(at.metric[0].value) == "Depression/Anxiety"
     at.switch_page("pages/caseload.py").run()
     assert at.selectbox(key="case_clinician").value == "Rivera"
     assert at.dataframe[0].value["participant_id"].tolist() == ["P3"]

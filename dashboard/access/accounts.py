@@ -61,12 +61,18 @@ class Actor:
     role: str | None
 
 
+def _connect():
+    con = state.connect(SCHEMA)
+    state.add_missing_columns(con, "accounts", {"sessions_from": "REAL", "last_sign_in": "TEXT"})
+    return con
+
+
 def _now() -> str:
     return dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
 
 
 def _row(user_name: str) -> dict | None:
-    with closing(state.connect(SCHEMA)) as con:
+    with closing(_connect()) as con:
         con.row_factory = lambda cur, row: {d[0]: v for d, v in zip(cur.description, row)}
         return con.execute("SELECT * FROM accounts WHERE user_name = ?", (user_name.strip(),)).fetchone()
 
@@ -104,7 +110,7 @@ def add(user_name: str, role: str, actor: Actor, display_name: str = "", clinici
     if role == "clinician" and not (clinician or "").strip():
         raise AccountError("a clinician account needs the clinician's name as the exports spell it (e.g. 'Chen, M.')")
     hashed = passwords.hash_password(password) if password is not None else None
-    with closing(state.connect(SCHEMA)) as con, con:
+    with closing(_connect()) as con, con:
         if con.execute("SELECT 1 FROM accounts WHERE user_name = ?", (user_name,)).fetchone():
             raise AccountError(f"an account {user_name} exists already")
         con.execute("INSERT INTO accounts (user_name, role, display_name, clinician, password_hash, demo, created_at, "
@@ -126,7 +132,7 @@ def reset_password(user_name: str, password: str, actor: Actor) -> None:
     """A new password; the account's open sessions end."""
     row = _existing(user_name)
     hashed = passwords.hash_password(password)
-    with closing(state.connect(SCHEMA)) as con, con:
+    with closing(_connect()) as con, con:
         con.execute("UPDATE accounts SET password_hash = ?, sessions_from = ?, updated_at = ? WHERE user_name = ?",
                     (hashed, time.time(), _now(), row["user_name"]))
     audit.record("password_reset", actor.user, actor.role, account=row["user_name"])
@@ -137,7 +143,7 @@ def set_disabled(user_name: str, disabled: bool, actor: Actor) -> None:
     row = _existing(user_name)
     if disabled and row["user_name"].lower() == actor.user.lower():
         raise AccountError("you cannot disable your own account")
-    with closing(state.connect(SCHEMA)) as con, con:
+    with closing(_connect()) as con, con:
         con.execute("UPDATE accounts SET disabled_at = ?, sessions_from = coalesce(?, sessions_from), updated_at = ? "
                     "WHERE user_name = ?", (_now() if disabled else None, time.time() if disabled else None, _now(),
                                            row["user_name"]))
@@ -145,7 +151,7 @@ def set_disabled(user_name: str, disabled: bool, actor: Actor) -> None:
 
 
 def signed_in(user_name: str) -> None:
-    with closing(state.connect(SCHEMA)) as con, con:
+    with closing(_connect()) as con, con:
         con.execute("UPDATE accounts SET last_sign_in = ? WHERE user_name = ?", (_now(), user_name))
 
 
@@ -159,7 +165,7 @@ def change(user_name: str, actor: Actor, role: str | None = None, clinician: str
         raise AccountError(f"role must be one of: {', '.join(ROLES)}")
     if new["role"] == "clinician" and not new["clinician"]:
         raise AccountError("a clinician account needs the clinician's name as the exports spell it")
-    with closing(state.connect(SCHEMA)) as con, con:
+    with closing(_connect()) as con, con:
         con.execute("UPDATE accounts SET role = ?, clinician = ?, display_name = ?, updated_at = ? WHERE user_name = ?",
                     (new["role"], new["clinician"], new["display_name"], _now(), row["user_name"]))
     audit.record("account_changed", actor.user, actor.role, account=row["user_name"],
@@ -168,7 +174,7 @@ def change(user_name: str, actor: Actor, role: str | None = None, clinician: str
 
 def listing() -> pd.DataFrame:
     """Every account, without its hash, with its last sign-in."""
-    with closing(state.connect(SCHEMA)) as con:
+    with closing(_connect()) as con:
         return pd.read_sql_query("""
             SELECT user_name, display_name, role, clinician,
                    CASE WHEN password_hash IS NULL THEN 'organisation (OIDC)' ELSE 'password' END AS sign_in,
@@ -178,5 +184,5 @@ def listing() -> pd.DataFrame:
 
 
 def exists_any() -> bool:
-    with closing(state.connect(SCHEMA)) as con:
+    with closing(_connect()) as con:
         return con.execute("SELECT count(*) FROM accounts").fetchone()[0] > 0

@@ -1,44 +1,42 @@
-"""Bar charts of counts that honour small-cell suppression: a count from 1 to the threshold is
-not drawn and is labelled '<11', in the page and in every export."""
+"""Bar charts of counts as a view may show them (dashboard/privacy/views.py): a hidden count is
+not drawn, and its bar is labelled with its mark ("<11", or "suppressed" for one hidden only so
+that a small one cannot be worked out); its value is not in the figure at all."""
 from __future__ import annotations
+
+import math
 
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.charts.style import OKABE_ITO, base_layout
-from dashboard.suppression import is_small
+from dashboard.charts.style import OKABE_ITO, base_layout, plain
 
 PALETTE = [OKABE_ITO[c] for c in ("blue", "orange", "green", "vermillion", "sky", "purple", "yellow", "grey")]
 
 
-def shown(values: pd.Series, threshold: int) -> tuple[list, list]:
-    """(bar heights, labels): a small count is drawn as an empty bar labelled '<11', never its size."""
-    values = list(values)
-    hidden = [bool(threshold) and is_small(v, threshold) for v in values]
-    if sum(hidden) == 1 and len(values) > 1:
-        # a series' total is usually shown elsewhere (a headline, a table): hide the next
-        # smallest bar too, so the small one cannot be found by subtraction
-        rest = [(v, i) for i, v in enumerate(values) if not hidden[i] and v]
-        if rest:
-            hidden[min(rest)[1]] = True
-    heights = [0 if h else v for v, h in zip(values, hidden)]
-    labels = [f"<{threshold + 1}" if h else f"{int(v):,}" for v, h in zip(values, hidden)]
+def bar_text(values, marks) -> tuple[list, list]:
+    """(bar heights, labels): a hidden count (NaN) has no bar and reads as its mark."""
+    heights = [0 if m or v is None or (isinstance(v, float) and math.isnan(v)) else v for v, m in zip(values, marks)]
+    labels = [m if m else f"{int(v):,}" for v, m in zip(heights, marks)]
     return heights, labels
 
 
-def count_bars(frame: pd.DataFrame, x: str, y: str, title: str, threshold: int, colour: str | None = None,
+def count_bars(frame: pd.DataFrame, x: str, y: str, title: str, colour: str | None = None,
                colours: dict | None = None, x_title: str = "", y_title: str = "", barmode: str = "group",
                horizontal: bool = False, height: int = 360) -> go.Figure:
+    """frame: one row per bar with the count in `y` (NaN when hidden) and its `mark`."""
     fig = go.Figure()
     groups = [(None, frame)] if colour is None else list(frame.groupby(colour, sort=False))
+    marks_of = (lambda part: part["mark"].fillna("").tolist()) if "mark" in frame else (lambda part: [""] * len(part))
     for i, (name, part) in enumerate(groups):
-        heights, labels = shown(part[y], threshold)
-        bar = dict(name=str(name) if name is not None else y, text=labels, textposition="outside", cliponaxis=False,
-                   marker_color=(colours or {}).get(name, PALETTE[i % len(PALETTE)]), showlegend=colour is not None)
+        heights, labels = bar_text(part[y].tolist(), marks_of(part))
+        categories = [plain(v) for v in part[x]]
+        bar = dict(name=plain(name) if name is not None else y, text=labels, textposition="outside", cliponaxis=False,
+                   marker_color=(colours or {}).get(name, PALETTE[i % len(PALETTE)]), showlegend=colour is not None,
+                   hovertemplate="%{text}<extra>%{" + ("y" if horizontal else "x") + "}</extra>")
         if horizontal:
-            fig.add_trace(go.Bar(y=part[x], x=heights, orientation="h", **bar))
+            fig.add_trace(go.Bar(y=categories, x=heights, orientation="h", **bar))
         else:
-            fig.add_trace(go.Bar(x=part[x], y=heights, **bar))
+            fig.add_trace(go.Bar(x=categories, y=heights, **bar))
     fig.update_layout(barmode=barmode)
     (fig.update_yaxes if not horizontal else fig.update_xaxes)(title=y_title, rangemode="tozero")
     (fig.update_xaxes if not horizontal else fig.update_yaxes)(title=x_title)

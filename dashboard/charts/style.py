@@ -2,6 +2,8 @@
 well into a board report."""
 from __future__ import annotations
 
+from html import escape
+
 import plotly.graph_objects as go
 
 OKABE_ITO = {
@@ -12,6 +14,12 @@ SESSION_TYPE_COLOURS = {
     "group": OKABE_ITO["blue"], "individual": OKABE_ITO["orange"], "family": OKABE_ITO["green"],
     "education": OKABE_ITO["sky"], "medication": OKABE_ITO["purple"], "other": OKABE_ITO["grey"],
 }
+
+
+def plain(text) -> str:
+    """Text from data (a track, a clinician, a reason) for a chart: plotly reads <b>, <a href> and the
+    like in labels and hover text, so markup is escaped and shows as typed."""
+    return escape(str(text), quote=False)
 
 
 def base_layout(fig: go.Figure, title: str, height: int = 360) -> go.Figure:

@@ -1,0 +1,81 @@
+"""Primary and complementary small-cell suppression over a set of named cells and the sums that
+link them (ResDAC CMS Cell Size Suppression Policy: no count from 1 to 10 shown or derivable).
+
+A view registers every count it shows as a cell (the same key wherever the same count appears, in
+any table or chart of the release) and every sum a reader can check as a line: members that add up
+to a total. Counts that are never shown but follow from shown ones (admitted minus those with a
+baseline) are registered as hidden cells. Then, until nothing changes, in each line:
+- a hidden cell must not be the only hidden one, when its exact value matters (it is 1-10, or it
+  appears in another line where it protects a small cell);
+- with the total shown, the hidden members must not add up to 1-10;
+otherwise the smallest non-zero shown member is hidden too (or the total, when only zeros are left).
+Primary cells read "<11"; complementary ones read "suppressed", since they are not small."""
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Hashable, Iterable
+
+PRIMARY = "<11"               # a count from 1 to 10 (the text follows the threshold: <{t + 1})
+COMPLEMENTARY = "suppressed"  # hidden only so that a small count cannot be worked out; it is 11 or more
+
+
+class CellSet:
+    def __init__(self) -> None:
+        self.values: dict[Hashable, float] = {}
+        self.never_shown: set[Hashable] = set()
+        self.lines: list[tuple[tuple[Hashable, ...], Hashable]] = []
+
+    def add(self, key: Hashable, value: float, shown: bool = True) -> Hashable:
+        """Register a count (again: it must be the same count)."""
+        value = float(value)
+        if key in self.values and self.values[key] != value:
+            raise ValueError(f"cell {key!r} registered as {self.values[key]:g} and as {value:g}")
+        self.values[key] = value
+        if not shown:
+            self.never_shown.add(key)
+        return key
+
+    def line(self, members: Iterable[Hashable], total: Hashable) -> None:
+        """The members add up to the total."""
+        members = tuple(members)
+        missing = [k for k in (*members, total) if k not in self.values]
+        if missing:
+            raise KeyError(f"cells not registered: {missing}")
+        if sum(self.values[k] for k in members) != self.values[total]:
+            raise ValueError(f"{members!r} do not add up to {total!r}")
+        self.lines.append((members, total))
+
+    def solve(self, threshold: int) -> dict[Hashable, str]:
+        """The mark of each hidden cell ("<11", "suppressed", or "" for a cell never shown);
+        shown cells are not in the result. Threshold 0: only never-shown cells are hidden."""
+        primary = {k for k, v in self.values.items() if threshold and 1 <= v <= threshold}
+        hidden = primary | self.never_shown
+        if threshold:
+            uses = Counter(k for members, total in self.lines for k in (*members, total))
+            changed = True
+            while changed:
+                changed = False
+                for members, total in self.lines:
+                    if self._protect(members, total, hidden, primary, uses, threshold):
+                        changed = True
+        small = f"<{threshold + 1}"
+        return {k: ("" if k in self.never_shown else small if k in primary else COMPLEMENTARY) for k in hidden}
+
+    def _protect(self, members, total, hidden, primary, uses, threshold) -> bool:
+        cells = (*members, total)
+        in_line = [k for k in cells if k in hidden]
+        if not in_line:
+            return False
+        exposed = len(in_line) == 1 and (in_line[0] in primary or uses[in_line[0]] > 1)
+        hidden_sum = sum(self.values[k] for k in members if k in hidden)
+        if not exposed and not (total not in hidden and 1 <= hidden_sum <= threshold):
+            return False
+        # zeros are known exactly, so hiding one protects nothing: only non-zero cells help
+        candidates = [k for k in members if k not in hidden and self.values[k] > 0]
+        if candidates:
+            hidden.add(min(candidates, key=lambda k: (self.values[k], str(k))))
+            return True
+        if total not in hidden and self.values[total] > 0:
+            hidden.add(total)
+            return True
+        return False

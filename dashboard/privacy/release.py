@@ -1,0 +1,80 @@
+"""What an external role (quality) sees: a fixed set of views per completed quarter, suppressed
+together. Free combinations of dates, track, clinician and age group cannot be made safe (the
+difference between two nearby selections can be one person), so external views offer whole
+completed quarters (disjoint, and no longer changing with each load) and one grouping at a time;
+the overview and every grouping and instrument of the cohort page for that quarter share one
+CellSet, so a count hidden in one view is hidden in every view that shows it."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import lru_cache
+
+import pandas as pd
+
+from dashboard import db
+from dashboard.cohorts import cohort_outcomes
+from dashboard.filters import Filters
+from dashboard.overview import program_overview
+from dashboard.privacy import views
+from dashboard.privacy.cells import CellSet
+from dashboard.privacy.policy import Disclosure
+
+DIMENSIONS = ("month", "track", "clinician", "age group")   # one grouping at a time, each beside the whole program
+
+
+@dataclass(frozen=True)
+class Quarter:
+    start: dt.date
+    end: dt.date
+
+    @property
+    def label(self) -> str:
+        return f"{self.start.year} Q{(self.start.month - 1) // 3 + 1}"
+
+    def filters(self, dimension: str = "month") -> Filters:
+        return Filters(self.start, self.end, dimension=dimension)
+
+
+def quarters(first_admission: dt.date, data_as_of: dt.date) -> list[Quarter]:
+    """Calendar quarters from the first admission's to the last one that ended by the data date, latest first."""
+    out = []
+    start = pd.Timestamp(first_admission).to_period("Q").start_time.date()
+    while True:
+        end = (pd.Timestamp(start) + pd.offsets.QuarterEnd(0)).date()
+        if end > data_as_of:
+            break
+        out.append(Quarter(start, end))
+        start = end + dt.timedelta(days=1)
+    return out[::-1]
+
+
+@dataclass(frozen=True)
+class Release:
+    quarter: Quarter
+    overview: views.OverviewShown
+    cohorts: dict        # (dimension, instrument) -> views.CohortsShown
+
+
+def quarter_release(quarter: Quarter, instruments: tuple[str, ...], primary: str, threshold: int) -> Release:
+    path = db.db_path()
+    return _release(str(path), path.stat().st_mtime_ns, quarter, instruments, primary, threshold)
+
+
+@lru_cache(maxsize=16)
+def _release(path: str, version: int, quarter: Quarter, instruments: tuple[str, ...], primary: str,
+             threshold: int) -> Release:
+    """Built once per database file version (a load replaces the file) and quarter."""
+    cells = CellSet()
+    overview = program_overview(quarter.filters(), primary)
+    views.register_overview(cells, overview, primary)
+    cohorts = {}
+    for dimension in DIMENSIONS:
+        for instrument in instruments:
+            c = cohort_outcomes(quarter.filters(dimension), instrument)
+            views.register_cohorts(cells, c)
+            cohorts[(dimension, instrument)] = c
+    marks = cells.solve(threshold)
+    disclosure = Disclosure(threshold)
+    return Release(quarter, views.materialise_overview(overview, marks, disclosure, primary),
+                   {k: views.materialise_cohorts(c, cells, marks, disclosure) for k, c in cohorts.items()})

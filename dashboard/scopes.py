@@ -1,0 +1,94 @@
+"""What the overview and cohort pages show, bound to the signed-in role (privacy.policy), not chosen
+by the page: the care team picks any dates, track, clinician and age group and sees true counts
+(marked internal); an external role (quality) picks a whole completed quarter and one grouping and
+sees the jointly suppressed release. Either way the page gets the payload for the screen and a way
+to build the one for a file (suppressed unless a care-team member chooses otherwise)."""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+import streamlit as st
+
+from dashboard import view_state as view
+from dashboard.access.accounts import Identity
+from dashboard.cohorts import cohort_outcomes
+from dashboard.filters import FilterOptions, instrument_choices
+from dashboard.overview import program_overview
+from dashboard.privacy import policy, release, views
+from dashboard.text import plain
+from dashboard.widgets import director_filters
+
+
+@dataclass(frozen=True)
+class Scope:
+    page: str                           # the page's address, for the audit log
+    identity: Identity
+    described: str                      # the selection, for captions and files
+    end: dt.date                        # the selection's last day
+    data_as_of: dt.date
+    shown: object                       # the payload on screen (views.OverviewShown or views.CohortsShown)
+    for_file: Callable[[bool], object]  # suppress? -> the payload for a file
+    pack_cohorts: Callable[[bool], object] | None = None   # the board pack's cohort half, built when asked for
+
+    @property
+    def external(self) -> bool:
+        return policy.external(self.identity.role)
+
+    def caption(self) -> str:
+        """For st.caption: the selection (track and clinician names come from the data) and what the counts are."""
+        return f"{plain(self.described)} · {self.shown.disclosure.note()}"
+
+
+def _external_period(opts: FilterOptions, dimension: bool) -> tuple[release.Quarter, str]:
+    """The quality role's choices: a whole completed quarter and (cohorts) one grouping."""
+    periods = release.quarters(opts.first_admission, opts.data_as_of)
+    labels = [q.label for q in periods] or ["none"]
+    fields = [view.choice("quarter", "quarter", labels, labels[0]),
+              view.choice("quarter_by", "by", list(release.DIMENSIONS), "track")]
+    values = view.restore("external", fields)
+    keep = {"on_change": view.changed, "args": ("external", fields)}
+    with st.sidebar:
+        st.header("Reporting period")
+        st.selectbox("Quarter", labels, key="quarter", help="Whole completed quarters only: a view shared outside the "
+                     "program cannot be narrowed to a few people.", **keep)
+        if dimension:
+            st.selectbox("Cohorts by", release.DIMENSIONS, key="quarter_by", **keep)
+    quarter = next((q for q in periods if q.label == values["quarter"]), None)
+    return quarter, values["quarter_by"]
+
+
+def overview_scope(identity: Identity, opts: FilterOptions, instrument: str) -> Scope | None:
+    """None when an external role has no completed quarter to see yet."""
+    if policy.external(identity.role):
+        quarter, _ = _external_period(opts, dimension=False)
+        if quarter is None:
+            return None
+        rel = release.quarter_release(quarter, tuple(instrument_choices(opts)), instrument, policy.threshold())
+        return Scope("overview", identity, f"{quarter.label} ({quarter.start:%d %b} to {quarter.end:%d %b %Y})",
+                     quarter.end, opts.data_as_of, rel.overview, lambda suppress: rel.overview,
+                     lambda suppress: rel.cohorts[("month", instrument)])   # the pack's cohorts: months of the quarter
+    filters = director_filters(opts)
+    raw = program_overview(filters, instrument)
+    return Scope("overview", identity, filters.describe(), filters.end, opts.data_as_of,
+                 views.shown_overview(raw, policy.for_view(identity.role), instrument),
+                 lambda suppress: views.shown_overview(raw, policy.for_export(identity.role, suppress), instrument),
+                 lambda suppress: views.shown_cohorts(cohort_outcomes(replace(filters, dimension="quarter"), instrument),
+                                                      policy.for_export(identity.role, suppress)))
+
+
+def cohorts_scope(identity: Identity, opts: FilterOptions, instrument: str) -> Scope | None:
+    if policy.external(identity.role):
+        quarter, dimension = _external_period(opts, dimension=True)
+        if quarter is None:
+            return None
+        shown = release.quarter_release(quarter, tuple(instrument_choices(opts)), instrument,
+                                        policy.threshold()).cohorts[(dimension, instrument)]
+        return Scope("cohorts", identity, f"admitted in {quarter.label} ({quarter.start:%d %b} to {quarter.end:%d %b %Y}), "
+                     f"by {dimension}", quarter.end, opts.data_as_of, shown, lambda suppress: shown)
+    filters = director_filters(opts, dimension=True)
+    raw = cohort_outcomes(filters, instrument)
+    return Scope("cohorts", identity, f"admitted {filters.describe()}, by {filters.dimension}", filters.end, opts.data_as_of,
+                 views.shown_cohorts(raw, policy.for_view(identity.role)),
+                 lambda suppress: views.shown_cohorts(raw, policy.for_export(identity.role, suppress)))
