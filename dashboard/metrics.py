@@ -1,26 +1,17 @@
 """Cohort statistics for the outcomes pages: rates with Wilson intervals, pre-post effect size,
 means with t intervals and the Kaplan-Meier retention curve.
 
-Pure functions on numbers and arrays; no database access. Suppression of small counts is the
-caller's job (dashboard.suppression) — these return the raw figures."""
+Pure functions on numbers and arrays; no database access; quantiles and intervals from scipy.
+Suppression of small counts is the caller's job (dashboard.privacy) — these return the raw figures."""
 from __future__ import annotations
 
 import math
 
 import numpy as np
 import pandas as pd
+from scipy import stats
 
-Z_95 = 1.959964  # two-sided 95 % standard normal critical value
-
-# Two-sided 95 % Student t critical values (t_{0.975, df}) for df 1..30; beyond 30 the normal value is used.
-T_95 = {
-    1: 12.706205, 2: 4.302653, 3: 3.182446, 4: 2.776445, 5: 2.570582,
-    6: 2.446912, 7: 2.364624, 8: 2.306004, 9: 2.262157, 10: 2.228139,
-    11: 2.200985, 12: 2.178813, 13: 2.160369, 14: 2.144787, 15: 2.131450,
-    16: 2.119905, 17: 2.109816, 18: 2.100922, 19: 2.093024, 20: 2.085963,
-    21: 2.079614, 22: 2.073873, 23: 2.068658, 24: 2.063899, 25: 2.059539,
-    26: 2.055529, 27: 2.051831, 28: 2.048407, 29: 2.045230, 30: 2.042272,
-}
+Z_95 = float(stats.norm.ppf(0.975))  # two-sided 95 % standard normal critical value (1.959964)
 
 KM_COLUMNS = ["time", "at_risk", "events", "censored", "survival", "ci_low", "ci_high"]
 
@@ -33,20 +24,18 @@ def proportion(successes: int, n: int) -> float:
 def wilson_interval(successes: int, n: int, z: float = Z_95) -> tuple[float, float]:
     """95 % Wilson score interval for a proportion, as (low, high) in 0..1; (nan, nan) when n == 0.
 
-    Wilson 1927; recommended over the Wald interval for small n and rates near 0 or 1 by
-    Newcombe 1998 (method 3) and Brown, Cai & DasGupta 2001."""
+    Wilson 1927 (scipy.stats.binomtest(...).proportion_ci(method="wilson")); recommended over the
+    Wald interval for small n and rates near 0 or 1 by Newcombe 1998 (method 3) and Brown, Cai &
+    DasGupta 2001."""
     if n < 0 or successes < 0 or successes > n:
         raise ValueError(f"need 0 <= successes <= n, got {successes} of {n}")
     if n == 0:
         return math.nan, math.nan
-    p = successes / n
-    z2 = z * z
-    denominator = 1 + z2 / n
-    centre = (p + z2 / (2 * n)) / denominator
-    half = z * math.sqrt(p * (1 - p) / n + z2 / (4 * n * n)) / denominator
-    # At 0 or n the bound is exactly 0 or 1 algebraically; set it so rounding never shows -0.0 or 0.9999999.
-    low = 0.0 if successes == 0 else max(0.0, centre - half)
-    high = 1.0 if successes == n else min(1.0, centre + half)
+    confidence = 1 - 2 * float(stats.norm.sf(z))
+    ci = stats.binomtest(int(successes), int(n)).proportion_ci(confidence, method="wilson")
+    # at 0 or n the bound is exactly 0 or 1: set it so rounding never shows -0.0 or 0.9999999
+    low = 0.0 if successes == 0 else max(0.0, float(ci.low))
+    high = 1.0 if successes == n else min(1.0, float(ci.high))
     return low, high
 
 
@@ -71,12 +60,10 @@ def cohens_d(pre, post) -> float:
 
 
 def t_critical_95(df: int) -> float:
-    """Two-sided 95 % Student t critical value from the built-in table (df 1..30), normal beyond.
-
-    Student 1908; values as tabulated in Fisher & Yates' Statistical Tables."""
+    """Two-sided 95 % Student t critical value t_{0.975, df} (Student 1908; scipy.stats.t), at any df."""
     if df < 1:
         raise ValueError(f"degrees of freedom must be >= 1, got {df}")
-    return T_95.get(df, Z_95)
+    return float(stats.t.ppf(0.975, df))
 
 
 def mean_interval(values, confidence: float = 0.95) -> tuple[float, float, float]:

@@ -88,13 +88,16 @@ def test_mean_interval_small_sample_uses_t_table():
     assert high == pytest.approx(9.108520, abs=1e-5)
 
 
-def test_mean_interval_large_sample_uses_normal_value():
-    # 40 values alternating 0, 2: mean 1; sum of squared deviations 40, sd = sqrt(40/39) = 1.012739
-    # df 39 > 30 -> 1.959964; half = 1.959964 * 1.012739 / sqrt(40) = 0.313845
-    mean, low, high = mean_interval([0, 2] * 20)
+def test_mean_interval_uses_t_beyond_30_degrees_of_freedom():
+    # 41 values: 0, 2 twenty times and one 1: mean 1; squared deviations 40, sd = sqrt(40/40) = 1
+    # df 40: t_{0.975, 40} = 2.021075 (tables; scipy.stats.t.ppf), not 1.959964;
+    # half = 2.021075 * 1 / sqrt(41) = 0.315639
+    from scipy import stats
+    mean, low, high = mean_interval([0, 2] * 20 + [1])
     assert mean == 1.0
-    assert high - mean == pytest.approx(0.313845, abs=1e-6)
-    assert mean - low == pytest.approx(0.313845, abs=1e-6)
+    assert high - mean == pytest.approx(0.315639, abs=1e-6)
+    assert high - mean == pytest.approx(stats.t.ppf(0.975, 40) / math.sqrt(41), rel=1e-12)
+    assert mean - low == pytest.approx(0.315639, abs=1e-6)
 
 
 def test_mean_interval_edge_cases():
@@ -175,3 +178,24 @@ def test_kaplan_meier_rejects_bad_input():
         kaplan_meier([1, 2], [1])
     with pytest.raises(ValueError):
         kaplan_meier([1, np.nan], [1, 0])
+
+
+def test_kaplan_meier_agrees_with_scipy_ecdf_and_its_log_log_interval():
+    """The curve keeps its own at-risk and event counts (suppression needs them); its estimate and
+    interval are checked against scipy.stats.ecdf on censored data."""
+    from scipy import stats
+    rng = np.random.default_rng(3)
+    weeks = rng.integers(0, 12, size=80).astype(float)
+    left = rng.random(80) < 0.6
+    curve = kaplan_meier(weeks, left)
+    fit = stats.ecdf(stats.CensoredData(uncensored=weeks[left], right=weeks[~left])).sf
+    ci = fit.confidence_interval(0.95, method="log-log")
+    ours = curve.drop_duplicates("time", keep="last").set_index("time")
+    theirs = pd.DataFrame({"survival": fit.probabilities, "low": ci.low.probabilities, "high": ci.high.probabilities},
+                          index=fit.quantiles)
+    both = ours.join(theirs.add_suffix("_scipy"), how="inner")
+    assert len(both) == len(theirs) >= 10
+    assert np.allclose(both["survival"], both["survival_scipy"], rtol=1e-12)
+    inside = both["survival"].between(0, 1, inclusive="neither")
+    assert np.allclose(both.loc[inside, "ci_low"], both.loc[inside, "low_scipy"], rtol=1e-9)
+    assert np.allclose(both.loc[inside, "ci_high"], both.loc[inside, "high_scipy"], rtol=1e-9)
