@@ -39,8 +39,14 @@ def cmd_load(args) -> int:
             return 2
     results = load(args.paths, args.db, kind=args.kind, sheet=args.sheet, instruments=args.instruments, profile=args.profile,
                    today=dt.date.fromisoformat(args.today) if args.today else None)
+    if args.json:                      # for other tools (the dashboard's Data page runs the loader this way)
+        from etl.load import as_json
+        print(as_json(results))
+        return 1 if any(r.status == "failed" for r in results) else 0
     for r in results:
         _print_result(r)
+    for note in next((r.build_notes for r in results if r.build_notes), []):
+        print(f"note: {note}")
     return 1 if any(r.status == "failed" for r in results) else 0
 
 
@@ -54,14 +60,17 @@ def cmd_demo(args) -> int:
 
 
 def cmd_rebuild(args) -> int:
+    from dashboard.clinical.build import CatalogueRefused
     from etl.files import FileProblem
     from etl.load import rebuild
     try:
-        rebuild(args.db, instruments=args.instruments)
-    except FileProblem as e:
+        notes = rebuild(args.db, instruments=args.instruments)
+    except (FileProblem, CatalogueRefused) as e:
         print(f"error: {e}", file=sys.stderr)
         return 1
     print(f"{args.db}: episodes and marts rebuilt with the current catalogue and settings")
+    for note in notes:
+        print(f"note: {note}")
     return 0
 
 
@@ -100,6 +109,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--sheet", help="XLSX sheet name (default: the first sheet)")
     p.add_argument("--instruments", help="a program's own instrument catalogue file (TOML)")
     p.add_argument("--profile", help="a vendor layout: a shipped profile name (etl/profiles/) or a TOML file")
+    p.add_argument("--json", action="store_true", help="print the results as JSON instead")
     p.add_argument("--today", help=argparse.SUPPRESS)  # dates after this are in the future (tests)
     p.set_defaults(run=cmd_load)
     p = sub.add_parser("demo", help="write seeded demo exports")

@@ -14,8 +14,8 @@ from pathlib import Path
 import duckdb
 from tqdm import tqdm
 
-from dashboard.clinical import marts
-from dashboard.clinical.catalogue import alias_rows, catalogue_tables, load_catalogue
+from dashboard.clinical import build, marts
+from dashboard.clinical.catalogue import alias_rows, load_catalogue, token
 from etl import profiles, readers
 from etl.readers import fhir_reader
 from etl.readers.rows import to_file_rows
@@ -38,6 +38,7 @@ class FileResult:
     counts: dict[str, int] = field(default_factory=dict)
     reasons: list[tuple[int, str]] = field(default_factory=list)  # (count, example) per kind of problem
     notes: list[tuple[int, str]] = field(default_factory=list)    # (row, note): findings that did not reject a row
+    build_notes: list[str] = field(default_factory=list)          # the clinical engine's, for the whole run
 
 
 @dataclass
@@ -120,14 +121,26 @@ def load(paths: list[str], db: str | Path, kind: str | None = None, sheet: str |
                 todo.append((result, ready))
         if todo:
             todo.sort(key=lambda pair: ORDER[pair[1].columns.kind])
-            with working_copy(db) as con:
-                _setup(con, today or dt.date.today(), instruments)
-                for result, ready in todo:
-                    _load_one(con, result, ready, progress)
-                _set(con, loaded_at=_now())
-                con.execute(sql("derive.sql"))
-                marts.rebuild(con, as_of=as_of)
+            try:
+                _load_all(db, todo, today, instruments, as_of, progress)
+            except build.CatalogueRefused as e:      # the working copy is gone; the database is as it was
+                for result, _ in todo:
+                    result.status, result.message = "failed", f"{result.path.name}: not loaded: {e}"
     return results
+
+
+def _load_all(db, todo, today, instruments, as_of, progress) -> None:
+    """Every file into one working copy, then episodes and marts; the copy replaces the database."""
+    with working_copy(db) as con:
+        build_notes = _setup(con, today or dt.date.today(), instruments)
+        for result, ready in todo:
+            _load_one(con, result, ready, progress)
+        _set(con, loaded_at=_now())
+        build.flag_sessions(con)
+        con.execute(sql("derive.sql"))
+        marts.rebuild(con, as_of=as_of)
+    for result, _ in todo:
+        result.build_notes = build_notes
 
 
 def _now() -> dt.datetime:
@@ -139,18 +152,23 @@ def _set(con: duckdb.DuckDBPyConnection, **values) -> None:
         con.execute(f"SET VARIABLE {name} = ?", [value])
 
 
-def _setup(con: duckdb.DuckDBPyConnection, today: dt.date, instruments: str | None) -> None:
+def _setup(con: duckdb.DuckDBPyConnection, today: dt.date, instruments: str | None) -> list[str]:
+    """The clinical engine's settings, catalogue and definitions, then the loader's own lookups;
+    returns the engine's notes (stored definitions it kept)."""
     con.execute(sql("macros.sql"))
-    con.execute(sql("catalogue.sql"))
-    catalogue = load_catalogue(instruments)
-    for table, values in catalogue_tables(catalogue).items():
-        if values:
-            con.executemany(f"INSERT INTO {table} VALUES ({', '.join('?' * len(values[0]))})", values)
-    con.executemany("INSERT INTO instrument_alias VALUES (?, ?)", alias_rows(catalogue))
+    catalogue, notes = build.prepare(con, instruments)
+    con.execute(sql("lookups.sql"))
+    aliases = dict(alias_rows(catalogue))
+    for code, name in build.kept_instruments(con, catalogue):     # a stored definition kept: still matched by name
+        aliases.setdefault(token(code), code)
+        aliases.setdefault(token(name), code)
+    con.executemany("INSERT INTO instrument_alias VALUES (?, ?)", sorted(aliases.items()))
     con.executemany("INSERT INTO vocab VALUES (?, ?, ?)", value_rows())
     con.executemany("INSERT INTO teds_reasons VALUES (?, ?)", sorted(teds_labels().items()))
+    known = [*catalogue, *(code for code, _ in build.kept_instruments(con, catalogue))]
     _set(con, today=today, session_types=", ".join(allowed("session_type")),
-         statuses=", ".join(allowed("status")), instruments=", ".join(catalogue))
+         statuses=", ".join(allowed("status")), instruments=", ".join(known))
+    return notes
 
 
 def _source_sql(columns: ColumnMap, raw_json: bool = False) -> tuple[str, str]:
@@ -202,6 +220,8 @@ def _load_one(con: duckdb.DuckDBPyConnection, result: FileResult, ready: Prepare
         for statement in _source_sql(ready.columns, raw_json=export.format == "fhir" or ready.profile is not None):
             con.execute(statement)
         con.execute(sql(f"stage_{kind}.sql"))
+        if kind == "attendance":
+            result.notes += _scheduled_minutes_note(con)
         steps.update()
         con.execute("BEGIN")
         in_transaction = True
@@ -220,6 +240,15 @@ def _load_one(con: duckdb.DuckDBPyConnection, result: FileResult, ready: Prepare
     finally:
         steps.close()
     result.load_id, result.counts = load_id, counts
+
+
+def _scheduled_minutes_note(con: duckdb.DuckDBPyConnection) -> list[tuple[int, str]]:
+    [(n, statuses)] = con.execute("""SELECT count(*), string_agg(DISTINCT status, ', ' ORDER BY status) FROM staged
+                                     WHERE reason IS NULL AND scheduled_minutes IS NOT NULL""").fetchall()
+    if not n:
+        return []
+    return [(0, f"{n:,} rows with status {statuses} gave minutes: kept as the scheduled length "
+                f"(scheduled_minutes), with 0 minutes attended")]
 
 
 def _record(con, result: FileResult, export: ExportFile, kind: str, load_id: int, seconds: float) -> dict[str, int]:
@@ -259,17 +288,20 @@ def _record(con, result: FileResult, export: ExportFile, kind: str, load_id: int
 
 def as_json(results: list[FileResult]) -> str:
     return json.dumps([{"file": str(r.path), "kind": r.kind, "status": r.status, "message": r.message,
-                        "load_id": r.load_id, **r.counts} for r in results], indent=2)
+                        "load_id": r.load_id, **r.counts, "reasons": r.reasons,
+                        "notes": [note for _, note in r.notes], "build_notes": r.build_notes} for r in results], indent=2)
 
 
-def rebuild(db: str | Path, instruments: str | None = None, as_of: dt.date | None = None) -> None:
+def rebuild(db: str | Path, instruments: str | None = None, as_of: dt.date | None = None) -> list[str]:
     """Re-derive episodes and rebuild the catalogue tables and marts without loading anything:
     after a change to instruments.toml, settings.toml or vocabulary.toml. Atomic like a load."""
     db = Path(db)
     if not db.exists():
         raise FileProblem(db, "no database to rebuild")
     with writer_lock(db), working_copy(db) as con:
-        _setup(con, dt.date.today(), instruments)
+        notes = _setup(con, dt.date.today(), instruments)
         _set(con, loaded_at=_now())
+        build.flag_sessions(con)
         con.execute(sql("derive.sql"))
         marts.rebuild(con, as_of=as_of)
+    return notes

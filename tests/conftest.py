@@ -49,13 +49,17 @@ def etl_cli(*args, env=None, **kwargs) -> subprocess.CompletedProcess:
 
 @pytest.fixture(autouse=True)
 def private_state(tmp_path, monkeypatch):
-    """Every test has its own application-state store (never data/app_state.sqlite), and cheap
-    bcrypt hashes: the policy's cost is checked in test_sessions.py, and by the browser tests' servers."""
+    """Every test has its own application-state store (never data/app_state.sqlite) and an empty
+    configuration folder, and cheap bcrypt hashes: the policy's cost is checked in test_sessions.py,
+    and by the browser tests' servers."""
+    from dashboard import db
     from dashboard.access import passwords
     monkeypatch.setenv("IOP_STATE", str(tmp_path / "app_state.sqlite"))
+    monkeypatch.setenv("IOP_CONFIG", str(tmp_path / "config"))      # no program configuration unless a test writes one
     monkeypatch.setattr(passwords, "BCRYPT_ROUNDS", 4)
     passwords.placeholder_hash.cache_clear()
-    yield
+    with db.scoped(db.EVERYTHING):       # view models called directly read the whole program; pages bind their own
+        yield
     passwords.placeholder_hash.cache_clear()
 
 

@@ -67,7 +67,7 @@ def test_reliable_deterioration(tmp_path, db, latest, fires):
 
 def test_no_improvement_by_week_4(tmp_path, db):
     got = flags(tmp_path, db, D(2025, 1, 28), measures=[phq(0, 16), phq(21, 12)], rule="no_improvement")
-    assert got == [("amber", "PHQ-9 16 → 12 by week 4: down 4 since intake, short of the reliable change of 6; "
+    assert got == [("amber", "PHQ-9 16 → 12 in week 4: down 4 since intake, short of the reliable change of 6; "
                              "still at or above the cutoff of 10")]
 
 
@@ -94,8 +94,9 @@ def test_severe_persisting(tmp_path, db, d, latest, fires):
 # --- below_expected ------------------------------------------------------------------------------
 
 def _history():
-    """50 completed episodes starting moderate (PHQ-9 12) whose week-2 scores are 5..14, five each:
-    p80 = 12.2 (between the 40th and 41st of 50 sorted values: 12 and 13), p90 = 13.1."""
+    """50 completed episodes starting moderate (PHQ-9 12) whose day-14 scores (treatment week 3: the
+    admission day is in week 1) are 5..14, five each: p80 = 12.2 (between the 40th and 41st of 50
+    sorted values: 12 and 13), p90 = 13.1."""
     roster, measures = [], []
     for i in range(50):
         pid = f"H{i:02d}"
@@ -106,10 +107,10 @@ def _history():
 
 @pytest.mark.parametrize("score,expected", [
     (12, []),
-    (13, [("amber", "PHQ-9 13 in treatment week 2 is worse than 80 % of this program's episodes that started moderate "
-                    "(80th percentile 12.2, 90th 13.1)")]),
-    (14, [("red", "PHQ-9 14 in treatment week 2 is worse than 90 % of this program's episodes that started moderate "
-                  "(80th percentile 12.2, 90th 13.1)")]),
+    (13, [("amber", "PHQ-9 13 in week 3 is worse than 80 % of this program's completed episodes that started "
+                    "moderate (80th percentile 12.2, 90th 13.1)")]),
+    (14, [("red", "PHQ-9 14 in week 3 is worse than 90 % of this program's completed episodes that started "
+                  "moderate (80th percentile 12.2, 90th 13.1)")]),
 ])
 def test_below_expected(tmp_path, db, score, expected):
     roster, measures = _history()
@@ -117,7 +118,7 @@ def test_below_expected(tmp_path, db, score, expected):
     measures += [phq(0, 12), phq(14, score)]
     build(tmp_path, db, roster=roster, measures=measures, as_of=D(2025, 1, 22))
     assert rows(db, "SELECT p50, p80, p90, n_episodes FROM expected_response WHERE instrument = 'PHQ-9' "
-                    "AND intake_stratum = 'moderate' AND treatment_week = 2") == [(9.5, 12.2, 13.1, 50)]
+                    "AND intake_stratum = 'moderate' AND treatment_week = 3") == [(9.5, 12.2, 13.1, 50)]
     got = rows(db, "SELECT severity, explanation FROM flags WHERE rule_id = 'below_expected'")
     assert [(s, e) for s, e in got] == expected
 
@@ -127,7 +128,7 @@ def test_below_expected_needs_50_completed_episodes(tmp_path, db):
     roster, measures = roster[1:], [m for m in measures if not m.startswith("H00,")]
     roster.append("P1,2025-01-06,,,Trauma,Chen,1990,")
     build(tmp_path, db, roster=roster, measures=measures + [phq(0, 12), phq(14, 14)], as_of=D(2025, 1, 22))
-    assert rows(db, "SELECT p80, available, note FROM expected_response WHERE instrument = 'PHQ-9' AND treatment_week = 2") == [
+    assert rows(db, "SELECT p80, available, note FROM expected_response WHERE instrument = 'PHQ-9' AND treatment_week = 3") == [
         (None, False, "not available: 49 completed episodes, 50 needed")]
     assert rows(db, "SELECT count(*) FROM flags WHERE rule_id = 'below_expected'") == [(0,)]
 

@@ -26,7 +26,6 @@ ATTENDANCE_CASES = [
     ("P1,2025-03-03,group,attended,three hours,,", "minutes 'three hours' is not a number"),
     ("P1,2025-03-03,group,attended,-5,,", "minutes -5 is negative"),
     ("P1,2025-03-03,group,attended,800,,", "minutes 800 is more than 12 hours"),
-    ("P1,2025-03-03,group,no show,50,,", "status no_show but 50 minutes attended"),
     ("P1,2025-03-03,group,attended,0,,", "status attended but 0 minutes attended"),
     ("P1,2025-03-03,group,attended,180,Trauma,Rivera,extra", "the row has more fields than the header"),
     ("P1,2025-03-03,group", "the row has fewer fields than the header"),

@@ -1,7 +1,7 @@
 """The below-expected validation on real trial data, through the real loader."""
 import duckdb
 
-from dashboard.validate import evaluate, rbmi_exports, riesby_exports
+from dashboard.clinical.validation import evaluate, rbmi_exports, riesby_exports
 from etl.load import load
 
 
@@ -20,11 +20,16 @@ def test_riesby_loads_every_score_as_ham_d(tmp_path):
         assert con.execute("SELECT count(*) FROM episodes WHERE discharge_date IS NULL").fetchone() == (0,)
 
 
-def test_riesby_week_4_figures(tmp_path):
+def test_riesby_figures_by_treatment_week(tmp_path):
     db = tmp_path / "riesby.duckdb"
     _load(riesby_exports(tmp_path / "exports"), db)
-    [row] = evaluate(db).to_dict("records")
+    # treatment week 4 holds days 21-27: the trial's week-3 visit (day 21)
+    [row] = evaluate(db, week=4).to_dict("records")
     assert row["instrument"] == "HAM-D-17"
+    assert (row["episodes"], row["without_reliable_improvement"], row["flagged"]) == (65, 16, 14)
+    assert (row["sensitivity"], row["flag_rate"]) == (0.438, 0.215)
+    # treatment week 5 holds the day-28 visit: the figures judged before the one week formula as "week 4"
+    [row] = evaluate(db, week=5).to_dict("records")
     assert (row["episodes"], row["without_reliable_improvement"], row["flagged"]) == (55, 12, 10)
     assert (row["sensitivity"], row["flag_rate"]) == (0.333, 0.182)
 

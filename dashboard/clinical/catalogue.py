@@ -1,9 +1,10 @@
-"""The instrument catalogue: instruments.toml, plus a program's own catalogue file.
+"""The instrument catalogue: instruments.toml, plus the program's own (instruments.toml in its
+configuration folder, or a file given with --instruments / IOP_INSTRUMENTS), which adds or overrides
+instruments without a code change.
 
 Each instrument is data (items, ranges, reversed items, bands, cutoff, reliable change, response
 and remission, safety items, subscales, LOINC, aliases and sources); the file's header explains
-the fields. IOP_INSTRUMENTS (or --instruments) names a program's file that adds or overrides
-instruments without a code change."""
+the fields. Each keeps the file it came from and that file's SHA-256, stored with it in the database."""
 from __future__ import annotations
 
 import os
@@ -12,6 +13,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from dashboard.clinical.config import INSTRUMENTS, program_file, sha256
 from dashboard.clinical.formulas import reliable_change_points
 
 SHIPPED = Path(__file__).with_name("instruments.toml")
@@ -50,6 +52,8 @@ class Instrument:
     loinc_unscored: tuple[str, ...] = ()                             # asked with the instrument, not scored
     answer_codes: dict = field(default_factory=dict, hash=False)     # LOINC answer code -> item value
     sources: str = ""
+    source_file: str = ""            # the catalogue file that defined it
+    source_sha256: str = ""
 
     @property
     def reliable_change_points(self) -> float | None:
@@ -77,7 +81,7 @@ def token(text: str) -> str:
 
 
 REQUIRED = ("name", "items", "item_min", "item_max", "total_min", "total_max")
-KNOWN = set(Instrument.__dataclass_fields__) - {"code"}
+KNOWN = set(Instrument.__dataclass_fields__) - {"code", "source_file", "source_sha256"}
 
 
 def _instrument(code: str, entry: dict, source: Path) -> Instrument:
@@ -98,15 +102,23 @@ def _instrument(code: str, entry: dict, source: Path) -> Instrument:
     values["safety_items"] = tuple(values.get("safety_items", ()))
     values["loinc_unscored"] = tuple(values.get("loinc_unscored", ()))
     values["loinc_items"] = {int(k): v for k, v in values.get("loinc_items", {}).items()}
-    return Instrument(code=code, **values)
+    return Instrument(code=code, source_file=source_name(source), source_sha256=sha256(source), **values)
+
+
+def catalogue_files(extra_file: str | os.PathLike | None = None) -> list[Path]:
+    """Shipped instruments, then the configuration folder's, then an explicit file (extra_file or
+    IOP_INSTRUMENTS): the files a catalogue is read from, in order."""
+    return [SHIPPED, *[Path(f) for f in (program_file(INSTRUMENTS), extra_file or os.environ.get("IOP_INSTRUMENTS")) if f]]
+
+
+def source_name(path: Path) -> str:
+    """How a catalogue file is named in the database (source_file)."""
+    return "shipped instruments.toml" if Path(path).resolve() == SHIPPED.resolve() else str(path)
 
 
 def load_catalogue(extra_file: str | os.PathLike | None = None) -> dict[str, Instrument]:
-    """Shipped instruments, then the program's file (extra_file or IOP_INSTRUMENTS) on top."""
-    files = [SHIPPED]
-    extra_file = extra_file or os.environ.get("IOP_INSTRUMENTS")
-    if extra_file:
-        files.append(Path(extra_file))
+    """Every instrument of the catalogue files, later files adding or overriding."""
+    files = catalogue_files(extra_file)
     catalogue: dict[str, Instrument] = {}
     for path in files:
         for code, entry in tomllib.loads(Path(path).read_text()).get("instruments", {}).items():
@@ -131,7 +143,7 @@ def catalogue_tables(catalogue: dict[str, Instrument]) -> dict[str, list[tuple]]
         tables["instrument_catalogue"].append((
             i.code, i.name, i.items, i.item_min, i.item_max, i.total_min, i.total_max, i.total_rule, i.missing_items,
             i.max_missing, i.higher_is_worse, i.loinc_total, i.clinical_cutoff, i.reliable_change_points,
-            i.response_drop, i.remission_below, i.severe_from, i.sources))
+            i.response_drop, i.remission_below, i.severe_from, i.sources, i.source_file, i.source_sha256))
         for n in range(1, i.items + 1):
             low, high = i.item_range(n)
             tables["instrument_items"].append((i.code, n, low, high, n in i.reversed_items))

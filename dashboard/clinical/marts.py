@@ -1,5 +1,6 @@
 """Rebuilds the clinical marts (participant_outcomes, flags, attendance_weekly,
-expected_response) from the core tables, in DuckDB SQL (sql/*.sql, run in order).
+expected_response) from the core tables, in DuckDB SQL (sql/*.sql, run in order), with the
+settings and definitions the build stored in the database (build.py).
 
 The loader calls rebuild() after every load, so marts always match the core tables. Flags are
 computed for episodes open on the as-of date: the latest date in the data unless given."""
@@ -10,13 +11,27 @@ from pathlib import Path
 
 import duckdb
 
-from dashboard.clinical.settings import load_settings, variables
+from dashboard.clinical import build
 
 SQL = Path(__file__).with_name("sql")
 
 
+def _stored_settings(con: duckdb.DuckDBPyConnection) -> dict[str, object]:
+    values = {}
+    for name, number, text, items in con.execute("SELECT name, number, text, list FROM settings").fetchall():
+        if items is not None:
+            values[name] = [int(v) if v.lstrip("-").isdigit() else v for v in items]
+        elif number is not None:
+            values[name] = int(number) if float(number).is_integer() else number
+        else:
+            values[name] = {"True": True, "False": False}.get(text, text)
+    return values
+
+
 def rebuild(con: duckdb.DuckDBPyConnection, as_of: dt.date | None = None, settings: dict | None = None) -> None:
-    for name, value in variables(settings or load_settings()).items():
+    if settings is not None or not build.prepared(con):
+        build.prepare(con, settings=settings)
+    for name, value in _stored_settings(con).items():
         con.execute(f"SET VARIABLE {name} = ?", [value])
     if as_of is None:
         as_of = con.execute("SELECT data_as_of FROM dataset_info").fetchone()[0] or dt.date.today()

@@ -21,7 +21,7 @@ roster AS (
 attended AS (
     SELECT DISTINCT participant_id, session_date
     FROM sessions
-    WHERE status IN ('attended', 'late', 'left_early')
+    WHERE attended
       AND participant_id NOT IN (SELECT participant_id FROM roster_admissions)
 ),
 starts AS (
@@ -90,14 +90,14 @@ FROM session_episode AS x
 WHERE x.participant_id = sessions.participant_id AND x.session_date = sessions.session_date
   AND x.session_slot = sessions.session_slot AND sessions.episode_id IS DISTINCT FROM x.episode_id;
 
--- Assessments also count from 14 days before admission (the baseline window); an episode that
--- holds the date wins over the next episode's pre-admission window.
+-- Assessments also count from the baseline window's start before admission (settings: 14 days);
+-- an episode that holds the date wins over the next episode's pre-admission window.
 CREATE OR REPLACE TEMP TABLE assessment_episode AS
 SELECT a.assessment_id,
        arg_max(e.episode_id, [(a.assessed_on >= e.admit_date)::INTEGER, epoch(e.admit_date)]) AS episode_id
 FROM assessments AS a
 JOIN episodes AS e ON e.participant_id = a.participant_id
- AND a.assessed_on BETWEEN e.admit_date - 14 AND e.window_end
+ AND a.assessed_on BETWEEN e.admit_date - getvariable('outcomes_baseline_days_before') AND e.window_end
 GROUP BY ALL;
 
 UPDATE assessments SET episode_id = NULL

@@ -22,8 +22,8 @@ SELECT ranked.*,
 FROM ranked
 LEFT JOIN sessions AS held USING (participant_id, session_date, session_slot);
 
-INSERT INTO sessions_history
-SELECT held.*, getvariable('load_id'), getvariable('loaded_at')
+INSERT INTO sessions_history BY NAME
+SELECT held.*, getvariable('load_id') AS replaced_by_load, getvariable('loaded_at') AS replaced_at
 FROM sessions AS held
 JOIN merge_plan AS plan USING (participant_id, session_date, session_slot)
 WHERE plan.outcome = 'updated';
@@ -33,10 +33,10 @@ WHERE plan.outcome = 'updated' AND sessions.participant_id = plan.participant_id
   AND sessions.session_date = plan.session_date AND sessions.session_slot = plan.session_slot;
 
 INSERT INTO sessions
-    (participant_id, episode_id, session_date, start_time, session_type, status, minutes, program, clinician,
-     session_id, session_slot, value_hash, load_id, source_row)
-SELECT participant_id, NULL, session_date, start_time, session_type, status, minutes, program, clinician,
-       session_id, session_slot, value_hash, getvariable('load_id'), row_number
+    (participant_id, episode_id, session_date, start_time, session_type, status, minutes, scheduled_minutes, program,
+     clinician, session_id, session_slot, value_hash, load_id, source_row)
+SELECT participant_id, NULL, session_date, start_time, session_type, status, minutes, scheduled_minutes, program,
+       clinician, session_id, session_slot, value_hash, getvariable('load_id'), row_number
 FROM merge_plan WHERE outcome IN ('loaded', 'updated');
 
 CREATE OR REPLACE TEMP TABLE conflicts AS

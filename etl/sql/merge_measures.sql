@@ -22,11 +22,11 @@ SELECT ranked.*,
 FROM ranked
 LEFT JOIN assessments AS held USING (assessment_id);
 
-INSERT INTO assessments_history
+INSERT INTO assessments_history BY NAME
 SELECT held.*,
        (SELECT CAST(list(struct_pack(item_number, value) ORDER BY item_number) AS VARCHAR)
-        FROM assessment_items AS i WHERE i.assessment_id = held.assessment_id),
-       getvariable('load_id'), getvariable('loaded_at')
+        FROM assessment_items AS i WHERE i.assessment_id = held.assessment_id) AS items_json,
+       getvariable('load_id') AS replaced_by_load, getvariable('loaded_at') AS replaced_at
 FROM assessments AS held
 JOIN merge_plan AS plan USING (assessment_id)
 WHERE plan.outcome = 'updated';

@@ -19,8 +19,8 @@ SELECT ranked.*,
 FROM ranked
 LEFT JOIN roster_admissions AS held USING (participant_id, admit_date);
 
-INSERT INTO roster_admissions_history
-SELECT held.*, getvariable('load_id'), getvariable('loaded_at')
+INSERT INTO roster_admissions_history BY NAME
+SELECT held.*, getvariable('load_id') AS replaced_by_load, getvariable('loaded_at') AS replaced_at
 FROM roster_admissions AS held
 JOIN merge_plan AS plan USING (participant_id, admit_date)
 WHERE plan.outcome = 'updated';

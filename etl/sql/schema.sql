@@ -49,17 +49,30 @@ CREATE TABLE IF NOT EXISTS sessions (
     start_time     TIME,
     session_type   VARCHAR NOT NULL,
     status         VARCHAR NOT NULL,
-    minutes        DOUBLE NOT NULL,
+    minutes        DOUBLE NOT NULL,   -- minutes attended (0 for a session not attended)
+    scheduled_minutes DOUBLE,         -- the appointment's length when a not-attended row gives it
     program        VARCHAR,
     clinician      VARCHAR,
     session_id     VARCHAR,
     session_slot   VARCHAR NOT NULL,  -- session_id, or type and start time: the natural key with participant and date
     value_hash     VARCHAR NOT NULL,
     load_id        INTEGER NOT NULL,
-    source_row     BIGINT NOT NULL
+    source_row     BIGINT NOT NULL,
+    attended       BOOLEAN,           -- the status's meaning, from the attendance settings (set at each build)
+    scheduled      BOOLEAN,
+    no_show        BOOLEAN
 );
 CREATE TABLE IF NOT EXISTS sessions_history AS
     SELECT *, NULL::INTEGER AS replaced_by_load, NULL::TIMESTAMP AS replaced_at FROM sessions WHERE false;
+-- columns added since a database was first built (old files gain them on their next load)
+ALTER TABLE sessions ADD COLUMN IF NOT EXISTS scheduled_minutes DOUBLE;
+ALTER TABLE sessions ADD COLUMN IF NOT EXISTS attended BOOLEAN;
+ALTER TABLE sessions ADD COLUMN IF NOT EXISTS scheduled BOOLEAN;
+ALTER TABLE sessions ADD COLUMN IF NOT EXISTS no_show BOOLEAN;
+ALTER TABLE sessions_history ADD COLUMN IF NOT EXISTS scheduled_minutes DOUBLE;
+ALTER TABLE sessions_history ADD COLUMN IF NOT EXISTS attended BOOLEAN;
+ALTER TABLE sessions_history ADD COLUMN IF NOT EXISTS scheduled BOOLEAN;
+ALTER TABLE sessions_history ADD COLUMN IF NOT EXISTS no_show BOOLEAN;
 
 CREATE TABLE IF NOT EXISTS assessments (
     assessment_id  VARCHAR NOT NULL,
@@ -78,11 +91,14 @@ CREATE TABLE IF NOT EXISTS assessments (
     loinc_code     VARCHAR,
     value_hash     VARCHAR NOT NULL,
     load_id        INTEGER NOT NULL,
-    source_row     BIGINT NOT NULL
+    source_row     BIGINT NOT NULL,
+    treatment_week INTEGER            -- in its episode (set at each build; docs/clinical.md)
 );
 CREATE TABLE IF NOT EXISTS assessments_history AS
     SELECT *, NULL::VARCHAR AS items_json, NULL::INTEGER AS replaced_by_load, NULL::TIMESTAMP AS replaced_at
     FROM assessments WHERE false;
+ALTER TABLE assessments ADD COLUMN IF NOT EXISTS treatment_week INTEGER;
+ALTER TABLE assessments_history ADD COLUMN IF NOT EXISTS treatment_week INTEGER;
 
 CREATE TABLE IF NOT EXISTS assessment_items (
     assessment_id VARCHAR NOT NULL,

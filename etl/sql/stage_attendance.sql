@@ -13,8 +13,9 @@ WITH typed AS MATERIALIZED (
         src.status                                           AS status_text,
         status.value                                         AS status,
         src.minutes                                          AS minutes_text,
-        CASE WHEN blank(src.minutes) AND status.value IN ('excused', 'no_show', 'cancelled') THEN 0
-             ELSE parse_number(src.minutes) END              AS minutes,
+        list_contains(getvariable('attendance_attended'), status.value) AS attended,   -- settings [attendance]
+        CASE WHEN blank(src.minutes) AND NOT attended THEN 0
+             ELSE parse_number(src.minutes) END              AS minutes_given,
         nullif(trim(src.program), '')                        AS program,
         nullif(trim(src.clinician), '')                      AS clinician,
         nullif(trim(src.session_id), '')                     AS session_id
@@ -34,18 +35,20 @@ checked AS (
         WHEN session_type IS NULL THEN format('session_type {} is not one of {}', quoted(session_type_text), getvariable('session_types'))
         WHEN blank(status_text) THEN 'status is empty'
         WHEN status IS NULL THEN format('status {} is not one of {}', quoted(status_text), getvariable('statuses'))
-        WHEN minutes IS NULL AND blank(minutes_text) THEN format('minutes is empty for a session with status {}', status)
-        WHEN minutes IS NULL THEN format('minutes {} is not a number', quoted(minutes_text))
-        WHEN minutes < 0 THEN format('minutes {} is negative', minutes_text)
-        WHEN minutes > 720 THEN format('minutes {} is more than 12 hours', minutes_text)
-        WHEN status IN ('excused', 'no_show', 'cancelled') AND minutes > 0
-            THEN format('status {} but {} minutes attended', status, minutes_text)
-        WHEN status IN ('attended', 'late', 'left_early') AND minutes = 0
-            THEN format('status {} but 0 minutes attended', status)
-    END AS reason
+        WHEN minutes_given IS NULL AND blank(minutes_text) THEN format('minutes is empty for a session with status {}', status)
+        WHEN minutes_given IS NULL THEN format('minutes {} is not a number', quoted(minutes_text))
+        WHEN minutes_given < 0 THEN format('minutes {} is negative', minutes_text)
+        WHEN minutes_given > 720 THEN format('minutes {} is more than 12 hours', minutes_text)
+        WHEN attended AND minutes_given = 0 THEN format('status {} but 0 minutes attended', status)
+    END AS reason,
+    -- a session not attended attends no minutes; a length given on it (many EHR exports put the
+    -- appointment's length on every row) is kept as the scheduled minutes
+    CASE WHEN attended THEN minutes_given ELSE 0 END AS minutes,
+    CASE WHEN NOT attended AND minutes_given > 0 THEN minutes_given END AS scheduled_minutes
     FROM typed
 )
 SELECT *,
     coalesce(session_id, session_type || coalesce(' ' || substr(CAST(start_time AS VARCHAR), 1, 5), '')) AS session_slot,
-    md5(concat_ws('|', session_type, status, minutes, start_time, program, clinician, session_id)) AS value_hash
+    md5(concat_ws('|', session_type, status, minutes, start_time, program, clinician, session_id,
+                  scheduled_minutes)) AS value_hash
 FROM checked;

@@ -1,10 +1,12 @@
--- The instrument catalogue as the loader, the marts and quality teams see it (rebuilt from
--- instruments.toml at each load; see dashboard/clinical/catalogue.py).
+-- The instrument catalogue as the loader and the marts see it, rebuilt from the catalogue files at
+-- each build (dashboard/clinical/catalogue.py); a definition no file gives any more is kept while
+-- assessments use it (dashboard/clinical/build.py).
 CREATE OR REPLACE TABLE instrument_catalogue (
     instrument VARCHAR PRIMARY KEY, name VARCHAR, items INTEGER, item_min INTEGER, item_max INTEGER,
     total_min INTEGER, total_max INTEGER, total_rule VARCHAR, missing_items VARCHAR, max_missing INTEGER,
     higher_is_worse BOOLEAN, loinc_total VARCHAR, clinical_cutoff DOUBLE, reliable_change DOUBLE,
-    response_drop DOUBLE, remission_below DOUBLE, severe_from DOUBLE, sources VARCHAR
+    response_drop DOUBLE, remission_below DOUBLE, severe_from DOUBLE, sources VARCHAR,
+    source_file VARCHAR, source_sha256 VARCHAR   -- the catalogue file the definition came from
 );
 CREATE OR REPLACE TABLE instrument_items (
     instrument VARCHAR, item_number INTEGER, item_min INTEGER, item_max INTEGER, reversed BOOLEAN
@@ -19,6 +21,3 @@ CREATE OR REPLACE TABLE instrument_safety (
     instrument VARCHAR, item_number INTEGER, subscale VARCHAR, above DOUBLE, description VARCHAR
 );
 CREATE OR REPLACE TEMP VIEW catalogue AS SELECT * FROM instrument_catalogue;
-CREATE OR REPLACE TEMP TABLE instrument_alias (token VARCHAR PRIMARY KEY, instrument VARCHAR);
-CREATE OR REPLACE TEMP TABLE vocab (field VARCHAR, token VARCHAR, value VARCHAR);
-CREATE OR REPLACE TABLE teds_reasons (code INTEGER PRIMARY KEY, label VARCHAR);

@@ -12,7 +12,7 @@ weekly AS (
     SELECT s.episode_id, s.instrument, s.treatment_week, arg_max(s.total_score, s.assessed_on) AS score,
            max(s.assessed_on) AS scored_on
     FROM episode_scores AS s JOIN episodes_judged USING (episode_id, instrument)
-    WHERE s.treatment_week BETWEEN 0 AND getvariable('expected_response_max_week')
+    WHERE s.treatment_week BETWEEN 1 AND getvariable('expected_response_max_week')
     GROUP BY ALL
 ),
 folds AS (SELECT DISTINCT fold FROM episodes_judged),

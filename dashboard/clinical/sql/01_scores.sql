@@ -1,8 +1,7 @@
 -- Valid scores in their episodes up to the as-of date, and BAM-style subscale scores.
 CREATE OR REPLACE TEMP TABLE episode_scores AS
 SELECT a.assessment_id, a.participant_id, a.episode_id, a.instrument, a.assessed_on, a.total_score,
-       e.admit_date, e.discharge_date,
-       CAST(round((a.assessed_on - e.admit_date) / 7) AS INTEGER) AS treatment_week   -- nearest whole week since admission
+       e.admit_date, e.discharge_date, a.treatment_week
 FROM assessments AS a
 JOIN episodes AS e USING (episode_id)
 WHERE a.total_valid AND a.total_score IS NOT NULL AND a.assessed_on <= getvariable('as_of');

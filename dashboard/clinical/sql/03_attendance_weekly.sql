@@ -1,7 +1,8 @@
 -- One row per episode x calendar week (Monday to Sunday) from admission to discharge or the
--- as-of date: sessions scheduled (not cancelled by the program) and attended, hours against the
--- ASAM level 2.1 minimum (9 h adults, 6 h adolescents [31]). Only whole weeks inside the episode
--- are judged (below_asam is NULL for the partial first and last weeks).
+-- as-of date: sessions scheduled and attended (the sessions' own flags, from the attendance
+-- settings), hours against the ASAM level 2.1 minimum (9 h adults, 6 h adolescents [31]). Only
+-- whole weeks inside the episode are judged (below_asam is NULL for the partial first and last
+-- weeks). week_in_program is the treatment week the calendar week ends in (definitions.sql).
 CREATE OR REPLACE TABLE attendance_weekly AS
 WITH spans AS (
     SELECT participant_id, episode_id, admit_date,
@@ -15,14 +16,14 @@ weeks AS (
 ),
 sessions_by_week AS (
     SELECT episode_id, CAST(date_trunc('week', session_date) AS DATE) AS week_start,
-           count(*) FILTER (status <> 'cancelled') AS sessions_scheduled,
-           count(*) FILTER (status IN ('attended', 'late', 'left_early')) AS sessions_attended,
+           count(*) FILTER (scheduled) AS sessions_scheduled,
+           count(*) FILTER (attended) AS sessions_attended,
            sum(minutes) / 60.0 AS hours_attended
     FROM sessions WHERE episode_id IS NOT NULL AND session_date <= getvariable('as_of')
     GROUP BY ALL
 )
 SELECT w.participant_id, w.episode_id, w.week_start,
-       CAST(floor((w.week_start - CAST(date_trunc('week', w.admit_date) AS DATE)) / 7) AS INTEGER) + 1 AS week_in_program,
+       treatment_week(least(w.week_start + 6, w.last_day), w.admit_date) AS week_in_program,
        coalesce(s.sessions_scheduled, 0) AS sessions_scheduled,
        coalesce(s.sessions_attended, 0) AS sessions_attended,
        round(coalesce(s.hours_attended, 0), 2) AS hours_attended,

@@ -10,11 +10,12 @@ CREATE OR REPLACE TEMP MACRO day(d) AS strftime(d, '%-d %b %Y');
 CREATE OR REPLACE TEMP MACRO num(x) AS CASE WHEN x = round(x) THEN CAST(CAST(x AS BIGINT) AS VARCHAR) ELSE CAST(round(x, 1) AS VARCHAR) END;
 
 CREATE OR REPLACE TEMP TABLE open_outcomes AS
-SELECT po.*, o.admit_date, o.days_in_program, po.latest_date - o.admit_date AS latest_day
-FROM participant_outcomes AS po JOIN open_episodes AS o USING (participant_id, episode_id);
+SELECT po.*, o.admit_date, o.days_in_program, treatment_week(po.latest_date, o.admit_date) AS latest_week
+FROM participant_outcomes AS po JOIN open_episodes AS o USING (participant_id, episode_id)
+WHERE po.latest_date IS NOT NULL;
 
 CREATE OR REPLACE TEMP TABLE open_sessions AS
-SELECT s.*, s.status IN ('attended', 'late', 'left_early') AS was_attended
+SELECT s.*
 FROM sessions AS s JOIN open_episodes AS o USING (participant_id, episode_id)
 WHERE s.session_date <= getvariable('as_of');
 
@@ -47,47 +48,47 @@ reliable_deterioration AS (
     FROM open_outcomes WHERE reliable_deterioration
 ),
 no_improvement AS (
-    -- judged on a score taken in week N or later (day 7(N-1) on)
+    -- judged on a score taken in treatment week N or later
     SELECT participant_id, episode_id, 'no_improvement', 'amber', latest_date, instrument,
-           format('{} {} → {} by week {}: {} since intake, short of the reliable change of {}; still at or above the cutoff of {}',
-                  instrument, num(baseline_score), num(latest_score), latest_day // 7 + 1,
+           format('{} {} → {} in week {}: {} since intake, short of the reliable change of {}; still at or above the cutoff of {}',
+                  instrument, num(baseline_score), num(latest_score), latest_week,
                   CASE WHEN change < 0 THEN 'down ' || num(-change) WHEN change > 0 THEN 'up ' || num(change) ELSE 'no change' END,
                   num(reliable_change_points), num(clinical_cutoff))
     FROM open_outcomes
     WHERE NOT reliable_improvement AND NOT reliable_deterioration
       AND (latest_score - clinical_cutoff) * worse_sign >= 0
-      AND latest_day >= 7 * (getvariable('flags_no_improvement_week') - 1)
+      AND latest_week >= getvariable('flags_no_improvement_week')
 ),
 severe_persisting AS (
     SELECT participant_id, episode_id, 'severe_persisting', 'amber', latest_date, instrument,
            format('{} {} in week {}: still in the severe band ({} or more)', instrument, num(latest_score),
-                  latest_day // 7 + 1, num(severe_from))
+                  latest_week, num(severe_from))
     FROM open_outcomes
     WHERE severe_from IS NOT NULL AND (latest_score - severe_from) * worse_sign >= 0
-      AND latest_day >= 7 * (getvariable('flags_severe_persisting_week') - 1)
+      AND latest_week >= getvariable('flags_severe_persisting_week')
 ),
 below_expected AS (
     SELECT o.participant_id, o.episode_id, 'below_expected',
            CASE WHEN (o.latest_score - x.p90) * o.worse_sign > 0 THEN 'red' ELSE 'amber' END, o.latest_date, o.instrument,
-           format('{} {} in treatment week {} is worse than {} of this program''s episodes that started {} (80th percentile {}, 90th {})',
-                  o.instrument, num(o.latest_score), CAST(round(o.latest_day / 7) AS INTEGER),
+           format('{} {} in week {} is worse than {} of this program''s completed episodes that started {} (80th percentile {}, 90th {})',
+                  o.instrument, num(o.latest_score), o.latest_week,
                   CASE WHEN (o.latest_score - x.p90) * o.worse_sign > 0 THEN '90 %' ELSE '80 %' END,
                   t.intake_stratum, num(x.p80), num(x.p90))
     FROM open_outcomes AS o
     JOIN episode_strata AS t USING (episode_id, instrument)
     JOIN expected_response AS x ON x.instrument = o.instrument AND x.intake_stratum = t.intake_stratum
-                               AND x.treatment_week = CAST(round(o.latest_day / 7) AS INTEGER)
-    WHERE x.available AND o.latest_day >= 7 AND (o.latest_score - x.p80) * o.worse_sign > 0
+                               AND x.treatment_week = o.latest_week
+    WHERE x.available AND o.latest_week >= 2 AND (o.latest_score - x.p80) * o.worse_sign > 0
 ),
 attendance_runs AS (
-    -- sessions newest first, not counting excused absences or sessions the program cancelled
+    -- attended sessions and no-shows, newest first (excused absences and cancelled sessions are skipped)
     SELECT *, row_number() OVER (PARTITION BY episode_id ORDER BY session_date DESC, start_time DESC NULLS LAST) AS recency
-    FROM open_sessions WHERE status NOT IN ('excused', 'cancelled')
+    FROM open_sessions WHERE attended OR no_show
 ),
 streaks AS (
     SELECT participant_id, episode_id,
-           coalesce(min(recency) FILTER (status <> 'no_show'), count(*) + 1) - 1 AS no_shows_in_a_row,
-           max(session_date) FILTER (was_attended) AS last_attended
+           coalesce(min(recency) FILTER (NOT no_show), count(*) + 1) - 1 AS no_shows_in_a_row,
+           max(session_date) FILTER (attended) AS last_attended
     FROM attendance_runs GROUP BY ALL
 ),
 consecutive_no_shows AS (
@@ -98,9 +99,9 @@ consecutive_no_shows AS (
     FROM streaks AS s WHERE s.no_shows_in_a_row >= getvariable('flags_consecutive_no_shows')
 ),
 recent AS (
-    SELECT participant_id, episode_id, count(*) AS scheduled, count(*) FILTER (was_attended) AS attended
+    SELECT participant_id, episode_id, count(*) AS scheduled, count(*) FILTER (attended) AS attended
     FROM open_sessions
-    WHERE status <> 'cancelled' AND session_date > getvariable('as_of') - getvariable('flags_low_attendance_days')
+    WHERE scheduled AND session_date > getvariable('as_of') - getvariable('flags_low_attendance_days')
     GROUP BY ALL
 ),
 low_attendance AS (
@@ -120,7 +121,7 @@ disengaged AS (
                 ELSE format('no attended session for {} days (last attended {})', getvariable('as_of') - a.last_attended, day(a.last_attended))
            END
     FROM open_episodes AS o
-    LEFT JOIN (SELECT episode_id, max(session_date) AS last_attended FROM open_sessions WHERE was_attended GROUP BY ALL) AS a USING (episode_id)
+    LEFT JOIN (SELECT episode_id, max(session_date) AS last_attended FROM open_sessions WHERE attended GROUP BY ALL) AS a USING (episode_id)
     WHERE getvariable('as_of') - coalesce(a.last_attended, o.admit_date) >= getvariable('flags_disengaged_days')
 ),
 below_asam_hours AS (

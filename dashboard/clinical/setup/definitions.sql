@@ -1,0 +1,18 @@
+-- The definitions every query shares, stored in the database (persistent macros and the settings
+-- table the build wrote), so the marts, the dashboard's queries and a quality team's own SQL read
+-- one formula and one threshold each.
+
+-- Treatment week of a date in an episode: the admission day is in week 1 (days 0-6), days 7-13 are
+-- week 2, and days before admission are week 0 or earlier. The only week formula: flags, expected
+-- response, charts, headers and explanations all use it (docs/clinical.md).
+CREATE OR REPLACE MACRO treatment_week(day, admit_date) AS
+    CAST(floor(datediff('day', CAST(admit_date AS DATE), CAST(day AS DATE)) / 7) AS INTEGER) + 1;
+
+-- A setting as the build used it: setting_number('flags_low_attendance_days'), setting_text(...),
+-- setting_list('attendance_attended').
+CREATE OR REPLACE MACRO setting_number(setting_name) AS
+    (SELECT s.number FROM settings AS s WHERE s.name = setting_name);
+CREATE OR REPLACE MACRO setting_text(setting_name) AS
+    (SELECT s.text FROM settings AS s WHERE s.name = setting_name);
+CREATE OR REPLACE MACRO setting_list(setting_name) AS
+    (SELECT s.list FROM settings AS s WHERE s.name = setting_name);

@@ -1,0 +1,61 @@
+"""How well does the below-expected flag pick out the episodes that end without reliable
+improvement? Out of sample (10 folds by episode), from the program's own completed episodes,
+exactly as the expected_response mart builds its bands (setup/validation.sql).
+
+The trial data ship with the engine (trials/, licences in trials/LICENSES.md): Riesby imipramine
+HAM-D (weeks 0-5) and the rbmi antidepressant trial HAM-D 17 (weeks 0-6), turned here into the
+loader's export formats; `python -m dashboard.validate` loads them and prints the figures."""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from dashboard.clinical import marts
+
+TRIALS = Path(__file__).with_name("trials")
+VALIDATION_SQL = Path(__file__).with_name("setup") / "validation.sql"
+ANCHOR = dt.date(2020, 1, 6)  # trial day 0 becomes this admission date
+
+
+def riesby_exports(out: Path, trials: Path = TRIALS) -> list[Path]:
+    data = pd.read_csv(trials / "riesby.dat.txt", sep=r"\s+", header=None, na_values=".",
+                       names=["id", "hamd", "intercept", "week", "endog", "endweek"]).dropna(subset=["hamd"])
+    return _exports(out, "riesby", data["id"], data["week"] * 7, data["hamd"])
+
+
+def rbmi_exports(out: Path, trials: Path = TRIALS) -> list[Path]:
+    data = pd.read_csv(trials / "rbmi_antidepressant_data_HAMD17.csv")
+    baseline = data.drop_duplicates("PATIENT")[["PATIENT", "BASVAL"]].assign(RELDAYS=0).rename(columns={"BASVAL": "HAMDTL17"})
+    visits = pd.concat([baseline, data[["PATIENT", "RELDAYS", "HAMDTL17"]]]).dropna()
+    return _exports(out, "rbmi", visits["PATIENT"], visits["RELDAYS"], visits["HAMDTL17"])
+
+
+def _exports(out: Path, name: str, patient, day, score) -> list[Path]:
+    """A roster (admitted on day 0, discharged at the last visit) and a measures export."""
+    frame = pd.DataFrame({"participant_id": name + "-" + patient.astype(int).astype(str),
+                          "assessment_date": [ANCHOR + dt.timedelta(days=int(d)) for d in day],
+                          "instrument": "HAM-D-17", "total": score.astype(int)})
+    roster = frame.groupby("participant_id").assessment_date.max().rename("discharge_date").reset_index()
+    roster = roster.assign(admit_date=ANCHOR, discharge_reason="completed", program=name)
+    out.mkdir(parents=True, exist_ok=True)
+    roster[["participant_id", "admit_date", "discharge_date", "discharge_reason", "program"]].to_csv(out / f"{name}-roster.csv", index=False)
+    frame.to_csv(out / f"{name}-measures.csv", index=False)
+    return [out / f"{name}-roster.csv", out / f"{name}-measures.csv"]
+
+
+def evaluate(db: Path, week: int = 4, folds: int = 10) -> pd.DataFrame:
+    """Validation figures per instrument for a loaded database (marts rebuilt in a copy in memory,
+    with the settings and definitions that database was built with)."""
+    con = duckdb.connect()
+    con.execute("ATTACH ? AS source (READ_ONLY)", [str(db)])
+    for table in ("episodes", "assessments", "assessment_items", "sessions", "dataset_info", "instrument_catalogue",
+                  "instrument_items", "instrument_bands", "instrument_subscales", "instrument_safety", "settings"):
+        con.execute(f"CREATE TABLE {table} AS SELECT * FROM source.{table}")
+    con.execute("DETACH source")
+    marts.rebuild(con)
+    con.execute("SET VARIABLE week = ?", [week])
+    con.execute("SET VARIABLE folds = ?", [folds])
+    return con.execute(VALIDATION_SQL.read_text()).df()

@@ -1,0 +1,152 @@
+"""One definition, one place: the treatment week, what a status means, the settings and the
+instrument catalogue are stored in the database a build made, and everything reads them there.
+
+P1 is admitted on Monday 6 Jan 2025; 50 completed episodes give the program's expected response."""
+import datetime as dt
+
+import pytest
+
+from conftest import ATTENDANCE_HEADER, app, build, chart, etl_cli, load_files, measures_row, rows, shown, write
+
+D = dt.date
+ADMIT = D(2025, 1, 6)
+
+
+def day(n: int) -> str:
+    return str(ADMIT + dt.timedelta(days=n))
+
+
+def _history_week_7():
+    """50 completed episodes starting moderately severe (PHQ-9 16) whose day-42 scores (treatment week
+    7) are 5..14, five each: p80 12.2, p90 13.1 in week 7."""
+    roster, measures = [], []
+    for i in range(50):
+        pid = f"H{i:02d}"
+        roster.append(f"{pid},2024-06-03,2024-08-01,completed,Trauma,Chen,1990,yes")
+        measures += [measures_row(pid, "2024-06-03", "PHQ-9", 16), measures_row(pid, "2024-07-15", "PHQ-9", 5 + i % 10)]
+    return roster, measures
+
+
+@pytest.fixture
+def week_seven(tmp_path, db, monkeypatch):
+    """P1: PHQ-9 16 at admission, 15 on day 42 (a Monday: treatment week 7), data as of day 44."""
+    roster, measures = _history_week_7()
+    roster.append("P1,2025-01-06,,,Trauma,Chen,1990,")
+    measures += [measures_row("P1", day(0), "PHQ-9", 16), measures_row("P1", day(42), "PHQ-9", 15)]
+    build(tmp_path, db, roster=roster, measures=measures, as_of=D(2025, 2, 19))
+    monkeypatch.setenv("IOP_DB", str(db))
+    return db
+
+
+def test_one_score_has_one_week_number_everywhere(week_seven):
+    db = week_seven
+    assert rows(db, "SELECT treatment_week FROM assessments WHERE participant_id = 'P1' ORDER BY assessed_on") == [(1,), (7,)]
+    explanations = dict(rows(db, "SELECT rule_id, explanation FROM flags WHERE participant_id = 'P1'"))
+    assert explanations["no_improvement"].startswith("PHQ-9 16 → 15 in week 7:")
+    assert explanations["below_expected"].startswith("PHQ-9 15 in week 7 is worse than 90 % of this program's completed")
+    assert rows(db, "SELECT p80, p90 FROM expected_response WHERE intake_stratum = 'moderately severe' "
+                    "AND treatment_week = 7") == [(12.2, 13.1)]
+    at = app("director")
+    at.run()
+    at.switch_page("pages/participant.py")
+    at.query_params["participant"] = "P1"
+    at.run()
+    assert {m.label: m.value for m in at.metric}["Week in program"] == "7"          # day 44: week 7
+    flag_texts = [shown(e.value) for e in [*at.error, *at.warning] if "PHQ-9" in shown(e.value)]   # the score's flags
+    assert len(flag_texts) == 2 and all("PHQ-9 15 in week 7" in t or "→ 15 in week 7" in t for t in flag_texts), flag_texts
+    at.toggle(key="weeks_axis").set_value(True).run()
+    figure = chart(at, 0)
+    scores = next(t for t in figure["data"] if t.get("name") == "PHQ-9")
+    assert scores["x"] == [1, 7] and [c[2] for c in scores["customdata"]] == ["1", "7"]   # inside week 7: 7 <= x < 8
+    p80 = next(t for t in figure["data"] if t.get("name") == "program 80th percentile")
+    assert dict(zip(p80["x"], p80["y"]))[7.5] == 12.2                                     # week 7's band, mid-week
+
+
+def test_no_shows_with_the_appointment_length_load_and_count(tmp_path, db):
+    lines = [f"P1,{day(0)},group,attended,180,Trauma,Chen"] + [f"P1,{day(d)},group,no show,180,Trauma,Chen" for d in (1, 2, 3)]
+    [result] = load_files(db, write(tmp_path, "a.csv", ATTENDANCE_HEADER + "\n".join(lines) + "\n"), as_of=D(2025, 1, 10))
+    assert result.counts == {"read": 4, "loaded": 4, "updated": 0, "rejected": 0, "duplicate": 0}
+    assert result.notes == [(0, "3 rows with status no_show gave minutes: kept as the scheduled length "
+                                "(scheduled_minutes), with 0 minutes attended")]
+    assert rows(db, "SELECT status, minutes, scheduled_minutes, attended, no_show FROM sessions ORDER BY session_date") == [
+        ("attended", 180, None, True, False)] + [("no_show", 0, 180, False, True)] * 3
+    assert rows(db, "SELECT severity, explanation FROM flags WHERE rule_id = 'consecutive_no_shows'") == [
+        ("red", "3 no-shows in a row; last attended 6 Jan 2025")]
+    assert rows(db, "SELECT hours_attended FROM attendance_weekly") == [(3.0,)]       # scheduled time is not attended
+
+
+def test_a_baseline_outside_the_window_gives_an_insufficient_data_row(tmp_path, db):
+    build(tmp_path, db, roster=["P1,2025-01-06,,,Trauma,Chen,1990,"],
+          attendance=[f"P1,{day(d)},group,attended,180,Trauma,Chen" for d in range(0, 10)],
+          measures=[measures_row("P1", day(-20), "PHQ-9", 18)], as_of=D(2025, 1, 20))
+    assert rows(db, "SELECT jt_category, n_scores, outcome_note FROM participant_outcomes") == [
+        ("insufficient_data", 0, "no score in this episode; the last was on 17 Dec 2024 (before admission)")]
+    build(tmp_path, db, measures=[measures_row("P1", day(10), "PHQ-9", 15)], as_of=D(2025, 1, 20))
+    assert rows(db, "SELECT jt_category, n_scores, outcome_note FROM participant_outcomes") == [
+        ("insufficient_data", 1, "no baseline from 14 days before to 7 days after admission; the first score is from week 2")]
+
+
+def test_settings_and_definitions_are_stored_in_the_database(tmp_path, db):
+    build(tmp_path, db, attendance=[f"P1,{day(0)},group,attended,180,Trauma,Chen"], as_of=D(2025, 1, 10))
+    assert rows(db, "SELECT number FROM settings WHERE name = 'flags_low_attendance_days'") == [(14.0,)]
+    assert rows(db, "SELECT list FROM settings WHERE name = 'attendance_attended'") == [(["attended", "late", "left_early"],)]
+    assert rows(db, "SELECT treatment_week(DATE '2025-01-12', DATE '2025-01-06'), treatment_week(DATE '2025-01-13', "
+                    "DATE '2025-01-06'), treatment_week(DATE '2025-01-05', DATE '2025-01-06')") == [(1, 2, 0)]
+    assert rows(db, "SELECT setting_number('flags_disengaged_days')") == [(7.0,)]
+    [(source, digest)] = rows(db, "SELECT source_file, source_sha256 FROM instrument_catalogue WHERE instrument = 'PHQ-9'")
+    assert source == "shipped instruments.toml" and len(digest) == 64
+
+
+PROGRAM_INSTRUMENT = """
+[instruments.WEMWBS-7]
+name = "Short Warwick-Edinburgh Mental Wellbeing Scale"
+items = 7
+item_min = 1
+item_max = 5
+total_min = 7
+total_max = 35
+higher_is_worse = false
+clinical_cutoff = 20
+reliable_change = 3
+sources = "Stewart-Brown et al. 2009"
+"""
+
+
+def test_a_programs_instrument_survives_a_rebuild_and_a_load_without_its_configuration(tmp_path, db, monkeypatch):
+    config = tmp_path / "config"
+    config.mkdir()
+    (config / "instruments.toml").write_text(PROGRAM_INSTRUMENT)
+    monkeypatch.setenv("IOP_CONFIG", str(config))
+    build(tmp_path, db, roster=["P1,2025-01-06,,,Trauma,Chen,1990,"],
+          measures=[measures_row("P1", day(0), "WEMWBS-7", 15), measures_row("P1", day(21), "WEMWBS-7", 24)],
+          as_of=D(2025, 2, 1))
+    before = rows(db, "SELECT episode_id, baseline_score, latest_score, jt_category FROM participant_outcomes")
+    assert before == [("P1#20250106", 15, 24, "recovered")]
+    # a rebuild and a load from somewhere the configuration folder is not
+    monkeypatch.setenv("IOP_CONFIG", str(tmp_path / "elsewhere"))
+    result = etl_cli("rebuild", "--db", db, env={"IOP_CONFIG": str(tmp_path / "elsewhere")})
+    assert result.returncode == 0, result.stderr
+    assert "note: WEMWBS-7: no catalogue file defines it now, but 2 assessments use it, so its stored definition" in result.stdout
+    assert rows(db, "SELECT episode_id, baseline_score, latest_score, jt_category FROM participant_outcomes") == before
+    [r] = build(tmp_path, db, measures=[measures_row("P1", day(24), "WEMWBS 7", 26)], as_of=D(2025, 2, 1))
+    assert r.status == "loaded" and r.counts["loaded"] == 1               # still matched by name, still scored
+    assert rows(db, "SELECT latest_score, jt_category FROM participant_outcomes") == [(26, "recovered")]
+    assert rows(db, "SELECT source_file FROM instrument_catalogue WHERE instrument = 'WEMWBS-7'") == [(str(config / "instruments.toml"),)]
+
+
+def test_a_configuration_that_would_drop_an_instrument_in_use_is_refused(tmp_path, db, monkeypatch):
+    config = tmp_path / "config"
+    config.mkdir()
+    (config / "instruments.toml").write_text(PROGRAM_INSTRUMENT)
+    monkeypatch.setenv("IOP_CONFIG", str(config))
+    build(tmp_path, db, roster=["P1,2025-01-06,,,Trauma,Chen,1990,"],
+          measures=[measures_row("P1", day(0), "WEMWBS-7", 15)], as_of=D(2025, 2, 1))
+    before = db.read_bytes()
+    (config / "instruments.toml").write_text("# the program's instruments\n")
+    result = etl_cli("rebuild", "--db", db, env={"IOP_CONFIG": str(config)})
+    assert result.returncode == 1
+    assert f"{config / 'instruments.toml'} no longer defines WEMWBS-7, which 1 assessments use" in result.stderr
+    assert db.read_bytes() == before                                        # unchanged
+    [r] = build(tmp_path, db, attendance=[f"P1,{day(1)},group,attended,180,Trauma,Chen"], as_of=D(2025, 2, 1))
+    assert r.status == "failed" and "no longer defines WEMWBS-7" in r.message
+    assert db.read_bytes() == before
