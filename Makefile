@@ -33,6 +33,7 @@ run: $(VENV)/.installed $(DB)
 	IOP_DB=$(DB) $(VENV)/bin/streamlit run server.py --server.address $(IOP_HOST) --server.port $(PORT)
 
 test: $(VENV)/.installed-test
+	PYTHONPATH=. $(VENV)/bin/lint-imports --no-cache
 	$(PY) -m pytest -q
 
 bench: $(VENV)/.installed-test
