@@ -1,7 +1,10 @@
-"""The clinician's worklist: open episodes with attendance, latest scores and flags, most urgent first."""
+"""The clinician's worklist: open episodes with attendance, latest scores and flags, most urgent
+first. The caseload page's one source of data; whose episodes it reads is bound in the data layer
+(a clinician sees their own caseload only)."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 import pandas as pd
 
@@ -9,8 +12,17 @@ from dashboard import db, state
 from dashboard.flag_labels import SEVERITY_RANK, labels
 
 
+@dataclass(frozen=True)
+class Caseload:
+    rows: pd.DataFrame           # one per open episode, most urgent first
+    flags: pd.DataFrame          # every flag of those episodes, with its handling
+    instruments: list[str]       # score columns, in catalogue order
+    recent_days: int             # the attendance window (settings flags.low_attendance_days)
+    data_as_of: dt.date | None
+
+
 def filters() -> pd.DataFrame:
-    return db.query("caseload_filters")
+    return db.query("caseload/filters")
 
 
 def _scores(outcomes: pd.DataFrame) -> pd.DataFrame:
@@ -21,14 +33,11 @@ def _scores(outcomes: pd.DataFrame) -> pd.DataFrame:
     return outcomes.assign(text=text).pivot(index="episode_id", columns="instrument", values="text").reset_index()
 
 
-def worklist(clinician: str | None = None, program: str | None = None, today: dt.date | None = None,
-             scope: str | None = None):
-    """(rows for the table, every flag of those episodes with its handling). `scope` is the
-    signed-in clinician's name: it overrides any clinician filter, so no other caseload is read."""
-    if scope is not None:
-        clinician = scope
-    frames = db.queries(episodes=("open_episodes", {"clinician": clinician, "program": program}),
-                        outcomes=("open_outcomes", {}), flags=("open_flags", {}))
+def worklist(clinician: str | None = None, program: str | None = None, today: dt.date | None = None) -> Caseload:
+    """The open episodes of a clinician and track (None: all that this request may see)."""
+    frames = db.queries(episodes=("caseload/open_episodes", {"clinician": clinician, "program": program}),
+                        outcomes=("caseload/open_outcomes", {}), flags=("caseload/open_flags", {}),
+                        info=("common/dataset_info", {}), instruments=("caseload/instruments", {}))
     episodes = frames["episodes"]
     flags = frames["flags"][frames["flags"]["episode_id"].isin(episodes["episode_id"])]
     flags = state.with_status(flags, today)
@@ -44,9 +53,14 @@ def worklist(clinician: str | None = None, program: str | None = None, today: dt
             .merge(_scores(frames["outcomes"]), on="episode_id", how="left"))
     rows["rank"] = pd.to_numeric(rows["rank"], errors="coerce").fillna(2)
     rows["priority"] = rows["rank"].map({0: "red", 1: "amber", 2: ""})
-    rows["attendance_14d"] = [f"{a}/{s} ({round(100 * a / s)} %)" if s else "none scheduled"
-                              for a, s in zip(rows["attended_14d"], rows["scheduled_14d"])]
+    rows["attendance_recent"] = [f"{a}/{s} ({round(100 * a / s)} %)" if s else "none scheduled"
+                                 for a, s in zip(rows["attended_recent"], rows["scheduled_recent"])]
     rows["hours_vs_asam"] = [f"{h:.1f} / {m:g} h" if pd.notna(h) else "—"
                              for h, m in zip(rows["hours_last_week"], rows["asam_min_hours"])]
     rows = rows.sort_values(["rank", "week_in_program", "participant_id"], ascending=[True, False, True])
-    return rows.reset_index(drop=True), flags
+    instruments = [i for i in frames["instruments"]["instrument"] if i in rows]
+    info = frames["info"]
+    data_as_of = pd.Timestamp(info["data_as_of"].iloc[0]).date() if len(info) and pd.notna(info["data_as_of"].iloc[0]) else None
+    recent = int(episodes["recent_days"].iloc[0]) if len(episodes) else int(
+        db.query("common/settings").set_index("name").loc["flags_low_attendance_days", "number"])
+    return Caseload(rows.reset_index(drop=True), flags, instruments, recent, data_as_of)

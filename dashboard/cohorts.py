@@ -18,6 +18,27 @@ LEFT_EARLY = "discharged before completion"  # the retention event
 
 
 @dataclass(frozen=True)
+class Measures:
+    """The HEDIS-style measures as built: labels and captions are made from these, not retyped."""
+    instrument: str
+    cutoff: float            # index score at or above (catalogue clinical_cutoff)
+    response_drop: float     # share below the index score
+    remission_below: float
+    follow_up_from: int      # days after the index score
+    follow_up_to: int
+
+    @property
+    def window(self) -> str:
+        return f"{self.follow_up_from}-{self.follow_up_to} days"
+
+    def describe(self) -> str:
+        return (f"DMS: participants with an attended session in a 4-month period who have a {self.instrument} in it. "
+                f"DRR: an index {self.instrument} of {self.cutoff:g} or more, then the latest {self.instrument} "
+                f"{self.follow_up_from} to {self.follow_up_to} days later; response = at least "
+                f"{self.response_drop:.0%} lower, remission = below {self.remission_below:g}.")
+
+
+@dataclass(frozen=True)
 class Cohorts:
     filters: Filters
     instrument: str
@@ -28,6 +49,7 @@ class Cohorts:
     weekly: pd.DataFrame         # cohort, week, n, mean, low, high
     dms: pd.DataFrame            # cohort, period_start, participants, with_phq9
     drr: pd.DataFrame            # per index episode
+    measures: Measures | None    # None when the depression instrument is not in the catalogue
 
     @property
     def cohort_names(self) -> list[str]:
@@ -56,12 +78,13 @@ def _summary(episodes: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _retention(episodes: pd.DataFrame) -> pd.DataFrame:
-    """Weeks in program until discharge before completion (TEDS 2, 3, 5, 6, 7, or an inferred end);
-    open episodes, completions (1) and transfers (4) are censored."""
+def _retention(episodes: pd.DataFrame, censored_teds: list[int]) -> pd.DataFrame:
+    """Weeks in program until discharge before completion (any discharge whose TEDS code the
+    settings do not censor, or an inferred end); open episodes, completions (1) and transfers (4)
+    are censored (settings outcomes.retention_censored_teds_codes)."""
     frames = []
     weeks = (pd.to_datetime(episodes["observed_to"]) - pd.to_datetime(episodes["admit_date"])).dt.days / 7
-    left = episodes["discharge_date"].notna() & ~episodes["discharge_teds_code"].isin([1, 4])
+    left = episodes["discharge_date"].notna() & ~episodes["discharge_teds_code"].isin(censored_teds)
     data = episodes.assign(weeks=weeks.round(1), left=left)
     for cohort, part in _with_whole(data).groupby("cohort", sort=False):
         frames.append(kaplan_meier(part["weeks"], part["left"]).assign(cohort=cohort))
@@ -81,12 +104,13 @@ def _dms(frame: pd.DataFrame) -> pd.DataFrame:
     return grouped.agg(participants=("participant_id", "nunique"), with_phq9=("has_phq9", "sum")).reset_index()
 
 
-def cohort_outcomes(filters: Filters, instrument: str = "PHQ-9") -> Cohorts:
-    p = {"instrument": instrument}
-    window = {"start": filters.start, "end": filters.end}
-    f = db.queries(setup=("scope_episodes", filters.params(admitted_in_range=True)),
-                   episodes=("cohort_outcomes", p), funnel=("overview_completeness", p),
-                   scores=("cohort_weekly_scores", p), dms=("cohort_dms", window), drr=("cohort_drr", window))
+def cohort_outcomes(filters: Filters, instrument: str) -> Cohorts:
+    f = db.queries({**filters.params(admitted_in_range=True), "instrument": instrument},
+                   episodes=("cohorts/outcomes", {}), funnel=("common/completeness", {}),
+                   scores=("cohorts/weekly_scores", {}), dms=("cohorts/dms", {}), drr=("cohorts/drr", {}),
+                   settings=("common/settings", {}), measures=("cohorts/measure_definitions", {}))
     funnel = f["funnel"].assign(cohort=f["funnel"]["cohort"].fillna(WHOLE))
-    return Cohorts(filters, instrument, f["episodes"], funnel, _summary(f["episodes"]), _retention(f["episodes"]),
-                   _weekly(f["scores"]), _dms(f["dms"]), f["drr"])
+    censored = [int(c) for c in f["settings"].set_index("name").loc["outcomes_retention_censored_teds_codes", "list"]]
+    return Cohorts(filters, instrument, f["episodes"], funnel, _summary(f["episodes"]),
+                   _retention(f["episodes"], censored), _weekly(f["scores"]), _dms(f["dms"]), f["drr"],
+                   Measures(**f["measures"].iloc[0].to_dict()) if len(f["measures"]) else None)

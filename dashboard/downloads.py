@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from dashboard import audit, exports
+from dashboard import audit, db, exports
 from dashboard.privacy import policy
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -25,10 +25,11 @@ def button(label: str, build: Callable[[], bytes], file_name: str, mime: str, ke
            selection: str = "", rows: int | None = None, suppressed: bool | None = None,
            participant_id: str | None = None) -> None:
     """A download built on click (the callable runs outside the page run: who is acting is taken now)."""
-    identity = _identity()
+    identity, scope = _identity(), db.current()
 
-    def data() -> bytes:
-        content = build()
+    def data() -> bytes:               # runs outside the page run: who, and what they may see, are kept from it
+        with db.scoped(scope):
+            content = build()
         audit.record("export", identity.user if identity else None, identity.role if identity else None, page=page,
                      participant_id=participant_id, kind=kind, file=file_name, filters=selection, rows=rows,
                      suppressed=suppressed)

@@ -40,13 +40,13 @@ class FilterOptions:
     clinicians: list[str]
     age_groups: list[str]
     instruments: list[str]
+    primary_instrument: str = ""
 
 
 def primary_instrument(opts: FilterOptions) -> str:
-    """The program's primary instrument (settings.toml flags.measure_overdue_instrument) when it has
-    scores (or nothing has yet), else the first instrument that has."""
-    from dashboard.clinical.settings import load_settings
-    primary = load_settings()["flags"]["measure_overdue_instrument"]
+    """The program's primary instrument (settings flags.measure_overdue_instrument, as the build
+    stored it) when it has scores (or nothing has yet), else the first instrument that has."""
+    primary = opts.primary_instrument
     return primary if primary in opts.instruments or not opts.instruments else opts.instruments[0]
 
 
@@ -56,7 +56,15 @@ def instrument_choices(opts: FilterOptions) -> list[str]:
 
 
 def options() -> FilterOptions:
-    row = db.query("overview_filters").iloc[0]
+    row = db.query("common/overview_filters").iloc[0]
     listed = lambda values: [] if values is None or values is pd.NA else list(values)  # noqa: E731  (none loaded yet)
     return FilterOptions(pd.Timestamp(row.first_admission).date(), pd.Timestamp(row.data_as_of).date(),
-                         listed(row.tracks), listed(row.clinicians), listed(row.age_groups), listed(row.instruments))
+                         listed(row.tracks), listed(row.clinicians), listed(row.age_groups), listed(row.instruments),
+                         row.primary_instrument)
+
+
+def score_range(instrument: str) -> tuple[float, float]:
+    """The instrument's lowest and highest total (catalogue)."""
+    bands = db.query("common/instrument_bands")
+    row = bands[bands["instrument"] == instrument]
+    return (float(row["total_min"].iloc[0]), float(row["total_max"].iloc[0])) if len(row) else (0.0, 0.0)

@@ -26,15 +26,12 @@ class Overview:
     aftercare: pd.DataFrame
 
 
-def program_overview(filters: Filters, instrument: str = "PHQ-9") -> Overview:
-    p = filters.params(admitted_in_range=False)
-    window = {"start": filters.start, "end": filters.end}
-    f = db.queries(setup=("scope_episodes", p),
-                   headline=("overview_headline", window), flow=("overview_flow", window),
-                   discharges=("overview_discharges", window), attendance=("overview_attendance", window),
-                   modality=("overview_modality", window), family=("overview_family", {}),
-                   flags=("overview_flags", {}), completeness=("overview_completeness", {"instrument": instrument}),
-                   aftercare=("overview_aftercare", window), episodes=("scoped_episode_ids", {}))
+def program_overview(filters: Filters, instrument: str) -> Overview:
+    f = db.queries(filters.params(admitted_in_range=False),
+                   headline=("overview/headline", {}), flow=("overview/flow", {}), discharges=("overview/discharges", {}),
+                   attendance=("overview/attendance", {}), modality=("overview/modality", {}), family=("overview/family", {}),
+                   flags=("overview/flags", {}), completeness=("common/completeness", {"instrument": instrument}),
+                   aftercare=("overview/aftercare", {}), episodes=("overview/episode_ids", {}))
     actions = state.first_actions()
     actions = actions[actions["episode_id"].isin(f["episodes"]["episode_id"])]
     completeness = f["completeness"][f["completeness"]["cohort"].isna()].drop(columns="cohort")

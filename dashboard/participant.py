@@ -30,8 +30,8 @@ class EpisodeView:
 
     @property
     def week_in_program(self) -> int:
-        end = self.episode["discharge_date"] or self.data_as_of
-        return (pd.Timestamp(end) - pd.Timestamp(self.episode["admit_date"])).days // 7 + 1
+        """The treatment week reached (the database's treatment_week: the same number as the flags and charts)."""
+        return int(self.episode["week_in_program"])
 
     @property
     def status(self) -> str:
@@ -56,23 +56,24 @@ def _plain(record: dict) -> dict:
     return out
 
 
-def participant_episodes(participant_id: str, scope: str | None = None) -> pd.DataFrame:
-    """The participant's episodes, latest first (with `scope`, a clinician's name: only theirs)."""
-    return db.query("participant_episodes", participant_id=participant_id, clinician=scope)
+def participant_episodes(participant_id: str) -> pd.DataFrame:
+    """The participant's episodes that this request may see (a clinician: their own), latest first.
+    The id is matched whatever its case ("iop-10001" finds IOP-10001)."""
+    return db.query("participant/episodes", participant_id=participant_id)
 
 
-def episode_view(participant_id: str, episode_id: str | None = None, scope: str | None = None,
+def episode_view(participant_id: str, episode_id: str | None = None,
                  episodes: pd.DataFrame | None = None) -> EpisodeView | None:
     """The participant's chosen episode (default: the latest); None if the participant is unknown,
-    or (with `scope`, a clinician's name) has no episode in that clinician's caseload."""
+    or not in what this request may see (for a clinician: their caseload)."""
     if episodes is None:
-        episodes = participant_episodes(participant_id, scope)
+        episodes = participant_episodes(participant_id)
     if not len(episodes):
         return None
     chosen = episodes[episodes["episode_id"] == episode_id] if episode_id else episodes.head(1)
     episode = _plain((chosen if len(chosen) else episodes.head(1)).iloc[0].to_dict())
     p = {"episode_id": episode["episode_id"]}
-    f = db.queries(scores=("episode_scores", p), items=("episode_items", p), sessions=("episode_sessions", p),
-                   weeks=("episode_weeks", p), outcomes=("episode_outcomes", p), flags=("episode_flags", p),
-                   expected=("episode_expected", p), bands=("instrument_bands", {}))
-    return EpisodeView(participant_id, episode, episodes, episode["data_as_of"], **f)
+    f = db.queries(p, scores=("participant/scores", {}), items=("participant/items", {}), sessions=("participant/sessions", {}),
+                   weeks=("participant/weeks", {}), outcomes=("participant/outcomes", {}), flags=("participant/flags", {}),
+                   expected=("participant/expected", {}), bands=("common/instrument_bands", {}))
+    return EpisodeView(episode["participant_id"], episode, episodes, episode["data_as_of"], **f)

@@ -14,7 +14,7 @@ import streamlit as st
 from dashboard import view_state as view
 from dashboard.access.accounts import Identity
 from dashboard.cohorts import cohort_outcomes
-from dashboard.filters import FilterOptions, instrument_choices
+from dashboard.filters import FilterOptions, instrument_choices, options, primary_instrument, score_range
 from dashboard.overview import program_overview
 from dashboard.privacy import policy, release, views
 from dashboard.text import plain
@@ -31,6 +31,8 @@ class Scope:
     shown: object                       # the payload on screen (views.OverviewShown or views.CohortsShown)
     for_file: Callable[[bool], object]  # suppress? -> the payload for a file
     pack_cohorts: Callable[[bool], object] | None = None   # the board pack's cohort half, built when asked for
+    instrument: str = ""
+    score_range: tuple[float, float] = (0, 0)   # the instrument's total range (for the intake/latest scatter)
 
     @property
     def external(self) -> bool:
@@ -59,8 +61,25 @@ def _external_period(opts: FilterOptions, dimension: bool) -> tuple[release.Quar
     return quarter, values["quarter_by"]
 
 
-def overview_scope(identity: Identity, opts: FilterOptions, instrument: str) -> Scope | None:
-    """None when an external role has no completed quarter to see yet."""
+def overview_scope(identity: Identity) -> Scope | None:
+    """The overview page's data. None when an external role has no completed quarter to see yet;
+    db.NoData before anything is loaded."""
+    opts = options()
+    instrument = primary_instrument(opts)
+    scope = _overview_scope(identity, opts, instrument)
+    return scope and replace(scope, instrument=instrument, score_range=score_range(instrument))
+
+
+def cohorts_scope(identity: Identity) -> Scope | None:
+    """The cohort page's data (its instrument chosen here); None / db.NoData as the overview's."""
+    opts = options()
+    choices = instrument_choices(opts)
+    instrument = st.selectbox("Instrument", choices, key="instrument", index=choices.index(primary_instrument(opts)))
+    scope = _cohorts_scope(identity, opts, instrument)
+    return scope and replace(scope, instrument=instrument, score_range=score_range(instrument))
+
+
+def _overview_scope(identity: Identity, opts: FilterOptions, instrument: str) -> Scope | None:
     if policy.external(identity.role):
         quarter, _ = _external_period(opts, dimension=False)
         if quarter is None:
@@ -78,7 +97,7 @@ def overview_scope(identity: Identity, opts: FilterOptions, instrument: str) -> 
                                                       policy.for_export(identity.role, suppress)))
 
 
-def cohorts_scope(identity: Identity, opts: FilterOptions, instrument: str) -> Scope | None:
+def _cohorts_scope(identity: Identity, opts: FilterOptions, instrument: str) -> Scope | None:
     if policy.external(identity.role):
         quarter, dimension = _external_period(opts, dimension=True)
         if quarter is None:

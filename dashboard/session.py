@@ -8,7 +8,7 @@ from urllib.parse import urlencode, urlsplit
 
 import streamlit as st
 
-from dashboard import audit
+from dashboard import audit, db
 from dashboard.access import pages, policy, sessions
 from dashboard.access.accounts import Identity
 from dashboard.navigation import inside_app
@@ -103,6 +103,7 @@ def watch_expiry() -> None:
 def require(slug: str) -> Identity:
     """Stop the page unless someone is signed in whose role may open it."""
     inside_app()
+    db.bind(None)        # nothing is read until this run's identity says what may be
     identity = current()
     if identity is None:
         leave(st.session_state.get("session_end_reason"))
@@ -110,6 +111,7 @@ def require(slug: str) -> Identity:
     if not pages.allowed(identity.role, slug):
         st.error(f"The {identity.role} role does not open {pages.PAGES[slug].title}.")
         st.stop()
+    db.bind(db.Scope(identity.scope_clinician))   # every query of this page run reads only what the role may see
     viewed = st.session_state.setdefault("pages_viewed", set())
     if slug not in viewed:       # once per page and browser session: the log records who looked, not every click
         audit.record("view_page", identity.user, identity.role, page=slug)

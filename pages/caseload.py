@@ -15,21 +15,21 @@ except db.NoData as e:
     st.stop()
 
 clinician, track = caseload_filters(options, identity.scope_clinician)
-rows, flags = worklist(clinician, track, scope=identity.scope_clinician)
+caseload = worklist(clinician, track)
+rows, flags = caseload.rows, caseload.flags
 
-data_as_of(db.query("dataset_info")["data_as_of"].iloc[0])
+data_as_of(caseload.data_as_of)
 red, amber = (rows["priority"] == "red").sum(), (rows["priority"] == "amber").sum()
 st.markdown(f"**{len(rows)}** open episodes · **{red}** with a red flag · **{amber}** with amber flags only")
 
-instrument_columns = [c for c in ("PHQ-9", "GAD-7", "PCL-5", "AUDIT-C", "DAST-10", "K10", "CORE-10") if c in rows]
-table = rows[["priority", "participant_id", "flags", "week_in_program", "track", "attendance_14d", "hours_vs_asam",
-              *instrument_columns, "handled"]].astype(object).fillna("")
+table = rows[["priority", "participant_id", "flags", "week_in_program", "track", "attendance_recent", "hours_vs_asam",
+              *caseload.instruments, "handled"]].astype(object).fillna("")
 selection = st.dataframe(
     table, hide_index=True, key="worklist", on_select="rerun", selection_mode="single-row",
     column_config={"priority": "Priority", "participant_id": "Participant", "track": "Track", "week_in_program": "Week",
-                   "attendance_14d": st.column_config.TextColumn("Attended, last 14 days"),
+                   "attendance_recent": st.column_config.TextColumn(f"Attended, last {caseload.recent_days} days"),
                    "hours_vs_asam": st.column_config.TextColumn("Hours last week / ASAM min"),
-                   **{c: st.column_config.TextColumn(f"{c} (change)") for c in instrument_columns},
+                   **{c: st.column_config.TextColumn(f"{c} (change)") for c in caseload.instruments},
                    "flags": st.column_config.TextColumn("Active flags", width="large"),
                    "handled": st.column_config.TextColumn("Acknowledged or snoozed", width="medium")})
 st.caption("Select a row to open the participant's progress.")

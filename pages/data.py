@@ -1,14 +1,9 @@
 """Data (administrators): what has been loaded, what was rejected and why, data-quality findings,
 and loading new exports from the browser through the same loader as `python -m etl load`."""
-import tempfile
-from pathlib import Path
-
 import streamlit as st
 
-from dashboard import audit, db, session
-from dashboard import downloads
+from dashboard import audit, db, downloads, loads, session
 from dashboard.widgets import load_results
-from etl.load import load
 
 identity = session.require("data")
 st.title("Data")
@@ -17,19 +12,14 @@ st.subheader("Load exports")
 uploads = st.file_uploader("Attendance, measures or roster exports (CSV, XLSX, FHIR JSON)", accept_multiple_files=True,
                            type=["csv", "tsv", "txt", "xlsx", "json"], key="uploads")
 if uploads and st.button("Load these files", key="load", type="primary"):
-    with tempfile.TemporaryDirectory() as tmp, st.spinner("Loading…"):
-        paths = []
-        for upload in uploads:
-            path = Path(tmp) / Path(upload.name).name
-            path.write_bytes(upload.getvalue())
-            paths.append(str(path))
-        results = load(paths, db.db_path(), progress=False)
+    with st.spinner("Loading…"):
+        results = loads.load_uploads([(upload.name, upload.getvalue()) for upload in uploads])
     for r in results:
         audit.record("load", identity.user, identity.role, page="data", file=r.path.name, status=r.status, **r.counts)
     load_results(results)
 
 try:
-    frames = db.queries(loads=("data_loads", {}), quality=("data_quality", {}), findings=("data_quality_rows", {}))
+    frames = loads.history()
 except db.NoData as e:
     st.info(str(e))
     st.stop()
@@ -39,7 +29,7 @@ downloads.records(frames["loads"], "loads", "load history", "data")
 
 st.subheader("Rejected rows")
 search = st.text_input("Filter by file or reason", key="reject_search").strip() or None
-downloads.records(db.query("data_rejects", search=search), "rejects", "rejected rows", "data")
+downloads.records(loads.rejects(search), "rejects", "rejected rows", "data")
 
 st.subheader("Data-quality findings")
 st.dataframe(frames["quality"], hide_index=True, key="quality", column_config={"finding": "Finding", "n": "Count"})

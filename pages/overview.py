@@ -4,7 +4,6 @@ import streamlit as st
 from dashboard import db, downloads, session
 from dashboard.board_pack import board_pack_pdf
 from dashboard.charts import overview as charts
-from dashboard.filters import options, primary_instrument
 from dashboard.privacy.views import label
 from dashboard.scopes import overview_scope
 from dashboard.widgets import data_as_of
@@ -12,17 +11,15 @@ from dashboard.widgets import data_as_of
 identity = session.require("overview")
 st.title("Program overview")
 try:
-    opts = options()
+    scope = overview_scope(identity)
 except db.NoData as e:
     st.info(str(e))
     st.stop()
-instrument = primary_instrument(opts)
-scope = overview_scope(identity, opts, instrument)
 if scope is None:
     st.info("No quarter has ended since the first admission: the shared view starts with the first whole quarter.")
     st.stop()
-view = scope.shown
-data_as_of(opts.data_as_of)
+view, instrument = scope.shown, scope.instrument
+data_as_of(scope.data_as_of)
 st.caption(scope.caption())
 
 
@@ -69,10 +66,9 @@ if len(view.aftercare) and set(view.aftercare["aftercare"]) != {"not recorded"}:
 
 st.subheader("Board pack")
 st.caption("One PDF of the overview and cohort charts for this selection, each with its selection, N and data date.")
-bounds = db.query("instrument_bands").query("instrument == @instrument").iloc[0]
 suppress = downloads.suppress_choice("board_pack-suppress")
 downloads.button("Download board pack (PDF)",
                  lambda: board_pack_pdf(scope.for_file(suppress), scope.pack_cohorts(suppress), instrument,
-                                        bounds.total_min, bounds.total_max, scope.described, opts.data_as_of),
+                                        *scope.score_range, scope.described, scope.data_as_of),
                  f"board-pack-{scope.end:%Y-%m-%d}.pdf",
                  "application/pdf", "board_pack", "overview", "board pack PDF", scope.described, suppressed=suppress)

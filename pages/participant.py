@@ -21,7 +21,7 @@ if not participant_id:
     st.stop()
 
 try:
-    episodes = participant_episodes(participant_id, scope=identity.scope_clinician)
+    episodes = participant_episodes(participant_id)
 except db.NoData as e:
     st.info(str(e))
     st.stop()
@@ -31,8 +31,8 @@ if not len(episodes):
                + ("your caseload." if identity.scope_clinician else "the loaded data."))
     st.stop()
 episode_id = episode_picker(episodes["episode_id"].tolist())
-view = episode_view(participant_id, episode_id, scope=identity.scope_clinician, episodes=episodes)
-audit.record("view_participant", identity.user, identity.role, page="participant", participant_id=participant_id,
+view = episode_view(participant_id, episode_id, episodes=episodes)
+audit.record("view_participant", identity.user, identity.role, page="participant", participant_id=view.participant_id,
              episode_id=view.episode["episode_id"])
 
 data_as_of(view.data_as_of)
@@ -56,7 +56,7 @@ if not len(flags):
     st.success("No open flags.")
 
 st.subheader("Scores")
-weeks = st.toggle("Weeks since admission", key="weeks_axis")
+weeks = st.toggle("Treatment weeks", key="weeks_axis", help="Week 1 holds the admission day; the week numbers of the header and the flags.")
 for instrument in view.instruments:
     bands = view.bands[view.bands["instrument"] == instrument]
     st.plotly_chart(trajectory(instrument, view.scores[view.scores["instrument"] == instrument], bands,
@@ -94,8 +94,8 @@ if not renderer_available():
     st.stop()
 pdf, png = st.columns(2)
 with pdf:
-    downloads.button("Download PDF", lambda: case_review_files(view)["pdf"], f"case-review-{participant_id}.pdf",
-                     "application/pdf", "case_review_pdf", "participant", "case review PDF", participant_id=participant_id)
+    downloads.button("Download PDF", lambda: case_review_files(view)["pdf"], f"case-review-{view.participant_id}.pdf",
+                     "application/pdf", "case_review_pdf", "participant", "case review PDF", participant_id=view.participant_id)
 with png:
-    downloads.button("Download PNG", lambda: case_review_files(view)["png"], f"case-review-{participant_id}.png",
-                     "image/png", "case_review_png", "participant", "case review PNG", participant_id=participant_id)
+    downloads.button("Download PNG", lambda: case_review_files(view)["png"], f"case-review-{view.participant_id}.png",
+                     "image/png", "case_review_png", "participant", "case review PNG", participant_id=view.participant_id)

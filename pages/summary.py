@@ -41,7 +41,7 @@ with right:
     st.subheader("Active census by track")
     st.dataframe(summary.census_by_track, hide_index=True, key="census_by_track",
                  column_config={"track": "Track", "active": "Active", "inferred_from_attendance": "Inferred",
-                                "median_weeks_in_program": "Median weeks in program"})
+                                "median_treatment_week": "Median treatment week"})
 
 st.subheader("Recent loads")
 st.dataframe(summary.recent_loads, hide_index=True, key="recent_loads")

@@ -5,7 +5,7 @@ import time
 import pytest
 
 from conftest import app, rows, session_token
-from dashboard import audit
+from dashboard import audit, db
 from dashboard.access import sessions
 from dashboard.session import TOKEN_KEY
 from dashboard.caseload import worklist
@@ -66,10 +66,18 @@ def test_each_role_starts_on_its_own_page(program):  # noqa: F811
 
 
 def test_clinician_caseload_is_scoped_in_the_data_layer(program):  # noqa: F811
-    rows_, _ = worklist(clinician="Rivera", scope="Chen")       # a filter cannot widen the scope
-    assert rows_["participant_id"].tolist() == ["P1", "P2"]
-    assert episode_view("P3", scope="Chen") is None
+    with db.scoped(db.Scope("Chen")):
+        assert worklist(clinician="Rivera").rows.empty                 # a filter cannot widen the scope
+        assert worklist().rows["participant_id"].tolist() == ["P1", "P2"]
+        assert episode_view("P3") is None
+        assert db.query("common/overview_filters")["clinicians"].iloc[0].tolist() == ["Chen"]
     assert episode_view("P3") is not None
+
+
+def test_without_a_bound_scope_nothing_is_read(program):  # noqa: F811
+    with db.scoped(None):
+        with pytest.raises(db.NoScope):
+            worklist()
 
 
 def test_clinician_cannot_open_another_clinicians_participant(program):  # noqa: F811

@@ -163,11 +163,12 @@ def test_case_review_export_is_a_pdf_and_a_png(program):
     assert png.format == "PNG" and png.size == (1650, int(sum(h * 1.5 for h in heights)))
 
 
-def test_trajectory_toggles_to_weeks_since_admission(program):
+def test_trajectory_toggles_to_treatment_weeks(program):
     at = _page("pages/participant.py", participant="P1")
     assert chart(at, 0)["layout"]["xaxis"]["title"]["text"] == "date"
     at.toggle(key="weeks_axis").set_value(True).run()
     trajectory = chart(at, 0)
-    assert trajectory["layout"]["xaxis"]["title"]["text"] == "weeks since admission"
+    assert trajectory["layout"]["xaxis"]["title"]["text"] == "treatment week (week 1 holds the admission day)"
     scores = next(t for t in trajectory["data"] if t.get("name") == "PHQ-9")
-    assert scores["x"] == [0, 1, 2, 3, 4, 5]
+    assert scores["x"] == [1, 2, 3, 4, 5, 6]          # days 0, 7, ... 35: treatment weeks 1 to 6
+    assert [c[2] for c in scores["customdata"]] == ["1", "2", "3", "4", "5", "6"]

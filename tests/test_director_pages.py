@@ -66,6 +66,11 @@ def test_the_director_sees_the_true_dms(app_env):
     hedis = at.dataframe[2].value.set_index("Cohort")
     dms = hedis["DMS: PHQ-9 in each 4-month period"]
     assert all(95 <= int(v.split(" ")[0]) <= 98 for v in dms), dms   # hidden ("—") on every row before
+    assert "DRR: followed up 120-240 days" in hedis.columns
+    measures = next(c.value for c in at.caption if c.value.startswith("— = not shown")).replace("\\", "")
+    assert "a count from 1 to 10 in a shared view" in measures
+    assert "an index PHQ-9 of 10 or more, then the latest PHQ-9 120 to 240 days later; response = at least 50% " \
+           "lower, remission = below 5." in measures
     assert at.caption[1].value.endswith("INTERNAL: true counts for the care team, not for sharing outside the program")
 
 

@@ -85,7 +85,7 @@ def rows_state(folder, sql):
 def test_clinician_journey(server, page):
     from playwright.sync_api import expect
     url, db, _ = server
-    [(red,)] = rows(db, "SELECT DISTINCT f.participant_id FROM flags f JOIN episodes e USING (episode_id) "
+    [(red,)] = rows(db, "SELECT min(f.participant_id) FROM flags f JOIN episodes e USING (episode_id) "
                         "WHERE f.severity = 'red' AND e.primary_clinician = 'Chen, M.'")
     [(other,)] = rows(db, "SELECT min(participant_id) FROM episodes WHERE is_open AND primary_clinician <> 'Chen, M.'")
     _sign_in(page, url, "clinician")

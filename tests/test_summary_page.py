@@ -50,9 +50,9 @@ def test_summary_shows_the_figures_of_the_loaded_data(summary_db):
     assert "Data as of **12 Mar 2025**" in at.caption[0].value
     assert at.caption[1].value == "1 of the active episodes are inferred from attendance (no roster row)."
     census = at.dataframe[0].value
-    # Trauma: P1 16 days and P5 6 days in on 12 Mar -> median 11 days = 1.6 weeks; P2 9 days = 1.3 weeks
+    # on 12 Mar, Trauma: P1 16 days in = treatment week 3, P5 6 days = week 1 -> median 2; P2 9 days = week 2
     assert census.to_dict("list") == {"track": ["Trauma", "Depression/Anxiety"], "active": [2, 1],
-                                      "inferred_from_attendance": [1, 0], "median_weeks_in_program": [1.6, 1.3]}
+                                      "inferred_from_attendance": [1, 0], "median_treatment_week": [2.0, 2.0]}
     assert at.dataframe[1].value["File"].tolist() == ["measures.csv", "attendance.csv", "roster.csv"]
 
 

@@ -11,8 +11,10 @@ from dashboard.charts.style import EXPECTED_COLOUR, FLAG_COLOURS, SCORE_COLOUR, 
 
 
 def _x(dates: pd.Series, admit: dt.date, weeks: bool):
+    """Dates, or positions on the treatment-week axis: week N spans N to N + 1, so a score sits
+    inside the week the database numbers it (the admission day starts week 1)."""
     days = (pd.to_datetime(dates) - pd.Timestamp(admit)).dt.days
-    return (days / 7).round(2) if weeks else pd.to_datetime(dates)
+    return (days / 7 + 1).round(2) if weeks else pd.to_datetime(dates)
 
 
 def trajectory(instrument: str, scores: pd.DataFrame, bands: pd.DataFrame, outcome: dict | None,
@@ -40,7 +42,9 @@ def trajectory(instrument: str, scores: pd.DataFrame, bands: pd.DataFrame, outco
                                  name=f"no reliable change (baseline {b:g} ± {rc:g})"))
     shown = expected[expected["available"].fillna(False)] if len(expected) else expected
     if len(shown):
-        x = shown["treatment_week"] if weeks else [pd.Timestamp(admit) + pd.Timedelta(days=7 * w) for w in shown["treatment_week"]]
+        # a week's percentiles drawn at its middle (day 7(w - 1) + 3.5)
+        x = shown["treatment_week"] + 0.5 if weeks else [pd.Timestamp(admit) + pd.Timedelta(days=7 * (w - 1) + 3.5)
+                                                       for w in shown["treatment_week"]]
         fig.add_trace(go.Scatter(x=x, y=shown["p90"], mode="lines", line={"color": EXPECTED_COLOUR, "width": 1, "dash": "dot"},
                                  name="program 90th percentile", hovertemplate="p90 %{y:.1f}<extra></extra>"))
         fig.add_trace(go.Scatter(x=x, y=shown["p80"], mode="lines", line={"color": EXPECTED_COLOUR, "width": 1.5, "dash": "dash"},
@@ -48,7 +52,7 @@ def trajectory(instrument: str, scores: pd.DataFrame, bands: pd.DataFrame, outco
         fig.add_trace(go.Scatter(x=x, y=shown["p50"], mode="lines", line={"color": EXPECTED_COLOUR, "width": 2},
                                  name="program median (expected)", hovertemplate="p50 %{y:.1f}<extra></extra>"))
     valid = scores[scores["total_valid"] & scores["total_score"].notna()]
-    week_no = ((pd.to_datetime(valid["assessed_on"]) - pd.Timestamp(admit)).dt.days / 7).round(1)
+    week_no = valid["treatment_week"].astype("Int64").astype(str)       # the stored treatment week
     fig.add_trace(go.Scatter(
         x=_x(valid["assessed_on"], admit, weeks), y=valid["total_score"], mode="lines+markers", name=instrument,
         line={"color": SCORE_COLOUR, "width": 2.5}, marker={"size": 8, "color": SCORE_COLOUR},
@@ -64,7 +68,8 @@ def trajectory(instrument: str, scores: pd.DataFrame, bands: pd.DataFrame, outco
             hovertemplate=f"{flag.severity} flag: {flag.explanation}<extra></extra>"))
     fig.update_yaxes(range=[low - 0.5, high + 0.5], title=f"{instrument} score (higher = worse)")
     # the legend-only trace has no x values, so the axis type is set rather than guessed
-    fig.update_xaxes(title="weeks since admission" if weeks else "date", type="linear" if weeks else "date")
+    fig.update_xaxes(title="treatment week (week 1 holds the admission day)" if weeks else "date",
+                     type="linear" if weeks else "date", **({"dtick": 1} if weeks else {}))
     base_layout(fig, f"{instrument} over the episode", height=380)
     fig.update_layout(legend={"orientation": "h", "y": -0.25}, margin={"r": 120})
     return fig

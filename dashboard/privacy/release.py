@@ -58,12 +58,12 @@ class Release:
 
 def quarter_release(quarter: Quarter, instruments: tuple[str, ...], primary: str, threshold: int) -> Release:
     path = db.db_path()
-    return _release(str(path), path.stat().st_mtime_ns, quarter, instruments, primary, threshold)
+    return _release(str(path), path.stat().st_mtime_ns, db.current(), quarter, instruments, primary, threshold)
 
 
 @lru_cache(maxsize=16)
-def _release(path: str, version: int, quarter: Quarter, instruments: tuple[str, ...], primary: str,
-             threshold: int) -> Release:
+def _release(path: str, version: int, scope: db.Scope | None, quarter: Quarter, instruments: tuple[str, ...],
+             primary: str, threshold: int) -> Release:
     """Built once per database file version (a load replaces the file) and quarter."""
     cells = CellSet()
     overview = program_overview(quarter.filters(), primary)

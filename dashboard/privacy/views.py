@@ -172,6 +172,7 @@ class CohortsShown:
     retention: pd.DataFrame    # cohort, time, survival, steps (False: milestone points only)
     episodes: pd.DataFrame | None   # per-episode outcomes for the intake/latest scatter; None when suppressed
     cohorts: list[str]
+    measures_note: str = ""    # how the HEDIS-style measures are defined, from the stored catalogue and settings
 
 
 def _cohort_key(c: Cohorts, cohort: str) -> tuple:
@@ -256,7 +257,9 @@ def materialise_cohorts(c: Cohorts, cells: CellSet, marks: dict, disclosure: Dis
         funnel_table, outcome_table, _hedis(c, t, names), pd.DataFrame(shares, columns=["cohort", "category", "share"]),
         pd.DataFrame(rates_rows, columns=["cohort", "what", "rate", "low", "high"]),
         _weekly(c.weekly, t), _retention(c.retention, t),
-        None if t else c.episodes, [n for n in names if n != WHOLE])
+        None if t else c.episodes, [n for n in names if n != WHOLE],
+        c.measures.describe() if c.measures else "DMS and DRR need the depression instrument named in the settings "
+                                                  "(quality_measures.depression_instrument) in the instrument catalogue.")
 
 
 def _hedis(c: Cohorts, t: int, names: list[str]) -> pd.DataFrame:
@@ -267,10 +270,12 @@ def _hedis(c: Cohorts, t: int, names: list[str]) -> pd.DataFrame:
     drr.loc[WHOLE] = [whole["episode_id"], whole["followed_up"], whole["response"], whole["remission"]]
     t_ = dms.join(drr, how="outer").reindex(names).fillna(0)
     pct = lambda k, n: percent(k, n, t) or "—"  # noqa: E731
+    m = c.measures
     return pd.DataFrame({
         "Cohort": names,
-        "DMS: PHQ-9 in each 4-month period": [pct(k, n) for k, n in zip(t_["with_phq9"], t_["participants"])],
-        "DRR: followed up 120-240 days": [pct(k, n) for k, n in zip(t_["followed_up"], t_["index_episodes"])],
+        f"DMS: {m.instrument if m else 'depression measure'} in each 4-month period":
+            [pct(k, n) for k, n in zip(t_["with_phq9"], t_["participants"])],
+        f"DRR: followed up {m.window if m else ''}".strip(): [pct(k, n) for k, n in zip(t_["followed_up"], t_["index_episodes"])],
         "DRR: response": [pct(k, n) for k, n in zip(t_["response"], t_["followed_up"])],
         "DRR: remission": [pct(k, n) for k, n in zip(t_["remission"], t_["followed_up"])],
     })

@@ -8,11 +8,11 @@ WITH periods AS (
 ),
 encounters AS (
     SELECT DISTINCT p.period_start, p.period_end, e.cohort, s.participant_id
-    FROM sessions AS s JOIN scoped_episodes AS e USING (episode_id)
+    FROM visible_sessions AS s JOIN scoped_episodes($start, $end, $program, $clinician, $age_group, $dimension, $admitted_in_range) AS e USING (episode_id)
     JOIN periods AS p ON s.session_date BETWEEN p.period_start AND p.period_end
-    WHERE s.status IN ('attended', 'late', 'left_early')
+    WHERE s.attended
 )
 SELECT x.period_start, x.period_end, x.cohort, x.participant_id,
-       EXISTS (SELECT 1 FROM assessments AS a WHERE a.participant_id = x.participant_id AND a.instrument = 'PHQ-9'
+       EXISTS (SELECT 1 FROM visible_assessments AS a WHERE a.participant_id = x.participant_id AND a.instrument = setting_text('quality_measures_depression_instrument')
                AND a.total_valid AND a.assessed_on BETWEEN x.period_start AND x.period_end) AS has_phq9
 FROM encounters AS x ORDER BY 1, 3, 4;

@@ -2,6 +2,6 @@
 SELECT e.cohort, e.episode_id, e.admit_date, e.discharge_date, e.discharge_teds_code, e.observed_to,
        po.baseline_score, po.latest_score, po.change, po.jt_category, po.response, po.remission,
        po.reliable_change_points, po.clinical_cutoff, po.n_scores
-FROM scoped_episodes AS e
-LEFT JOIN participant_outcomes AS po ON po.episode_id = e.episode_id AND po.instrument = $instrument
+FROM scoped_episodes($start, $end, $program, $clinician, $age_group, $dimension, $admitted_in_range) AS e
+LEFT JOIN visible_outcomes AS po ON po.episode_id = e.episode_id AND po.instrument = $instrument
 ORDER BY e.cohort, e.episode_id;

@@ -1,6 +1,7 @@
-SELECT (SELECT min(admit_date) FROM episodes) AS first_admission, (SELECT data_as_of FROM dataset_info) AS data_as_of,
-       (SELECT list(DISTINCT program ORDER BY program) FROM episodes WHERE program IS NOT NULL) AS tracks,
-       (SELECT list(DISTINCT primary_clinician ORDER BY primary_clinician) FROM episodes WHERE primary_clinician IS NOT NULL) AS clinicians,
-       (SELECT list(DISTINCT coalesce(age_group, 'not recorded') ORDER BY 1) FROM episodes) AS age_groups,
+SELECT (SELECT min(admit_date) FROM visible_episodes) AS first_admission, (SELECT data_as_of FROM dataset_info) AS data_as_of,
+       (SELECT list(DISTINCT program ORDER BY program) FROM visible_episodes WHERE program IS NOT NULL) AS tracks,
+       (SELECT list(DISTINCT primary_clinician ORDER BY primary_clinician) FROM visible_episodes WHERE primary_clinician IS NOT NULL) AS clinicians,
+       (SELECT list(DISTINCT coalesce(age_group, 'not recorded') ORDER BY 1) FROM visible_episodes) AS age_groups,
        (SELECT list(instrument ORDER BY instrument) FROM instrument_catalogue WHERE total_rule = 'sum'
-          AND instrument IN (SELECT DISTINCT instrument FROM participant_outcomes)) AS instruments;
+          AND instrument IN (SELECT DISTINCT instrument FROM visible_outcomes)) AS instruments,
+       setting_text('flags_measure_overdue_instrument') AS primary_instrument;

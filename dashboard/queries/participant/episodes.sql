@@ -1,6 +1,7 @@
--- A participant's episodes, newest first.
-SELECT e.*, (SELECT data_as_of FROM dataset_info) AS data_as_of
-FROM episodes AS e
-WHERE participant_id = $participant_id
-  AND ($clinician IS NULL OR primary_clinician = $clinician)  -- a clinician's own caseload only
-ORDER BY admit_date DESC;
+-- A participant's episodes (those this request may see), newest first, with the treatment week
+-- each has reached: of its discharge, or of the data date while open.
+SELECT e.*, d.data_as_of,
+       treatment_week(least(coalesce(e.discharge_date, d.data_as_of), d.data_as_of), e.admit_date) AS week_in_program
+FROM visible_episodes AS e, dataset_info AS d
+WHERE lower(e.participant_id) = lower($participant_id)
+ORDER BY e.admit_date DESC;

@@ -1,0 +1,49 @@
+-- Run on every read-only connection the dashboard opens (dashboard/db.py), after
+-- SET VARIABLE scope_clinician: what this request may see. Every query reads the visible_* views,
+-- never the tables, so a clinician's caseload scoping cannot be forgotten by a query
+-- (tests/test_data_layer.py checks that no query names a table of identified data directly).
+CREATE OR REPLACE TEMP VIEW visible_episodes AS
+SELECT * FROM episodes
+WHERE getvariable('scope_clinician') IS NULL OR primary_clinician = getvariable('scope_clinician');
+CREATE OR REPLACE TEMP VIEW visible_sessions AS
+SELECT s.* FROM sessions AS s WHERE getvariable('scope_clinician') IS NULL OR s.episode_id IN (SELECT episode_id FROM visible_episodes);
+CREATE OR REPLACE TEMP VIEW visible_assessments AS
+SELECT a.* FROM assessments AS a WHERE getvariable('scope_clinician') IS NULL OR a.episode_id IN (SELECT episode_id FROM visible_episodes);
+CREATE OR REPLACE TEMP VIEW visible_assessment_items AS
+SELECT i.* FROM assessment_items AS i WHERE i.assessment_id IN (SELECT assessment_id FROM visible_assessments);
+CREATE OR REPLACE TEMP VIEW visible_outcomes AS
+SELECT o.* FROM participant_outcomes AS o WHERE o.episode_id IN (SELECT episode_id FROM visible_episodes);
+CREATE OR REPLACE TEMP VIEW visible_flags AS
+SELECT f.* FROM flags AS f WHERE f.episode_id IN (SELECT episode_id FROM visible_episodes);
+CREATE OR REPLACE TEMP VIEW visible_attendance_weekly AS
+SELECT w.* FROM attendance_weekly AS w WHERE w.episode_id IN (SELECT episode_id FROM visible_episodes);
+CREATE OR REPLACE TEMP VIEW visible_participants AS
+SELECT p.* FROM participants AS p
+WHERE getvariable('scope_clinician') IS NULL OR p.participant_id IN (SELECT participant_id FROM visible_episodes);
+-- rejected and raw rows, and load notes, hold identified rows as read: whole-program access only
+CREATE OR REPLACE TEMP VIEW visible_rejects AS SELECT * FROM rejects WHERE getvariable('scope_clinician') IS NULL;
+CREATE OR REPLACE TEMP VIEW visible_load_notes AS SELECT * FROM load_notes WHERE getvariable('scope_clinician') IS NULL;
+
+-- The episodes a selection covers: in the date range (overlapping it, for the overview; admitted
+-- in it, for cohorts), of a track, clinician and age group (NULL = all), each with a cohort label
+-- along `dimension` (month, quarter, track, clinician, age group).
+CREATE OR REPLACE TEMP MACRO scoped_episodes(range_start, range_end, program_is, clinician_is, age_group_is,
+                                             dimension, admitted_in_range) AS TABLE
+SELECT e.*,
+       coalesce(e.age_group, 'not recorded') AS age_band,
+       CASE dimension
+           WHEN 'month' THEN strftime(e.admit_date, '%Y-%m')
+           WHEN 'quarter' THEN CAST(year(e.admit_date) AS VARCHAR) || ' Q' || CAST(quarter(e.admit_date) AS VARCHAR)
+           WHEN 'track' THEN coalesce(e.program, 'not recorded')
+           WHEN 'clinician' THEN coalesce(e.primary_clinician, 'not recorded')
+           WHEN 'age group' THEN coalesce(e.age_group, 'not recorded')
+       END AS cohort,
+       least(coalesce(e.discharge_date, d.data_as_of), d.data_as_of) AS observed_to,
+       d.data_as_of
+FROM visible_episodes AS e, dataset_info AS d
+WHERE e.admit_date <= CAST(range_end AS DATE)
+  AND CASE WHEN admitted_in_range THEN e.admit_date >= CAST(range_start AS DATE)
+           ELSE coalesce(e.discharge_date, DATE '9999-12-31') >= CAST(range_start AS DATE) END
+  AND (program_is IS NULL OR e.program = program_is)
+  AND (clinician_is IS NULL OR e.primary_clinician = clinician_is)
+  AND (age_group_is IS NULL OR coalesce(e.age_group, 'not recorded') = age_group_is);

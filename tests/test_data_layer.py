@@ -1,0 +1,68 @@
+"""The data layer's rules, checked on the code: queries read only the scoped visible_* views; no
+query, mart or page retypes a status list, an instrument code or a threshold the settings and the
+catalogue hold; the import contract names every dashboard module."""
+import configparser
+import re
+
+import pytest
+
+from conftest import ROOT
+
+QUERIES = ROOT / "dashboard" / "queries"
+MARTS = ROOT / "dashboard" / "clinical" / "sql"
+IDENTIFIED = ("episodes", "sessions", "assessments", "assessment_items", "participant_outcomes", "flags",
+              "attendance_weekly", "participants", "rejects", "raw_rows", "load_notes", "roster_admissions")
+
+
+def _queries():
+    return [p for p in QUERIES.rglob("*.sql") if p.name != "_connection.sql"]
+
+
+@pytest.mark.parametrize("path", _queries(), ids=lambda p: str(p.relative_to(QUERIES)))
+def test_queries_read_only_what_the_request_may_see(path):
+    sql = re.sub(r"--.*", "", path.read_text())
+    named = re.findall(r"\b(?:FROM|JOIN)\s+(\w+)", sql, flags=re.I)
+    assert not [t for t in named if t.lower() in IDENTIFIED], (path.name, named)
+
+
+def test_queries_are_grouped_by_page():
+    folders = {p.parent.name for p in _queries()}
+    assert folders == {"common", "summary", "overview", "cohorts", "caseload", "participant", "data"}
+
+
+@pytest.mark.parametrize("path", [*_queries(), *MARTS.glob("*.sql")], ids=lambda p: p.name)
+def test_no_status_list_instrument_code_or_threshold_is_retyped(path):
+    sql = re.sub(r"--.*", "", path.read_text())
+    assert not re.findall(r"'(?:attended|late|left_early|no_show|excused|cancelled)'", sql), path.name
+    assert not re.findall(r"'(?:PHQ-9|GAD-7|PCL-5|AUDIT-C|DAST-10|BAM|K10|CORE-10|HAM-D-17)'", sql), path.name
+    assert not re.findall(r"(?:- |\+ |>= |> |< |<= |BETWEEN )(?:14|120|240|9|5|0\.5)\b(?! \* )", sql), path.name
+    assert not re.findall(r"round\([^)]*/ ?7\)|// ?7|/ ?7\.0", sql), path.name          # weeks: treatment_week() only
+
+
+VIEW_CODE = [*(ROOT / "pages").glob("*.py"), *(ROOT / "dashboard" / "charts").glob("*.py"),
+             *(ROOT / "dashboard" / "privacy").glob("*.py"), *(ROOT / "dashboard").glob("*.py")]
+
+
+@pytest.mark.parametrize("path", [p for p in VIEW_CODE if p.name != "validate.py"], ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_pages_charts_and_views_name_no_instrument_or_clinical_threshold(path):
+    """Captions, labels and column names are built from the stored catalogue and settings
+    (the DRR caption once said "PHQ-9 above 9 ... 120 to 240 days")."""
+    text = re.sub(r'#.*|^"""(?:.|\n)*?"""', "", path.read_text())   # comments and the module docstring cite sources
+    assert not re.findall(r"PHQ-9|GAD-7|PCL-5|AUDIT-C|DAST-10|\bBAM\b|\bK10\b|CORE-10|HAM-D", text), path.name
+    assert not re.findall(r"\b(?:120|240) ?(?:to|-|–) ?(?:120|240)\b|\b14[ -]days?\b|\b1 to 10\b", text), path.name
+
+
+def test_pages_read_data_only_through_their_view_module():
+    for page in (ROOT / "pages").glob("*.py"):
+        text = page.read_text()
+        assert "db.query" not in text and "db.queries" not in text, page.name
+
+
+def test_the_import_contract_names_every_dashboard_module():
+    config = configparser.ConfigParser()
+    config.read(ROOT / ".importlinter")
+    modules = {p.stem for p in (ROOT / "dashboard").glob("*.py") if p.stem != "__init__"}
+    modules |= {p.name for p in (ROOT / "dashboard").iterdir() if (p / "__init__.py").exists() and p.name != "clinical"}
+    for contract in ("engine", "loader"):
+        listed = {m.strip() for m in config[f"importlinter:contract:{contract}"]["forbidden_modules"].split()}
+        assert {f"dashboard.{m}" for m in modules} <= listed, (contract, {f"dashboard.{m}" for m in modules} - listed)
