@@ -77,7 +77,12 @@ def _connect() -> duckdb.DuckDBPyConnection:
                      "(or `make run` for the demo program).")
     con = duckdb.connect(str(path), read_only=True)
     con.execute("SET VARIABLE scope_clinician = ?", [scope.clinician])
-    con.execute(_sql("_connection"))
+    try:
+        con.execute(_sql("_connection"))
+    except duckdb.Error:
+        con.close()
+        raise NoData(f"The database at {path} was built by an earlier version: rebuild it with "
+                     f"`python -m etl rebuild --db {path}` (nothing is reloaded).") from None
     return con
 
 

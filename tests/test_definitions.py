@@ -51,7 +51,7 @@ def test_one_score_has_one_week_number_everywhere(week_seven):
     at.switch_page("pages/participant.py")
     at.query_params["participant"] = "P1"
     at.run()
-    assert {m.label: m.value for m in at.metric}["Week in program"] == "7"          # day 44: week 7
+    assert "**Week in program:** 7 ·" in at.markdown[1].value                        # day 44: week 7
     flag_texts = [shown(e.value) for e in [*at.error, *at.warning] if "PHQ-9" in shown(e.value)]   # the score's flags
     assert len(flag_texts) == 2 and all("PHQ-9 15 in week 7" in t or "→ 15 in week 7" in t for t in flag_texts), flag_texts
     at.toggle(key="weeks_axis").set_value(True).run()
@@ -95,6 +95,27 @@ def test_settings_and_definitions_are_stored_in_the_database(tmp_path, db):
     assert rows(db, "SELECT setting_number('flags_disengaged_days')") == [(7.0,)]
     [(source, digest)] = rows(db, "SELECT source_file, source_sha256 FROM instrument_catalogue WHERE instrument = 'PHQ-9'")
     assert source == "shipped instruments.toml" and len(digest) == 64
+    assert rows(db, "SELECT track, instrument, every_days FROM measurement_plan ORDER BY 2, 1") == [
+        ("*", "GAD-7", 7), ("Trauma", "PCL-5", 14), ("*", "PHQ-9", 7)]
+    assert rows(db, "SELECT takes_instrument('Trauma', 'PCL-5'), takes_instrument('Substance Use', 'PCL-5'), "
+                    "takes_instrument(NULL, 'PHQ-9'), takes_instrument('Trauma', 'AUDIT-C')") == [(True, False, True, True)]
+    assert rows(db, "SELECT label FROM instrument_items WHERE instrument = 'PHQ-9' AND item_number = 9") == [
+        ("better off dead or self-harm",)]
+
+
+def test_a_programs_measurement_plan_replaces_the_shipped_one_and_a_bad_one_is_named(tmp_path, db, monkeypatch):
+    config = tmp_path / "config"
+    config.mkdir()
+    monkeypatch.setenv("IOP_CONFIG", str(config))
+    (config / "settings.toml").write_text('[measurement]\nplan = [{ track = "Substance Use", instrument = "AUDIT-C", '
+                                          'every_days = 28 }]\n')
+    build(tmp_path, db, attendance=[f"P1,{day(0)},group,attended,180,Trauma,Chen"], as_of=D(2025, 1, 10))
+    assert rows(db, "SELECT * FROM measurement_plan") == [("Substance Use", "AUDIT-C", 28)]
+    (config / "settings.toml").write_text('[measurement]\nplan = [{ track = "Trauma", instrument = "PCL-5" }]\n')
+    result = etl_cli("rebuild", "--db", db, env={"IOP_CONFIG": str(config)})
+    assert result.returncode != 0
+    assert "measurement.plan entry 1 needs exactly track, instrument and every_days" in result.stderr
+    assert rows(db, "SELECT * FROM measurement_plan") == [("Substance Use", "AUDIT-C", 28)]      # unchanged
 
 
 PROGRAM_INSTRUMENT = """

@@ -18,11 +18,13 @@ from dashboard.privacy.release import DIMENSIONS, quarter_release, quarters
 
 T = 10
 MARKS = ("<11", "suppressed")
-STEPS = {"admitted": "admitted", "baseline": "with_baseline", "2+ scores": "two_or_more_scores",
-         "discharged": "discharged", "discharge score": "discharge_score"}
+STEPS = {"admitted": "admitted", "expected to take it": "expected", "baseline": "with_baseline",
+         "2+ scores": "two_or_more_scores", "discharged": "discharged", "discharge score": "discharge_score"}
 CATEGORIES = [*JT_ORDER, "no_score"]
-NESTED = [("baseline", "admitted"), ("2+ scores", "baseline"), ("2+ scores", "admitted"), ("discharged", "admitted"),
-          ("discharge score", "discharged"), ("discharge score", "admitted")]
+NESTED = [("expected to take it", "admitted"), ("baseline", "expected to take it"), ("baseline", "admitted"),
+          ("2+ scores", "baseline"), ("2+ scores", "expected to take it"), ("2+ scores", "admitted"),
+          ("discharged", "expected to take it"), ("discharged", "admitted"),
+          ("discharge score", "discharged"), ("discharge score", "expected to take it"), ("discharge score", "admitted")]
 
 
 @pytest.fixture
@@ -124,7 +126,7 @@ def _see_overview(adv: Adversary, o, ins):
             adv.see(key, m or v)
         adv.line(keys, ("ov", "discharges"))
     steps = {r.step: (r.mark or r.episodes) for r in o.completeness.itertuples()}
-    names = dict(zip(["admitted", "baseline", "2 or more scores", "discharged", "discharge score"], STEPS))
+    names = dict(zip(STEPS, STEPS))
     for step, v in steps.items():
         if step != "admitted":
             adv.see(("ovf", ins, names[step]), v)

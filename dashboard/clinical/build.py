@@ -7,12 +7,13 @@ catalogue file defines it any more, its stored definition is kept and a note say
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import duckdb
 
 from dashboard.clinical.catalogue import Instrument, catalogue_files, catalogue_tables, load_catalogue, source_name
-from dashboard.clinical.settings import load_settings, setting_rows, variables
+from dashboard.clinical.settings import load_settings, plan_rows, setting_rows, variables
 
 SETUP = Path(__file__).with_name("setup")
 CATALOGUE_TABLES = ("instrument_catalogue", "instrument_items", "instrument_bands", "instrument_subscales",
@@ -23,16 +24,25 @@ def _exists(con: duckdb.DuckDBPyConnection, table: str) -> bool:
     return bool(con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [table]).fetchone()[0])
 
 
+DEFINITIONS_VERSION = int(re.search(r"MACRO definitions_version\(\) AS (\d+)", (SETUP / "definitions.sql").read_text())[1])
+
+
 def prepared(con: duckdb.DuckDBPyConnection) -> bool:
-    """Does the database hold the stored settings and definitions (a build from this version)?"""
-    return _exists(con, "settings") and bool(con.execute(
-        "SELECT count(*) FROM duckdb_functions() WHERE function_name = 'treatment_week'").fetchone()[0])
+    """Does the database hold the stored settings and definitions of this version?"""
+    if not (_exists(con, "settings") and _exists(con, "measurement_plan")):
+        return False
+    try:
+        return con.execute("SELECT definitions_version()").fetchone()[0] == DEFINITIONS_VERSION
+    except duckdb.Error:
+        return False
 
 
 def write_settings(con: duckdb.DuckDBPyConnection, settings: dict) -> None:
     con.execute("""CREATE OR REPLACE TABLE settings (name VARCHAR PRIMARY KEY, section VARCHAR, key VARCHAR,
                    number DOUBLE, text VARCHAR, list VARCHAR[])""")
     con.executemany("INSERT INTO settings VALUES (?, ?, ?, ?, ?, ?)", setting_rows(settings))
+    con.execute("CREATE OR REPLACE TABLE measurement_plan (track VARCHAR, instrument VARCHAR, every_days INTEGER)")
+    con.executemany("INSERT INTO measurement_plan VALUES (?, ?, ?)", plan_rows(settings))
     for name, value in variables(settings).items():
         con.execute(f"SET VARIABLE {name} = ?", [value])
 
@@ -61,7 +71,7 @@ def write_catalogue(con: duckdb.DuckDBPyConnection, catalogue: dict[str, Instrum
             if source in files_now:
                 raise CatalogueRefused(f"{source} no longer defines {code}, which {n:,} assessments use: put its definition "
                                        "back (or load without that change); the database is unchanged")
-            kept[code] = {t: con.execute(f"SELECT * FROM {t} WHERE instrument = ?", [code]).fetchall() for t in CATALOGUE_TABLES}
+            kept[code] = {t: con.execute(f"SELECT * FROM {t} WHERE instrument = ?", [code]).df() for t in CATALOGUE_TABLES}
             notes.append(f"{code}: no catalogue file defines it now, but {n:,} assessments use it, so its stored definition "
                          f"(from {source}, SHA-256 {str(digest)[:12]}…) is kept. Put its file in the configuration folder "
                          "to change it.")
@@ -70,9 +80,11 @@ def write_catalogue(con: duckdb.DuckDBPyConnection, catalogue: dict[str, Instrum
         if values:
             con.executemany(f"INSERT INTO {table} VALUES ({', '.join('?' * len(values[0]))})", values)
     for code, tables in kept.items():
-        for table, values in tables.items():
-            if values:
-                con.executemany(f"INSERT INTO {table} VALUES ({', '.join('?' * len(values[0]))})", values)
+        for table, rows in tables.items():
+            if len(rows):   # by name: a definition stored by an earlier version lacks the newer columns
+                con.register("kept_rows", rows)
+                con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM kept_rows")
+                con.unregister("kept_rows")
     return notes
 
 

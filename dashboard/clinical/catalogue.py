@@ -51,6 +51,7 @@ class Instrument:
     loinc_items: dict = field(default_factory=dict, hash=False)      # item number -> LOINC code (FHIR)
     loinc_unscored: tuple[str, ...] = ()                             # asked with the instrument, not scored
     answer_codes: dict = field(default_factory=dict, hash=False)     # LOINC answer code -> item value
+    item_labels: dict = field(default_factory=dict, hash=False)      # item number -> short label (public-domain wording only)
     sources: str = ""
     source_file: str = ""            # the catalogue file that defined it
     source_sha256: str = ""
@@ -102,6 +103,7 @@ def _instrument(code: str, entry: dict, source: Path) -> Instrument:
     values["safety_items"] = tuple(values.get("safety_items", ()))
     values["loinc_unscored"] = tuple(values.get("loinc_unscored", ()))
     values["loinc_items"] = {int(k): v for k, v in values.get("loinc_items", {}).items()}
+    values["item_labels"] = {int(k): str(v) for k, v in values.get("item_labels", {}).items()}
     return Instrument(code=code, source_file=source_name(source), source_sha256=sha256(source), **values)
 
 
@@ -146,7 +148,7 @@ def catalogue_tables(catalogue: dict[str, Instrument]) -> dict[str, list[tuple]]
             i.response_drop, i.remission_below, i.severe_from, i.sources, i.source_file, i.source_sha256))
         for n in range(1, i.items + 1):
             low, high = i.item_range(n)
-            tables["instrument_items"].append((i.code, n, low, high, n in i.reversed_items))
+            tables["instrument_items"].append((i.code, n, low, high, n in i.reversed_items, i.item_labels.get(n)))
         edges = [lower for lower, _ in i.bands] + [i.total_max + 1]
         for rank, (lower, label) in enumerate(i.bands):
             tables["instrument_bands"].append((i.code, rank + 1, lower, edges[rank + 1] - 1, label))

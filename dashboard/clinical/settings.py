@@ -25,9 +25,27 @@ def load_settings(extra_file: str | os.PathLike | None = None) -> dict[str, dict
     return settings
 
 
+TABLES = {("measurement", "plan")}     # settings stored as tables of their own
+
+
 def variables(settings: dict[str, dict]) -> dict[str, object]:
-    """Flattened for SQL: getvariable('flags_disengaged_days'), and the rows of the settings table."""
-    return {f"{section}_{key}": value for section, values in settings.items() for key, value in values.items()}
+    """Flattened for SQL: getvariable('flags_disengaged_days'), and the rows of the settings table.
+    Settings that are tables (measurement.plan) get a table of their own instead (plan_rows)."""
+    return {f"{section}_{key}": value for section, values in settings.items() for key, value in values.items()
+            if (section, key) not in TABLES}
+
+
+def plan_rows(settings: dict[str, dict]) -> list[tuple[str, str, int]]:
+    """(track, instrument, every_days) of the measurement plan; "*" = every track."""
+    rows = []
+    for i, entry in enumerate(settings["measurement"]["plan"], start=1):
+        missing = {"track", "instrument", "every_days"} - set(entry)
+        if missing or set(entry) - {"track", "instrument", "every_days"}:
+            raise ValueError(f"settings measurement.plan entry {i} needs exactly track, instrument and every_days")
+        if not isinstance(entry["every_days"], int) or entry["every_days"] < 1:
+            raise ValueError(f"settings measurement.plan entry {i}: every_days must be a whole number of days, 1 or more")
+        rows.append((str(entry["track"]), str(entry["instrument"]), entry["every_days"]))
+    return rows
 
 
 def setting_rows(settings: dict[str, dict]) -> list[tuple]:

@@ -19,9 +19,12 @@ from dashboard.privacy.cells import CellSet
 from dashboard.privacy.counts import safe_percent
 from dashboard.privacy.policy import Disclosure
 
-FUNNEL = ["with_baseline", "two_or_more_scores", "discharged", "discharge_score"]
-NESTED = [("with_baseline", "admitted"), ("two_or_more_scores", "with_baseline"), ("two_or_more_scores", "admitted"),
-          ("discharged", "admitted"), ("discharge_score", "discharged"), ("discharge_score", "admitted")]
+FUNNEL = ["expected", "with_baseline", "two_or_more_scores", "discharged", "discharge_score"]
+FUNNEL_LABELS = ["expected to take it", "baseline", "2+ scores", "discharged", "discharge score"]
+NESTED = [("expected", "admitted"), ("with_baseline", "expected"), ("with_baseline", "admitted"),
+          ("two_or_more_scores", "with_baseline"), ("two_or_more_scores", "expected"), ("two_or_more_scores", "admitted"),
+          ("discharged", "expected"), ("discharged", "admitted"),
+          ("discharge_score", "discharged"), ("discharge_score", "expected"), ("discharge_score", "admitted")]
 # each step is a subset of the other (directly or down the chain): every difference is a count too
 MILESTONES = (2, 4, 6, 8, 10, 12)            # retention weeks shown when suppressed
 NO_SCORE = "no_score"                        # episodes without a score on the instrument
@@ -144,7 +147,7 @@ def materialise_overview(o: Overview, marks: dict, disclosure: Disclosure, instr
         _marked(actions, "flags", [("ov", "action", a) for a in actions["action_taken"]], marks),
         (np.nan if red_mark else len(red), red_mark),
         None if red_mark or not len(red) else float(red["days_to_action"].median()),
-        completeness.assign(step=["admitted", "baseline", "2 or more scores", "discharged", "discharge score"]),
+        completeness.assign(step=["admitted", *FUNNEL_LABELS]),
         _marked(o.aftercare, "discharges", [("ov", "aftercare", a) for a in o.aftercare["aftercare"]], marks),
     )
 
@@ -173,6 +176,7 @@ class CohortsShown:
     episodes: pd.DataFrame | None   # per-episode outcomes for the intake/latest scatter; None when suppressed
     cohorts: list[str]
     measures_note: str = ""    # how the HEDIS-style measures are defined, from the stored catalogue and settings
+    rates_note: str = ""       # why no response or remission rate is drawn, when none is
 
 
 def _cohort_key(c: Cohorts, cohort: str) -> tuple:
@@ -222,7 +226,7 @@ def materialise_cohorts(c: Cohorts, cells: CellSet, marks: dict, disclosure: Dis
         "Cohort": names,
         "admitted": [_cell(marks, values, ("admitted", *_cohort_key(c, n))) for n in names],
         **{label_: [_cell(marks, values, key(n, "funnel", ins, step)) for n in names]
-           for step, label_ in zip(FUNNEL, ("baseline", "2+ scores", "discharged", "discharge score"))}})
+           for step, label_ in zip(FUNNEL, FUNNEL_LABELS)}})
     outcome_table = pd.DataFrame({
         "Cohort": names,
         **{cat.replace("_", " "): [_cell(marks, values, key(n, "jt", ins, cat)) for n in names]
@@ -259,7 +263,17 @@ def materialise_cohorts(c: Cohorts, cells: CellSet, marks: dict, disclosure: Dis
         _weekly(c.weekly, t), _retention(c.retention, t),
         None if t else c.episodes, [n for n in names if n != WHOLE],
         c.measures.describe() if c.measures else "DMS and DRR need the depression instrument named in the settings "
-                                                  "(quality_measures.depression_instrument) in the instrument catalogue.")
+                                                  "(quality_measures.depression_instrument) in the instrument catalogue.",
+        "" if rates_rows else _no_rates(c, t))
+
+
+def _no_rates(c: Cohorts, t: int) -> str:
+    e = c.episodes
+    if len(e) and not e["has_rates"].fillna(False).astype(bool).any():
+        return f"{c.instrument} has no response or remission definition in the instrument catalogue"
+    if not (e["baseline_is_case"].fillna(False).astype(bool) & e["change"].notna()).any():
+        return f"No episode started at or above the {c.instrument} cutoff with a later score"
+    return f"Every rate here would rest on a count from 1 to {t}: none is shown" if t else "No rate to show"
 
 
 def _hedis(c: Cohorts, t: int, names: list[str]) -> pd.DataFrame:

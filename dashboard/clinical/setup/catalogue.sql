@@ -9,7 +9,8 @@ CREATE OR REPLACE TABLE instrument_catalogue (
     source_file VARCHAR, source_sha256 VARCHAR   -- the catalogue file the definition came from
 );
 CREATE OR REPLACE TABLE instrument_items (
-    instrument VARCHAR, item_number INTEGER, item_min INTEGER, item_max INTEGER, reversed BOOLEAN
+    instrument VARCHAR, item_number INTEGER, item_min INTEGER, item_max INTEGER, reversed BOOLEAN,
+    label VARCHAR   -- a short label of the item (instruments whose wording may be reproduced); NULL otherwise
 );
 CREATE OR REPLACE TABLE instrument_bands (
     instrument VARCHAR, band_rank INTEGER, band_from INTEGER, band_to INTEGER, label VARCHAR

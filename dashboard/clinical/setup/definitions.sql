@@ -2,6 +2,10 @@
 -- table the build wrote), so the marts, the dashboard's queries and a quality team's own SQL read
 -- one formula and one threshold each.
 
+-- The shape of these definitions: raised whenever a definition is added or changed, so a
+-- database built before is rebuilt (build.prepared) and the dashboard asks for a rebuild.
+CREATE OR REPLACE MACRO definitions_version() AS 2;
+
 -- Treatment week of a date in an episode: the admission day is in week 1 (days 0-6), days 7-13 are
 -- week 2, and days before admission are week 0 or earlier. The only week formula: flags, expected
 -- response, charts, headers and explanations all use it (docs/clinical.md).
@@ -16,3 +20,11 @@ CREATE OR REPLACE MACRO setting_text(setting_name) AS
     (SELECT s.text FROM settings AS s WHERE s.name = setting_name);
 CREATE OR REPLACE MACRO setting_list(setting_name) AS
     (SELECT s.list FROM settings AS s WHERE s.name = setting_name);
+
+-- Is an episode of this track expected to take this instrument (the measurement plan in the
+-- settings: a row for the track, or for "*" = every track)? An instrument the plan does not list
+-- is expected of every episode.
+CREATE OR REPLACE MACRO takes_instrument(track_name, instrument_code) AS
+    NOT EXISTS (SELECT 1 FROM measurement_plan AS p WHERE p.instrument = instrument_code)
+    OR EXISTS (SELECT 1 FROM measurement_plan AS p
+               WHERE p.instrument = instrument_code AND (p.track = '*' OR p.track = track_name));
