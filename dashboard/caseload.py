@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from dashboard import db, state
-from dashboard.flag_labels import SEVERITY_RANK, labels
+from dashboard.flag_labels import PRIORITY, labels, priority_ranks
 
 
 @dataclass(frozen=True)
@@ -19,6 +19,10 @@ class Caseload:
     instruments: list[str]       # score columns, in catalogue order
     recent_days: int             # the attendance window (settings flags.low_attendance_days)
     data_as_of: dt.date | None
+
+    def count(self, rank: int) -> int:
+        """Open episodes whose most urgent flag has this priority rank (0 safety, 1 red, 2 amber)."""
+        return int((self.rows["rank"] == rank).sum())
 
 
 def filters() -> pd.DataFrame:
@@ -42,22 +46,26 @@ def worklist(clinician: str | None = None, program: str | None = None, today: dt
     flags = frames["flags"][frames["flags"]["episode_id"].isin(episodes["episode_id"])]
     flags = state.with_status(flags, today)
     flags["label"] = pd.Series(labels(flags), index=flags.index, dtype="object")
+    flags["rank"] = priority_ranks(flags)
+    flags = flags.sort_values(["rank", "participant_id", "label"], kind="stable")
     active = flags[flags["status"] == "active"]
     handled = flags[flags["status"] != "active"]
-    summary = active.assign(rank=active["severity"].map(SEVERITY_RANK)).groupby("episode_id").agg(
-        rank=("rank", "min"), flags=("label", lambda s: " · ".join(s)))
+    summary = active.groupby("episode_id").agg(rank=("rank", "min"), flags=("label", lambda s: " · ".join(s)),
+                                               n_flags=("label", "size"))
     handled_text = handled.assign(text=[f"{lab} — {status} by {user}" for lab, status, user in
                                         zip(handled["label"], handled["status"], handled["user_name"])]
                                   ).groupby("episode_id")["text"].agg("; ".join).rename("handled")
     rows = (episodes.merge(summary, on="episode_id", how="left").merge(handled_text, on="episode_id", how="left")
             .merge(_scores(frames["outcomes"]), on="episode_id", how="left"))
-    rows["rank"] = pd.to_numeric(rows["rank"], errors="coerce").fillna(2)
-    rows["priority"] = rows["rank"].map({0: "red", 1: "amber", 2: ""})
+    rows["rank"] = pd.to_numeric(rows["rank"], errors="coerce").fillna(3).astype(int)
+    rows["n_flags"] = pd.to_numeric(rows["n_flags"], errors="coerce").fillna(0).astype(int)
+    rows["priority"] = rows["rank"].map(PRIORITY)
     rows["attendance_recent"] = [f"{a}/{s} ({round(100 * a / s)} %)" if s else "none scheduled"
                                  for a, s in zip(rows["attended_recent"], rows["scheduled_recent"])]
     rows["hours_vs_asam"] = [f"{h:.1f} / {m:g} h" if pd.notna(h) else "—"
                              for h, m in zip(rows["hours_last_week"], rows["asam_min_hours"])]
-    rows = rows.sort_values(["rank", "week_in_program", "participant_id"], ascending=[True, False, True])
+    # safety first, then red, then amber; within each, more open flags first, then longer in treatment
+    rows = rows.sort_values(["rank", "n_flags", "week_in_program", "participant_id"], ascending=[True, False, False, True])
     instruments = [i for i in frames["instruments"]["instrument"] if i in rows]
     info = frames["info"]
     data_as_of = pd.Timestamp(info["data_as_of"].iloc[0]).date() if len(info) and pd.notna(info["data_as_of"].iloc[0]) else None

@@ -14,6 +14,16 @@ LABELS = {
     "measure_overdue": "Measure overdue",
 }
 SEVERITY_RANK = {"red": 0, "amber": 1}
+SAFETY_RULES = {"safety_item"}          # a safety concern comes before every other red flag
+# Worklist priority, most urgent first: words with a mark of its own shape, so colour is never the
+# only cue (text symbols, not emoji: they draw with the fonts every machine has)
+PRIORITY = {0: "⚠ SAFETY", 1: "● Red", 2: "○ Amber", 3: ""}
+
+
+def priority_ranks(flags):
+    """Each flag's priority rank: 0 safety, 1 red, 2 amber (PRIORITY)."""
+    rank = flags["severity"].map(SEVERITY_RANK).astype("float64") + 1
+    return rank.where(~flags["rule_id"].isin(SAFETY_RULES), 0).astype("int64")
 
 
 def label(rule_id: str, instrument: str | None = None) -> str:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from dashboard import db
+from dashboard import db, words
 
 
 @dataclass(frozen=True)
@@ -23,15 +23,34 @@ class EpisodeView:
     flags: pd.DataFrame
     expected: pd.DataFrame
     bands: pd.DataFrame
+    reading_order: list[str]     # every catalogue instrument: primary, the track's, the rest
+    notice: str                  # the confidentiality notice for files (settings reports.confidentiality_notice)
 
     @property
     def instruments(self) -> list[str]:
-        return sorted(self.scores["instrument"].unique())
+        """The episode's scored instruments, primary first, then the track's, then the rest."""
+        scored = set(self.scores["instrument"])
+        return [i for i in self.reading_order if i in scored] + sorted(scored - set(self.reading_order))
+
+    @property
+    def item_instruments(self) -> list[str]:
+        answered = set(self.items["instrument"])
+        return [i for i in self.instruments if i in answered] + sorted(answered - set(self.instruments))
 
     @property
     def week_in_program(self) -> int:
         """The treatment week reached (the database's treatment_week: the same number as the flags and charts)."""
         return int(self.episode["week_in_program"])
+
+    @property
+    def end_date(self) -> dt.date:
+        """The last day the episode's data can reach: its discharge, or the data date while open."""
+        end = self.episode["discharge_date"]
+        return min(end, self.data_as_of) if end is not None else self.data_as_of
+
+    @property
+    def label(self) -> str:
+        return words.episode_label(self.episode["episode_number"], self.episode["admit_date"], self.episode["discharge_date"])
 
     @property
     def status(self) -> str:
@@ -43,6 +62,20 @@ class EpisodeView:
     def outcome(self, instrument: str) -> dict | None:
         rows = self.outcomes[self.outcomes["instrument"] == instrument]
         return rows.iloc[0].to_dict() if len(rows) else None
+
+    def outcome_table(self) -> pd.DataFrame:
+        """The outcome summary in words, in reading order: one table for the page and the files."""
+        rows = []
+        for instrument in [i for i in self.instruments if i in set(self.outcomes["instrument"])]:
+            o = self.outcome(instrument)
+            rows.append({"Instrument": instrument,
+                         "Intake": "—" if words.missing(o["baseline_score"]) else words.points(o["baseline_score"]),
+                         "Latest": "—" if words.missing(o["latest_score"]) else words.points(o["latest_score"]),
+                         "Change": words.change(o), "Category": words.category(o),
+                         "Response": words.yes_no(o["response"]), "Remission": words.yes_no(o["remission"]),
+                         "Scores": int(o["n_scores"])})
+        return pd.DataFrame(rows, columns=["Instrument", "Intake", "Latest", "Change", "Category", "Response",
+                                           "Remission", "Scores"])
 
 
 def _plain(record: dict) -> dict:
@@ -58,7 +91,7 @@ def _plain(record: dict) -> dict:
 
 def participant_episodes(participant_id: str) -> pd.DataFrame:
     """The participant's episodes that this request may see (a clinician: their own), latest first.
-    The id is matched whatever its case ("iop-10001" finds IOP-10001)."""
+    The id is matched whatever its case and surrounding spaces ("iop-10001 " finds IOP-10001)."""
     return db.query("participant/episodes", participant_id=participant_id)
 
 
@@ -72,8 +105,12 @@ def episode_view(participant_id: str, episode_id: str | None = None,
         return None
     chosen = episodes[episodes["episode_id"] == episode_id] if episode_id else episodes.head(1)
     episode = _plain((chosen if len(chosen) else episodes.head(1)).iloc[0].to_dict())
-    p = {"episode_id": episode["episode_id"]}
-    f = db.queries(p, scores=("participant/scores", {}), items=("participant/items", {}), sessions=("participant/sessions", {}),
+    f = db.queries({"episode_id": episode["episode_id"], "track": episode["program"]},
+                   scores=("participant/scores", {}), items=("participant/items", {}), sessions=("participant/sessions", {}),
                    weeks=("participant/weeks", {}), outcomes=("participant/outcomes", {}), flags=("participant/flags", {}),
-                   expected=("participant/expected", {}), bands=("common/instrument_bands", {}))
-    return EpisodeView(episode["participant_id"], episode, episodes, episode["data_as_of"], **f)
+                   expected=("participant/expected", {}), bands=("common/instrument_bands", {}),
+                   order=("participant/instruments", {}), settings=("common/settings", {}))
+    order, settings = f.pop("order"), f.pop("settings").set_index("name")
+    return EpisodeView(episode["participant_id"], episode, episodes, episode["data_as_of"], **f,
+                       reading_order=order["instrument"].tolist(),
+                       notice=str(settings.loc["reports_confidentiality_notice", "text"]))

@@ -14,17 +14,54 @@ def data_as_of(when: dt.date | None) -> None:
         st.caption(f"Data as of **{pd.Timestamp(when):%d %b %Y}**")
 
 
+WORKLIST_ROWS = 25          # rows in view at once; the header stays in view as the table scrolls
+ROW_PX = 35
+
+
+def worklist_table(caseload, show_clinician: bool):
+    """The caseload worklist, most urgent first, priority in words with a mark and a coloured cell;
+    returns the selected row (a Series) or None. The clinician column is for those who see more
+    than their own caseload."""
+    from dashboard.charts.style import FLAG_COLOURS
+    rows = caseload.rows
+    columns = ["priority", "participant_id", *(["clinician"] if show_clinician else []), "flags", "week_in_program",
+               *caseload.instruments, "attendance_recent", "hours_vs_asam", "track", "handled"]
+    table = rows[columns].astype(object).fillna("")
+    fills = {0: f"background-color: {FLAG_COLOURS['red']}; color: white; font-weight: bold",
+             1: "background-color: #f6d0bd", 2: "background-color: #fbe3b0", 3: ""}
+    ranks = rows["rank"].tolist()
+    styled = table.style.apply(lambda col: [fills[r] for r in ranks], subset=["priority"])
+    selection = st.dataframe(
+        styled, hide_index=True, key="worklist", on_select="rerun", selection_mode="single-row",
+        height=ROW_PX * (min(len(table), WORKLIST_ROWS) + 1) + 3,
+        column_config={"priority": st.column_config.TextColumn("Priority", width="small", pinned=True),
+                       "participant_id": st.column_config.TextColumn("Participant", width="small", pinned=True),
+                       "clinician": st.column_config.TextColumn("Clinician", width="small"),
+                       "flags": st.column_config.TextColumn("Active flags", width="large"),
+                       "week_in_program": st.column_config.NumberColumn("Week", width="small"),
+                       **{c: st.column_config.TextColumn(f"{c} (change)", width="small") for c in caseload.instruments},
+                       "attendance_recent": st.column_config.TextColumn(f"Attended, last {caseload.recent_days} days"),
+                       "hours_vs_asam": st.column_config.TextColumn("Hours last week / ASAM min"),
+                       "track": "Track",
+                       "handled": st.column_config.TextColumn("Acknowledged or snoozed", width="medium")})
+    picked = [i for i in selection.selection.rows if i < len(rows)]
+    return rows.iloc[picked[0]] if picked else None
+
+
 def flag_action_form(flags: pd.DataFrame, key: str, today: dt.date | None = None) -> None:
-    """Acknowledge or snooze one of these flags (rows of flags with status), with a note and the action
-    taken. The Save button's callback writes the action before the page runs again, so it is stored
-    before the page says so, and a reload straight after cannot lose it."""
+    """Acknowledge or snooze one of these flags (rows of flags with status; one participant's), with a
+    note and the action taken; the most urgent open flag is chosen to start with. The Save button's
+    callback writes the action before the page runs again, so it is stored before the page says so,
+    and a reload straight after cannot lose it."""
+    if outcome := st.session_state.pop(f"{key}-outcome", None):
+        (st.success if outcome[0] == "saved" else st.error)(outcome[1])
     open_flags = flags[flags["status"] != "acknowledged"]
     if not len(open_flags):
         st.caption("No flags to act on.")
         return
     choices = {f"{r.participant_id}: {r.label} — {r.explanation}": r._asdict() for r in open_flags.itertuples(index=False)}
-    if outcome := st.session_state.pop(f"{key}-outcome", None):
-        (st.success if outcome[0] == "saved" else st.error)(outcome[1])
+    if st.session_state.get(f"{key}-flag") not in choices:      # another participant chosen: start at the top
+        st.session_state[f"{key}-flag"] = next(iter(choices))
     with st.form(key=f"{key}-form", clear_on_submit=True):
         st.selectbox("Flag", list(choices), key=f"{key}-flag")
         st.radio("Action", ["acknowledge", "snooze"], horizontal=True, key=f"{key}-kind",
@@ -112,13 +149,19 @@ def participant_picker() -> str:
     return chosen["participant_input"].strip()
 
 
-def episode_picker(episode_ids: list[str]) -> str:
-    """Which of the participant's episodes is shown (the latest by default), kept in the address."""
+def episode_picker(episodes: pd.DataFrame) -> str:
+    """Which of the participant's episodes is shown (the latest by default), kept in the address;
+    offered by label ("Episode 2: 19 Dec 2025 – open"), not by key."""
     from dashboard import view_state as view
+    from dashboard.words import episode_label
+    episode_ids = episodes["episode_id"].tolist()
+    names = {r.episode_id: episode_label(r.episode_number, r.admit_date, None if pd.isna(r.discharge_date) else r.discharge_date)
+             for r in episodes.itertuples()}
     fields = [view.choice("episode_id", "episode", episode_ids, episode_ids[0])]
     chosen = view.restore("episode", fields)
     if len(episode_ids) > 1:
-        st.selectbox("Episode", episode_ids, key="episode_id", on_change=view.changed, args=("episode", fields))
+        st.selectbox("Episode", episode_ids, key="episode_id", format_func=names.get, on_change=view.changed,
+                     args=("episode", fields))
     return chosen["episode_id"]
 
 

@@ -3,7 +3,8 @@ import streamlit as st
 
 from dashboard import db, session
 from dashboard.caseload import filters, worklist
-from dashboard.widgets import caseload_filters, data_as_of, flag_action_form
+from dashboard.text import plain
+from dashboard.widgets import caseload_filters, data_as_of, flag_action_form, worklist_table
 
 identity = session.require("caseload")
 st.title("Caseload")
@@ -19,27 +20,18 @@ caseload = worklist(clinician, track)
 rows, flags = caseload.rows, caseload.flags
 
 data_as_of(caseload.data_as_of)
-red, amber = (rows["priority"] == "red").sum(), (rows["priority"] == "amber").sum()
-st.markdown(f"**{len(rows)}** open episodes · **{red}** with a red flag · **{amber}** with amber flags only")
+st.markdown(f"**{len(rows):,}** open episodes · **{caseload.count(0):,}** with a safety flag · "
+            f"**{caseload.count(1):,}** with a red flag · **{caseload.count(2):,}** with amber flags only")
 
-table = rows[["priority", "participant_id", "flags", "week_in_program", "track", "attendance_recent", "hours_vs_asam",
-              *caseload.instruments, "handled"]].astype(object).fillna("")
-selection = st.dataframe(
-    table, hide_index=True, key="worklist", on_select="rerun", selection_mode="single-row",
-    column_config={"priority": "Priority", "participant_id": "Participant", "track": "Track", "week_in_program": "Week",
-                   "attendance_recent": st.column_config.TextColumn(f"Attended, last {caseload.recent_days} days"),
-                   "hours_vs_asam": st.column_config.TextColumn("Hours last week / ASAM min"),
-                   **{c: st.column_config.TextColumn(f"{c} (change)") for c in caseload.instruments},
-                   "flags": st.column_config.TextColumn("Active flags", width="large"),
-                   "handled": st.column_config.TextColumn("Acknowledged or snoozed", width="medium")})
-st.caption("Select a row to open the participant's progress.")
-if selection.selection.rows:
-    chosen = rows.iloc[selection.selection.rows[0]]
-    st.switch_page("pages/participant.py", query_params={"participant": chosen["participant_id"],
-                                                         "episode": chosen["episode_id"]})
-
-st.subheader("Act on a flag")
-flag_action_form(flags, key="caseload")
+chosen = worklist_table(caseload, show_clinician=not identity.scope_clinician)
+if chosen is None:
+    st.caption("Select a row to act on that participant's flags or open their progress.")
+else:
+    st.subheader(f"{plain(chosen['participant_id'])}: act on a flag")
+    if st.button("Open participant progress", key="open_participant"):
+        st.switch_page("pages/participant.py", query_params={"participant": chosen["participant_id"],
+                                                             "episode": chosen["episode_id"]})
+    flag_action_form(flags[flags["episode_id"] == chosen["episode_id"]], key="caseload")
 
 handled = flags[flags["status"] != "active"]
 if len(handled):

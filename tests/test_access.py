@@ -21,7 +21,12 @@ def _audit():
 
 
 def _shows_no_data(at):
-    return not at.dataframe and not at.metric and not at.get("plotly_chart")
+    return not at.dataframe and not at.metric and not at.get("plotly_chart") and not _facts(at)
+
+
+def _facts(at) -> bool:
+    """The participant page's line of episode facts."""
+    return any("**Track:**" in m.value for m in at.markdown)
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -83,11 +88,11 @@ def test_without_a_bound_scope_nothing_is_read(program):  # noqa: F811
 def test_clinician_cannot_open_another_clinicians_participant(program):  # noqa: F811
     from test_clinician_pages import _page
     own = _page("pages/participant.py", role="clinician", clinician="Chen", participant="P1")
-    assert own.metric[0].value == "Trauma"
+    assert "**Track:** Trauma" in own.markdown[1].value
     for pid in ("P3", "NOPE"):          # someone else's participant reads exactly like no participant
         at = _page("pages/participant.py", role="clinician", clinician="Chen", participant=pid)
         assert [w.value for w in at.warning] == [f"No participant {pid} in your caseload."]
-        assert not at.get("plotly_chart") and not at.metric
+        assert not at.get("plotly_chart") and not at.metric and not _facts(at)
     at = _page("pages/participant.py", role="clinician", clinician="Chen", participant="P1")
     at.text_input(key="participant_input").input("P3").run()   # typing another id in the widget
     assert [w.value for w in at.warning] == ["No participant P3 in your caseload."]
@@ -117,7 +122,7 @@ def test_a_page_run_outside_the_navigation_still_checks_the_role(program):  # no
     at.query_params["participant"] = "P1"
     at.run()
     assert [e.value for e in at.error] == ["The quality role does not open Participant progress."]
-    assert not at.metric and not at.get("plotly_chart")
+    assert not at.metric and not at.get("plotly_chart") and not _facts(at)
 
 
 def test_audit_log_is_append_only(program):  # noqa: F811
@@ -134,18 +139,28 @@ def test_admin_sees_the_audit_trail(program):  # noqa: F811
     from test_clinician_pages import _page
     _page("pages/participant.py", role="director", participant="P2")
     at = _page("pages/audit.py", role="admin")
-    log = at.dataframe[0].value.fillna("")
-    log = log[log["event"] != "view_page"]
-    assert log[["user_name", "event", "participant_id"]].values.tolist()[:2] == [
-        ["test setup", "account_changed", ""], ["dr.chen@example.org", "view_participant", "P2"]]
+    log = at.dataframe[0].value
+    log = log[log["Event"] != "opened page"]
+    assert log[["User", "Event", "Participant", "Detail"]].values.tolist()[:2] == [
+        ["test setup", "changed account", "", log["Detail"].iloc[0]],
+        ["dr.chen@example.org", "viewed participant", "P2", "episode: P2#20250106"]]
+    assert not log.isna().any().any() and "None" not in log.to_string() and "{" not in log.to_string()
 
 
-def test_each_page_view_is_audited_once_per_browser_session(program):  # noqa: F811
+def test_one_audit_entry_per_visit_not_per_click(program):  # noqa: F811
     at = app("director", user="dana")
     at.run()
     at.switch_page("pages/caseload.py").run()
     at.selectbox(key="case_clinician").set_value("Rivera").run()     # another click on the same page
+    at.switch_page("pages/participant.py")
+    at.query_params["participant"] = "P2"
+    at.run()
+    at.toggle(key="weeks_axis").set_value(True).run()                  # clicks on the participant page
+    at.toggle(key="weeks_axis").set_value(False).run()
     at.switch_page("pages/overview.py").run()
-    views = [(u, r, p) for u, r, e, p in audit.entries()[["user_name", "role", "event", "page"]].values.tolist()
-             if e == "view_page"]
-    assert views[::-1] == [("dana", "director", "overview"), ("dana", "director", "caseload")]
+    at.switch_page("pages/caseload.py").run()                          # coming back is a new visit
+    log = audit.entries()
+    log = log[log["user_name"] == "dana"]
+    assert list(zip(log["event"], log["page"]))[::-1] == [
+        ("view_page", "overview"), ("view_page", "caseload"), ("view_page", "participant"),
+        ("view_participant", "participant"), ("view_page", "overview"), ("view_page", "caseload")]

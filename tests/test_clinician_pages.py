@@ -62,9 +62,10 @@ def test_caseload_rows_and_order(program):
     at = _page("pages/caseload.py")
     table = at.dataframe[0].value
     assert table["participant_id"].tolist() == ["P1", "P2", "P3"]
-    assert table["priority"].tolist() == ["red", "red", ""]
-    assert table.loc[0, "flags"] == "Deteriorating (PHQ-9) · Safety item (PHQ-9)"
-    assert table.loc[1, "flags"] == "No-shows in a row · Disengaged · Hours below ASAM · Low attendance"
+    assert table["priority"].tolist() == ["⚠ SAFETY", "● Red", ""]
+    assert table["clinician"].tolist() == ["Chen", "Chen", "Rivera"]        # a director sees whose they are
+    assert table.loc[0, "flags"] == "Safety item (PHQ-9) · Deteriorating (PHQ-9)"
+    assert table.loc[1, "flags"] == "Disengaged · No-shows in a row · Hours below ASAM · Low attendance"
     assert table.loc[0, "PHQ-9"] == "19 (+7)"          # 12 at baseline, 19 now
     assert table.loc[2, "PHQ-9"] == "8 (-10)"
     assert table["week_in_program"].tolist() == [6, 6, 6]
@@ -76,15 +77,23 @@ def test_caseload_filters_by_clinician(program):
     assert at.dataframe[0].value["participant_id"].tolist() == ["P3"]
 
 
+def _select(at, participant):
+    """Select the participant's row of the worklist, as a click on it does."""
+    index = at.dataframe[0].value["participant_id"].tolist().index(participant)
+    at.session_state["worklist"] = {"selection": {"rows": [index], "columns": [], "cells": []}}
+    at.run()
+
+
 def _act(at, flag_starts, kind, note, taken=None):
-    """Fill and submit the caseload's flag-action form."""
+    """Select the participant's row, then fill and submit the flag-action form it opens."""
+    _select(at, flag_starts.split(":")[0])
     choice = next(o for o in at.selectbox(key="caseload-flag").options if o.startswith(flag_starts))
     at.selectbox(key="caseload-flag").set_value(choice)
     at.radio(key="caseload-kind").set_value(kind)
     if taken:
         at.selectbox(key="caseload-taken").set_value(taken)
     at.text_area(key="caseload-note").input(note)
-    at.button[0].click().run()
+    at.button(key="FormSubmitter:caseload-form-Save").click().run()
 
 
 def test_acknowledging_a_flag_persists(program):
@@ -109,23 +118,37 @@ def test_safety_flag_cannot_be_snoozed(program):
 
 def test_participant_page_shows_the_marts(program):
     at = _page("pages/participant.py", participant="P1")
-    metrics = {m.label: m.value for m in at.metric}
-    assert metrics == {"Track": "Trauma", "Admitted": "06 Jan 2025", "Week in program": "6", "Clinician": "Chen"}
+    assert shown(at.markdown[1].value) == ("**Track:** Trauma · **Admitted:** 06 Jan 2025 · **Week in program:** 6 · "
+                                           "**Clinician:** Chen · **Status:** open")
     flags = sorted(shown(e.value) for e in at.error)
     assert flags == [
         "**Deteriorating (PHQ-9)** — PHQ-9 12 → 19: up 7 since intake; reliable change is 6",
         "**Safety item (PHQ-9)** — PHQ-9 item 9 (thoughts of being better off dead or of self-harm) answered 1 on 10 Feb 2025",
     ]
+    assert shown(at.markdown[0].value) == "**P1** · Episode 1: 06 Jan 2025 – open"
     outcomes = at.dataframe[0].value
-    assert outcomes[["instrument", "baseline_score", "latest_score", "change", "jt_category"]].values.tolist() == [
-        ["PHQ-9", 12, 19, 7, "deteriorated"]]
+    # results in words: the change against its threshold, Yes/No, never true/false
+    assert outcomes.to_dict("records") == [
+        {"Instrument": "PHQ-9", "Intake": "12", "Latest": "19", "Change": "+7 points: reliable deterioration (threshold 6)",
+         "Category": "deteriorated", "Response": "No", "Remission": "No", "Scores": 6}]
     trajectory = chart(at, 0)
     scores = next(t for t in trajectory["data"] if t.get("name") == "PHQ-9")
     assert scores["y"] == [12, 12, 12, 12, 12, 19]
     assert trajectory["data"][0]["name"] == "no reliable change (baseline 12 ± 6)"
+    # the axis spans the episode so far (admitted 6 Jan, data to 14 Feb), not the 12 weeks of the band
+    assert [x[:10] for x in trajectory["layout"]["xaxis"]["range"]] == ["2025-01-04", "2025-02-17"]
+    assert trajectory["layout"]["legend"]["y"] < 0 and "text" not in trajectory["layout"]["xaxis"].get("title", {})
+    # the legend below the axis, which has no title to collide with
     heatmap = chart(at, 1)
-    assert heatmap["data"][0]["y"][-1] == "item 9 (safety)"
+    assert heatmap["data"][0]["y"][0] == "1 little interest or pleasure"       # item text from the catalogue
+    assert heatmap["data"][0]["y"][-1] == "9 better off dead or self-harm (safety)"
     assert len(heatmap["layout"]["shapes"]) == 1       # the one endorsed item 9 is outlined
+
+
+def test_participant_lookup_ignores_case_and_surrounding_spaces(program):
+    at = _page("pages/participant.py", participant="  p1 ")
+    assert shown(at.markdown[1].value).startswith("**Track:** Trauma")
+    assert shown(at.markdown[0].value) == "**P1** · Episode 1: 06 Jan 2025 – open"
 
 
 def test_participant_page_for_an_unknown_id(program):
@@ -145,30 +168,51 @@ def test_case_review_export_is_a_pdf_and_a_png(program):
     import io
 
     from PIL import Image
+    from pypdf import PdfReader
 
     from dashboard.participant import episode_view
-    from dashboard.report import case_review_files, figures
-    view = episode_view("P1")
-    sections = figures(view)
-    # summary, the PHQ-9 trajectory, the PHQ-9 items, the attendance calendar and weekly hours
-    assert [f.layout.title.text for f in sections] == [
-        "Case review: P1", "PHQ-9 over the episode", "PHQ-9 item answers (safety item outlined when endorsed)",
-        "Sessions by day and type", "Weekly hours (amber: a full week below the minimum; light: partial week)"]
-    files = case_review_files(view)
-    import re
-    assert files["pdf"].startswith(b"%PDF")
-    assert len(re.findall(rb"/Type\s*/Page(?!s)", files["pdf"])) == 5      # a page per section
+    from dashboard.report import case_review_files
+    files = case_review_files(episode_view("P1"))
+    pages = [page.extract_text() for page in PdfReader(io.BytesIO(files["pdf"])).pages]
+    assert len(pages) >= 2
+    for n, text in enumerate(pages, start=1):
+        assert "Case review · P1 · Episode 1: 06 Jan 2025 – open" in text and f"page {n} of {len(pages)}" in text
+    text = "\n".join(pages)
+    for section in ("Episode", "Open flags", "Outcome summary", "PHQ-9 over the episode", "PHQ-9 item answers",
+                    "Sessions by day and type", "Weekly hours"):
+        assert section in text
     png = Image.open(io.BytesIO(files["png"]))
-    heights = [int(f.layout.height) for f in sections]
-    assert png.format == "PNG" and png.size == (1650, int(sum(h * 1.5 for h in heights)))
+    assert png.format == "PNG" and png.width == 1122 and png.height > 2000
 
 
 def test_trajectory_toggles_to_treatment_weeks(program):
     at = _page("pages/participant.py", participant="P1")
-    assert chart(at, 0)["layout"]["xaxis"]["title"]["text"] == "date"
+    assert chart(at, 0)["layout"]["xaxis"]["tickformat"] == "%d %b"       # dates say what they are: no axis title
     at.toggle(key="weeks_axis").set_value(True).run()
     trajectory = chart(at, 0)
-    assert trajectory["layout"]["xaxis"]["title"]["text"] == "treatment week (week 1 holds the admission day)"
+    assert trajectory["layout"]["xaxis"]["tickprefix"] == "week "
     scores = next(t for t in trajectory["data"] if t.get("name") == "PHQ-9")
     assert scores["x"] == [1, 2, 3, 4, 5, 6]          # days 0, 7, ... 35: treatment weeks 1 to 6
     assert [c[2] for c in scores["customdata"]] == ["1", "2", "3", "4", "5", "6"]
+    assert trajectory["layout"]["xaxis"]["range"] == [0.8, 6.57 + 0.5]      # week 1 to 14 Feb (day 39 = 6.57)
+
+
+def test_the_worklist_puts_safety_first_then_red_then_amber(tmp_path, monkeypatch):
+    """Safety before red before amber whatever the week: the safety participant was admitted last."""
+    db = tmp_path / "iop.duckdb"
+    roster = ["RED,2025-01-06,,,Trauma,Chen,1990,", "AMBER,2025-01-06,,,Trauma,Chen,1985,",
+              "SAFE,2025-01-27,,,Trauma,Chen,1980,"]
+    attendance = [f"{p},{_days(d)},group,attended,180,Trauma,Chen" for d in range(40) if d % 7 < 5
+                  for p in ("RED", "AMBER", "SAFE") if p != "SAFE" or d >= 21]
+    measures = [measures_row("RED", _days(7 * w), "PHQ-9", 12 if w < 5 else 19) for w in range(6)]
+    measures += [measures_row("AMBER", _days(7 * w), "PHQ-9", 15) for w in range(6)]
+    measures += [measures_row("SAFE", _days(21 + 7 * w), "PHQ-9", "", [1, 1, 1, 1, 1, 1, 1, 0, 2]) for w in range(3)]
+    build(tmp_path, db, roster=roster, attendance=attendance, measures=measures, as_of=AS_OF)
+    monkeypatch.setenv("IOP_DB", str(db))
+    at = _page("pages/caseload.py")
+    table = at.dataframe[0].value
+    assert table[["participant_id", "priority", "week_in_program"]].values.tolist() == [
+        ["SAFE", "⚠ SAFETY", 3], ["RED", "● Red", 6], ["AMBER", "○ Amber", 6]]
+    assert table.loc[0, "flags"].startswith("Safety item (PHQ-9)")
+    assert shown(at.markdown[0].value) == "**3** open episodes · **1** with a safety flag · **1** with a red flag · " \
+                                          "**1** with amber flags only"

@@ -65,7 +65,8 @@ def test_the_participant_page_shows_ids_names_and_notes_as_typed(program):
     at.query_params["participant"] = PID
     at.run()
     assert not at.exception
-    assert [shown(m.value) for m in at.metric if m.label in ("Track", "Clinician")] == [TRACK, CLINICIAN]
+    facts = shown(at.markdown[1].value)
+    assert f"**Track:** {TRACK} ·" in facts and f"**Clinician:** {CLINICIAN} ·" in facts
     _plain_everywhere(at, PID, TRACK, CLINICIAN)
     # a note with an image, HTML and a javascript link, saved through the form
     at.selectbox(key="participant-flag").set_value(at.selectbox(key="participant-flag").options[0])
@@ -91,6 +92,9 @@ def test_the_caseload_shows_names_as_typed(program):
     assert at.title[0].value == "Caseload"
     assert any(shown(m.value) == f"**Your caseload:** {CLINICIAN}".replace("**Your caseload:** ", "Your caseload: ")
                or CLINICIAN in shown(m.value) for m in at.markdown)
+    _plain_everywhere(at, CLINICIAN, PID)
+    at.session_state["worklist"] = {"selection": {"rows": [0], "columns": [], "cells": []}}   # a click on the row
+    at.run()
     _plain_everywhere(at, CLINICIAN, PID)
     at.text_area(key="caseload-note").input(NOTE)
     at.button(key="FormSubmitter:caseload-form-Save").click().run()

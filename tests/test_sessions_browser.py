@@ -126,7 +126,8 @@ def test_the_caseload_filter_is_kept_after_opening_a_participant(server, page):
     expect(page.get_by_text(f"{n} open episodes", exact=False)).to_be_visible(timeout=30000)
     idle(page)
     grid = page.get_by_test_id("stDataFrame").first.bounding_box()
-    page.mouse.click(grid["x"] + 15, grid["y"] + 35 + 17)         # select the first row: opens the participant
+    page.mouse.click(grid["x"] + 15, grid["y"] + 35 + 17)         # select the first row: its flags and a way in
+    page.get_by_role("button", name="Open participant progress").click()
     heading(page, "Participant progress")
     expect(page.get_by_role("heading", name="Scores")).to_be_visible(timeout=60000)
     open_page(page, "Caseload")

@@ -6,6 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.charts.style import FLAG_COLOURS, OKABE_ITO, STATUS_COLOURS, base_layout
+from dashboard.words import truthy
 
 STATUS_LABELS = {"attended": "attended", "late": "late", "left_early": "left early", "excused": "excused",
                  "no_show": "no-show", "cancelled": "cancelled by program"}
@@ -26,22 +27,28 @@ def attendance_calendar(sessions: pd.DataFrame) -> go.Figure:
             customdata=part["minutes"], hovertemplate=f"%{{y}} on %{{x|%a %d %b}}: {label}, %{{customdata:.0f}} min<extra></extra>"))
     types = [t for t in TYPE_ORDER if t in set(sessions["session_type"])]
     fig.update_yaxes(categoryorder="array", categoryarray=list(reversed(types)))
-    base_layout(fig, "Sessions by day and type", height=120 + 40 * max(1, len(types)))
-    fig.update_layout(legend={"orientation": "h", "y": -0.35})
-    return fig
+    # the legend beside the days (plotly's default place): below, it clipped the date labels
+    fig.update_xaxes(tickformat="%d %b")
+    return base_layout(fig, "Sessions by day and type", height=max(200, 110 + 40 * len(types)))
 
 
 def weekly_hours(weeks: pd.DataFrame) -> go.Figure:
     """weeks: week_start, hours_attended, asam_min_hours, full_week, below_asam."""
-    colours = [FLAG_COLOURS["amber"] if b is True else (OKABE_ITO["blue"] if f else "#9ecae1")
+    # truthy(), not `is True`: the flags arrive as numpy or pandas booleans (NULL for partial weeks)
+    colours = [FLAG_COLOURS["amber"] if truthy(b) else (OKABE_ITO["blue"] if truthy(f) else "#9ecae1")
                for b, f in zip(weeks["below_asam"], weeks["full_week"])]
     fig = go.Figure(go.Bar(
         x=pd.to_datetime(weeks["week_start"]), y=weeks["hours_attended"], marker_color=colours, name="hours attended",
-        customdata=weeks["full_week"].map({True: "", False: " (partial week)"}),
+        customdata=["" if truthy(f) else " (partial week)" for f in weeks["full_week"]],
         hovertemplate="week of %{x|%d %b}: %{y:.1f} h%{customdata}<extra></extra>"))
-    minimum = float(weeks["asam_min_hours"].iloc[0]) if len(weeks) else 9
-    fig.add_hline(y=minimum, line_dash="dash", line_color="#333",
-                  annotation_text=f"ASAM level 2.1 minimum ({minimum:g} h)", annotation_position="top left")
+    if len(weeks):   # the minimum as a named line in the legend: as a label it was drawn over the bars
+        minimum = float(weeks["asam_min_hours"].iloc[0])
+        x = pd.to_datetime(weeks["week_start"])
+        fig.add_trace(go.Scatter(x=[x.min() - pd.Timedelta(days=4), x.max() + pd.Timedelta(days=4)], y=[minimum, minimum],
+                                 mode="lines", line={"dash": "dash", "color": "#333"},
+                                 name=f"ASAM level 2.1 minimum ({minimum:g} h)", hoverinfo="skip"))
     fig.update_yaxes(title="hours attended")
     fig.update_xaxes(title="week starting", tickformat="%d %b")
-    return base_layout(fig, "Weekly hours (amber: a full week below the minimum; light: partial week)", height=320)
+    base_layout(fig, "Weekly hours (amber: a full week below the minimum; light: partial week)", height=340)
+    fig.update_layout(legend={"orientation": "h", "x": 0, "y": 1.0, "yanchor": "bottom"}, margin={"t": 90})
+    return fig

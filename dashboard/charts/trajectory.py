@@ -7,7 +7,7 @@ import datetime as dt
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.charts.style import EXPECTED_COLOUR, FLAG_COLOURS, SCORE_COLOUR, band_colours, base_layout
+from dashboard.charts.style import EXPECTED_COLOUR, FLAG_COLOURS, SCORE_COLOUR, band_colours, base_layout, hover, plain
 
 
 def _x(dates: pd.Series, admit: dt.date, weeks: bool):
@@ -17,10 +17,23 @@ def _x(dates: pd.Series, admit: dt.date, weeks: bool):
     return (days / 7 + 1).round(2) if weeks else pd.to_datetime(dates)
 
 
+def _span(valid: pd.DataFrame, admit: dt.date, end: dt.date | None, weeks: bool) -> list:
+    """The x range: the episode's scores and its days so far (to `end`: the data date, or the
+    discharge), not the 12 weeks of the expected band, so a week-3 participant fills the width."""
+    first = min([pd.Timestamp(admit), *pd.to_datetime(valid["assessed_on"])])
+    last = max([pd.Timestamp(end or admit), *pd.to_datetime(valid["assessed_on"])])
+    if weeks:
+        return [min(1.0, float(_x(pd.Series([first]), admit, True).iloc[0])) - 0.2,
+                float(_x(pd.Series([last]), admit, True).iloc[0]) + 0.5]
+    return [first - pd.Timedelta(days=2), last + pd.Timedelta(days=3)]
+
+
 def trajectory(instrument: str, scores: pd.DataFrame, bands: pd.DataFrame, outcome: dict | None,
-               expected: pd.DataFrame, flags: pd.DataFrame, admit: dt.date, weeks: bool = False) -> go.Figure:
+               expected: pd.DataFrame, flags: pd.DataFrame, admit: dt.date, weeks: bool = False,
+               end: dt.date | None = None) -> go.Figure:
     """scores: assessed_on, total_score, total_valid, band; bands: band_from, band_to, label (+ catalogue columns);
-    outcome: the participant_outcomes row; expected: treatment_week, p50, p80, p90, available."""
+    outcome: the participant_outcomes row; expected: treatment_week, p50, p80, p90, available; end: the
+    last day of the episode so far (data date or discharge)."""
     catalogue = bands.iloc[0]
     low, high = float(catalogue.total_min), float(catalogue.total_max)
     fig = go.Figure()
@@ -40,7 +53,12 @@ def trajectory(instrument: str, scores: pd.DataFrame, bands: pd.DataFrame, outco
                       line={"width": 1, "dash": "dot", "color": "#333"})
         fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", marker={"symbol": "square", "size": 12, "color": "#bbb"},
                                  name=f"no reliable change (baseline {b:g} ± {rc:g})"))
+    valid = scores[scores["total_valid"] & scores["total_score"].notna()]
+    span = _span(valid, admit, end, weeks)
     shown = expected[expected["available"].fillna(False)] if len(expected) else expected
+    if len(shown):   # the band as far as the episode has got (and one week beyond), not to week 12
+        reached = int((pd.Timestamp(span[1]) - pd.Timestamp(admit)).days // 7 + 2) if not weeks else int(span[1]) + 1
+        shown = shown[shown["treatment_week"] <= reached]
     if len(shown):
         # a week's percentiles drawn at its middle (day 7(w - 1) + 3.5)
         x = shown["treatment_week"] + 0.5 if weeks else [pd.Timestamp(admit) + pd.Timedelta(days=7 * (w - 1) + 3.5)
@@ -51,13 +69,12 @@ def trajectory(instrument: str, scores: pd.DataFrame, bands: pd.DataFrame, outco
                                  name="program 80th percentile", hovertemplate="p80 %{y:.1f}<extra></extra>"))
         fig.add_trace(go.Scatter(x=x, y=shown["p50"], mode="lines", line={"color": EXPECTED_COLOUR, "width": 2},
                                  name="program median (expected)", hovertemplate="p50 %{y:.1f}<extra></extra>"))
-    valid = scores[scores["total_valid"] & scores["total_score"].notna()]
     week_no = valid["treatment_week"].astype("Int64").astype(str)       # the stored treatment week
     fig.add_trace(go.Scatter(
-        x=_x(valid["assessed_on"], admit, weeks), y=valid["total_score"], mode="lines+markers", name=instrument,
+        x=_x(valid["assessed_on"], admit, weeks), y=valid["total_score"], mode="lines+markers", name=plain(instrument),
         line={"color": SCORE_COLOUR, "width": 2.5}, marker={"size": 8, "color": SCORE_COLOUR},
         customdata=list(zip(valid["band"].fillna("—"), pd.to_datetime(valid["assessed_on"]).dt.strftime("%d %b %Y"), week_no)),
-        hovertemplate=f"{instrument} %{{y}}<br>%{{customdata[0]}}<br>%{{customdata[1]}} (week %{{customdata[2]}})<extra></extra>"))
+        hovertemplate=f"{hover(instrument)} %{{y}}<br>%{{customdata[0]}}<br>%{{customdata[1]}} (week %{{customdata[2]}})<extra></extra>"))
     for flag in flags.iloc[::-1].itertuples():  # red last, drawn on top
         hit = valid[pd.to_datetime(valid["assessed_on"]) == pd.Timestamp(flag.fired_on)]
         y = float(hit["total_score"].iloc[0]) if len(hit) else high
@@ -65,11 +82,12 @@ def trajectory(instrument: str, scores: pd.DataFrame, bands: pd.DataFrame, outco
             x=_x(pd.Series([flag.fired_on]), admit, weeks), y=[y], mode="markers", showlegend=False,
             marker={"symbol": "diamond-open", "size": 18, "color": FLAG_COLOURS[flag.severity],
                     "line": {"width": 3, "color": FLAG_COLOURS[flag.severity]}},
-            hovertemplate=f"{flag.severity} flag: {flag.explanation}<extra></extra>"))
-    fig.update_yaxes(range=[low - 0.5, high + 0.5], title=f"{instrument} score (higher = worse)")
+            hovertemplate=f"{flag.severity} flag: {hover(flag.explanation)}<extra></extra>"))
+    fig.update_yaxes(range=[low - 0.5, high + 0.5], title=f"{plain(instrument)} score (higher = worse)")
     # the legend-only trace has no x values, so the axis type is set rather than guessed
-    fig.update_xaxes(title="treatment week (week 1 holds the admission day)" if weeks else "date",
-                     type="linear" if weeks else "date", **({"dtick": 1} if weeks else {}))
-    base_layout(fig, f"{instrument} over the episode", height=380)
-    fig.update_layout(legend={"orientation": "h", "y": -0.25}, margin={"r": 120})
+    # no axis title: the ticks say "week 3" or "18 Oct", and the legend below the axis has the room
+    fig.update_xaxes(type="linear" if weeks else "date", range=span,
+                     **({"dtick": 1, "tickprefix": "week "} if weeks else {"tickformat": "%d %b"}))
+    base_layout(fig, f"{plain(instrument)} over the episode", height=440)
+    fig.update_layout(legend={"orientation": "h", "x": 0, "y": -0.1, "yanchor": "top"}, margin={"r": 120, "b": 20})
     return fig
