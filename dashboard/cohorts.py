@@ -10,11 +10,13 @@ import pandas as pd
 
 from dashboard import db
 from dashboard.filters import Filters
-from dashboard.metrics import cohens_d, kaplan_meier, mean_interval, proportion, wilson_interval
+from dashboard.metrics import KM_COLUMNS, cohens_d, kaplan_meier, mean_interval, proportion, wilson_interval
 
 WHOLE = "Whole program"
 JT_ORDER = ["recovered", "improved", "unchanged", "deteriorated", "not_a_case", "insufficient_data"]
 LEFT_EARLY = "discharged before completion"  # the retention event
+SUMMARY_COLUMNS = ["cohort", "episodes", "with_pair", "cases", "response", "remission", "response_rate", "remission_rate",
+                   "cohens_d", "response_low", "response_high", "remission_low", "remission_high", *JT_ORDER]
 
 
 @dataclass(frozen=True)
@@ -75,7 +77,7 @@ def _summary(episodes: pd.DataFrame) -> pd.DataFrame:
         for category in JT_ORDER:
             row[category] = int((part["jt_category"] == category).sum())
         rows.append(row)
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
 
 
 def _retention(episodes: pd.DataFrame, censored_teds: list[int]) -> pd.DataFrame:
@@ -88,7 +90,7 @@ def _retention(episodes: pd.DataFrame, censored_teds: list[int]) -> pd.DataFrame
     data = episodes.assign(weeks=weeks.round(1), left=left)
     for cohort, part in _with_whole(data).groupby("cohort", sort=False):
         frames.append(kaplan_meier(part["weeks"], part["left"]).assign(cohort=cohort))
-    return pd.concat(frames, ignore_index=True)
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=[*KM_COLUMNS, "cohort"])
 
 
 def _weekly(scores: pd.DataFrame) -> pd.DataFrame:

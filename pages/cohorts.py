@@ -37,17 +37,11 @@ downloads.table(lambda c: c.funnel, "completeness", f"measurement completeness (
 
 st.subheader("Outcomes")
 downloads.table(lambda c: c.outcomes, "outcomes", f"outcomes ({instrument})", scope, n)
-left, right = st.columns(2)
-with left:
-    show(charts.jt_categories, "jt_categories", f"Jacobson & Truax categories ({instrument})")
-with right:
-    show(charts.rates, "response_remission", f"response and remission ({instrument})")
-
-left, right = st.columns(2)
-with left:
-    show(charts.weekly_means, "weekly_means", f"mean {instrument} by week")
-with right:
-    show(lambda c: charts.pre_post(c, *scope.score_range), "pre_post", f"{instrument}: intake against latest")
+# one chart to a row: side by side they were too narrow to read at 1024 px, and each is pasted alone
+show(charts.jt_categories, "jt_categories", f"Jacobson & Truax categories ({instrument})")
+show(charts.rates, "response_remission", f"response and remission ({instrument})")
+show(lambda c: charts.weekly_means(c, *scope.score_range), "weekly_means", f"mean {instrument} by treatment week")
+show(lambda c: charts.pre_post(c, *scope.score_range), "pre_post", f"{instrument}: intake against latest")
 
 show(charts.retention, "retention", "retention")
 

@@ -34,32 +34,22 @@ discharged.metric("Discharges", label(*view.headline["discharges"]))
 family.metric("Family involvement", view.family or "—",
               help="Share of the selected episodes with at least one attended family session.")
 
-left, right = st.columns(2)
-with left:
-    show(charts.flow, "flow", "admissions and discharges by month")
-with right:
-    show(charts.discharge_reasons, "discharge_reasons", "discharges by reason")
-
+# one chart to a row: side by side they were too narrow to read at 1024 px, and each is pasted alone
+show(charts.flow, "flow", "admissions and discharges by month")
+show(charts.discharge_reasons, "discharge_reasons", "discharges by reason")
 show(charts.attendance, "attendance", "attendance and hours by week")
-
-left, right = st.columns(2)
-with left:
-    show(charts.modality, "modality", "modality mix")
-with right:
-    show(lambda o: charts.completeness(o, instrument), "completeness", f"measurement completeness ({instrument})")
+show(charts.modality, "modality", "modality mix")
+show(lambda o: charts.completeness(o, instrument), "completeness", f"measurement completeness ({instrument})")
 
 st.subheader("Flags and how fast they are acted on")
-left, right = st.columns(2)
-with left:
-    show(charts.flags_by_rule, "flags", "open flags by rule")
-with right:
-    if view.red_median_days is not None:
-        st.metric("Red flags: median days to first action", f"{view.red_median_days:.1f}",
-                  help=f"Over {label(*view.red_actions)} red flags acted on.")
-    if len(view.actions):
-        show(charts.actions_taken, "actions", "what was done about flags")
-    else:
-        st.caption("No flag has been acknowledged or snoozed yet.")
+if view.red_median_days is not None:
+    st.metric("Red flags: median days to first action", f"{view.red_median_days:.1f}",
+              help=f"Over {label(*view.red_actions)} red flags acted on.")
+show(charts.flags_by_rule, "flags", "open flags by rule")
+if len(view.actions):
+    show(charts.actions_taken, "actions", "what was done about flags")
+else:
+    st.caption("No flag has been acknowledged or snoozed yet.")
 
 if len(view.aftercare) and set(view.aftercare["aftercare"]) != {"not recorded"}:
     show(charts.aftercare, "aftercare", "aftercare plan at discharge")

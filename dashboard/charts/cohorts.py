@@ -5,20 +5,22 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from dashboard.charts.counts import PALETTE
-from dashboard.charts.style import OKABE_ITO, base_layout, plain
+from dashboard.charts.style import CATEGORY_COLOURS, OKABE_ITO, base_layout, empty, plain
 from dashboard.cohorts import WHOLE
 from dashboard.privacy.views import CohortsShown
+from dashboard.words import JT_LABELS
 
 JT_COLOURS = {"recovered": OKABE_ITO["blue"], "improved": OKABE_ITO["sky"], "unchanged": "#bbbbbb",
-              "deteriorated": OKABE_ITO["vermillion"], "not_a_case": OKABE_ITO["yellow"], "insufficient_data": "#eeeeee"}
-JT_LABELS = {"recovered": "recovered", "improved": "improved", "unchanged": "unchanged", "deteriorated": "deteriorated",
-             "not_a_case": "not a case at intake", "insufficient_data": "insufficient data", "no_score": "no score"}
-JT_COLOURS["no_score"] = "#f6f6f6"
+              "deteriorated": OKABE_ITO["vermillion"], "not_a_case": OKABE_ITO["yellow"], "insufficient_data": "#dddddd",
+              "no_score": "#f3f3f3"}
 
 
-def _colour(i: int, cohort: str) -> str:
-    return "#000000" if cohort == WHOLE else PALETTE[i % len(PALETTE)]
+BANDS_UP_TO = 4     # cohorts whose 95 % bands are drawn; beyond, the whole program's band only
+
+
+def cohort_colours(c: CohortsShown) -> dict[str, str]:
+    """One colour per cohort, the same in every chart of the page; black for the whole program."""
+    return {**{n: CATEGORY_COLOURS[i % len(CATEGORY_COLOURS)] for i, n in enumerate(c.cohorts)}, WHOLE: "#000000"}
 
 
 def _order(c: CohortsShown) -> list[str]:
@@ -32,14 +34,21 @@ def jt_categories(c: CohortsShown) -> go.Figure:
         part = c.shares[c.shares["category"] == category].set_index("cohort").reindex(order)
         fig.add_trace(go.Bar(y=[plain(n) for n in order], x=part["share"], name=name, orientation="h",
                              marker_color=JT_COLOURS[category], hovertemplate=f"{name}: %{{x:.0f}} %<extra>%{{y}}</extra>"))
-    fig.update_layout(barmode="stack", legend={"orientation": "h", "y": -0.2})
+    if c.shares["share"].isna().all():
+        return empty(fig, f"Jacobson & Truax categories ({plain(c.instrument)})",
+                     "No category can be shown: no episode in this selection, or every share rests on a small count")
+    fig.update_layout(barmode="stack")
     fig.update_xaxes(title="% of episodes", range=[0, 100])
     fig.update_yaxes(autorange="reversed")
-    return base_layout(fig, f"Jacobson & Truax categories ({c.instrument})", height=max(320, 60 + 40 * len(order)))
+    # the legend beside the bars (plotly's default place), clear of the axis title below them
+    return base_layout(fig, f"Jacobson & Truax categories ({plain(c.instrument)})", height=max(340, 100 + 32 * len(order)))
 
 
 def rates(c: CohortsShown) -> go.Figure:
     fig = go.Figure()
+    title = f"Response and remission ({plain(c.instrument)})"
+    if not len(c.rates):
+        return empty(fig, title, c.rates_note or "No rate to show")
     for what, colour in (("response", OKABE_ITO["blue"]), ("remission", OKABE_ITO["green"])):
         part = c.rates[c.rates["what"] == what]
         fig.add_trace(go.Scatter(
@@ -50,44 +59,60 @@ def rates(c: CohortsShown) -> go.Figure:
             hovertemplate=f"{what}: %{{x:.0f}} %<extra>%{{y}}</extra>"))
     fig.update_xaxes(title="% of episodes starting at or above the cutoff (95 % Wilson interval)", range=[0, 100])
     fig.update_yaxes(autorange="reversed", categoryorder="array", categoryarray=[plain(n) for n in _order(c)])
-    return base_layout(fig, f"Response and remission ({c.instrument})", height=max(300, 60 + 40 * len(_order(c))))
+    return base_layout(fig, title, height=max(300, 60 + 40 * len(_order(c))))
 
 
 def retention(c: CohortsShown) -> go.Figure:
     """Kaplan-Meier curves (true counts), or the share still in treatment at fixed weeks (suppressed)."""
     fig = go.Figure()
-    for i, (cohort, part) in enumerate(c.retention.groupby("cohort", sort=False)):
+    colours = cohort_colours(c)
+    if not len(c.retention):
+        return empty(fig, "Retention", "No episode in this selection")
+    for cohort, part in c.retention.groupby("cohort", sort=False):
         steps = bool(part["steps"].iloc[0])
         if steps and len(part) < 2:
             continue
         fig.add_trace(go.Scatter(x=part["time"], y=100 * part["survival"], mode="lines" if steps else "lines+markers",
                                  line_shape="hv" if steps else "linear", name=plain(cohort),
-                                 line={"color": _colour(i, cohort), "width": 3 if cohort == WHOLE else 2},
+                                 line={"color": colours.get(cohort, "#999"), "width": 3 if cohort == WHOLE else 2},
                                  hovertemplate="week %{x}: %{y:.0f} % still in treatment<extra>" + plain(cohort) + "</extra>"))
     steps = c.retention["steps"].all() if len(c.retention) else not c.disclosure.suppressed
     fig.update_xaxes(title="weeks since admission", **({} if steps else {"range": [0, 12.5], "dtick": 2}))
     fig.update_yaxes(title="% not discharged before completion", range=[0, 101])
     title = ("Retention (Kaplan-Meier; open episodes, completions and transfers censored)" if steps else
              "Retention at weeks 2, 4, ... 12 (Kaplan-Meier; shown where it rests on no small count)")
-    return base_layout(fig, title)
+    return base_layout(fig, title, height=_tall_enough(c))
 
 
-def weekly_means(c: CohortsShown) -> go.Figure:
+def _tall_enough(c: CohortsShown) -> int:
+    """Room for every cohort in the legend (18 months of cohorts run past 360 px)."""
+    return max(360, 140 + 21 * (len(c.cohorts) + 1))
+
+
+def weekly_means(c: CohortsShown, low: float | None = None, high: float | None = None) -> go.Figure:
+    """Mean score by treatment week with 95 % intervals; the y axis is the instrument's range
+    (low, high) when given, so an interval never suggests a score the scale does not have."""
     fig = go.Figure()
-    for i, (cohort, part) in enumerate(c.weekly.groupby("cohort", sort=False)):
+    colours = cohort_colours(c)
+    title = f"Mean {plain(c.instrument)} by treatment week"
+    if not len(c.weekly):
+        return empty(fig, title, f"No {c.instrument} scores in treatment weeks of this selection that may be shown")
+    many = len(c.cohorts) > BANDS_UP_TO
+    for cohort, part in c.weekly.groupby("cohort", sort=False):
         part = part.sort_values("week")
-        colour = _colour(i, cohort)
-        fig.add_trace(go.Scatter(x=list(part["week"]) + list(part["week"])[::-1], y=list(part["high"]) + list(part["low"])[::-1],
-                                 fill="toself", fillcolor=colour, opacity=0.12, line={"width": 0}, showlegend=False,
-                                 hoverinfo="skip"))
+        colour = colours.get(cohort, "#999")
+        if not many or cohort == WHOLE:   # a dozen overlapping bands hide the means: the whole program's only
+            fig.add_trace(go.Scatter(x=list(part["week"]) + list(part["week"])[::-1],
+                                     y=list(part["high"]) + list(part["low"])[::-1], fill="toself", fillcolor=colour,
+                                     opacity=0.12, line={"width": 0}, showlegend=False, hoverinfo="skip"))
         with_n = part["n"].notna().all()
         fig.add_trace(go.Scatter(x=part["week"], y=part["mean"], mode="lines+markers", name=plain(cohort),
                                  line={"color": colour}, customdata=part["n"] if with_n else None,
                                  hovertemplate="week %{x}: mean %{y:.1f}" + (" (n %{customdata})" if with_n else "")
                                  + "<extra>" + plain(cohort) + "</extra>"))
-    fig.update_xaxes(title="weeks since admission", dtick=1)
-    fig.update_yaxes(title=f"mean {c.instrument} (95 % interval)")
-    return base_layout(fig, f"Mean {c.instrument} by week in program")
+    fig.update_xaxes(title="treatment week (week 1 holds the admission day)", dtick=1)
+    fig.update_yaxes(title=f"mean {plain(c.instrument)} (95 % interval)", range=[low, high] if low is not None and high is not None and high > low else None)
+    return base_layout(fig, title, height=_tall_enough(c))
 
 
 def pre_post(c: CohortsShown, low: float, high: float) -> go.Figure:
@@ -96,12 +121,9 @@ def pre_post(c: CohortsShown, low: float, high: float) -> go.Figure:
     fig = go.Figure()
     paired = c.episodes.dropna(subset=["change"]) if c.episodes is not None else None
     if paired is None or not len(paired):
-        text = ("One point per episode is shown to the care team only" if paired is None
-                else "No episode with two scores")
-        fig.add_annotation(text=text, showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper")
-        fig.update_xaxes(visible=False)
-        fig.update_yaxes(visible=False)
-        return base_layout(fig, f"{c.instrument}: intake against latest score")
+        return empty(fig, f"{plain(c.instrument)}: intake against latest score",
+                     "One point per episode is shown to the care team only" if paired is None
+                     else "No episode with two scores in this selection")
     rc, cutoff = float(paired["reliable_change_points"].iloc[0]), float(paired["clinical_cutoff"].iloc[0])
     line = [low - 0.5, high + 0.5]
     fig.add_trace(go.Scatter(x=line, y=line, mode="lines", line={"color": "#666", "width": 1}, name="no change"))
@@ -116,6 +138,7 @@ def pre_post(c: CohortsShown, low: float, high: float) -> go.Figure:
                                  marker={"color": JT_COLOURS.get(category, "#999"), "size": 7, "opacity": 0.8,
                                          "line": {"width": 0.5, "color": "#333"}},
                                  hovertemplate="intake %{x}, latest %{y}<extra></extra>"))
-    fig.update_xaxes(title=f"{c.instrument} at intake", range=line)
-    fig.update_yaxes(title=f"{c.instrument} latest", range=line, scaleanchor="x")
-    return base_layout(fig, f"{c.instrument}: intake against latest score (below the diagonal = better)", height=520)
+    # both axes exactly the instrument's range (no scaleanchor: it widened the range to fit the column)
+    fig.update_xaxes(title=f"{plain(c.instrument)} at intake", range=line)
+    fig.update_yaxes(title=f"{plain(c.instrument)} latest", range=line)
+    return base_layout(fig, f"{plain(c.instrument)}: intake against latest score (below the diagonal = better)", height=520)

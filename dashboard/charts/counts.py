@@ -8,9 +8,9 @@ import math
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.charts.style import OKABE_ITO, base_layout, plain
+from dashboard.charts.style import CATEGORY_COLOURS, base_layout, empty, plain
 
-PALETTE = [OKABE_ITO[c] for c in ("blue", "orange", "green", "vermillion", "sky", "purple", "yellow", "grey")]
+PALETTE = CATEGORY_COLOURS
 
 
 def bar_text(values, marks) -> tuple[list, list]:
@@ -25,6 +25,8 @@ def count_bars(frame: pd.DataFrame, x: str, y: str, title: str, colour: str | No
                horizontal: bool = False, height: int = 360) -> go.Figure:
     """frame: one row per bar with the count in `y` (NaN when hidden) and its `mark`."""
     fig = go.Figure()
+    if not len(frame):
+        return empty(fig, title, "Nothing to count in this selection", height=height)
     groups = [(None, frame)] if colour is None else list(frame.groupby(colour, sort=False))
     marks_of = (lambda part: part["mark"].fillna("").tolist()) if "mark" in frame else (lambda part: [""] * len(part))
     for i, (name, part) in enumerate(groups):

@@ -68,7 +68,11 @@ def actions_taken(o: OverviewShown) -> go.Figure:
 
 
 def completeness(o: OverviewShown, instrument: str) -> go.Figure:
-    return count_bars(o.completeness, "step", "episodes", f"Measurement completeness ({instrument})", y_title="episodes")
+    """Horizontal, so the steps' names are read in full whatever the column's width."""
+    fig = count_bars(o.completeness, "step", "episodes", f"Measurement completeness ({plain(instrument)})",
+                     y_title="episodes", horizontal=True, height=300)
+    fig.update_layout(margin={"l": 150, "r": 50})
+    return fig
 
 
 def aftercare(o: OverviewShown) -> go.Figure:

@@ -1,0 +1,95 @@
+"""Charts read at a glance: colours that mean something on any boolean type, axes bounded by the
+data and the instrument, one colour per cohort, and a reason instead of an empty axis."""
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from dashboard.charts.attendance import weekly_hours
+from dashboard.charts.style import CATEGORY_COLOURS, FLAG_COLOURS
+
+
+def test_a_short_full_week_is_amber_whatever_boolean_type_the_data_has():
+    # IOP-10281's week of 2 Nov: 8.63 h against a 9 h minimum, flags as numpy booleans from DuckDB
+    weeks = pd.DataFrame({"week_start": [dt.date(2026, 10, 26), dt.date(2026, 11, 2), dt.date(2026, 11, 9)],
+                          "hours_attended": [9.5, 8.63, 3.0], "asam_min_hours": [9.0, 9.0, 9.0],
+                          "full_week": np.array([True, True, False]),
+                          "below_asam": pd.array([False, True, None], dtype="boolean")})
+    colours = weekly_hours(weeks).data[0].marker.color
+    assert colours[1] == FLAG_COLOURS["amber"]
+    assert colours[0] != FLAG_COLOURS["amber"] and colours[2] != FLAG_COLOURS["amber"]
+    with_numpy = weeks.assign(below_asam=np.array([False, True, False]))
+    assert weekly_hours(with_numpy).data[0].marker.color[1] == FLAG_COLOURS["amber"]
+
+
+def test_eighteen_cohorts_get_eighteen_colours_and_none_is_the_whole_programs():
+    assert len(set(CATEGORY_COLOURS[:18])) == 18
+    assert "#000000" not in CATEGORY_COLOURS
+    rgb = [tuple(int(c[i:i + 2], 16) for i in (1, 3, 5)) for c in CATEGORY_COLOURS[:18]]
+    closest = min(sum((a - b) ** 2 for a, b in zip(x, y)) ** 0.5 for i, x in enumerate(rgb) for y in rgb[i + 1:])
+    assert closest > 40          # no two near-identical shades
+
+
+@pytest.fixture
+def demo(demo_db, monkeypatch):
+    monkeypatch.setenv("IOP_DB", str(demo_db))
+    from dashboard.filters import options
+    return options()
+
+
+def _cohorts(opts, instrument, **filters):
+    from dashboard.cohorts import cohort_outcomes
+    from dashboard.filters import Filters
+    from dashboard.privacy import views
+    from dashboard.privacy.policy import Disclosure
+    f = Filters(opts.first_admission, opts.data_as_of, **filters)
+    return views.shown_cohorts(cohort_outcomes(f, instrument), Disclosure(0))
+
+
+def test_month_cohorts_have_one_colour_each_in_every_chart(demo):
+    from dashboard.charts import cohorts as charts
+    c = _cohorts(demo, "PHQ-9", dimension="month")
+    assert len(c.cohorts) >= 18
+    for figure in (charts.retention(c), charts.weekly_means(c, 0, 27)):
+        lines = {t.name: t.line.color for t in figure.data if t.name}
+        assert len(set(lines.values())) == len(lines) == len(c.cohorts) + 1, figure.layout.title.text
+        assert lines["Whole program"] == "#000000"
+        assert figure.layout.height >= 140 + 21 * len(lines)          # every cohort fits in the legend
+
+
+def test_axes_are_bounded_by_the_instrument_and_the_data(demo):
+    from dashboard.charts import cohorts as charts
+    c = _cohorts(demo, "PHQ-9")
+    scatter = charts.pre_post(c, 0, 27)
+    assert list(scatter.layout.xaxis.range) == list(scatter.layout.yaxis.range) == [-0.5, 27.5]
+    assert scatter.layout.yaxis.scaleanchor is None                # it widened the axes to −5…35 in a column
+    assert list(charts.weekly_means(c, 0, 27).layout.yaxis.range) == [0, 27]
+    assert list(charts.jt_categories(c).layout.xaxis.range) == [0, 100]
+
+
+def test_an_empty_chart_says_why_and_draws_no_axis(demo):
+    from dashboard.charts import cohorts as charts
+    pcl = _cohorts(demo, "PCL-5")
+    rates = charts.rates(pcl)
+    assert [a.text for a in rates.layout.annotations] == ["PCL-5 has no response or remission definition in the instrument catalogue"]
+    assert rates.layout.xaxis.visible is False and rates.layout.yaxis.visible is False
+    nobody = _cohorts(demo, "PHQ-9", program="No such track")
+    for figure in (charts.rates(nobody), charts.weekly_means(nobody), charts.retention(nobody), charts.jt_categories(nobody),
+                   charts.pre_post(nobody, 0, 27)):
+        assert figure.layout.annotations and figure.layout.xaxis.visible is False, figure.layout.title.text
+
+
+def test_completeness_counts_only_the_tracks_that_take_the_instrument(demo, demo_db):
+    """PCL-5 is taken on the trauma track (settings measurement.plan): 17 of 61 was all admissions."""
+    from conftest import rows
+    from dashboard.filters import Filters
+    from dashboard.overview import program_overview
+    o = program_overview(Filters(demo.first_admission, demo.data_as_of), "PCL-5")
+    funnel = o.completeness.iloc[0]
+    [(trauma,)] = rows(demo_db, "SELECT count(*) FROM episodes WHERE program = 'Trauma' AND admit_date <= ?",
+                       [demo.data_as_of])
+    assert funnel["admitted"] > funnel["expected"] == trauma
+    assert funnel["with_baseline"] <= funnel["expected"]
+    phq = program_overview(Filters(demo.first_admission, demo.data_as_of), "PHQ-9").completeness.iloc[0]
+    assert phq["expected"] == phq["admitted"]                       # every track takes the PHQ-9
