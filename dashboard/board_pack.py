@@ -1,8 +1,9 @@
 """The board pack: one PDF of the overview and cohort charts for the selection, built from the
-payloads as they may leave the program (suppressed unless a care-team member chose otherwise)."""
+payloads as they may leave the program (suppressed unless a care-team member chose otherwise),
+with the program's confidentiality notice on every page."""
 from __future__ import annotations
 
-from dashboard import exports
+from dashboard import db, exports
 from dashboard.charts import cohorts as cohort_charts
 from dashboard.charts import overview as overview_charts
 from dashboard.privacy.views import CohortsShown, OverviewShown, label
@@ -22,4 +23,10 @@ def board_pack_figures(o: OverviewShown, c: CohortsShown, instrument: str, total
 def board_pack_pdf(o: OverviewShown, c: CohortsShown, instrument: str, total_min: float, total_max: float,
                    selection: str, data_as_of) -> bytes:
     info = exports.FileInfo("board pack", selection, o.n(), data_as_of, o.disclosure.note(), not o.disclosure.suppressed)
-    return exports.board_pack(info, board_pack_figures(o, c, instrument, total_min, total_max))
+    return exports.board_pack(info, board_pack_figures(o, c, instrument, total_min, total_max), notice())
+
+
+def notice() -> str:
+    """The confidentiality notice every page carries (settings reports.confidentiality_notice)."""
+    settings = db.query("common/settings").set_index("name")
+    return str(settings.loc["reports_confidentiality_notice", "text"])

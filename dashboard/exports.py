@@ -17,7 +17,6 @@ from dataclasses import dataclass
 import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
-from pypdf import PdfWriter
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 NUMBER = re.compile(r"[+-]?\d+(\.\d+)?")
@@ -70,19 +69,30 @@ def render(fig: go.Figure, fmt: str, width: int = WIDTH, scale: float = SCALE) -
         raise ExportUnavailable(f"static images need Chromium (apt-get install chromium): {e}") from e
 
 
+def browser() -> str | None:
+    """The Chromium kaleido uses, and the documents are printed with: BROWSER_PATH, else on PATH."""
+    import os
+    return (os.environ.get("BROWSER_PATH") or shutil.which("chromium") or shutil.which("chromium-browser")
+            or shutil.which("google-chrome"))
+
+
 def renderer_available() -> bool:
     """Can static images be made here (a Chromium for kaleido)?"""
-    import os
-    return bool(os.environ.get("BROWSER_PATH") or shutil.which("chromium") or shutil.which("chromium-browser")
-                or shutil.which("google-chrome"))
+    return bool(browser())
+
+
+def marked(fig: go.Figure, info: FileInfo) -> go.Figure:
+    """A copy of the figure, its title marked INTERNAL when it holds true counts."""
+    out = go.Figure(copy.deepcopy(fig.to_dict()))
+    if info.internal:
+        out.update_layout(title_text=f"INTERNAL · {out.layout.title.text or info.title}")
+    return out
 
 
 def captioned(fig: go.Figure, info: FileInfo) -> go.Figure:
     """A copy of the figure with its title marked INTERNAL when it holds true counts, and two footer
     lines: the selection, N and data date; what the counts are."""
-    out = go.Figure(copy.deepcopy(fig.to_dict()))
-    if info.internal:
-        out.update_layout(title_text=f"INTERNAL · {out.layout.title.text or info.title}")
+    out = marked(fig, info)
     height = int(out.layout.height or 400) + 56
     margin_b = (out.layout.margin.b or 40) + 56
     out.update_layout(height=height, margin={"b": margin_b})
@@ -160,19 +170,8 @@ def table_xlsx(table: pd.DataFrame, info: FileInfo, sheet: str = "data") -> byte
     return buffer.getvalue()
 
 
-def board_pack(info: FileInfo, figures: list[tuple[go.Figure, str]]) -> bytes:
-    """One PDF: a cover page, then one page per (figure, N) with its caption; vector pages from kaleido."""
-    from html import escape
-    cover = go.Figure()
-    cover.add_annotation(text=f"<b>{escape(info.heading)}</b><br><br>{escape(info.filters)}<br>data as of "
-                              f"{pd.Timestamp(info.data_as_of):%d %b %Y}<br><br>{escape(info.note)}",
-                         x=0.5, y=0.6, xref="paper", yref="paper", showarrow=False, font={"size": 16})
-    cover.update_layout(height=500, xaxis={"visible": False}, yaxis={"visible": False}, template="plotly_white")
-    writer = PdfWriter()
-    pages = [cover] + [captioned(f, FileInfo(info.title, info.filters, n, info.data_as_of, info.note, info.internal))
-                       for f, n in figures]
-    for fig in pages:
-        writer.append(io.BytesIO(render(fig, "pdf", scale=1)))
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
+def board_pack(info: FileInfo, figures: list[tuple[go.Figure, str]], notice: str = "") -> bytes:
+    """One PDF: a cover, then a page per (figure, N) with its caption below it; the title, page N of M
+    and the confidentiality notice on every page (dashboard/documents/board.py)."""
+    from dashboard.documents import board
+    return board.pdf(info, figures, notice)

@@ -1,77 +1,91 @@
-"""The case-review export: one PDF (a page per section) and one PNG (all sections stacked) of a
-participant's header, flags, outcome summary and charts. Figures are rendered by kaleido with
-the system's Chromium; composing pages is Pillow's job."""
+"""The case-review export: one document of a participant's episode (facts, open flags, outcome summary,
+then the charts), printed to PDF by the system Chromium, and the same document as one PNG. Every page
+names the participant and the episode and carries page N of M and the confidentiality notice."""
 from __future__ import annotations
 
-import io
+from html import escape
 
 import pandas as pd
 import plotly.graph_objects as go
-from PIL import Image
-from plotly.subplots import make_subplots
 
 from dashboard.charts.attendance import attendance_calendar, weekly_hours
 from dashboard.charts.items import item_heatmap
-from dashboard.charts.style import base_layout
 from dashboard.charts.trajectory import trajectory
-from dashboard.exports import render
-from dashboard.flag_labels import labels
+from dashboard.documents import compose, printing
+from dashboard.flag_labels import labels, priority_ranks
 from dashboard.participant import EpisodeView
 
-WIDTH = 1100
+SEVERITY = {0: "⚠ Safety", 1: "Red", 2: "Amber"}          # by priority rank (flag_labels.priority_ranks)
+PRIORITY_CLASS = {0: "safety", 1: "red", 2: "amber"}
+COLUMN = 700               # CSS px: the printed column of a Letter page less its margins; the PNG's too
 
 
-def summary_figure(view: EpisodeView) -> go.Figure:
+def heading(view: EpisodeView) -> str:
+    return f"Case review · {view.participant_id} · {view.label}"
+
+
+def facts(view: EpisodeView) -> str:
     e = view.episode
-    fig = make_subplots(rows=3, cols=1, specs=[[{"type": "table"}]] * 3, row_heights=[0.3, 0.35, 0.35],
-                        subplot_titles=("Episode", "Open flags", "Outcome summary"), vertical_spacing=0.06)
-    header = [["Participant", "Track", "Admitted", "Week in program", "Clinician", "Status", "Data as of"],
-              [view.participant_id, e["program"] or "—", f"{e['admit_date']:%d %b %Y}", str(view.week_in_program),
-               e["primary_clinician"] or "—", view.status, f"{pd.Timestamp(view.data_as_of):%d %b %Y}"]]
-    fig.add_trace(go.Table(header={"values": ["", ""], "height": 4}, cells={"values": header, "align": "left"}), row=1, col=1)
-    flags = view.flags
-    fig.add_trace(go.Table(columnwidth=[1, 2, 6], header={"values": ["Severity", "Flag", "Explanation"], "align": "left"},
-                           cells={"values": [flags["severity"], labels(flags),
-                                             flags["explanation"]] if len(flags) else [["—"], ["none"], [""]],
-                                  "align": "left"}), row=2, col=1)
-    o = view.outcomes
-    fig.add_trace(go.Table(header={"values": ["Instrument", "Baseline", "Latest", "Change", "Reliable change", "Category",
-                                              "Response", "Remission"], "align": "left"},
-                           cells={"values": [o[c].astype(object).where(o[c].notna(), "—") for c in
-                                             ("instrument", "baseline_score", "latest_score", "change", "reliable_change_points",
-                                              "jt_category", "response", "remission")], "align": "left"}), row=3, col=1)
-    return base_layout(fig, f"Case review: {view.participant_id}", height=720)
+    rows = [("Participant", view.participant_id), ("Episode", view.label), ("Track", e["program"] or "not recorded"),
+            ("Admitted", f"{pd.Timestamp(e['admit_date']):%d %b %Y}"), ("Week in program", view.week_in_program),
+            ("Clinician", e["primary_clinician"] or "not recorded"), ("Status", view.status),
+            ("Data as of", f"{pd.Timestamp(view.data_as_of):%d %b %Y}")]
+    body = "".join(f"<tr><th>{escape(k)}</th><td>{compose.cell(v)}</td></tr>" for k, v in rows)
+    return f'<section><h2>Episode</h2><table class="facts"><tbody>{body}</tbody></table></section>'
 
 
-def figures(view: EpisodeView) -> list[go.Figure]:
-    out = [summary_figure(view)]
+def flags(view: EpisodeView) -> str:
+    f = view.flags
+    if not len(f):
+        return "<section><h2>Open flags</h2><p>No open flags.</p></section>"
+    f = f.assign(label=labels(f), rank=priority_ranks(f)).sort_values("rank", kind="stable")   # safety first
+    rows = "".join(
+        f'<tr class="{PRIORITY_CLASS[r]}"><td><span class="severity {PRIORITY_CLASS[r]}">{escape(SEVERITY[r])}</span></td>'
+        f"<td>{escape(label)}</td><td>{compose.cell(x)}</td><td class='numbers'>{_date(when)}</td></tr>"
+        for r, label, x, when in zip(f["rank"], f["label"], f["explanation"], f["fired_on"]))
+    return ('<h2>Open flags</h2><table class="flags"><colgroup><col style="width:11%"><col style="width:25%"><col>'
+            '<col style="width:13%"></colgroup><thead><tr><th>Severity</th><th>Flag</th><th>Explanation</th>'
+            f"<th>Raised</th></tr></thead><tbody>{rows}</tbody></table>")
+
+
+def _date(value) -> str:
+    return "—" if value is None or pd.isna(value) else f"{pd.Timestamp(value):%d %b %Y}"
+
+
+def charts(view: EpisodeView) -> list[tuple[str, list[tuple[go.Figure, str]]]]:
+    """(section heading, [(figure, caption HTML)]) in the page's order."""
+    scores = []
     for instrument in view.instruments:
-        out.append(trajectory(instrument, view.scores[view.scores["instrument"] == instrument],
-                              view.bands[view.bands["instrument"] == instrument], view.outcome(instrument),
-                              view.expected[view.expected["instrument"] == instrument],
-                              view.flags[view.flags["instrument"] == instrument], view.episode["admit_date"]))
-    for instrument in sorted(view.items["instrument"].unique()):
-        out.append(item_heatmap(instrument, view.items[view.items["instrument"] == instrument]))
-    if len(view.sessions):
-        out.append(attendance_calendar(view.sessions))
-    if len(view.weeks):
-        out.append(weekly_hours(view.weeks))
-    return out
+        expected = view.expected[view.expected["instrument"] == instrument]
+        fig = trajectory(instrument, view.scores[view.scores["instrument"] == instrument],
+                         view.bands[view.bands["instrument"] == instrument], view.outcome(instrument), expected,
+                         view.flags[view.flags["instrument"] == instrument], view.episode["admit_date"], False,
+                         view.end_date)
+        note = expected["note"].dropna() if len(expected) and not expected["available"].any() else []
+        scores.append((fig, f"Expected-response band: {escape(str(note.iloc[0]))}." if len(note) else ""))
+    items = [(item_heatmap(i, view.items[view.items["instrument"] == i]), "") for i in view.item_instruments]
+    attendance = ([(attendance_calendar(view.sessions), "")] if len(view.sessions) else []) + \
+                 ([(weekly_hours(view.weeks), "")] if len(view.weeks) else [])
+    return [(h, c) for h, c in (("Scores", scores), ("Item answers", items), ("Attendance", attendance)) if c]
 
 
-def _png(fig: go.Figure) -> Image.Image:
-    return Image.open(io.BytesIO(render(fig, "png", scale=1.5))).convert("RGB")
+def html(view: EpisodeView) -> tuple[str, int]:
+    """The document, and about how tall it is on screen (CSS px), for the PNG's window."""
+    outcomes = view.outcome_table()
+    parts = [f"<h1>Case review</h1><p class='subtitle'>{escape(view.participant_id)} · {escape(view.label)}</p>",
+             facts(view), flags(view), "<h2>Outcome summary</h2>", compose.table(outcomes, "outcomes")]
+    height = 700 + 45 * (len(view.flags) + len(outcomes))
+    for title, figures in charts(view):
+        drawn = [compose.chart(fig, COLUMN, caption) for fig, caption in figures]
+        height += 60 + sum(int(fig.layout.height or 400) + 40 for fig, _ in figures)
+        # the heading travels with its first chart, never alone at a page's foot
+        parts.append(f'<div class="keep"><h2>{escape(title)}</h2>{drawn[0]}</div>' + "".join(drawn[1:]))
+    return compose.document(heading(view), heading(view), view.notice, "\n".join(parts), "Letter portrait", COLUMN), height
 
 
-def case_review_files(view: EpisodeView) -> dict[str, bytes]:
-    pages = [_png(fig) for fig in figures(view)]
-    pdf = io.BytesIO()
-    pages[0].save(pdf, format="PDF", save_all=True, append_images=pages[1:], resolution=150)
-    stacked = Image.new("RGB", (max(p.width for p in pages), sum(p.height for p in pages)), "white")
-    top = 0
-    for page in pages:
-        stacked.paste(page, (0, top))
-        top += page.height
-    png = io.BytesIO()
-    stacked.save(png, format="PNG")
-    return {"pdf": pdf.getvalue(), "png": png.getvalue()}
+def case_review_files(view: EpisodeView, formats: tuple[str, ...] = ("pdf", "png")) -> dict[str, bytes]:
+    """{"pdf": the printed case review, "png": the same document as one image}; `formats` may ask
+    for one of them (each is a browser run)."""
+    document, height = html(view)
+    return printing.documents(document, pdf="pdf" in formats, png_width=COLUMN + 48 if "png" in formats else None,
+                              png_height=int(height * 1.2))
