@@ -61,3 +61,33 @@ def exports(limit: int = 5000) -> pd.DataFrame:
                          "what": detail["kind"], "file": detail["file"], "selection": detail["filters"],
                          "rows": detail["rows"], "suppressed": detail["suppressed"].map({True: "yes", False: "no"}),
                          "participant_id": log["participant_id"]}).reset_index(drop=True)
+
+
+EVENT_WORDS = {"sign_in": "signed in", "sign_in_failed": "sign-in failed", "sign_in_throttled": "sign-in locked (too many tries)",
+               "sign_out": "signed out", "session_expired": "session expired", "view_page": "opened page",
+               "view_participant": "viewed participant", "export": "downloaded a file", "load": "loaded a file",
+               "account_added": "added account", "account_changed": "changed account", "password_reset": "reset password",
+               "account_disabled": "disabled account", "account_enabled": "enabled account"}
+DETAIL_WORDS = {"kind": "what", "filters": "selection", "episode_id": "episode", "new_role": "role", "client": "from"}
+
+
+def _detail_text(detail: str | None) -> str:
+    """The JSON detail as a line a person reads: 'what: chart PNG · file: flow.png · suppressed: yes'."""
+    if not isinstance(detail, str) or not detail:
+        return ""
+    parts = []
+    for key, value in json.loads(detail).items():
+        if value is None or value == "":
+            continue
+        if isinstance(value, bool):
+            value = "yes" if value else "no"
+        parts.append(f"{DETAIL_WORDS.get(key, key.replace('_', ' '))}: {value}")
+    return " · ".join(parts)
+
+
+def readable(log: pd.DataFrame) -> pd.DataFrame:
+    """The audit trail for people: events in words, details as text, blanks instead of None."""
+    return pd.DataFrame({"When (UTC)": log["at"], "User": log["user_name"].fillna(""), "Role": log["role"].fillna(""),
+                         "Event": log["event"].map(EVENT_WORDS).fillna(log["event"]), "Page": log["page"].fillna(""),
+                         "Participant": log["participant_id"].fillna(""),
+                         "Detail": [_detail_text(d) for d in log["detail"]]})

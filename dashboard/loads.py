@@ -32,15 +32,20 @@ class LoadResult:
     build_notes: list = field(default_factory=list)
 
 
-def load_uploads(files: list[tuple[str, bytes]], timeout: float = 3600) -> list[LoadResult]:
-    """Write the uploads to a private temporary folder and load them into the dashboard's database."""
+KINDS = ("attendance", "measures", "roster")
+
+
+def load_uploads(files: list[tuple[str, bytes]], kind: str | None = None, timeout: float = 3600) -> list[LoadResult]:
+    """Write the uploads to a private temporary folder and load them into the dashboard's database;
+    kind (one of KINDS) when the administrator says what the files are, else each is recognised by its header."""
     with tempfile.TemporaryDirectory() as tmp:
         paths = []
         for name, content in files:
             path = Path(tmp) / Path(name).name
             path.write_bytes(content)
             paths.append(str(path))
-        run = subprocess.run([sys.executable, "-m", "etl", "load", *paths, "--db", str(db.db_path()), "--json"],
+        chosen = ["--kind", kind] if kind in KINDS else []
+        run = subprocess.run([sys.executable, "-m", "etl", "load", *paths, "--db", str(db.db_path()), "--json", *chosen],
                              cwd=ROOT, capture_output=True, text=True, timeout=timeout, env=os.environ.copy())
     try:
         rows = json.loads(run.stdout)

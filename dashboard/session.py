@@ -112,8 +112,18 @@ def require(slug: str) -> Identity:
         st.error(f"The {identity.role} role does not open {pages.PAGES[slug].title}.")
         st.stop()
     db.bind(db.Scope(identity.scope_clinician))   # every query of this page run reads only what the role may see
-    viewed = st.session_state.setdefault("pages_viewed", set())
-    if slug not in viewed:       # once per page and browser session: the log records who looked, not every click
+    if st.session_state.get("visit_page") != slug:    # a visit: arriving on the page, not each click on it
         audit.record("view_page", identity.user, identity.role, page=slug)
-        viewed.add(slug)
+        st.session_state["visit_page"] = slug
+        st.session_state["visit_number"] = st.session_state.get("visit_number", 0) + 1
     return identity
+
+
+def first_in_visit(*what) -> bool:
+    """True the first time `what` (e.g. a participant and episode) is shown in this visit to the page,
+    so the audit log gets one entry per visit, not one per rerun of the page."""
+    key = (st.session_state.get("visit_number", 0), *what)
+    if st.session_state.get("visit_seen") == key:
+        return False
+    st.session_state["visit_seen"] = key
+    return True

@@ -12,7 +12,8 @@ DEFAULT_DB = os.environ.get("IOP_DB", "data/iop.duckdb")
 
 def _print_result(r) -> None:
     if r.status == "failed":
-        print(f"error: {r.message}", file=sys.stderr)
+        hint = " (--kind attendance|measures|roster)" if r.message.endswith("say which kind it is") else ""
+        print(f"error: {r.message}{hint}", file=sys.stderr)
         return
     if r.status == "unchanged":
         print(f"{r.path.name}: {r.message}")

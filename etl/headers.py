@@ -57,10 +57,10 @@ def map_header(path, header: list[str], kind: str | None = None) -> ColumnMap:
             raise FileProblem(path, f"cannot tell what kind of export this is from its header ({shown}); "
                                     "attendance needs participant_id, session_date, session_type, status, minutes; "
                                     "measures needs participant_id, assessment_date, instrument; "
-                                    "roster needs participant_id, admit_date (or use --kind)")
+                                    "roster needs participant_id, admit_date; rename its columns, or say which kind it is")
         fits.sort(reverse=True)
         if len(fits) > 1 and fits[0][0] == fits[1][0]:
-            raise FileProblem(path, f"header fits both {fits[0][1]} and {fits[1][1]}; say which with --kind")
+            raise FileProblem(path, f"header fits both {fits[0][1]} and {fits[1][1]}; say which kind it is")
         kind = fits[0][1]
         fields, items, clashes = _match(kind, header)
     if clashes:

@@ -1,16 +1,16 @@
 """Audit trail (administrators): who signed in, viewed whom, exported what."""
 import streamlit as st
 
-from dashboard import audit, session
-from dashboard import downloads
+from dashboard import audit, downloads, session
 
 session.require("audit")
 st.title("Audit trail")
 log = audit.entries()
-events = st.multiselect("Events", sorted(log["event"].unique()), key="events")
+words = audit.EVENT_WORDS
+events = st.multiselect("Events", sorted(log["event"].unique()), key="events", format_func=lambda e: words.get(e, e))
 user = st.text_input("User contains", key="user_filter")
 shown = log[(log["event"].isin(events) if events else True) & log["user_name"].fillna("").str.contains(user, regex=False)]
-st.caption(f"{len(shown):,} of {len(log):,} entries, newest first. The log is append-only.")
-downloads.records(shown, "audit", "audit trail", "audit", column_config={"at": "When (UTC)", "user_name": "User", "role": "Role",
-                                                     "event": "Event", "page": "Page", "participant_id": "Participant",
-                                                     "detail": "Detail"})
+st.caption(f"{len(shown):,} of {len(log):,} entries, newest first. The log is append-only; one entry per visit to a "
+           "page or participant, not per click.")
+downloads.records(audit.readable(shown), "audit", "audit trail", "audit",
+                  column_config={"Detail": st.column_config.TextColumn(width="large")})

@@ -11,9 +11,12 @@ st.title("Data")
 st.subheader("Load exports")
 uploads = st.file_uploader("Attendance, measures or roster exports (CSV, XLSX, FHIR JSON)", accept_multiple_files=True,
                            type=["csv", "tsv", "txt", "xlsx", "json"], key="uploads")
+kind = st.selectbox("Kind of export", ["recognise from the header", *loads.KINDS], key="upload_kind",
+                    help="Leave it to the header unless a file's columns fit no kind, or more than one.")
 if uploads and st.button("Load these files", key="load", type="primary"):
     with st.spinner("Loading…"):
-        results = loads.load_uploads([(upload.name, upload.getvalue()) for upload in uploads])
+        results = loads.load_uploads([(upload.name, upload.getvalue()) for upload in uploads],
+                                     kind if kind in loads.KINDS else None)
     for r in results:
         audit.record("load", identity.user, identity.role, page="data", file=r.path.name, status=r.status, **r.counts)
     load_results(results)

@@ -60,3 +60,14 @@ def test_a_load_while_five_sessions_read(tmp_path, monkeypatch):
     assert errors == []
     assert set(seen) <= {1, 2} and len(seen) > 5
     assert int(db.query("summary/summary_headline")["files_loaded"].iloc[0]) == 2      # readers see the new data afterwards
+
+
+def test_an_unrecognised_upload_names_no_command_line_flag_and_a_kind_can_be_chosen(tmp_path, monkeypatch):
+    """The page's message is for an administrator in a browser: it says what to do there."""
+    from dashboard import loads
+    monkeypatch.setenv("IOP_DB", str(tmp_path / "iop.duckdb"))
+    [failed] = loads.load_uploads([("odd.csv", b"pid,date,what,score\nA,2026-01-05,PHQ-9,12\n")])
+    assert failed.status == "failed" and "--" not in failed.message
+    assert failed.message.endswith("rename its columns, or say which kind it is")
+    [roster] = loads.load_uploads([("people.csv", b"participant_id,admit_date\nA,2026-01-05\n")], kind="roster")
+    assert (roster.status, roster.kind, roster.counts["loaded"]) == ("loaded", "roster", 1)
