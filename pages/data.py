@@ -1,25 +1,55 @@
 """Data (administrators): what has been loaded, what was rejected and why, data-quality findings,
-and loading new exports from the browser through the same loader as `python -m etl load`."""
+and loading new exports from the browser. An upload is queued as a job that the loader worker runs
+with the same loader as `python -m etl load`: the page returns at once and follows the job."""
 import streamlit as st
 
-from dashboard import audit, db, downloads, loads, session
+from dashboard import db, downloads, loads, session
+from dashboard.text import plain
 from dashboard.widgets import load_results
 
 identity = session.require("data")
 st.title("Data")
 
 st.subheader("Load exports")
+upload_round = st.session_state.get("upload_round", 0)      # a new key gives an empty uploader once files are queued
 uploads = st.file_uploader("Attendance, measures or roster exports (CSV, XLSX, FHIR JSON)", accept_multiple_files=True,
-                           type=["csv", "tsv", "txt", "xlsx", "json"], key="uploads")
+                           type=["csv", "tsv", "txt", "xlsx", "json"], key=f"uploads-{upload_round}")
 kind = st.selectbox("Kind of export", ["recognise from the header", *loads.KINDS], key="upload_kind",
                     help="Leave it to the header unless a file's columns fit no kind, or more than one.")
 if uploads and st.button("Load these files", key="load", type="primary"):
-    with st.spinner("Loading…"):
-        results = loads.load_uploads([(upload.name, upload.getvalue()) for upload in uploads],
-                                     kind if kind in loads.KINDS else None)
-    for r in results:
-        audit.record("load", identity.user, identity.role, page="data", file=r.path.name, status=r.status, **r.counts)
-    load_results(results)
+    try:
+        loads.start_upload([(upload.name, upload.getvalue()) for upload in uploads],
+                           kind if kind in loads.KINDS else None, identity.user, identity.role)
+    except OSError:
+        st.error("The files could not be stored for loading (is the disk full?); nothing was queued.")
+    else:
+        st.session_state["upload_round"] = upload_round + 1
+        st.rerun()
+
+
+def upload_jobs() -> None:
+    """This administrator's uploads: waiting, loading (with the loader's progress) or done (with
+    the results, kept after a reload). Runs again on its own while a job is waiting or loading."""
+    jobs = loads.uploads(identity.user)
+    if st.session_state.get("uploads_active", set()) - {j.job_id for j in jobs if j.active}:
+        st.rerun(scope="app")          # one has finished: the history below shows its load
+    for i, job in enumerate(jobs):
+        with st.container(border=True, key=f"upload-job-{job.job_id}"):
+            st.markdown(f"**{job.state}** · {plain(job.detail)}")
+            if job.fraction is not None:
+                st.progress(job.fraction, text=plain(job.step))
+            elif job.step:
+                st.caption(plain(job.step))
+            if job.results and i == 0:
+                load_results(job.results)
+            elif job.results:
+                with st.expander("Results"):
+                    load_results(job.results)
+
+
+active = {j.job_id for j in loads.uploads(identity.user) if j.active}
+st.session_state["uploads_active"] = active
+st.fragment(upload_jobs, run_every=loads.POLL_SECONDS if active else None)()
 
 try:
     frames = loads.history()
