@@ -29,6 +29,18 @@ def _print_result(r) -> None:
         print(f"    … {len(r.reasons) - 8} more kinds of problem: see `python -m etl status` and the rejects table")
 
 
+def _progress_writer(path: str):
+    """Each step as one line of JSON, replacing the last (a reader never sees half a line)."""
+    import json
+    target = Path(path)
+
+    def write(step: str, done: int, total: int) -> None:
+        part = target.with_name(target.name + ".part")
+        part.write_text(json.dumps({"step": step, "done": done, "total": total}) + "\n")
+        os.replace(part, target)
+    return write
+
+
 def cmd_load(args) -> int:
     from etl.load import load
     if args.profile:
@@ -39,7 +51,8 @@ def cmd_load(args) -> int:
             print(f"error: {e}", file=sys.stderr)
             return 2
     results = load(args.paths, args.db, kind=args.kind, sheet=args.sheet, instruments=args.instruments, profile=args.profile,
-                   today=dt.date.fromisoformat(args.today) if args.today else None)
+                   today=dt.date.fromisoformat(args.today) if args.today else None,
+                   on_step=_progress_writer(args.progress_file) if args.progress_file else None)
     if args.json:                      # for other tools (the dashboard's Data page runs the loader this way)
         from etl.load import as_json
         print(as_json(results))
@@ -111,6 +124,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--instruments", help="a program's own instrument catalogue file (TOML)")
     p.add_argument("--profile", help="a vendor layout: a shipped profile name (etl/profiles/) or a TOML file")
     p.add_argument("--json", action="store_true", help="print the results as JSON instead")
+    p.add_argument("--progress-file", help="keep one line of JSON here with the current step (for the Data page)")
     p.add_argument("--today", help=argparse.SUPPRESS)  # dates after this are in the future (tests)
     p.set_defaults(run=cmd_load)
     p = sub.add_parser("demo", help="write seeded demo exports")

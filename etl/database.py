@@ -31,15 +31,22 @@ def writer_lock(db: Path):
 
 
 @contextlib.contextmanager
-def working_copy(db: Path):
-    """Yields a read-write connection to a copy of `db`; on success the copy replaces `db`."""
-    for stale in db.parent.glob(f".{db.name}.loading-*"):
-        stale.unlink(missing_ok=True)  # left by a load that was killed
+def working_copy(db: Path, memory_limit_mb: float = 1000):
+    """Yields a read-write connection to a copy of `db`; on success the copy replaces `db`.
+    DuckDB works within memory_limit_mb and spills the rest to a private folder beside the copy,
+    so a file of any size loads in bounded memory."""
+    for stale in [*db.parent.glob(f".{db.name}.loading-*"), *db.parent.glob(f".{db.name}.spill-*")]:
+        if stale.is_dir():      # left by a load that was killed
+            shutil.rmtree(stale, ignore_errors=True)
+        else:
+            stale.unlink(missing_ok=True)
     work = db.parent / f".{db.name}.loading-{os.getpid()}"
+    spill = db.parent / f".{db.name}.spill-{os.getpid()}"
+    spill.mkdir(mode=0o700, exist_ok=True)
     if db.exists():
         os.close(os.open(work, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600))   # the copy is private from the start
         shutil.copyfile(db, work)
-    con = duckdb.connect(str(work))
+    con = duckdb.connect(str(work), config={"memory_limit": f"{int(memory_limit_mb)}MB", "temp_directory": str(spill)})
     work.chmod(0o600)      # identified health data: the owner's only (DuckDB creates files with the umask)
     try:
         con.execute(sql("schema.sql"))
@@ -58,6 +65,7 @@ def working_copy(db: Path):
             con.close()
         for leftover in (work, work.with_name(work.name + ".wal")):
             leftover.unlink(missing_ok=True)
+        shutil.rmtree(spill, ignore_errors=True)
 
 
 def loaded_files(db: Path) -> dict[str, tuple[int, str]]:

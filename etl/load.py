@@ -7,7 +7,6 @@ import datetime as dt
 import json
 import re
 import time
-from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,7 +15,8 @@ from tqdm import tqdm
 
 from dashboard.clinical import build, marts
 from dashboard.clinical.catalogue import alias_rows, load_catalogue, token
-from etl import profiles, readers
+from dashboard.clinical.settings import load_settings
+from etl import profiles, raw_store, readers
 from etl.readers import fhir_reader
 from etl.readers.rows import to_file_rows
 from etl.database import loaded_files, sql, working_copy, writer_lock
@@ -45,7 +45,7 @@ class FileResult:
 class Prepared:
     export: ExportFile
     columns: ColumnMap | None = None
-    sheet_rows: list | None = None
+    sheet: str | None = None     # xlsx: the sheet to read (None: the first)
     fhir: tuple | None = None    # (header, rows, raw JSON, rejects, notes) from the FHIR reader
     profile: object | None = None  # a vendor layout (etl/profiles.py), applied after reading
     catalogue: dict | None = None
@@ -58,12 +58,11 @@ def _prepare(export: ExportFile, kind: str | None, sheet: str | None, index, cod
         read = fhir_reader.read_fhir(export.document, index, codes)
         export.header = read[0]
         return Prepared(export, map_header(export.path, read[0], "measures"), fhir=read)
-    rows = None
     if export.format == "xlsx":
-        rows = readers.xlsx_reader.load_sheet(export, sheet)
-        export.header = [readers.xlsx_reader._text(v) or "" for v in rows[0]]
+        readers.xlsx_reader.check_archive(export, load_settings()["loader"]["xlsx_max_expanded_mb"])
+        export.header = readers.xlsx_reader.read_header(export, sheet)
     if profile is not None:  # the header is mapped after the profile has reshaped the rows
-        return Prepared(export, ColumnMap("measures", {}, {}, export.header), rows, profile=profile,
+        return Prepared(export, ColumnMap("measures", {}, {}, export.header), sheet, profile=profile,
                         catalogue=codes.catalogue)
     try:
         columns = map_header(export.path, export.header, kind)
@@ -73,20 +72,35 @@ def _prepare(export: ExportFile, kind: str | None, sheet: str | None, index, cod
             raise FileProblem(export.path, f"{str(e).split(': ', 1)[1]} — it looks like the '{hint}' layout: "
                                            f"load it with --profile {hint}") from None
         raise
-    return Prepared(export, columns, rows)
+    return Prepared(export, columns, sheet)
+
+
+def _unreadable(path: Path, e: BaseException) -> str:
+    """One line for a reader error that is not a FileProblem (no traceback, no server path)."""
+    first = (str(e).splitlines() or [""])[0].replace(str(path), path.name)[:160]
+    return f"{path.name}: could not be read ({type(e).__name__}{': ' + first if first else ''})"
 
 
 def load(paths: list[str], db: str | Path, kind: str | None = None, sheet: str | None = None,
          today: dt.date | None = None, progress: bool = True, instruments: str | None = None,
-         as_of: dt.date | None = None, profile: str | None = None) -> list[FileResult]:
+         as_of: dt.date | None = None, profile: str | None = None, on_step=None) -> list[FileResult]:
+    """on_step(text, done, total): called as the load goes, for a progress display."""
     db = Path(db)
+    opened: list = []
+    try:
+        return _load(paths, db, kind, sheet, today, progress, instruments, as_of, profile, on_step, opened)
+    finally:
+        for _, export in opened:
+            export.close()
+
+
+def _load(paths, db, kind, sheet, today, progress, instruments, as_of, profile, on_step, opened) -> list[FileResult]:
     results: list[FileResult] = []
     prepared: list[tuple[FileResult, Prepared]] = []
     files = discover(paths)
     for p in map(Path, paths):
         if p.is_dir() and not any(f.is_relative_to(p) for f in files):
             results.append(FileResult(p, status="failed", message=f"{p.name}: folder has no .csv, .tsv, .txt or .xlsx files"))
-    opened = []
     for path in files:
         result = FileResult(path)
         results.append(result)
@@ -94,6 +108,8 @@ def load(paths: list[str], db: str | Path, kind: str | None = None, sheet: str |
             opened.append((result, open_export(path)))
         except FileProblem as e:
             result.status, result.message = "failed", str(e)
+        except Exception as e:  # each bad file fails alone; the others still load
+            result.status, result.message = "failed", _unreadable(path, e)
     # FHIR references (subjects, panel members) may point into other files of the same load
     index = fhir_reader.Index([e.document for _, e in opened if e.format == "fhir"])
     codes = fhir_reader.Codes(load_catalogue(instruments))
@@ -103,6 +119,9 @@ def load(paths: list[str], db: str | Path, kind: str | None = None, sheet: str |
             ready = _prepare(export, kind, sheet, index, codes, layout)
         except FileProblem as e:
             result.status, result.message = "failed", str(e)
+            continue
+        except Exception as e:
+            result.status, result.message = "failed", _unreadable(export.path, e)
             continue
         result.kind = ready.columns.kind
         prepared.append((result, ready))
@@ -122,23 +141,29 @@ def load(paths: list[str], db: str | Path, kind: str | None = None, sheet: str |
         if todo:
             todo.sort(key=lambda pair: ORDER[pair[1].columns.kind])
             try:
-                _load_all(db, todo, today, instruments, as_of, progress)
+                _load_all(db, todo, today, instruments, as_of, progress, on_step or (lambda *_: None))
             except build.CatalogueRefused as e:      # the working copy is gone; the database is as it was
                 for result, _ in todo:
                     result.status, result.message = "failed", f"{result.path.name}: not loaded: {e}"
     return results
 
 
-def _load_all(db, todo, today, instruments, as_of, progress) -> None:
+def _load_all(db, todo, today, instruments, as_of, progress, on_step) -> None:
     """Every file into one working copy, then episodes and marts; the copy replaces the database."""
-    with working_copy(db) as con:
+    total = len(todo) + 2
+    on_step("preparing the working copy", 0, total)
+    with working_copy(db, load_settings()["loader"]["memory_limit_mb"]) as con:
         build_notes = _setup(con, today or dt.date.today(), instruments)
-        for result, ready in todo:
+        for done, (result, ready) in enumerate(todo):
+            on_step(f"{ready.export.path.name}: reading and checking", done, total)
             _load_one(con, result, ready, progress)
+        on_step("episodes and flags", len(todo), total)
         _set(con, loaded_at=_now())
         build.flag_sessions(con)
         con.execute(sql("derive.sql"))
+        on_step("outcomes and summaries", len(todo) + 1, total)
         marts.rebuild(con, as_of=as_of)
+        on_step("saving", total, total)
     for result, _ in todo:
         result.build_notes = build_notes
 
@@ -156,6 +181,7 @@ def _setup(con: duckdb.DuckDBPyConnection, today: dt.date, instruments: str | No
     """The clinical engine's settings, catalogue and definitions, then the loader's own lookups;
     returns the engine's notes (stored definitions it kept)."""
     con.execute(sql("macros.sql"))
+    raw_store.migrate(con)
     catalogue, notes = build.prepare(con, instruments)
     con.execute(sql("lookups.sql"))
     aliases = dict(alias_rows(catalogue))
@@ -171,20 +197,11 @@ def _setup(con: duckdb.DuckDBPyConnection, today: dt.date, instruments: str | No
     return notes
 
 
-def _source_sql(columns: ColumnMap, raw_json: bool = False) -> tuple[str, str]:
-    """SQL making `src` (canonical text columns), `file_rows_raw` (each row as JSON) and `src_items`."""
-    names, used = [], Counter()
-    for i, name in enumerate(columns.header):
-        label = name or f"column {i + 1}"
-        used[label] += 1
-        names.append(label if used[label] == 1 else f"{label} ({used[label]})")
-    raw = "raw_json" if raw_json else "json_object(" + ", ".join(f"'{n.replace(chr(39), chr(39) * 2)}', c{i}" for i, n in enumerate(names)) + ")"
+def _source_sql(columns: ColumnMap) -> tuple[str, str]:
+    """SQL making `src` (canonical text columns) and `src_items` from `file_rows`."""
     fields = [f"c{columns.fields[f]} AS {f}" if f in columns.fields else f"NULL::VARCHAR AS {f}"
               for f in required(columns.kind) + optional(columns.kind)]
-    # Views: the JSON of a row is built once, for raw_rows, and again only for rejected rows.
-    src = (f"CREATE OR REPLACE TEMP VIEW src AS SELECT row_number, {', '.join(fields)} FROM file_rows; "
-           f"CREATE OR REPLACE TEMP VIEW file_rows_raw AS SELECT {'DISTINCT ON (row_number) ' if raw_json else ''}"
-           f"row_number, {raw} AS raw_row FROM file_rows")  # a wide row gives several records: one raw row
+    src = f"CREATE OR REPLACE TEMP VIEW src AS SELECT row_number, {', '.join(fields)} FROM file_rows"
     if columns.items:
         picks = ", ".join(f'c{pos} AS "{n}"' for n, pos in sorted(columns.items.items()))
         items = (f"CREATE OR REPLACE TEMP TABLE src_items AS SELECT row_number, CAST(item_number AS INTEGER) AS item_number, raw_value "
@@ -199,7 +216,7 @@ def _load_one(con: duckdb.DuckDBPyConnection, result: FileResult, ready: Prepare
     export, kind = ready.export, ready.columns.kind
     started = time.perf_counter()
     steps = tqdm(total=4, desc=export.path.name, unit="step", leave=False,
-                 disable=not progress or len(export.data) < PROGRESS_BYTES)
+                 disable=not progress or export.size < PROGRESS_BYTES)
     in_transaction = False
     try:
         load_id = con.execute("SELECT coalesce(max(load_id), 0) + 1 FROM loads").fetchone()[0]
@@ -210,14 +227,14 @@ def _load_one(con: duckdb.DuckDBPyConnection, result: FileResult, ready: Prepare
             to_file_rows(con, len(header), rows, raw=raws, rejects=rejects)
             result.notes = notes
         elif export.format == "xlsx":
-            readers.read_xlsx(con, export, ready.sheet_rows)
+            readers.read_xlsx(con, export, ready.sheet)
         else:
             readers.read_csv(con, export)
         if ready.profile is not None:
             header = profiles.apply(con, ready.profile, export.header, export.path, ready.catalogue)
             ready.columns = map_header(export.path, header, "measures")
         steps.update()
-        for statement in _source_sql(ready.columns, raw_json=export.format == "fhir" or ready.profile is not None):
+        for statement in _source_sql(ready.columns):
             con.execute(statement)
         con.execute(sql(f"stage_{kind}.sql"))
         if kind == "attendance":
@@ -227,7 +244,9 @@ def _load_one(con: duckdb.DuckDBPyConnection, result: FileResult, ready: Prepare
         in_transaction = True
         con.execute(sql(f"merge_{kind}.sql"))
         steps.update()
-        counts = _record(con, result, export, kind, load_id, time.perf_counter() - started)
+        as_json = export.format == "fhir" or ready.profile is not None    # rows that exist only as JSON
+        counts = _record(con, result, export, kind, load_id, time.perf_counter() - started,
+                         None if as_json else raw_store.column_names(ready.columns.header))
         steps.update()
         con.execute("COMMIT")
     except Exception as e:  # a file that breaks the loader changes nothing and says so in one line
@@ -235,7 +254,7 @@ def _load_one(con: duckdb.DuckDBPyConnection, result: FileResult, ready: Prepare
             con.execute("ROLLBACK")
         result.status = "failed"
         result.message = str(e) if isinstance(e, FileProblem) else \
-            f"{export.path.name}: could not be loaded ({type(e).__name__}: {(str(e).splitlines() or [''])[0]})"
+            _unreadable(export.path, e).replace("could not be read", "could not be loaded").replace(str(export.source), export.path.name)
         return
     finally:
         steps.close()
@@ -251,21 +270,31 @@ def _scheduled_minutes_note(con: duckdb.DuckDBPyConnection) -> list[tuple[int, s
                 f"(scheduled_minutes), with 0 minutes attended")]
 
 
-def _record(con, result: FileResult, export: ExportFile, kind: str, load_id: int, seconds: float) -> dict[str, int]:
-    con.execute("""
+def _record(con, result: FileResult, export: ExportFile, kind: str, load_id: int, seconds: float,
+            names: list[str] | None) -> dict[str, int]:
+    """Rejects and raw rows kept, counts checked, the load recorded. names: the file's columns
+    (None: each row carries its own JSON, `raw_json`)."""
+    raw = "file_rows.raw_json" if names is None else raw_store.json_of(names, "file_rows.")
+    rows = "file_rows" if names is not None else \
+        "(SELECT DISTINCT ON (row_number) row_number, raw_json FROM file_rows) AS file_rows"  # a wide row: several records
+    con.execute(f"""
         INSERT INTO rejects
         SELECT getvariable('load_id'), getvariable('file_name'), row_number, reason, raw_row FROM (
             SELECT row_number, reason, raw_row FROM parse_rejects
             UNION ALL
-            SELECT row_number, reason, raw.raw_row FROM (
+            SELECT bad.row_number, bad.reason, {raw} FROM (
                 SELECT row_number, reason FROM staged WHERE reason IS NOT NULL
                 UNION ALL SELECT row_number, reason FROM conflicts) AS bad
-            JOIN file_rows_raw AS raw USING (row_number))
+            JOIN {rows} USING (row_number))
         ORDER BY row_number""")
-    con.execute("""
-        INSERT INTO raw_rows
-        SELECT getvariable('load_id'), getvariable('file_name'), row_number, raw_row FROM file_rows_raw
-        UNION ALL SELECT getvariable('load_id'), getvariable('file_name'), row_number, raw_row FROM parse_rejects""")
+    con.execute("INSERT INTO raw_rows_json SELECT getvariable('load_id'), getvariable('file_name'), row_number, raw_row "
+                "FROM parse_rejects")
+    if names is None:   # a wide row gives several records: one raw row
+        con.execute("INSERT INTO raw_rows_json SELECT DISTINCT ON (row_number) getvariable('load_id'), "
+                    "getvariable('file_name'), row_number, raw_json FROM file_rows")
+    else:
+        raw_store.keep_columns(con, load_id, export.path.name, names)
+    raw_store.refresh_view(con)
     outcome = dict(con.execute("SELECT outcome, count(*) FROM merge_plan GROUP BY ALL").fetchall())
     read = con.execute("SELECT (SELECT count(*) FROM file_rows) + (SELECT count(*) FROM parse_rejects)").fetchone()[0]
     rejected = con.execute("SELECT count(*) FROM rejects WHERE load_id = getvariable('load_id')").fetchone()[0]
@@ -298,7 +327,7 @@ def rebuild(db: str | Path, instruments: str | None = None, as_of: dt.date | Non
     db = Path(db)
     if not db.exists():
         raise FileProblem(db, "no database to rebuild")
-    with writer_lock(db), working_copy(db) as con:
+    with writer_lock(db), working_copy(db, load_settings()["loader"]["memory_limit_mb"]) as con:
         notes = _setup(con, dt.date.today(), instruments)
         _set(con, loaded_at=_now())
         build.flag_sessions(con)

@@ -25,7 +25,7 @@ UNUSABLE = [
      "instrument; roster needs participant_id, admit_date; rename its columns, or say which kind it is "
      "(--kind attendance|measures|roster)"),
     ("image.csv", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "image.csv: looks like a binary file, not a CSV or XLSX export"),
-    ("broken.xlsx", b"PK\x03\x04 not really a zip", "broken.xlsx: is not a readable Excel workbook (BadZipFile)"),
+    ("broken.xlsx", b"PK\x03\x04 not really a zip", "broken.xlsx: is not a readable Excel workbook (BadZipFile: File is not a zip file)"),
     ("fake.xlsx", b"participant_id,admit_date\n", "fake.xlsx: is named .xlsx but is not an Excel workbook"),
 ]
 

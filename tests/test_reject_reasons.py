@@ -15,7 +15,7 @@ ATTENDANCE_CASES = [
     ("P1,yesterday,group,attended,180,,",
      "session_date 'yesterday' is not a date (use YYYY-MM-DD, M/D/YYYY or an Excel date number)"),
     ("P1,2026-03-01,group,attended,180,,", "session_date 2026-03-01 is in the future"),
-    ("P1,1985-03-01,group,attended,180,,", "session_date 1985-03-01 is before 1990"),
+    ("P1,1985-03-01,group,attended,180,,", "session_date '1985-03-01' is before 1990"),
     ("P1,2025-03-03,,attended,180,,", "session_type is empty"),
     ("P1,2025-03-03,yoga,attended,180,,",
      "session_type 'yoga' is not one of group, individual, family, education, medication, other"),

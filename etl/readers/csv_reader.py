@@ -1,4 +1,5 @@
-"""CSV in UTF-8 (with or without BOM) or Latin-1; comma, semicolon, tab or pipe separated."""
+"""CSV in UTF-8 (with or without BOM), UTF-16/32 with a BOM (read from a UTF-8 copy) or Latin-1; comma,
+semicolon, tab or pipe separated."""
 from __future__ import annotations
 
 import duckdb
@@ -17,9 +18,9 @@ def read_csv(con: duckdb.DuckDBPyConnection, export: ExportFile) -> None:
     columns = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(export.header)))
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE csv_parsed AS
-        SELECT * FROM read_csv({_literal(str(export.path))},
+        SELECT * FROM read_csv({_literal(str(export.source))},
             header = true, auto_detect = false, delim = {_literal(export.delimiter)},
-            quote = '"', escape = '"', encoding = {_literal(export.encoding)},
+            quote = '"', escape = '"', encoding = {_literal(export.read_encoding)},
             columns = {{{columns}}}, ignore_errors = true, store_rejects = true,
             rejects_table = 'csv_reject_errors', rejects_scan = 'csv_reject_scans')
     """)

@@ -1,17 +1,25 @@
 """XLSX: the first sheet, or the one named with --sheet. Cells become text the way a person
-reads them (dates as ISO dates, 12.0 as 12), so the shared SQL parses them like CSV values."""
+reads them (dates as ISO dates, 12.0 as 12), so the shared SQL parses them like CSV values.
+
+Read streaming, in batches, whatever the sheet's size marker says: openpyxl's read-only mode
+trusts `<dimension ref=…>`, which careless exports understate (rows beyond it would be lost
+without a word), so the marker is reset and every row is read. The archive's unpacked size is
+checked against the loader's limit from its own size fields before anything is unpacked."""
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-import io
 import json
 import zipfile
+from collections.abc import Iterator
 
 import duckdb
 from openpyxl import load_workbook
 
 from etl.files import ExportFile, FileProblem
-from etl.readers.rows import to_file_rows
+from etl.readers.rows import append_rows, start_file_rows
+
+BATCH = 20_000
 
 
 def _text(value) -> str | None:
@@ -29,31 +37,75 @@ def _text(value) -> str | None:
     return text or None
 
 
-def load_sheet(export: ExportFile, sheet: str | None) -> list[tuple]:
+def check_archive(export: ExportFile, max_expanded_mb: float) -> None:
+    """Refuses a workbook that would unpack beyond the limit (a ZIP can expand a thousandfold).
+    Python's zipfile never inflates a member past its declared size, so the declared sizes bound it."""
     try:
-        book = load_workbook(io.BytesIO(export.data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as e:
-        raise FileProblem(export.path, f"is not a readable Excel workbook ({type(e).__name__})") from None
-    if sheet is not None and sheet not in book.sheetnames:
-        raise FileProblem(export.path, f"has no sheet '{sheet}' (sheets: {', '.join(book.sheetnames)})")
-    rows = list((book[sheet] if sheet else book.worksheets[0]).iter_rows(values_only=True))
-    book.close()
-    if not rows or not any(v is not None for v in rows[0]):
+        with zipfile.ZipFile(export.source) as archive:
+            expanded = sum(member.file_size for member in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as e:
+        raise FileProblem(export.path, f"is not a readable Excel workbook ({_why(e)})") from None
+    if expanded > max_expanded_mb * 1e6:
+        raise FileProblem(export.path, f"unpacks to {expanded / 1e6:,.0f} MB, above the loader's limit of "
+                                       f"{max_expanded_mb:,.0f} MB (settings [loader] xlsx_max_expanded_mb); "
+                                       "export it as CSV or split it")
+
+
+def _why(e: BaseException) -> str:
+    first = (str(e).splitlines() or [""])[0][:120]
+    return f"{type(e).__name__}: {first}" if first else type(e).__name__
+
+
+@contextlib.contextmanager
+def _rows(export: ExportFile, sheet: str | None) -> Iterator[Iterator[tuple]]:
+    """The sheet's rows as tuples of cell values; any reader error becomes a one-line refusal."""
+    book = None
+    try:
+        book = load_workbook(export.source, read_only=True, data_only=True)
+        if sheet is not None and sheet not in book.sheetnames:
+            raise FileProblem(export.path, f"has no sheet '{sheet}' (sheets: {', '.join(book.sheetnames)})")
+        if not book.worksheets:
+            raise FileProblem(export.path, "has no worksheets")
+        worksheet = book[sheet] if sheet else book.worksheets[0]
+        if hasattr(worksheet, "reset_dimensions"):
+            worksheet.reset_dimensions()     # read to the last row, not to the size marker
+        yield worksheet.iter_rows(values_only=True)
+    except FileProblem:
+        raise
+    except Exception as e:  # XML, ZIP and workbook-structure errors of a broken or cut-off file
+        raise FileProblem(export.path, f"is not a readable Excel workbook ({_why(e)})") from None
+    finally:
+        if book is not None:
+            with contextlib.suppress(Exception):
+                book.close()
+
+
+def read_header(export: ExportFile, sheet: str | None) -> list[str]:
+    with _rows(export, sheet) as rows:
+        first = next(rows, None)
+    if not first or not any(v is not None for v in first):
         raise FileProblem(export.path, "the first sheet is empty or its first row (the header) is blank")
-    return rows
+    return [_text(v) or "" for v in first]
 
 
-def read_xlsx(con: duckdb.DuckDBPyConnection, export: ExportFile, rows: list[tuple]) -> None:
+def read_xlsx(con: duckdb.DuckDBPyConnection, export: ExportFile, sheet: str | None) -> None:
     width = len(export.header)
-    records, rejects = [], []
-    for number, row in enumerate(rows[1:], start=2):
-        cells = [_text(v) for v in row]
-        if not any(c is not None for c in cells):
-            continue  # a blank row is not a row
-        if any(c is not None for c in cells[width:]):
-            rejects.append((number, "the row has values to the right of the last header column",
-                            {f"column {i + 1}": c for i, c in enumerate(cells) if c is not None}))
-        records.append([number, *(cells[:width] + [None] * (width - len(cells)))])
-    to_file_rows(con, width, records, rejects=[(n, reason, json.dumps(raw)) for n, reason, raw in rejects])
-    # rows with extra values are rejected whole, not loaded
-    con.execute("DELETE FROM file_rows WHERE row_number IN (SELECT row_number FROM parse_rejects)")
+    start_file_rows(con, width)
+    batch, rejects = [], []
+    with _rows(export, sheet) as rows:
+        next(rows, None)
+        for number, row in enumerate(rows, start=2):
+            cells = [_text(v) for v in row]
+            if not any(c is not None for c in cells):
+                continue  # a blank row is not a row
+            if any(c is not None for c in cells[width:]):   # rejected whole, not loaded
+                rejects.append((number, "the row has values to the right of the last header column",
+                                json.dumps({f"column {i + 1}": c for i, c in enumerate(cells) if c is not None})))
+                continue
+            batch.append([number, *(cells[:width] + [None] * (width - len(cells)))])
+            if len(batch) >= BATCH:
+                append_rows(con, width, batch)
+                batch = []
+    append_rows(con, width, batch)
+    if rejects:
+        con.executemany("INSERT INTO parse_rejects VALUES (?, ?, ?)", rejects)

@@ -32,11 +32,15 @@ DELETE FROM sessions USING merge_plan AS plan
 WHERE plan.outcome = 'updated' AND sessions.participant_id = plan.participant_id
   AND sessions.session_date = plan.session_date AND sessions.session_slot = plan.session_slot;
 
+-- the status flags as session_flags.sql sets them (the same settings), so it has nothing to redo
 INSERT INTO sessions
     (participant_id, episode_id, session_date, start_time, session_type, status, minutes, scheduled_minutes, program,
-     clinician, session_id, session_slot, value_hash, load_id, source_row)
+     clinician, session_id, session_slot, value_hash, load_id, source_row, attended, scheduled, no_show)
 SELECT participant_id, NULL, session_date, start_time, session_type, status, minutes, scheduled_minutes, program,
-       clinician, session_id, session_slot, value_hash, getvariable('load_id'), row_number
+       clinician, session_id, session_slot, value_hash, getvariable('load_id'), row_number,
+       list_contains(setting_list('attendance_attended'), status),
+       NOT list_contains(setting_list('attendance_not_scheduled'), status),
+       list_contains(setting_list('attendance_no_show'), status)
 FROM merge_plan WHERE outcome IN ('loaded', 'updated');
 
 CREATE OR REPLACE TEMP TABLE conflicts AS

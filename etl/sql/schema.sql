@@ -34,12 +34,20 @@ CREATE TABLE IF NOT EXISTS load_notes (
     note       VARCHAR NOT NULL
 );
 
--- Every row read, as it was in the file, apart from the cleaned core tables.
-CREATE TABLE IF NOT EXISTS raw_rows (
+-- Every row read, as it was in the file, apart from the cleaned core tables (etl/raw_store.py):
+-- raw_load_<load_id> tables with the file's own columns, named in raw_columns; rows held only as
+-- JSON here; the view raw_rows gives them all as JSON objects.
+CREATE TABLE IF NOT EXISTS raw_rows_json (
     load_id    INTEGER NOT NULL,
     file_name  VARCHAR NOT NULL,
     row_number BIGINT NOT NULL,
     raw_row    VARCHAR
+);
+CREATE TABLE IF NOT EXISTS raw_columns (
+    load_id    INTEGER NOT NULL,
+    file_name  VARCHAR NOT NULL,
+    position   INTEGER NOT NULL,   -- column c<position> of raw_load_<load_id>
+    name       VARCHAR NOT NULL    -- the file's header for it
 );
 
 CREATE TABLE IF NOT EXISTS sessions (

@@ -1,35 +1,47 @@
 -- Attendance rows -> typed rows with the first problem found, in words (NULL = valid).
 CREATE OR REPLACE TEMP TABLE staged AS
-WITH typed AS MATERIALIZED (
+-- Dates, times, numbers and words repeat across a million rows: each distinct text is parsed once.
+WITH dates AS (SELECT t, parse_date(t) AS d, parse_time(t) AS time_of_day FROM (SELECT DISTINCT session_date AS t FROM src)),
+times AS (SELECT t, parse_time(t) AS v FROM (SELECT DISTINCT start_time AS t FROM src)),
+numbers AS (SELECT t, parse_number(t) AS v, blank(t) AS is_blank FROM (SELECT DISTINCT minutes AS t FROM src)),
+types AS (SELECT t, v.value FROM (SELECT DISTINCT session_type AS t FROM src)
+          JOIN vocab AS v ON v.field = 'session_type' AND v.token = norm_token(t)),
+statuses AS (SELECT t, v.value FROM (SELECT DISTINCT status AS t FROM src)
+             JOIN vocab AS v ON v.field = 'status' AND v.token = norm_token(t)),
+typed AS MATERIALIZED (
     SELECT
         src.row_number,
         nullif(trim(src.participant_id), '')                 AS participant_id,
         src.session_date                                     AS session_date_text,
-        parse_date(src.session_date)                         AS session_date,
-        coalesce(parse_time(src.start_time), parse_time(src.session_date)) AS start_time,
+        dates.d                                              AS session_date,
+        coalesce(times.v, dates.time_of_day)                 AS start_time,
         src.start_time                                       AS start_time_text,
         src.session_type                                     AS session_type_text,
-        session_type.value                                   AS session_type,
+        types.value                                          AS session_type,
         src.status                                           AS status_text,
-        status.value                                         AS status,
+        statuses.value                                       AS status,
         src.minutes                                          AS minutes_text,
-        list_contains(getvariable('attendance_attended'), status.value) AS attended,   -- settings [attendance]
-        CASE WHEN blank(src.minutes) AND NOT attended THEN 0
-             ELSE parse_number(src.minutes) END              AS minutes_given,
+        list_contains(getvariable('attendance_attended'), statuses.value) AS attended,   -- settings [attendance]
+        CASE WHEN coalesce(numbers.is_blank, true) AND NOT attended THEN 0
+             ELSE numbers.v END                              AS minutes_given,
         nullif(trim(src.program), '')                        AS program,
         nullif(trim(src.clinician), '')                      AS clinician,
         nullif(trim(src.session_id), '')                     AS session_id
     FROM src
-    LEFT JOIN vocab AS session_type ON session_type.field = 'session_type' AND session_type.token = norm_token(src.session_type)
-    LEFT JOIN vocab AS status ON status.field = 'status' AND status.token = norm_token(src.status)
+    LEFT JOIN dates ON dates.t = src.session_date
+    LEFT JOIN times ON times.t = src.start_time
+    LEFT JOIN numbers ON numbers.t = src.minutes
+    LEFT JOIN types ON types.t = src.session_type
+    LEFT JOIN statuses ON statuses.t = src.status
 ),
 checked AS (
     SELECT *, CASE
         WHEN participant_id IS NULL THEN 'participant_id is empty'
+        WHEN regexp_matches(participant_id, '[[:cntrl:]]') THEN 'participant_id contains a line break or another control character'
         WHEN blank(session_date_text) THEN 'session_date is empty'
         WHEN session_date IS NULL THEN format('session_date {} is not a date (use YYYY-MM-DD, M/D/YYYY or an Excel date number)', quoted(session_date_text))
         WHEN session_date > getvariable('today') THEN format('session_date {} is in the future', session_date)
-        WHEN session_date < DATE '1990-01-01' THEN format('session_date {} is before 1990', session_date)
+        WHEN session_date < DATE '1990-01-01' THEN format('session_date {} is before 1990', quoted(session_date_text))
         WHEN NOT blank(start_time_text) AND start_time IS NULL THEN format('start_time {} is not a time of day', quoted(start_time_text))
         WHEN blank(session_type_text) THEN 'session_type is empty'
         WHEN session_type IS NULL THEN format('session_type {} is not one of {}', quoted(session_type_text), getvariable('session_types'))

@@ -48,10 +48,11 @@ scored AS (
 checked AS (
     SELECT *, CASE
         WHEN participant_id IS NULL THEN 'participant_id is empty'
+        WHEN regexp_matches(participant_id, '[[:cntrl:]]') THEN 'participant_id contains a line break or another control character'
         WHEN blank(assessed_on_text) THEN 'assessment_date is empty'
         WHEN assessed_on IS NULL THEN format('assessment_date {} is not a date (use YYYY-MM-DD, M/D/YYYY or an Excel date number)', quoted(assessed_on_text))
         WHEN assessed_on > getvariable('today') THEN format('assessment_date {} is in the future', assessed_on)
-        WHEN assessed_on < DATE '1990-01-01' THEN format('assessment_date {} is before 1990', assessed_on)
+        WHEN assessed_on < DATE '1990-01-01' THEN format('assessment_date {} is before 1990', quoted(assessed_on_text))
         WHEN blank(instrument_text) THEN 'instrument is empty'
         WHEN instrument IS NULL THEN format('instrument {} is not in the instrument catalogue ({})', quoted(instrument_text), getvariable('instruments'))
         WHEN total_rule = 'none' AND NOT blank(total_text) THEN format('{} has no total score (it is scored by subscales); leave total empty', instrument)

@@ -29,12 +29,14 @@ WITH typed AS MATERIALIZED (
 checked AS (
     SELECT *, CASE
         WHEN participant_id IS NULL THEN 'participant_id is empty'
+        WHEN regexp_matches(participant_id, '[[:cntrl:]]') THEN 'participant_id contains a line break or another control character'
         WHEN blank(admit_text) THEN 'admit_date is empty'
         WHEN admit_date IS NULL THEN format('admit_date {} is not a date (use YYYY-MM-DD, M/D/YYYY or an Excel date number)', quoted(admit_text))
         WHEN admit_date > getvariable('today') THEN format('admit_date {} is in the future', admit_date)
-        WHEN admit_date < DATE '1990-01-01' THEN format('admit_date {} is before 1990', admit_date)
+        WHEN admit_date < DATE '1990-01-01' THEN format('admit_date {} is before 1990', quoted(admit_text))
         WHEN NOT blank(discharge_text) AND discharge_date IS NULL THEN format('discharge_date {} is not a date (use YYYY-MM-DD, M/D/YYYY or an Excel date number)', quoted(discharge_text))
         WHEN discharge_date > getvariable('today') THEN format('discharge_date {} is in the future', discharge_date)
+        WHEN discharge_date < DATE '1990-01-01' THEN format('discharge_date {} is before 1990', quoted(discharge_text))
         WHEN discharge_date < admit_date THEN format('discharge_date {} is before admit_date {}', discharge_date, admit_date)
         WHEN discharge_reason IS NOT NULL AND discharge_teds_code IS NULL
             THEN format('discharge_reason {} is not a known reason (see etl/vocabulary.toml; e.g. completed, dropped out, terminated by facility, transferred, incarcerated, death, other)', quoted(discharge_reason))
