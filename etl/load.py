@@ -145,7 +145,18 @@ def _load(paths, db, kind, sheet, today, progress, instruments, as_of, profile, 
             except build.CatalogueRefused as e:      # the working copy is gone; the database is as it was
                 for result, _ in todo:
                     result.status, result.message = "failed", f"{result.path.name}: not loaded: {e}"
+            except Exception as e:                   # likewise, in one line per file and no traceback
+                why = _stopped(e)
+                for result, _ in todo:
+                    result.status, result.message = "failed", f"{result.path.name}: not loaded: {why}; the database is unchanged"
     return results
+
+
+def _stopped(e: BaseException) -> str:
+    if isinstance(e, duckdb.OutOfMemoryException):
+        limit = load_settings()["loader"]["memory_limit_mb"]
+        return f"the load needed more than its memory limit of {limit:,} MB (settings [loader] memory_limit_mb)"
+    return f"the load stopped ({type(e).__name__}: {(str(e).splitlines() or [''])[0][:160]})"
 
 
 def _load_all(db, todo, today, instruments, as_of, progress, on_step) -> None:
@@ -158,14 +169,32 @@ def _load_all(db, todo, today, instruments, as_of, progress, on_step) -> None:
             on_step(f"{ready.export.path.name}: reading and checking", done, total)
             _load_one(con, result, ready, progress)
         on_step("episodes and flags", len(todo), total)
+        # rows read keep their file order (row numbers); what is derived from here on has ORDER BY
+        # where order matters, and without the guarantee DuckDB needs less memory
+        con.execute("SET preserve_insertion_order = false")
         _set(con, loaded_at=_now())
         build.flag_sessions(con)
-        con.execute(sql("derive.sql"))
+        _derive(con)
         on_step("outcomes and summaries", len(todo) + 1, total)
         marts.rebuild(con, as_of=as_of)
         on_step("saving", total, total)
     for result, _ in todo:
         result.build_notes = build_notes
+
+
+SESSIONS_PER_BATCH = 2_000_000
+
+
+def _derive(con: duckdb.DuckDBPyConnection) -> None:
+    """Participants and episodes, and each session's and assessment's episode."""
+    con.execute(sql("derive.sql"))
+    [n] = con.execute("SELECT count(*) FROM sessions").fetchone()
+    batches = max(1, -(-n // SESSIONS_PER_BATCH))
+    for batch in range(batches):
+        _set(con, batch=batch, batches=batches)
+        con.execute(sql("assign_sessions.sql"))
+        if batches > 1:
+            con.execute("CHECKPOINT")
 
 
 def _now() -> dt.datetime:
@@ -331,6 +360,6 @@ def rebuild(db: str | Path, instruments: str | None = None, as_of: dt.date | Non
         notes = _setup(con, dt.date.today(), instruments)
         _set(con, loaded_at=_now())
         build.flag_sessions(con)
-        con.execute(sql("derive.sql"))
+        _derive(con)
         marts.rebuild(con, as_of=as_of)
     return notes

@@ -109,3 +109,21 @@ def test_dates_before_1990_and_ids_with_control_characters_are_refused(tmp_path,
     assert rows(db, "SELECT reason FROM rejects ORDER BY row_number") == [
         ("session_date '0000-01-01' is before 1990",),
         ("participant_id contains a line break or another control character",)]
+
+
+def test_a_load_that_runs_out_of_memory_says_so_and_changes_nothing(tmp_path, db, monkeypatch):
+    import duckdb
+
+    from etl import load as loader
+    load_files(db, write(tmp_path, "first.csv", GOOD))
+    before = rows(db, "SELECT count(*), max(load_id) FROM sessions")
+
+    def out_of_memory(*args, **kwargs):
+        raise duckdb.OutOfMemoryException("Out of Memory Error: failed to allocate data of size 2.0 MiB")
+    monkeypatch.setattr(loader.marts, "rebuild", out_of_memory)
+    [r] = load_files(db, write(tmp_path, "second.csv", GOOD.replace("P1", "P2")))
+    assert r.status == "failed"
+    assert r.message == ("second.csv: not loaded: the load needed more than its memory limit of 800 MB "
+                         "(settings [loader] memory_limit_mb); the database is unchanged")
+    assert rows(db, "SELECT count(*), max(load_id) FROM sessions") == before
+    assert not list(db.parent.glob(".*.loading-*")) and not list(db.parent.glob(".*.spill-*"))

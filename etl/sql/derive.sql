@@ -44,14 +44,31 @@ inferred AS (
         CASE WHEN as_of.data_as_of - spans.last_attended > 30 THEN spans.last_attended + 30 ELSE DATE '9999-12-31' END AS window_end
     FROM spans, as_of
 ),
-inferred_detail AS (
-    -- track and clinician as the sessions state them most often
-    SELECT i.participant_id, i.admit_date,
-           mode(s.program) AS program,
-           coalesce(mode(s.clinician) FILTER (s.session_type IN ('individual', 'family')), mode(s.clinician)) AS primary_clinician
+stated AS (
+    -- how often each episode's sessions state each track and clinician: counted with an aggregate
+    -- DuckDB can spill to disk (mode() holds every episode's values in memory)
+    SELECT i.participant_id, i.admit_date, s.program, s.clinician, count(*) AS n,
+           count(*) FILTER (s.session_type IN ('individual', 'family')) AS n_own
     FROM inferred AS i
     JOIN sessions AS s ON s.participant_id = i.participant_id AND s.session_date BETWEEN i.admit_date AND i.window_end
     GROUP BY ALL
+),
+programs AS (   -- the track stated most often (ties: the first by name)
+    SELECT participant_id, admit_date, program FROM (
+        SELECT participant_id, admit_date, program, sum(n) AS n FROM stated WHERE program IS NOT NULL GROUP BY ALL)
+    QUALIFY row_number() OVER (PARTITION BY participant_id, admit_date ORDER BY n DESC, program) = 1
+),
+clinicians AS ( -- the clinician of most individual and family sessions, else of most sessions
+    SELECT participant_id, admit_date, clinician FROM (
+        SELECT participant_id, admit_date, clinician, sum(n) AS n, sum(n_own) AS n_own
+        FROM stated WHERE clinician IS NOT NULL GROUP BY ALL)
+    QUALIFY row_number() OVER (PARTITION BY participant_id, admit_date ORDER BY n_own DESC, n DESC, clinician) = 1
+),
+inferred_detail AS (
+    SELECT i.participant_id, i.admit_date, p.program, c.clinician AS primary_clinician
+    FROM inferred AS i
+    LEFT JOIN programs AS p USING (participant_id, admit_date)
+    LEFT JOIN clinicians AS c USING (participant_id, admit_date)
 ),
 participant_age AS (
     SELECT participant_id, arg_max(age_group, admit_date) AS age_group FROM roster_admissions GROUP BY ALL
@@ -81,14 +98,7 @@ FROM sessions AS s
 JOIN episodes AS e ON e.participant_id = s.participant_id AND s.session_date BETWEEN e.admit_date AND e.window_end
 GROUP BY ALL;
 
-UPDATE sessions SET episode_id = NULL
-WHERE episode_id IS NOT NULL AND NOT EXISTS (
-    SELECT 1 FROM session_episode AS x WHERE x.participant_id = sessions.participant_id
-      AND x.session_date = sessions.session_date AND x.session_slot = sessions.session_slot);
-UPDATE sessions SET episode_id = x.episode_id
-FROM session_episode AS x
-WHERE x.participant_id = sessions.participant_id AND x.session_date = sessions.session_date
-  AND x.session_slot = sessions.session_slot AND sessions.episode_id IS DISTINCT FROM x.episode_id;
+-- sessions.episode_id is set from session_episode by assign_sessions.sql, in batches
 
 -- Assessments also count from the baseline window's start before admission (settings: 14 days);
 -- an episode that holds the date wins over the next episode's pre-admission window.

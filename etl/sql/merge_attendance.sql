@@ -3,7 +3,7 @@
 -- duplicate (same values as a row already held, or repeated within the file), or rejected
 -- (a second, different row for the same session in one file).
 CREATE OR REPLACE TEMP TABLE merge_plan AS
-WITH valid AS (SELECT * FROM staged WHERE reason IS NULL),
+WITH valid AS (SELECT * EXCLUDE (reason) FROM staged WHERE reason IS NULL),
 firsts AS (
     -- the first row of each session in the file (hash aggregation: cheaper than a window sort)
     SELECT participant_id, session_date, session_slot,
@@ -11,7 +11,7 @@ firsts AS (
     FROM valid GROUP BY ALL
 ),
 ranked AS (SELECT * FROM valid JOIN firsts USING (participant_id, session_date, session_slot))
-SELECT ranked.*,
+SELECT ranked.*,   -- staged's own columns only (stage_attendance.sql keeps what the merge needs)
     CASE
         WHEN ranked.row_number <> first_row AND ranked.value_hash = first_hash THEN 'duplicate'
         WHEN ranked.row_number <> first_row THEN 'conflict'

@@ -59,7 +59,9 @@ checked AS (
     CASE WHEN NOT attended AND minutes_given > 0 THEN minutes_given END AS scheduled_minutes
     FROM typed
 )
-SELECT *,
+-- only what the merge and the load notes read: a million rows carry no more text than they need
+SELECT row_number, reason, participant_id, session_date, start_time, session_type, status, minutes, scheduled_minutes,
+    program, clinician, session_id,
     coalesce(session_id, session_type || coalesce(' ' || substr(CAST(start_time AS VARCHAR), 1, 5), '')) AS session_slot,
     md5(concat_ws('|', session_type, status, minutes, start_time, program, clinician, session_id,
                   scheduled_minutes)) AS value_hash

@@ -1,29 +1,38 @@
 -- Outcome-measure rows -> typed rows, scored from their items, with the first problem in words.
 -- Ranges come from the instrument catalogue (table `catalogue`, built from instruments.toml).
 CREATE OR REPLACE TEMP TABLE staged AS
-WITH typed AS MATERIALIZED (
+-- Dates, names and numbers repeat across many rows: each distinct text is parsed once.
+WITH dates AS (SELECT t, parse_date(t) AS d FROM (SELECT DISTINCT assessment_date AS t FROM src)),
+names AS (SELECT t, alias.instrument FROM (SELECT DISTINCT instrument AS t FROM src)
+          JOIN instrument_alias AS alias ON alias.token = norm_token(t)),
+totals AS (SELECT t, parse_int(t) AS v FROM (SELECT DISTINCT total AS t FROM src)),
+answers AS (SELECT t, parse_int(t) AS v FROM (SELECT DISTINCT raw_value AS t FROM src_items)),
+typed AS MATERIALIZED (
     SELECT
         src.row_number,
         nullif(trim(src.participant_id), '') AS participant_id,
         src.assessment_date                  AS assessed_on_text,
-        parse_date(src.assessment_date)      AS assessed_on,
+        dates.d                              AS assessed_on,
         src.instrument                       AS instrument_text,
-        alias.instrument,
+        names.instrument,
         src.total                            AS total_text,
-        parse_int(src.total)                 AS supplied_total
+        totals.v                             AS supplied_total
     FROM src
-    LEFT JOIN instrument_alias AS alias ON alias.token = norm_token(src.instrument)
+    LEFT JOIN dates ON dates.t = src.assessment_date
+    LEFT JOIN names ON names.t = src.instrument
+    LEFT JOIN totals ON totals.t = src.total
 ),
 items AS (
-    SELECT i.row_number, i.item_number, i.raw_value, parse_int(i.raw_value) AS value, t.instrument,
-        CASE WHEN r.reversed THEN r.item_min + r.item_max - parse_int(i.raw_value) ELSE parse_int(i.raw_value) END AS scored,
+    SELECT i.row_number, i.item_number, i.raw_value, a.v AS value, t.instrument,
+        CASE WHEN r.reversed THEN r.item_min + r.item_max - a.v ELSE a.v END AS scored,
         CASE
             WHEN i.item_number > c.items THEN format('{} has {} items, but item_{} has a value', t.instrument, c.items, i.item_number)
-            WHEN parse_int(i.raw_value) IS NULL THEN format('{} item {} value {} is not a whole number', t.instrument, i.item_number, quoted(i.raw_value))
-            WHEN parse_int(i.raw_value) > r.item_max THEN format('{} item {} value {} is above the maximum {}', t.instrument, i.item_number, parse_int(i.raw_value), r.item_max)
-            WHEN parse_int(i.raw_value) < r.item_min THEN format('{} item {} value {} is below the minimum {}', t.instrument, i.item_number, parse_int(i.raw_value), r.item_min)
+            WHEN a.v IS NULL THEN format('{} item {} value {} is not a whole number', t.instrument, i.item_number, quoted(i.raw_value))
+            WHEN a.v > r.item_max THEN format('{} item {} value {} is above the maximum {}', t.instrument, i.item_number, a.v, r.item_max)
+            WHEN a.v < r.item_min THEN format('{} item {} value {} is below the minimum {}', t.instrument, i.item_number, a.v, r.item_min)
         END AS problem
     FROM src_items AS i
+    JOIN answers AS a ON a.t = i.raw_value
     JOIN typed AS t USING (row_number)
     JOIN catalogue AS c ON c.instrument = t.instrument
     LEFT JOIN instrument_items AS r ON r.instrument = t.instrument AND r.item_number = i.item_number
