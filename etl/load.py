@@ -246,7 +246,7 @@ def _load_one(con: duckdb.DuckDBPyConnection, result: FileResult, ready: Prepare
     started = time.perf_counter()
     steps = tqdm(total=4, desc=export.path.name, unit="step", leave=False,
                  disable=not progress or export.size < PROGRESS_BYTES)
-    in_transaction = False
+    in_transaction, read_in_place, load_id = False, False, None
     try:
         load_id = con.execute("SELECT coalesce(max(load_id), 0) + 1 FROM loads").fetchone()[0]
         _set(con, load_id=load_id, file_name=export.path.name, loaded_at=_now())
@@ -258,10 +258,13 @@ def _load_one(con: duckdb.DuckDBPyConnection, result: FileResult, ready: Prepare
         elif export.format == "xlsx":
             readers.read_xlsx(con, export, ready.sheet)
         else:
-            readers.read_csv(con, export)
+            read_in_place = readers.read_csv(con, export, raw_store.table(load_id))
         if ready.profile is not None:
             header = profiles.apply(con, ready.profile, export.header, export.path, ready.catalogue)
             ready.columns = map_header(export.path, header, "measures")
+            if read_in_place:   # the reshaped rows carry their own JSON: the file's table is not kept
+                con.execute(f"DROP TABLE {raw_store.table(load_id)}")
+                read_in_place = False
         steps.update()
         for statement in _source_sql(ready.columns):
             con.execute(statement)
@@ -275,12 +278,14 @@ def _load_one(con: duckdb.DuckDBPyConnection, result: FileResult, ready: Prepare
         steps.update()
         as_json = export.format == "fhir" or ready.profile is not None    # rows that exist only as JSON
         counts = _record(con, result, export, kind, load_id, time.perf_counter() - started,
-                         None if as_json else raw_store.column_names(ready.columns.header))
+                         None if as_json else raw_store.column_names(ready.columns.header), read_in_place)
         steps.update()
         con.execute("COMMIT")
     except Exception as e:  # a file that breaks the loader changes nothing and says so in one line
         if in_transaction:
             con.execute("ROLLBACK")
+        if load_id is not None:
+            con.execute(f"DROP TABLE IF EXISTS {raw_store.table(load_id)}")   # read before the transaction
         result.status = "failed"
         result.message = str(e) if isinstance(e, FileProblem) else \
             _unreadable(export.path, e).replace("could not be read", "could not be loaded").replace(str(export.source), export.path.name)
@@ -300,7 +305,7 @@ def _scheduled_minutes_note(con: duckdb.DuckDBPyConnection) -> list[tuple[int, s
 
 
 def _record(con, result: FileResult, export: ExportFile, kind: str, load_id: int, seconds: float,
-            names: list[str] | None) -> dict[str, int]:
+            names: list[str] | None, read_in_place: bool) -> dict[str, int]:
     """Rejects and raw rows kept, counts checked, the load recorded. names: the file's columns
     (None: each row carries its own JSON, `raw_json`)."""
     raw = "file_rows.raw_json" if names is None else raw_store.json_of(names, "file_rows.")
@@ -322,7 +327,7 @@ def _record(con, result: FileResult, export: ExportFile, kind: str, load_id: int
         con.execute("INSERT INTO raw_rows_json SELECT DISTINCT ON (row_number) getvariable('load_id'), "
                     "getvariable('file_name'), row_number, raw_json FROM file_rows")
     else:
-        raw_store.keep_columns(con, load_id, export.path.name, names)
+        raw_store.keep_columns(con, load_id, export.path.name, names, read_in_place)
     raw_store.refresh_view(con)
     outcome = dict(con.execute("SELECT outcome, count(*) FROM merge_plan GROUP BY ALL").fetchall())
     read = con.execute("SELECT (SELECT count(*) FROM file_rows) + (SELECT count(*) FROM parse_rejects)").fetchone()[0]

@@ -1,7 +1,8 @@
 """Every row read, kept as the file had it: a table per loaded file with the file's own columns
 (`raw_load_<load_id>`, column names in `raw_columns`), and rows that only exist as JSON (FHIR
 resources, reshaped vendor layouts, lines that could not be split into columns) in `raw_rows_json`.
-The documented `raw_rows` is a view over both, giving each row as a JSON object as before:
+A table the CSV reader read the file into is kept as it is (row numbers rowid + 2: tables are
+never changed after a load). The documented `raw_rows` is a view over both, giving each row as a JSON object as before:
 storing columns costs a copy, building JSON for a million rows at load time cost seconds."""
 from __future__ import annotations
 
@@ -37,19 +38,27 @@ def migrate(con: duckdb.DuckDBPyConnection) -> None:
     refresh_view(con)
 
 
-def keep_columns(con: duckdb.DuckDBPyConnection, load_id: int, file_name: str, names: list[str]) -> None:
-    """The current file's rows (`file_rows`) as they were read, in a table of their own."""
-    con.execute(f"CREATE TABLE raw_load_{int(load_id)} AS SELECT row_number, "
-                + ", ".join(f"c{i}" for i in range(len(names))) + " FROM file_rows")
-    con.executemany("INSERT INTO raw_columns VALUES (?, ?, ?, ?)",
-                    [(load_id, file_name, i, name) for i, name in enumerate(names)])
+def table(load_id: int) -> str:
+    return f"raw_load_{int(load_id)}"
+
+
+def keep_columns(con: duckdb.DuckDBPyConnection, load_id: int, file_name: str, names: list[str],
+                 read_in_place: bool = False) -> None:
+    """The current file's rows as they were read, in a table of their own: the table the CSV
+    reader read into (read_in_place; row numbers rowid + 2), else a copy of `file_rows`."""
+    if not read_in_place:
+        con.execute(f"CREATE TABLE {table(load_id)} AS SELECT row_number, "
+                    + ", ".join(f"c{i}" for i in range(len(names))) + " FROM file_rows")
+    con.executemany("INSERT INTO raw_columns VALUES (?, ?, ?, ?, ?)",
+                    [(load_id, file_name, i, name, 2 if read_in_place else None) for i, name in enumerate(names)])
 
 
 def refresh_view(con: duckdb.DuckDBPyConnection) -> None:
     parts = ["SELECT load_id, file_name, row_number, raw_row FROM raw_rows_json"]
-    loads = con.execute("""SELECT load_id, any_value(file_name), list(name ORDER BY position)
+    loads = con.execute("""SELECT load_id, any_value(file_name), list(name ORDER BY position), any_value(first_row)
                            FROM raw_columns GROUP BY load_id ORDER BY load_id""").fetchall()
-    for load_id, file_name, names in loads:
-        parts.append(f"SELECT {int(load_id)} AS load_id, {_literal(file_name)} AS file_name, row_number, "
-                     f"{json_of(names)} AS raw_row FROM raw_load_{int(load_id)}")
+    for load_id, file_name, names, first_row in loads:
+        number = "row_number" if first_row is None else f"rowid + {int(first_row)}"
+        parts.append(f"SELECT {int(load_id)} AS load_id, {_literal(file_name)} AS file_name, {number} AS row_number, "
+                     f"{json_of(names)} AS raw_row FROM {table(load_id)}")
     con.execute("CREATE OR REPLACE VIEW raw_rows AS\n" + "\nUNION ALL ".join(parts))

@@ -47,7 +47,8 @@ CREATE TABLE IF NOT EXISTS raw_columns (
     load_id    INTEGER NOT NULL,
     file_name  VARCHAR NOT NULL,
     position   INTEGER NOT NULL,   -- column c<position> of raw_load_<load_id>
-    name       VARCHAR NOT NULL    -- the file's header for it
+    name       VARCHAR NOT NULL,   -- the file's header for it
+    first_row  BIGINT              -- NULL: the table has row_number; else row_number = rowid + first_row
 );
 
 CREATE TABLE IF NOT EXISTS sessions (
