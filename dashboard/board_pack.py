@@ -4,6 +4,7 @@ with the program's confidentiality notice on every page."""
 from __future__ import annotations
 
 from dashboard import db, exports
+from dashboard.documents import board
 from dashboard.charts import cohorts as cohort_charts
 from dashboard.charts import overview as overview_charts
 from dashboard.privacy.views import CohortsShown, OverviewShown, label
@@ -23,7 +24,7 @@ def board_pack_figures(o: OverviewShown, c: CohortsShown, instrument: str, total
 def board_pack_pdf(o: OverviewShown, c: CohortsShown, instrument: str, total_min: float, total_max: float,
                    selection: str, data_as_of) -> bytes:
     info = exports.FileInfo("board pack", selection, o.n(), data_as_of, o.disclosure.note(), not o.disclosure.suppressed)
-    return exports.board_pack(info, board_pack_figures(o, c, instrument, total_min, total_max), notice())
+    return board.pdf(info, board_pack_figures(o, c, instrument, total_min, total_max), notice())
 
 
 def notice() -> str:

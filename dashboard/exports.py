@@ -168,10 +168,3 @@ def table_xlsx(table: pd.DataFrame, info: FileInfo, sheet: str = "data") -> byte
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
-
-
-def board_pack(info: FileInfo, figures: list[tuple[go.Figure, str]], notice: str = "") -> bytes:
-    """One PDF: a cover, then a page per (figure, N) with its caption below it; the title, page N of M
-    and the confidentiality notice on every page (dashboard/documents/board.py)."""
-    from dashboard.documents import board
-    return board.pdf(info, figures, notice)

@@ -12,6 +12,7 @@ from PIL import Image
 from pypdf import PdfReader
 
 from dashboard import exports
+from dashboard.documents import board
 
 
 def _needs_chromium():
@@ -87,7 +88,7 @@ def test_html_needs_no_browser():
 
 def test_board_pack_has_a_cover_and_a_page_per_chart():
     _needs_chromium()
-    pdf = exports.board_pack(INFO, [(_figure(), "70"), (_figure(), "<11")])
+    pdf = board.pdf(INFO, [(_figure(), "70"), (_figure(), "<11")])
     reader = PdfReader(io.BytesIO(pdf))
     assert len(reader.pages) == 3
     assert "outcomes (PHQ-9)" in reader.pages[0].extract_text()

@@ -171,10 +171,9 @@ def _bar():
 
 def test_board_pack_pages_carry_title_numbers_notice_and_a_caption_below_each_chart():
     _chromium_or_skip()
-    from dashboard import exports
     from dashboard.documents import board
     figures = [(_bar(), "70"), (_bar(), "<11")]
-    pages = _pages(exports.board_pack(_board_info(), figures, notice=NOTICE))
+    pages = _pages(board.pdf(_board_info(), figures, notice=NOTICE))
     assert len(pages) == 3                                        # a cover and a page per chart
     for n, text in enumerate(pages, start=1):
         assert "IOP outcomes: outcomes (PHQ-9)" in text and f"page {n} of 3" in text
@@ -194,8 +193,8 @@ def test_board_pack_pages_carry_title_numbers_notice_and_a_caption_below_each_ch
 
 def test_an_internal_board_pack_says_so_on_every_page():
     _chromium_or_skip()
-    from dashboard import exports
-    pages = _pages(exports.board_pack(_board_info(internal=True), [(_bar(), "70")], notice=NOTICE))
+    from dashboard.documents import board
+    pages = _pages(board.pdf(_board_info(internal=True), [(_bar(), "70")], notice=NOTICE))
     assert all("IOP outcomes: INTERNAL · outcomes (PHQ-9)" in t for t in pages)
     assert "INTERNAL · Admissions" in pages[1]
 
