@@ -127,3 +127,12 @@ def test_a_load_that_runs_out_of_memory_says_so_and_changes_nothing(tmp_path, db
                          "(settings [loader] memory_limit_mb); the database is unchanged")
     assert rows(db, "SELECT count(*), max(load_id) FROM sessions") == before
     assert not list(db.parent.glob(".*.loading-*")) and not list(db.parent.glob(".*.spill-*"))
+
+
+def test_a_fhir_bundle_above_the_limit_is_refused_unread(tmp_path, db, monkeypatch):
+    monkeypatch.setenv("IOP_SETTINGS", str(write(tmp_path, "s.toml", "[loader]\nfhir_max_mb = 1\n")))
+    big = write(tmp_path, "big.json", '{"resourceType": "Bundle", "entry": [], "pad": "' + "x" * 1_500_000 + '"}')
+    [r] = load_files(db, big)
+    assert r.status == "failed"
+    assert r.message == ("big.json: is 2 MB of JSON, above the loader's limit of 1 MB for FHIR (settings [loader] "
+                         "fhir_max_mb); split the bundle")
