@@ -1,6 +1,7 @@
 """The dashboard's web server: the Streamlit app (streamlit_app.py) served as an ASGI app, with the
 sign-in routes, the session gate and security headers in front of it. `make run` starts it with
 `streamlit run server.py`; so do the browser tests."""
+import importlib
 import logging
 import os
 
@@ -18,5 +19,12 @@ if policy.development():
     st.set_option("client.showErrorDetails", "full")
 else:
     quiet_streamlit_error_log()
+
+# the pages' modules and their libraries (pandas, plotly, DuckDB, SciPy: over a second) are imported as
+# the server starts, not in the first page run of the first visitor
+for module in ("dashboard.scopes", "dashboard.summary", "dashboard.caseload", "dashboard.participant", "dashboard.report",
+               "dashboard.board_pack", "dashboard.charts.overview", "dashboard.charts.cohorts", "dashboard.charts.summary",
+               "dashboard.charts.trajectory", "dashboard.charts.items", "dashboard.charts.attendance"):
+    importlib.import_module(module)
 
 app = st.App("streamlit_app.py", routes=ROUTES, middleware=[Middleware(Gate)], on_script_error=on_script_error)

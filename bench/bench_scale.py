@@ -1,9 +1,10 @@
 """Health-system scale (`make bench`): each page's first server-side run on the demo and on a
-50 k-participant program, the browser's time to the first chart on demo data, and the Streamlit
-server's peak memory while the pages are opened. Load and mart figures: bench_load.py and
-bench_marts.py.
+50 k-participant program (in a new session on a running server, and as the first visitor after a
+load), a filter change and a regrouping, the browser's time to the first chart on demo data, and
+the Streamlit server's peak memory while the pages are opened. Load and mart figures:
+bench_load.py and bench_marts.py.
 
-    .venv/bin/python bench/bench_scale.py [--participants 50000]
+    .venv/bin/python bench/bench_scale.py [--participants 50000] [--repeat 3]
 """
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from bench_pages import PAGES, first_run  # noqa: E402
+from bench_pages import measure, summary  # noqa: E402
 from dashboard.access import accounts  # noqa: E402
 from etl.demo import write_demo  # noqa: E402
 from etl.load import load  # noqa: E402
@@ -32,18 +33,15 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-net
         "--disable-sync", "--no-first-run"]
 
 
-def page_times(db: str) -> dict[str, float]:
-    import duckdb
-    os.environ["IOP_DB"] = db
-    with duckdb.connect(db, read_only=True) as con:
-        busiest = con.execute("SELECT participant_id FROM flags GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1").fetchone()[0]
-    PAGES[-1][2]["participant"] = busiest
-    first_run("pages/summary.py", {})
-    return {title: min(first_run(page, query) for _ in range(2)) for title, page, query in PAGES}
+def page_times(db: str, repeat: int) -> dict[str, list[float]]:
+    return measure(db, repeat)
 
 
-def browser_first_chart(db: str, tmp: Path) -> tuple[float, float]:
-    """(seconds from opening the overview to its first drawn chart, server peak RSS in MB)."""
+def browser_times(db: str, tmp: Path, repeat: int = 3) -> tuple[dict[str, list[float]], float]:
+    """Chromium against server.py: ({row: seconds}, the server's peak RSS in MB). Rows: from signing in
+    to the start page's (the overview's) first chart, the server just started; from a link to the
+    overview to its first chart; a filter change and a regrouping until the page has finished
+    updating. Each timed step starts with the app idle (no run still going)."""
     from playwright.sync_api import expect, sync_playwright
     if accounts.identity_of("bench-browser", "password") is None:
         accounts.add("bench-browser", "director", accounts.Actor("bench", None), "Bench", password="bench password")
@@ -54,6 +52,7 @@ def browser_first_chart(db: str, tmp: Path) -> tuple[float, float]:
     proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(ROOT / "server.py"), "--server.port", str(port),
                              "--server.address", "127.0.0.1"],
                             cwd=tmp, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    times: dict[str, list[float]] = {}
     try:
         for _ in range(150):
             try:
@@ -65,31 +64,65 @@ def browser_first_chart(db: str, tmp: Path) -> tuple[float, float]:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
             page = browser.new_page(viewport={"width": 1400, "height": 1200})
+
+            def idle():
+                expect(page.get_by_test_id("stApp")).to_have_attribute("data-test-script-state", "notRunning", timeout=60000)
+
+            def first_chart():     # the overview's own, not the chart of the page it was opened from
+                chart = page.get_by_test_id("stPlotlyChart").filter(has_text="Admissions and discharges by month")
+                expect(chart.locator(".main-svg").first).to_be_visible(timeout=60000)
+
+            def link(title):
+                page.get_by_test_id("stSidebar").get_by_role("link", name=title, exact=True).click()
+
+            def timed(row, act, done):
+                started = time.perf_counter()
+                act()
+                done()
+                times.setdefault(row, []).append(time.perf_counter() - started)
+                idle()
+
             page.goto(url)
             page.get_by_role("textbox", name="User name").fill("bench-browser")
             page.get_by_role("textbox", name="Password").fill("bench password")
-            page.get_by_role("button", name="Sign in").click()
-            expect(page.get_by_text("Signed in as Bench")).to_be_visible(timeout=30000)
-            page.get_by_test_id("stSidebar").get_by_role("link", name="Program summary").click()
-            expect(page.get_by_role("heading", name="Program summary")).to_be_visible(timeout=30000)
-            started = time.perf_counter()
-            page.get_by_test_id("stSidebar").get_by_role("link", name="Program overview").click()
-            expect(page.get_by_test_id("stPlotlyChart").first.locator(".main-svg").first).to_be_visible(timeout=60000)
-            seconds = time.perf_counter() - started
-            for title in ("Cohort outcomes", "Caseload", "Program summary"):
-                page.get_by_test_id("stSidebar").get_by_role("link", name=title).click()
-                page.wait_for_timeout(3000)
+            timed("browser: sign in, first chart (new server)",
+                  lambda: page.get_by_role("button", name="Sign in").click(), first_chart)
+            for _ in range(repeat):
+                link("Program summary")
+                expect(page.get_by_role("heading", name="Program summary")).to_be_visible(timeout=30000)
+                idle()
+                timed("browser: overview to first chart", lambda: link("Program overview"), first_chart)
+                track = page.get_by_test_id("stSidebar").get_by_test_id("stSelectbox").filter(has_text="Track")
+                for choice in (1, 0):       # a track, then all tracks again: the caption names the track or none
+                    track.click()
+                    option = page.get_by_role("option").nth(choice)
+                    caption = page.get_by_text(f"track: {option.inner_text()}") if choice else page.get_by_text("track: ")
+                    timed("browser: overview filter change, done", option.click,
+                          lambda: (expect(caption.first).to_be_visible(timeout=60000) if choice
+                                   else expect(caption).to_have_count(0, timeout=60000), idle()))
+                link("Cohort outcomes")
+                expect(page.get_by_role("heading", name="Cohort outcomes")).to_be_visible(timeout=30000)
+                idle()
+                for by in ("track", "quarter"):
+                    page.get_by_test_id("stSelectbox").filter(has_text="Cohorts by").click()
+                    option = page.get_by_role("option", name=by, exact=True)
+                    timed("browser: cohorts regrouped, done", option.click,
+                          lambda: (expect(page.get_by_text(f"by {by}").first).to_be_visible(timeout=60000), idle()))
+            for title in ("Caseload", "Participant progress", "Program summary"):
+                link(title)
+                idle()
             browser.close()
         peak = int(next(line.split()[1] for line in open(f"/proc/{proc.pid}/status") if line.startswith("VmHWM"))) / 1024
     finally:
         proc.terminate()
         proc.wait(10)
-    return seconds, peak
+    return times, peak
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--participants", type=int, default=50000)
+    parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
     streamlit_logger.set_log_level("error")
     with tempfile.TemporaryDirectory() as tmp:
@@ -103,15 +136,18 @@ def main() -> None:
         load([str(out)], big_db, progress=False, today=dt.date(2026, 11, 26))
         loaded = time.perf_counter() - started
         os.environ["IOP_STATE"] = str(tmp / "state.sqlite")
-        small, big = page_times(demo_db), page_times(big_db)
-        chart_seconds, peak_mb = browser_first_chart(demo_db, tmp)
-        _, big_peak = browser_first_chart(big_db, tmp)
+        small, big = page_times(demo_db, args.repeat), page_times(big_db, args.repeat)
+        browser, peak_mb = browser_times(demo_db, tmp, args.repeat)
+        _, big_peak = browser_times(big_db, tmp, 1)
     print(f"\n{args.participants:,} participants loaded in {loaded:.1f} s")
-    print(f"{'page (first server-side run, AppTest)':<40}{'demo':>8}{'target':>8}{'50 k':>8}{'target':>8}")
-    for title in small:
-        print(f"{title:<40}{small[title]:>8.2f}{'0.5':>8}{big[title]:>8.2f}{'2':>8}")
-    print(f"{'browser: overview to first chart (demo)':<40}{chart_seconds:>8.2f}{'3':>8}")
-    print(f"{'Streamlit peak memory, MB (demo / 50 k)':<40}{peak_mb:>8.0f}{'600':>8}{big_peak:>8.0f}{'600':>8}")
+    print(f"{'server-side run (AppTest), s: min / median':<50}{'demo':>14}{'target':>8}{'50 k':>14}{'target':>8}")
+    for row in small:
+        first = "first run" in row
+        print(f"{row:<50}{summary(small[row]):>14}{'0.5':>8}{summary(big[row]):>14}{'1' if first else '0.5':>8}")
+    for row, seconds in browser.items():
+        target = "2" if row == "browser: overview to first chart" else ""
+        print(f"{row + ' (demo)':<50}{summary(seconds):>14}{target:>8}")
+    print(f"{'Streamlit peak memory, MB (demo / 50 k)':<50}{peak_mb:>14.0f}{'600':>8}{big_peak:>14.0f}{'600':>8}")
 
 
 if __name__ == "__main__":

@@ -33,7 +33,8 @@ def _scores(outcomes: pd.DataFrame) -> pd.DataFrame:
     """One column per instrument: 'latest (change since baseline)'."""
     if not len(outcomes):
         return pd.DataFrame(columns=["episode_id"])
-    text = outcomes.apply(lambda r: f"{r.latest_score:g}" + (f" ({r.change:+g})" if pd.notna(r.change) else ""), axis=1)
+    text = [f"{latest:g}" + (f" ({change:+g})" if pd.notna(change) else "")
+            for latest, change in zip(outcomes["latest_score"], outcomes["change"])]
     return outcomes.assign(text=text).pivot(index="episode_id", columns="instrument", values="text").reset_index()
 
 

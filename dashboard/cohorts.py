@@ -4,8 +4,9 @@ mean score by week, and HEDIS-style DMS and DRR. Metrics are computed from per-e
 SQL returns (dashboard/metrics.py); counts are suppressed by the page and the exports."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+import numpy as np
 import pandas as pd
 
 from dashboard import db
@@ -13,6 +14,7 @@ from dashboard.filters import Filters
 from dashboard.metrics import KM_COLUMNS, cohens_d, kaplan_meier, mean_interval, proportion, wilson_interval
 
 WHOLE = "Whole program"
+EACH_EPISODE = "episode"   # scoped_episodes' grouping with a cohort of its own for each episode
 JT_ORDER = ["recovered", "improved", "unchanged", "deteriorated", "not_a_case", "insufficient_data"]
 LEFT_EARLY = "discharged before completion"  # the retention event
 SUMMARY_COLUMNS = ["cohort", "episodes", "with_pair", "cases", "response", "remission", "response_rate", "remission_rate",
@@ -95,9 +97,14 @@ def _retention(episodes: pd.DataFrame, censored_teds: list[int]) -> pd.DataFrame
 
 def _weekly(scores: pd.DataFrame) -> pd.DataFrame:
     rows = []
-    for (cohort, week), part in _with_whole(scores).groupby(["cohort", "week"], sort=False):
-        mean, low, high = mean_interval(part["score"].astype(float))
-        rows.append({"cohort": cohort, "week": week, "n": len(part), "mean": mean, "low": low, "high": high})
+    whole = _with_whole(scores)
+    values = whole["score"].astype(float).to_numpy()
+    # each (cohort, week)'s rows by position, in the order the groups first appear (as groupby(sort=False)
+    # gives them): a frame per group was most of this function's time at 50 k participants
+    groups = whole.groupby(["cohort", "week"], sort=False).indices
+    for (cohort, week), at in sorted(groups.items(), key=lambda group: group[1][0]):
+        mean, low, high = mean_interval(values[at])
+        rows.append({"cohort": cohort, "week": week, "n": len(at), "mean": mean, "low": low, "high": high})
     return pd.DataFrame(rows, columns=["cohort", "week", "n", "mean", "low", "high"])
 
 
@@ -107,12 +114,58 @@ def _dms(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def cohort_outcomes(filters: Filters, instrument: str) -> Cohorts:
-    f = db.queries({**filters.params(admitted_in_range=True), "instrument": instrument},
+    """The selection's cohorts: made once per load (db.kept), whoever asks again."""
+    return db.kept(_cohort_outcomes, filters, instrument)
+
+
+def _cohort_outcomes(filters: Filters, instrument: str) -> Cohorts:
+    # the selection's rows with a cohort of their own for each episode (queries/_connection.sql), the
+    # same whatever the grouping and so read once (db.queries keeps them), then labelled and ordered
+    # as the queries order them for this grouping
+    f = db.queries({**replace(filters, dimension=EACH_EPISODE).params(admitted_in_range=True), "instrument": instrument},
                    episodes=("cohorts/outcomes", {}), funnel=("common/completeness", {}),
                    scores=("cohorts/weekly_scores", {}), dms=("cohorts/dms", {}), drr=("cohorts/drr", {}),
-                   settings=("common/settings", {}), measures=("cohorts/measure_definitions", {}))
-    funnel = f["funnel"].assign(cohort=f["funnel"]["cohort"].fillna(WHOLE))
+                   settings=("common/settings", {}), measures=("cohorts/measure_definitions", {}),
+                   cohorts=("cohorts/episode_cohorts", {"dimension": filters.dimension}))
+    labels = _Labels(f["cohorts"])
+    episodes, scores, drr = (labels.grouped(f[name]) for name in ("episodes", "scores", "drr"))
+    dms = labels.relabelled(f["dms"]).drop_duplicates(["period_start", "period_end", "cohort", "participant_id"])
+    dms = dms.sort_values(["period_start", "cohort", "participant_id"], ignore_index=True)
+    funnel = labels.funnel(f["funnel"])
+    funnel = funnel.assign(cohort=funnel["cohort"].fillna(WHOLE))
     censored = [int(c) for c in f["settings"].set_index("name").loc["outcomes_retention_censored_teds_codes", "list"]]
-    return Cohorts(filters, instrument, f["episodes"], funnel, _summary(f["episodes"]),
-                   _retention(f["episodes"], censored), _weekly(f["scores"]), _dms(f["dms"]), f["drr"],
+    return Cohorts(filters, instrument, episodes, funnel, _summary(episodes),
+                   _retention(episodes, censored), _weekly(scores), _dms(dms), drr,
                    Measures(**f["measures"].iloc[0].to_dict()) if len(f["measures"]) else None)
+
+
+class _Labels:
+    """Each selected episode's cohort along the page's grouping (cohorts/episode_cohorts), for rows
+    read with a cohort of their own for each episode (its id in the cohort column)."""
+
+    def __init__(self, cohorts: pd.DataFrame):
+        self.episodes = pd.Index(cohorts["episode_id"])
+        self.names = cohorts["cohort"].array
+        # each episode's cohort's place in the order the queries sort cohorts (by name)
+        names = cohorts["cohort"].to_numpy(dtype=object)
+        self.rank = np.searchsorted(np.array(sorted(set(names)), dtype=object), names)
+
+    def relabelled(self, frame: pd.DataFrame) -> pd.DataFrame:
+        at = self.episodes.get_indexer(frame["cohort"])
+        if (at < 0).any():
+            raise RuntimeError("rows of an episode the selection does not hold: read from another file than its cohorts")
+        return frame.assign(cohort=pd.Series(self.names.take(at), index=frame.index)).astype({"cohort": frame["cohort"].dtype})
+
+    def grouped(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """Rows ordered by cohort, then as the query ordered them (by episode, then its own order):
+        the order the query gives when it groups along the page's grouping itself."""
+        at = self.episodes.get_indexer(frame["cohort"])
+        order = np.argsort(self.rank[at], kind="stable")
+        return self.relabelled(frame).take(order).reset_index(drop=True)
+
+    def funnel(self, per_episode: pd.DataFrame) -> pd.DataFrame:
+        """common/completeness's rows by cohort (ordered by cohort) and its total (cohort NULL, last):
+        the counts of each cohort's episodes added up."""
+        total = per_episode[per_episode["cohort"].isna()]
+        counts = self.relabelled(per_episode[per_episode["cohort"].notna()]).groupby("cohort", sort=True).sum().reset_index()
+        return pd.concat([counts, total], ignore_index=True).astype(per_episode.dtypes.to_dict())

@@ -1,25 +1,38 @@
 """Read-only access to the loaded database, through named queries in dashboard/queries/<page>/*.sql.
 
-Each query opens its own short read-only connection: DuckDB connections are not thread-safe
-(Streamlit runs each browser session in a thread), and a long-lived connection would keep
-reading the old file after a load swaps in a new one (see etl/database.py).
+Each query runs on its own read-only connection: DuckDB connections are not thread-safe
+(Streamlit runs each browser session in a thread). A load replaces the file (see
+etl/database.py), so every request first looks at which file is there now: the database of the
+file in place is kept open between requests (its connections cost nothing and what it read is
+still in memory), and let go as soon as a load has replaced the file. Loads and rebuilds write a
+copy and swap it in, so the open database never blocks them.
 
 What a request may see is bound here, not by each query: a page run binds the signed-in
 identity's scope (dashboard/session.py), every connection defines visible_* views for that scope
-(queries/_connection.sql), and queries read only those. With no scope bound, nothing is read."""
+(queries/_connection.sql), and queries read only those. With no scope bound, nothing is read.
+
+Results change only with a load (or a rebuild): each is kept per file, scope, query and
+parameters (`_Results`), so a rerun, a new session or another page asking the same question does
+not read the file again. One scope's results are never served to another; what a role may be shown
+of them (suppression) is decided after, on every run."""
 from __future__ import annotations
 
 import contextlib
 import os
 import re
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import TypeVar
 
 import duckdb
 import pandas as pd
 
+T = TypeVar("T")
 QUERIES = Path(__file__).with_name("queries")
 
 
@@ -67,7 +80,115 @@ def _sql(name: str) -> str:
     return (QUERIES / f"{name}.sql").read_text()
 
 
-def _connect() -> duckdb.DuckDBPyConnection:
+def _version(path: Path) -> tuple | None:
+    """Which file is at `path` now: a load or a rebuild replaces it with a new one."""
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        return None
+    try:
+        wal = path.with_name(path.name + ".wal").stat()
+        wal_version = (wal.st_mtime_ns, wal.st_size)
+    except FileNotFoundError:
+        wal_version = None
+    return (str(path), st.st_ino, st.st_mtime_ns, st.st_size, wal_version)
+
+
+def _holds(con: duckdb.DuckDBPyConnection) -> tuple | None:
+    """What the file a connection reads holds, in brief: it differs from one load or rebuild to the next."""
+    try:
+        return (tuple(con.execute("SELECT * FROM dataset_info").fetchall()),
+                con.execute("SELECT count(*), max(load_id) FROM loads").fetchone())
+    except duckdb.Error:
+        return None
+
+
+class _Live:
+    """The live file's database, kept open (`held`) while that file is in place. DuckDB gives a new
+    connection the database already open in the process on the same path, so once a load has
+    replaced the file the old one is let go first; if a query of another session still has it open,
+    a new connection reads the old file (as before the load): that is found by what the file holds
+    (`holding`, noted per file version), and then nothing is kept open or filed under the new version."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.held: tuple[tuple, duckdb.DuckDBPyConnection] | None = None
+        self.holding: OrderedDict[tuple, tuple] = OrderedDict()    # file version -> what it holds
+
+    def connect(self, path: Path) -> tuple[duckdb.DuckDBPyConnection, tuple | None]:
+        """A new read-only connection, and the file version it reads (None when not known for sure)."""
+        with self.lock:
+            version = _version(path)
+            if self.held is not None and self.held[0] != version:
+                self.held[1].close()     # replaced, or another file configured: its database can go
+                self.held = None
+            con = duckdb.connect(str(path), read_only=True)
+            if self.held is not None:
+                return con, version
+            holds = _holds(con) if version is not None else None
+            if holds is None or self.holding.get(version, holds) != holds or any(
+                    h == holds for v, h in self.holding.items() if v != version):
+                return con, None         # an old file still open elsewhere in the process, or not a built database
+            self.holding[version] = holds
+            while len(self.holding) > 32:
+                self.holding.popitem(last=False)
+            self.held = (version, duckdb.connect(str(path), read_only=True))
+            RESULTS.keep_only(version)
+            KEPT.keep_only(version)
+            return con, version
+
+    def close(self) -> None:
+        with self.lock:
+            if self.held is not None:
+                self.held[1].close()
+            self.held = None
+
+
+class _Results:
+    """Query results kept per (file version, scope, query, parameters), the least recently used
+    dropped first beyond `limit` bytes, and all of a file's when a load replaces it."""
+
+    def __init__(self, limit: int = 64 * 2**20):
+        self.limit, self.size = limit, 0
+        self.frames: OrderedDict[tuple, tuple[pd.DataFrame, int]] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: tuple | None) -> pd.DataFrame | None:
+        with self.lock:
+            hit = self.frames.get(key) if key is not None else None
+            if hit is None:
+                return None
+            self.frames.move_to_end(key)
+        return hit[0].copy(deep=False)      # copy-on-write: a caller's changes never reach the kept frame
+
+    def put(self, key: tuple | None, frame: pd.DataFrame) -> None:
+        if key is None:
+            return
+        size = int(frame.memory_usage(index=True, deep=False).sum())
+        with self.lock:
+            if key in self.frames or size > self.limit // 2:
+                return
+            self.frames[key] = (frame.copy(deep=False), size)
+            self.size += size
+            while self.size > self.limit:
+                _, (_, dropped) = self.frames.popitem(last=False)
+                self.size -= dropped
+
+    def keep_only(self, version: tuple) -> None:
+        with self.lock:
+            for key in [k for k in self.frames if k[0] != version]:
+                self.size -= self.frames.pop(key)[1]
+
+    def clear(self) -> None:
+        with self.lock:
+            self.frames.clear()
+            self.size = 0
+
+
+LIVE, RESULTS = _Live(), _Results()
+
+
+def _connect() -> tuple[duckdb.DuckDBPyConnection, tuple | None]:
     scope = _scope.get()
     if scope is None:
         raise NoScope("no scope bound: a page binds the signed-in identity's (dashboard/session.py)")
@@ -75,7 +196,7 @@ def _connect() -> duckdb.DuckDBPyConnection:
     if not path.exists():
         raise NoData(f"No database at {path}. Load exports with `python -m etl load PATH --db {path}` "
                      "(or `make run` for the demo program).")
-    con = duckdb.connect(str(path), read_only=True)
+    con, version = LIVE.connect(path)
     con.execute("SET VARIABLE scope_clinician = ?", [scope.clinician])
     try:
         con.execute(_sql("_connection"))
@@ -83,7 +204,7 @@ def _connect() -> duckdb.DuckDBPyConnection:
         con.close()
         raise NoData(f"The database at {path} was built by an earlier version: rebuild it with "
                      f"`python -m etl rebuild --db {path}` (nothing is reloaded).") from None
-    return con
+    return con, version
 
 
 @cache
@@ -100,14 +221,112 @@ def _run(con: duckdb.DuckDBPyConnection, name: str, params: dict) -> pd.DataFram
     return con.execute(_sql(name), {k: params[k] for k in wanted} or None).df()
 
 
+def _key(version: tuple | None, name: str, params: dict) -> tuple | None:
+    """The question asked: the file, the scope bound, the query and the parameters it names."""
+    if version is None:
+        return None
+    key = (version, _scope.get(), name, tuple(sorted((k, params[k]) for k in _names(name) if k in params)))
+    try:
+        hash(key)
+    except TypeError:
+        return None
+    return key
+
+
 def query(name: str, **params) -> pd.DataFrame:
     """Run dashboard/queries/<name>.sql with $named parameters; returns a DataFrame."""
-    with _connect() as con:
-        return _run(con, name, params)
+    return queries(result=(name, params))["result"]
 
 
 def queries(shared: dict | None = None, **named: tuple[str, dict]) -> dict[str, pd.DataFrame]:
     """Several named queries on one connection (one snapshot of the file): key=(name, params);
-    `shared` parameters (a page's selection) go to every query that names them."""
-    with _connect() as con:
-        return {key: _run(con, name, {**(shared or {}), **params}) for key, (name, params) in named.items()}
+    `shared` parameters (a page's selection) go to every query that names them. Results kept for
+    the file in place and this scope are not read again."""
+    if _scope.get() is None:
+        raise NoScope("no scope bound: a page binds the signed-in identity's (dashboard/session.py)")
+    asked = {key: (name, {**(shared or {}), **params}) for key, (name, params) in named.items()}
+    seen = _version(db_path())
+    out = {key: RESULTS.get(_key(seen, name, params)) for key, (name, params) in asked.items()}
+    read = _read.get()
+    if all(frame is not None for frame in out.values()):
+        if read is not None:
+            read.add(seen)
+        return out
+    con, version = _connect()
+    with con:
+        for key, (name, params) in asked.items():
+            if out[key] is None or version != seen:     # a load in between: every result from this snapshot
+                out[key] = _run(con, name, params)
+                RESULTS.put(_key(version, name, params), out[key])
+    if read is not None:
+        read.add(version)
+    return out
+
+
+_read: ContextVar[set | None] = ContextVar("iop_read", default=None)   # the file versions a `kept` build read
+
+
+def kept(build: Callable[..., T], *args) -> T:
+    """build(*args) for a value made from query results alone (a page's statistics), kept like the
+    results: per file version, scope and arguments (hashable), until a load replaces the file. It is
+    kept only when every query it ran read the file in place (none read a replaced one)."""
+    version = _version(db_path())
+    key = (version, _scope.get(), f"{build.__module__}.{build.__qualname__}", args) if version else None
+    value, read = KEPT.get(key), {version}
+    if value is None:
+        token = _read.set(set())
+        try:
+            value = build(*args)
+            read = _read.get()
+        finally:
+            _read.reset(token)
+        if key is not None and read <= {version}:
+            KEPT.put(key, value)
+    if (outer := _read.get()) is not None:      # a `kept` build that asked for this one read what it read
+        outer |= read
+    return value
+
+
+def _size(value) -> int:
+    """Bytes of the frames a value holds (a frame, or a dataclass of frames and other small things)."""
+    if isinstance(value, pd.DataFrame):
+        return int(value.memory_usage(index=True, deep=False).sum())
+    return sum(_size(v) for v in getattr(value, "__dict__", {}).values() if isinstance(v, pd.DataFrame))
+
+
+class _Kept:
+    """Values `kept` builds, the least recently used dropped first beyond `limit` bytes of frames."""
+
+    def __init__(self, limit: int = 32 * 2**20):
+        self.limit, self.size, self.values, self.lock = limit, 0, OrderedDict(), threading.Lock()
+
+    def get(self, key):
+        with self.lock:
+            if key is None or key not in self.values:
+                return None
+            self.values.move_to_end(key)
+            return self.values[key][0]
+
+    def put(self, key, value) -> None:
+        size = _size(value)
+        with self.lock:
+            if key in self.values or size > self.limit // 2:
+                return
+            self.values[key] = (value, size)
+            self.size += size
+            while self.size > self.limit:
+                _, (_, dropped) = self.values.popitem(last=False)
+                self.size -= dropped
+
+    def keep_only(self, version: tuple) -> None:
+        with self.lock:
+            for key in [k for k in self.values if k[0] != version]:
+                self.size -= self.values.pop(key)[1]
+
+    def clear(self) -> None:
+        with self.lock:
+            self.values.clear()
+            self.size = 0
+
+
+KEPT = _Kept()

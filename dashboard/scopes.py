@@ -11,12 +11,14 @@ from dataclasses import dataclass, replace
 
 import streamlit as st
 
+from dashboard import db
 from dashboard import view_state as view
 from dashboard.access.accounts import Identity
 from dashboard.cohorts import cohort_outcomes
-from dashboard.filters import FilterOptions, instrument_choices, options, primary_instrument, score_range
+from dashboard.filters import FilterOptions, Filters, instrument_choices, options, primary_instrument, score_range
 from dashboard.overview import program_overview
 from dashboard.privacy import policy, release, views
+from dashboard.privacy.policy import Disclosure
 from dashboard.text import plain
 from dashboard.widgets import director_filters
 
@@ -109,5 +111,10 @@ def _cohorts_scope(identity: Identity, opts: FilterOptions, instrument: str) -> 
     filters = director_filters(opts, dimension=True)
     raw = cohort_outcomes(filters, instrument)
     return Scope("cohorts", identity, f"admitted {filters.describe()}, by {filters.dimension}", filters.end, opts.data_as_of,
-                 views.shown_cohorts(raw, policy.for_view(identity.role)),
+                 db.kept(_shown_cohorts, filters, instrument, policy.for_view(identity.role)),
                  lambda suppress: views.shown_cohorts(raw, policy.for_export(identity.role, suppress)))
+
+
+def _shown_cohorts(filters: Filters, instrument: str, disclosure: Disclosure) -> views.CohortsShown:
+    """What the page shows of a selection's cohorts under a disclosure: made once per load (db.kept)."""
+    return views.shown_cohorts(cohort_outcomes(filters, instrument), disclosure)

@@ -35,7 +35,9 @@ def _value(v):
 
 
 def program_summary(weeks: int = 12) -> ProgramSummary:
-    head = db.query("summary/summary_headline").iloc[0].to_dict()
+    f = db.queries(head=("summary/summary_headline", {}), attended=("summary/attended_by_week", {"weeks": weeks}),
+                   census=("summary/census_by_track", {}), loads=("summary/recent_loads", {"limit": 10}))
+    head = f["head"].iloc[0].to_dict()
     head = {k: _value(v) for k, v in head.items()}
     for k in ("data_as_of", "last_week_start", "last_week_end"):
         if isinstance(head[k], dt.datetime):
@@ -46,7 +48,5 @@ def program_summary(weeks: int = 12) -> ProgramSummary:
     return ProgramSummary(
         data_as_of=head["data_as_of"], last_load_at=head["last_load_at"],
         last_week_start=head["last_week_start"], last_week_end=head["last_week_end"], **counts,
-        attended_by_week=db.query("summary/attended_by_week", weeks=weeks),
-        census_by_track=db.query("summary/census_by_track"),
-        recent_loads=db.query("summary/recent_loads", limit=10),
+        attended_by_week=f["attended"], census_by_track=f["census"], recent_loads=f["loads"],
     )

@@ -31,19 +31,24 @@ def worklist_table(caseload, show_clinician: bool):
              1: "background-color: #f6d0bd", 2: "background-color: #fbe3b0", 3: ""}
     ranks = rows["rank"].tolist()
     styled = table.style.apply(lambda col: [fills[r] for r in ranks], subset=["priority"])
-    selection = st.dataframe(
-        styled, hide_index=True, key="worklist", on_select="rerun", selection_mode="single-row",
-        height=ROW_PX * (min(len(table), WORKLIST_ROWS) + 1) + 3,
-        column_config={"priority": st.column_config.TextColumn("Priority", width="small", pinned=True),
-                       "participant_id": st.column_config.TextColumn("Participant", width="small", pinned=True),
-                       "clinician": st.column_config.TextColumn("Clinician", width="small"),
-                       "flags": st.column_config.TextColumn("Active flags", width="large"),
-                       "week_in_program": st.column_config.NumberColumn("Week", width="small"),
-                       **{c: st.column_config.TextColumn(f"{c} (change)", width="small") for c in caseload.instruments},
-                       "attendance_recent": st.column_config.TextColumn(f"Attended, last {caseload.recent_days} days"),
-                       "hours_vs_asam": st.column_config.TextColumn("Hours last week / ASAM min"),
-                       "track": "Track",
-                       "handled": st.column_config.TextColumn("Acknowledged or snoozed", width="medium")})
+    # pandas renders every cell of a Styler for Streamlit (~1 s for 5,000 open episodes), though only the
+    # priority column (the first) is coloured, in its flagged rows: only those are rendered; every other
+    # cell is shown as its value, as it would be rendered (strings and whole numbers, no formats).
+    coloured = max((i + 1 for i, r in enumerate(ranks) if fills[r]), default=1)
+    with pd.option_context("styler.render.max_columns", columns.index("priority") + 1, "styler.render.max_rows", coloured):
+        selection = st.dataframe(
+            styled, hide_index=True, key="worklist", on_select="rerun", selection_mode="single-row",
+            height=ROW_PX * (min(len(table), WORKLIST_ROWS) + 1) + 3,
+            column_config={"priority": st.column_config.TextColumn("Priority", width="small", pinned=True),
+                           "participant_id": st.column_config.TextColumn("Participant", width="small", pinned=True),
+                           "clinician": st.column_config.TextColumn("Clinician", width="small"),
+                           "flags": st.column_config.TextColumn("Active flags", width="large"),
+                           "week_in_program": st.column_config.NumberColumn("Week", width="small"),
+                           **{c: st.column_config.TextColumn(f"{c} (change)", width="small") for c in caseload.instruments},
+                           "attendance_recent": st.column_config.TextColumn(f"Attended, last {caseload.recent_days} days"),
+                           "hours_vs_asam": st.column_config.TextColumn("Hours last week / ASAM min"),
+                           "track": "Track",
+                           "handled": st.column_config.TextColumn("Acknowledged or snoozed", width="medium")})
     picked = [i for i in selection.selection.rows if i < len(rows)]
     return rows.iloc[picked[0]] if picked else None
 

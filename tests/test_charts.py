@@ -31,6 +31,35 @@ def test_eighteen_cohorts_get_eighteen_colours_and_none_is_the_whole_programs():
     assert closest > 40          # no two near-identical shades
 
 
+def test_shapes_drawn_at_once_are_the_ones_plotly_draws_one_by_one():
+    import plotly.graph_objects as go
+
+    from dashboard.charts.style import band, base_layout, draw, level, upright
+    slow = go.Figure()
+    slow.add_hrect(y0=-0.5, y1=4.5, fillcolor="#ffffe5", opacity=0.6, line_width=0, layer="below", annotation_text="minimal",
+                   annotation_position="right", annotation_font_size=11, annotation_font_color="#555")
+    slow.add_hline(y=9.5, line_dash="dash", line_color="#333", line_width=1.5, annotation_text="clinical cutoff (≥ 10)",
+                   annotation_position="top left", annotation_font_size=11)
+    slow.add_hrect(y0=6.5, y1=17.5, fillcolor="#777", opacity=0.25, line={"width": 1, "dash": "dot", "color": "#333"})
+    slow.add_shape(type="rect", x0=0.5, x1=1.5, y0=-0.5, y1=0.5, line={"color": FLAG_COLOURS["red"], "width": 4})
+    slow.add_vline(x=9.5, line_dash="dash", line_color="#333")
+    slow.add_hline(y=9.5, line_dash="dash", line_color="#333", annotation_text="cutoff 10")
+    slow.update_layout(template="plotly_white")
+    fast = go.Figure()
+    draw(fast, [band(-0.5, 4.5, "minimal", {"size": 11, "color": "#555"}, fillcolor="#ffffe5", opacity=0.6,
+                     line={"width": 0}, layer="below"),
+                level(9.5, "clinical cutoff (≥ 10)", {"size": 11}, line={"dash": "dash", "color": "#333", "width": 1.5}),
+                band(6.5, 17.5, fillcolor="#777", opacity=0.25, line={"width": 1, "dash": "dot", "color": "#333"}),
+                ({"type": "rect", "x0": 0.5, "x1": 1.5, "y0": -0.5, "y1": 0.5,
+                  "line": {"color": FLAG_COLOURS["red"], "width": 4}}, None),
+                upright(9.5, line={"dash": "dash", "color": "#333"}),
+                level(9.5, "cutoff 10", note_at="right", line={"dash": "dash", "color": "#333"})])
+    base_layout(fast, "")
+    assert fast.to_plotly_json()["layout"]["shapes"] == slow.to_plotly_json()["layout"]["shapes"]
+    assert fast.to_plotly_json()["layout"]["annotations"] == slow.to_plotly_json()["layout"]["annotations"]
+    assert fast.to_plotly_json()["layout"]["template"] == slow.to_plotly_json()["layout"]["template"]   # set unvalidated
+
+
 @pytest.fixture
 def demo(demo_db, monkeypatch):
     monkeypatch.setenv("IOP_DB", str(demo_db))

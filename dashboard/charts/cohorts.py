@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from dashboard.charts.style import CATEGORY_COLOURS, OKABE_ITO, base_layout, empty, plain
+from dashboard.charts.style import CATEGORY_COLOURS, OKABE_ITO, base_layout, draw, empty, level, plain, upright
 from dashboard.cohorts import WHOLE
 from dashboard.privacy.views import CohortsShown
 from dashboard.words import JT_LABELS
@@ -130,8 +130,8 @@ def pre_post(c: CohortsShown, low: float, high: float) -> go.Figure:
     for sign in (1, -1):
         fig.add_trace(go.Scatter(x=line, y=[v + sign * rc for v in line], mode="lines", showlegend=sign == 1,
                                  line={"color": "#666", "dash": "dot"}, name=f"reliable change (± {rc:g})"))
-    fig.add_vline(x=cutoff - 0.5, line_dash="dash", line_color="#333")
-    fig.add_hline(y=cutoff - 0.5, line_dash="dash", line_color="#333", annotation_text=f"cutoff {cutoff:g}")
+    draw(fig, [upright(cutoff - 0.5, line={"dash": "dash", "color": "#333"}),
+               level(cutoff - 0.5, f"cutoff {cutoff:g}", note_at="right", line={"dash": "dash", "color": "#333"})])
     for category, part in paired.groupby("jt_category", sort=False):
         fig.add_trace(go.Scatter(x=part["baseline_score"], y=part["latest_score"], mode="markers",
                                  name=JT_LABELS.get(category, category),

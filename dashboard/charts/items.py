@@ -4,7 +4,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.charts.style import FLAG_COLOURS, SEVERITY_RAMP, base_layout, plain
+from dashboard.charts.style import FLAG_COLOURS, SEVERITY_RAMP, base_layout, draw, plain
 
 
 def item_heatmap(instrument: str, items: pd.DataFrame) -> go.Figure:
@@ -24,13 +24,10 @@ def item_heatmap(instrument: str, items: pd.DataFrame) -> go.Figure:
         colorscale=[[i / (len(SEVERITY_RAMP) - 1), c] for i, c in enumerate(SEVERITY_RAMP)],
         colorbar={"title": "answer", "tickvals": list(range(int(top) + 1))},
         text=grid.values, texttemplate="%{text}", hovertemplate="%{y} on %{x}: %{z}<extra></extra>"))
-    for row, n in enumerate(grid.index):
-        if n not in safety:
-            continue
-        for col, value in enumerate(grid.loc[n].values):
-            if pd.notna(value) and value > 0:
-                fig.add_shape(type="rect", x0=col - 0.5, x1=col + 0.5, y0=row - 0.5, y1=row + 0.5,
-                              line={"color": FLAG_COLOURS["red"], "width": 4})
+    draw(fig, [({"type": "rect", "x0": col - 0.5, "x1": col + 0.5, "y0": row - 0.5, "y1": row + 0.5,
+                 "line": {"color": FLAG_COLOURS["red"], "width": 4}}, None)
+               for row, n in enumerate(grid.index) if n in safety
+               for col, value in enumerate(grid.loc[n].values) if pd.notna(value) and value > 0])
     fig.update_yaxes(autorange="reversed")
     base_layout(fig, f"{plain(instrument)} item answers (safety item outlined when endorsed)",
                 height=max(260, 26 * len(grid.index) + 130))

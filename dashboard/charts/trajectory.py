@@ -7,7 +7,8 @@ import datetime as dt
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.charts.style import EXPECTED_COLOUR, FLAG_COLOURS, SCORE_COLOUR, band_colours, base_layout, hover, plain
+from dashboard.charts.style import (EXPECTED_COLOUR, FLAG_COLOURS, SCORE_COLOUR, band, band_colours, base_layout, draw,
+                                    hover, level, plain)
 
 
 def _x(dates: pd.Series, admit: dt.date, weeks: bool):
@@ -38,21 +39,20 @@ def trajectory(instrument: str, scores: pd.DataFrame, bands: pd.DataFrame, outco
     low, high = float(catalogue.total_min), float(catalogue.total_max)
     fig = go.Figure()
     labelled = bands.dropna(subset=["band_from"])
-    for colour, band in zip(band_colours(len(labelled)), labelled.itertuples()):
-        # edges at half points, so an integer score never sits on a boundary
-        fig.add_hrect(y0=band.band_from - 0.5, y1=band.band_to + 0.5, fillcolor=colour, opacity=0.6, line_width=0,
-                      layer="below", annotation_text=band.label, annotation_position="right",
-                      annotation_font_size=11, annotation_font_color="#555")
+    # edges at half points, so an integer score never sits on a boundary
+    marks = [band(b.band_from - 0.5, b.band_to + 0.5, b.label, {"size": 11, "color": "#555"}, fillcolor=colour,
+                  opacity=0.6, line={"width": 0}, layer="below")
+             for colour, b in zip(band_colours(len(labelled)), labelled.itertuples())]
     if pd.notna(catalogue.clinical_cutoff):
-        fig.add_hline(y=catalogue.clinical_cutoff - 0.5, line_dash="dash", line_color="#333", line_width=1.5,
-                      annotation_text=f"clinical cutoff (≥ {catalogue.clinical_cutoff:g})", annotation_position="top left",
-                      annotation_font_size=11)
+        marks.append(level(catalogue.clinical_cutoff - 0.5, f"clinical cutoff (≥ {catalogue.clinical_cutoff:g})",
+                           {"size": 11}, line={"dash": "dash", "color": "#333", "width": 1.5}))
     if outcome and pd.notna(outcome.get("baseline_score")) and pd.notna(outcome.get("reliable_change_points")):
         b, rc = float(outcome["baseline_score"]), float(outcome["reliable_change_points"])
-        fig.add_hrect(y0=max(low - 0.5, b - rc + 0.5), y1=min(high + 0.5, b + rc - 0.5), fillcolor="#777", opacity=0.25,
-                      line={"width": 1, "dash": "dot", "color": "#333"})
+        marks.append(band(max(low - 0.5, b - rc + 0.5), min(high + 0.5, b + rc - 0.5), fillcolor="#777", opacity=0.25,
+                          line={"width": 1, "dash": "dot", "color": "#333"}))
         fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", marker={"symbol": "square", "size": 12, "color": "#bbb"},
                                  name=f"no reliable change (baseline {b:g} ± {rc:g})"))
+    draw(fig, marks)
     valid = scores[scores["total_valid"] & scores["total_score"].notna()]
     span = _span(valid, admit, end, weeks)
     shown = expected[expected["available"].fillna(False)] if len(expected) else expected

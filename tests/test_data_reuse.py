@@ -1,0 +1,79 @@
+"""What the data layer keeps between requests (dashboard/db.py) is the data of the file in place, for
+the scope that asked: a load is seen at once, one scope's results never reach another, and the cohort
+page's grouping of a selection read once is the one its queries give when they group it themselves."""
+import pandas as pd
+import pytest
+
+from conftest import ATTENDANCE_HEADER, load_files, write
+from dashboard import cohorts, db
+from dashboard.filters import DIMENSIONS, Filters, options, primary_instrument
+
+
+@pytest.fixture
+def demo(demo_db, monkeypatch):
+    monkeypatch.setenv("IOP_DB", str(demo_db))
+    return demo_db
+
+
+def _files_loaded() -> int:
+    return int(db.query("summary/summary_headline")["files_loaded"].iloc[0])
+
+
+def test_one_scopes_results_never_reach_another(demo):
+    everyone = db.query("common/overview_filters")["clinicians"].iloc[0].tolist()
+    assert len(everyone) > 1
+    with db.scoped(db.Scope(everyone[0])):
+        assert db.query("common/overview_filters")["clinicians"].iloc[0].tolist() == [everyone[0]]
+    assert db.query("common/overview_filters")["clinicians"].iloc[0].tolist() == everyone
+    with db.scoped(db.Scope(everyone[1])):
+        assert db.query("common/overview_filters")["clinicians"].iloc[0].tolist() == [everyone[1]]
+
+
+def test_a_kept_result_is_not_changed_by_its_reader(demo):
+    first = db.query("common/instrument_bands")
+    first["total_min"] = -1
+    first.loc[0, "instrument"] = "changed"
+    again = db.query("common/instrument_bands")
+    assert (again["total_min"] != -1).all() and "changed" not in set(again["instrument"])
+
+
+def test_a_load_is_seen_at_once(tmp_path, monkeypatch):
+    database = tmp_path / "iop.duckdb"
+    load_files(database, write(tmp_path, "a.csv", ATTENDANCE_HEADER + "P1,2025-03-03,group,attended,180,T,C\n"))
+    monkeypatch.setenv("IOP_DB", str(database))
+    assert _files_loaded() == 1
+    assert _files_loaded() == 1                                      # kept
+    load_files(database, write(tmp_path, "b.csv", ATTENDANCE_HEADER + "P2,2025-03-04,group,attended,180,T,C\n"))
+    assert _files_loaded() == 2
+
+
+def test_the_replaced_file_still_open_elsewhere_is_not_kept_for_the_new_one(tmp_path, monkeypatch):
+    import duckdb
+    database = tmp_path / "iop.duckdb"
+    load_files(database, write(tmp_path, "a.csv", ATTENDANCE_HEADER + "P1,2025-03-03,group,attended,180,T,C\n"))
+    monkeypatch.setenv("IOP_DB", str(database))
+    assert _files_loaded() == 1
+    elsewhere = duckdb.connect(str(database), read_only=True)       # another session's query, still running
+    load_files(database, write(tmp_path, "b.csv", ATTENDANCE_HEADER + "P2,2025-03-04,group,attended,180,T,C\n"))
+    assert _files_loaded() in (1, 2)     # DuckDB hands out the database still open in the process: the old file
+    elsewhere.close()
+    assert _files_loaded() == 2          # and what it read was not kept as the new file's
+
+
+@pytest.mark.parametrize("dimension", DIMENSIONS)
+def test_a_selection_read_once_is_grouped_as_its_queries_group_it(demo, dimension):
+    opts = options()
+    instrument = primary_instrument(opts)
+    for selection in (Filters(opts.first_admission, opts.data_as_of, dimension=dimension),
+                      Filters(opts.first_admission, opts.data_as_of, program=opts.tracks[0], dimension=dimension)):
+        grouped = cohorts.cohort_outcomes(selection, instrument)
+        direct = db.queries({**selection.params(admitted_in_range=True), "instrument": instrument},
+                            episodes=("cohorts/outcomes", {}), funnel=("common/completeness", {}),
+                            scores=("cohorts/weekly_scores", {}), dms=("cohorts/dms", {}), drr=("cohorts/drr", {}))
+        pd.testing.assert_frame_equal(grouped.episodes, direct["episodes"], check_exact=True)
+        pd.testing.assert_frame_equal(grouped.drr, direct["drr"], check_exact=True)
+        pd.testing.assert_frame_equal(grouped.funnel, direct["funnel"].assign(cohort=direct["funnel"]["cohort"].fillna(
+            cohorts.WHOLE)), check_exact=True)
+        pd.testing.assert_frame_equal(grouped.weekly, cohorts._weekly(direct["scores"]), check_exact=True)
+        pd.testing.assert_frame_equal(grouped.dms, cohorts._dms(direct["dms"]), check_exact=True)
+        assert len(grouped.episodes) and grouped.cohort_names
