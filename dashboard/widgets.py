@@ -42,7 +42,7 @@ def worklist_table(caseload, show_clinician: bool):
             column_config={"priority": st.column_config.TextColumn("Priority", width="small", pinned=True),
                            "participant_id": st.column_config.TextColumn("Participant", width="small", pinned=True),
                            "clinician": st.column_config.TextColumn("Clinician", width="small"),
-                           "flags": st.column_config.TextColumn("Active flags", width="large"),
+                           "flags": st.column_config.TextColumn("Active flags", width="medium"),
                            "week_in_program": st.column_config.NumberColumn("Week", width="small"),
                            **{c: st.column_config.TextColumn(f"{c} (change)", width="small") for c in caseload.instruments},
                            "attendance_recent": st.column_config.TextColumn(f"Attended, last {caseload.recent_days} days"),
