@@ -12,7 +12,7 @@ identity's scope (dashboard/session.py), every connection defines visible_* view
 (queries/_connection.sql), and queries read only those. With no scope bound, nothing is read.
 
 Results change only with a load (or a rebuild): each is kept per file, scope, query and
-parameters (`_Results`), so a rerun, a new session or another page asking the same question does
+parameters (`RESULTS`), so a rerun, a new session or another page asking the same question does
 not read the file again. One scope's results are never served to another; what a role may be shown
 of them (suppression) is decided after, on every run."""
 from __future__ import annotations
@@ -144,48 +144,6 @@ class _Live:
             self.held = None
 
 
-class _Results:
-    """Query results kept per (file version, scope, query, parameters), the least recently used
-    dropped first beyond `limit` bytes, and all of a file's when a load replaces it."""
-
-    def __init__(self, limit: int = 64 * 2**20):
-        self.limit, self.size = limit, 0
-        self.frames: OrderedDict[tuple, tuple[pd.DataFrame, int]] = OrderedDict()
-        self.lock = threading.Lock()
-
-    def get(self, key: tuple | None) -> pd.DataFrame | None:
-        with self.lock:
-            hit = self.frames.get(key) if key is not None else None
-            if hit is None:
-                return None
-            self.frames.move_to_end(key)
-        return hit[0].copy(deep=False)      # copy-on-write: a caller's changes never reach the kept frame
-
-    def put(self, key: tuple | None, frame: pd.DataFrame) -> None:
-        if key is None:
-            return
-        size = int(frame.memory_usage(index=True, deep=False).sum())
-        with self.lock:
-            if key in self.frames or size > self.limit // 2:
-                return
-            self.frames[key] = (frame.copy(deep=False), size)
-            self.size += size
-            while self.size > self.limit:
-                _, (_, dropped) = self.frames.popitem(last=False)
-                self.size -= dropped
-
-    def keep_only(self, version: tuple) -> None:
-        with self.lock:
-            for key in [k for k in self.frames if k[0] != version]:
-                self.size -= self.frames.pop(key)[1]
-
-    def clear(self) -> None:
-        with self.lock:
-            self.frames.clear()
-            self.size = 0
-
-
-LIVE, RESULTS = _Live(), _Results()
 
 
 def _connect() -> tuple[duckdb.DuckDBPyConnection, tuple | None]:
@@ -295,24 +253,31 @@ def _size(value) -> int:
 
 
 class _Kept:
-    """Values `kept` builds, the least recently used dropped first beyond `limit` bytes of frames."""
+    """Values kept per (file version, …) key: the least recently used dropped first beyond `limit`
+    bytes of frames, and all of a file's when a load replaces it. `copy` is applied on the way in
+    and out (query results: a shallow copy, so a caller's changes never reach the kept frame)."""
 
-    def __init__(self, limit: int = 32 * 2**20):
-        self.limit, self.size, self.values, self.lock = limit, 0, OrderedDict(), threading.Lock()
+    def __init__(self, limit: int, copy: Callable = lambda value: value):
+        self.limit, self.size, self.copy = limit, 0, copy
+        self.values: OrderedDict[tuple, tuple[object, int]] = OrderedDict()
+        self.lock = threading.Lock()
 
-    def get(self, key):
+    def get(self, key: tuple | None):
         with self.lock:
             if key is None or key not in self.values:
                 return None
             self.values.move_to_end(key)
-            return self.values[key][0]
+            value = self.values[key][0]
+        return self.copy(value)
 
-    def put(self, key, value) -> None:
+    def put(self, key: tuple | None, value) -> None:
+        if key is None:
+            return
         size = _size(value)
         with self.lock:
             if key in self.values or size > self.limit // 2:
                 return
-            self.values[key] = (value, size)
+            self.values[key] = (self.copy(value), size)
             self.size += size
             while self.size > self.limit:
                 _, (_, dropped) = self.values.popitem(last=False)
@@ -329,4 +294,6 @@ class _Kept:
             self.size = 0
 
 
-KEPT = _Kept()
+LIVE = _Live()
+RESULTS = _Kept(64 * 2**20, copy=lambda frame: frame.copy(deep=False))   # query results
+KEPT = _Kept(32 * 2**20)                                                  # what `kept` builds
