@@ -32,6 +32,8 @@ KINDS = ("attendance", "measures", "roster")
 STATUSES = ("queued", "running", "done", "failed")
 ACTIVE = ("queued", "running")
 ORPHAN_AGE = 3600          # seconds before a folder no job names is swept (a page may be writing it)
+KEEP_FINISHED_DAYS = 90    # a finished job's record (the page's view of an upload) is then dropped;
+                           # what was loaded stays in the database's load history, rejects and audit
 INTERRUPTED = ("the load was interrupted (the loader worker stopped before it finished); "
                "check the load history and load the files again if they are not there")
 
@@ -225,9 +227,11 @@ def finish(job: Job, status: str, result: list[dict], message: str | None = None
     swept by the next one)."""
     if status not in ("done", "failed"):
         raise ValueError(f"a job ends done or failed, not {status!r}")
+    cutoff = (dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=KEEP_FINISHED_DAYS)).strftime("%Y-%m-%d %H:%M:%S")
     with closing(connect()) as con, con:
         con.execute("UPDATE load_jobs SET status = ?, finished_at = ?, result = ?, message = ?, folder = NULL "
                     "WHERE job_id = ?", (status, _now(), json.dumps(result), message, job.job_id))
+        con.execute("DELETE FROM load_jobs WHERE status IN ('done', 'failed') AND finished_at < ?", (cutoff,))
     remove_folder(job.folder)
 
 

@@ -219,3 +219,16 @@ def test_a_job_left_running_by_a_killed_worker_fails_when_the_next_worker_starts
     assert rows(database, "SELECT count(*) FROM loads") == before          # nothing of it was loaded
     [shown] = loads.uploads("admin@example.org")
     assert shown.state == "Failed" and shown.results[0].message == f"more.csv: {load_jobs.INTERRUPTED}"
+
+
+def test_finished_jobs_older_than_the_keeping_period_are_dropped_when_another_ends(tmp_path, database):
+    from contextlib import closing
+    old = load_jobs.queue([("people.csv", b"participant_id,admit_date\nA,2026-01-05\n")], "roster", "a@example.org",
+                          "admin", database)
+    assert load_worker.run(idle=0) == 1
+    with closing(load_jobs.connect()) as con, con:     # as if it had finished long ago
+        con.execute("UPDATE load_jobs SET finished_at = '2020-01-01 00:00:00' WHERE job_id = ?", (old,))
+    new = load_jobs.queue([("more.csv", b"participant_id,admit_date\nB,2026-01-06\n")], "roster", "a@example.org",
+                          "admin", database)
+    assert load_worker.run(idle=0) == 1
+    assert load_jobs.get(old) is None and load_jobs.get(new).status == "done"
