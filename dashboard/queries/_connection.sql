@@ -26,6 +26,10 @@ CREATE OR REPLACE TEMP VIEW visible_outcomes AS
 SELECT o.* FROM participant_outcomes AS o WHERE o.episode_id IN (SELECT episode_id FROM visible_episodes);
 CREATE OR REPLACE TEMP VIEW visible_flags AS
 SELECT f.* FROM flags AS f WHERE f.episode_id IN (SELECT episode_id FROM visible_episodes);
+CREATE OR REPLACE TEMP VIEW visible_week_scores AS
+SELECT w.* FROM episode_week_scores AS w WHERE w.episode_id IN (SELECT episode_id FROM visible_episodes);
+CREATE OR REPLACE TEMP VIEW visible_dms_encounters AS
+SELECT x.* FROM dms_encounters AS x WHERE x.episode_id IN (SELECT episode_id FROM visible_episodes);
 CREATE OR REPLACE TEMP VIEW visible_attendance_weekly AS
 SELECT w.* FROM attendance_weekly AS w WHERE w.episode_id IN (SELECT episode_id FROM visible_episodes);
 CREATE OR REPLACE TEMP VIEW visible_participants AS
