@@ -1,0 +1,29 @@
+"""The marts the cohort page reads, against hand-worked rows: each episode's last valid score per
+instrument and treatment week, and attended sessions by DMS period."""
+import datetime as dt
+
+from conftest import build, measures_row, rows
+
+
+def test_last_valid_score_of_each_treatment_week(tmp_path, db):
+    # admitted Mon 5 Jan 2026: week 1 = 5-11 Jan, week 2 = 12-18 Jan; week 13 is past max_week (12)
+    build(tmp_path, db,
+          roster=["P1,2026-01-05,,,Trauma,Chen,1980,"],
+          measures=[measures_row("P1", "2026-01-05", "PHQ-9", 20), measures_row("P1", "2026-01-09", "PHQ-9", 18),
+                    measures_row("P1", "2026-01-12", "PHQ-9", 15), measures_row("P1", "2026-01-12", "GAD-7", 12),
+                    measures_row("P1", "2026-01-14", "PHQ-9", items=[1, 1, 1, 1, 1, 1, 1, 1]),   # an item missing: not valid
+                    measures_row("P1", "2026-04-01", "PHQ-9", 9)],
+          today=dt.date(2026, 4, 30))
+    assert rows(db, "SELECT instrument, week, score FROM episode_week_scores ORDER BY 1, 2") == [
+        ("GAD-7", 2, 12), ("PHQ-9", 1, 18), ("PHQ-9", 2, 15)]
+
+
+def test_attended_sessions_by_dms_period(tmp_path, db):
+    build(tmp_path, db,
+          roster=["P1,2026-04-20,,,Trauma,Chen,1980,"],
+          attendance=["P1,2026-04-20,group,attended,180,Trauma,Chen", "P1,2026-04-30,group,attended,180,Trauma,Chen",
+                      "P1,2026-05-04,group,no_show,0,Trauma,Chen", "P1,2026-09-01,group,attended,180,Trauma,Chen"],
+          today=dt.date(2026, 9, 30))
+    assert rows(db, "SELECT period_start, period_end, participant_id FROM dms_encounters ORDER BY 1") == [
+        (dt.date(2026, 1, 1), dt.date(2026, 4, 30), "P1"),       # two sessions, one row
+        (dt.date(2026, 9, 1), dt.date(2026, 12, 31), "P1")]      # the May no-show is no encounter
