@@ -8,10 +8,12 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from dashboard import db
 from dashboard.filters import Filters
-from dashboard.metrics import KM_COLUMNS, cohens_d, kaplan_meier, mean_interval, proportion, wilson_interval
+from dashboard.metrics import KM_COLUMNS, cohens_d, kaplan_meier, mean_intervals, proportion, wilson_interval
 
 WHOLE = "Whole program"
 EACH_EPISODE = "episode"   # scoped_episodes' grouping with a cohort of its own for each episode
@@ -60,13 +62,19 @@ class Cohorts:
         return [c for c in self.summary["cohort"] if c != WHOLE]
 
 
-def _with_whole(frame: pd.DataFrame) -> pd.DataFrame:
-    return pd.concat([frame, frame.assign(cohort=WHOLE)], ignore_index=True)
+def _each_cohort(frame: pd.DataFrame):
+    """(cohort, its rows) in the order the rows first name each cohort, then (WHOLE, every row);
+    nothing for no rows. The frame is not copied per group beyond its own rows."""
+    groups = frame.groupby("cohort", sort=False).indices
+    for cohort, at in sorted(groups.items(), key=lambda group: group[1][0]):
+        yield cohort, frame.take(at)
+    if len(frame):
+        yield WHOLE, frame
 
 
 def _summary(episodes: pd.DataFrame) -> pd.DataFrame:
     rows = []
-    for cohort, part in _with_whole(episodes).groupby("cohort", sort=False):
+    for cohort, part in _each_cohort(episodes):
         paired = part.dropna(subset=["change"])
         cases = paired[paired["response"].notna()]
         response, remission = int(cases["response"].sum()), int(cases["remission"].fillna(False).sum())
@@ -90,27 +98,25 @@ def _retention(episodes: pd.DataFrame, censored_teds: list[int]) -> pd.DataFrame
     weeks = (pd.to_datetime(episodes["observed_to"]) - pd.to_datetime(episodes["admit_date"])).dt.days / 7
     left = episodes["discharge_date"].notna() & ~episodes["discharge_teds_code"].isin(censored_teds)
     data = episodes.assign(weeks=weeks.round(1), left=left)
-    for cohort, part in _with_whole(data).groupby("cohort", sort=False):
+    for cohort, part in _each_cohort(data):
         frames.append(kaplan_meier(part["weeks"], part["left"]).assign(cohort=cohort))
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=[*KM_COLUMNS, "cohort"])
 
 
-def _weekly(scores: pd.DataFrame) -> pd.DataFrame:
-    rows = []
-    whole = _with_whole(scores)
-    values = whole["score"].astype(float).to_numpy()
-    # each (cohort, week)'s rows by position, in the order the groups first appear (as groupby(sort=False)
-    # gives them): a frame per group was most of this function's time at 50 k participants
-    groups = whole.groupby(["cohort", "week"], sort=False).indices
-    for (cohort, week), at in sorted(groups.items(), key=lambda group: group[1][0]):
-        mean, low, high = mean_interval(values[at])
-        rows.append({"cohort": cohort, "week": week, "n": len(at), "mean": mean, "low": low, "high": high})
-    return pd.DataFrame(rows, columns=["cohort", "week", "n", "mean", "low", "high"])
+def _weekly(means: pd.DataFrame) -> pd.DataFrame:
+    """cohorts/weekly_means with the whole selection named and each mean's t interval
+    (metrics.mean_intervals)."""
+    low, high = mean_intervals(means["n"], means["mean"], means["sd"])
+    weekly = means.assign(cohort=means["cohort"].where(~means["whole"], WHOLE), low=low, high=high)
+    return weekly[["cohort", "week", "n", "mean", "low", "high"]].reset_index(drop=True)
 
 
 def _dms(frame: pd.DataFrame) -> pd.DataFrame:
-    grouped = _with_whole(frame).groupby(["cohort", "period_start"], sort=False)
-    return grouped.agg(participants=("participant_id", "nunique"), with_phq9=("has_phq9", "sum")).reset_index()
+    counts = {"participants": ("participant_id", "nunique"), "with_phq9": ("has_phq9", "sum")}
+    by_cohort = frame.groupby(["cohort", "period_start"], sort=False).agg(**counts).reset_index()
+    whole = frame.groupby("period_start", sort=False).agg(**counts).reset_index()
+    whole.insert(0, "cohort", pd.Series(WHOLE, index=whole.index, dtype=frame["cohort"].dtype))
+    return pd.concat([by_cohort, whole], ignore_index=True)
 
 
 def cohort_outcomes(filters: Filters, instrument: str) -> Cohorts:
@@ -124,18 +130,21 @@ def _cohort_outcomes(filters: Filters, instrument: str) -> Cohorts:
     # as the queries order them for this grouping
     f = db.queries({**replace(filters, dimension=EACH_EPISODE).params(admitted_in_range=True), "instrument": instrument},
                    episodes=("cohorts/outcomes", {}), funnel=("common/completeness", {}),
-                   scores=("cohorts/weekly_scores", {}), dms=("cohorts/dms", {}), drr=("cohorts/drr", {}),
+                   dms=("cohorts/dms", {}), drr=("cohorts/drr", {}),
                    settings=("common/settings", {}), measures=("cohorts/measure_definitions", {}),
-                   cohorts=("cohorts/episode_cohorts", {"dimension": filters.dimension}))
+                   cohorts=("cohorts/episode_cohorts", {"dimension": filters.dimension}),
+                   # a few hundred rows aggregated along the grouping itself: cheaper read again on a
+                   # regrouping than a quarter of a million per-episode scores kept and relabelled
+                   means=("cohorts/weekly_means", {"dimension": filters.dimension}))
     labels = _Labels(f["cohorts"])
-    episodes, scores, drr = (labels.grouped(f[name]) for name in ("episodes", "scores", "drr"))
+    episodes, drr = (labels.grouped(f[name]) for name in ("episodes", "drr"))
     dms = labels.relabelled(f["dms"]).drop_duplicates(["period_start", "period_end", "cohort", "participant_id"])
     dms = dms.sort_values(["period_start", "cohort", "participant_id"], ignore_index=True)
     funnel = labels.funnel(f["funnel"])
     funnel = funnel.assign(cohort=funnel["cohort"].fillna(WHOLE))
     censored = [int(c) for c in f["settings"].set_index("name").loc["outcomes_retention_censored_teds_codes", "list"]]
     return Cohorts(filters, instrument, episodes, funnel, _summary(episodes),
-                   _retention(episodes, censored), _weekly(scores), _dms(dms), drr,
+                   _retention(episodes, censored), _weekly(f["means"]), _dms(dms), drr,
                    Measures(**f["measures"].iloc[0].to_dict()) if len(f["measures"]) else None)
 
 
@@ -144,14 +153,20 @@ class _Labels:
     read with a cohort of their own for each episode (its id in the cohort column)."""
 
     def __init__(self, cohorts: pd.DataFrame):
-        self.episodes = pd.Index(cohorts["episode_id"])
+        self.episodes = pa.array(cohorts["episode_id"], type=pa.string())
         self.names = cohorts["cohort"].array
         # each episode's cohort's place in the order the queries sort cohorts (by name)
         names = cohorts["cohort"].to_numpy(dtype=object)
         self.rank = np.searchsorted(np.array(sorted(set(names)), dtype=object), names)
 
+    def _at(self, ids: pd.Series) -> np.ndarray:
+        """Each row's episode's place in the selection's episodes (-1: not among them); arrow's
+        hash lookup, a fraction of pandas' on 250 k rows of text."""
+        at = pc.index_in(pa.array(ids, type=pa.string()), value_set=self.episodes)
+        return pc.fill_null(at, -1).to_numpy(zero_copy_only=False)
+
     def relabelled(self, frame: pd.DataFrame) -> pd.DataFrame:
-        at = self.episodes.get_indexer(frame["cohort"])
+        at = self._at(frame["cohort"])
         if (at < 0).any():
             raise RuntimeError("rows of an episode the selection does not hold: read from another file than its cohorts")
         return frame.assign(cohort=pd.Series(self.names.take(at), index=frame.index)).astype({"cohort": frame["cohort"].dtype})
@@ -159,7 +174,7 @@ class _Labels:
     def grouped(self, frame: pd.DataFrame) -> pd.DataFrame:
         """Rows ordered by cohort, then as the query ordered them (by episode, then its own order):
         the order the query gives when it groups along the page's grouping itself."""
-        at = self.episodes.get_indexer(frame["cohort"])
+        at = self._at(frame["cohort"])
         order = np.argsort(self.rank[at], kind="stable")
         return self.relabelled(frame).take(order).reset_index(drop=True)
 

@@ -78,10 +78,19 @@ def mean_interval(values, confidence: float = 0.95) -> tuple[float, float, float
     if x.size == 0:
         return math.nan, math.nan, math.nan
     mean = float(x.mean())
-    if x.size == 1:
-        return mean, math.nan, math.nan
-    half = t_critical_95(x.size - 1) * float(np.std(x, ddof=1)) / math.sqrt(x.size)
-    return mean, mean - half, mean + half
+    [low], [high] = mean_intervals([x.size], [mean], [float(np.std(x, ddof=1)) if x.size > 1 else math.nan])
+    return mean, float(low), float(high)
+
+
+def mean_intervals(n, mean, sd) -> tuple[np.ndarray, np.ndarray]:
+    """mean_interval's bounds for many groups at once, from each group's count, mean and sd (ddof=1):
+    (low, high) arrays, nan where n < 2."""
+    n, mean, sd = (np.asarray(v, dtype=float) for v in (n, mean, sd))
+    t = np.full(n.shape, math.nan)
+    many = n >= 2
+    t[many] = stats.t.ppf(0.975, n[many] - 1)
+    half = t * sd / np.sqrt(np.where(many, n, 1.0))
+    return mean - half, mean + half
 
 
 def kaplan_meier(durations, events) -> pd.DataFrame:
