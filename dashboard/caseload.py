@@ -29,12 +29,16 @@ def filters() -> pd.DataFrame:
     return db.query("caseload/filters")
 
 
+JUDGED = ("on track", "at risk", "not on track")   # recovery_status values shown beside a score
+
+
 def _scores(outcomes: pd.DataFrame) -> pd.DataFrame:
-    """One column per instrument: 'latest (change since baseline)'."""
+    """One column per instrument: 'latest (change since baseline) · expected-recovery status'."""
     if not len(outcomes):
         return pd.DataFrame(columns=["episode_id"])
     text = [f"{latest:g}" + (f" ({change:+g})" if pd.notna(change) else "")
-            for latest, change in zip(outcomes["latest_score"], outcomes["change"])]
+            + (f" · {status}" if status in JUDGED else "")
+            for latest, change, status in zip(outcomes["latest_score"], outcomes["change"], outcomes["recovery_status"])]
     return outcomes.assign(text=text).pivot(index="episode_id", columns="instrument", values="text").reset_index()
 
 

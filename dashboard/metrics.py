@@ -93,6 +93,20 @@ def mean_intervals(n, mean, sd) -> tuple[np.ndarray, np.ndarray]:
     return mean - half, mean + half
 
 
+def median_interval(values) -> tuple[float, float, float]:
+    """(median, low, high): a distribution-free 95 % interval for a median from order statistics
+    (the binomial method, Conover 1999 §3.2; ranks from scipy.stats.binom). NaN values are dropped;
+    (nan, nan, nan) when nothing is left; the bounds are nan when too few values give 95 %."""
+    x = np.sort(np.asarray(values, dtype=float).ravel())
+    x = x[~np.isnan(x)]
+    if x.size == 0:
+        return math.nan, math.nan, math.nan
+    low_rank = int(stats.binom.ppf(0.025, x.size, 0.5))      # 1-based rank of the lower bound
+    if low_rank < 1:
+        return float(np.median(x)), math.nan, math.nan
+    return float(np.median(x)), float(x[low_rank - 1]), float(x[x.size - low_rank])
+
+
 def kaplan_meier(durations, events) -> pd.DataFrame:
     """Product-limit survival estimate (Kaplan & Meier 1958) with Greenwood's variance (Greenwood 1926).
 

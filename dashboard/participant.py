@@ -63,6 +63,12 @@ class EpisodeView:
         rows = self.outcomes[self.outcomes["instrument"] == instrument]
         return rows.iloc[0].to_dict() if len(rows) else None
 
+    def recovery_lines(self) -> list[str]:
+        """Each instrument's latest expected-recovery explanation, in catalogue order."""
+        return [f"Expected recovery, {o['recovery_status']}: {o['recovery_explanation']}."
+                for o in (self.outcome(i) for i in self.instruments)
+                if o is not None and not words.missing(o["recovery_explanation"])]
+
     def outcome_table(self) -> pd.DataFrame:
         """The outcome summary in words, in reading order: one table for the page and the files."""
         rows = []
@@ -73,9 +79,11 @@ class EpisodeView:
                          "Latest": "—" if words.missing(o["latest_score"]) else words.points(o["latest_score"]),
                          "Change": words.change(o), "Category": words.category(o),
                          "Response": words.yes_no(o["response"]), "Remission": words.yes_no(o["remission"]),
+                         "Expected recovery": "—" if words.missing(o["recovery_status"]) else
+                         f"{o['recovery_status']} (week {int(o['recovery_week'])})",
                          "Scores": int(o["n_scores"])})
         return pd.DataFrame(rows, columns=["Instrument", "Intake", "Latest", "Change", "Category", "Response",
-                                           "Remission", "Scores"])
+                                           "Remission", "Expected recovery", "Scores"])
 
 
 def _plain(record: dict) -> dict:

@@ -80,6 +80,8 @@ if len(outcomes):
     st.dataframe(outcomes, hide_index=True, key="outcomes",
                  column_config={"Change": st.column_config.TextColumn(width="medium"),
                                 "Category": st.column_config.TextColumn(width="medium")})
+    for line in view.recovery_lines():     # the expected range behind each status (not on track: also a flag)
+        st.caption(plain(line))
 
 if view.item_instruments:
     st.subheader("Item answers")

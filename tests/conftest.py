@@ -122,6 +122,21 @@ def build(tmp_path, db, roster=(), attendance=(), measures=(), as_of=None, **kwa
     return load_files(db, *files, as_of=as_of, **kwargs)
 
 
+PROGRAM_INSTRUMENT = """
+[instruments.WEMWBS-7]
+name = "Short Warwick-Edinburgh Mental Wellbeing Scale"
+items = 7
+item_min = 1
+item_max = 5
+total_min = 7
+total_max = 35
+higher_is_worse = false
+clinical_cutoff = 20
+reliable_change = 3
+sources = "Stewart-Brown et al. 2009"
+"""
+
+
 PASSWORD = "correct horse battery staple"
 
 

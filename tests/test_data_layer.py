@@ -11,7 +11,7 @@ from conftest import ROOT
 QUERIES = ROOT / "dashboard" / "queries"
 MARTS = ROOT / "dashboard" / "clinical" / "sql"
 IDENTIFIED = ("episodes", "sessions", "assessments", "assessment_items", "participant_outcomes", "flags",
-              "attendance_weekly", "episode_week_scores", "dms_encounters", "participants", "rejects", "raw_rows", "load_notes", "roster_admissions")
+              "attendance_weekly", "episode_week_scores", "dms_encounters", "recovery_status", "participants", "rejects", "raw_rows", "load_notes", "roster_admissions")
 
 
 def _queries():

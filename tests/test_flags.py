@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from conftest import build, measures_row, rows
+from conftest import PROGRAM_INSTRUMENT, build, measures_row, rows
 
 D = dt.date
 ADMIT = D(2025, 1, 6)
@@ -91,45 +91,65 @@ def test_severe_persisting(tmp_path, db, d, latest, fires):
     assert got == ([("amber", "PHQ-9 20 in week 6: still in the severe band (20 or more)")] if fires else [])
 
 
-# --- below_expected ------------------------------------------------------------------------------
+# --- expected recovery: on track, at risk, not on track (the below_expected flag) ---------------
 
-def _history():
-    """50 completed episodes starting moderate (PHQ-9 12) whose day-14 scores (treatment week 3: the
-    admission day is in week 1) are 5..14, five each: p80 = 12.2 (between the 40th and 41st of 50
-    sorted values: 12 and 13), p90 = 13.1."""
+def _history(instrument="PHQ-9", intake=12, first=5):
+    """50 completed episodes with the same intake score whose day-14 scores (treatment week 3: the
+    admission day is in week 1) are first..first+9, five each. Sorted, positions 0-49: the 25th
+    percentile sits at 12.25 (first+2), the 35th at 17.15 (first+3), the 20th at 9.8 (first+1.8),
+    the 65th at 31.85 (first+6), the 75th at 36.75 (first+7), the 80th at 39.2 (first+7.2)."""
     roster, measures = [], []
     for i in range(50):
         pid = f"H{i:02d}"
         roster.append(f"{pid},2024-06-03,2024-08-01,completed,Trauma,Chen,1990,yes")
-        measures += [measures_row(pid, "2024-06-03", "PHQ-9", 12), measures_row(pid, "2024-06-17", "PHQ-9", 5 + i % 10)]
+        measures += [measures_row(pid, "2024-06-03", instrument, intake),
+                     measures_row(pid, "2024-06-17", instrument, first + i % 10)]
     return roster, measures
 
 
-@pytest.mark.parametrize("score,expected", [
-    (12, []),
-    (13, [("amber", "PHQ-9 13 in week 3 is worse than 80 % of this program's completed episodes that started "
-                    "moderate (80th percentile 12.2, 90th 13.1)")]),
-    (14, [("red", "PHQ-9 14 in week 3 is worse than 90 % of this program's completed episodes that started "
-                  "moderate (80th percentile 12.2, 90th 13.1)")]),
-])
-def test_below_expected(tmp_path, db, score, expected):
-    roster, measures = _history()
+def _status(tmp_path, db, instrument, intake, first, score):
+    roster, measures = _history(instrument, intake, first)
     roster.append("P1,2025-01-06,,,Trauma,Chen,1990,")
-    measures += [phq(0, 12), phq(14, score)]
+    measures += [measures_row("P1", day(0), instrument, intake), measures_row("P1", day(14), instrument, score)]
     build(tmp_path, db, roster=roster, measures=measures, as_of=D(2025, 1, 22))
-    assert rows(db, "SELECT p50, p80, p90, n_episodes FROM expected_response WHERE instrument = 'PHQ-9' "
-                    "AND intake_stratum = 'moderate' AND treatment_week = 3") == [(9.5, 12.2, 13.1, 50)]
-    got = rows(db, "SELECT severity, explanation FROM flags WHERE rule_id = 'below_expected'")
-    assert [(s, e) for s, e in got] == expected
+    [status] = rows(db, "SELECT status, explanation FROM recovery_status WHERE episode_id = 'P1#20250106'")
+    flagged = rows(db, "SELECT severity, explanation FROM flags WHERE rule_id = 'below_expected'")
+    return status, flagged
 
 
-def test_below_expected_needs_50_completed_episodes(tmp_path, db):
+@pytest.mark.parametrize("score,status", [(11, "on track"), (12, "at risk"), (13, "not on track")])
+def test_status_beside_the_percentiles_of_similar_completed_episodes(tmp_path, db, score, status):
+    # PHQ-9 (higher is worse), intake 12, week 3: 65th percentile 11, 80th 12.2, middle half 7-12
+    (got, explanation), flagged = _status(tmp_path, db, "PHQ-9", 12, 5, score)
+    assert got == status
+    assert explanation == (f"PHQ-9 {score} in week 3; people starting at 12 here are usually 7–12 by week 3 (the middle "
+                           "half of 50 similar completed episodes); above 12.2 is not on track")
+    assert flagged == ([("red", explanation)] if status == "not on track" else [])   # at risk: a status, no flag
+
+
+@pytest.mark.parametrize("score,status", [(23, "on track"), (22, "at risk"), (21, "not on track")])
+def test_status_of_a_programs_own_instrument_where_lower_is_worse(tmp_path, db, monkeypatch, score, status):
+    # WEMWBS-7 (a program's instrument; lower is worse), intake 20, week-3 scores 20-29: worse than
+    # 65 % = below the 35th percentile (23); worse than 80 % = below the 20th (21.8); middle half 22-27
+    config = tmp_path / "config"
+    config.mkdir()
+    (config / "instruments.toml").write_text(PROGRAM_INSTRUMENT)
+    monkeypatch.setenv("IOP_CONFIG", str(config))
+    (got, explanation), flagged = _status(tmp_path, db, "WEMWBS-7", 20, 20, score)
+    assert got == status
+    assert explanation.endswith("usually 22–27 by week 3 (the middle half of 50 similar completed episodes); "
+                                "below 21.8 is not on track")
+    assert len(flagged) == (status == "not on track")
+
+
+def test_no_expected_range_below_the_neighbours_needed(tmp_path, db):
     roster, measures = _history()
-    roster, measures = roster[1:], [m for m in measures if not m.startswith("H00,")]
+    roster, measures = roster[:20], measures[:40]      # 20 completed episodes: fewer than 50 (and 30 neighbours)
     roster.append("P1,2025-01-06,,,Trauma,Chen,1990,")
-    build(tmp_path, db, roster=roster, measures=measures + [phq(0, 12), phq(14, 14)], as_of=D(2025, 1, 22))
-    assert rows(db, "SELECT p80, available, note FROM expected_response WHERE instrument = 'PHQ-9' AND treatment_week = 3") == [
-        (None, False, "not available: 49 completed episodes, 50 needed")]
+    measures += [phq(0, 12), phq(14, 20)]
+    build(tmp_path, db, roster=roster, measures=measures, as_of=D(2025, 1, 22))
+    assert rows(db, "SELECT status, explanation FROM recovery_status WHERE episode_id = 'P1#20250106'") == [
+        ("no expected range", "no expected range: 20 completed episodes of PHQ-9, 50 needed")]
     assert rows(db, "SELECT count(*) FROM flags WHERE rule_id = 'below_expected'") == [(0,)]
 
 
@@ -205,3 +225,20 @@ def test_no_flags_for_a_discharged_episode(tmp_path, db):
 def test_flags_as_of_an_earlier_date_ignore_later_data(tmp_path, db):
     got = flags(tmp_path, db, D(2025, 1, 15), measures=[phq(0, 12), phq(7, 12), phq(21, 20)], rule="reliable_deterioration")
     assert got == []
+
+
+def test_the_status_shows_on_the_caseload_and_the_participant_page(tmp_path, db, monkeypatch):
+    from conftest import app
+    (status, explanation), _ = _status(tmp_path, db, "PHQ-9", 12, 5, 12)
+    assert status == "at risk"
+    monkeypatch.setenv("IOP_DB", str(db))
+    at = app("director")
+    at.switch_page("pages/caseload.py").run()
+    worklist = at.dataframe[0].value
+    assert worklist.loc[worklist["participant_id"] == "P1", "PHQ-9"].tolist() == ["12 (+0) · at risk"]
+    at.switch_page("pages/participant.py")
+    at.query_params["participant"] = "P1"
+    at.run()
+    table = next(d.value for d in at.dataframe if "Expected recovery" in d.value.columns)
+    assert table["Expected recovery"].tolist() == ["at risk (week 3)"]
+    assert any(explanation in c.value.replace("\\", "") for c in at.caption)

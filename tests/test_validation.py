@@ -1,7 +1,13 @@
-"""The below-expected validation on real trial data, through the real loader."""
+"""The not-on-track alert's validation: hand-worked on a crafted program, and on real trial data
+through the real loader."""
 import duckdb
 
-from dashboard.clinical.validation import evaluate, rbmi_exports, riesby_exports
+import datetime as dt
+
+from conftest import build, measures_row
+import pandas as pd
+
+from dashboard.clinical.validation import TRIALS, counts, figures, rbmi_exports, riesby_exports
 from etl.load import load
 
 
@@ -20,18 +26,44 @@ def test_riesby_loads_every_score_as_ham_d(tmp_path):
         assert con.execute("SELECT count(*) FROM episodes WHERE discharge_date IS NULL").fetchone() == (0,)
 
 
-def test_riesby_figures_by_treatment_week(tmp_path):
+def test_hit_rate_of_a_crafted_program_fitted_on_earlier_admissions(tmp_path):
+    # 50 completed episodes admitted 3 Jun 2024 (fitted on): PHQ-9 12, then 5..14 on day 14 (week 3):
+    # the 65th percentile is 11, the 80th 12.2. 50 admitted 6 Jan 2025 (tested): 12 at intake, week 3
+    # and a last score on day 28 (week 5): 10 at 13 then 12 or 18 (no reliable improvement; 5 of them
+    # reliably worse by 6), 10 at 13 then 5 (improved), 30 at 9 then 5 (improved).
+    roster, measures = [], []
+    for i in range(50):
+        roster.append(f"H{i:02d},2024-06-03,2024-06-20,completed,Trauma,Chen,1990,yes")
+        measures += [measures_row(f"H{i:02d}", "2024-06-03", "PHQ-9", 12), measures_row(f"H{i:02d}", "2024-06-17", "PHQ-9", 5 + i % 10)]
+    for i in range(50):
+        week3, last = (13, 12 if i < 5 else 18) if i < 10 else (13, 5) if i < 20 else (9, 5)
+        roster.append(f"T{i:02d},2025-01-06,2025-02-07,completed,Trauma,Chen,1990,yes")
+        measures += [measures_row(f"T{i:02d}", "2025-01-06", "PHQ-9", 12), measures_row(f"T{i:02d}", "2025-01-20", "PHQ-9", week3),
+                     measures_row(f"T{i:02d}", "2025-02-03", "PHQ-9", last)]
+    db = tmp_path / "crafted.duckdb"
+    build(tmp_path, db, roster=roster, measures=measures, as_of=dt.date(2025, 3, 1))
+    table = counts(db, "temporal", thresholds=[0.65, 0.8]).set_index("threshold")
+    for threshold in (0.65, 0.8):
+        row = table.loc[threshold]
+        assert (row["episodes"], row["alerted"], row["not_improved"], row["alerted_not_improved"]) == (50, 20, 10, 10)
+        assert (row["deteriorated"], row["alerted_deteriorated"], row["improved"], row["improved_not_alerted"]) == (5, 5, 40, 30)
+        assert list(row["lead_weeks"]) == [2] * 10                     # alerted in week 3, last score in week 5
+    [f] = figures(table.reset_index().head(1)).to_dict("records")
+    assert (f["sensitivity"], f["flag_rate"], f["specificity"], f["ppv"]) == (1.0, 0.4, 0.75, 0.5)
+    assert (round(f["sensitivity_low"], 3), f["lead_weeks"]) == (0.722, 2.0)            # Wilson 10/10: 72.2 %-100 %
+
+
+def test_every_ended_episode_is_judged_once_in_ten_folds(tmp_path):
     db = tmp_path / "riesby.duckdb"
     _load(riesby_exports(tmp_path / "exports"), db)
-    # treatment week 4 holds days 21-27: the trial's week-3 visit (day 21)
-    [row] = evaluate(db, week=4).to_dict("records")
-    assert row["instrument"] == "HAM-D-17"
-    assert (row["episodes"], row["without_reliable_improvement"], row["flagged"]) == (65, 16, 14)
-    assert (row["sensitivity"], row["flag_rate"]) == (0.438, 0.215)
-    # treatment week 5 holds the day-28 visit: the figures judged before the one week formula as "week 4"
-    [row] = evaluate(db, week=5).to_dict("records")
-    assert (row["episodes"], row["without_reliable_improvement"], row["flagged"]) == (55, 12, 10)
-    assert (row["sensitivity"], row["flag_rate"]) == (0.333, 0.182)
+    table = counts(db, "folds", thresholds=[0.8])
+    # from the trial file itself: every patient with an intake score (a visit by day 7, settings
+    # outcomes.baseline_days_after) and a later score, judged once
+    data = pd.read_csv(TRIALS / "riesby.dat.txt", sep=r"\s+", header=None, na_values=".",
+                       names=["id", "hamd", "intercept", "week", "endog", "endweek"]).dropna(subset=["hamd"])
+    paired = int((data.groupby("id")["week"].agg(lambda w: w.min() * 7 <= 7 and len(w) > 1)).sum())
+    assert table["episodes"].tolist() == [paired]
+    assert int(table["improved"].iloc[0] + table["not_improved"].iloc[0]) == paired
 
 
 def test_rbmi_baseline_and_visits(tmp_path):

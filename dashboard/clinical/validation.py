@@ -1,6 +1,7 @@
-"""How well does the below-expected flag pick out the episodes that end without reliable
-improvement? Out of sample (10 folds by episode), from the program's own completed episodes,
-exactly as the expected_response mart builds its bands (setup/validation.sql).
+"""How well does the not-on-track alert pick out the episodes that end without reliable improvement
+(or with reliable deterioration)? Out of sample: folds by episode, or a temporal split (fitted on
+earlier admissions, tested on later ones), with the expected-recovery macro the marts use
+(sql/04b_expected_recovery.sql, setup/validation.sql), for a range of thresholds.
 
 The trial data ship with the engine (trials/, licences in trials/LICENSES.md): Riesby imipramine
 HAM-D (weeks 0-5) and the rbmi antidepressant trial HAM-D 17 (weeks 0-6), turned here into the
@@ -11,9 +12,11 @@ import datetime as dt
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from dashboard.clinical import marts
+from dashboard.metrics import median_interval, proportion, wilson_interval
 
 TRIALS = Path(__file__).with_name("trials")
 VALIDATION_SQL = Path(__file__).with_name("setup") / "validation.sql"
@@ -46,9 +49,16 @@ def _exports(out: Path, name: str, patient, day, score) -> list[Path]:
     return [out / f"{name}-roster.csv", out / f"{name}-measures.csv"]
 
 
-def evaluate(db: Path, week: int = 4, folds: int = 10) -> pd.DataFrame:
-    """Validation figures per instrument for a loaded database (marts rebuilt in a copy in memory,
-    with the settings and definitions that database was built with)."""
+THRESHOLDS = [0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9]
+SPLITS = ("folds", "temporal")
+
+
+def counts(db: Path, split: str = "folds", folds: int = 10, thresholds: list[float] = THRESHOLDS) -> pd.DataFrame:
+    """Per instrument and threshold: episodes judged and alerted, with the events (no reliable
+    improvement, reliable deterioration) and each true alert's lead time in weeks, for a loaded
+    database (its marts rebuilt in a copy in memory, with the settings it was built with)."""
+    if split not in SPLITS:
+        raise ValueError(f"split is one of {SPLITS}, not {split!r}")
     con = duckdb.connect()
     con.execute("ATTACH ? AS source (READ_ONLY)", [str(db)])
     for table in ("episodes", "assessments", "assessment_items", "sessions", "dataset_info", "instrument_catalogue",
@@ -56,6 +66,70 @@ def evaluate(db: Path, week: int = 4, folds: int = 10) -> pd.DataFrame:
         con.execute(f"CREATE TABLE {table} AS SELECT * FROM source.{table}")
     con.execute("DETACH source")
     marts.rebuild(con)
-    con.execute("SET VARIABLE week = ?", [week])
-    con.execute("SET VARIABLE folds = ?", [folds])
+    return run(con, split, folds, thresholds)
+
+
+def run(con: duckdb.DuckDBPyConnection, split: str, folds: int, thresholds: list[float]) -> pd.DataFrame:
+    """setup/validation.sql on a connection whose marts are built."""
+    con.execute("SET VARIABLE split = ?", [split])
+    con.execute("SET VARIABLE folds = ?", [folds if split == "folds" else 1])
+    con.execute("SET VARIABLE thresholds = ?::DOUBLE[]", [thresholds])
     return con.execute(VALIDATION_SQL.read_text()).df()
+
+
+def pooled(table: pd.DataFrame, label: str = "all instruments") -> pd.DataFrame:
+    """counts() added up over instruments, per threshold (one setting applies to every instrument)."""
+    if table.empty:
+        return table
+    numbers = table.drop(columns=["instrument", "lead_weeks"]).groupby("threshold", as_index=False).sum()
+    leads = table.groupby("threshold")["lead_weeks"].agg(
+        lambda lists: [w for x in lists if isinstance(x, (list, tuple, np.ndarray)) for w in x])
+    return numbers.assign(instrument=label, lead_weeks=numbers["threshold"].map(leads))
+
+
+def figures(table: pd.DataFrame) -> pd.DataFrame:
+    """counts() as rates with 95 % Wilson intervals and the median lead time with its interval."""
+    rows = []
+    for r in table.itertuples():
+        row = {"instrument": r.instrument, "threshold": r.threshold, "episodes": r.episodes,
+               "not_improved": r.not_improved, "deteriorated": r.deteriorated, "alerted": r.alerted}
+        for name, k, n in (("sensitivity", r.alerted_not_improved, r.not_improved),
+                           ("sensitivity_deterioration", r.alerted_deteriorated, r.deteriorated),
+                           ("specificity", r.improved_not_alerted, r.improved),
+                           ("flag_rate", r.alerted, r.episodes),
+                           ("ppv", r.alerted_not_improved, r.alerted)):
+            low, high = wilson_interval(int(k), int(n))
+            row.update({name: proportion(int(k), int(n)), f"{name}_k": int(k), f"{name}_n": int(n),
+                        f"{name}_low": low, f"{name}_high": high})
+        leads = list(r.lead_weeks) if isinstance(r.lead_weeks, (list, tuple, np.ndarray)) else []
+        row["lead_weeks"], row["lead_low"], row["lead_high"] = median_interval(leads)
+        row["lead_n"] = len(leads)
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def evaluate(db: Path, split: str = "folds", folds: int = 10, thresholds: list[float] = THRESHOLDS) -> pd.DataFrame:
+    return figures(counts(db, split, folds, thresholds))
+
+
+def readable(f: pd.DataFrame) -> pd.DataFrame:
+    """The figures as a table to print: each rate as 'k/n = x % (low–high)'."""
+    def rate(r, name):
+        if not r[f"{name}_n"]:
+            return "—"
+        return (f"{r[f'{name}_k']}/{r[f'{name}_n']} = {r[name]:.0%} "
+                f"({r[f'{name}_low']:.0%}–{r[f'{name}_high']:.0%})")
+
+    def lead(r):
+        if not r["lead_n"]:
+            return "—"
+        interval = "" if pd.isna(r["lead_low"]) else f" ({r['lead_low']:g}–{r['lead_high']:g})"
+        return f"{r['lead_weeks']:g}{interval}"
+    return pd.DataFrame({
+        "instrument": f["instrument"], "percentile": (f["threshold"] * 100).round().astype(int),
+        "sensitivity (no reliable improvement)": [rate(r, "sensitivity") for _, r in f.iterrows()],
+        "sensitivity (deterioration)": [rate(r, "sensitivity_deterioration") for _, r in f.iterrows()],
+        "specificity": [rate(r, "specificity") for _, r in f.iterrows()],
+        "flag rate": [rate(r, "flag_rate") for _, r in f.iterrows()],
+        "PPV": [rate(r, "ppv") for _, r in f.iterrows()],
+        "median lead, weeks": [lead(r) for _, r in f.iterrows()]})

@@ -1,56 +1,97 @@
--- Out-of-sample check of the below-expected flag at one treatment week ($week): bands are built
--- from the completed episodes of the other folds (as 04_expected_response.sql builds them), and
--- each episode is flagged when its score that week is worse than the 80th percentile.
--- Needs the marts of a loaded database (participant_outcomes, episode_scores from 01_scores.sql).
-WITH episodes_judged AS (
-    SELECT t.episode_id, t.instrument, t.intake_stratum, po.latest_date, po.reliable_improvement,
-           po.worse_sign, hash(t.episode_id) % getvariable('folds') AS fold
-    FROM episode_strata AS t JOIN participant_outcomes AS po USING (episode_id, instrument)
-    WHERE t.completed AND po.reliable_change_points IS NOT NULL
-),
-weekly AS (
-    SELECT s.episode_id, s.instrument, s.treatment_week, arg_max(s.total_score, s.assessed_on) AS score,
-           max(s.assessed_on) AS scored_on
-    FROM episode_scores AS s JOIN episodes_judged USING (episode_id, instrument)
-    WHERE s.treatment_week BETWEEN 1 AND getvariable('expected_response_max_week')
-    GROUP BY ALL
-),
-folds AS (SELECT DISTINCT fold FROM episodes_judged),
-bands AS (
-    -- for each held-out fold: percentiles from every other fold's episodes
-    SELECT f.fold, e.instrument, e.intake_stratum, w.treatment_week, count(*) AS n,
-           quantile_cont(w.score, 0.8) AS p80
-    FROM folds AS f
-    JOIN episodes_judged AS e ON e.fold <> f.fold
-    JOIN weekly AS w USING (episode_id, instrument)
-    GROUP BY ALL
-),
-training_size AS (
-    SELECT f.fold, e.instrument, count(*) AS completed_episodes
-    FROM folds AS f JOIN episodes_judged AS e ON e.fold <> f.fold GROUP BY ALL
+-- Out-of-sample hit rate of the not-on-track alert, with the expected-recovery macro of
+-- 04b_expected_recovery.sql (run after the marts): for each split, expected ranges from the
+-- completed episodes fitted on, and each test episode alerted at a threshold when a score before
+-- its last one, from first_week, is worse than that percentile of similar completed episodes.
+-- Splits: getvariable('split') = 'folds' (folds by episode, getvariable('folds') of them) or
+-- 'temporal' (fitted on admissions up to the median admission date, tested on those after it).
+-- Judged: ended episodes (discharged by the as-of date, whatever the reason) with an intake score,
+-- a later score and a reliable-change figure; the outcome is that of the last score.
+CREATE OR REPLACE TEMP TABLE judged AS
+SELECT po.episode_id, po.instrument, po.worse_sign, po.reliable_improvement, po.reliable_deterioration,
+       t.completed, e.admit_date, hash(po.episode_id) % getvariable('folds') AS fold,
+       (SELECT max(week) FROM recovery_weekly AS w WHERE w.episode_id = po.episode_id AND w.instrument = po.instrument) AS last_week
+FROM participant_outcomes AS po
+JOIN episode_strata AS t USING (episode_id, instrument)
+JOIN episodes AS e USING (episode_id)
+WHERE po.reliable_improvement IS NOT NULL   -- an intake score and a later one
+  AND e.discharge_date IS NOT NULL AND e.discharge_date <= getvariable('as_of');
+
+CREATE OR REPLACE TEMP TABLE splits AS
+WITH cut AS (SELECT quantile_disc(admit_date, 0.5) AS cut FROM (SELECT DISTINCT episode_id, admit_date FROM judged))
+SELECT f.split, j.episode_id, j.instrument, j.fold = f.split AS is_test
+FROM judged AS j, range(getvariable('folds')) AS f(split)
+WHERE getvariable('split') = 'folds'
+UNION ALL
+SELECT 0, j.episode_id, j.instrument, j.admit_date > cut.cut
+FROM judged AS j, cut
+WHERE getvariable('split') = 'temporal';
+
+CREATE OR REPLACE TEMP TABLE recovery_reference AS
+SELECT s.split, w.instrument, w.intake, w.week, w.score
+FROM splits AS s
+JOIN judged AS j USING (episode_id, instrument)
+JOIN recovery_weekly AS w USING (episode_id, instrument)
+WHERE NOT s.is_test AND j.completed
+  AND w.week BETWEEN getvariable('expected_response_first_week') AND getvariable('expected_response_max_week');
+
+-- the weeks judged: from first_week, before the last score (an alert at the last score is too late)
+CREATE OR REPLACE TEMP TABLE tested_weeks AS
+SELECT s.split, w.episode_id, w.instrument, w.intake, w.week, w.score
+FROM splits AS s
+JOIN judged AS j USING (episode_id, instrument)
+JOIN recovery_weekly AS w USING (episode_id, instrument)
+WHERE s.is_test AND w.week >= getvariable('expected_response_first_week') AND w.week < j.last_week;
+
+CREATE OR REPLACE TEMP TABLE recovery_targets AS
+SELECT DISTINCT split, instrument, intake, least(week, getvariable('expected_response_max_week')) AS week FROM tested_weeks;
+
+CREATE OR REPLACE TEMP TABLE fitted_on AS
+SELECT s.split, s.instrument, count(*) FILTER (j.completed) AS completed_episodes
+FROM splits AS s JOIN judged AS j USING (episode_id, instrument)
+WHERE NOT s.is_test GROUP BY ALL;
+
+CREATE OR REPLACE TEMP TABLE validation_bands AS
+SELECT * FROM recovery_bands(list_concat(getvariable('thresholds'), [1 - q FOR q IN getvariable('thresholds')]));
+
+-- each test episode's first alert at each threshold (NULL: never alerted)
+CREATE OR REPLACE TEMP TABLE validation_alerts AS
+WITH thresholds AS (
+    SELECT i, getvariable('thresholds')[i] AS threshold FROM range(1, len(getvariable('thresholds')) + 1) AS r(i)
 ),
 checked AS (
-    -- episodes with a score in the checked week and a later final score
-    SELECT e.*, w.score,
-           b.p80 IS NOT NULL AND k.completed_episodes >= getvariable('expected_response_min_completed_episodes')
-               AND b.n >= getvariable('expected_response_min_cell_episodes') AS band_available,
-           coalesce((w.score - b.p80) * e.worse_sign > 0, false) AS flagged
-    FROM episodes_judged AS e
-    JOIN weekly AS w ON w.episode_id = e.episode_id AND w.instrument = e.instrument AND w.treatment_week = getvariable('week')
-    LEFT JOIN bands AS b ON b.fold = e.fold AND b.instrument = e.instrument AND b.intake_stratum = e.intake_stratum
-                        AND b.treatment_week = getvariable('week')
-    LEFT JOIN training_size AS k ON k.fold = e.fold AND k.instrument = e.instrument
-    WHERE e.latest_date > w.scored_on
+    SELECT t.split, t.episode_id, t.instrument, t.week, h.threshold,
+           b.distance IS NOT NULL AND k.completed_episodes >= getvariable('expected_response_min_completed_episodes') AS available,
+           (t.score - CASE WHEN j.worse_sign > 0 THEN b.limits[h.i] ELSE b.limits[len(getvariable('thresholds')) + h.i] END)
+               * j.worse_sign > 0 AS worse
+    FROM tested_weeks AS t
+    JOIN judged AS j USING (episode_id, instrument)
+    JOIN validation_bands AS b ON b.split = t.split AND b.instrument = t.instrument AND b.intake = t.intake
+                              AND b.week = least(t.week, getvariable('expected_response_max_week'))
+    JOIN fitted_on AS k ON k.split = t.split AND k.instrument = t.instrument
+    CROSS JOIN thresholds AS h
 )
-SELECT instrument,
+SELECT j.episode_id, j.instrument, h.threshold, j.reliable_improvement, j.reliable_deterioration, j.last_week,
+       min(c.week) FILTER (c.available AND c.worse) AS first_alert_week,
+       coalesce(bool_or(c.available), false) AS judged_with_a_range
+FROM splits AS s
+JOIN judged AS j USING (episode_id, instrument)
+CROSS JOIN thresholds AS h
+LEFT JOIN checked AS c ON c.split = s.split AND c.episode_id = j.episode_id AND c.instrument = j.instrument AND c.threshold = h.threshold
+WHERE s.is_test
+GROUP BY ALL;
+
+SELECT instrument, threshold,
        count(*) AS episodes,
-       count(*) FILTER (band_available) AS with_band,
-       count(*) FILTER (NOT reliable_improvement) AS without_reliable_improvement,
-       count(*) FILTER (flagged) AS flagged,
-       count(*) FILTER (flagged AND NOT reliable_improvement) AS flagged_without_improvement,
-       round(count(*) FILTER (flagged AND NOT reliable_improvement) / nullif(count(*) FILTER (NOT reliable_improvement), 0), 3) AS sensitivity,
-       round(count(*) FILTER (flagged) / count(*), 3) AS flag_rate,
-       round(count(*) FILTER (flagged AND NOT reliable_improvement) / nullif(count(*) FILTER (flagged), 0), 3) AS ppv
-FROM checked
-GROUP BY instrument
-ORDER BY instrument;
+       count(*) FILTER (judged_with_a_range) AS with_a_range,
+       count(*) FILTER (first_alert_week IS NOT NULL) AS alerted,
+       count(*) FILTER (NOT reliable_improvement) AS not_improved,
+       count(*) FILTER (NOT reliable_improvement AND first_alert_week IS NOT NULL) AS alerted_not_improved,
+       count(*) FILTER (reliable_deterioration) AS deteriorated,
+       count(*) FILTER (reliable_deterioration AND first_alert_week IS NOT NULL) AS alerted_deteriorated,
+       count(*) FILTER (reliable_improvement) AS improved,
+       count(*) FILTER (reliable_improvement AND first_alert_week IS NULL) AS improved_not_alerted,
+       list(last_week - first_alert_week ORDER BY last_week - first_alert_week)
+           FILTER (NOT reliable_improvement AND first_alert_week IS NOT NULL) AS lead_weeks
+FROM validation_alerts
+GROUP BY ALL
+ORDER BY instrument, threshold;

@@ -6,8 +6,6 @@ SELECT e.participant_id, e.episode_id, e.admit_date, coalesce(e.age_group, 'adul
 FROM episodes AS e
 WHERE e.admit_date <= getvariable('as_of') AND (e.discharge_date IS NULL OR e.discharge_date > getvariable('as_of'));
 
-CREATE OR REPLACE TEMP MACRO day(d) AS strftime(d, '%-d %b %Y');
-CREATE OR REPLACE TEMP MACRO num(x) AS CASE WHEN x = round(x) THEN CAST(CAST(x AS BIGINT) AS VARCHAR) ELSE CAST(round(x, 1) AS VARCHAR) END;
 
 CREATE OR REPLACE TEMP TABLE open_outcomes AS
 SELECT po.*, o.admit_date, o.days_in_program, treatment_week(po.latest_date, o.admit_date) AS latest_week
@@ -68,17 +66,14 @@ severe_persisting AS (
       AND latest_week >= getvariable('flags_severe_persisting_week')
 ),
 below_expected AS (
-    SELECT o.participant_id, o.episode_id, 'below_expected',
-           CASE WHEN (o.latest_score - x.p90) * o.worse_sign > 0 THEN 'red' ELSE 'amber' END, o.latest_date, o.instrument,
-           format('{} {} in week {} is worse than {} of this program''s completed episodes that started {} (80th percentile {}, 90th {})',
-                  o.instrument, num(o.latest_score), o.latest_week,
-                  CASE WHEN (o.latest_score - x.p90) * o.worse_sign > 0 THEN '90 %' ELSE '80 %' END,
-                  t.intake_stratum, num(x.p80), num(x.p90))
+    -- not on track in the latest week judged (04b_expected_recovery.sql: expected recovery for this
+    -- intake score and week); at risk is shown as a status, not flagged
+    SELECT o.participant_id, o.episode_id, 'below_expected', 'red', r.scored_on, o.instrument, r.explanation
     FROM open_outcomes AS o
-    JOIN episode_strata AS t USING (episode_id, instrument)
-    JOIN expected_response AS x ON x.instrument = o.instrument AND x.intake_stratum = t.intake_stratum
-                               AND x.treatment_week = o.latest_week
-    WHERE x.available AND o.latest_week >= 2 AND (o.latest_score - x.p80) * o.worse_sign > 0
+    JOIN recovery_status AS r ON r.episode_id = o.episode_id AND r.instrument = o.instrument
+    WHERE r.status = 'not on track'
+      AND r.treatment_week = (SELECT max(treatment_week) FROM recovery_status AS q
+                              WHERE q.episode_id = o.episode_id AND q.instrument = o.instrument)
 ),
 attendance_runs AS (
     -- attended sessions and no-shows, newest first (excused absences and cancelled sessions are skipped)
