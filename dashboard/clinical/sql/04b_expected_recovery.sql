@@ -37,7 +37,7 @@ windows AS (
            sum(c.n) OVER (PARTITION BY t.split, t.instrument, t.week, t.intake ORDER BY abs(c.intake - t.intake)
                           RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS within
     FROM (SELECT DISTINCT split, instrument, week, intake FROM recovery_targets) AS t
-    JOIN counts AS c USING (split, instrument, week)
+    LEFT JOIN counts AS c USING (split, instrument, week)     -- a target with no reference gets its row (and its reason)
 ),
 chosen AS (
     SELECT w.split, w.instrument, w.week, w.intake,
