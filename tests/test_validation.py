@@ -7,7 +7,8 @@ import datetime as dt
 from conftest import build, measures_row
 import pandas as pd
 
-from dashboard.clinical.validation import TRIALS, counts, figures, rbmi_exports, riesby_exports
+from dashboard.clinical.validation import TRIALS, counts, rbmi_exports, riesby_exports
+from dashboard.validate import figures
 from etl.load import load
 
 

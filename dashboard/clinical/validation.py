@@ -16,7 +16,6 @@ import numpy as np
 import pandas as pd
 
 from dashboard.clinical import marts
-from dashboard.metrics import median_interval, proportion, wilson_interval
 
 TRIALS = Path(__file__).with_name("trials")
 VALIDATION_SQL = Path(__file__).with_name("setup") / "validation.sql"
@@ -85,51 +84,3 @@ def pooled(table: pd.DataFrame, label: str = "all instruments") -> pd.DataFrame:
     leads = table.groupby("threshold")["lead_weeks"].agg(
         lambda lists: [w for x in lists if isinstance(x, (list, tuple, np.ndarray)) for w in x])
     return numbers.assign(instrument=label, lead_weeks=numbers["threshold"].map(leads))
-
-
-def figures(table: pd.DataFrame) -> pd.DataFrame:
-    """counts() as rates with 95 % Wilson intervals and the median lead time with its interval."""
-    rows = []
-    for r in table.itertuples():
-        row = {"instrument": r.instrument, "threshold": r.threshold, "episodes": r.episodes,
-               "not_improved": r.not_improved, "deteriorated": r.deteriorated, "alerted": r.alerted}
-        for name, k, n in (("sensitivity", r.alerted_not_improved, r.not_improved),
-                           ("sensitivity_deterioration", r.alerted_deteriorated, r.deteriorated),
-                           ("specificity", r.improved_not_alerted, r.improved),
-                           ("flag_rate", r.alerted, r.episodes),
-                           ("ppv", r.alerted_not_improved, r.alerted)):
-            low, high = wilson_interval(int(k), int(n))
-            row.update({name: proportion(int(k), int(n)), f"{name}_k": int(k), f"{name}_n": int(n),
-                        f"{name}_low": low, f"{name}_high": high})
-        leads = list(r.lead_weeks) if isinstance(r.lead_weeks, (list, tuple, np.ndarray)) else []
-        row["lead_weeks"], row["lead_low"], row["lead_high"] = median_interval(leads)
-        row["lead_n"] = len(leads)
-        rows.append(row)
-    return pd.DataFrame(rows)
-
-
-def evaluate(db: Path, split: str = "folds", folds: int = 10, thresholds: list[float] = THRESHOLDS) -> pd.DataFrame:
-    return figures(counts(db, split, folds, thresholds))
-
-
-def readable(f: pd.DataFrame) -> pd.DataFrame:
-    """The figures as a table to print: each rate as 'k/n = x % (low–high)'."""
-    def rate(r, name):
-        if not r[f"{name}_n"]:
-            return "—"
-        return (f"{r[f'{name}_k']}/{r[f'{name}_n']} = {r[name]:.0%} "
-                f"({r[f'{name}_low']:.0%}–{r[f'{name}_high']:.0%})")
-
-    def lead(r):
-        if not r["lead_n"]:
-            return "—"
-        interval = "" if pd.isna(r["lead_low"]) else f" ({r['lead_low']:g}–{r['lead_high']:g})"
-        return f"{r['lead_weeks']:g}{interval}"
-    return pd.DataFrame({
-        "instrument": f["instrument"], "percentile": (f["threshold"] * 100).round().astype(int),
-        "sensitivity (no reliable improvement)": [rate(r, "sensitivity") for _, r in f.iterrows()],
-        "sensitivity (deterioration)": [rate(r, "sensitivity_deterioration") for _, r in f.iterrows()],
-        "specificity": [rate(r, "specificity") for _, r in f.iterrows()],
-        "flag rate": [rate(r, "flag_rate") for _, r in f.iterrows()],
-        "PPV": [rate(r, "ppv") for _, r in f.iterrows()],
-        "median lead, weeks": [lead(r) for _, r in f.iterrows()]})
