@@ -6,7 +6,7 @@ LABELS = {
     "reliable_deterioration": "Deteriorating",
     "no_improvement": "No improvement",
     "severe_persisting": "Still severe",
-    "below_expected": "Below expected",
+    "below_expected": "Not on track",
     "consecutive_no_shows": "No-shows in a row",
     "low_attendance": "Low attendance",
     "disengaged": "Disengaged",

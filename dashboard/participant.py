@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from dashboard import db, words
+from dashboard import db, state, words
 
 
 @dataclass(frozen=True)
@@ -82,8 +82,9 @@ class EpisodeView:
                          "Expected recovery": "—" if words.missing(o["recovery_status"]) else
                          f"{o['recovery_status']} (week {int(o['recovery_week'])})",
                          "Scores": int(o["n_scores"])})
-        return pd.DataFrame(rows, columns=["Instrument", "Intake", "Latest", "Change", "Category", "Response",
-                                           "Remission", "Expected recovery", "Scores"])
+        # expected recovery beside the scores: at 1024 px the columns after Category scroll out of view
+        return pd.DataFrame(rows, columns=["Instrument", "Intake", "Latest", "Expected recovery", "Change", "Category",
+                                           "Response", "Remission", "Scores"])
 
 
 def _plain(record: dict) -> dict:
@@ -122,3 +123,17 @@ def episode_view(participant_id: str, episode_id: str | None = None,
     return EpisodeView(episode["participant_id"], episode, episodes, episode["data_as_of"], **f,
                        reading_order=order["instrument"].tolist(),
                        notice=str(settings.loc["reports_confidentiality_notice", "text"]))
+
+
+def review_table(episode_id: str) -> pd.DataFrame:
+    """The episode's structured reviews of not-on-track alerts, oldest first, in words (typed text
+    as typed: the page shows it in a table, never as markdown)."""
+    r = state.reviews([episode_id])
+
+    def areas(row, finding):
+        return ", ".join(t for a, t in state.REVIEW_AREAS.items() if row[a] == finding) or "—"
+    return pd.DataFrame({
+        "When (UTC)": r["created_at"], "By": r["user_name"], "Instrument": r["instrument"],
+        "Concerns": [areas(row, "concern") for _, row in r.iterrows()],
+        "No concern": [areas(row, "no concern") for _, row in r.iterrows()],
+        "Level of care": r["level_of_care"], "Action taken": r["action_taken"], "Plan change": r["plan_change"]})

@@ -62,7 +62,7 @@ def charts(view: EpisodeView) -> list[tuple[str, list[tuple[go.Figure, str]]]]:
                          view.flags[view.flags["instrument"] == instrument], view.episode["admit_date"], False,
                          view.end_date)
         note = expected["note"].dropna() if len(expected) and not expected["available"].any() else []
-        scores.append((fig, f"Expected-response band: {escape(str(note.iloc[0]))}." if len(note) else ""))
+        scores.append((fig, f"Expected recovery: {escape(str(note.iloc[0]))}." if len(note) else ""))
     items = [(item_heatmap(i, view.items[view.items["instrument"] == i]), "") for i in view.item_instruments]
     attendance = ([(attendance_calendar(view.sessions), "")] if len(view.sessions) else []) + \
                  ([(weekly_hours(view.weeks), "")] if len(view.weeks) else [])

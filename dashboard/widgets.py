@@ -55,9 +55,11 @@ def worklist_table(caseload, show_clinician: bool):
 
 def flag_action_form(flags: pd.DataFrame, key: str, today: dt.date | None = None) -> None:
     """Acknowledge or snooze one of these flags (rows of flags with status; one participant's), with a
-    note and the action taken; the most urgent open flag is chosen to start with. The Save button's
-    callback writes the action before the page runs again, so it is stored before the page says so,
-    and a reload straight after cannot lose it."""
+    note and the action taken; the most urgent open flag is chosen to start with. Acknowledging a
+    not-on-track alert asks for the structured review (state.REVIEW_AREAS), so the flag is chosen
+    outside the form: the form then shows what that flag needs. The Save button's callback writes
+    the action before the page runs again, so it is stored before the page says so, and a reload
+    straight after cannot lose it."""
     if outcome := st.session_state.pop(f"{key}-outcome", None):
         (st.success if outcome[0] == "saved" else st.error)(outcome[1])
     open_flags = flags[flags["status"] != "acknowledged"]
@@ -67,14 +69,28 @@ def flag_action_form(flags: pd.DataFrame, key: str, today: dt.date | None = None
     choices = {f"{r.participant_id}: {r.label} — {r.explanation}": r._asdict() for r in open_flags.itertuples(index=False)}
     if st.session_state.get(f"{key}-flag") not in choices:      # another participant chosen: start at the top
         st.session_state[f"{key}-flag"] = next(iter(choices))
-    with st.form(key=f"{key}-form", clear_on_submit=True):
-        st.selectbox("Flag", list(choices), key=f"{key}-flag")
+    chosen = st.selectbox("Flag", list(choices), key=f"{key}-flag")
+    reviewed = choices[chosen]["rule_id"] in state.REVIEWED_RULES
+    with st.form(key=f"{key}-form"):        # emptied once saved (not on submit: a refusal keeps what was typed)
         st.radio("Action", ["acknowledge", "snooze"], horizontal=True, key=f"{key}-kind",
-                 help="Safety flags can be acknowledged, never snoozed.")
+                 help="Safety flags can be acknowledged, never snoozed."
+                      + (" Acknowledging this alert records the review below." if reviewed else ""))
         st.selectbox("Action taken", state.ACTIONS_TAKEN, key=f"{key}-taken")
         st.date_input("Snooze until", value=(today or dt.date.today()) + dt.timedelta(days=7), key=f"{key}-until")
         st.text_area("Note", key=f"{key}-note", placeholder="What was decided in the case review")
+        if reviewed:
+            _review_fields(key)
         st.form_submit_button("Save", on_click=_save_flag_action, args=(key, choices, today))
+
+
+def _review_fields(key: str) -> None:
+    st.markdown("**Structured review** (not on track): what was looked at, and what changes")
+    left, right = st.columns(2)
+    for i, (area, title) in enumerate(state.REVIEW_AREAS.items()):
+        (left if i % 2 == 0 else right).radio(title, state.REVIEW_FINDINGS, horizontal=True, key=f"{key}-review-{area}")
+    st.radio("Level of care", state.LEVEL_OF_CARE_CHANGES, horizontal=True, key=f"{key}-review-level_of_care")
+    st.text_area("Plan change", key=f"{key}-review-plan_change",
+                 placeholder="What changes in the plan, or why nothing does")
 
 
 def _save_flag_action(key: str, choices: dict, today: dt.date | None) -> None:
@@ -82,17 +98,24 @@ def _save_flag_action(key: str, choices: dict, today: dt.date | None) -> None:
     from dashboard.text import plain
     s = st.session_state
     chosen, kind = s.get(f"{key}-flag"), "snooze" if s.get(f"{key}-kind") == "snooze" else "acknowledge"
+    fields = (*state.REVIEW_AREAS, "level_of_care", "plan_change")
+    review = {f: s.get(f"{key}-review-{f}") for f in fields} if chosen in choices and \
+        choices[chosen]["rule_id"] in state.REVIEWED_RULES else None
     try:
         user = session.acting().user
         if chosen not in choices:
             raise state.ActionRefused("choose a flag")
         state.record_action(choices[chosen], "snoozed" if kind == "snooze" else "acknowledged", s.get(f"{key}-taken"),
                             s.get(f"{key}-note", ""), user, snooze_until=s.get(f"{key}-until") if kind == "snooze"
-                            else None, today=today)
+                            else None, today=today, review=review)
     except (state.ActionRefused, session.SessionEnded) as e:
         s[f"{key}-outcome"] = ("refused", f"Not saved: {plain(e)}.")
     else:
-        s[f"{key}-outcome"] = ("saved", f"Saved: {plain(chosen.split(' — ')[0])} {kind}d by {plain(user)}.")
+        done = "acknowledged with its review" if review and kind == "acknowledge" else f"{kind}d"
+        for typed in ("note", *(f"review-{f}" for f in fields)):
+            if f"{key}-{typed}" in s:
+                del s[f"{key}-{typed}"]
+        s[f"{key}-outcome"] = ("saved", f"Saved: {plain(chosen.split(' — ')[0])} {done} by {plain(user)}.")
 
 
 def director_filters(opts, dimension: bool = False):

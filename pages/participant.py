@@ -6,7 +6,7 @@ from dashboard.charts.attendance import attendance_calendar, weekly_hours
 from dashboard.charts.items import item_heatmap
 from dashboard.charts.trajectory import trajectory
 from dashboard.flag_labels import labels, priority_ranks
-from dashboard.participant import episode_view, participant_episodes
+from dashboard.participant import episode_view, participant_episodes, review_table
 from dashboard.exports import renderer_available
 from dashboard.report import case_review_files
 from dashboard.text import plain
@@ -72,7 +72,7 @@ for instrument in view.instruments:
                     key=f"trajectory-{instrument}")
     expected = view.expected[view.expected["instrument"] == instrument]
     if len(expected) and not expected["available"].any():
-        st.caption(f"Expected-response band for {plain(instrument)}: {plain(expected['note'].dropna().iloc[0])}.")
+        st.caption(f"Expected recovery for {plain(instrument)}: {plain(expected['note'].dropna().iloc[0])}.")
 
 outcomes = view.outcome_table()
 if len(outcomes):
@@ -98,6 +98,11 @@ if len(view.weeks):
 
 st.subheader("Act on a flag")
 flag_action_form(flags, key="participant")
+reviews = review_table(view.episode["episode_id"])
+if len(reviews):
+    st.subheader("Structured reviews of not-on-track alerts")
+    st.dataframe(reviews, hide_index=True, key="reviews",
+                 column_config={"Plan change": st.column_config.TextColumn(width="large")})
 
 st.subheader("Case review export")
 st.caption("One PDF (a page per section) or one PNG of this episode, for the case review; built when downloaded.")

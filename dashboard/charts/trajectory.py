@@ -33,7 +33,8 @@ def trajectory(instrument: str, scores: pd.DataFrame, bands: pd.DataFrame, outco
                expected: pd.DataFrame, flags: pd.DataFrame, admit: dt.date, weeks: bool = False,
                end: dt.date | None = None) -> go.Figure:
     """scores: assessed_on, total_score, total_valid, band; bands: band_from, band_to, label (+ catalogue columns);
-    outcome: the participant_outcomes row; expected: treatment_week, p50, p80, p90, available; end: the
+    outcome: the participant_outcomes row; expected: the expected recovery for the intake score
+    (treatment_week, p50, at_risk_limit, off_track_limit, available); end: the
     last day of the episode so far (data date or discharge)."""
     catalogue = bands.iloc[0]
     low, high = float(catalogue.total_min), float(catalogue.total_max)
@@ -63,12 +64,14 @@ def trajectory(instrument: str, scores: pd.DataFrame, bands: pd.DataFrame, outco
         # a week's percentiles drawn at its middle (day 7(w - 1) + 3.5)
         x = shown["treatment_week"] + 0.5 if weeks else [pd.Timestamp(admit) + pd.Timedelta(days=7 * (w - 1) + 3.5)
                                                        for w in shown["treatment_week"]]
-        fig.add_trace(go.Scatter(x=x, y=shown["p90"], mode="lines", line={"color": EXPECTED_COLOUR, "width": 1, "dash": "dot"},
-                                 name="program 90th percentile", hovertemplate="p90 %{y:.1f}<extra></extra>"))
-        fig.add_trace(go.Scatter(x=x, y=shown["p80"], mode="lines", line={"color": EXPECTED_COLOUR, "width": 1.5, "dash": "dash"},
-                                 name="program 80th percentile", hovertemplate="p80 %{y:.1f}<extra></extra>"))
+        fig.add_trace(go.Scatter(x=x, y=shown["off_track_limit"], mode="lines",
+                                 line={"color": EXPECTED_COLOUR, "width": 1.5, "dash": "dash"}, name="not on track beyond",
+                                 hovertemplate="not on track beyond %{y:.1f}<extra></extra>"))
+        fig.add_trace(go.Scatter(x=x, y=shown["at_risk_limit"], mode="lines",
+                                 line={"color": EXPECTED_COLOUR, "width": 1, "dash": "dot"}, name="at risk beyond",
+                                 hovertemplate="at risk beyond %{y:.1f}<extra></extra>"))
         fig.add_trace(go.Scatter(x=x, y=shown["p50"], mode="lines", line={"color": EXPECTED_COLOUR, "width": 2},
-                                 name="program median (expected)", hovertemplate="p50 %{y:.1f}<extra></extra>"))
+                                 name="expected (similar intakes' median)", hovertemplate="median %{y:.1f}<extra></extra>"))
     week_no = valid["treatment_week"].astype("Int64").astype(str)       # the stored treatment week
     fig.add_trace(go.Scatter(
         x=_x(valid["assessed_on"], admit, weeks), y=valid["total_score"], mode="lines+markers", name=plain(instrument),

@@ -1,7 +1,8 @@
--- The expected-response band for an episode's intake stratum, per instrument.
-SELECT x.instrument, x.treatment_week, x.p50, x.p80, x.p90, x.available, x.note, x.intake_stratum
+-- The expected recovery for the episode's intake score, per instrument and week (expected_recovery):
+-- the chart draws the same limits the on-track status and the not-on-track flag are judged against.
+SELECT x.instrument, x.treatment_week, x.p25, x.p50, x.p75, x.at_risk_limit, x.off_track_limit, x.n_episodes,
+       x.available, x.note
 FROM visible_outcomes AS po
-JOIN expected_response AS x ON x.instrument = po.instrument
- AND x.intake_stratum = coalesce(po.baseline_band, CASE WHEN po.baseline_is_case THEN 'at or above cutoff' ELSE 'below cutoff' END)
+JOIN expected_recovery AS x ON x.instrument = po.instrument AND x.intake_score = po.baseline_score
 WHERE po.episode_id = $episode_id
 ORDER BY x.instrument, x.treatment_week;
