@@ -15,10 +15,8 @@ from pathlib import Path
 
 import pandas as pd
 
-import numpy as np
-
+from dashboard.alerts import ALL, figures, readable
 from dashboard.clinical.validation import TRIALS, counts, pooled, rbmi_exports, riesby_exports
-from dashboard.metrics import median_interval, proportion, wilson_interval
 
 ROOT = Path(__file__).resolve().parents[1]
 FLAG_RATE_LIMIT = 0.30      # the issue's target: at least 70 % sensitivity at no more than 30 % flagged
@@ -45,50 +43,6 @@ def datasets(demo_db: Path | None, work: Path, trials: Path = TRIALS) -> list[tu
     return out
 
 
-def figures(table: pd.DataFrame) -> pd.DataFrame:
-    """counts() as rates with 95 % Wilson intervals and the median lead time with its interval."""
-    rows = []
-    for r in table.itertuples():
-        row = {"instrument": r.instrument, "threshold": r.threshold, "episodes": r.episodes,
-               "not_improved": r.not_improved, "deteriorated": r.deteriorated, "alerted": r.alerted}
-        for name, k, n in (("sensitivity", r.alerted_not_improved, r.not_improved),
-                           ("sensitivity_deterioration", r.alerted_deteriorated, r.deteriorated),
-                           ("specificity", r.improved_not_alerted, r.improved),
-                           ("flag_rate", r.alerted, r.episodes),
-                           ("ppv", r.alerted_not_improved, r.alerted)):
-            low, high = wilson_interval(int(k), int(n))
-            row.update({name: proportion(int(k), int(n)), f"{name}_k": int(k), f"{name}_n": int(n),
-                        f"{name}_low": low, f"{name}_high": high})
-        leads = list(r.lead_weeks) if isinstance(r.lead_weeks, (list, tuple, np.ndarray)) else []
-        row["lead_weeks"], row["lead_low"], row["lead_high"] = median_interval(leads)
-        row["lead_n"] = len(leads)
-        rows.append(row)
-    return pd.DataFrame(rows)
-
-
-def readable(f: pd.DataFrame) -> pd.DataFrame:
-    """The figures as a table to print: each rate as 'k/n = x % (low–high)'."""
-    def rate(r, name):
-        if not r[f"{name}_n"]:
-            return "—"
-        return (f"{r[f'{name}_k']}/{r[f'{name}_n']} = {r[name]:.0%} "
-                f"({r[f'{name}_low']:.0%}–{r[f'{name}_high']:.0%})")
-
-    def lead(r):
-        if not r["lead_n"]:
-            return "—"
-        interval = "" if pd.isna(r["lead_low"]) else f" ({r['lead_low']:g}–{r['lead_high']:g})"
-        return f"{r['lead_weeks']:g}{interval}"
-    return pd.DataFrame({
-        "instrument": f["instrument"], "percentile": (f["threshold"] * 100).round().astype(int),
-        "sensitivity (no reliable improvement)": [rate(r, "sensitivity") for _, r in f.iterrows()],
-        "sensitivity (deterioration)": [rate(r, "sensitivity_deterioration") for _, r in f.iterrows()],
-        "specificity": [rate(r, "specificity") for _, r in f.iterrows()],
-        "flag rate": [rate(r, "flag_rate") for _, r in f.iterrows()],
-        "PPV": [rate(r, "ppv") for _, r in f.iterrows()],
-        "median lead, weeks": [lead(r) for _, r in f.iterrows()]})
-
-
 def choice(rows: pd.DataFrame) -> str:
     """The highest sensitivity at a flag rate within the limit, in words."""
     within = rows[rows["flag_rate"] <= FLAG_RATE_LIMIT]
@@ -101,19 +55,11 @@ def choice(rows: pd.DataFrame) -> str:
 
 
 def plot(all_rows: pd.DataFrame, path: Path) -> None:
-    import plotly.graph_objects as go
+    from dashboard.charts.alerts import tradeoff
     from dashboard.exports import render, renderer_available
-    fig = go.Figure()
-    for (dataset, split), part in all_rows[all_rows["instrument"] == "all instruments"].groupby(["dataset", "split"], sort=False):
-        fig.add_scatter(x=part["flag_rate"], y=part["sensitivity"], mode="lines+markers+text", name=f"{dataset} ({split})",
-                        text=[f"{t:.0%}" for t in part["threshold"]], textposition="top left")
-    fig.add_hline(y=SENSITIVITY_TARGET, line_dash="dot", annotation_text=f"target {SENSITIVITY_TARGET:.0%}")
-    fig.add_vline(x=FLAG_RATE_LIMIT, line_dash="dot", annotation_text=f"{FLAG_RATE_LIMIT:.0%} flagged")
-    fig.update_layout(title="Not-on-track alert: sensitivity for no reliable improvement against flag rate "
-                            "(out of sample; labels: percentile threshold)",
-                      xaxis=dict(title="share of episodes alerted", tickformat=".0%", range=[0, 1]),
-                      yaxis=dict(title="sensitivity", tickformat=".0%", range=[0, 1.05]),
-                      template="plotly_white", legend=dict(orientation="h", y=-0.2), height=560)
+    pooled_rows = all_rows[all_rows["instrument"] == ALL]
+    fig = tradeoff({f"{d} ({s})": part for (d, s), part in pooled_rows.groupby(["dataset", "split"], sort=False)},
+                   target=(FLAG_RATE_LIMIT, SENSITIVITY_TARGET), height=560)
     if renderer_available():
         path.write_bytes(render(fig, "png", width=1000))
     else:
@@ -133,11 +79,11 @@ def main(argv=None) -> int:
         for name, db, splits in datasets(Path(args.db) if args.db else None, Path(tmp), args.trials):
             for split in splits:
                 table = counts(db, split, args.folds)
-                rows = figures(pd.concat([table, pooled(table)], ignore_index=True))
+                rows = figures(pd.concat([table, pooled(table, ALL)], ignore_index=True))
                 how = f"{args.folds} folds by episode" if split == "folds" else "fitted on earlier admissions, tested on later ones"
                 print(f"\n{name}: not-on-track alert, out of sample ({how})")
                 print(readable(rows).to_string(index=False) if len(rows) else "  no episodes judged")
-                print("  " + choice(rows[rows["instrument"] == "all instruments"]))
+                print("  " + choice(rows[rows["instrument"] == ALL]))
                 frames.append(rows.assign(dataset=name, split=split))
     all_rows = pd.concat(frames, ignore_index=True)
     args.out.mkdir(parents=True, exist_ok=True)

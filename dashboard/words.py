@@ -57,3 +57,8 @@ def episode_label(number: int, admitted: dt.date, discharged: dt.date | None) ->
     """'Episode 2: 19 Dec 2025 – open' (numbered from the first this user may see)."""
     end = "open" if missing(discharged) else f"{pd.Timestamp(discharged):%d %b %Y}"
     return f"Episode {int(number)}: {pd.Timestamp(admitted):%d %b %Y} – {end}"
+
+
+def share(k: int, n: int, what: str) -> str:
+    """'3 of 10 (30 %) had a review'; no percentage of nothing."""
+    return f"{k:,} of {n:,}{f' ({k / n:.0%})' if n else ''} {what}"

@@ -13,7 +13,7 @@ from dashboard.participant import episode_view
 from test_clinician_pages import program  # noqa: F401  (the fixture: P1, P2 with Chen; P3 with Rivera)
 
 PAGES = ["pages/summary.py", "pages/overview.py", "pages/cohorts.py", "pages/caseload.py", "pages/participant.py",
-         "pages/data.py", "pages/accounts.py", "pages/audit.py"]
+         "pages/data.py", "pages/accounts.py", "pages/audit.py", "pages/alerts.py"]
 
 
 def _audit():

@@ -8,7 +8,7 @@ from conftest import build, measures_row
 import pandas as pd
 
 from dashboard.clinical.validation import TRIALS, counts, rbmi_exports, riesby_exports
-from dashboard.validate import figures
+from dashboard.alerts import figures
 from etl.load import load
 
 

@@ -23,6 +23,7 @@ PAGES = {p.slug: p for p in (
     PageInfo("cohorts", "Cohort outcomes", "pages/cohorts.py", ("director", "quality")),
     PageInfo("caseload", "Caseload", "pages/caseload.py", ("clinician", "director")),
     PageInfo("participant", "Participant progress", "pages/participant.py", ("clinician", "director")),
+    PageInfo("alerts", "How well our alerts work", "pages/alerts.py", ("director",)),
     PageInfo("exports", "What left the program", "pages/exports.py", ("director", "quality")),
     PageInfo("data", "Data", "pages/data.py", ("admin",)),
     PageInfo("accounts", "Accounts", "pages/accounts.py", ("admin",)),

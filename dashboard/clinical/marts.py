@@ -1,6 +1,7 @@
 """Rebuilds the clinical marts (participant_outcomes, flags, attendance_weekly,
-expected_response) from the core tables, in DuckDB SQL (sql/*.sql, run in order), with the
-settings and definitions the build stored in the database (build.py).
+expected_response, …) from the core tables, in DuckDB SQL (sql/*.sql, run in order), with the
+settings and definitions the build stored in the database (build.py); then alert_performance, the
+not-on-track alert's out-of-sample hit rate on the program's own history (setup/validation.sql).
 
 The loader calls rebuild() after every load, so marts always match the core tables. Flags are
 computed for episodes open on the as-of date: the latest date in the data unless given."""
@@ -14,6 +15,7 @@ import duckdb
 from dashboard.clinical import build
 
 SQL = Path(__file__).with_name("sql")
+VALIDATION_SQL = Path(__file__).with_name("setup") / "validation.sql"
 
 
 def _stored_settings(con: duckdb.DuckDBPyConnection) -> dict[str, object]:
@@ -38,6 +40,18 @@ def rebuild(con: duckdb.DuckDBPyConnection, as_of: dt.date | None = None, settin
     con.execute("SET VARIABLE as_of = ?::DATE", [as_of])
     for path in sorted(SQL.glob("*.sql")):
         con.execute(path.read_text())
+    [(folds, percents)] = con.execute("SELECT getvariable('alert_validation_folds'), "
+                                      "getvariable('alert_validation_thresholds')").fetchall()
+    validate(con, "folds", int(folds), [p / 100 for p in percents])
+    con.execute("CREATE OR REPLACE TABLE alert_performance AS SELECT * FROM validation_counts")
+
+
+def validate(con: duckdb.DuckDBPyConnection, split: str, folds: int, thresholds: list[float]) -> None:
+    """setup/validation.sql on a connection whose marts are built: the temp table validation_counts."""
+    con.execute("SET VARIABLE split = ?", [split])
+    con.execute("SET VARIABLE folds = ?", [folds if split == "folds" else 1])
+    con.execute("SET VARIABLE thresholds = ?::DOUBLE[]", [thresholds])
+    con.execute(VALIDATION_SQL.read_text())
 
 
 def rebuild_file(db: str | Path, as_of: dt.date | None = None) -> None:

@@ -18,7 +18,6 @@ import pandas as pd
 from dashboard.clinical import marts
 
 TRIALS = Path(__file__).with_name("trials")
-VALIDATION_SQL = Path(__file__).with_name("setup") / "validation.sql"
 ANCHOR = dt.date(2020, 1, 6)  # trial day 0 becomes this admission date
 
 
@@ -48,11 +47,10 @@ def _exports(out: Path, name: str, patient, day, score) -> list[Path]:
     return [out / f"{name}-roster.csv", out / f"{name}-measures.csv"]
 
 
-THRESHOLDS = [0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9]
 SPLITS = ("folds", "temporal")
 
 
-def counts(db: Path, split: str = "folds", folds: int = 10, thresholds: list[float] = THRESHOLDS) -> pd.DataFrame:
+def counts(db: Path, split: str = "folds", folds: int = 10, thresholds: list[float] | None = None) -> pd.DataFrame:
     """Per instrument and threshold: episodes judged and alerted, with the events (no reliable
     improvement, reliable deterioration) and each true alert's lead time in weeks, for a loaded
     database (its marts rebuilt in a copy in memory, with the settings it was built with)."""
@@ -65,15 +63,15 @@ def counts(db: Path, split: str = "folds", folds: int = 10, thresholds: list[flo
         con.execute(f"CREATE TABLE {table} AS SELECT * FROM source.{table}")
     con.execute("DETACH source")
     marts.rebuild(con)
+    if thresholds is None:      # the settings' thresholds (alert_validation.thresholds, in percent)
+        thresholds = [p / 100 for p in con.execute("SELECT getvariable('alert_validation_thresholds')").fetchone()[0]]
     return run(con, split, folds, thresholds)
 
 
 def run(con: duckdb.DuckDBPyConnection, split: str, folds: int, thresholds: list[float]) -> pd.DataFrame:
     """setup/validation.sql on a connection whose marts are built."""
-    con.execute("SET VARIABLE split = ?", [split])
-    con.execute("SET VARIABLE folds = ?", [folds if split == "folds" else 1])
-    con.execute("SET VARIABLE thresholds = ?::DOUBLE[]", [thresholds])
-    return con.execute(VALIDATION_SQL.read_text()).df()
+    marts.validate(con, split, folds, thresholds)
+    return con.execute("FROM validation_counts ORDER BY instrument, threshold").df()
 
 
 def pooled(table: pd.DataFrame, label: str = "all instruments") -> pd.DataFrame:

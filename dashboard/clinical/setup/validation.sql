@@ -5,7 +5,8 @@
 -- Splits: getvariable('split') = 'folds' (folds by episode, getvariable('folds') of them) or
 -- 'temporal' (fitted on admissions up to the median admission date, tested on those after it).
 -- Judged: ended episodes (discharged by the as-of date, whatever the reason) with an intake score,
--- a later score and a reliable-change figure; the outcome is that of the last score.
+-- a later score and a reliable-change figure, the most recent alert_validation_max_episodes per
+-- instrument; the outcome is that of the last score. Results: the temp table validation_counts.
 CREATE OR REPLACE TEMP TABLE judged AS
 SELECT po.episode_id, po.instrument, po.worse_sign, po.reliable_improvement, po.reliable_deterioration,
        t.completed, e.admit_date, hash(po.episode_id) % getvariable('folds') AS fold,
@@ -14,7 +15,9 @@ FROM participant_outcomes AS po
 JOIN episode_strata AS t USING (episode_id, instrument)
 JOIN episodes AS e USING (episode_id)
 WHERE po.reliable_improvement IS NOT NULL   -- an intake score and a later one
-  AND e.discharge_date IS NOT NULL AND e.discharge_date <= getvariable('as_of');
+  AND e.discharge_date IS NOT NULL AND e.discharge_date <= getvariable('as_of')
+QUALIFY row_number() OVER (PARTITION BY po.instrument ORDER BY e.admit_date DESC, po.episode_id)
+        <= getvariable('alert_validation_max_episodes');
 
 CREATE OR REPLACE TEMP TABLE splits AS
 WITH cut AS (SELECT quantile_disc(admit_date, 0.5) AS cut FROM (SELECT DISTINCT episode_id, admit_date FROM judged))
@@ -80,6 +83,7 @@ LEFT JOIN checked AS c ON c.split = s.split AND c.episode_id = j.episode_id AND 
 WHERE s.is_test
 GROUP BY ALL;
 
+CREATE OR REPLACE TEMP TABLE validation_counts AS
 SELECT instrument, threshold,
        count(*) AS episodes,
        count(*) FILTER (judged_with_a_range) AS with_a_range,

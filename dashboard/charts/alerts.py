@@ -1,0 +1,42 @@
+"""The not-on-track alert's trade-off: sensitivity for eventual non-improvement against the share of
+episodes alerted, one point per percentile threshold (dashboard/alerts.py figures), for the
+director's page and `python -m dashboard.validate`."""
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard.charts.style import CATEGORY_COLOURS, OKABE_ITO, base_layout, empty, plain
+
+TITLE = "Not-on-track alert: eventual non-improvers caught against episodes alerted"
+
+
+def tradeoff(series: dict[str, pd.DataFrame], current: float | None = None,
+             target: tuple[float, float] | None = None, height: int = 480) -> go.Figure:
+    """series: name → figures() rows of one instrument (threshold, sensitivity, flag_rate and their
+    counts); current: the threshold in use, ringed; target: (flag-rate limit, sensitivity) lines."""
+    fig = go.Figure()
+    if not any(len(rows) for rows in series.values()):
+        return empty(fig, TITLE, "No ended episode could be judged yet", height=height)
+    for i, (name, rows) in enumerate(series.items()):
+        rows = rows.sort_values("threshold")
+        fig.add_scatter(
+            x=rows["flag_rate"], y=rows["sensitivity"], mode="lines+markers+text", name=plain(name),
+            line={"color": CATEGORY_COLOURS[i % len(CATEGORY_COLOURS)]},
+            text=[f"{t:.0%}" for t in rows["threshold"]], textposition="top left",
+            customdata=rows[["sensitivity_k", "sensitivity_n", "flag_rate_k", "flag_rate_n"]].to_numpy(),
+            hovertemplate="percentile %{text}: caught %{customdata[0]} of %{customdata[1]} non-improvers "
+                          "(%{y:.0%}); alerted %{customdata[2]} of %{customdata[3]} episodes (%{x:.0%})<extra></extra>")
+        if current is not None:
+            now = rows[(rows["threshold"] - current).abs() < 1e-9]
+            fig.add_scatter(x=now["flag_rate"], y=now["sensitivity"], mode="markers", showlegend=i == 0,
+                            name=f"in use: {current:.0%} percentile", hoverinfo="skip",
+                            marker={"size": 18, "symbol": "circle-open", "color": OKABE_ITO["vermillion"],
+                                    "line": {"width": 3}})
+    if target is not None:
+        fig.add_hline(y=target[1], line_dash="dot", annotation_text=f"target {target[1]:.0%}")
+        fig.add_vline(x=target[0], line_dash="dot", annotation_text=f"{target[0]:.0%} flagged")
+    fig.update_xaxes(title="share of ended episodes alerted (flag rate)", tickformat=".0%", range=[0, 1])
+    fig.update_yaxes(title="non-improvers alerted before their last score", tickformat=".0%", range=[0, 1.05])
+    fig.update_layout(legend={"orientation": "h", "y": -0.2})
+    return base_layout(fig, TITLE + " (labels: percentile)", height=height)
