@@ -60,5 +60,15 @@ def episode_label(number: int, admitted: dt.date, discharged: dt.date | None) ->
 
 
 def share(k: int, n: int, what: str) -> str:
-    """'3 of 10 (30 %) had a review'; no percentage of nothing."""
-    return f"{k:,} of {n:,}{f' ({k / n:.0%})' if n else ''} {what}"
+    """'3 of 10 (30%) had a review'; no percentage of nothing, and 1 of 236 is '<1%', not '0%'."""
+    if not n:
+        return f"{k:,} of {n:,} {what}"
+    part = "<1%" if 0 < k / n < 0.005 else f"{k / n:.0%}"
+    return f"{k:,} of {n:,} ({part}) {what}"
+
+
+def percentile(fraction: float) -> str:
+    """0.8 -> '80th'; 0.51 -> '51st'."""
+    n = int(round(fraction * 100))
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"

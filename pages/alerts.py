@@ -6,7 +6,7 @@ from dashboard import db, session
 from dashboard.alerts import ALL, alert_report, lead, rate, readable
 from dashboard.charts.alerts import tradeoff
 from dashboard.widgets import data_as_of
-from dashboard.words import share
+from dashboard.words import percentile, share
 
 identity = session.require("alerts")
 st.title("How well our alerts work")
@@ -35,7 +35,7 @@ instrument = st.selectbox("Measure", report.instruments, key="alerts_instrument"
                           format_func=lambda i: "All measures together" if i == ALL else i)
 now = report.current(instrument)
 if now is not None:
-    st.subheader(f"The setting in use: the {report.setting:.0%} percentile")
+    st.subheader(f"The setting in use: the {percentile(report.setting)} percentile")
     caught, alerted, specific, ppv, ahead = st.columns(5)
     caught.metric("Non-improvers caught", f"{now['sensitivity']:.0%}" if now["sensitivity_n"] else "—",
                   help=rate(now, "sensitivity") + " ended without reliable improvement and were alerted first (95 % interval).")
@@ -45,8 +45,9 @@ if now is not None:
                     help=rate(now, "specificity") + " (specificity).")
     ppv.metric("Alerts that were right", f"{now['ppv']:.0%}" if now["ppv_n"] else "—",
                help=rate(now, "ppv") + " of alerted episodes ended without reliable improvement (PPV).")
-    ahead.metric("Weeks of warning (median)", lead(now),
-                 help=f"From the first alert to the last score, over {now['lead_n']} caught episodes (95 % interval).")
+    ahead.metric("Weeks of warning", lead(now),
+                 help=f"Median weeks from the first alert to the last score, over {now['lead_n']} caught episodes "
+                      "(95 % interval in brackets).")
     st.caption(f"Deteriorations caught: {rate(now, 'sensitivity_deterioration')}.")
 
 st.plotly_chart(tradeoff({("All measures" if instrument == ALL else instrument): report.of(instrument)}, report.setting),

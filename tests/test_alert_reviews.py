@@ -154,7 +154,7 @@ def test_the_directors_page_shows_the_hit_rate_and_what_followed(off_track):
         "0 of 0 scored again after the first alert", "0 of 0 scored again after the first alert"]
     line = chart(at, 0)["data"][0]
     assert (line["name"], list(line["x"]), list(line["y"])) == ("All measures", [0.0] * 9, [0.0] * 9)
-    assert line["text"] == ["50%", "55%", "60%", "65%", "70%", "75%", "80%", "85%", "90%"]
+    assert line["text"] == ["50th", "55th", "60th", "65th", "70th", "75th", "80th", "85th", "90th"]
 
 
 @pytest.mark.parametrize("role", ["clinician", "quality"])
@@ -162,3 +162,10 @@ def test_only_the_director_opens_the_alerts_page(off_track, role):
     at = app(role, clinician="Chen" if role == "clinician" else None)
     at.switch_page("pages/alerts.py").run()
     assert not at.metric and not at.get("plotly_chart")
+
+
+def test_shares_and_percentiles_in_words():
+    from dashboard.words import percentile, share
+    assert share(1, 236, "had a review") == "1 of 236 (<1%) had a review"          # not "0%" when one did
+    assert (share(0, 236, "x"), share(3, 12, "x"), share(0, 0, "x")) == ("0 of 236 (0%) x", "3 of 12 (25%) x", "0 of 0 x")
+    assert [percentile(p) for p in (0.8, 0.51, 0.62, 0.73, 0.11, 0.5)] == ["80th", "51st", "62nd", "73rd", "11th", "50th"]

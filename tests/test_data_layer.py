@@ -27,7 +27,7 @@ def test_queries_read_only_what_the_request_may_see(path):
 
 def test_queries_are_grouped_by_page():
     folders = {p.parent.name for p in _queries()}
-    assert folders == {"common", "summary", "overview", "cohorts", "caseload", "participant", "data"}
+    assert folders == {"common", "summary", "overview", "cohorts", "caseload", "participant", "data", "alerts"}
 
 
 @pytest.mark.parametrize("path", [*_queries(), *MARTS.glob("*.sql")], ids=lambda p: p.name)

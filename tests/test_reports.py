@@ -118,7 +118,7 @@ def test_case_review_pages_name_the_participant_and_keep_every_row_whole(program
     rows = [pages_holding(row) for row in table.itertuples(index=False)]
     assert all(rows), [r for r, at in zip(table["Instrument"], rows) if not at]
     assert len({at[0] for at in rows}) > 1                       # the table runs over a page...
-    header_row = "InstrumentIntakeLatestChangeCategoryResponseRemissionExpectedrecoveryScores"
+    header_row = "InstrumentIntakeLatestExpectedrecoveryChangeCategoryResponseRemissionScores"
     assert all(header_row in squashed[at[0]] for at in rows)     # ...and its header repeats there
     flags = [pages_holding([x]) for x in view.flags["explanation"]]
     assert all(flags)

@@ -7,6 +7,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.charts.style import CATEGORY_COLOURS, OKABE_ITO, base_layout, empty, plain
+from dashboard.words import percentile
 
 TITLE = "Not-on-track alert: eventual non-improvers caught against episodes alerted"
 
@@ -23,14 +24,14 @@ def tradeoff(series: dict[str, pd.DataFrame], current: float | None = None,
         fig.add_scatter(
             x=rows["flag_rate"], y=rows["sensitivity"], mode="lines+markers+text", name=plain(name),
             line={"color": CATEGORY_COLOURS[i % len(CATEGORY_COLOURS)]},
-            text=[f"{t:.0%}" for t in rows["threshold"]], textposition="top left",
+            text=[percentile(t) for t in rows["threshold"]], textposition="top left",
             customdata=rows[["sensitivity_k", "sensitivity_n", "flag_rate_k", "flag_rate_n"]].to_numpy(),
             hovertemplate="percentile %{text}: caught %{customdata[0]} of %{customdata[1]} non-improvers "
                           "(%{y:.0%}); alerted %{customdata[2]} of %{customdata[3]} episodes (%{x:.0%})<extra></extra>")
         if current is not None:
             now = rows[(rows["threshold"] - current).abs() < 1e-9]
             fig.add_scatter(x=now["flag_rate"], y=now["sensitivity"], mode="markers", showlegend=i == 0,
-                            name=f"in use: {current:.0%} percentile", hoverinfo="skip",
+                            name=f"in use: {percentile(current)} percentile", hoverinfo="skip",
                             marker={"size": 18, "symbol": "circle-open", "color": OKABE_ITO["vermillion"],
                                     "line": {"width": 3}})
     if target is not None:
