@@ -85,8 +85,9 @@ def rows_state(folder, sql):
 def test_clinician_journey(server, page):
     from playwright.sync_api import expect
     url, db, _ = server
+    # a flag acknowledged with a note alone (a not-on-track alert also takes the review: below)
     [(red,)] = rows(db, "SELECT min(f.participant_id) FROM flags f JOIN episodes e USING (episode_id) "
-                        "WHERE f.severity = 'red' AND e.primary_clinician = 'Chen, M.'")
+                        "WHERE f.rule_id <> 'below_expected' AND e.primary_clinician = 'Chen, M.'")
     [(other,)] = rows(db, "SELECT min(participant_id) FROM episodes WHERE is_open AND primary_clinician <> 'Chen, M.'")
     _sign_in(page, url, "clinician")
     heading(page, "Caseload")                                       # the clinician's start page
@@ -95,8 +96,11 @@ def test_clinician_journey(server, page):
     _participant(page, red)
     expect(page.get_by_role("heading", name="Scores")).to_be_visible(timeout=60000)
     page.screenshot(path=str(ARTIFACTS / "clinician-participant.png"))
+    page.get_by_role("combobox", name="Flag").click()
+    page.get_by_role("option").filter(has_not_text="Not on track").first.click()
+    idle(page)
     form = page.get_by_test_id("stForm")
-    form.get_by_role("textbox").fill("Reviewed in case review; plan adjusted")
+    form.get_by_role("textbox", name="Note").fill("Reviewed in case review; plan adjusted")
     form.get_by_role("button", name="Save").click()
     expect(page.get_by_text("acknowledged by clinician.")).to_be_visible(timeout=60000)   # the app's confirmation
     page.reload()                                                   # straight away: the save is already stored
@@ -107,6 +111,51 @@ def test_clinician_journey(server, page):
     expect(page.get_by_text(f"No participant {other} in your caseload.")).to_be_visible(timeout=30000)
     idle(page)
     assert page.get_by_test_id("stPlotlyChart").count() == 0
+
+
+def test_off_track_review_journey(server, page):
+    """From the caseload to the first participant not on track, the structured review recorded with
+    the acknowledgement, shown on the participant page after a reload and in the director's figures."""
+    from playwright.sync_api import expect
+    url, _, tmp = server
+    _sign_in(page, f"{url}/caseload", "director")
+    heading(page, "Caseload")
+    grid = page.get_by_test_id("stDataFrame").first
+    expect(grid.locator("tr").nth(1)).to_be_attached(timeout=30000)
+    texts = grid.locator("tr").all_inner_texts()          # the grid's accessible table: header, then rows in order
+    index = next(i for i, t in enumerate(texts) if i and "Not on track (" in t)
+    participant = re.search(r"IOP-\d+", texts[index])[0]
+    box = grid.bounding_box()
+    page.mouse.click(box["x"] + 15, box["y"] + 35 * index + 17)       # select that row
+    page.get_by_role("button", name="Open participant progress").click()
+    heading(page, "Participant progress")
+    expect(page).to_have_url(re.compile(rf"participant={participant}(&|$)"), timeout=30000)
+    page.get_by_role("combobox", name="Flag").click()
+    page.keyboard.type("Not on track (")                          # the selectbox filters its options as typed
+    page.keyboard.press("Enter")
+    idle(page)
+    form = page.get_by_test_id("stForm")
+    expect(form.get_by_text("Structured review")).to_be_visible(timeout=30000)
+    form.get_by_role("combobox", name="Action taken").click()
+    page.get_by_role("option", name="plan adjusted").click()
+    form.get_by_role("textbox", name="Note").fill("Case review: off track since week 3")
+    form.get_by_role("radiogroup", name="Therapeutic alliance").get_by_text("concern", exact=True).click()
+    form.get_by_role("radiogroup", name="Readiness and motivation").get_by_text("no concern").click()
+    form.get_by_role("textbox", name="Plan change").fill("Add a weekly individual session; review medication")
+    page.screenshot(path=str(ARTIFACTS / "director-off-track-review.png"), full_page=True)
+    form.get_by_role("button", name="Save").click()
+    expect(page.get_by_text("acknowledged with its review by director.")).to_be_visible(timeout=60000)
+    page.reload()
+    heading(page, "Participant progress")
+    expect(page.get_by_role("heading", name="Structured reviews of not-on-track alerts")).to_be_visible(timeout=60000)
+    reviews = page.get_by_test_id("stDataFrame").filter(has_text="Plan change")
+    expect(reviews).to_contain_text("Add a weekly individual session; review medication")
+    expect(reviews).to_contain_text("Therapeutic alliance")
+    _open(page, "How well our alerts work", "director-alerts")
+    expect(page.get_by_text(re.compile(r"1 of [\d,]+ \(<?\d+%\) had a structured review recorded"))).to_be_visible()
+    [(stored,)] = rows_state(tmp, "SELECT count(*) FROM flag_reviews JOIN flag_actions USING (action_id) "
+                                  f"WHERE participant_id = '{participant}' AND alliance = 'concern'")
+    assert stored == 1
 
 
 def _participant(page, participant_id):
