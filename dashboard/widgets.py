@@ -112,7 +112,7 @@ def _save_flag_action(key: str, choices: dict, today: dt.date | None) -> None:
         s[f"{key}-outcome"] = ("refused", f"Not saved: {plain(e)}.")
     else:
         done = "acknowledged with its review" if review and kind == "acknowledge" else f"{kind}d"
-        for typed in ("note", *(f"review-{f}" for f in fields)):
+        for typed in ("kind", "taken", "until", "note", *(f"review-{f}" for f in fields)):     # an empty form again
             if f"{key}-{typed}" in s:
                 del s[f"{key}-{typed}"]
         s[f"{key}-outcome"] = ("saved", f"Saved: {plain(chosen.split(' — ')[0])} {done} by {plain(user)}.")
