@@ -54,7 +54,7 @@ def date_range(key: str, lowest: dt.date, highest: dt.date, default: tuple[dt.da
 
 
 PAGE_GROUPS = {"overview": ("filters",), "cohorts": ("filters",), "caseload": ("caseload",),
-               "participant": ("participant", "episode")}   # which kept views a page shows
+               "participant": ("participant", "episode"), "alerts": ("alerts",)}   # which kept views a page shows
 
 
 def _store(group: str) -> dict:

@@ -168,6 +168,16 @@ def caseload_filters(options: pd.DataFrame, scope: str | None) -> tuple[str | No
     return None if clinician == "All clinicians" else clinician, None if track == "All tracks" else track
 
 
+def measure_picker(instruments: list[str], everything: str) -> str:
+    """The alerts page's measure (`everything`: all measures together), kept in the address."""
+    from dashboard import view_state as view
+    fields = [view.choice("alerts_instrument", "measure", instruments, everything)]
+    chosen = view.restore("alerts", fields)
+    st.selectbox("Measure", instruments, key="alerts_instrument", on_change=view.changed, args=("alerts", fields),
+                 format_func=lambda i: "All measures together" if i == everything else i)
+    return chosen["alerts_instrument"]
+
+
 def participant_picker() -> str:
     """The participant shown (typed, or chosen on the caseload), kept in the address."""
     from dashboard import view_state as view

@@ -5,7 +5,7 @@ import streamlit as st
 from dashboard import db, session
 from dashboard.alerts import ALL, alert_report, lead, rate, readable
 from dashboard.charts.alerts import tradeoff
-from dashboard.widgets import data_as_of
+from dashboard.widgets import data_as_of, measure_picker
 from dashboard.words import percentile, share
 
 identity = session.require("alerts")
@@ -31,8 +31,7 @@ if not report.instruments:
     st.info("No ended episode with an intake score and a later one yet: nothing to check the alert against.")
     st.stop()
 
-instrument = st.selectbox("Measure", report.instruments, key="alerts_instrument",
-                          format_func=lambda i: "All measures together" if i == ALL else i)
+instrument = measure_picker(report.instruments, ALL)
 now = report.current(instrument)
 if now is not None:
     st.subheader(f"The setting in use: the {percentile(report.setting)} percentile")

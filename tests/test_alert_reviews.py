@@ -169,3 +169,16 @@ def test_shares_and_percentiles_in_words():
     assert share(1, 236, "had a review") == "1 of 236 (<1%) had a review"          # not "0%" when one did
     assert (share(0, 236, "x"), share(3, 12, "x"), share(0, 0, "x")) == ("0 of 236 (0%) x", "3 of 12 (25%) x", "0 of 0 x")
     assert [percentile(p) for p in (0.8, 0.51, 0.62, 0.73, 0.11, 0.5)] == ["80th", "51st", "62nd", "73rd", "11th", "50th"]
+
+
+def test_the_measure_chosen_is_kept_in_the_address(off_track):
+    at = app("director")
+    at.switch_page("pages/alerts.py").run()
+    at.selectbox(key="alerts_instrument").set_value("PHQ-9").run()
+    assert at.query_params["measure"] == ["PHQ-9"]
+    again = app("director")                                   # a copied link, opened in another session
+    again.switch_page("pages/alerts.py")
+    again.query_params["measure"] = "PHQ-9"
+    again.run()
+    assert again.selectbox(key="alerts_instrument").value == "PHQ-9"
+    assert chart(again, 0)["data"][0]["name"] == "PHQ-9"
