@@ -175,7 +175,7 @@ def test_the_measure_chosen_is_kept_in_the_address(off_track):
     at = app("director")
     at.switch_page("pages/alerts.py").run()
     at.selectbox(key="alerts_instrument").set_value("PHQ-9").run()
-    assert at.query_params["measure"] == ["PHQ-9"]
+    assert at.query_params["measure"] == "PHQ-9"
     again = app("director")                                   # a copied link, opened in another session
     again.switch_page("pages/alerts.py")
     again.query_params["measure"] = "PHQ-9"
