@@ -7,6 +7,7 @@ import pytest
 
 from browser import PASSWORD, heading, idle, open_page, sign_in
 from conftest import ROOT, rows
+from dashboard.flag_labels import label
 from servers import NEEDS_CHROMIUM, launch_chromium
 
 pytestmark = pytest.mark.skipif(**NEEDS_CHROMIUM)
@@ -86,8 +87,9 @@ def test_clinician_journey(server, page):
     from playwright.sync_api import expect
     url, db, _ = server
     # a flag acknowledged with a note alone (a not-on-track alert also takes the review: below)
-    [(red,)] = rows(db, "SELECT min(f.participant_id) FROM flags f JOIN episodes e USING (episode_id) "
-                        "WHERE f.rule_id <> 'below_expected' AND e.primary_clinician = 'Chen, M.'")
+    [(red, rule, instrument)] = rows(db, "SELECT f.participant_id, f.rule_id, f.instrument FROM flags f "
+                                         "JOIN episodes e USING (episode_id) WHERE f.rule_id <> 'below_expected' "
+                                         "AND e.primary_clinician = 'Chen, M.' ORDER BY 1, 2, 3 LIMIT 1")
     [(other,)] = rows(db, "SELECT min(participant_id) FROM episodes WHERE is_open AND primary_clinician <> 'Chen, M.'")
     _sign_in(page, url, "clinician")
     heading(page, "Caseload")                                       # the clinician's start page
@@ -97,7 +99,8 @@ def test_clinician_journey(server, page):
     expect(page.get_by_role("heading", name="Scores")).to_be_visible(timeout=60000)
     page.screenshot(path=str(ARTIFACTS / "clinician-participant.png"))
     page.get_by_role("combobox", name="Flag").click()
-    page.get_by_role("option").filter(has_not_text="Not on track").first.click()
+    page.keyboard.type(f"{red}: {label(rule, instrument)} —")     # the selectbox filters its options as typed
+    page.keyboard.press("Enter")
     idle(page)
     form = page.get_by_test_id("stForm")
     form.get_by_role("textbox", name="Note").fill("Reviewed in case review; plan adjusted")
