@@ -77,3 +77,22 @@ def worklist(clinician: str | None = None, program: str | None = None, today: dt
     recent = int(episodes["recent_days"].iloc[0]) if len(episodes) else int(
         db.query("common/settings").set_index("name").loc["flags_low_attendance_days", "number"])
     return Caseload(rows.reset_index(drop=True), flags, instruments, recent, data_as_of)
+
+
+DUE_WORDS = {"overdue": "overdue", "due": "due", "done": "done this week"}
+
+
+def measures_due(clinician: str | None = None, program: str | None = None) -> pd.DataFrame:
+    """This week's planned measures of the open episodes (overdue, due, done), overdue first, in words."""
+    d = db.query("caseload/measures_due", clinician=clinician, program=program)
+    return pd.DataFrame({
+        "Participant": d["participant_id"], "Clinician": d["primary_clinician"], "Measure": d["instrument"],
+        "Status": d["status"].map(DUE_WORDS),
+        "Due": [f"{pd.Timestamp(x):%a %d %b}" for x in d["due_on"]],
+        "Last taken": ["never" if pd.isna(x) else f"{pd.Timestamp(x):%d %b %Y}" for x in d["last_on"]],
+        "Every": [f"{n} days" for n in d["every_days"]]})
+
+
+def due_by_clinician(program: str | None = None) -> pd.DataFrame:
+    """Per clinician: the planned measures of their open episodes by status, and the share not overdue."""
+    return db.query("caseload/due_by_clinician", program=program)

@@ -2,7 +2,7 @@
 import streamlit as st
 
 from dashboard import db, session
-from dashboard.caseload import filters, worklist
+from dashboard.caseload import due_by_clinician, filters, measures_due, worklist
 from dashboard.text import plain
 from dashboard.widgets import caseload_filters, data_as_of, flag_action_form, worklist_table
 
@@ -41,3 +41,18 @@ if len(handled):
                  column_config={"participant_id": "Participant", "label": "Flag", "status": "Status",
                                 "action_taken": "Action taken", "note": "Note", "snooze_until": "Until",
                                 "user_name": "By", "created_at": "When (UTC)"})
+
+st.subheader("Measures due this week")
+due = measures_due(clinician, track)
+if not len(due):
+    st.caption("No planned measure is due, overdue or done this week.")
+else:
+    st.caption("From the measurement plan's cadence for each track (settings measurement.plan); overdue = more than "
+               "a week past due, the first falling due at admission.")
+    st.dataframe(due if not identity.scope_clinician else due.drop(columns="Clinician"), hide_index=True, key="due")
+if not identity.scope_clinician:
+    st.subheader("Due measures by clinician")
+    st.dataframe(due_by_clinician(track), hide_index=True, key="due_by_clinician",
+                 column_config={"clinician": "Clinician", "planned": "Planned measures", "done": "Done this week",
+                                "due": "Due", "overdue": "Overdue", "later": "Not due yet",
+                                "up_to_date_pct": st.column_config.NumberColumn("Not overdue", format="%d %%")})

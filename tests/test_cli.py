@@ -100,9 +100,9 @@ def test_rebuild_applies_a_settings_change(tmp_path, db):
     from conftest import rows
     text = ATTENDANCE_HEADER + "".join(f"P1,2025-03-{d:02d},group,attended,180,Trauma,Rivera\n" for d in (3, 4, 5))
     etl_cli("load", write(tmp_path, "a.csv", text), "--db", db, "--today", "2026-01-31")
-    # two days in, no PHQ-9 yet: not overdue with the default 14 days ...
+    # two days in, no PHQ-9 yet (due at admission): not overdue with the default 7 days' grace ...
     assert rows(db, "SELECT count(*) FROM flags WHERE rule_id = 'measure_overdue'") == [(0,)]
-    settings = write(tmp_path, "ours.toml", "[flags]\nmeasure_overdue_days = 1\n")
+    settings = write(tmp_path, "ours.toml", "[measurement]\noverdue_grace_days = 1\n")
     result = etl_cli("rebuild", "--db", db, env={"IOP_SETTINGS": str(settings)})
     assert result.returncode == 0, result.stderr
     # ... and with measures overdue after 1 day, the missing PHQ-9 now fires

@@ -207,12 +207,12 @@ def test_below_asam_hours(tmp_path, db, birth_year, minutes, expected):
     assert got == expected
 
 
-# --- measure_overdue (no PHQ-9 for more than 14 days) -----------------------------------------------
+# --- measure_overdue (PHQ-9, due every 7 days: overdue more than 7 days after it fell due) -----------
 
 @pytest.mark.parametrize("days_since,fires", [(15, True), (14, False)])
 def test_measure_overdue(tmp_path, db, days_since, fires):
     got = flags(tmp_path, db, ADMIT + dt.timedelta(days=3 + days_since), measures=[phq(3, 12)], rule="measure_overdue")
-    assert got == ([("amber", "no PHQ-9 for 15 days (last 9 Jan 2025)")] if fires else [])
+    assert got == ([("amber", "no PHQ-9 for 15 days (last 9 Jan 2025; due every 7 days)")] if fires else [])
 
 
 # --- scope ------------------------------------------------------------------------------------------

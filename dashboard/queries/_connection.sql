@@ -30,6 +30,8 @@ CREATE OR REPLACE TEMP VIEW visible_week_scores AS
 SELECT w.* FROM episode_week_scores AS w WHERE w.episode_id IN (SELECT episode_id FROM visible_episodes);
 CREATE OR REPLACE TEMP VIEW visible_recovery_status AS
 SELECT r.* FROM recovery_status AS r WHERE r.episode_id IN (SELECT episode_id FROM visible_episodes);
+CREATE OR REPLACE TEMP VIEW visible_measures_due AS
+SELECT d.* FROM measures_due AS d WHERE d.episode_id IN (SELECT episode_id FROM visible_episodes);
 CREATE OR REPLACE TEMP VIEW visible_dms_encounters AS
 SELECT x.* FROM dms_encounters AS x WHERE x.episode_id IN (SELECT episode_id FROM visible_episodes);
 CREATE OR REPLACE TEMP VIEW visible_attendance_weekly AS

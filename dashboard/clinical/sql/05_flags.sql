@@ -127,20 +127,16 @@ below_asam_hours AS (
     FROM attendance_weekly AS w JOIN open_episodes AS o USING (participant_id, episode_id)
     WHERE w.week_start = CAST(date_trunc('week', getvariable('as_of') + 1) AS DATE) - 7 AND w.full_week AND w.below_asam
 ),
-measure_overdue AS (
-    SELECT o.participant_id, o.episode_id, 'measure_overdue', 'amber',
-           coalesce(m.last_on, o.admit_date) + getvariable('flags_measure_overdue_days') + 1,
-           getvariable('flags_measure_overdue_instrument'),
-           CASE WHEN m.last_on IS NULL
-                THEN format('no {} since admission {} days ago', getvariable('flags_measure_overdue_instrument'), o.days_in_program)
-                ELSE format('no {} for {} days (last {})', getvariable('flags_measure_overdue_instrument'),
-                            getvariable('as_of') - m.last_on, day(m.last_on))
+measure_overdue AS (      -- the primary instrument's cadence (measures_due, 04c_measures_due.sql)
+    SELECT d.participant_id, d.episode_id, 'measure_overdue', 'amber',
+           d.due_on + getvariable('measurement_overdue_grace_days') + 1, d.instrument,
+           CASE WHEN d.last_on IS NULL
+                THEN format('no {} since admission {} days ago', d.instrument, getvariable('as_of') - d.admit_date)
+                ELSE format('no {} for {} days (last {}; due every {} days)', d.instrument, getvariable('as_of') - d.last_on,
+                            day(d.last_on), d.every_days)
            END
-    FROM open_episodes AS o
-    LEFT JOIN (SELECT episode_id, max(assessed_on) AS last_on FROM assessments
-               WHERE instrument = getvariable('flags_measure_overdue_instrument') AND assessed_on <= getvariable('as_of')
-               GROUP BY ALL) AS m USING (episode_id)
-    WHERE getvariable('as_of') - coalesce(m.last_on, o.admit_date) > getvariable('flags_measure_overdue_days')
+    FROM measures_due AS d
+    WHERE d.status = 'overdue' AND d.instrument = getvariable('flags_measure_overdue_instrument')
 ),
 final AS (
     SELECT * FROM safety_item
