@@ -39,7 +39,8 @@ QUIET = logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_conte
 
 PAGES = [("Program summary", "pages/summary.py", {}), ("Program overview", "pages/overview.py", {}),
          ("Cohort outcomes", "pages/cohorts.py", {}), ("Caseload", "pages/caseload.py", {}),
-         ("Participant progress", "pages/participant.py", {"participant": None})]
+         ("How well our alerts work", "pages/alerts.py", {}),
+         ("Participant progress", "pages/participant.py", {"participant": None})]     # last: its participant is set
 
 
 def _pick_track(at) -> None:
