@@ -35,18 +35,20 @@ instrument = measure_picker(report.instruments, ALL)
 now = report.current(instrument)
 if now is not None:
     st.subheader(f"The setting in use: the {percentile(report.setting)} percentile")
-    caught, alerted, specific, ppv, ahead = st.columns(5)
+    # three and two to a row: five side by side cut their labels at 1024 px
+    caught, alerted, ahead = st.columns(3)
     caught.metric("Non-improvers caught", f"{now['sensitivity']:.0%}" if now["sensitivity_n"] else "—",
                   help=rate(now, "sensitivity") + " ended without reliable improvement and were alerted first (95 % interval).")
     alerted.metric("Episodes alerted", f"{now['flag_rate']:.0%}" if now["flag_rate_n"] else "—",
                    help=rate(now, "flag_rate") + " of the ended episodes judged.")
+    ahead.metric("Weeks of warning", lead(now),
+                 help=f"Median weeks from the first alert to the last score, over {now['lead_n']} caught episodes "
+                      "(95 % interval in brackets).")
+    specific, ppv, _ = st.columns(3)
     specific.metric("Improvers not alerted", f"{now['specificity']:.0%}" if now["specificity_n"] else "—",
                     help=rate(now, "specificity") + " (specificity).")
     ppv.metric("Alerts that were right", f"{now['ppv']:.0%}" if now["ppv_n"] else "—",
                help=rate(now, "ppv") + " of alerted episodes ended without reliable improvement (PPV).")
-    ahead.metric("Weeks of warning", lead(now),
-                 help=f"Median weeks from the first alert to the last score, over {now['lead_n']} caught episodes "
-                      "(95 % interval in brackets).")
     st.caption(f"Deteriorations caught: {rate(now, 'sensitivity_deterioration')}.")
 
 st.plotly_chart(tradeoff({("All measures" if instrument == ALL else instrument): report.of(instrument)}, report.setting),

@@ -9,7 +9,7 @@ import plotly.graph_objects as go
 from dashboard.charts.style import CATEGORY_COLOURS, OKABE_ITO, base_layout, empty, plain
 from dashboard.words import percentile
 
-TITLE = "Not-on-track alert: eventual non-improvers caught against episodes alerted"
+TITLE = "Non-improvers caught against episodes alerted"      # fits a 1024 px window with its suffix
 
 
 def tradeoff(series: dict[str, pd.DataFrame], current: float | None = None,
