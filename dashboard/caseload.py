@@ -87,10 +87,9 @@ def measures_due(clinician: str | None = None, program: str | None = None) -> pd
     d = db.query("caseload/measures_due", clinician=clinician, program=program)
     return pd.DataFrame({
         "Participant": d["participant_id"], "Clinician": d["primary_clinician"], "Measure": d["instrument"],
-        "Status": d["status"].map(DUE_WORDS),
-        "Due": [f"{pd.Timestamp(x):%a %d %b}" for x in d["due_on"]],
-        "Last taken": ["never" if pd.isna(x) else f"{pd.Timestamp(x):%d %b %Y}" for x in d["last_on"]],
-        "Every": [f"{n} days" for n in d["every_days"]]})
+        "Status": d["status"].map(DUE_WORDS), "Due": pd.to_datetime(d["due_on"]).dt.strftime("%a %d %b"),
+        "Last taken": pd.to_datetime(d["last_on"]).dt.strftime("%d %b %Y").fillna("never"),
+        "Every": d["every_days"].astype(str) + " days"})
 
 
 def due_by_clinician(program: str | None = None) -> pd.DataFrame:
