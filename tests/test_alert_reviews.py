@@ -182,3 +182,15 @@ def test_the_measure_chosen_is_kept_in_the_address(off_track):
     again.run()
     assert again.selectbox(key="alerts_instrument").value == "PHQ-9"
     assert chart(again, 0)["data"][0]["name"] == "PHQ-9"
+
+
+@pytest.mark.parametrize("text,message", [
+    ("[alert_validation]\nthresholds = [80, 100]\n", "alert_validation.thresholds: whole-number percentiles from 1 to 99"),
+    ("[alert_validation]\nfolds = 1\n", "alert_validation.folds: a whole number, 2 or more"),
+    ("[measurement]\noverdue_grace_days = -1\n", "measurement.overdue_grace_days: a whole number of days, 0 or more"),
+])
+def test_settings_the_sql_cannot_use_are_refused_by_name(tmp_path, monkeypatch, text, message):
+    from dashboard.clinical.settings import load_settings
+    (tmp_path / "ours.toml").write_text(text)
+    with pytest.raises(ValueError, match=re.escape(message)):
+        load_settings(tmp_path / "ours.toml")

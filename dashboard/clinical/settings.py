@@ -22,7 +22,22 @@ def load_settings(extra_file: str | os.PathLike | None = None) -> dict[str, dict
                 raise ValueError(f"{Path(path).name}: unknown settings {section}."
                                  f"{', '.join(sorted(unknown)) if section in settings else '*'}")
             settings[section].update(values)
+    _check(settings)
     return settings
+
+
+def _check(settings: dict[str, dict]) -> None:
+    """Values the SQL cannot use are refused here, naming the setting, not as a failed build."""
+    check = settings["alert_validation"]
+    thresholds = check["thresholds"]
+    if not thresholds or not all(isinstance(t, int) and 1 <= t <= 99 for t in thresholds):
+        raise ValueError("settings alert_validation.thresholds: whole-number percentiles from 1 to 99, e.g. [65, 80, 85]")
+    for name, lowest in (("folds", 2), ("max_episodes", 1)):
+        if not isinstance(check[name], int) or check[name] < lowest:
+            raise ValueError(f"settings alert_validation.{name}: a whole number, {lowest} or more")
+    grace = settings["measurement"]["overdue_grace_days"]
+    if not isinstance(grace, int) or grace < 0:
+        raise ValueError("settings measurement.overdue_grace_days: a whole number of days, 0 or more")
 
 
 TABLES = {("measurement", "plan")}     # settings stored as tables of their own
