@@ -87,7 +87,8 @@ def measures_due(clinician: str | None = None, program: str | None = None) -> pd
     d = db.query("caseload/measures_due", clinician=clinician, program=program)
     return pd.DataFrame({
         "Participant": d["participant_id"], "Clinician": d["primary_clinician"], "Measure": d["instrument"],
-        "Status": d["status"].map(DUE_WORDS), "Due": pd.to_datetime(d["due_on"]).dt.strftime("%a %d %b"),
+        "Status": d["status"].map(DUE_WORDS),
+        "Due": d["status"].map({"done": "next "}).fillna("") + pd.to_datetime(d["due_on"]).dt.strftime("%a %d %b"),
         "Last taken": pd.to_datetime(d["last_on"]).dt.strftime("%d %b %Y").fillna("never"),
         "Every": d["every_days"].astype(str) + " days"})
 

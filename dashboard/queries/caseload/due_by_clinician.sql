@@ -2,11 +2,11 @@
 -- planned measures of their open episodes by status this week, and the share not overdue.
 SELECT coalesce(primary_clinician, 'not recorded') AS clinician,
        count(*) AS planned,
-       count(*) FILTER (status = 'done') AS done,
-       count(*) FILTER (status = 'due') AS due,
+       round(100.0 * count(*) FILTER (status <> 'overdue') / count(*)) AS up_to_date_pct,   -- first: in view at 1024 px
        count(*) FILTER (status = 'overdue') AS overdue,
-       count(*) FILTER (status = 'later') AS later,
-       round(100.0 * count(*) FILTER (status <> 'overdue') / count(*)) AS up_to_date_pct
+       count(*) FILTER (status = 'due') AS due,
+       count(*) FILTER (status = 'done') AS done,
+       count(*) FILTER (status = 'later') AS later
 FROM visible_measures_due
 WHERE ($program IS NULL OR program = $program)
 GROUP BY ALL
