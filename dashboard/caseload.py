@@ -82,9 +82,10 @@ def worklist(clinician: str | None = None, program: str | None = None, today: dt
 DUE_WORDS = {"overdue": "overdue", "due": "due", "done": "done this week"}
 
 
-def measures_due(clinician: str | None = None, program: str | None = None) -> pd.DataFrame:
-    """This week's planned measures of the open episodes (overdue, due, done), overdue first, in words."""
-    d = db.query("caseload/measures_due", clinician=clinician, program=program)
+def measures_due(clinician: str | None = None, program: str | None = None, with_done: bool = True) -> pd.DataFrame:
+    """This week's planned measures of the open episodes (overdue, due and, with_done, done), overdue
+    first, in words."""
+    d = db.query("caseload/measures_due", clinician=clinician, program=program, with_done=with_done)
     return pd.DataFrame({
         "Participant": d["participant_id"], "Clinician": d["primary_clinician"], "Measure": d["instrument"],
         "Status": d["status"].map(DUE_WORDS),

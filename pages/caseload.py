@@ -43,12 +43,14 @@ if len(handled):
                                 "user_name": "By", "created_at": "When (UTC)"})
 
 st.subheader("Measures due this week")
-due = measures_due(clinician, track)
+one_caseload = bool(identity.scope_clinician or clinician)     # the whole program's done ones: counted below, not listed
+due = measures_due(clinician, track, with_done=one_caseload)
 if not len(due):
-    st.caption("No planned measure is due, overdue or done this week.")
+    st.caption("No planned measure is due or overdue" + (", or done," if one_caseload else "") + " this week.")
 else:
     st.caption("From the measurement plan's cadence for each track (settings measurement.plan); overdue = more than "
-               "a week past due, the first falling due at admission.")
+               "a week past due, the first falling due at admission."
+               + ("" if one_caseload else " Measures done this week are listed when one clinician is chosen."))
     st.dataframe(due if not identity.scope_clinician else due.drop(columns="Clinician"), hide_index=True, key="due")
 if not identity.scope_clinician:
     st.subheader("Due measures by clinician")
