@@ -12,7 +12,7 @@ import pandas as pd
 from dashboard import state
 
 EVENTS = ("sign_in", "sign_in_failed", "sign_in_throttled", "sign_out", "session_expired", "view_page", "view_participant",
-          "export",
+          "export", "stay_justification",
           "load", "account_added", "account_changed", "password_reset", "account_disabled", "account_enabled")
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS audit_log (
@@ -65,7 +65,8 @@ def exports(limit: int = 5000) -> pd.DataFrame:
 
 EVENT_WORDS = {"sign_in": "signed in", "sign_in_failed": "sign-in failed", "sign_in_throttled": "sign-in locked (too many tries)",
                "sign_out": "signed out", "session_expired": "session expired", "view_page": "opened page",
-               "view_participant": "viewed participant", "export": "downloaded a file", "load": "loaded a file",
+               "view_participant": "viewed participant", "export": "downloaded a file",
+               "stay_justification": "wrote a continued-stay justification", "load": "loaded a file",
                "account_added": "added account", "account_changed": "changed account", "password_reset": "reset password",
                "account_disabled": "disabled account", "account_enabled": "enabled account"}
 DETAIL_WORDS = {"kind": "what", "filters": "selection", "episode_id": "episode", "new_role": "role", "client": "from"}

@@ -19,6 +19,7 @@ class Caseload:
     instruments: list[str]       # score columns, in catalogue order
     recent_days: int             # the attendance window (settings flags.low_attendance_days)
     data_as_of: dt.date | None
+    authorizations: bool = False  # any open episode has a payer authorization (authorizations export)
 
     def count(self, rank: int) -> int:
         """Open episodes whose most urgent flag has this priority rank (0 safety, 1 red, 2 amber)."""
@@ -46,7 +47,8 @@ def worklist(clinician: str | None = None, program: str | None = None, today: dt
     """The open episodes of a clinician and track (None: all that this request may see)."""
     frames = db.queries(episodes=("caseload/open_episodes", {"clinician": clinician, "program": program}),
                         outcomes=("caseload/open_outcomes", {}), flags=("caseload/open_flags", {}),
-                        info=("common/dataset_info", {}), instruments=("caseload/instruments", {}))
+                        info=("common/dataset_info", {}), instruments=("caseload/instruments", {}),
+                        authorizations=("caseload/authorizations", {}))
     episodes = frames["episodes"]
     flags = frames["flags"][frames["flags"]["episode_id"].isin(episodes["episode_id"])]
     flags = state.with_status(flags, today)
@@ -61,10 +63,13 @@ def worklist(clinician: str | None = None, program: str | None = None, today: dt
                                         zip(handled["label"], handled["status"], handled["user_name"])]
                                   ).groupby("episode_id")["text"].agg("; ".join).rename("handled")
     rows = (episodes.merge(summary, on="episode_id", how="left").merge(handled_text, on="episode_id", how="left")
-            .merge(_scores(frames["outcomes"]), on="episode_id", how="left"))
+            .merge(_scores(frames["outcomes"]), on="episode_id", how="left")
+            .merge(authorization_columns(frames["authorizations"]), on="episode_id", how="left"))
     rows["rank"] = pd.to_numeric(rows["rank"], errors="coerce").fillna(3).astype(int)
     rows["n_flags"] = pd.to_numeric(rows["n_flags"], errors="coerce").fillna(0).astype(int)
     rows["priority"] = rows["rank"].map(PRIORITY)
+    rows["auth_ends"] = rows["auth_ends"].astype(object).fillna("none on file")
+    rows["auth_soon"] = rows["auth_soon"].astype("boolean").fillna(False).astype(bool)
     rows["attendance_recent"] = [f"{a}/{s} ({round(100 * a / s)} %)" if s else "none scheduled"
                                  for a, s in zip(rows["attended_recent"], rows["scheduled_recent"])]
     rows["hours_vs_asam"] = [f"{h:.1f} / {m:g} h" if pd.notna(h) else "—"
@@ -76,7 +81,23 @@ def worklist(clinician: str | None = None, program: str | None = None, today: dt
     data_as_of = pd.Timestamp(info["data_as_of"].iloc[0]).date() if len(info) and pd.notna(info["data_as_of"].iloc[0]) else None
     recent = int(episodes["recent_days"].iloc[0]) if len(episodes) else int(
         db.query("common/settings").set_index("name").loc["flags_low_attendance_days", "number"])
-    return Caseload(rows.reset_index(drop=True), flags, instruments, recent, data_as_of)
+    return Caseload(rows.reset_index(drop=True), flags, instruments, recent, data_as_of,
+                    authorizations=bool(len(frames["authorizations"])))
+
+
+def authorization_columns(auth: pd.DataFrame) -> pd.DataFrame:
+    """'Authorization ends' (days left of the unbroken run of authorizations, or when it ended),
+    whether that is soon (settings authorization.ends_soon_days), and the block's use so far."""
+    ends = pd.to_datetime(auth["covered_through"])
+    text = [("none on file" if pd.isna(left) else f"ended {day:%d %b}" if left < 0 else
+             f"today ({day:%d %b})" if left == 0 else f"{left:.0f} day{'s' * (left != 1)} ({day:%d %b})")
+            for left, day in zip(auth["days_left"], ends)]
+    used = [" · ".join([*([f"{hours:.1f} of {of_hours:g} h"] if pd.notna(of_hours) else []),
+                        *([f"{days:.0f} of {of_days:.0f} days"] if pd.notna(of_days) else [])])
+            for hours, of_hours, days, of_days in zip(auth["hours_used"], auth["authorized_hours"],
+                                                      auth["days_used"], auth["authorized_sessions"])]
+    return pd.DataFrame({"episode_id": auth["episode_id"], "auth_ends": text, "auth_soon": auth["ends_soon"].astype(bool),
+                         "auth_used": used})
 
 
 DUE_WORDS = {"overdue": "overdue", "due": "due", "done": "done this week"}

@@ -28,7 +28,8 @@ from pathlib import Path
 from dashboard import state
 
 ROOT = Path(__file__).resolve().parents[1]
-KINDS = ("attendance", "measures", "roster")
+# the loader's kinds (etl/vocabulary.py KINDS; the dashboard never imports the loader: a test keeps them equal)
+KINDS = ("attendance", "measures", "roster", "authorizations")
 STATUSES = ("queued", "running", "done", "failed")
 ACTIVE = ("queued", "running")
 ORPHAN_AGE = 3600          # seconds before a folder no job names is swept (a page may be writing it)
@@ -43,7 +44,7 @@ CREATE TABLE IF NOT EXISTS load_jobs (
     created_at  TEXT NOT NULL,        -- UTC, YYYY-MM-DD HH:MM:SS like the audit log
     user_name   TEXT NOT NULL,
     role        TEXT NOT NULL,
-    kind        TEXT,                 -- attendance, measures or roster; NULL: each file's header says
+    kind        TEXT,                 -- one of KINDS; NULL: each file's header says
     files       TEXT NOT NULL,        -- JSON list of the uploaded files' names
     folder      TEXT,                 -- where the files wait; NULL once they are deleted
     db_path     TEXT NOT NULL,        -- the database the page reads, loaded into

@@ -23,6 +23,7 @@ class EpisodeView:
     flags: pd.DataFrame
     expected: pd.DataFrame
     bands: pd.DataFrame
+    authorizations: pd.DataFrame  # the payer's blocks and their use (authorization_use)
     reading_order: list[str]     # every catalogue instrument: primary, the track's, the rest
     notice: str                  # the confidentiality notice for files (settings reports.confidentiality_notice)
 
@@ -118,6 +119,7 @@ def episode_view(participant_id: str, episode_id: str | None = None,
                    scores=("participant/scores", {}), items=("participant/items", {}), sessions=("participant/sessions", {}),
                    weeks=("participant/weeks", {}), outcomes=("participant/outcomes", {}), flags=("participant/flags", {}),
                    expected=("participant/expected", {}), bands=("common/instrument_bands", {}),
+                   authorizations=("participant/authorizations", {}),
                    order=("participant/instruments", {}), settings=("common/settings", {}))
     order, settings = f.pop("order"), f.pop("settings").set_index("name")
     return EpisodeView(episode["participant_id"], episode, episodes, episode["data_as_of"], **f,

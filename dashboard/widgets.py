@@ -21,32 +21,47 @@ ROW_PX = 35
 def worklist_table(caseload, show_clinician: bool):
     """The caseload worklist, most urgent first, priority in words with a mark and a coloured cell;
     returns the selected row (a Series) or None. The clinician column is for those who see more
-    than their own caseload."""
+    than their own caseload; the authorization columns for programs that load authorizations
+    (the days left in red when a continued-stay review is due)."""
     from dashboard.charts.style import FLAG_COLOURS
     rows = caseload.rows
-    columns = ["priority", "participant_id", *(["clinician"] if show_clinician else []), "flags", "week_in_program",
-               *caseload.instruments, "attendance_recent", "hours_vs_asam", "track", "handled"]
+    auth = caseload.authorizations
+    columns = ["priority", "participant_id", *(["auth_ends"] if auth else []), *(["clinician"] if show_clinician else []),
+               "flags", "week_in_program", *caseload.instruments, "attendance_recent", "hours_vs_asam",
+               *(["auth_used"] if auth else []), "track", "handled"]
     table = rows[columns].astype(object).fillna("")
-    fills = {0: f"background-color: {FLAG_COLOURS['red']}; color: white; font-weight: bold",
-             1: "background-color: #f6d0bd", 2: "background-color: #fbe3b0", 3: ""}
+    red = f"background-color: {FLAG_COLOURS['red']}; color: white; font-weight: bold"
+    fills = {0: red, 1: "background-color: #f6d0bd", 2: "background-color: #fbe3b0", 3: ""}
     ranks = rows["rank"].tolist()
+    soon = rows["auth_soon"].tolist()
     styled = table.style.apply(lambda col: [fills[r] for r in ranks], subset=["priority"])
+    if auth:
+        styled = styled.apply(lambda col: [red if s else "" for s in soon], subset=["auth_ends"])
     # pandas renders every cell of a Styler for Streamlit (~1 s for 5,000 open episodes), though only the
-    # priority column (the first) is coloured, in its flagged rows: only those are rendered; every other
-    # cell is shown as its value, as it would be rendered (strings and whole numbers, no formats).
-    coloured = max((i + 1 for i, r in enumerate(ranks) if fills[r]), default=1)
-    with pd.option_context("styler.render.max_columns", columns.index("priority") + 1, "styler.render.max_rows", coloured):
+    # first columns are coloured, in some rows: only the rows and columns up to the last coloured cell are
+    # rendered; every other cell is shown as its value, as it would be rendered (strings and whole
+    # numbers, no formats).
+    coloured = max((i + 1 for i, (r, s) in enumerate(zip(ranks, soon)) if fills[r] or (auth and s)), default=1)
+    last_column = columns.index("auth_ends" if auth else "priority") + 1
+    with pd.option_context("styler.render.max_columns", last_column, "styler.render.max_rows", coloured):
         selection = st.dataframe(
             styled, hide_index=True, key="worklist", on_select="rerun", selection_mode="single-row",
             height=ROW_PX * (min(len(table), WORKLIST_ROWS) + 1) + 3,
             column_config={"priority": st.column_config.TextColumn("Priority", width="small", pinned=True),
                            "participant_id": st.column_config.TextColumn("Participant", width="small", pinned=True),
+                           "auth_ends": st.column_config.TextColumn(
+                               "Authorization ends", width="small",
+                               help="Days left of the payer's authorization (its run of blocks without a gap); "
+                                    "red at the settings' authorization.ends_soon_days or fewer, or ended."),
                            "clinician": st.column_config.TextColumn("Clinician", width="small"),
                            "flags": st.column_config.TextColumn("Active flags", width="medium"),
                            "week_in_program": st.column_config.NumberColumn("Week", width="small"),
                            **{c: st.column_config.TextColumn(f"{c} (change)", width="small") for c in caseload.instruments},
                            "attendance_recent": st.column_config.TextColumn(f"Attended, last {caseload.recent_days} days"),
                            "hours_vs_asam": st.column_config.TextColumn("Hours last week / ASAM min"),
+                           "auth_used": st.column_config.TextColumn(
+                               "Used of authorized", help="Hours and days attended in the authorization in use, "
+                                                          "against what it authorizes."),
                            "track": "Track",
                            "handled": st.column_config.TextColumn("Acknowledged or snoozed", width="medium")})
     picked = [i for i in selection.selection.rows if i < len(rows)]
@@ -116,6 +131,38 @@ def _save_flag_action(key: str, choices: dict, today: dt.date | None) -> None:
             if f"{key}-{typed}" in s:
                 del s[f"{key}-{typed}"]
         s[f"{key}-outcome"] = ("saved", f"Saved: {plain(chosen.split(' — ')[0])} {done} by {plain(user)}.")
+
+
+def stay_justification_form(participant_id: str, episode_id: str, key: str = "stay") -> None:
+    """The clinician's justification for a continued stay: saved (and audited) by the button's
+    callback before the page runs again, so the packet built in that run carries it; a refusal keeps
+    what was typed."""
+    from dashboard import stay_review
+    if outcome := st.session_state.pop(f"{key}-outcome", None):
+        (st.success if outcome[0] == "saved" else st.error)(outcome[1])
+    with st.form(key=f"{key}-form"):
+        st.text_area("Clinical justification for continued stay", key=f"{key}-text", height=140,
+                     max_chars=stay_review.MAX_JUSTIFICATION,
+                     placeholder="Why this level of care is still needed: current symptoms and risk, progress against "
+                                 "the plan, what the next authorization period will address, discharge criteria")
+        st.form_submit_button("Save justification", on_click=_save_justification, args=(participant_id, episode_id, key))
+
+
+def _save_justification(participant_id: str, episode_id: str, key: str) -> None:
+    from dashboard import audit, session, stay_review
+    from dashboard.text import plain
+    s = st.session_state
+    try:
+        identity = session.acting()
+        text = s.get(f"{key}-text", "")
+        stay_review.save_justification(participant_id, episode_id, text, identity.user)
+    except (state.ActionRefused, session.SessionEnded) as e:
+        s[f"{key}-outcome"] = ("refused", f"Not saved: {plain(e)}.")
+        return
+    audit.record("stay_justification", identity.user, identity.role, page="participant", participant_id=participant_id,
+                 episode_id=episode_id, characters=len(text.strip()))
+    del s[f"{key}-text"]
+    s[f"{key}-outcome"] = ("saved", f"Saved: the justification by {plain(identity.user)} is in the packet below.")
 
 
 def director_filters(opts, dimension: bool = False):

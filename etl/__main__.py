@@ -12,7 +12,8 @@ DEFAULT_DB = os.environ.get("IOP_DB", "data/iop.duckdb")
 
 def _print_result(r) -> None:
     if r.status == "failed":
-        hint = " (--kind attendance|measures|roster)" if r.message.endswith("say which kind it is") else ""
+        from etl.vocabulary import KINDS
+        hint = f" (--kind {'|'.join(KINDS)})" if r.message.endswith("say which kind it is") else ""
         print(f"error: {r.message}{hint}", file=sys.stderr)
         return
     if r.status == "unchanged":
@@ -113,13 +114,14 @@ def cmd_status(args) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from etl.vocabulary import KINDS
     os.umask(0o077)     # the database, its working copy and its WAL hold identified data: the owner's only
     parser = argparse.ArgumentParser(prog="python -m etl", description="Load IOP exports into DuckDB.")
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("load", help="load export files or folders")
     p.add_argument("paths", nargs="+", metavar="PATH")
     p.add_argument("--db", default=DEFAULT_DB)
-    p.add_argument("--kind", choices=["attendance", "measures", "roster"])
+    p.add_argument("--kind", choices=KINDS)
     p.add_argument("--sheet", help="XLSX sheet name (default: the first sheet)")
     p.add_argument("--instruments", help="a program's own instrument catalogue file (TOML)")
     p.add_argument("--profile", help="a vendor layout: a shipped profile name (etl/profiles/) or a TOML file")

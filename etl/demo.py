@@ -20,7 +20,9 @@ PHP, or still open at `end`. About 3% of people are readmitted later with a seco
 The files look like real exports - the roster has a vendor header and US dates - and each of
 attendance.csv and measures.csv carries a few planted data-quality problems, exactly once each,
 so the loader's checks have something to find. Same (participants, seed, end) gives
-byte-identical files: everything comes from one random.Random(seed), nothing from the clock.
+byte-identical files: everything comes from random.Random(seed) (authorizations from a stream
+seeded by name, so the other files are as they were before it), nothing from the clock.
+authorizations.csv holds each episode's payer approvals in three-week blocks (none for self-pay).
 """
 import csv
 import datetime
@@ -66,6 +68,12 @@ MEASURES_HEADER = (["participant_id", "assessment_date", "instrument", "total"]
                    + [f"item_{i}" for i in range(1, 21)])
 ROSTER_HEADER = ["Client ID", "Admission Date", "Discharge Date", "Discharge Reason", "Program",
                  "Level of Care", "Primary Clinician", "Birth Year", "Aftercare Plan"]
+AUTH_HEADER = ["Member ID", "Payer", "Level of Care", "Auth Number", "Auth Start", "Auth End",
+               "Units Authorized", "Hours Authorized"]
+# Fictional payers: (name, share, authorizes in "days" or "hours"); self-pay needs no authorization.
+PAYERS = [("State Medicaid", 0.40, "hours"), ("Northwind Health PPO", 0.25, "days"),
+          ("Summit Care HMO", 0.20, "days"), ("Medicare", 0.10, "hours"), ("Self-pay", 0.05, None)]
+AUTH_BLOCK_DAYS = 21     # each block is approved for three weeks; a continued-stay review extends it
 
 
 class Episode:
@@ -398,6 +406,24 @@ def _targets(rng, episodes, kinds):
     return targets
 
 
+# ---------------------------------------------------------------- authorizations
+
+def _authorization_rows(rng, ep, serial):
+    """Three-week blocks from admission until the episode's last day (or the block holding `end`),
+    in program days (the days it meets) or hours (3 h a program day), one payer per episode."""
+    payer, unit = _weighted(rng, [((name, unit), share) for name, share, unit in PAYERS])
+    if unit is None:
+        return []
+    rows, start = [], ep.admit
+    while start <= ep.stop:
+        end = start + (AUTH_BLOCK_DAYS - 1) * DAY
+        days = sum(1 for k in range(AUTH_BLOCK_DAYS) if (start + k * DAY).weekday() in ep.weekdays)
+        rows.append([ep.pid, payer, "IOP", f"PA{serial + len(rows):06d}", _us_date(start), _us_date(end),
+                     days if unit == "days" else "", days * 3 if unit == "hours" else ""])
+        start = end + DAY
+    return rows
+
+
 # ---------------------------------------------------------------- roster and files
 
 def _roster_row(ep):
@@ -412,10 +438,11 @@ def _open_writer(path):
 
 def write_demo(out_dir, participants: int = 300, seed: int = 42,
                end: datetime.date = datetime.date(2026, 11, 20)) -> dict[str, pathlib.Path]:
-    """Write attendance.csv, measures.csv, roster.csv into out_dir (created if missing); return {"attendance": path, "measures": path, "roster": path}."""
+    """Write attendance.csv, measures.csv, roster.csv and authorizations.csv into out_dir (created if
+    missing); return {kind: path}."""
     out = pathlib.Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    paths = {kind: out / f"{kind}.csv" for kind in ("attendance", "measures", "roster")}
+    paths = {kind: out / f"{kind}.csv" for kind in ("attendance", "measures", "roster", "authorizations")}
     rng = random.Random(seed)
     episodes = _build_episodes(rng, participants, end)
     # Separate streams so that changing one file's rules leaves the other files unchanged.
@@ -443,4 +470,16 @@ def write_demo(out_dir, participants: int = 300, seed: int = 42,
     with roster_file:
         roster.writerow(ROSTER_HEADER)
         roster.writerows(_roster_row(ep) for ep in sorted(episodes, key=lambda e: (e.pid, e.admit)))
+
+    # a stream of its own (seeded by name), so that the other files are as they were without it
+    auth_rng, rows = random.Random(f"{seed}-authorizations"), []
+    for ep in sorted(episodes, key=lambda e: (e.pid, e.admit)):
+        rows += _authorization_rows(auth_rng, ep, len(rows) + 1)
+    if rows:    # one planted problem: an authorization that ends before it starts
+        bad = auth_rng.randrange(len(rows))
+        rows[bad][5] = _us_date(datetime.date(int(rows[bad][4][-4:]) - 1, 1, 2))
+    auth_file, auth = _open_writer(paths["authorizations"])
+    with auth_file:
+        auth.writerow(AUTH_HEADER)
+        auth.writerows(rows)
     return paths

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from etl.files import FileProblem
-from etl.vocabulary import ITEM_COLUMN, KINDS, column_aliases, norm, required
+from etl.vocabulary import ITEM_COLUMN, KINDS, column_aliases, norm, required, required_one_of
 
 
 @dataclass
@@ -37,6 +37,16 @@ def _match(kind: str, header: list[str]) -> tuple[dict[str, int], dict[int, int]
     return fields, items, clashes
 
 
+def _missing(kind: str, fields: dict[str, int]) -> list[str]:
+    """The required fields (or groups, 'a or b') a header lacks for this kind."""
+    return ([f for f in required(kind) if f not in fields]
+            + [" or ".join(group) for group in required_one_of(kind) if not any(f in fields for f in group)])
+
+
+def _needs(kind: str) -> str:
+    return ", ".join([*required(kind), *(" or ".join(group) for group in required_one_of(kind))])
+
+
 def map_header(path, header: list[str], kind: str | None = None) -> ColumnMap:
     """The kind comes from the header unless given; raises FileProblem when it cannot be used."""
     if not any(h.strip() for h in header):
@@ -44,20 +54,19 @@ def map_header(path, header: list[str], kind: str | None = None) -> ColumnMap:
     shown = ", ".join(h for h in header if h)[:200]
     if kind:
         fields, items, clashes = _match(kind, header)
-        missing = [f for f in required(kind) if f not in fields]
+        missing = _missing(kind, fields)
         if missing:
             raise FileProblem(path, f"not a usable {kind} export: no column for {', '.join(missing)} (header: {shown})")
     else:
         fits = []
         for k in KINDS:
             fields, items, clashes = _match(k, header)
-            if all(f in fields for f in required(k)):
+            if not _missing(k, fields):
                 fits.append((len(fields) + len(items), k))
         if not fits:
+            needs = "; ".join(f"{k} needs {_needs(k)}" for k in KINDS)
             raise FileProblem(path, f"cannot tell what kind of export this is from its header ({shown}); "
-                                    "attendance needs participant_id, session_date, session_type, status, minutes; "
-                                    "measures needs participant_id, assessment_date, instrument; "
-                                    "roster needs participant_id, admit_date; rename its columns, or say which kind it is")
+                                    f"{needs}; rename its columns, or say which kind it is")
         fits.sort(reverse=True)
         if len(fits) > 1 and fits[0][0] == fits[1][0]:
             raise FileProblem(path, f"header fits both {fits[0][1]} and {fits[1][1]}; say which kind it is")

@@ -24,7 +24,7 @@ from etl.files import ExportFile, FileProblem, discover, open_export
 from etl.headers import ColumnMap, map_header
 from etl.vocabulary import allowed, optional, required, teds_labels, value_rows
 
-ORDER = {"roster": 0, "attendance": 1, "measures": 2}  # episodes need admissions before sessions
+ORDER = {"roster": 0, "attendance": 1, "measures": 2, "authorizations": 3}  # episodes need admissions before sessions
 PROGRESS_BYTES = 5_000_000
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from dashboard.clinical.catalogue import token
 
 VOCABULARY_FILE = Path(__file__).with_name("vocabulary.toml")
-KINDS = ("attendance", "measures", "roster")
+KINDS = ("attendance", "measures", "roster", "authorizations")
 ITEM_COLUMN = re.compile(r"^(?:item|q|question|i)_?(\d{1,3})$")
 
 
@@ -34,6 +34,11 @@ def column_aliases(kind: str) -> dict[str, str]:
 
 def required(kind: str) -> list[str]:
     return vocabulary()["required"][kind]
+
+
+def required_one_of(kind: str) -> list[list[str]]:
+    """Groups of fields of which a file of this kind needs at least one each."""
+    return vocabulary().get("required_one_of", {}).get(kind, [])
 
 
 def optional(kind: str) -> list[str]:

@@ -12,7 +12,7 @@ st.title("Data")
 
 st.subheader("Load exports")
 upload_round = st.session_state.get("upload_round", 0)      # a new key gives an empty uploader once files are queued
-uploads = st.file_uploader("Attendance, measures or roster exports (CSV, XLSX, FHIR JSON)", accept_multiple_files=True,
+uploads = st.file_uploader("Attendance, measures, roster or authorization exports (CSV, XLSX, FHIR JSON)", accept_multiple_files=True,
                            type=["csv", "tsv", "txt", "xlsx", "json"], key=f"uploads-{upload_round}")
 kind = st.selectbox("Kind of export", ["recognise from the header", *loads.KINDS], key="upload_kind",
                     help="Leave it to the header unless a file's columns fit no kind, or more than one.")

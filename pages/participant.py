@@ -1,7 +1,7 @@
 """Participant progress: one person's episode walked through in a case review."""
 import streamlit as st
 
-from dashboard import audit, db, downloads, session, state
+from dashboard import audit, db, downloads, session, state, stay_review
 from dashboard.charts.attendance import attendance_calendar, weekly_hours
 from dashboard.charts.items import item_heatmap
 from dashboard.charts.trajectory import trajectory
@@ -10,7 +10,7 @@ from dashboard.participant import episode_view, participant_episodes, review_tab
 from dashboard.exports import renderer_available
 from dashboard.report import case_review_files
 from dashboard.text import plain
-from dashboard.widgets import data_as_of, episode_picker, flag_action_form, participant_picker
+from dashboard.widgets import data_as_of, episode_picker, flag_action_form, participant_picker, stay_justification_form
 
 identity = session.require("participant")
 st.title("Participant progress")
@@ -103,6 +103,31 @@ if len(reviews):
     st.subheader("Structured reviews of not-on-track alerts")
     st.dataframe(reviews, hide_index=True, key="reviews",
                  column_config={"Plan change": st.column_config.TextColumn(width="large")})
+
+st.subheader("Continued-stay review")
+st.caption("For the payer's utilization review: these tables and the latest justification are the one-page PDF.")
+stay_justification_form(view.participant_id, view.episode["episode_id"])
+stay = stay_review.packet(view)
+for title, table in stay.sections():
+    st.markdown(f"**{title}**")
+    if len(table):
+        st.dataframe(table, hide_index=True, key=f"stay-{title}")
+    else:
+        st.caption("None.")
+written = stay_review.justifications(view.episode["episode_id"])
+if len(written):
+    st.markdown("**Justifications written** (the newest is in the packet)")
+    st.dataframe(written.rename(columns={"created_at": "When (UTC)", "user_name": "By", "text": "Justification"}),
+                 hide_index=True, key="stay-justifications", column_order=["When (UTC)", "By", "Justification"],
+                 column_config={"Justification": st.column_config.TextColumn(width="large")})
+if stay.justification is None:
+    st.caption("The packet can be downloaded once a justification is saved: the payer reads it with the figures.")
+elif not renderer_available():
+    st.caption("The PDF needs Chromium on the server (apt-get install chromium).")
+else:
+    downloads.button("Download continued-stay packet (PDF)", lambda: stay_review.pdf(stay),
+                     f"continued-stay-{view.participant_id}.pdf", "application/pdf", "stay_pdf", "participant",
+                     "continued-stay packet PDF", participant_id=view.participant_id)
 
 st.subheader("Case review export")
 st.caption("One PDF (a page per section) or one PNG of this episode, for the case review; built when downloaded.")

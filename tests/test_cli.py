@@ -22,8 +22,9 @@ UNUSABLE = [
     ("unknown.csv", b"foo,bar\n1,2\n",
      "unknown.csv: cannot tell what kind of export this is from its header (foo, bar); attendance needs "
      "participant_id, session_date, session_type, status, minutes; measures needs participant_id, assessment_date, "
-     "instrument; roster needs participant_id, admit_date; rename its columns, or say which kind it is "
-     "(--kind attendance|measures|roster)"),
+     "instrument; roster needs participant_id, admit_date; authorizations needs participant_id, authorization_id, "
+     "start_date, end_date, authorized_sessions or authorized_hours; rename its columns, or say which kind it is "
+     "(--kind attendance|measures|roster|authorizations)"),
     ("image.csv", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "image.csv: looks like a binary file, not a CSV or XLSX export"),
     ("broken.xlsx", b"PK\x03\x04 not really a zip", "broken.xlsx: is not a readable Excel workbook (BadZipFile: File is not a zip file)"),
     ("fake.xlsx", b"participant_id,admit_date\n", "fake.xlsx: is named .xlsx but is not an Excel workbook"),

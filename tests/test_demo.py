@@ -10,7 +10,7 @@ from etl.demo import write_demo
 def test_shipped_demo_exports_are_what_the_generator_writes(tmp_path):
     result = etl_cli("demo", "--out", tmp_path)
     assert result.returncode == 0, result.stderr
-    for name in ("attendance.csv", "measures.csv", "roster.csv"):
+    for name in ("attendance.csv", "measures.csv", "roster.csv", "authorizations.csv"):
         assert filecmp.cmp(tmp_path / name, ROOT / "data" / "demo" / name, shallow=False), name
 
 
@@ -19,8 +19,10 @@ def test_demo_loads_with_exactly_the_planted_problems(tmp_path, db):
     results = load_files(db, *paths.values(), today=dt.date(2026, 11, 26))
     counts = {r.kind: r.counts for r in results}
     assert {k: (c["rejected"], c["duplicate"]) for k, c in counts.items()} == {
-        "attendance": (2, 1), "measures": (1, 1), "roster": (0, 0)}
-    assert sorted(r for (r,) in rows(db, "SELECT reason FROM rejects")) == [
+        "attendance": (2, 1), "measures": (1, 1), "roster": (0, 0), "authorizations": (1, 0)}
+    [bad] = [r for (r,) in rows(db, "SELECT reason FROM rejects WHERE reason LIKE 'end_date%'")]
+    assert bad.startswith("end_date ") and " is before start_date " in bad
+    assert sorted(r for (r,) in rows(db, "SELECT reason FROM rejects WHERE reason NOT LIKE 'end_date%'")) == [
         "PHQ-9 total 31 is above the maximum 27",
         "session_date '2025-02-30' is not a date (use YYYY-MM-DD, M/D/YYYY or an Excel date number)",
         "status 'came' is not one of attended, late, left_early, excused, no_show, cancelled",

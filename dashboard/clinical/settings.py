@@ -38,6 +38,9 @@ def _check(settings: dict[str, dict]) -> None:
     grace = settings["measurement"]["overdue_grace_days"]
     if not isinstance(grace, int) or grace < 0:
         raise ValueError("settings measurement.overdue_grace_days: a whole number of days, 0 or more")
+    soon = settings["authorization"]["ends_soon_days"]
+    if not isinstance(soon, int) or soon < 0:
+        raise ValueError("settings authorization.ends_soon_days: a whole number of days, 0 or more")
 
 
 TABLES = {("measurement", "plan")}     # settings stored as tables of their own

@@ -3,9 +3,10 @@
 -- never the tables, so a clinician's caseload scoping cannot be forgotten by a query
 -- (tests/test_data_layer.py checks that no query names a table of identified data directly).
 
--- The queries need the stored definitions of version 3 or later (dashboard/clinical/setup/definitions.sql;
--- 3 added the alert_performance mart); an older database fails here, and dashboard/db.py asks for a rebuild.
-SELECT CASE WHEN definitions_version() < 3 THEN error('definitions_version') END;
+-- The queries need the stored definitions of version 4 or later (dashboard/clinical/setup/definitions.sql;
+-- 3 added the alert_performance mart, 4 authorization_use); an older database fails here, and
+-- dashboard/db.py asks for a rebuild.
+SELECT CASE WHEN definitions_version() < 4 THEN error('definitions_version') END;
 CREATE OR REPLACE TEMP VIEW visible_episodes AS
 SELECT * FROM episodes
 WHERE getvariable('scope_clinician') IS NULL OR primary_clinician = getvariable('scope_clinician');
@@ -32,6 +33,8 @@ CREATE OR REPLACE TEMP VIEW visible_recovery_status AS
 SELECT r.* FROM recovery_status AS r WHERE r.episode_id IN (SELECT episode_id FROM visible_episodes);
 CREATE OR REPLACE TEMP VIEW visible_measures_due AS
 SELECT d.* FROM measures_due AS d WHERE d.episode_id IN (SELECT episode_id FROM visible_episodes);
+CREATE OR REPLACE TEMP VIEW visible_authorization_use AS
+SELECT a.* FROM authorization_use AS a WHERE a.episode_id IN (SELECT episode_id FROM visible_episodes);
 CREATE OR REPLACE TEMP VIEW visible_dms_encounters AS
 SELECT x.* FROM dms_encounters AS x WHERE x.episode_id IN (SELECT episode_id FROM visible_episodes);
 CREATE OR REPLACE TEMP VIEW visible_attendance_weekly AS

@@ -136,6 +136,23 @@ CREATE TABLE IF NOT EXISTS roster_admissions (
 CREATE TABLE IF NOT EXISTS roster_admissions_history AS
     SELECT *, NULL::INTEGER AS replaced_by_load, NULL::TIMESTAMP AS replaced_at FROM roster_admissions WHERE false;
 
+-- Payer authorizations as the authorizations export states them (optional export).
+CREATE TABLE IF NOT EXISTS authorizations (
+    participant_id      VARCHAR NOT NULL,
+    authorization_id    VARCHAR NOT NULL,
+    payer               VARCHAR,
+    level_of_care       VARCHAR,
+    start_date          DATE NOT NULL,
+    end_date            DATE NOT NULL,
+    authorized_sessions INTEGER,
+    authorized_hours    DOUBLE,
+    value_hash          VARCHAR NOT NULL,
+    load_id             INTEGER NOT NULL,
+    source_row          BIGINT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS authorizations_history AS
+    SELECT *, NULL::INTEGER AS replaced_by_load, NULL::TIMESTAMP AS replaced_at FROM authorizations WHERE false;
+
 CREATE TABLE IF NOT EXISTS participants (participant_id VARCHAR PRIMARY KEY);
 CREATE TABLE IF NOT EXISTS episodes (
     episode_id VARCHAR PRIMARY KEY, participant_id VARCHAR, admit_date DATE, discharge_date DATE,
