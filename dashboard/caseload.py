@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from dashboard import db, state
+from dashboard import db, state, words
 from dashboard.flag_labels import PRIORITY, labels, priority_ranks
 
 
@@ -30,7 +30,6 @@ def filters() -> pd.DataFrame:
     return db.query("caseload/filters")
 
 
-JUDGED = ("on track", "at risk", "not on track")   # recovery_status values shown beside a score
 
 
 def _scores(outcomes: pd.DataFrame) -> pd.DataFrame:
@@ -38,7 +37,7 @@ def _scores(outcomes: pd.DataFrame) -> pd.DataFrame:
     if not len(outcomes):
         return pd.DataFrame(columns=["episode_id"])
     text = [f"{latest:g}" + (f" ({change:+g})" if pd.notna(change) else "")
-            + (f" · {status}" if status in JUDGED else "")
+            + (f" · {status}" if status in words.JUDGED else "")
             for latest, change, status in zip(outcomes["latest_score"], outcomes["change"], outcomes["recovery_status"])]
     return outcomes.assign(text=text).pivot(index="episode_id", columns="instrument", values="text").reset_index()
 

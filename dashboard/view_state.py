@@ -53,8 +53,20 @@ def date_range(key: str, lowest: dt.date, highest: dt.date, default: tuple[dt.da
                  ready=lambda value: isinstance(value, (tuple, list)) and len(value) == 2)
 
 
+def day(key: str, name: str, lowest: dt.date, highest: dt.date, default: dt.date) -> Field:
+    def read(query):
+        try:
+            value = dt.date.fromisoformat(query[name])
+        except (KeyError, ValueError):
+            return None
+        return max(lowest, min(value, highest))
+    return Field(key, (name,), default, read, lambda value: {name: value.isoformat()},
+                 ready=lambda value: isinstance(value, dt.date),
+                 valid=lambda value: isinstance(value, dt.date) and lowest <= value <= highest)
+
+
 PAGE_GROUPS = {"overview": ("filters",), "cohorts": ("filters",), "caseload": ("caseload",),
-               "participant": ("participant", "episode"), "alerts": ("alerts",)}   # which kept views a page shows
+               "participant": ("participant", "episode"), "alerts": ("alerts",), "groups": ("groups",)}   # which kept views a page shows
 
 
 def _store(group: str) -> dict:

@@ -18,20 +18,26 @@ WORKLIST_ROWS = 25          # rows in view at once; the header stays in view as 
 ROW_PX = 35
 
 
+def _priority_fills() -> dict[int, str]:
+    """Cell styles by priority rank (flag_labels.priority_ranks): safety, red, amber, none."""
+    from dashboard.charts.style import FLAG_COLOURS
+    return {0: f"background-color: {FLAG_COLOURS['red']}; color: white; font-weight: bold",
+            1: "background-color: #f6d0bd", 2: "background-color: #fbe3b0", 3: ""}
+
+
 def worklist_table(caseload, show_clinician: bool):
     """The caseload worklist, most urgent first, priority in words with a mark and a coloured cell;
     returns the selected row (a Series) or None. The clinician column is for those who see more
     than their own caseload; the authorization columns for programs that load authorizations
     (the days left in red when a continued-stay review is due)."""
-    from dashboard.charts.style import FLAG_COLOURS
     rows = caseload.rows
     auth = caseload.authorizations
     columns = ["priority", "participant_id", *(["auth_ends"] if auth else []), *(["clinician"] if show_clinician else []),
                "flags", "week_in_program", *caseload.instruments, "attendance_recent", "hours_vs_asam",
                *(["auth_used"] if auth else []), "track", "handled"]
     table = rows[columns].astype(object).fillna("")
-    red = f"background-color: {FLAG_COLOURS['red']}; color: white; font-weight: bold"
-    fills = {0: red, 1: "background-color: #f6d0bd", 2: "background-color: #fbe3b0", 3: ""}
+    fills = _priority_fills()
+    red = fills[0]
     ranks = rows["rank"].tolist()
     soon = rows["auth_soon"].tolist()
     styled = table.style.apply(lambda col: [fills[r] for r in ranks], subset=["priority"])
@@ -131,6 +137,41 @@ def _save_flag_action(key: str, choices: dict, today: dt.date | None) -> None:
             if f"{key}-{typed}" in s:
                 del s[f"{key}-{typed}"]
         s[f"{key}-outcome"] = ("saved", f"Saved: {plain(chosen.split(' — ')[0])} {done} by {plain(user)}.")
+
+
+def group_day_picker(first: dt.date, last: dt.date) -> dt.date:
+    """The groups page's date (the last day with a group session by default), kept in the address."""
+    from dashboard import view_state as view
+    fields = [view.day("groups_day", "day", first, last, last)]
+    chosen = view.restore("groups", fields)
+    st.date_input("Date", key="groups_day", min_value=first, max_value=last, format="YYYY-MM-DD",
+                  on_change=view.changed, args=("groups", fields))
+    return chosen["groups_day"]
+
+
+def roster_table(roster: pd.DataFrame, key: str, show_clinician: bool):
+    """A group's members, most urgent first, priority coloured as on the caseload; returns the
+    selected member (a Series) or None."""
+    columns = ["priority", "participant_id", *(["clinician"] if show_clinician else []), "flags", "recovery",
+               "last_scores", "attendance", "last_attended", "on_the_day"]
+    fills = _priority_fills()
+    ranks = roster["rank"].tolist()
+    styled = roster[columns].astype(object).fillna("").style.apply(lambda col: [fills[r] for r in ranks],
+                                                                   subset=["priority"])
+    selection = st.dataframe(
+        styled, hide_index=True, key=key, on_select="rerun", selection_mode="single-row",
+        column_config={"priority": st.column_config.TextColumn("Priority", width="small", pinned=True),
+                       "participant_id": st.column_config.TextColumn("Participant", width="small", pinned=True),
+                       "clinician": st.column_config.TextColumn("Clinician", width="small"),
+                       "flags": st.column_config.TextColumn("Open flags", width="medium"),
+                       "recovery": st.column_config.TextColumn("Expected recovery", width="medium"),
+                       "last_scores": st.column_config.TextColumn("Last scores (since the one before)", width="medium"),
+                       "attendance": st.column_config.TextColumn("Before this day", width="small",
+                                                                 help="Scheduled sessions in a row attended or missed"),
+                       "last_attended": st.column_config.TextColumn("Last attended", width="small"),
+                       "on_the_day": st.column_config.TextColumn("On the day", width="small")})
+    picked = [i for i in selection.selection.rows if i < len(roster)]
+    return roster.iloc[picked[0]] if picked else None
 
 
 def stay_justification_form(participant_id: str, episode_id: str, key: str = "stay") -> None:

@@ -6,6 +6,11 @@ import datetime as dt
 
 import pandas as pd
 
+# Attendance statuses in words (the loader's coded values, etl/vocabulary.toml), for charts and tables.
+STATUS_WORDS = {"attended": "attended", "late": "late", "left_early": "left early", "excused": "excused",
+                "no_show": "no-show", "cancelled": "cancelled by program"}
+# The expected-recovery statuses that judge a score (recovery_status; "no expected range" does not).
+JUDGED = ("on track", "at risk", "not on track")
 JT_LABELS = {"recovered": "recovered", "improved": "improved", "unchanged": "unchanged", "deteriorated": "deteriorated",
              "not_a_case": "not a case at intake", "insufficient_data": "insufficient data", "no_score": "no score"}
 

@@ -63,7 +63,10 @@ SLOTS["PHQ-1..8"] = tuple(i for i in range(8) for _ in range(3))
 SESSIONS = {"group": ("09:00", 180), "individual": ("13:00", 50),
             "medication": ("14:00", 20), "family": ("15:00", 60)}  # in start-time order
 ATTENDANCE_HEADER = ["participant_id", "session_date", "start_time", "session_type", "status",
-                     "minutes", "program", "clinician", "session_id"]
+                     "minutes", "program", "clinician", "session_id", "group_name"]
+# The daily group each track runs (adolescents in their own), named as an EHR's group schedule names them.
+GROUP_NAMES = {"Depression/Anxiety": "Mood & Anxiety Skills Group", "Trauma": "Trauma Recovery Group",
+               "Substance Use": "Recovery Skills Group", "Dual Diagnosis": "Integrated Recovery Group"}
 MEASURES_HEADER = (["participant_id", "assessment_date", "instrument", "total"]
                    + [f"item_{i}" for i in range(1, 21)])
 ROSTER_HEADER = ["Client ID", "Admission Date", "Discharge Date", "Discharge Reason", "Program",
@@ -282,8 +285,9 @@ def _attendance_rows(rng, ep, next_id):
                 status, minutes = absent, 0
             else:
                 status, minutes = _present_status(rng, kind, minutes)
+            group = ("Adolescent " if ep.adolescent else "") + GROUP_NAMES[ep.track] if kind == "group" else ""
             rows.append([ep.pid, iso, start, kind, status, minutes, ep.track,
-                         _clinician_for(ep, kind, d), f"S{next_id + len(rows):07d}"])
+                         _clinician_for(ep, kind, d), f"S{next_id + len(rows):07d}", group])
     return rows
 
 

@@ -6,14 +6,13 @@ import pytest
 
 from conftest import app, rows, session_token
 from dashboard import audit, db
-from dashboard.access import sessions
+from dashboard.access import pages, sessions
 from dashboard.session import TOKEN_KEY
 from dashboard.caseload import worklist
 from dashboard.participant import episode_view
 from test_clinician_pages import program  # noqa: F401  (the fixture: P1, P2 with Chen; P3 with Rivera)
 
-PAGES = ["pages/summary.py", "pages/overview.py", "pages/cohorts.py", "pages/caseload.py", "pages/participant.py",
-         "pages/data.py", "pages/accounts.py", "pages/audit.py", "pages/alerts.py"]
+PAGES = [p.script for p in pages.PAGES.values()]      # every page the app routes
 
 
 def _audit():

@@ -22,6 +22,7 @@ PAGES = {p.slug: p for p in (
     PageInfo("overview", "Program overview", "pages/overview.py", ("director", "quality")),
     PageInfo("cohorts", "Cohort outcomes", "pages/cohorts.py", ("director", "quality")),
     PageInfo("caseload", "Caseload", "pages/caseload.py", ("clinician", "director")),
+    PageInfo("groups", "Today's groups", "pages/groups.py", ("clinician", "director")),
     PageInfo("participant", "Participant progress", "pages/participant.py", ("clinician", "director")),
     PageInfo("alerts", "How well our alerts work", "pages/alerts.py", ("director",)),
     PageInfo("exports", "What left the program", "pages/exports.py", ("director", "quality")),

@@ -6,17 +6,15 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.charts.style import FLAG_COLOURS, OKABE_ITO, STATUS_COLOURS, base_layout
-from dashboard.words import truthy
+from dashboard.words import STATUS_WORDS, truthy
 
-STATUS_LABELS = {"attended": "attended", "late": "late", "left_early": "left early", "excused": "excused",
-                 "no_show": "no-show", "cancelled": "cancelled by program"}
 TYPE_ORDER = ["group", "individual", "family", "education", "medication", "other"]
 
 
 def attendance_calendar(sessions: pd.DataFrame) -> go.Figure:
     """sessions: session_date, session_type, status, minutes."""
     fig = go.Figure()
-    for status, label in STATUS_LABELS.items():
+    for status, label in STATUS_WORDS.items():
         part = sessions[sessions["status"] == status]
         if not len(part):
             continue

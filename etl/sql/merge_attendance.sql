@@ -35,12 +35,12 @@ WHERE plan.outcome = 'updated' AND sessions.participant_id = plan.participant_id
 -- the status flags as session_flags.sql sets them (the same settings), so it has nothing to redo
 INSERT INTO sessions
     (participant_id, episode_id, session_date, start_time, session_type, status, minutes, scheduled_minutes, program,
-     clinician, session_id, session_slot, value_hash, load_id, source_row, attended, scheduled, no_show)
+     clinician, session_id, session_slot, value_hash, load_id, source_row, attended, scheduled, no_show, group_name)
 SELECT participant_id, NULL, session_date, start_time, session_type, status, minutes, scheduled_minutes, program,
        clinician, session_id, session_slot, value_hash, getvariable('load_id'), row_number,
        list_contains(setting_list('attendance_attended'), status),
        NOT list_contains(setting_list('attendance_not_scheduled'), status),
-       list_contains(setting_list('attendance_no_show'), status)
+       list_contains(setting_list('attendance_no_show'), status), group_name
 FROM merge_plan WHERE outcome IN ('loaded', 'updated');
 
 CREATE OR REPLACE TEMP TABLE conflicts AS

@@ -69,10 +69,14 @@ CREATE TABLE IF NOT EXISTS sessions (
     source_row     BIGINT NOT NULL,
     attended       BOOLEAN,           -- the status's meaning, from the attendance settings (set at each build)
     scheduled      BOOLEAN,
-    no_show        BOOLEAN
+    no_show        BOOLEAN,
+    group_name     VARCHAR            -- the group's name, when the export gives one
 );
 CREATE TABLE IF NOT EXISTS sessions_history AS
     SELECT *, NULL::INTEGER AS replaced_by_load, NULL::TIMESTAMP AS replaced_at FROM sessions WHERE false;
+-- columns added since a database was created (CREATE TABLE IF NOT EXISTS leaves it as it was)
+ALTER TABLE sessions ADD COLUMN IF NOT EXISTS group_name VARCHAR;
+ALTER TABLE sessions_history ADD COLUMN IF NOT EXISTS group_name VARCHAR;
 -- columns added since a database was first built (old files gain them on their next load)
 ALTER TABLE sessions ADD COLUMN IF NOT EXISTS scheduled_minutes DOUBLE;
 ALTER TABLE sessions ADD COLUMN IF NOT EXISTS attended BOOLEAN;

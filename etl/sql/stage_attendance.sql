@@ -26,7 +26,8 @@ typed AS MATERIALIZED (
              ELSE numbers.v END                              AS minutes_given,
         nullif(trim(src.program), '')                        AS program,
         nullif(trim(src.clinician), '')                      AS clinician,
-        nullif(trim(src.session_id), '')                     AS session_id
+        nullif(trim(src.session_id), '')                     AS session_id,
+        nullif(trim(src.group_name), '')                     AS group_name
     FROM src
     LEFT JOIN dates ON dates.t = src.session_date
     LEFT JOIN times ON times.t = src.start_time
@@ -61,8 +62,9 @@ checked AS (
 )
 -- only what the merge and the load notes read: a million rows carry no more text than they need
 SELECT row_number, reason, participant_id, session_date, start_time, session_type, status, minutes, scheduled_minutes,
-    program, clinician, session_id,
+    program, clinician, session_id, group_name,
     coalesce(session_id, session_type || coalesce(' ' || substr(CAST(start_time AS VARCHAR), 1, 5), '')) AS session_slot,
+    -- concat_ws skips NULLs: a file without group names hashes as before they were read
     md5(concat_ws('|', session_type, status, minutes, start_time, program, clinician, session_id,
-                  scheduled_minutes)) AS value_hash
+                  scheduled_minutes, group_name)) AS value_hash
 FROM checked;

@@ -28,3 +28,12 @@ CREATE OR REPLACE MACRO takes_instrument(track_name, instrument_code) AS
     NOT EXISTS (SELECT 1 FROM measurement_plan AS p WHERE p.instrument = instrument_code)
     OR EXISTS (SELECT 1 FROM measurement_plan AS p
                WHERE p.instrument = instrument_code AND (p.track = '*' OR p.track = track_name));
+
+-- The group a session belongs to, for the "Today's groups" huddle: its name when the attendance
+-- export gives one; else a group session is its track's group at its start time ("Trauma group
+-- at 09:00"); NULL for a session that is not in a group.
+CREATE OR REPLACE MACRO group_label(group_name, session_type, program, start_time) AS
+    CASE WHEN group_name IS NOT NULL THEN group_name
+         WHEN session_type = 'group'
+             THEN coalesce(program || ' ', '') || 'group' || coalesce(' at ' || substr(CAST(start_time AS VARCHAR), 1, 5), '')
+    END;
