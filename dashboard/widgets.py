@@ -133,9 +133,13 @@ def _save_flag_action(key: str, choices: dict, today: dt.date | None) -> None:
         s[f"{key}-outcome"] = ("refused", f"Not saved: {plain(e)}.")
     else:
         done = "acknowledged with its review" if review and kind == "acknowledge" else f"{kind}d"
-        for typed in ("kind", "taken", "until", "note", *(f"review-{f}" for f in fields)):     # an empty form again
-            if f"{key}-{typed}" in s:
-                del s[f"{key}-{typed}"]
+        # an empty form again: set to the defaults, not deleted (a deleted key leaves the browser's value)
+        defaults = {"kind": "acknowledge", "taken": state.ACTIONS_TAKEN[0], "note": "",
+                    "until": (today or dt.date.today()) + dt.timedelta(days=7),
+                    **{f"review-{a}": state.REVIEW_FINDINGS[0] for a in state.REVIEW_AREAS},
+                    "review-level_of_care": state.LEVEL_OF_CARE_CHANGES[0], "review-plan_change": ""}
+        for typed, value in defaults.items():
+            s[f"{key}-{typed}"] = value
         s[f"{key}-outcome"] = ("saved", f"Saved: {plain(chosen.split(' — ')[0])} {done} by {plain(user)}.")
 
 
@@ -144,16 +148,18 @@ def group_day_picker(first: dt.date, last: dt.date) -> dt.date:
     from dashboard import view_state as view
     fields = [view.day("groups_day", "day", first, last, last)]
     chosen = view.restore("groups", fields)
-    st.date_input("Date", key="groups_day", min_value=first, max_value=last, format="YYYY-MM-DD",
-                  on_change=view.changed, args=("groups", fields))
+    with st.columns([1, 3])[0]:
+        st.date_input("Date", key="groups_day", min_value=first, max_value=last, format="YYYY-MM-DD",
+                      on_change=view.changed, args=("groups", fields))
     return chosen["groups_day"]
 
 
 def roster_table(roster: pd.DataFrame, key: str, show_clinician: bool):
     """A group's members, most urgent first, priority coloured as on the caseload; returns the
     selected member (a Series) or None."""
-    columns = ["priority", "participant_id", *(["clinician"] if show_clinician else []), "flags", "recovery",
-               "last_scores", "attendance", "last_attended", "on_the_day"]
+    # the short attendance facts before the long score texts: at 1024 px they stay in view
+    columns = ["priority", "participant_id", *(["clinician"] if show_clinician else []), "flags", "attendance",
+               "last_attended", "on_the_day", "last_scores", "recovery"]
     fills = _priority_fills()
     ranks = roster["rank"].tolist()
     styled = roster[columns].astype(object).fillna("").style.apply(lambda col: [fills[r] for r in ranks],
@@ -165,7 +171,9 @@ def roster_table(roster: pd.DataFrame, key: str, show_clinician: bool):
                        "clinician": st.column_config.TextColumn("Clinician", width="small"),
                        "flags": st.column_config.TextColumn("Open flags", width="medium"),
                        "recovery": st.column_config.TextColumn("Expected recovery", width="medium"),
-                       "last_scores": st.column_config.TextColumn("Last scores (since the one before)", width="medium"),
+                       "last_scores": st.column_config.TextColumn(
+                           "Last scores", width="large", help="Each instrument's last score up to the day, with its "
+                                                              "direction since the score before"),
                        "attendance": st.column_config.TextColumn("Before this day", width="small",
                                                                  help="Scheduled sessions in a row attended or missed"),
                        "last_attended": st.column_config.TextColumn("Last attended", width="small"),
@@ -202,7 +210,7 @@ def _save_justification(participant_id: str, episode_id: str, key: str) -> None:
         return
     audit.record("stay_justification", identity.user, identity.role, page="participant", participant_id=participant_id,
                  episode_id=episode_id, characters=len(text.strip()))
-    del s[f"{key}-text"]
+    s[f"{key}-text"] = ""          # set, not deleted: the browser's text area is emptied too
     s[f"{key}-outcome"] = ("saved", f"Saved: the justification by {plain(identity.user)} is in the packet below.")
 
 

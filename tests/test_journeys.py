@@ -102,10 +102,12 @@ def test_clinician_journey(server, page):
     page.keyboard.type(f"{red}: {label(rule, instrument)} —")     # the selectbox filters its options as typed
     page.keyboard.press("Enter")
     idle(page)
-    form = page.get_by_test_id("stForm")
+    form = page.get_by_test_id("stForm").filter(has_text="Action taken")     # the flag form, not the justification
     form.get_by_role("textbox", name="Note").fill("Reviewed in case review; plan adjusted")
     form.get_by_role("button", name="Save").click()
     expect(page.get_by_text("acknowledged by clinician.")).to_be_visible(timeout=60000)   # the app's confirmation
+    idle(page)
+    expect(form.get_by_role("textbox", name="Note")).to_have_value("")           # an empty form again
     page.reload()                                                   # straight away: the save is already stored
     heading(page, "Participant progress")                           # still signed in, same participant
     assert f"/participant?participant={red}&episode=" in page.url
@@ -127,7 +129,7 @@ def test_off_track_review_journey(server, page):
     expect(grid.locator("tr").nth(1)).to_be_attached(timeout=30000)
     texts = grid.locator("tr").all_inner_texts()          # the grid's accessible table: header, then rows in order
     index = next(i for i, t in enumerate(texts) if i and "Not on track (" in t)
-    participant = re.search(r"IOP-\d+", texts[index])[0]
+    participant = re.search(r"IOP-\d{5}", texts[index])[0]
     box = grid.bounding_box()
     page.mouse.click(box["x"] + 15, box["y"] + 35 * index + 17)       # select that row
     page.get_by_role("button", name="Open participant progress").click()
@@ -137,7 +139,7 @@ def test_off_track_review_journey(server, page):
     page.keyboard.type("Not on track (")                          # the selectbox filters its options as typed
     page.keyboard.press("Enter")
     idle(page)
-    form = page.get_by_test_id("stForm")
+    form = page.get_by_test_id("stForm").filter(has_text="Action taken")     # the flag form, not the justification
     expect(form.get_by_text("Structured review")).to_be_visible(timeout=30000)
     form.get_by_role("combobox", name="Action taken").click()
     page.get_by_role("option", name="plan adjusted").click()
@@ -159,6 +161,62 @@ def test_off_track_review_journey(server, page):
     [(stored,)] = rows_state(tmp, "SELECT count(*) FROM flag_reviews JOIN flag_actions USING (action_id) "
                                   f"WHERE participant_id = '{participant}' AND alliance = 'concern'")
     assert stored == 1
+
+
+def test_groups_to_continued_stay_packet_journey(server, page):
+    """The clinician's huddle: Today's groups, a member of the first group opened, the continued-stay
+    justification written and the one-page packet downloaded (hours, scores and the justification in it)."""
+    from playwright.sync_api import expect
+    from pypdf import PdfReader
+    url, db, tmp = server
+    _sign_in(page, url, "clinician")
+    heading(page, "Caseload")
+    _open(page, "Today's groups", "clinician-groups")
+    grid = page.get_by_test_id("stDataFrame").first
+    expect(grid.locator("tr").nth(1)).to_be_attached(timeout=30000)
+    member = re.search(r"IOP-\d{5}", grid.locator("tr").nth(1).inner_text())[0]
+    [(clinician,)] = rows(db, "SELECT primary_clinician FROM episodes WHERE participant_id = ? AND is_open", [member])
+    assert clinician == "Chen, M."                                   # only the caseload's members are named
+    box = grid.bounding_box()
+    page.mouse.click(box["x"] + 15, box["y"] + 35 + 17)              # select the first member
+    page.get_by_role("button", name=f"Open progress of {member}").click()
+    heading(page, "Participant progress")
+    expect(page).to_have_url(re.compile(rf"participant={member}(&|$)"), timeout=30000)
+    expect(page.get_by_role("heading", name="Continued-stay review")).to_be_visible(timeout=60000)
+    typed = "Still moderately depressed; needs two more weeks of IOP to finish the relapse plan."
+    form = page.get_by_test_id("stForm").filter(has_text="Clinical justification for continued stay")
+    form.get_by_role("textbox").fill(typed)
+    form.get_by_role("button", name="Save justification").click()
+    expect(page.get_by_text("is in the packet below.")).to_be_visible(timeout=60000)
+    idle(page)
+    expect(form.get_by_role("textbox")).to_have_value("")            # saved: the form is empty again
+    page.screenshot(path=str(ARTIFACTS / "clinician-continued-stay.png"), full_page=True)
+    with page.expect_download(timeout=120000) as download:
+        page.get_by_role("button", name="Download continued-stay packet (PDF)").click()
+    pdf = PdfReader(download.value.path())
+    assert len(pdf.pages) == 1
+    text = " ".join(pdf.pages[0].extract_text().split())
+    assert f"Continued-stay review · {member}" in text and typed in text
+    assert "Hours attended since admission" in text and " h " in text and "PHQ-9" in text
+    [(event,)] = rows_state(tmp, "SELECT count(*) FROM audit_log WHERE event = 'stay_justification' "
+                                 f"AND participant_id = '{member}'")
+    assert event == 1
+    exports = rows_state(tmp, f"SELECT detail FROM audit_log WHERE event = 'export' AND participant_id = '{member}'")
+    assert any('"kind": "continued-stay packet PDF"' in d for (d,) in exports)
+
+
+def test_director_sees_due_measures_by_clinician(server, page):
+    from playwright.sync_api import expect
+    url, db, _ = server
+    _sign_in(page, f"{url}/caseload", "director")
+    heading(page, "Caseload")
+    expect(page.get_by_role("heading", name="Due measures by clinician")).to_be_visible(timeout=60000)
+    table = page.get_by_test_id("stDataFrame").filter(has_text="Not overdue")
+    expect(table).to_be_visible()
+    [(planned,)] = rows(db, "SELECT count(*) FROM measures_due WHERE primary_clinician = 'Chen, M.'")
+    expect(table.locator("tr").filter(has_text="Chen, M.")).to_contain_text(str(planned))
+    table.scroll_into_view_if_needed()
+    page.screenshot(path=str(ARTIFACTS / "director-due-by-clinician.png"))
 
 
 def _participant(page, participant_id):
