@@ -20,7 +20,9 @@ EACH_EPISODE = "episode"   # scoped_episodes' grouping with a cohort of its own 
 JT_ORDER = ["recovered", "improved", "unchanged", "deteriorated", "not_a_case", "insufficient_data"]
 LEFT_EARLY = "discharged before completion"  # the retention event
 SUMMARY_COLUMNS = ["cohort", "episodes", "with_pair", "cases", "response", "remission", "response_rate", "remission_rate",
-                   "cohens_d", "response_low", "response_high", "remission_low", "remission_high", *JT_ORDER]
+                   "cohens_d", "response_low", "response_high", "remission_low", "remission_high", *JT_ORDER,
+                   "follow_up_due", "followed_up", "improved_followed_up", "sustained"]
+FOLLOW_UP = ("follow_up_due", "followed_up", "improved_followed_up", "sustained")
 
 
 @dataclass(frozen=True)
@@ -56,6 +58,7 @@ class Cohorts:
     dms: pd.DataFrame            # cohort, period_start, participants, with_phq9
     drr: pd.DataFrame            # per index episode
     measures: Measures | None    # None when the depression instrument is not in the catalogue
+    follow_up_days: int = 0      # settings outcomes.follow_up_days: the follow-up window after discharge
 
     @property
     def cohort_names(self) -> list[str]:
@@ -86,6 +89,8 @@ def _summary(episodes: pd.DataFrame) -> pd.DataFrame:
         row["remission_low"], row["remission_high"] = wilson_interval(remission, len(cases))
         for category in JT_ORDER:
             row[category] = int((part["jt_category"] == category).sum())
+        for count in FOLLOW_UP:       # follow-up after discharge (mart follow_up_outcomes)
+            row[count] = int(part[count].astype(bool).sum())
         rows.append(row)
     return pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
 
@@ -142,10 +147,12 @@ def _cohort_outcomes(filters: Filters, instrument: str) -> Cohorts:
     dms = dms.sort_values(["period_start", "cohort", "participant_id"], ignore_index=True)
     funnel = labels.funnel(f["funnel"])
     funnel = funnel.assign(cohort=funnel["cohort"].fillna(WHOLE))
-    censored = [int(c) for c in f["settings"].set_index("name").loc["outcomes_retention_censored_teds_codes", "list"]]
+    settings = f["settings"].set_index("name")
+    censored = [int(c) for c in settings.loc["outcomes_retention_censored_teds_codes", "list"]]
     return Cohorts(filters, instrument, episodes, funnel, _summary(episodes),
                    _retention(episodes, censored), _weekly(f["means"]), _dms(dms), drr,
-                   Measures(**f["measures"].iloc[0].to_dict()) if len(f["measures"]) else None)
+                   Measures(**f["measures"].iloc[0].to_dict()) if len(f["measures"]) else None,
+                   int(settings.loc["outcomes_follow_up_days", "number"]))
 
 
 class _Labels:

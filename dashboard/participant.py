@@ -24,6 +24,7 @@ class EpisodeView:
     expected: pd.DataFrame
     bands: pd.DataFrame
     authorizations: pd.DataFrame  # the payer's blocks and their use (authorization_use)
+    follow_ups: pd.DataFrame      # scores after discharge that belong to the episode (follow_up_scores)
     reading_order: list[str]     # every catalogue instrument: primary, the track's, the rest
     notice: str                  # the confidentiality notice for files (settings reports.confidentiality_notice)
 
@@ -82,10 +83,24 @@ class EpisodeView:
                          "Response": words.yes_no(o["response"]), "Remission": words.yes_no(o["remission"]),
                          "Expected recovery": "—" if words.missing(o["recovery_status"]) else
                          f"{o['recovery_status']} (week {int(o['recovery_week'])})",
-                         "Scores": int(o["n_scores"])})
+                         "Scores": int(o["n_scores"]), "After discharge": self.follow_up_text(instrument)})
         # expected recovery beside the scores: at 1024 px the columns after Category scroll out of view
         return pd.DataFrame(rows, columns=["Instrument", "Intake", "Latest", "Expected recovery", "Change", "Category",
-                                           "Response", "Remission", "Scores"])
+                                           "Response", "Remission", "Scores", "After discharge"])
+
+    def follow_up_text(self, instrument: str) -> str:
+        """The latest follow-up score and what it says of the improvement at discharge."""
+        f = self.follow_ups[(self.follow_ups["instrument"] == instrument) & self.follow_ups["latest"].astype(bool)]
+        if not len(f):
+            return "—"
+        r = f.iloc[-1]
+        if words.truthy(r["improved_at_discharge"]):
+            verdict = "improvement sustained" if words.truthy(r["sustained"]) else "improvement not sustained"
+        else:
+            verdict = "reliable improvement by then" if words.truthy(r["reliably_improved_at_follow_up"]) \
+                else "no reliable improvement"
+        return (f"{words.points(r['total_score'])} on {pd.Timestamp(r['assessed_on']):%d %b %Y} "
+                f"({int(r['days_after_discharge'])} days after discharge): {verdict}")
 
 
 def _plain(record: dict) -> dict:
@@ -119,7 +134,7 @@ def episode_view(participant_id: str, episode_id: str | None = None,
                    scores=("participant/scores", {}), items=("participant/items", {}), sessions=("participant/sessions", {}),
                    weeks=("participant/weeks", {}), outcomes=("participant/outcomes", {}), flags=("participant/flags", {}),
                    expected=("participant/expected", {}), bands=("common/instrument_bands", {}),
-                   authorizations=("participant/authorizations", {}),
+                   authorizations=("participant/authorizations", {}), follow_ups=("participant/follow_ups", {}),
                    order=("participant/instruments", {}), settings=("common/settings", {}))
     order, settings = f.pop("order"), f.pop("settings").set_index("name")
     return EpisodeView(episode["participant_id"], episode, episodes, episode["data_as_of"], **f,

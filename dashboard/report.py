@@ -60,7 +60,8 @@ def charts(view: EpisodeView) -> list[tuple[str, list[tuple[go.Figure, str]]]]:
         fig = trajectory(instrument, view.scores[view.scores["instrument"] == instrument],
                          view.bands[view.bands["instrument"] == instrument], view.outcome(instrument), expected,
                          view.flags[view.flags["instrument"] == instrument], view.episode["admit_date"], False,
-                         view.end_date)
+                         view.end_date, view.episode["discharge_date"],
+                         view.follow_ups[view.follow_ups["instrument"] == instrument])
         note = expected["note"].dropna() if len(expected) and not expected["available"].any() else []
         scores.append((fig, f"Expected recovery: {escape(str(note.iloc[0]))}." if len(note) else ""))
     items = [(item_heatmap(i, view.items[view.items["instrument"] == i]), "") for i in view.item_instruments]

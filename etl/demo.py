@@ -353,6 +353,35 @@ def _measure_rows(rng, ep):
     return rows
 
 
+# Follow-up surveys after discharge (the demo's own assumptions, docs/clinical.md): who answers one
+# at about 30 and at about 90 days, and the share who lose part of their gain by then.
+FOLLOW_UP_P = {"complete": 0.55, "dropout": 0.25}
+FOLLOW_UP_DAYS = (30, 90)
+RELAPSE_P = 0.25
+
+
+def _follow_up_rows(rng, ep, end):
+    """Totals (no items) of the episode's instruments at about 30 and 90 days after discharge."""
+    if not ep.closed or ep.kind not in FOLLOW_UP_P:
+        return []
+    relapse = rng.uniform(0.3, 0.8) if rng.random() < RELAPSE_P else 0.0
+    weeks = (ep.exit_day - ep.admit).days / 7
+    rows = []
+    for days in FOLLOW_UP_DAYS:
+        if rng.random() >= FOLLOW_UP_P[ep.kind]:
+            continue
+        d = ep.exit_day + (days + rng.randint(-5, 5)) * DAY
+        if d > end:
+            continue
+        for name in ["PHQ-9", "GAD-7"] + (["PCL-5"] if ep.pcl else []):
+            at_exit = _expected(ep, name, weeks)
+            lost = relapse * min(days / FOLLOW_UP_DAYS[-1], 1) * (ep.baseline[name] - at_exit)
+            n, top = INSTRUMENTS[name]
+            total = _clip(round(at_exit + lost + rng.gauss(0, NOISE_SD[name])), 0, n * top)
+            rows.append([ep.pid, d.isoformat(), name, total] + [""] * 20)
+    return rows
+
+
 # ---------------------------------------------------------------- planted data-quality problems
 
 def _bad_date(row):
@@ -469,6 +498,11 @@ def write_demo(out_dir, participants: int = 300, seed: int = 42,
             rows = _measure_rows(meas_rng, ep)
             _plant(meas_rng, rows, MEASURES_MESS, meas_pending, i)
             meas.writerows(rows)
+        # follow-up surveys, as a later block of the export and from a stream of their own (seeded by
+        # name): the rows above are as they were without them
+        follow_rng = random.Random(f"{seed}-follow-up")
+        for ep in episodes:
+            meas.writerows(_follow_up_rows(follow_rng, ep, end))
 
     roster_file, roster = _open_writer(paths["roster"])
     with roster_file:

@@ -45,6 +45,10 @@ show(lambda c: charts.pre_post(c, *scope.score_range), "pre_post", f"{instrument
 
 show(charts.retention, "retention", "retention")
 
+st.subheader("Follow-up after discharge")
+st.caption(plain(scope.shown.follow_up_note))
+downloads.table(lambda c: c.follow_up, "follow_up", f"follow-up after discharge ({instrument})", scope, n)
+
 st.subheader("HEDIS-style measures")
 st.caption(f"— = not shown: no index episodes, or a rate that would rest on a count from 1 to {policy.threshold()} "
            f"in a shared view. {plain(scope.shown.measures_note)}")

@@ -68,7 +68,8 @@ for instrument in view.instruments:
     bands = view.bands[view.bands["instrument"] == instrument]
     st.plotly_chart(trajectory(instrument, view.scores[view.scores["instrument"] == instrument], bands,
                                view.outcome(instrument), view.expected[view.expected["instrument"] == instrument],
-                               view.flags[view.flags["instrument"] == instrument], e["admit_date"], weeks, view.end_date),
+                               view.flags[view.flags["instrument"] == instrument], e["admit_date"], weeks, view.end_date,
+                               e["discharge_date"], view.follow_ups[view.follow_ups["instrument"] == instrument]),
                     key=f"trajectory-{instrument}")
     expected = view.expected[view.expected["instrument"] == instrument]
     if len(expected) and not expected["available"].any():

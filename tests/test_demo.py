@@ -31,9 +31,13 @@ def test_demo_loads_with_exactly_the_planted_problems(tmp_path, db):
 
 def test_demo_is_clinically_plausible(tmp_path, db):
     load_files(db, *write_demo(tmp_path, participants=300, seed=42).values(), today=dt.date(2026, 11, 26))
-    # every session and score belongs to a roster episode
+    # every session and score belongs to a roster episode: in treatment, or as a follow-up after discharge
     assert rows(db, "SELECT count(*) FROM sessions WHERE episode_id IS NULL") == [(0,)]
-    assert rows(db, "SELECT count(*) FROM assessments WHERE episode_id IS NULL") == [(0,)]
+    assert rows(db, "SELECT count(*) FROM assessments WHERE episode_id IS NULL AND assessment_id NOT IN "
+                    "(SELECT assessment_id FROM follow_up_scores)") == [(0,)]
+    [(followed, due)] = rows(db, "SELECT count(*) FILTER (followed_up), count(*) FILTER (follow_up_due) "
+                                 "FROM follow_up_outcomes WHERE instrument = 'PHQ-9'")
+    assert 0.5 < followed / due < 0.9          # 55 % of completers and 25 % of dropouts answer at 30 or 90 days
     # items always add up to the totals they come with
     assert rows(db, "SELECT count(*) FROM assessments WHERE total_mismatch") == [(0,)]
     # group about 3 h, individual 50 min, family 60 min when fully attended

@@ -63,7 +63,7 @@ def test_the_director_sees_true_counts_marked_internal(app_env):
 
 def test_the_director_sees_the_true_dms(app_env):
     at = _page("pages/cohorts.py")
-    hedis = at.dataframe[2].value.set_index("Cohort")
+    hedis = next(d.value for d in at.dataframe if "DRR: response" in d.value.columns).set_index("Cohort")
     dms = hedis["DMS: PHQ-9 in each 4-month period"]
     # a share on every row, none hidden ("—" on every row before); the measure itself is hand-worked in
     # test_cohort_marts.py, so the demo's figures are not fixed here

@@ -86,7 +86,7 @@ def _long_view():
     view = episode_view(PID)
     extra = pd.DataFrame([{"severity": "amber", "rule_id": "measure_overdue", "instrument": "GAD-7", "fired_on": AS_OF,
                            "explanation": f"flag {i} of the test: a long explanation " + "that runs on " * (3 * i)}
-                          for i in range(6)]
+                          for i in range(9)]   # enough that the table surely runs over a page
                          + [{"severity": "red", "rule_id": "safety_item", "instrument": "PHQ-9", "fired_on": AS_OF,
                              "explanation": "typed <b>x</b> & kept as typed"}])
     fields = {f.name: getattr(view, f.name) for f in dataclasses.fields(view)}
@@ -97,7 +97,7 @@ def test_case_review_pages_name_the_participant_and_keep_every_row_whole(program
     _chromium_or_skip()
     from dashboard.report import case_review_files
     view = _long_view()
-    assert len(view.flags) == 10
+    assert len(view.flags) == 13
     files = case_review_files(view)
     pages = _pages(files["pdf"])
     header = f"Case review · {PID} · Episode 1: 06 Jan 2025 – open"

@@ -31,11 +31,14 @@ def _span(valid: pd.DataFrame, admit: dt.date, end: dt.date | None, weeks: bool)
 
 def trajectory(instrument: str, scores: pd.DataFrame, bands: pd.DataFrame, outcome: dict | None,
                expected: pd.DataFrame, flags: pd.DataFrame, admit: dt.date, weeks: bool = False,
-               end: dt.date | None = None) -> go.Figure:
+               end: dt.date | None = None, discharged: dt.date | None = None,
+               follow_ups: pd.DataFrame | None = None) -> go.Figure:
     """scores: assessed_on, total_score, total_valid, band; bands: band_from, band_to, label (+ catalogue columns);
     outcome: the participant_outcomes row; expected: the expected recovery for the intake score
     (treatment_week, p50, at_risk_limit, off_track_limit, available); end: the
-    last day of the episode so far (data date or discharge)."""
+    last day of the episode so far (data date or discharge); discharged: the discharge date, drawn as a
+    line; follow_ups: assessed_on, total_score, days_after_discharge of the scores after it that belong
+    to the episode (never joined to the in-treatment line)."""
     catalogue = bands.iloc[0]
     low, high = float(catalogue.total_min), float(catalogue.total_max)
     fig = go.Figure()
@@ -55,10 +58,12 @@ def trajectory(instrument: str, scores: pd.DataFrame, bands: pd.DataFrame, outco
                                  name=f"no reliable change (baseline {b:g} ± {rc:g})"))
     draw(fig, marks)
     valid = scores[scores["total_valid"] & scores["total_score"].notna()]
-    span = _span(valid, admit, end, weeks)
+    follow_ups = follow_ups if follow_ups is not None else pd.DataFrame(columns=["assessed_on", "total_score"])
+    span = _span(pd.concat([valid[["assessed_on"]], follow_ups[["assessed_on"]]]), admit, end, weeks)
+    treated = _span(valid, admit, end, weeks)      # the expected band stops with the treatment, not the follow-ups
     shown = expected[expected["available"].fillna(False)] if len(expected) else expected
     if len(shown):   # the band as far as the episode has got (and one week beyond), not to week 12
-        reached = int((pd.Timestamp(span[1]) - pd.Timestamp(admit)).days // 7 + 2) if not weeks else int(span[1]) + 1
+        reached = int((pd.Timestamp(treated[1]) - pd.Timestamp(admit)).days // 7 + 2) if not weeks else int(treated[1]) + 1
         shown = shown[shown["treatment_week"] <= reached]
     if len(shown):
         # a week's percentiles drawn at its middle (day 7(w - 1) + 3.5)
@@ -78,6 +83,20 @@ def trajectory(instrument: str, scores: pd.DataFrame, bands: pd.DataFrame, outco
         line={"color": SCORE_COLOUR, "width": 2.5}, marker={"size": 8, "color": SCORE_COLOUR},
         customdata=list(zip(valid["band"].fillna("—"), pd.to_datetime(valid["assessed_on"]).dt.strftime("%d %b %Y"), week_no)),
         hovertemplate=f"{hover(instrument)} %{{y}}<br>%{{customdata[0]}}<br>%{{customdata[1]}} (week %{{customdata[2]}})<extra></extra>"))
+    if discharged is not None:
+        x = _x(pd.Series([discharged]), admit, weeks).iloc[0]
+        fig.add_shape(type="line", x0=x, x1=x, yref="paper", y0=0, y1=1, line={"dash": "dot", "color": "#333", "width": 1.5})
+        fig.add_annotation(x=x, yref="paper", y=1, text=f"discharged {pd.Timestamp(discharged):%d %b}", showarrow=False,
+                           xanchor="right", yanchor="top", font={"size": 11, "color": "#333"})
+    if len(follow_ups):
+        fig.add_trace(go.Scatter(
+            x=_x(follow_ups["assessed_on"], admit, weeks), y=follow_ups["total_score"], mode="markers",
+            name="after discharge (follow-up)",
+            marker={"size": 10, "symbol": "circle-open", "color": SCORE_COLOUR, "line": {"width": 2.5}},
+            customdata=list(zip(pd.to_datetime(follow_ups["assessed_on"]).dt.strftime("%d %b %Y"),
+                                follow_ups["days_after_discharge"].astype(int))),
+            hovertemplate=f"{hover(instrument)} %{{y}}<br>%{{customdata[0]}} (%{{customdata[1]}} days after discharge)"
+                          "<extra>follow-up</extra>"))
     for flag in flags.iloc[::-1].itertuples():  # red last, drawn on top
         hit = valid[pd.to_datetime(valid["assessed_on"]) == pd.Timestamp(flag.fired_on)]
         y = float(hit["total_score"].iloc[0]) if len(hit) else high

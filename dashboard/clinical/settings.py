@@ -38,6 +38,9 @@ def _check(settings: dict[str, dict]) -> None:
     grace = settings["measurement"]["overdue_grace_days"]
     if not isinstance(grace, int) or grace < 0:
         raise ValueError("settings measurement.overdue_grace_days: a whole number of days, 0 or more")
+    follow_up = settings["outcomes"]["follow_up_days"]
+    if not isinstance(follow_up, int) or follow_up < 1:
+        raise ValueError("settings outcomes.follow_up_days: a whole number of days, 1 or more")
     soon = settings["authorization"]["ends_soon_days"]
     if not isinstance(soon, int) or soon < 0:
         raise ValueError("settings authorization.ends_soon_days: a whole number of days, 0 or more")

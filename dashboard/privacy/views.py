@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from dashboard.cohorts import JT_ORDER, WHOLE, Cohorts
+from dashboard.cohorts import FOLLOW_UP, JT_ORDER, WHOLE, Cohorts
 from dashboard.overview import Overview
 from dashboard.privacy.cells import CellSet
 from dashboard.privacy.counts import safe_percent
@@ -169,6 +169,7 @@ class CohortsShown:
     funnel: pd.DataFrame       # Cohort, admitted, baseline, 2+ scores, discharged, discharge score
     outcomes: pd.DataFrame     # Cohort, JT categories, total, response/remission % (95 % CI), Cohen's d
     hedis: pd.DataFrame        # Cohort, DMS and DRR percentages
+    follow_up: pd.DataFrame    # Cohort, followed up of discharged, improvement sustained at follow-up
     shares: pd.DataFrame       # cohort, category, share (NaN when hidden or the total is)
     rates: pd.DataFrame        # cohort, what, rate, low, high (only rates that may be shown)
     weekly: pd.DataFrame       # cohort, week, mean, low, high, n (n NaN when suppressed)
@@ -177,6 +178,7 @@ class CohortsShown:
     cohorts: list[str]
     measures_note: str = ""    # how the HEDIS-style measures are defined, from the stored catalogue and settings
     rates_note: str = ""       # why no response or remission rate is drawn, when none is
+    follow_up_note: str = ""   # what counts as a follow-up, from the stored settings
 
 
 def _cohort_key(c: Cohorts, cohort: str) -> tuple:
@@ -258,13 +260,17 @@ def materialise_cohorts(c: Cohorts, cells: CellSet, marks: dict, disclosure: Dis
     return CohortsShown(
         disclosure, ins, c.filters.dimension,
         (values.get(whole_key, 0) if not marks.get(whole_key) else np.nan, marks.get(whole_key, "")),
-        funnel_table, outcome_table, _hedis(c, t, names), pd.DataFrame(shares, columns=["cohort", "category", "share"]),
+        funnel_table, outcome_table, _hedis(c, t, names), _follow_up(summary, names, t), pd.DataFrame(shares, columns=["cohort", "category", "share"]),
         pd.DataFrame(rates_rows, columns=["cohort", "what", "rate", "low", "high"]),
         _weekly(c.weekly, t), _retention(c.retention, t),
         None if t else c.episodes, [n for n in names if n != WHOLE],
         c.measures.describe() if c.measures else "DMS and DRR need the depression instrument named in the settings "
                                                   "(quality_measures.depression_instrument) in the instrument catalogue.",
-        "" if rates_rows else _no_rates(c, t))
+        "" if rates_rows else _no_rates(c, t),
+        f"{c.instrument} scores taken up to {c.follow_up_days} days after discharge, in no later episode. Followed up: "
+        "of the discharges whose follow-up window has closed, or that have a follow-up already. Sustained: the last "
+        "follow-up score is still a reliable improvement on intake, of those reliably improved at discharge and "
+        "followed up.")
 
 
 def _no_rates(c: Cohorts, t: int) -> str:
@@ -293,6 +299,25 @@ def _hedis(c: Cohorts, t: int, names: list[str]) -> pd.DataFrame:
         "DRR: response": [pct(k, n) for k, n in zip(t_["response"], t_["followed_up"])],
         "DRR: remission": [pct(k, n) for k, n in zip(t_["remission"], t_["followed_up"])],
     })
+
+
+FOLLOWED_UP = "Followed up (of discharged)"
+SUSTAINED = "Improvement sustained at follow-up (of improved at discharge)"
+
+
+def _follow_up(summary: pd.DataFrame, names: list[str], t: int) -> pd.DataFrame:
+    """Follow-up after discharge: the care team reads 'k of n (p %)'; a shared view the share alone,
+    or — when it would rest on a count from 1 to t."""
+    def share(k, n):
+        if t:
+            return percent(k, n, t) or "—"
+        return "—" if not n else f"{int(k):,} of {int(n):,} ({100 * k / n:.0f} %)"
+    rows = []
+    for n in names:
+        s = summary.loc[n] if n in summary.index else None
+        due, followed, improved, sustained = (int(s[c]) for c in FOLLOW_UP) if s is not None else (0, 0, 0, 0)
+        rows.append({"Cohort": n, FOLLOWED_UP: share(followed, due), SUSTAINED: share(sustained, improved)})
+    return pd.DataFrame(rows, columns=["Cohort", FOLLOWED_UP, SUSTAINED])
 
 
 def _weekly(weekly: pd.DataFrame, t: int) -> pd.DataFrame:

@@ -4,7 +4,8 @@
 -- (tests/test_data_layer.py checks that no query names a table of identified data directly).
 
 -- The queries need the stored definitions of version 4 or later (dashboard/clinical/setup/definitions.sql;
--- 3 added the alert_performance mart, 4 authorization_use); an older database fails here, and
+-- 3 added the alert_performance mart, 4 authorization_use, group_sizes and the follow-up marts); an
+-- older database fails here, and
 -- dashboard/db.py asks for a rebuild.
 SELECT CASE WHEN definitions_version() < 4 THEN error('definitions_version') END;
 CREATE OR REPLACE TEMP VIEW visible_episodes AS
@@ -25,6 +26,10 @@ CREATE OR REPLACE TEMP VIEW visible_assessment_items AS
 SELECT i.* FROM assessment_items AS i WHERE i.assessment_id IN (SELECT assessment_id FROM visible_assessments);
 CREATE OR REPLACE TEMP VIEW visible_outcomes AS
 SELECT o.* FROM participant_outcomes AS o WHERE o.episode_id IN (SELECT episode_id FROM visible_episodes);
+CREATE OR REPLACE TEMP VIEW visible_follow_up_outcomes AS
+SELECT f.* FROM follow_up_outcomes AS f WHERE f.episode_id IN (SELECT episode_id FROM visible_episodes);
+CREATE OR REPLACE TEMP VIEW visible_follow_up_scores AS
+SELECT f.* FROM follow_up_scores AS f WHERE f.episode_id IN (SELECT episode_id FROM visible_episodes);
 CREATE OR REPLACE TEMP VIEW visible_flags AS
 SELECT f.* FROM flags AS f WHERE f.episode_id IN (SELECT episode_id FROM visible_episodes);
 CREATE OR REPLACE TEMP VIEW visible_week_scores AS
