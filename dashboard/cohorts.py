@@ -59,6 +59,7 @@ class Cohorts:
     drr: pd.DataFrame            # per index episode
     measures: Measures | None    # None when the depression instrument is not in the catalogue
     follow_up_days: int = 0      # settings outcomes.follow_up_days: the follow-up window after discharge
+    thresholds: pd.DataFrame | None = None   # cohort, measure, heading, flagged (at intake), cleared (at latest)
 
     @property
     def cohort_names(self) -> list[str]:
@@ -135,6 +136,7 @@ def _cohort_outcomes(filters: Filters, instrument: str) -> Cohorts:
     # as the queries order them for this grouping
     f = db.queries({**replace(filters, dimension=EACH_EPISODE).params(admitted_in_range=True), "instrument": instrument},
                    episodes=("cohorts/outcomes", {}), funnel=("common/completeness", {}),
+                   substance=("cohorts/substance", {}),
                    dms=("cohorts/dms", {}), drr=("cohorts/drr", {}),
                    settings=("common/settings", {}), measures=("cohorts/measure_definitions", {}),
                    cohorts=("cohorts/episode_cohorts", {"dimension": filters.dimension}),
@@ -152,7 +154,19 @@ def _cohort_outcomes(filters: Filters, instrument: str) -> Cohorts:
     return Cohorts(filters, instrument, episodes, funnel, _summary(episodes),
                    _retention(episodes, censored), _weekly(f["means"]), _dms(dms), drr,
                    Measures(**f["measures"].iloc[0].to_dict()) if len(f["measures"]) else None,
-                   int(settings.loc["outcomes_follow_up_days", "number"]))
+                   int(settings.loc["outcomes_follow_up_days", "number"]), _thresholds(labels.grouped(f["substance"])))
+
+
+def _thresholds(frame: pd.DataFrame) -> pd.DataFrame:
+    """Per cohort (and the whole program) and threshold measure: the episodes in the flagged range at
+    intake with a later score, and those out of it at the latest."""
+    heading = [f"{m} 0 at latest" if low == 1 else f"{m} {'<' if pd.notna(low) else '>'} {(low if pd.notna(low) else high):g} at latest"
+               for m, low, high in zip(frame["measure"], frame["at_least"], frame["at_most"])]
+    frame = frame.assign(heading=heading, cleared=~frame["flagged_at_latest"].astype(bool))
+    rows = [part.groupby(["measure", "heading"], sort=True).agg(flagged=("episode_id", "size"), cleared=("cleared", "sum"))
+            .reset_index().assign(cohort=cohort) for cohort, part in _each_cohort(frame)]
+    columns = ["cohort", "measure", "heading", "flagged", "cleared"]
+    return pd.concat(rows, ignore_index=True)[columns] if rows else pd.DataFrame(columns=columns)
 
 
 class _Labels:

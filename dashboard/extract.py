@@ -49,6 +49,9 @@ def tables(threshold: int) -> dict[str, pd.DataFrame]:
                 _counts(c.outcomes, [col for col in c.outcomes.columns[1:] if "%" not in col and "Cohen" not in col])
                 .assign(**meta))
             out.setdefault("cohort_hedis", []).append(c.hedis.assign(**meta))
+            out.setdefault("cohort_follow_up", []).append(c.follow_up.assign(**meta))
+            out.setdefault("cohort_thresholds", []).append(
+                c.thresholds.melt(id_vars="Cohort", var_name="measure", value_name="share").assign(**meta))
             out.setdefault("cohort_rates", []).append(c.rates.assign(**meta))
             out.setdefault("cohort_weekly_means", []).append(c.weekly.drop(columns=["n"]).assign(**meta))
             out.setdefault("cohort_retention", []).append(c.retention.drop(columns=["steps"]).assign(**meta))

@@ -25,6 +25,7 @@ class EpisodeView:
     bands: pd.DataFrame
     authorizations: pd.DataFrame  # the payer's blocks and their use (authorization_use)
     follow_ups: pd.DataFrame      # scores after discharge that belong to the episode (follow_up_scores)
+    subscales: pd.DataFrame       # subscale scores (assessment_subscales) with their flag rule and range
     reading_order: list[str]     # every catalogue instrument: primary, the track's, the rest
     notice: str                  # the confidentiality notice for files (settings reports.confidentiality_notice)
 
@@ -33,6 +34,18 @@ class EpisodeView:
         """The episode's scored instruments, primary first, then the track's, then the rest."""
         scored = set(self.scores["instrument"])
         return [i for i in self.reading_order if i in scored] + sorted(scored - set(self.reading_order))
+
+    @property
+    def total_instruments(self) -> list[str]:
+        """The instruments with a valid total to draw (an instrument scored by subscale alone has none)."""
+        totals = set(self.scores.loc[self.scores["total_valid"].astype(bool) & self.scores["total_score"].notna(), "instrument"])
+        return [i for i in self.instruments if i in totals]
+
+    @property
+    def subscale_instruments(self) -> list[str]:
+        """Instruments scored by subscale alone (no total), in reading order."""
+        scored = set(self.subscales["instrument"])
+        return [i for i in self.instruments if i in scored and i not in self.total_instruments]
 
     @property
     def item_instruments(self) -> list[str]:
@@ -135,6 +148,7 @@ def episode_view(participant_id: str, episode_id: str | None = None,
                    weeks=("participant/weeks", {}), outcomes=("participant/outcomes", {}), flags=("participant/flags", {}),
                    expected=("participant/expected", {}), bands=("common/instrument_bands", {}),
                    authorizations=("participant/authorizations", {}), follow_ups=("participant/follow_ups", {}),
+                   subscales=("participant/subscales", {}),
                    order=("participant/instruments", {}), settings=("common/settings", {}))
     order, settings = f.pop("order"), f.pop("settings").set_index("name")
     return EpisodeView(episode["participant_id"], episode, episodes, episode["data_as_of"], **f,

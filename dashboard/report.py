@@ -10,6 +10,7 @@ import plotly.graph_objects as go
 
 from dashboard.charts.attendance import attendance_calendar, weekly_hours
 from dashboard.charts.items import item_heatmap
+from dashboard.charts.subscales import subscale_chart
 from dashboard.charts.trajectory import trajectory
 from dashboard.documents import compose, printing
 from dashboard.flag_labels import labels, priority_ranks
@@ -55,7 +56,7 @@ def _date(value) -> str:
 def charts(view: EpisodeView) -> list[tuple[str, list[tuple[go.Figure, str]]]]:
     """(section heading, [(figure, caption HTML)]) in the page's order."""
     scores = []
-    for instrument in view.instruments:
+    for instrument in view.total_instruments:
         expected = view.expected[view.expected["instrument"] == instrument]
         fig = trajectory(instrument, view.scores[view.scores["instrument"] == instrument],
                          view.bands[view.bands["instrument"] == instrument], view.outcome(instrument), expected,
@@ -64,6 +65,7 @@ def charts(view: EpisodeView) -> list[tuple[str, list[tuple[go.Figure, str]]]]:
                          view.follow_ups[view.follow_ups["instrument"] == instrument])
         note = expected["note"].dropna() if len(expected) and not expected["available"].any() else []
         scores.append((fig, f"Expected recovery: {escape(str(note.iloc[0]))}." if len(note) else ""))
+    scores += [(subscale_chart(i, view.subscales[view.subscales["instrument"] == i]), "") for i in view.subscale_instruments]
     items = [(item_heatmap(i, view.items[view.items["instrument"] == i]), "") for i in view.item_instruments]
     attendance = ([(attendance_calendar(view.sessions), "")] if len(view.sessions) else []) + \
                  ([(weekly_hours(view.weeks), "")] if len(view.weeks) else [])

@@ -353,6 +353,53 @@ def _measure_rows(rng, ep):
     return rows
 
 
+# The substance-use tracks' measures (the demo's own assumptions, docs/clinical.md): who drinks,
+# who uses drugs, and every 28 days from intake AUDIT-C (items), DAST-10 (totals) and the BAM
+# (17 items, 0-4 layout; Use = items 4-6, Risk = 1, 2, 3, 8, 11, 15, Protective = 9, 10, 12, 13, 14, 16).
+SUBSTANCE_TRACKS = {"Substance Use", "Dual Diagnosis"}
+SUBSTANCE_EVERY_DAYS = 28
+BAM_RISK, BAM_PROTECTIVE = (1, 2, 3, 8, 11, 15), (9, 10, 12, 13, 14, 16)
+
+
+def _course(ep, weeks):
+    """How much of the intake's severity remains `weeks` in (1 at intake; below 1 is better), from
+    the episode's trajectory pattern (the PHQ-9's, as a ratio)."""
+    return _expected(ep, "PHQ-9", weeks) / max(ep.baseline["PHQ-9"], 1)
+
+
+def _substance_rows(rng, ep):
+    if ep.track not in SUBSTANCE_TRACKS:
+        return []
+    alcohol = rng.random() < 0.65
+    drugs = not alcohol or rng.random() < 0.45
+    audit = [rng.randint(2, 4) if alcohol else rng.randint(0, 1) for _ in range(3)]
+    dast = rng.randint(4, 8) if drugs else rng.randint(0, 1)
+    use = {4: rng.randint(3, 4) if alcohol else 0, 5: rng.randint(2, 4) if alcohol else 0,
+           6: rng.randint(2, 4) if drugs else 0}
+    risk = {i: rng.randint(1, 4) for i in BAM_RISK}
+    protective = {i: rng.randint(0, 3) for i in BAM_PROTECTIVE}
+    rows, d = [], ep.admit
+    while d <= ep.stop:
+        weeks = (d - ep.admit).days / 7
+        left = _clip(_course(ep, weeks) + rng.gauss(0, 0.12), 0, 1.6)     # severity still there
+        if rng.random() < 0.05 and d > ep.admit:
+            d += SUBSTANCE_EVERY_DAYS * DAY
+            continue
+        items = [_clip(round(v * left), 0, 4) for v in audit]
+        rows.append([ep.pid, d.isoformat(), "AUDIT-C", sum(items)] + items + [""] * 17)
+        rows.append([ep.pid, d.isoformat(), "DAST-10", _clip(round(dast * (0.6 + 0.4 * left)), 0, 10)] + [""] * 20)
+        # past 30 days: abstinent (no use at all) likelier the more of the intake's severity has gone
+        abstinent = d > ep.admit and rng.random() < _clip(1.3 - left, 0, 0.95)
+        bam = {i: 0 if abstinent else max(_clip(round(v * left), 0, 4), min(v, 1)) for i, v in use.items()}
+        bam |= {i: _clip(round(v * left + rng.gauss(0, 0.4)), 0, 4) for i, v in risk.items()}
+        bam |= {i: _clip(round(v + 4 * (1 - left) * rng.uniform(0.3, 0.8) + rng.gauss(0, 0.4)), 0, 4)
+                for i, v in protective.items()}
+        bam |= {7: 0, 17: _clip(round(4 * (1 - left)), 0, 4)}
+        rows.append([ep.pid, d.isoformat(), "BAM", ""] + [bam[i] for i in range(1, 18)] + [""] * 3)
+        d += SUBSTANCE_EVERY_DAYS * DAY
+    return rows
+
+
 # Follow-up surveys after discharge (the demo's own assumptions, docs/clinical.md): who answers one
 # at about 30 and at about 90 days, and the share who lose part of their gain by then.
 FOLLOW_UP_P = {"complete": 0.55, "dropout": 0.25}
@@ -486,6 +533,7 @@ def write_demo(out_dir, participants: int = 300, seed: int = 42,
 
     att_file, att = _open_writer(paths["attendance"])
     meas_file, meas = _open_writer(paths["measures"])
+    substance_rng = random.Random(f"{seed}-substance-use")      # a stream of its own: the other rows as before
     with att_file, meas_file:
         att.writerow(ATTENDANCE_HEADER)
         meas.writerow(MEASURES_HEADER)
@@ -498,6 +546,7 @@ def write_demo(out_dir, participants: int = 300, seed: int = 42,
             rows = _measure_rows(meas_rng, ep)
             _plant(meas_rng, rows, MEASURES_MESS, meas_pending, i)
             meas.writerows(rows)
+            meas.writerows(_substance_rows(substance_rng, ep))
         # follow-up surveys, as a later block of the export and from a stream of their own (seeded by
         # name): the rows above are as they were without them
         follow_rng = random.Random(f"{seed}-follow-up")

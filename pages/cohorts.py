@@ -49,6 +49,12 @@ st.subheader("Follow-up after discharge")
 st.caption(plain(scope.shown.follow_up_note))
 downloads.table(lambda c: c.follow_up, "follow_up", f"follow-up after discharge ({instrument})", scope, n)
 
+if len(scope.shown.thresholds.columns) > 1:
+    st.subheader("Substance use and screening measures")
+    st.caption("Of the episodes in the flagged range at intake (a positive screen, any use in the past 30 days, "
+               "high risk or low protection) with a later score: those out of it at the latest score.")
+    downloads.table(lambda c: c.thresholds, "thresholds", "substance use and screening measures", scope, n)
+
 st.subheader("HEDIS-style measures")
 st.caption(f"— = not shown: no index episodes, or a rate that would rest on a count from 1 to {policy.threshold()} "
            f"in a shared view. {plain(scope.shown.measures_note)}")

@@ -4,6 +4,7 @@ import streamlit as st
 from dashboard import audit, db, downloads, session, state, stay_review
 from dashboard.charts.attendance import attendance_calendar, weekly_hours
 from dashboard.charts.items import item_heatmap
+from dashboard.charts.subscales import subscale_chart
 from dashboard.charts.trajectory import trajectory
 from dashboard.flag_labels import labels, priority_ranks
 from dashboard.participant import episode_view, participant_episodes, review_table
@@ -64,7 +65,7 @@ weeks = st.toggle("Treatment weeks", key="weeks_axis", help="Week 1 holds the ad
                   "the week numbers of the header and the flags.")
 if not view.instruments:
     st.caption("No scores in this episode yet.")
-for instrument in view.instruments:
+for instrument in view.total_instruments:
     bands = view.bands[view.bands["instrument"] == instrument]
     st.plotly_chart(trajectory(instrument, view.scores[view.scores["instrument"] == instrument], bands,
                                view.outcome(instrument), view.expected[view.expected["instrument"] == instrument],
@@ -74,6 +75,10 @@ for instrument in view.instruments:
     expected = view.expected[view.expected["instrument"] == instrument]
     if len(expected) and not expected["available"].any():
         st.caption(f"Expected recovery for {plain(instrument)}: {plain(expected['note'].dropna().iloc[0])}.")
+
+for instrument in view.subscale_instruments:
+    st.plotly_chart(subscale_chart(instrument, view.subscales[view.subscales["instrument"] == instrument]),
+                    key=f"subscales-{instrument}")
 
 outcomes = view.outcome_table()
 if len(outcomes):

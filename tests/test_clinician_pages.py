@@ -131,7 +131,8 @@ def test_participant_page_shows_the_marts(program):
     assert outcomes.to_dict("records") == [
         {"Instrument": "PHQ-9", "Intake": "12", "Latest": "19", "Change": "+7 points: reliable deterioration (threshold 6)",
          "Category": "deteriorated", "Response": "No", "Remission": "No",
-         "Expected recovery": "no expected range (week 6)", "Scores": 6}]   # no completed episodes to compare with
+         "Expected recovery": "no expected range (week 6)", "Scores": 6,     # no completed episodes to compare with
+         "After discharge": "—"}]
     trajectory = chart(at, 0)
     scores = next(t for t in trajectory["data"] if t.get("name") == "PHQ-9")
     assert scores["y"] == [12, 12, 12, 12, 12, 19]

@@ -38,6 +38,12 @@ def test_demo_is_clinically_plausible(tmp_path, db):
     [(followed, due)] = rows(db, "SELECT count(*) FILTER (followed_up), count(*) FILTER (follow_up_due) "
                                  "FROM follow_up_outcomes WHERE instrument = 'PHQ-9'")
     assert 0.5 < followed / due < 0.9          # 55 % of completers and 25 % of dropouts answer at 30 or 90 days
+    # the substance-use tracks take AUDIT-C, DAST-10 and the BAM; no other track does
+    assert rows(db, "SELECT DISTINCT e.program FROM assessments a JOIN episodes e USING (episode_id) "
+                    "WHERE a.instrument IN ('AUDIT-C', 'DAST-10', 'BAM') ORDER BY 1") == [("Dual Diagnosis",), ("Substance Use",)]
+    [(using, stopped)] = rows(db, "SELECT count(*), count(*) FILTER (NOT flagged_at_latest) FROM threshold_outcomes "
+                                  "WHERE measure = 'BAM Use' AND flagged_at_intake AND has_pair")
+    assert 0.3 < stopped / using < 0.8          # no use in the past 30 days at the latest BAM
     # items always add up to the totals they come with
     assert rows(db, "SELECT count(*) FROM assessments WHERE total_mismatch") == [(0,)]
     # group about 3 h, individual 50 min, family 60 min when fully attended

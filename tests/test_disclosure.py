@@ -221,6 +221,9 @@ def test_every_setting_of_the_quality_views_leaves_nothing_small_to_work_out(dem
                 _see_cohorts(adv, c, dimension, instrument)
                 _check_rates_and_curves(c, raw)
                 _check_hedis(c, raw)
+                for table in (c.follow_up, c.thresholds):      # shares only, never a count, in a shared view
+                    for v in table.drop(columns="Cohort").values.ravel():
+                        assert v == "—" or v.endswith(" %"), v
                 for build in (cohort_charts.jt_categories, cohort_charts.rates, cohort_charts.weekly_means,
                               cohort_charts.retention, lambda c: cohort_charts.pre_post(c, 0, 27)):
                     _check_figure(build(c), adv.known)
@@ -232,7 +235,7 @@ def test_every_setting_of_the_quality_views_leaves_nothing_small_to_work_out(dem
                     assert s.share * total / 100 == pytest.approx(count)   # a share is only ever a shown count's
                 settings += 1
         worked_out += len(adv.work_out())
-    assert settings == len(periods) * len(DIMENSIONS) * len(instruments) == 72
+    assert settings == len(periods) * len(DIMENSIONS) * len(instruments) == 120    # 6 quarters, 4 groupings, 5 instruments
     assert worked_out > 0                                  # the adversary does work things out: all of them large
 
 

@@ -170,6 +170,7 @@ class CohortsShown:
     outcomes: pd.DataFrame     # Cohort, JT categories, total, response/remission % (95 % CI), Cohen's d
     hedis: pd.DataFrame        # Cohort, DMS and DRR percentages
     follow_up: pd.DataFrame    # Cohort, followed up of discharged, improvement sustained at follow-up
+    thresholds: pd.DataFrame   # Cohort, then per threshold measure (AUDIT-C, BAM Use …) out of the flagged range at latest
     shares: pd.DataFrame       # cohort, category, share (NaN when hidden or the total is)
     rates: pd.DataFrame        # cohort, what, rate, low, high (only rates that may be shown)
     weekly: pd.DataFrame       # cohort, week, mean, low, high, n (n NaN when suppressed)
@@ -260,7 +261,8 @@ def materialise_cohorts(c: Cohorts, cells: CellSet, marks: dict, disclosure: Dis
     return CohortsShown(
         disclosure, ins, c.filters.dimension,
         (values.get(whole_key, 0) if not marks.get(whole_key) else np.nan, marks.get(whole_key, "")),
-        funnel_table, outcome_table, _hedis(c, t, names), _follow_up(summary, names, t), pd.DataFrame(shares, columns=["cohort", "category", "share"]),
+        funnel_table, outcome_table, _hedis(c, t, names), _follow_up(summary, names, t),
+        _thresholds(c.thresholds, names, t), pd.DataFrame(shares, columns=["cohort", "category", "share"]),
         pd.DataFrame(rates_rows, columns=["cohort", "what", "rate", "low", "high"]),
         _weekly(c.weekly, t), _retention(c.retention, t),
         None if t else c.episodes, [n for n in names if n != WHOLE],
@@ -305,13 +307,29 @@ FOLLOWED_UP = "Followed up (of discharged)"
 SUSTAINED = "Improvement sustained at follow-up (of improved at discharge)"
 
 
+def _share(k, n, t: int) -> str:
+    """The care team reads 'k of n (p %)'; a shared view the share alone, or — when it would rest on a
+    count from 1 to t."""
+    if t:
+        return percent(k, n, t) or "—"
+    return "—" if not n else f"{int(k):,} of {int(n):,} ({100 * k / n:.0f} %)"
+
+
+def _thresholds(frame: pd.DataFrame | None, names: list[str], t: int) -> pd.DataFrame:
+    """One column per threshold measure: of the episodes flagged at intake with a later score, those
+    out of the flagged range at the latest."""
+    if frame is None or not len(frame):
+        return pd.DataFrame(columns=["Cohort"])
+    table = {"Cohort": names}
+    for heading, part in frame.groupby("heading", sort=True):
+        at = part.set_index("cohort")
+        table[heading] = [_share(at.loc[n, "cleared"], at.loc[n, "flagged"], t) if n in at.index else "—" for n in names]
+    return pd.DataFrame(table)
+
+
 def _follow_up(summary: pd.DataFrame, names: list[str], t: int) -> pd.DataFrame:
-    """Follow-up after discharge: the care team reads 'k of n (p %)'; a shared view the share alone,
-    or — when it would rest on a count from 1 to t."""
-    def share(k, n):
-        if t:
-            return percent(k, n, t) or "—"
-        return "—" if not n else f"{int(k):,} of {int(n):,} ({100 * k / n:.0f} %)"
+    """Follow-up after discharge, shared as _share says."""
+    share = lambda k, n: _share(k, n, t)  # noqa: E731
     rows = []
     for n in names:
         s = summary.loc[n] if n in summary.index else None

@@ -30,6 +30,8 @@ CREATE OR REPLACE TEMP VIEW visible_follow_up_outcomes AS
 SELECT f.* FROM follow_up_outcomes AS f WHERE f.episode_id IN (SELECT episode_id FROM visible_episodes);
 CREATE OR REPLACE TEMP VIEW visible_follow_up_scores AS
 SELECT f.* FROM follow_up_scores AS f WHERE f.episode_id IN (SELECT episode_id FROM visible_episodes);
+CREATE OR REPLACE TEMP VIEW visible_threshold_outcomes AS
+SELECT t.* FROM threshold_outcomes AS t WHERE t.episode_id IN (SELECT episode_id FROM visible_episodes);
 CREATE OR REPLACE TEMP VIEW visible_flags AS
 SELECT f.* FROM flags AS f WHERE f.episode_id IN (SELECT episode_id FROM visible_episodes);
 CREATE OR REPLACE TEMP VIEW visible_week_scores AS
