@@ -1,4 +1,6 @@
-"""The director's filters: date range, track, clinician, age group (and a cohort dimension)."""
+"""The director's filters: date range, track, clinician, age group, a population (an equity field's
+value: payer, referral source, diagnosis group, sex or gender, race, ethnicity, as the roster records
+them) and a cohort dimension (the equity fields among them)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -19,16 +21,19 @@ class Filters:
     clinician: str | None = None
     age_group: str | None = None
     dimension: str = "quarter"
+    group_field: str | None = None     # an equity field (episode_groups) and its value, or None: everyone
+    group_value: str | None = None
 
     def params(self, admitted_in_range: bool) -> dict:
         return {"start": self.start, "end": self.end, "program": self.program, "clinician": self.clinician,
-                "age_group": self.age_group, "dimension": self.dimension, "admitted_in_range": admitted_in_range}
+                "age_group": self.age_group, "dimension": self.dimension, "admitted_in_range": admitted_in_range,
+                "group_field": self.group_field, "group_value": self.group_value}
 
     def describe(self) -> str:
         """One line for chart captions and exports."""
         parts = [f"{self.start:%d %b %Y} to {self.end:%d %b %Y}"]
         parts += [f"{k}: {v}" for k, v in (("track", self.program), ("clinician", self.clinician),
-                                             ("age group", self.age_group)) if v]
+                                             ("age group", self.age_group), (self.group_field, self.group_value)) if v]
         return "; ".join(parts)
 
 
@@ -41,6 +46,8 @@ class FilterOptions:
     age_groups: list[str]
     instruments: list[str]
     primary_instrument: str = ""
+    group_fields: list[str] = ()       # the equity fields the program records (episode_groups)
+    populations: list[str] = ()        # "field: value" of each, for the population filter
 
 
 def primary_instrument(opts: FilterOptions) -> str:
@@ -60,7 +67,18 @@ def options() -> FilterOptions:
     listed = lambda values: [] if values is None or values is pd.NA else list(values)  # noqa: E731  (none loaded yet)
     return FilterOptions(pd.Timestamp(row.first_admission).date(), pd.Timestamp(row.data_as_of).date(),
                          listed(row.tracks), listed(row.clinicians), listed(row.age_groups), listed(row.instruments),
-                         row.primary_instrument)
+                         row.primary_instrument, listed(row.group_fields), listed(row.populations))
+
+
+POPULATION = ": "    # "race: Asian": an equity field and its value, as the population filter offers them
+
+
+def population(choice: str | None) -> tuple[str | None, str | None]:
+    """The population filter's choice as (field, value); (None, None) for everyone."""
+    if not choice or POPULATION not in choice:
+        return None, None
+    field, value = choice.split(POPULATION, 1)
+    return field, value
 
 
 def score_range(instrument: str) -> tuple[float, float]:

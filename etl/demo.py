@@ -70,7 +70,20 @@ GROUP_NAMES = {"Depression/Anxiety": "Mood & Anxiety Skills Group", "Trauma": "T
 MEASURES_HEADER = (["participant_id", "assessment_date", "instrument", "total"]
                    + [f"item_{i}" for i in range(1, 21)])
 ROSTER_HEADER = ["Client ID", "Admission Date", "Discharge Date", "Discharge Reason", "Program",
-                 "Level of Care", "Primary Clinician", "Birth Year", "Aftercare Plan"]
+                 "Level of Care", "Primary Clinician", "Birth Year", "Aftercare Plan", "Payer", "Referral Source",
+                 "Primary Diagnosis", "Gender", "Race", "Ethnicity"]
+# Equity fields (the demo's own shares, near those US IOP programs report; blank = not recorded):
+# OMB race and ethnicity categories, gender, referral source, the track's diagnosis group.
+GENDERS = [("Female", 0.55), ("Male", 0.42), ("Non-binary", 0.03)]
+RACES = [("White", 0.62), ("Black or African American", 0.16), ("Asian", 0.05),
+         ("American Indian or Alaska Native", 0.02), ("Native Hawaiian or Other Pacific Islander", 0.01),
+         ("More than one race", 0.05), ("", 0.09)]
+ETHNICITIES = [("Not Hispanic or Latino", 0.77), ("Hispanic or Latino", 0.18), ("", 0.05)]
+REFERRALS = [("Self or family", 0.35), ("Outpatient provider", 0.25), ("Inpatient or PHP step-down", 0.20),
+             ("Court or criminal justice", 0.08), ("Employer or EAP", 0.05), ("Other", 0.07)]
+DIAGNOSES = {"Depression/Anxiety": [("Depressive disorders", 0.6), ("Anxiety disorders", 0.4)],
+             "Trauma": [("Trauma- and stressor-related disorders", 1.0)],
+             "Substance Use": [("Substance use disorders", 1.0)], "Dual Diagnosis": [("Co-occurring disorders", 1.0)]}
 AUTH_HEADER = ["Member ID", "Payer", "Level of Care", "Auth Number", "Auth Start", "Auth End",
                "Units Authorized", "Hours Authorized"]
 # Fictional payers: (name, share, authorizes in "days" or "hours"); self-pay needs no authorization.
@@ -488,10 +501,24 @@ def _targets(rng, episodes, kinds):
 
 # ---------------------------------------------------------------- authorizations
 
-def _authorization_rows(rng, ep, serial):
+def _payer(seed, ep):
+    """The episode's payer and whether it authorizes days or hours (a stream per episode, by name)."""
+    rng = random.Random(f"{seed}-payer-{ep.pid}-{ep.admit}")
+    return _weighted(rng, [((name, unit), share) for name, share, unit in PAYERS])
+
+
+def _equity(seed, ep):
+    """The person's gender, race and ethnicity (the same in every episode), the episode's referral
+    source and diagnosis group: streams by name, so no other value of the demo changes."""
+    person = random.Random(f"{seed}-person-{ep.pid}")
+    episode = random.Random(f"{seed}-episode-{ep.pid}-{ep.admit}")
+    return [_weighted(person, GENDERS), _weighted(person, RACES), _weighted(person, ETHNICITIES),
+            _weighted(episode, REFERRALS), _weighted(episode, DIAGNOSES[ep.track])]
+
+
+def _authorization_rows(ep, serial, payer, unit):
     """Three-week blocks from admission until the episode's last day (or the block holding `end`),
-    in program days (the days it meets) or hours (3 h a program day), one payer per episode."""
-    payer, unit = _weighted(rng, [((name, unit), share) for name, share, unit in PAYERS])
+    in program days (the days it meets) or hours (3 h a program day), from the episode's payer."""
     if unit is None:
         return []
     rows, start = [], ep.admit
@@ -506,9 +533,11 @@ def _authorization_rows(rng, ep, serial):
 
 # ---------------------------------------------------------------- roster and files
 
-def _roster_row(ep):
+def _roster_row(ep, seed):
+    gender, race, ethnicity, referral, diagnosis = _equity(seed, ep)
     return [ep.pid, _us_date(ep.admit), _us_date(ep.exit_day if ep.closed else None), ep.reason,
-            ep.track, "IOP", ep.clinician, ep.birth_year, ep.aftercare]
+            ep.track, "IOP", ep.clinician, ep.birth_year, ep.aftercare, _payer(seed, ep)[0], referral, diagnosis,
+            gender, race, ethnicity]
 
 
 def _open_writer(path):
@@ -556,12 +585,12 @@ def write_demo(out_dir, participants: int = 300, seed: int = 42,
     roster_file, roster = _open_writer(paths["roster"])
     with roster_file:
         roster.writerow(ROSTER_HEADER)
-        roster.writerows(_roster_row(ep) for ep in sorted(episodes, key=lambda e: (e.pid, e.admit)))
+        roster.writerows(_roster_row(ep, seed) for ep in sorted(episodes, key=lambda e: (e.pid, e.admit)))
 
     # a stream of its own (seeded by name), so that the other files are as they were without it
     auth_rng, rows = random.Random(f"{seed}-authorizations"), []
     for ep in sorted(episodes, key=lambda e: (e.pid, e.admit)):
-        rows += _authorization_rows(auth_rng, ep, len(rows) + 1)
+        rows += _authorization_rows(ep, len(rows) + 1, *_payer(seed, ep))
     if rows:    # one planted problem: an authorization that ends before it starts
         bad = auth_rng.randrange(len(rows))
         rows[bad][5] = _us_date(datetime.date(int(rows[bad][4][-4:]) - 1, 1, 2))

@@ -97,9 +97,13 @@ def test_settings_and_definitions_are_stored_in_the_database(tmp_path, db):
     [(source, digest)] = rows(db, "SELECT source_file, source_sha256 FROM instrument_catalogue WHERE instrument = 'PHQ-9'")
     assert source == "shipped instruments.toml" and len(digest) == 64
     assert rows(db, "SELECT track, instrument, every_days FROM measurement_plan ORDER BY 2, 1") == [
+        ("Dual Diagnosis", "AUDIT-C", 28), ("Substance Use", "AUDIT-C", 28), ("Dual Diagnosis", "BAM", 28),
+        ("Substance Use", "BAM", 28), ("Dual Diagnosis", "DAST-10", 28), ("Substance Use", "DAST-10", 28),
         ("*", "GAD-7", 7), ("Trauma", "PCL-5", 14), ("*", "PHQ-9", 7)]
     assert rows(db, "SELECT takes_instrument('Trauma', 'PCL-5'), takes_instrument('Substance Use', 'PCL-5'), "
-                    "takes_instrument(NULL, 'PHQ-9'), takes_instrument('Trauma', 'AUDIT-C')") == [(True, False, True, True)]
+                    "takes_instrument(NULL, 'PHQ-9'), takes_instrument('Trauma', 'AUDIT-C'), "
+                    "takes_instrument('Substance Use', 'BAM'), takes_instrument('Trauma', 'K10')") == [
+        (True, False, True, False, True, True)]      # an instrument the plan does not list: every track
     assert rows(db, "SELECT label FROM instrument_items WHERE instrument = 'PHQ-9' AND item_number = 9") == [
         ("better off dead or self-harm",)]
 

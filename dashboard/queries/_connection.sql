@@ -54,12 +54,13 @@ CREATE OR REPLACE TEMP VIEW visible_rejects AS SELECT * FROM rejects WHERE getva
 CREATE OR REPLACE TEMP VIEW visible_load_notes AS SELECT * FROM load_notes WHERE getvariable('scope_clinician') IS NULL;
 
 -- The episodes a selection covers: in the date range (overlapping it, for the overview; admitted
--- in it, for cohorts), of a track, clinician and age group (NULL = all), each with a cohort label
--- along `dimension` (month, quarter, track, clinician, age group; 'episode': a cohort of its own for
+-- in it, for cohorts), of a track, clinician and age group, and with an equity field's value
+-- (group_field, group_value: episode_groups; NULL = all), each with a cohort label along `dimension`
+-- (month, quarter, track, clinician, age group, an equity field; 'episode': a cohort of its own for
 -- each episode, so that the cohort page reads a selection once and groups it any way without reading
 -- it again, dashboard/cohorts.py).
 CREATE OR REPLACE TEMP MACRO scoped_episodes(range_start, range_end, program_is, clinician_is, age_group_is,
-                                             dimension, admitted_in_range) AS TABLE
+                                             dimension, admitted_in_range, group_field, group_value) AS TABLE
 SELECT e.*,
        coalesce(e.age_group, 'not recorded') AS age_band,
        CASE dimension
@@ -69,13 +70,18 @@ SELECT e.*,
            WHEN 'clinician' THEN coalesce(e.primary_clinician, 'not recorded')
            WHEN 'age group' THEN coalesce(e.age_group, 'not recorded')
            WHEN 'episode' THEN e.episode_id
+           ELSE g.value                    -- an equity field (episode_groups)
        END AS cohort,
        least(coalesce(e.discharge_date, d.data_as_of), d.data_as_of) AS observed_to,
        d.data_as_of
-FROM visible_episodes AS e, dataset_info AS d
+FROM visible_episodes AS e
+CROSS JOIN dataset_info AS d
+LEFT JOIN episode_groups AS g ON g.episode_id = e.episode_id AND g.field = dimension
 WHERE e.admit_date <= CAST(range_end AS DATE)
   AND CASE WHEN admitted_in_range THEN e.admit_date >= CAST(range_start AS DATE)
            ELSE coalesce(e.discharge_date, DATE '9999-12-31') >= CAST(range_start AS DATE) END
   AND (program_is IS NULL OR e.program = program_is)
   AND (clinician_is IS NULL OR e.primary_clinician = clinician_is)
-  AND (age_group_is IS NULL OR coalesce(e.age_group, 'not recorded') = age_group_is);
+  AND (age_group_is IS NULL OR coalesce(e.age_group, 'not recorded') = age_group_is)
+  AND (group_field IS NULL OR e.episode_id IN (SELECT p.episode_id FROM episode_groups AS p
+                                               WHERE p.field = group_field AND p.value = group_value));

@@ -14,6 +14,7 @@ WITH as_of AS (SELECT data_as_of FROM dataset_info),
 roster AS (
     SELECT participant_id, admit_date, discharge_date, discharge_reason, discharge_teds_code, program,
            level_of_care, primary_clinician, age_group, aftercare_plan, aftercare_note,
+           payer, referral_source, diagnosis_group, sex_or_gender, race, ethnicity,
            false AS inferred, NULL::DATE AS last_attended,
            coalesce(discharge_date, DATE '9999-12-31') AS window_end
     FROM roster_admissions
@@ -86,7 +87,8 @@ SELECT participant_id || '#' || strftime(admit_date, '%Y%m%d') AS episode_id,
        teds.label AS discharge_category, program, level_of_care, primary_clinician, age_group,
        aftercare_plan, aftercare_note, inferred,
        CASE WHEN inferred THEN 'inferred from attendance' ELSE 'roster' END AS episode_source,
-       discharge_date IS NULL AS is_open, last_attended, window_end
+       discharge_date IS NULL AS is_open, last_attended, window_end,
+       payer, referral_source, diagnosis_group, sex_or_gender, race, ethnicity
 FROM final
 LEFT JOIN teds_reasons AS teds ON teds.code = final.discharge_teds_code
 ORDER BY participant_id, admit_date;

@@ -30,9 +30,12 @@ WHERE plan.outcome = 'updated' AND roster_admissions.participant_id = plan.parti
   AND roster_admissions.admit_date = plan.admit_date;
 
 INSERT INTO roster_admissions
+    (participant_id, admit_date, discharge_date, discharge_reason, discharge_teds_code, program, level_of_care,
+     primary_clinician, birth_year, age_group, aftercare_plan, aftercare_note, value_hash, load_id, source_row,
+     payer, referral_source, diagnosis_group, sex_or_gender, race, ethnicity)
 SELECT participant_id, admit_date, discharge_date, discharge_reason, discharge_teds_code, program, level_of_care,
        primary_clinician, birth_year, age_group, aftercare_plan, aftercare_text, value_hash,
-       getvariable('load_id'), row_number
+       getvariable('load_id'), row_number, payer, referral_source, diagnosis_group, sex_or_gender, race, ethnicity
 FROM merge_plan WHERE outcome IN ('loaded', 'updated');
 
 CREATE OR REPLACE TEMP TABLE conflicts AS

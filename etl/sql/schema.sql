@@ -135,10 +135,29 @@ CREATE TABLE IF NOT EXISTS roster_admissions (
     aftercare_note      VARCHAR,
     value_hash          VARCHAR NOT NULL,
     load_id             INTEGER NOT NULL,
-    source_row          BIGINT NOT NULL
+    source_row          BIGINT NOT NULL,
+    -- equity fields (optional), as the export words them
+    payer               VARCHAR,
+    referral_source     VARCHAR,
+    diagnosis_group     VARCHAR,
+    sex_or_gender       VARCHAR,
+    race                VARCHAR,
+    ethnicity           VARCHAR
 );
 CREATE TABLE IF NOT EXISTS roster_admissions_history AS
     SELECT *, NULL::INTEGER AS replaced_by_load, NULL::TIMESTAMP AS replaced_at FROM roster_admissions WHERE false;
+ALTER TABLE roster_admissions ADD COLUMN IF NOT EXISTS payer VARCHAR;
+ALTER TABLE roster_admissions ADD COLUMN IF NOT EXISTS referral_source VARCHAR;
+ALTER TABLE roster_admissions ADD COLUMN IF NOT EXISTS diagnosis_group VARCHAR;
+ALTER TABLE roster_admissions ADD COLUMN IF NOT EXISTS sex_or_gender VARCHAR;
+ALTER TABLE roster_admissions ADD COLUMN IF NOT EXISTS race VARCHAR;
+ALTER TABLE roster_admissions ADD COLUMN IF NOT EXISTS ethnicity VARCHAR;
+ALTER TABLE roster_admissions_history ADD COLUMN IF NOT EXISTS payer VARCHAR;
+ALTER TABLE roster_admissions_history ADD COLUMN IF NOT EXISTS referral_source VARCHAR;
+ALTER TABLE roster_admissions_history ADD COLUMN IF NOT EXISTS diagnosis_group VARCHAR;
+ALTER TABLE roster_admissions_history ADD COLUMN IF NOT EXISTS sex_or_gender VARCHAR;
+ALTER TABLE roster_admissions_history ADD COLUMN IF NOT EXISTS race VARCHAR;
+ALTER TABLE roster_admissions_history ADD COLUMN IF NOT EXISTS ethnicity VARCHAR;
 
 -- Payer authorizations as the authorizations export states them (optional export).
 CREATE TABLE IF NOT EXISTS authorizations (

@@ -21,7 +21,14 @@ WITH typed AS MATERIALIZED (
         CASE WHEN norm_token(src.aftercare_plan) IN ('yes', 'y', 'true', '1') THEN true
              WHEN norm_token(src.aftercare_plan) IN ('no', 'n', 'false', '0', 'none', 'na') THEN false
              WHEN NOT blank(src.aftercare_plan) THEN true   -- a short text describing the plan
-        END                                          AS aftercare_plan
+        END                                          AS aftercare_plan,
+        -- equity fields, as the export words them (optional; cohort groupings and overview filters)
+        nullif(trim(src.payer), '')                  AS payer,
+        nullif(trim(src.referral_source), '')        AS referral_source,
+        nullif(trim(src.diagnosis_group), '')        AS diagnosis_group,
+        nullif(trim(src.sex_or_gender), '')          AS sex_or_gender,
+        nullif(trim(src.race), '')                   AS race,
+        nullif(trim(src.ethnicity), '')              AS ethnicity
     FROM src
     LEFT JOIN vocab AS reason ON reason.field = 'discharge_reason' AND reason.token = norm_token(src.discharge_reason)
     LEFT JOIN vocab AS age ON age.field = 'age_group' AND age.token = norm_token(src.age_group)
@@ -52,6 +59,8 @@ SELECT *,
     -- (a year of birth can be off by one: the stated age group wins when both are given).
     coalesce(stated_age_group, CASE WHEN year(admit_date) - birth_year < 18 THEN 'adolescent'
                                     WHEN birth_year IS NOT NULL THEN 'adult' END) AS age_group,
+    -- concat_ws skips NULLs: a roster without the equity fields hashes as before they were read
     md5(concat_ws('|', discharge_date, discharge_reason, program, level_of_care, primary_clinician, birth_year,
-                  stated_age_group, aftercare_text)) AS value_hash
+                  stated_age_group, aftercare_text, payer, referral_source, diagnosis_group, sex_or_gender,
+                  race, ethnicity)) AS value_hash
 FROM checked;

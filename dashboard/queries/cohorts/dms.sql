@@ -4,7 +4,7 @@
 WITH encounters AS (
     SELECT DISTINCT x.period_start, x.period_end, e.cohort, x.participant_id
     FROM visible_dms_encounters AS x
-    JOIN scoped_episodes($start, $end, $program, $clinician, $age_group, $dimension, $admitted_in_range) AS e USING (episode_id)
+    JOIN scoped_episodes($start, $end, $program, $clinician, $age_group, $dimension, $admitted_in_range, $group_field, $group_value) AS e USING (episode_id)
     WHERE x.period_start <= CAST($end AS DATE) AND x.period_end >= CAST($start AS DATE)
 )
 SELECT x.period_start, x.period_end, x.cohort, x.participant_id,

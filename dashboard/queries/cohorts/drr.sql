@@ -8,7 +8,7 @@ WITH phq AS (
 index_scores AS (
     SELECT e.cohort, a.participant_id, a.episode_id, min(a.assessed_on) AS index_date,
            arg_min(a.total_score, a.assessed_on) AS index_score
-    FROM visible_assessments AS a JOIN scoped_episodes($start, $end, $program, $clinician, $age_group, $dimension, $admitted_in_range) AS e USING (episode_id)
+    FROM visible_assessments AS a JOIN scoped_episodes($start, $end, $program, $clinician, $age_group, $dimension, $admitted_in_range, $group_field, $group_value) AS e USING (episode_id)
     WHERE a.instrument = (SELECT instrument FROM phq) AND a.total_valid AND a.total_score >= (SELECT clinical_cutoff FROM phq)
       AND a.assessed_on BETWEEN CAST($start AS DATE) AND CAST($end AS DATE)
     GROUP BY ALL

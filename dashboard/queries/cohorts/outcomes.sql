@@ -7,7 +7,7 @@ SELECT e.cohort, e.episode_id, e.admit_date, e.discharge_date, e.discharge_teds_
        coalesce(fu.follow_up_due, false) AS follow_up_due, coalesce(fu.followed_up, false) AS followed_up,
        coalesce(fu.improved_at_discharge AND fu.followed_up, false) AS improved_followed_up,
        coalesce(fu.sustained, false) AS sustained
-FROM scoped_episodes($start, $end, $program, $clinician, $age_group, $dimension, $admitted_in_range) AS e
+FROM scoped_episodes($start, $end, $program, $clinician, $age_group, $dimension, $admitted_in_range, $group_field, $group_value) AS e
 LEFT JOIN visible_outcomes AS po ON po.episode_id = e.episode_id AND po.instrument = $instrument
 LEFT JOIN visible_follow_up_outcomes AS fu ON fu.episode_id = e.episode_id AND fu.instrument = $instrument
 LEFT JOIN instrument_catalogue AS c ON c.instrument = $instrument

@@ -6,7 +6,7 @@
 WITH scores AS (
     SELECT e.cohort, e.episode_id, e.discharge_date, takes_instrument(e.program, $instrument) AS expected,
            po.baseline_score, po.n_scores, po.latest_date
-    FROM scoped_episodes($start, $end, $program, $clinician, $age_group, $dimension, $admitted_in_range) AS e
+    FROM scoped_episodes($start, $end, $program, $clinician, $age_group, $dimension, $admitted_in_range, $group_field, $group_value) AS e
     LEFT JOIN visible_outcomes AS po ON po.episode_id = e.episode_id AND po.instrument = $instrument
 )
 SELECT cohort, count(*) AS admitted,
