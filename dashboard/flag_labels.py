@@ -3,6 +3,7 @@ from __future__ import annotations
 
 LABELS = {
     "safety_item": "Safety item",
+    "subscale_flag": "Flagged subscale",
     "reliable_deterioration": "Deteriorating",
     "no_improvement": "No improvement",
     "severe_persisting": "Still severe",

@@ -49,10 +49,11 @@ def test_safety_item_endorsed_earlier_but_not_on_the_latest(tmp_path, db):
     assert flags(tmp_path, db, D(2025, 1, 20), measures=measures, rule="safety_item") == []
 
 
-def test_bam_use_subscale_is_a_safety_signal(tmp_path, db):
+def test_bam_use_subscale_is_a_red_flag_not_a_safety_item(tmp_path, db):
     bam = measures_row("P1", day(0), "BAM", "", [1, 0, 0, 0, 2, 0, 0, 1, 3, 3, 0, 3, 3, 3, 0, 3, 2])
-    got = flags(tmp_path, db, D(2025, 1, 10), measures=[bam], rule="safety_item")
+    got = flags(tmp_path, db, D(2025, 1, 10), measures=[bam], rule="subscale_flag")
     assert got == [("red", "BAM Use subscale 2 (substance use in the past 30 days) on 6 Jan 2025")]
+    assert flags(tmp_path, db, D(2025, 1, 10), measures=[bam], rule="safety_item") == []
 
 
 # --- reliable_deterioration --------------------------------------------------------------------

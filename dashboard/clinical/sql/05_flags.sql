@@ -32,7 +32,10 @@ safety_item AS (
     JOIN assessment_items AS i ON i.assessment_id = la.assessment_id AND i.item_number = s.item_number
     WHERE i.value > s.above
     UNION ALL
-    SELECT la.participant_id, la.episode_id, 'safety_item', 'red', la.assessed_on, la.instrument,
+    -- a catalogue red flag on a subscale (the BAM's Use > 0): red, but not a safety concern that comes
+    -- before every other flag (use early in a substance-use track is expected; a third of a caseload
+    -- marked "safety" for it hid the self-harm items among them)
+    SELECT la.participant_id, la.episode_id, 'subscale_flag', 'red', la.assessed_on, la.instrument,
            format('{} {} subscale {} ({}) on {}', la.instrument, s.subscale, num(sub.score), s.description, day(la.assessed_on))
     FROM latest_administration AS la
     JOIN instrument_safety AS s ON s.instrument = la.instrument AND s.subscale IS NOT NULL
