@@ -55,8 +55,8 @@ def worklist_table(caseload, show_clinician: bool):
             height=ROW_PX * (min(len(table), WORKLIST_ROWS) + 1) + 3,
             column_config={"priority": st.column_config.TextColumn("Priority", width="small", pinned=True),
                            "participant_id": st.column_config.TextColumn("Participant", width="small", pinned=True),
-                           "auth_ends": st.column_config.TextColumn(
-                               "Authorization ends", width="small",
+                           "auth_ends": st.column_config.TextColumn(      # its own width: "11 days (02 Feb)" whole
+                               "Authorization ends",
                                help="Days left of the payer's authorization (its run of blocks without a gap); "
                                     "red at the settings' authorization.ends_soon_days or fewer, or ended."),
                            "clinician": st.column_config.TextColumn("Clinician", width="small"),
