@@ -14,12 +14,11 @@ from dashboard import db, words
 from dashboard.flag_labels import PRIORITY, labels, priority_ranks
 
 
-
 @dataclass(frozen=True)
 class Group:
     label: str
     start_time: dt.time | None
-    members: int              # everyone scheduled in it that day, the whole program
+    members: int              # everyone with a session in it that day, the whole program
     attended: int
     roster: pd.DataFrame      # the members this request may see, in words, most urgent first
 
