@@ -420,8 +420,9 @@ FOLLOW_UP_DAYS = (30, 90)
 RELAPSE_P = 0.25
 
 
-def _follow_up_rows(rng, ep, end):
-    """Totals (no items) of the episode's instruments at about 30 and 90 days after discharge."""
+def _follow_up_rows(rng, ep, end, readmitted=None):
+    """Totals (no items) of the episode's instruments at about 30 and 90 days after discharge; none
+    once the person's next episode (readmitted: its admission) is within its baseline window."""
     if not ep.closed or ep.kind not in FOLLOW_UP_P:
         return []
     relapse = rng.uniform(0.3, 0.8) if rng.random() < RELAPSE_P else 0.0
@@ -431,7 +432,7 @@ def _follow_up_rows(rng, ep, end):
         if rng.random() >= FOLLOW_UP_P[ep.kind]:
             continue
         d = ep.exit_day + (days + rng.randint(-5, 5)) * DAY
-        if d > end:
+        if d > end or (readmitted and d >= readmitted - 14 * DAY):
             continue
         for name in ["PHQ-9", "GAD-7"] + (["PCL-5"] if ep.pcl else []):
             at_exit = _expected(ep, name, weeks)
@@ -579,8 +580,12 @@ def write_demo(out_dir, participants: int = 300, seed: int = 42,
         # follow-up surveys, as a later block of the export and from a stream of their own (seeded by
         # name): the rows above are as they were without them
         follow_rng = random.Random(f"{seed}-follow-up")
+        admits = {}
         for ep in episodes:
-            meas.writerows(_follow_up_rows(follow_rng, ep, end))
+            admits.setdefault(ep.pid, []).append(ep.admit)
+        for ep in episodes:
+            later = [a for a in admits[ep.pid] if a > ep.admit]
+            meas.writerows(_follow_up_rows(follow_rng, ep, end, min(later) if later else None))
 
     roster_file, roster = _open_writer(paths["roster"])
     with roster_file:
