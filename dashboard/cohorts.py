@@ -160,13 +160,20 @@ def _cohort_outcomes(filters: Filters, instrument: str) -> Cohorts:
 def _thresholds(frame: pd.DataFrame) -> pd.DataFrame:
     """Per cohort (and the whole program) and threshold measure: the episodes in the flagged range at
     intake with a later score, and those out of it at the latest."""
-    heading = [f"{m} 0 at latest" if low == 1 else f"{m} {'<' if pd.notna(low) else '>'} {(low if pd.notna(low) else high):g} at latest"
-               for m, low, high in zip(frame["measure"], frame["at_least"], frame["at_most"])]
-    frame = frame.assign(heading=heading, cleared=~frame["flagged_at_latest"].astype(bool))
-    rows = [part.groupby(["measure", "heading"], sort=True).agg(flagged=("episode_id", "size"), cleared=("cleared", "sum"))
-            .reset_index().assign(cohort=cohort) for cohort, part in _each_cohort(frame)]
     columns = ["cohort", "measure", "heading", "flagged", "cleared"]
-    return pd.concat(rows, ignore_index=True)[columns] if rows else pd.DataFrame(columns=columns)
+    if not len(frame):
+        return pd.DataFrame(columns=columns)
+    frame = frame.assign(cleared=~frame["flagged_at_latest"].astype(bool))
+    counts = {"flagged": ("episode_id", "size"), "cleared": ("cleared", "sum")}
+    rule = ["measure", "at_least", "at_most"]
+    # one grouping for every cohort (in the order the rows name them), one for the whole program
+    by_cohort = frame.groupby(["cohort", *rule], sort=False, observed=True, dropna=False).agg(**counts).reset_index()
+    whole = frame.groupby(rule, sort=True, dropna=False).agg(**counts).reset_index().assign(cohort=WHOLE)
+    out = pd.concat([by_cohort.astype({"cohort": object}), whole], ignore_index=True)
+    out["heading"] = [f"{m} 0 at latest" if low == 1 else
+                      f"{m} {'<' if pd.notna(low) else '>'} {(low if pd.notna(low) else high):g} at latest"
+                      for m, low, high in zip(out["measure"], out["at_least"], out["at_most"])]
+    return out[columns]
 
 
 class _Labels:
