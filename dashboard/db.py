@@ -135,7 +135,10 @@ class _Live:
             self.held = (version, duckdb.connect(str(path), read_only=True))
             RESULTS.keep_only(version)
             KEPT.keep_only(version)
-            return con, version
+        if os.environ.get("IOP_WARM", "1") != "0":      # off in the tests' own process (tests/conftest.py)
+            for warm in AFTER_LOAD:  # a file first held: what only changes with a load is built now, in the background
+                threading.Thread(target=warm, name=f"warm {warm.__qualname__}", daemon=True).start()
+        return con, version
 
     def close(self) -> None:
         with self.lock:
@@ -295,5 +298,13 @@ class _Kept:
 
 
 LIVE = _Live()
+AFTER_LOAD: list = []     # callables run (each in a thread of its own) when a new database file is first held
+
+
+def after_load(warm) -> None:
+    """Run `warm` in the background each time a load or rebuild has put a new file in place (it binds
+    its own scope)."""
+    if warm not in AFTER_LOAD:
+        AFTER_LOAD.append(warm)
 RESULTS = _Kept(64 * 2**20, copy=lambda frame: frame.copy(deep=False))   # query results
 KEPT = _Kept(32 * 2**20)                                                  # what `kept` builds

@@ -15,6 +15,10 @@ sys.path.insert(0, str(ROOT))
 
 from etl.load import load  # noqa: E402
 
+# no background warm-up after each test's load (dashboard/db.py AFTER_LOAD): hundreds of small loads
+# would each start one; tests/test_data_reuse.py runs it on purpose
+os.environ["IOP_WARM"] = "0"
+
 TODAY = dt.date(2026, 1, 31)  # "now" for every test load: later dates are in the future
 
 

@@ -96,3 +96,29 @@ def test_a_selection_read_once_is_grouped_as_its_queries_group_it(demo, dimensio
                                       check_dtype=False, rtol=1e-9)
         pd.testing.assert_frame_equal(grouped.dms, cohorts._dms(direct["dms"]), check_exact=True)
         assert len(grouped.episodes) and grouped.cohort_names
+
+
+def test_a_new_file_has_the_quality_release_built_before_anyone_asks(demo, tmp_path, monkeypatch):
+    """A load puts a new file in place; the first query that holds it starts the release's warm-up, and
+    the quality role's first page then finds the release built (the same cache and key)."""
+    import shutil
+    import threading
+
+    from dashboard.filters import instrument_choices
+    from dashboard.privacy import policy, release
+    copy = tmp_path / "iop.duckdb"
+    shutil.copy(demo, copy)
+    from conftest import ROSTER_HEADER
+    load_files(copy, write(tmp_path, "more.csv", ROSTER_HEADER + "X1,2025-01-06,,,Trauma,Chen,1990,\n"))   # a new load
+    monkeypatch.setenv("IOP_DB", str(copy))
+    monkeypatch.setenv("IOP_WARM", "1")
+    db.query("common/dataset_info")                       # the new file is first held here
+    for thread in [t for t in threading.enumerate() if t.name.startswith("warm ")]:
+        thread.join(120)
+    built = release._release.cache_info()
+    with db.scoped(db.Scope()):
+        opts = options()
+        latest = release.quarters(opts.first_admission, opts.data_as_of)[0]
+        release.quarter_release(latest, tuple(instrument_choices(opts)), primary_instrument(opts), policy.threshold())
+    after = release._release.cache_info()
+    assert (after.hits, after.misses) == (built.hits + 1, built.misses)

@@ -14,11 +14,11 @@ import pandas as pd
 
 from dashboard import db
 from dashboard.cohorts import cohort_outcomes
-from dashboard.filters import Filters
+from dashboard.filters import Filters, instrument_choices, options, primary_instrument
 from dashboard.overview import program_overview
 from dashboard.privacy import views
 from dashboard.privacy.cells import CellSet
-from dashboard.privacy.policy import Disclosure
+from dashboard.privacy.policy import Disclosure, threshold
 
 DIMENSIONS = ("month", "track", "clinician", "age group")   # one grouping at a time, each beside the whole program
 
@@ -78,3 +78,22 @@ def _release(path: str, version: int, scope: db.Scope | None, quarter: Quarter, 
     disclosure = Disclosure(threshold)
     return Release(quarter, views.materialise_overview(overview, marks, disclosure, primary),
                    {k: views.materialise_cohorts(c, cells, marks, disclosure) for k, c in cohorts.items()})
+
+
+def warm() -> None:
+    """The latest completed quarter's release with the program's primary instrument (what the quality
+    role's overview and cohort pages open on), built after each load so that its first visitor does not
+    wait for it (6 s on the demo). The same cache and key as the pages' own calls."""
+    if not threshold():
+        return
+    try:
+        with db.scoped(db.Scope()):     # the whole program: the external roles' scope
+            opts = options()
+            periods = quarters(opts.first_admission, opts.data_as_of)
+            if periods:
+                quarter_release(periods[0], tuple(instrument_choices(opts)), primary_instrument(opts), threshold())
+    except Exception:   # a warm-up never fails a page: the page builds what is missing itself
+        return
+
+
+db.after_load(warm)
