@@ -35,7 +35,7 @@ def test_demo_is_clinically_plausible(tmp_path, db):
     assert rows(db, "SELECT count(*) FROM sessions WHERE episode_id IS NULL") == [(0,)]
     assert rows(db, "SELECT count(*) FROM assessments WHERE episode_id IS NULL AND assessment_id NOT IN "
                     "(SELECT assessment_id FROM follow_up_scores)") == [(0,)]
-    [(followed, due)] = rows(db, "SELECT count(*) FILTER (followed_up), count(*) FILTER (follow_up_due) "
+    [(followed, due)] = rows(db, "SELECT count(*) FILTER (followed_up AND follow_up_due), count(*) FILTER (follow_up_due) "
                                  "FROM follow_up_outcomes WHERE instrument = 'PHQ-9'")
     assert 0.5 < followed / due < 0.9          # 55 % of completers and 25 % of dropouts answer at 30 or 90 days
     # the substance-use tracks take AUDIT-C, DAST-10 and the BAM; no other track does

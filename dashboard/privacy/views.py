@@ -270,7 +270,7 @@ def materialise_cohorts(c: Cohorts, cells: CellSet, marks: dict, disclosure: Dis
                                                   "(quality_measures.depression_instrument) in the instrument catalogue.",
         "" if rates_rows else _no_rates(c, t),
         f"{c.instrument} scores taken up to {c.follow_up_days} days after discharge, in no later episode. Followed up: "
-        "of the discharges whose follow-up window has closed, or that have a follow-up already. Sustained: the last "
+        "of the discharges whose follow-up window has closed by the data date. Sustained: the last "
         "follow-up score is still a reliable improvement on intake, of those reliably improved at discharge and "
         "followed up.")
 

@@ -15,8 +15,8 @@ QUALIFY row_number() OVER (PARTITION BY a.assessment_id ORDER BY e.discharge_dat
 ORDER BY e.episode_id, a.instrument, a.assessed_on;
 
 -- Per discharged episode x instrument with an intake score: its latest follow-up, whether the
--- episode counts in the follow-up denominator (its window has closed by the as-of date, or it has a
--- follow-up already), and whether a reliable improvement at discharge held at follow-up (the
+-- episode counts in the follow-up denominator (its window has closed by the as-of date: counting a
+-- recent discharge only once it is followed up made a recent cohort 100 % followed up), and whether a reliable improvement at discharge held at follow-up (the
 -- follow-up score still at least the reliable-change points better than intake).
 CREATE OR REPLACE TABLE follow_up_outcomes AS
 WITH latest AS (
@@ -30,8 +30,7 @@ SELECT po.participant_id, po.episode_id, po.instrument, e.discharge_date, po.bas
        coalesce(l.n_follow_ups, 0) AS n_follow_ups,
        l.follow_up_score - po.baseline_score AS follow_up_change,
        l.follow_up_date IS NOT NULL AS followed_up,
-       l.follow_up_date IS NOT NULL
-           OR e.discharge_date + getvariable('outcomes_follow_up_days') < getvariable('as_of') AS follow_up_due,
+       e.discharge_date + getvariable('outcomes_follow_up_days') < getvariable('as_of') AS follow_up_due,
        CASE WHEN l.follow_up_date IS NOT NULL AND po.reliable_change_points IS NOT NULL
             THEN (po.baseline_score - l.follow_up_score) * po.worse_sign >= po.reliable_change_points END
            AS reliably_improved_at_follow_up,
