@@ -85,14 +85,6 @@ def _hours(value) -> str:
     return f"{float(value):.1f} h"
 
 
-def _current(auth: pd.DataFrame, as_of: dt.date) -> dict | None:
-    """The block in use on the data date (else the last one started by then)."""
-    started = auth[pd.to_datetime(auth["start_date"]).dt.date <= as_of]
-    if not len(started):
-        return None
-    return started.sort_values(["is_current", "start_date"], ascending=False).iloc[0].to_dict()
-
-
 def _facts(view: EpisodeView, current: dict | None) -> pd.DataFrame:
     e = view.episode
     rows = [("Level of care", e.get("level_of_care") or "not recorded"),
@@ -171,7 +163,8 @@ def _flags(view: EpisodeView) -> pd.DataFrame:
 
 
 def packet(view: EpisodeView) -> Packet:
-    current = _current(view.authorizations, view.data_as_of) if len(view.authorizations) else None
+    in_use = view.authorizations[view.authorizations["in_use"].astype(bool)]     # authorization_use.in_use
+    current = in_use.iloc[0].to_dict() if len(in_use) else None
     latest = justifications(view.episode["episode_id"]).head(1)
     return Packet(view.participant_id, view.label, _facts(view, current), _attendance(view, current), _scores(view),
                   _flags(view), latest.iloc[0].to_dict() if len(latest) else None, view.notice)

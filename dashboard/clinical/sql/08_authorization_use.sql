@@ -47,6 +47,12 @@ SELECT sp.*,
            AND row_number() OVER (PARTITION BY sp.episode_id,
                                   sp.start_date <= getvariable('as_of') AND sp.end_date >= getvariable('as_of')
                                   ORDER BY sp.start_date DESC, sp.end_date DESC) = 1 AS is_current,
+       -- the block in use for the caseload and the packet: the one holding the as-of date, else the last
+       -- started by then (ended, or a gap before the next)
+       sp.start_date <= getvariable('as_of')
+           AND row_number() OVER (PARTITION BY sp.episode_id, sp.start_date <= getvariable('as_of')
+                                  ORDER BY sp.start_date <= getvariable('as_of') AND sp.end_date >= getvariable('as_of') DESC,
+                                           sp.start_date DESC) = 1 AS in_use,
        c.covered_through, c.covered_through - getvariable('as_of') AS days_left,
        c.covered_through - getvariable('as_of') <= getvariable('authorization_ends_soon_days') AS ends_soon
 FROM spans AS sp
