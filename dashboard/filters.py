@@ -67,7 +67,8 @@ def options() -> FilterOptions:
     listed = lambda values: [] if values is None or values is pd.NA else list(values)  # noqa: E731  (none loaded yet)
     return FilterOptions(pd.Timestamp(row.first_admission).date(), pd.Timestamp(row.data_as_of).date(),
                          listed(row.tracks), listed(row.clinicians), listed(row.age_groups), listed(row.instruments),
-                         row.primary_instrument, listed(row.group_fields), listed(row.populations))
+                         row.primary_instrument, listed(row.group_fields),
+                         [f"{field}{POPULATION}{value}" for field, value in listed(row.populations)])
 
 
 POPULATION = ": "    # "race: Asian": an equity field and its value, as the population filter offers them

@@ -9,5 +9,5 @@ SELECT (SELECT min(admit_date) FROM visible_episodes) AS first_admission, (SELEC
           AND instrument IN (SELECT DISTINCT instrument FROM visible_outcomes)) AS instruments,
        setting_text('flags_measure_overdue_instrument') AS primary_instrument,
        (SELECT list(DISTINCT field ORDER BY field) FROM episode_groups) AS group_fields,
-       (SELECT list(DISTINCT g.field || ': ' || g.value ORDER BY 1) FROM episode_groups AS g
+       (SELECT list(DISTINCT [g.field, g.value] ORDER BY [g.field, g.value]) FROM episode_groups AS g
           JOIN visible_episodes AS e USING (episode_id)) AS populations;
