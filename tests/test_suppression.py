@@ -109,6 +109,23 @@ def test_a_count_never_shown_but_derivable_is_protected():
     assert cells.solve(10) == {"no baseline": ""}
 
 
+def test_a_hidden_step_between_equal_shown_steps_is_protected():
+    # a funnel admitted 51 >= eligible 51 >= index 51, and eligible + 5 others = 56 shown elsewhere:
+    # the 5 hides eligible; with both neighbours shown at 51, eligible (and so the 5) would be known
+    def funnel(chained: bool) -> dict:
+        cells = CellSet()
+        steps = [cells.add("admitted", 51), cells.add("eligible", 51), cells.add("index", 51)]
+        cells.line([steps[1], cells.add("others", 5)], cells.add("total", 56))
+        if chained:
+            cells.chain(steps)
+        return cells.solve(10)
+    assert funnel(chained=False) == {"others": "<11", "eligible": S}            # the leak
+    assert funnel(chained=True) == {"others": "<11", "eligible": S, "index": S}
+    cells = CellSet()
+    with pytest.raises(ValueError, match="not a chain"):
+        cells.chain([cells.add("a", 5), cells.add("b", 6)])
+
+
 def test_the_same_count_is_one_cell_wherever_it_appears():
     cells = CellSet()
     cells.add(("admitted", "whole"), 48)

@@ -9,6 +9,9 @@ baseline) are registered as hidden cells. Then, until nothing changes, in each l
   appears in another line where it protects a small cell);
 - with the total shown, the hidden members must not add up to 1-10;
 otherwise the smallest non-zero shown member is hidden too (or the total, when only zeros are left).
+And in each chain (counts that can only shrink, a funnel's steps), a hidden step must not sit between
+shown steps of the same value, which would give it away (admitted 51, eligible hidden, index event
+51): the shown step below is hidden too.
 Primary cells read "<11"; complementary ones read "suppressed", since they are not small."""
 from __future__ import annotations
 
@@ -24,6 +27,7 @@ class CellSet:
         self.values: dict[Hashable, float] = {}
         self.never_shown: set[Hashable] = set()
         self.lines: list[tuple[tuple[Hashable, ...], Hashable]] = []
+        self.chains: list[tuple[Hashable, ...]] = []
 
     def add(self, key: Hashable, value: float, shown: bool = True) -> Hashable:
         """Register a count (again: it must be the same count)."""
@@ -45,6 +49,14 @@ class CellSet:
             raise ValueError(f"{members!r} do not add up to {total!r}")
         self.lines.append((members, total))
 
+    def chain(self, keys: Iterable[Hashable]) -> None:
+        """Each count is at most the one before (each step of a funnel is a subset of the one above)."""
+        keys = tuple(keys)
+        values = [self.values[k] for k in keys]
+        if any(b > a for a, b in zip(values, values[1:])):
+            raise ValueError(f"{keys!r} is not a chain of shrinking counts")
+        self.chains.append(keys)
+
     def solve(self, threshold: int) -> dict[Hashable, str]:
         """The mark of each hidden cell ("<11", "suppressed", or "" for a cell never shown);
         shown cells are not in the result. Threshold 0: only never-shown cells are hidden."""
@@ -58,8 +70,26 @@ class CellSet:
                 for members, total in self.lines:
                     if self._protect(members, total, hidden, primary, uses, threshold):
                         changed = True
+                for keys in self.chains:
+                    if self._bounded(keys, hidden):
+                        changed = True
         small = f"<{threshold + 1}"
         return {k: ("" if k in self.never_shown else small if k in primary else COMPLEMENTARY) for k in hidden}
+
+    def _bounded(self, keys: tuple, hidden: set) -> bool:
+        """Hide the shown step below a hidden one whose shown bounds are equal (or the one above,
+        when the one below is zero or absent)."""
+        for i, key in enumerate(keys):
+            if key not in hidden or not self.values[key]:
+                continue
+            above = next((k for k in reversed(keys[:i]) if k not in hidden), None)
+            below = next((k for k in keys[i + 1:] if k not in hidden), None)
+            upper = self.values[above] if above is not None else None
+            lower = self.values[below] if below is not None else 0
+            if upper is not None and upper == lower:
+                hidden.add(below if below is not None and self.values[below] > 0 else above)
+                return True
+        return False
 
     def _protect(self, members, total, hidden, primary, uses, threshold) -> bool:
         cells = (*members, total)
