@@ -1,6 +1,6 @@
 """Cohort outcomes beside the whole program: completeness, Jacobson & Truax categories,
 response and remission with Wilson intervals, pre-post Cohen's d, retention (Kaplan-Meier),
-mean score by week, and HEDIS-style DMS and DRR. Metrics are computed from per-episode rows the
+mean score by week, and the HEDIS-style DMS-E and DRR-E (dashboard/measures.py). Metrics are computed from per-episode rows the
 SQL returns (dashboard/metrics.py); counts are suppressed by the page and the exports."""
 from __future__ import annotations
 
@@ -12,38 +12,21 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from dashboard import db
-from dashboard.filters import Filters
+from dashboard.filters import EACH_EPISODE, WHOLE, Filters
+from dashboard.measures import Spec, quality_measures
 from dashboard.metrics import KM_COLUMNS, cohens_d, kaplan_meier, mean_intervals, proportion, wilson_interval
 
-WHOLE = "Whole program"
-EACH_EPISODE = "episode"   # scoped_episodes' grouping with a cohort of its own for each episode
 JT_ORDER = ["recovered", "improved", "unchanged", "deteriorated", "not_a_case", "insufficient_data"]
 LEFT_EARLY = "discharged before completion"  # the retention event
 SUMMARY_COLUMNS = ["cohort", "episodes", "with_pair", "cases", "response", "remission", "response_rate", "remission_rate",
                    "cohens_d", "response_low", "response_high", "remission_low", "remission_high", *JT_ORDER,
-                   "follow_up_due", "followed_up", "improved_followed_up", "sustained"]
+                   "follow_up_due", "followed_up", "improved_followed_up", "sustained", *(
+                   "completed_cases", "completed_response", "completed_remission", "itt_cases", "itt_response",
+                   "itt_remission", "baseline_only", "left_early")]
 FOLLOW_UP = ("follow_up_due", "followed_up", "improved_followed_up", "sustained")
 
 
-@dataclass(frozen=True)
-class Measures:
-    """The HEDIS-style measures as built: labels and captions are made from these, not retyped."""
-    instrument: str
-    cutoff: float            # index score at or above (catalogue clinical_cutoff)
-    response_drop: float     # share below the index score
-    remission_below: float
-    follow_up_from: int      # days after the index score
-    follow_up_to: int
-
-    @property
-    def window(self) -> str:
-        return f"{self.follow_up_from}-{self.follow_up_to} days"
-
-    def describe(self) -> str:
-        return (f"DMS: participants with an attended session in a 4-month period who have a {self.instrument} in it. "
-                f"DRR: an index {self.instrument} of {self.cutoff:g} or more, then the latest {self.instrument} "
-                f"{self.follow_up_from} to {self.follow_up_to} days later; response = at least "
-                f"{self.response_drop:.0%} lower, remission = below {self.remission_below:g}.")
+HEDIS = ("DMS-E", "DRR-E")   # the quality measures (dashboard/clinical/measures) the cohort page shows by cohort
 
 
 @dataclass(frozen=True)
@@ -55,9 +38,8 @@ class Cohorts:
     summary: pd.DataFrame        # one row per cohort and the whole program
     retention: pd.DataFrame      # cohort, time (weeks), at_risk, events, censored, survival, ci_low, ci_high
     weekly: pd.DataFrame         # cohort, week, n, mean, low, high
-    dms: pd.DataFrame            # cohort, period_start, participants, with_phq9
-    drr: pd.DataFrame            # per index episode
-    measures: Measures | None    # None when the depression instrument is not in the catalogue
+    hedis: pd.DataFrame          # measure_id, rate_id, cohort, numerator, denominator (HEDIS measures' rates)
+    hedis_specs: tuple[Spec, ...]  # their specifications, for labels and the caption
     follow_up_days: int = 0      # settings outcomes.follow_up_days: the follow-up window after discharge
     thresholds: pd.DataFrame | None = None   # cohort, measure, heading, flagged (at intake), cleared (at latest)
 
@@ -92,18 +74,40 @@ def _summary(episodes: pd.DataFrame) -> pd.DataFrame:
             row[category] = int((part["jt_category"] == category).sum())
         for count in FOLLOW_UP:       # follow-up after discharge (mart follow_up_outcomes)
             row[count] = int(part[count].astype(bool).sum())
+        row.update(_everyone(part))
         rows.append(row)
     return pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
 
 
-def _retention(episodes: pd.DataFrame, censored_teds: list[int]) -> pd.DataFrame:
-    """Weeks in program until discharge before completion (any discharge whose TEDS code the
-    settings do not censor, or an inferred end); open episodes, completions (1) and transfers (4)
+def _everyone(part: pd.DataFrame) -> dict:
+    """Outcomes for everyone admitted beside the completers': of the episodes starting in the clinical
+    range, response and remission with the last score carried (an episode with only a baseline did
+    not respond), those with only a baseline, and the completers' own; and who left before completion."""
+    rated = part["has_rates"].fillna(False).astype(bool)
+    in_range = part["baseline_is_case"].fillna(False).astype(bool) & rated
+    response, remission = part["response"].eq(True), part["remission"].eq(True)
+    completed = in_range & part["completed"] & part["change"].notna()
+    return {"completed_cases": int(completed.sum()), "completed_response": int((completed & response).sum()),
+            "completed_remission": int((completed & remission).sum()), "itt_cases": int(in_range.sum()),
+            "itt_response": int((in_range & response).sum()), "itt_remission": int((in_range & remission).sum()),
+            "baseline_only": int((in_range & part["change"].isna()).sum()), "left_early": int(part["left_early"].sum())}
+
+
+def _with_discharge(episodes: pd.DataFrame, completed_teds: list[int], censored_teds: list[int]) -> pd.DataFrame:
+    """Each episode's completed (a discharge with a completed code) and left_early (a discharge the
+    retention curve does not censor: not completion, not transfer; settings outcomes.*_teds_codes)."""
+    discharged = episodes["discharge_date"].notna()
+    return episodes.assign(completed=discharged & episodes["discharge_teds_code"].isin(completed_teds),
+                           left_early=discharged & ~episodes["discharge_teds_code"].isin(censored_teds))
+
+
+def _retention(episodes: pd.DataFrame) -> pd.DataFrame:
+    """Weeks in program until discharge before completion (left_early: any discharge whose TEDS code
+    the settings do not censor, or an inferred end); open episodes, completions (1) and transfers (4)
     are censored (settings outcomes.retention_censored_teds_codes)."""
     frames = []
     weeks = (pd.to_datetime(episodes["observed_to"]) - pd.to_datetime(episodes["admit_date"])).dt.days / 7
-    left = episodes["discharge_date"].notna() & ~episodes["discharge_teds_code"].isin(censored_teds)
-    data = episodes.assign(weeks=weeks.round(1), left=left)
+    data = episodes.assign(weeks=weeks.round(1), left=episodes["left_early"])
     for cohort, part in _each_cohort(data):
         frames.append(kaplan_meier(part["weeks"], part["left"]).assign(cohort=cohort))
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=[*KM_COLUMNS, "cohort"])
@@ -117,14 +121,6 @@ def _weekly(means: pd.DataFrame) -> pd.DataFrame:
     return weekly[["cohort", "week", "n", "mean", "low", "high"]].reset_index(drop=True)
 
 
-def _dms(frame: pd.DataFrame) -> pd.DataFrame:
-    counts = {"participants": ("participant_id", "nunique"), "with_phq9": ("has_phq9", "sum")}
-    by_cohort = frame.groupby(["cohort", "period_start"], sort=False).agg(**counts).reset_index()
-    whole = frame.groupby("period_start", sort=False).agg(**counts).reset_index()
-    whole.insert(0, "cohort", pd.Series(WHOLE, index=whole.index, dtype=frame["cohort"].dtype))
-    return pd.concat([by_cohort, whole], ignore_index=True)
-
-
 def cohort_outcomes(filters: Filters, instrument: str) -> Cohorts:
     """The selection's cohorts: made once per load (db.kept), whoever asks again."""
     return db.kept(_cohort_outcomes, filters, instrument)
@@ -136,24 +132,24 @@ def _cohort_outcomes(filters: Filters, instrument: str) -> Cohorts:
     # as the queries order them for this grouping
     f = db.queries({**replace(filters, dimension=EACH_EPISODE).params(admitted_in_range=True), "instrument": instrument},
                    episodes=("cohorts/outcomes", {}), funnel=("common/completeness", {}),
-                   substance=("cohorts/substance", {}),
-                   dms=("cohorts/dms", {}), drr=("cohorts/drr", {}),
-                   settings=("common/settings", {}), measures=("cohorts/measure_definitions", {}),
+                   substance=("cohorts/substance", {}), settings=("common/settings", {}),
                    cohorts=("cohorts/episode_cohorts", {"dimension": filters.dimension}),
                    # a few hundred rows aggregated along the grouping itself: cheaper read again on a
                    # regrouping than a quarter of a million per-episode scores kept and relabelled
                    means=("cohorts/weekly_means", {"dimension": filters.dimension}))
     labels = _Labels(f["cohorts"])
-    episodes, drr = (labels.grouped(f[name]) for name in ("episodes", "drr"))
-    dms = labels.relabelled(f["dms"]).drop_duplicates(["period_start", "period_end", "cohort", "participant_id"])
-    dms = dms.sort_values(["period_start", "cohort", "participant_id"], ignore_index=True)
+    episodes = labels.grouped(f["episodes"])
+    measures = quality_measures(filters)
     funnel = labels.funnel(f["funnel"])
     funnel = funnel.assign(cohort=funnel["cohort"].fillna(WHOLE))
     settings = f["settings"].set_index("name")
-    censored = [int(c) for c in settings.loc["outcomes_retention_censored_teds_codes", "list"]]
+    codes = {name: [int(c) for c in settings.loc[f"outcomes_{name}_teds_codes", "list"]]
+             for name in ("completed", "retention_censored")}
+    episodes = _with_discharge(episodes, codes["completed"], codes["retention_censored"])
     return Cohorts(filters, instrument, episodes, funnel, _summary(episodes),
-                   _retention(episodes, censored), _weekly(f["means"]), _dms(dms), drr,
-                   Measures(**f["measures"].iloc[0].to_dict()) if len(f["measures"]) else None,
+                   _retention(episodes), _weekly(f["means"]),
+                   measures.rates[measures.rates["measure_id"].isin(HEDIS)].reset_index(drop=True),
+                   tuple(s for s in measures.specs if s.id in HEDIS),
                    int(settings.loc["outcomes_follow_up_days", "number"]), _thresholds(labels.grouped(f["substance"])))
 
 

@@ -77,11 +77,12 @@ def chart(build: Callable[[object], object], key: str, title: str, scope, n: Cal
 
 
 def table(build: Callable[[object], pd.DataFrame], key: str, title: str, scope, n: Callable[[object], str],
-          **dataframe_args) -> None:
-    """A table of a page scope and its CSV and XLSX files (the same rows, suppressed as chosen)."""
+          submission: tuple[Callable[[object], pd.DataFrame], dict[str, str]] | None = None, **dataframe_args) -> None:
+    """A table of a page scope and its CSV and XLSX files (the same rows, suppressed as chosen); with
+    submission (build, documented columns), also that submission file under the same choice."""
     shown = build(scope.shown)
     st.dataframe(as_text(shown), hide_index=True, key=key, **dataframe_args)
-    left, middle, right = st.columns([2, 1, 1])
+    left, *buttons = st.columns([2, 1, 1, 2] if submission else [2, 1, 1])
     with left:
         suppress = suppress_choice(f"{key}-suppress")
 
@@ -89,10 +90,32 @@ def table(build: Callable[[object], pd.DataFrame], key: str, title: str, scope, 
         payload = scope.for_file(suppress)
         t, info = build(payload), _info(title, scope, payload, n(payload))
         return exports.table_csv(t, info) if fmt == "csv" else exports.table_xlsx(t, info, key)
-    for column, fmt, mime in ((middle, "csv", "text/csv"), (right, "xlsx", XLSX)):
+    for column, fmt, mime in zip(buttons, ("csv", "xlsx"), ("text/csv", XLSX)):
         with column:
             button(fmt.upper(), lambda fmt=fmt: files(fmt), f"{key}.{fmt}", mime, f"{key}-{fmt}", scope.page,
                    f"table {fmt.upper()}", scope.described, rows=len(shown), suppressed=suppress)
+    if submission:
+        with buttons[2]:
+            _submission(*submission, f"{key}-submission", f"{title}: submission", scope, n, "Submission (ZIP)", suppress)
+
+
+def submission(build: Callable[[object], pd.DataFrame], columns: dict[str, str], key: str, title: str, scope,
+               n: Callable[[object], str], label: str) -> None:
+    """An identified submission file of the care team (exports.submission_zip): never suppressed,
+    always marked INTERNAL; pages offer it only where the scope holds episodes."""
+    _submission(build, columns, key, title, scope, n, label, None)
+
+
+def _submission(build, columns, key, title, scope, n, label, suppress: bool | None) -> None:
+    """suppress None: identified rows, true counts and INTERNAL whatever the role's choice."""
+    def file() -> bytes:
+        payload = scope.for_file(bool(suppress))
+        info = _info(title, scope, payload, n(payload))
+        if suppress is None:
+            info = exports.FileInfo(title, scope.described, n(payload), scope.data_as_of, policy.INTERNAL, True)
+        return exports.submission_zip(build(payload), info, key, columns)
+    button(label, file, f"{key}.zip", "application/zip", f"{key}-zip", scope.page, "submission ZIP", scope.described,
+           suppressed=bool(suppress))
 
 
 def records(frame: pd.DataFrame, key: str, title: str, page: str, data_as_of=None, **dataframe_args) -> None:

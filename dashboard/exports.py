@@ -168,3 +168,22 @@ def table_xlsx(table: pd.DataFrame, info: FileInfo, sheet: str = "data") -> byte
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def submission_zip(table: pd.DataFrame, info: FileInfo, name: str, columns: dict[str, str]) -> bytes:
+    """A submission file: a ZIP holding `<name>.csv`, exactly the documented columns and one header
+    line (UTF-8, no lines above it, text cells neutralised, numbers as numbers), and beside it
+    `<name>-about.txt`: the lines every file carries (title, selection, N, data date, what the counts
+    are) and what each column holds."""
+    import zipfile
+    if list(table.columns) != list(columns):
+        raise ValueError(f"{name}: columns {list(table.columns)} are not the documented layout {list(columns)}")
+    data = io.StringIO()
+    csv.writer(data, lineterminator="\n").writerows(_cells(table))
+    about = "\n".join([*info.lines(), "", f"{name}.csv: {len(table):,} rows; columns:",
+                       *(f"- {column}: {meaning}" for column, meaning in columns.items())]) + "\n"
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr(f"{name}.csv", data.getvalue())
+        z.writestr(f"{name}-about.txt", about)
+    return buffer.getvalue()

@@ -13,6 +13,7 @@ import duckdb
 import pandas as pd
 
 from dashboard.filters import instrument_choices, options, primary_instrument
+from dashboard.measure_tables import SUMMARY_COLUMNS, submission_summary
 from dashboard.privacy import policy
 from dashboard.privacy.release import DIMENSIONS, quarter_release, quarters
 
@@ -55,6 +56,9 @@ def tables(threshold: int) -> dict[str, pd.DataFrame]:
             out.setdefault("cohort_rates", []).append(c.rates.assign(**meta))
             out.setdefault("cohort_weekly_means", []).append(c.weekly.drop(columns=["n"]).assign(**meta))
             out.setdefault("cohort_retention", []).append(c.retention.drop(columns=["steps"]).assign(**meta))
+        for m in r.measures.values():      # the quality measures' summary submission, by each grouping
+            counts = list(SUMMARY_COLUMNS)[list(SUMMARY_COLUMNS).index("admitted"):list(SUMMARY_COLUMNS).index("rate_percent")]
+            out.setdefault("measures_summary", []).append(_counts(submission_summary(m), counts).assign(quarter=q.label))
     return {name: pd.concat(frames, ignore_index=True) for name, frames in out.items()}
 
 

@@ -11,6 +11,8 @@ import pandas as pd
 from dashboard import db
 
 DIMENSIONS = ("quarter", "month", "track", "clinician", "age group")
+WHOLE = "Whole program"    # the row beside each grouping's cohorts
+EACH_EPISODE = "episode"   # scoped_episodes' grouping with a cohort of its own for each episode
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
+import pandas as pd
 import streamlit as st
 
 from dashboard import db
@@ -16,8 +17,9 @@ from dashboard import view_state as view
 from dashboard.access.accounts import Identity
 from dashboard.cohorts import cohort_outcomes
 from dashboard.filters import FilterOptions, Filters, instrument_choices, options, primary_instrument, score_range
+from dashboard.measures import quality_measures, trend
 from dashboard.overview import program_overview
-from dashboard.privacy import policy, release, views
+from dashboard.privacy import measure_views, policy, release, views
 from dashboard.privacy.policy import Disclosure
 from dashboard.text import plain
 from dashboard.widgets import director_filters
@@ -35,6 +37,8 @@ class Scope:
     pack_cohorts: Callable[[bool], object] | None = None   # the board pack's cohort half, built when asked for
     instrument: str = ""
     score_range: tuple[float, float] = (0, 0)   # the instrument's total range (for the intake/latest scatter)
+    trend: object = None                        # measures: rates by quarter as they may be shown
+    filters: Filters | None = None              # the care team's selection (their identified extracts); None: external
 
     @property
     def external(self) -> bool:
@@ -45,12 +49,15 @@ class Scope:
         return f"{plain(self.described)} · {self.shown.disclosure.note()}"
 
 
-def _external_period(opts: FilterOptions, dimension: bool) -> tuple[release.Quarter, str]:
-    """The quality role's choices: a whole completed quarter and (cohorts) one grouping."""
+def _external_period(opts: FilterOptions, dimension: bool,
+                     groupings: tuple[str, ...] = release.DIMENSIONS) -> tuple[release.Quarter, str]:
+    """The quality role's choices: a whole completed quarter and (cohorts, measures) one grouping of
+    those the release holds for the page."""
     periods = release.quarters(opts.first_admission, opts.data_as_of)
     labels = [q.label for q in periods] or ["none"]
+    by_key = "quarter_by" if groupings == release.DIMENSIONS else "measures_by"   # each page its own grouping
     fields = [view.choice("quarter", "quarter", labels, labels[0]),
-              view.choice("quarter_by", "by", list(release.DIMENSIONS), "track")]
+              view.choice(by_key, "by", list(groupings), "track")]
     values = view.restore("external", fields)
     keep = {"on_change": view.changed, "args": ("external", fields)}
     with st.sidebar:
@@ -58,9 +65,9 @@ def _external_period(opts: FilterOptions, dimension: bool) -> tuple[release.Quar
         st.selectbox("Quarter", labels, key="quarter", help="Whole completed quarters only: a view shared outside the "
                      "program cannot be narrowed to a few people.", **keep)
         if dimension:
-            st.selectbox("Cohorts by", release.DIMENSIONS, key="quarter_by", **keep)
+            st.selectbox("Cohorts by" if by_key == "quarter_by" else "By", groupings, key=by_key, **keep)
     quarter = next((q for q in periods if q.label == values["quarter"]), None)
-    return quarter, values["quarter_by"]
+    return quarter, values[by_key]
 
 
 def overview_scope(identity: Identity) -> Scope | None:
@@ -118,3 +125,27 @@ def _cohorts_scope(identity: Identity, opts: FilterOptions, instrument: str) -> 
 def _shown_cohorts(filters: Filters, instrument: str, disclosure: Disclosure) -> views.CohortsShown:
     """What the page shows of a selection's cohorts under a disclosure: made once per load (db.kept)."""
     return views.shown_cohorts(cohort_outcomes(filters, instrument), disclosure)
+
+
+def measures_scope(identity: Identity) -> Scope | None:
+    """The quality measures page's data; None / db.NoData as the overview's. External roles get the
+    quarter's release (suppressed with the overview and cohorts) and rates by quarter; the care team
+    its selection with true counts, the episodes at each step and its identified extracts."""
+    opts = options()
+    if policy.external(identity.role):
+        quarter, dimension = _external_period(opts, dimension=True, groupings=release.measure_dimensions(opts.group_fields))
+        if quarter is None:
+            return None
+        shown = release.quarter_release(quarter, tuple(instrument_choices(opts)), primary_instrument(opts),
+                                        policy.threshold()).measures[dimension]
+        quarters = measure_views.shown_trend(trend(Filters(quarter.start, quarter.end)), shown.disclosure)
+        return Scope("measures", identity, f"admitted in {quarter.label} ({quarter.start:%d %b} to {quarter.end:%d %b %Y}), "
+                     f"by {dimension}", quarter.end, opts.data_as_of, shown, lambda suppress: shown,
+                     trend=quarters[quarters["quarter_start"] <= pd.Timestamp(quarter.start)])
+    filters = director_filters(opts, dimension=True)
+    raw = quality_measures(filters)
+    disclosure = policy.for_view(identity.role)
+    return Scope("measures", identity, f"admitted {filters.describe()}, by {filters.dimension}", filters.end,
+                 opts.data_as_of, measure_views.shown_measures(raw, disclosure),
+                 lambda suppress: measure_views.shown_measures(raw, policy.for_export(identity.role, suppress)),
+                 trend=measure_views.shown_trend(trend(filters), disclosure), filters=filters)

@@ -66,7 +66,8 @@ def day(key: str, name: str, lowest: dt.date, highest: dt.date, default: dt.date
 
 
 PAGE_GROUPS = {"overview": ("filters",), "cohorts": ("filters",), "caseload": ("caseload",),
-               "participant": ("participant", "episode"), "alerts": ("alerts",), "groups": ("groups",)}   # which kept views a page shows
+               "participant": ("participant", "episode"), "alerts": ("alerts",), "groups": ("groups",),
+               "measures": ("filters", "measures")}   # which kept views a page shows
 
 
 def _store(group: str) -> dict:

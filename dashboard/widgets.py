@@ -154,6 +154,17 @@ def group_day_picker(first: dt.date, last: dt.date) -> dt.date:
     return chosen["groups_day"]
 
 
+def quality_measure_picker(specs):
+    """The quality measures page's measure (kept in the address); returns its Spec."""
+    from dashboard import view_state as view
+    ids = [s.id for s in specs]
+    names = {s.id: f"{s.id} · {s.name}" for s in specs}
+    fields = [view.choice("measure", "measure", ids, ids[0])]
+    chosen = view.restore("measures", fields)
+    st.selectbox("Measure", ids, key="measure", format_func=names.get, on_change=view.changed, args=("measures", fields))
+    return next(s for s in specs if s.id == chosen["measure"])
+
+
 def roster_table(roster: pd.DataFrame, key: str, show_clinician: bool):
     """A group's members, most urgent first, priority coloured as on the caseload; returns the
     selected member (a Series) or None."""

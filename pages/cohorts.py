@@ -37,6 +37,10 @@ downloads.table(lambda c: c.funnel, "completeness", f"measurement completeness (
 
 st.subheader("Outcomes")
 downloads.table(lambda c: c.outcomes, "outcomes", f"outcomes ({instrument})", scope, n)
+st.caption(f"Beside those who completed treatment, everyone admitted starting in the clinical range: the last "
+           f"{instrument} score carried as the outcome, so an episode with only a baseline counts as not improved; "
+           "and the share who left before completing (not transfers), so that losing people cannot raise a rate.")
+downloads.table(lambda c: c.everyone, "everyone_admitted", f"outcomes for everyone admitted ({instrument})", scope, n)
 # one chart to a row: side by side they were too narrow to read at 1024 px, and each is pasted alone
 show(charts.jt_categories, "jt_categories", f"Jacobson & Truax categories ({instrument})")
 show(charts.rates, "response_remission", f"response and remission ({instrument})")

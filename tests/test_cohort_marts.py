@@ -1,5 +1,5 @@
 """The marts the cohort page reads, against hand-worked rows: each episode's last valid score per
-instrument and treatment week, and attended sessions by DMS period."""
+instrument and treatment week (the DMS-E periods are tested with the quality measures)."""
 import datetime as dt
 
 import pandas as pd
@@ -18,17 +18,6 @@ def test_last_valid_score_of_each_treatment_week(tmp_path, db):
           today=dt.date(2026, 4, 30))
     assert rows(db, "SELECT instrument, week, score FROM episode_week_scores ORDER BY 1, 2") == [
         ("GAD-7", 2, 12), ("PHQ-9", 1, 18), ("PHQ-9", 2, 15)]
-
-
-def test_attended_sessions_by_dms_period(tmp_path, db):
-    build(tmp_path, db,
-          roster=["P1,2026-04-20,,,Trauma,Chen,1980,"],
-          attendance=["P1,2026-04-20,group,attended,180,Trauma,Chen", "P1,2026-04-30,group,attended,180,Trauma,Chen",
-                      "P1,2026-05-04,group,no_show,0,Trauma,Chen", "P1,2026-09-01,group,attended,180,Trauma,Chen"],
-          today=dt.date(2026, 9, 30))
-    assert rows(db, "SELECT period_start, period_end, participant_id FROM dms_encounters ORDER BY 1") == [
-        (dt.date(2026, 1, 1), dt.date(2026, 4, 30), "P1"),       # two sessions, one row
-        (dt.date(2026, 9, 1), dt.date(2026, 12, 31), "P1")]      # the May no-show is no encounter
 
 
 def test_weekly_means_by_cohort_and_for_the_whole_selection(tmp_path, db, monkeypatch):

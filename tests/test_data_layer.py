@@ -11,7 +11,7 @@ from conftest import ROOT
 QUERIES = ROOT / "dashboard" / "queries"
 MARTS = ROOT / "dashboard" / "clinical" / "sql"
 IDENTIFIED = ("episodes", "sessions", "assessments", "assessment_items", "participant_outcomes", "flags",
-              "attendance_weekly", "episode_week_scores", "dms_encounters", "recovery_status", "participants", "rejects", "raw_rows", "load_notes", "roster_admissions",
+              "attendance_weekly", "episode_week_scores", "measure_episodes", "recovery_status", "participants", "rejects", "raw_rows", "load_notes", "roster_admissions",
               "authorizations", "authorization_use", "measures_due")
 
 
@@ -28,7 +28,7 @@ def test_queries_read_only_what_the_request_may_see(path):
 
 def test_queries_are_grouped_by_page():
     folders = {p.parent.name for p in _queries()}
-    assert folders == {"common", "summary", "overview", "cohorts", "caseload", "participant", "data", "alerts", "groups"}
+    assert folders == {"common", "summary", "overview", "cohorts", "caseload", "participant", "data", "alerts", "groups", "measures"}
 
 
 @pytest.mark.parametrize("path", [*_queries(), *MARTS.glob("*.sql")], ids=lambda p: p.name)

@@ -166,11 +166,13 @@ def _check_hedis(c, raw):
     for column in c.hedis.columns[1:]:
         for v in c.hedis[column]:
             assert v == "—" or v.endswith(" %"), v
-    drr = raw.drr
-    for row in c.hedis.itertuples():
-        part = drr if row.Cohort == WHOLE else drr[drr["cohort"] == row.Cohort]
-        if row[3] != "—":   # followed up of index episodes
-            assert _rate_rests_on_no_small_count(int(part["followed_up"].sum()), len(part))
+    at = raw.hedis.set_index(["measure_id", "rate_id", "cohort"])
+    for spec in raw.hedis_specs:
+        for rate_id, label in spec.rates:
+            for cohort, shown in zip(c.hedis["Cohort"], c.hedis[f"{spec.id}: {label}"]):
+                if shown != "—":
+                    k, n = at.loc[(spec.id, rate_id, cohort), ["numerator", "denominator"]]
+                    assert _rate_rests_on_no_small_count(int(k), int(n)), (spec.id, rate_id, cohort)
 
 
 def _numbers(value):
@@ -283,12 +285,12 @@ def test_the_quality_extract_holds_only_what_the_quality_pages_show(demo, tmp_pa
     assert main(["--db", str(demo), "--out", str(out)]) == 0
     with duckdb.connect(str(out), read_only=True) as con:
         names = [n for (n,) in con.execute("SELECT table_name FROM information_schema.tables ORDER BY 1").fetchall()]
-        assert "cohort_outcomes" in names and "overview_flow" in names
+        assert "cohort_outcomes" in names and "overview_flow" in names and "measures_summary" in names
         columns = {c for (c,) in con.execute("SELECT column_name FROM information_schema.columns").fetchall()}
         assert not {"participant_id", "episode_id", "admit_date", "discharge_date"} & columns
         counts = con.execute("""SELECT table_name, column_name FROM information_schema.columns
                                 WHERE data_type IN ('BIGINT', 'INTEGER')
-                                AND table_name IN ('cohort_outcomes', 'cohort_completeness')""").fetchall()
+                                AND table_name IN ('cohort_outcomes', 'cohort_completeness', 'measures_summary')""").fetchall()
         assert counts
         for table, column in counts:
             [(small,)] = con.execute(f'SELECT count(*) FROM "{table}" WHERE "{column}" BETWEEN 1 AND 10').fetchall()

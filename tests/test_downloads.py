@@ -102,7 +102,7 @@ def test_every_file_of_the_outcome_pages_is_audited_suppressed_and_neutralised(p
             if "Cohort" in text and "by track" in text:
                 assert "'=HYPERLINK" in text and "\n=HYPERLINK" not in text and ",=HYPERLINK" not in text
                 neutralised += 1
-    assert neutralised == (8 if slug == "cohorts" else 0)       # four tables, CSV and XLSX, by track
+    assert neutralised == (10 if slug == "cohorts" else 0)      # five tables, CSV and XLSX, by track
     assert len(_exports()) == len(files)
     toggles = [t.key for t in at.toggle if t.key.endswith("-suppress")]
     assert (role == "quality") == (toggles == [])          # external roles get no choice

@@ -21,6 +21,7 @@ PAGES = {p.slug: p for p in (
     PageInfo("summary", "Program summary", "pages/summary.py", ("clinician", "director", "admin")),
     PageInfo("overview", "Program overview", "pages/overview.py", ("director", "quality")),
     PageInfo("cohorts", "Cohort outcomes", "pages/cohorts.py", ("director", "quality")),
+    PageInfo("measures", "Quality measures", "pages/measures.py", ("director", "quality")),
     PageInfo("caseload", "Caseload", "pages/caseload.py", ("clinician", "director")),
     PageInfo("groups", "Today's groups", "pages/groups.py", ("clinician", "director")),
     PageInfo("participant", "Participant progress", "pages/participant.py", ("clinician", "director")),

@@ -13,6 +13,7 @@ from pathlib import Path
 import duckdb
 
 from dashboard.clinical.catalogue import Instrument, catalogue_files, catalogue_tables, load_catalogue, source_name
+from dashboard.clinical.quality_measures import write_specs
 from dashboard.clinical.settings import load_settings, plan_rows, setting_rows, variables
 
 SETUP = Path(__file__).with_name("setup")
@@ -104,6 +105,7 @@ def prepare(con: duckdb.DuckDBPyConnection, instruments: str | None = None,
     if notes:
         now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None, microsecond=0)
         con.executemany("INSERT INTO build_notes VALUES (?, ?)", [(now, n) for n in notes])
+    write_specs(con)
     con.execute((SETUP / "definitions.sql").read_text())
     flag_sessions(con)
     return catalogue, notes

@@ -58,7 +58,7 @@ def counts(db: Path, split: str = "folds", folds: int = 10, thresholds: list[flo
         raise ValueError(f"split is one of {SPLITS}, not {split!r}")
     con = duckdb.connect()
     con.execute("ATTACH ? AS source (READ_ONLY)", [str(db)])
-    for table in ("episodes", "assessments", "assessment_items", "sessions", "authorizations", "dataset_info",
+    for table in ("episodes", "assessments", "assessment_items", "sessions", "authorizations", "dataset_info", "teds_reasons",
                   "instrument_catalogue", "instrument_items", "instrument_bands", "instrument_subscales",
                   "instrument_safety", "settings"):
         con.execute(f"CREATE TABLE {table} AS SELECT * FROM source.{table}")

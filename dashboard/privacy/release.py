@@ -15,12 +15,14 @@ import pandas as pd
 from dashboard import db
 from dashboard.cohorts import cohort_outcomes
 from dashboard.filters import Filters, instrument_choices, options, primary_instrument
+from dashboard.measures import quality_measures
 from dashboard.overview import program_overview
-from dashboard.privacy import views
+from dashboard.privacy import measure_views, views
 from dashboard.privacy.cells import CellSet
 from dashboard.privacy.policy import Disclosure, threshold
 
 DIMENSIONS = ("month", "track", "clinician", "age group")   # one grouping at a time, each beside the whole program
+MEASURE_DIMENSIONS = ("track", "clinician", "age group")   # the quality measures', with the equity fields recorded
 
 
 @dataclass(frozen=True)
@@ -54,16 +56,23 @@ class Release:
     quarter: Quarter
     overview: views.OverviewShown
     cohorts: dict        # (dimension, instrument) -> views.CohortsShown
+    measures: dict       # dimension -> measure_views.MeasuresShown
+
+
+def measure_dimensions(group_fields) -> tuple[str, ...]:
+    """The groupings of the quality measures' release: track, clinician, age group and each equity field."""
+    return (*MEASURE_DIMENSIONS, *group_fields)
 
 
 def quarter_release(quarter: Quarter, instruments: tuple[str, ...], primary: str, threshold: int) -> Release:
     path = db.db_path()
-    return _release(str(path), path.stat().st_mtime_ns, db.current(), quarter, instruments, primary, threshold)
+    return _release(str(path), path.stat().st_mtime_ns, db.current(), quarter, instruments, primary, threshold,
+                    tuple(options().group_fields))
 
 
 @lru_cache(maxsize=16)
 def _release(path: str, version: int, scope: db.Scope | None, quarter: Quarter, instruments: tuple[str, ...],
-             primary: str, threshold: int) -> Release:
+             primary: str, threshold: int, group_fields: tuple[str, ...]) -> Release:
     """Built once per database file version (a load replaces the file) and quarter."""
     cells = CellSet()
     overview = program_overview(quarter.filters(), primary)
@@ -74,10 +83,15 @@ def _release(path: str, version: int, scope: db.Scope | None, quarter: Quarter, 
             c = cohort_outcomes(quarter.filters(dimension), instrument)
             views.register_cohorts(cells, c)
             cohorts[(dimension, instrument)] = c
+    measures = {}
+    for dimension in measure_dimensions(group_fields):
+        measures[dimension] = quality_measures(quarter.filters(dimension))
+        measure_views.register_measures(cells, measures[dimension])
     marks = cells.solve(threshold)
     disclosure = Disclosure(threshold)
     return Release(quarter, views.materialise_overview(overview, marks, disclosure, primary),
-                   {k: views.materialise_cohorts(c, cells, marks, disclosure) for k, c in cohorts.items()})
+                   {k: views.materialise_cohorts(c, cells, marks, disclosure) for k, c in cohorts.items()},
+                   {k: measure_views.materialise_measures(m, cells, marks, disclosure) for k, m in measures.items()})
 
 
 def warm() -> None:

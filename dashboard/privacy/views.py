@@ -26,6 +26,7 @@ NESTED = [("expected", "admitted"), ("with_baseline", "expected"), ("with_baseli
           ("discharged", "expected"), ("discharged", "admitted"),
           ("discharge_score", "discharged"), ("discharge_score", "expected"), ("discharge_score", "admitted")]
 # each step is a subset of the other (directly or down the chain): every difference is a count too
+CHAINS = (("admitted", "expected", "with_baseline", "two_or_more_scores"), ("expected", "discharged", "discharge_score"))
 MILESTONES = (2, 4, 6, 8, 10, 12)            # retention weeks shown when suppressed
 NO_SCORE = "no_score"                        # episodes without a score on the instrument
 
@@ -108,6 +109,8 @@ def _register_funnel(cells: CellSet, row, prefix: tuple, admitted_key) -> None:
     for step, parent in NESTED:
         rest = cells.add((*prefix, f"{parent} not {step}"), row[parent] - row[step], shown=False)
         cells.line([keys[step], rest], keys[parent])
+    for chain in CHAINS:       # a hidden step between two shown ones of the same count would be known
+        cells.chain(keys[step] for step in chain)
 
 
 def _marked(frame: pd.DataFrame, column: str, keys: list, marks: dict) -> pd.DataFrame:
@@ -170,6 +173,7 @@ class CohortsShown:
     outcomes: pd.DataFrame     # Cohort, JT categories, total, response/remission % (95 % CI), Cohen's d
     hedis: pd.DataFrame        # Cohort, DMS and DRR percentages
     follow_up: pd.DataFrame    # Cohort, followed up of discharged, improvement sustained at follow-up
+    everyone: pd.DataFrame     # Cohort, completers' response/remission beside everyone admitted's, baseline only, left early
     thresholds: pd.DataFrame   # Cohort, then per threshold measure (AUDIT-C, BAM Use …) out of the flagged range at latest
     shares: pd.DataFrame       # cohort, category, share (NaN when hidden or the total is)
     rates: pd.DataFrame        # cohort, what, rate, low, high (only rates that may be shown)
@@ -261,13 +265,13 @@ def materialise_cohorts(c: Cohorts, cells: CellSet, marks: dict, disclosure: Dis
     return CohortsShown(
         disclosure, ins, c.filters.dimension,
         (values.get(whole_key, 0) if not marks.get(whole_key) else np.nan, marks.get(whole_key, "")),
-        funnel_table, outcome_table, _hedis(c, t, names), _follow_up(summary, names, t),
+        funnel_table, outcome_table, _hedis(c, t, names, marks), _follow_up(summary, names, t),
+        _everyone(summary, names, t),
         _thresholds(c.thresholds, names, t), pd.DataFrame(shares, columns=["cohort", "category", "share"]),
         pd.DataFrame(rates_rows, columns=["cohort", "what", "rate", "low", "high"]),
         _weekly(c.weekly, t), _retention(c.retention, t),
         None if t else c.episodes, [n for n in names if n != WHOLE],
-        c.measures.describe() if c.measures else "DMS and DRR need the depression instrument named in the settings "
-                                                  "(quality_measures.depression_instrument) in the instrument catalogue.",
+        " ".join(f"{spec.id}: {spec.version}." for spec in c.hedis_specs) + " Quality measures page: each step.",
         "" if rates_rows else _no_rates(c, t),
         f"{c.instrument} scores taken up to {c.follow_up_days} days after discharge, in no later episode. Followed up: "
         "of the discharges whose follow-up window has closed by the data date. Sustained: the last "
@@ -284,23 +288,40 @@ def _no_rates(c: Cohorts, t: int) -> str:
     return f"Every rate here would rest on a count from 1 to {t}: none is shown" if t else "No rate to show"
 
 
-def _hedis(c: Cohorts, t: int, names: list[str]) -> pd.DataFrame:
-    dms = c.dms.groupby("cohort", sort=False)[["participants", "with_phq9"]].sum()
-    drr = c.drr.groupby("cohort").agg(index_episodes=("episode_id", "count"), followed_up=("followed_up", "sum"),
-                                      response=("response", "sum"), remission=("remission", "sum"))
-    whole = c.drr.agg({"episode_id": "count", "followed_up": "sum", "response": "sum", "remission": "sum"})
-    drr.loc[WHOLE] = [whole["episode_id"], whole["followed_up"], whole["response"], whole["remission"]]
-    t_ = dms.join(drr, how="outer").reindex(names).fillna(0)
-    pct = lambda k, n: percent(k, n, t) or "—"  # noqa: E731
-    m = c.measures
-    return pd.DataFrame({
-        "Cohort": names,
-        f"DMS: {m.instrument if m else 'depression measure'} in each 4-month period":
-            [pct(k, n) for k, n in zip(t_["with_phq9"], t_["participants"])],
-        f"DRR: followed up {m.window if m else ''}".strip(): [pct(k, n) for k, n in zip(t_["followed_up"], t_["index_episodes"])],
-        "DRR: response": [pct(k, n) for k, n in zip(t_["response"], t_["followed_up"])],
-        "DRR: remission": [pct(k, n) for k, n in zip(t_["remission"], t_["followed_up"])],
-    })
+def _hedis(c: Cohorts, t: int, names: list[str], marks: dict) -> pd.DataFrame:
+    """The HEDIS-style measures' rates by cohort (dashboard/measures.py): a share over each
+    measure's denominator, shared as _share says; — where a release that also holds the measures
+    (privacy/release.py) hides the numerator or the denominator."""
+    at = c.hedis.set_index(["measure_id", "rate_id", "cohort"])
+    table = {"Cohort": names}
+    for spec in c.hedis_specs:
+        for rate_id, rate_label in spec.rates:
+            column = []
+            for n in names:
+                ck = _cohort_key(c, n)
+                hidden = marks.get(("measure", spec.id, rate_id, "met", *ck)) or marks.get(("measure", spec.id, "denominator", *ck))
+                row = at.loc[(spec.id, rate_id, n)] if (spec.id, rate_id, n) in at.index else None
+                column.append("—" if hidden or row is None else _share(row["numerator"], row["denominator"], t))
+            table[f"{spec.id}: {rate_label}"] = column
+    return pd.DataFrame(table)
+
+
+EVERYONE = {"Completed treatment: response": ("completed_response", "completed_cases"),
+            "Completed treatment: remission": ("completed_remission", "completed_cases"),
+            "Everyone admitted: response": ("itt_response", "itt_cases"),
+            "Everyone admitted: remission": ("itt_remission", "itt_cases"),
+            "Only a baseline (of everyone admitted)": ("baseline_only", "itt_cases"),
+            "Left before completion (of admitted)": ("left_early", "episodes")}
+
+
+def _everyone(summary: pd.DataFrame, names: list[str], t: int) -> pd.DataFrame:
+    """Outcomes for everyone admitted beside the completers' (cohorts._everyone), shared as _share says."""
+    rows = []
+    for n in names:
+        s = summary.loc[n] if n in summary.index else None
+        rows.append({"Cohort": n, **{heading: "—" if s is None else _share(s[k], s[d], t)
+                                     for heading, (k, d) in EVERYONE.items()}})
+    return pd.DataFrame(rows, columns=["Cohort", *EVERYONE])
 
 
 FOLLOWED_UP = "Followed up (of discharged)"

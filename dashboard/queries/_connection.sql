@@ -3,11 +3,12 @@
 -- never the tables, so a clinician's caseload scoping cannot be forgotten by a query
 -- (tests/test_data_layer.py checks that no query names a table of identified data directly).
 
--- The queries need the stored definitions of version 4 or later (dashboard/clinical/setup/definitions.sql;
--- 3 added the alert_performance mart, 4 authorization_use, group_sizes and the follow-up marts); an
+-- The queries need the stored definitions of version 5 or later (dashboard/clinical/setup/definitions.sql;
+-- 3 added the alert_performance mart, 4 authorization_use, group_sizes and the follow-up marts, 5 the
+-- quality measures' measure_episodes); an
 -- older database fails here, and
 -- dashboard/db.py asks for a rebuild.
-SELECT CASE WHEN definitions_version() < 4 THEN error('definitions_version') END;
+SELECT CASE WHEN definitions_version() < 5 THEN error('definitions_version') END;
 CREATE OR REPLACE TEMP VIEW visible_episodes AS
 SELECT * FROM episodes
 WHERE getvariable('scope_clinician') IS NULL OR primary_clinician = getvariable('scope_clinician');
@@ -42,8 +43,8 @@ CREATE OR REPLACE TEMP VIEW visible_measures_due AS
 SELECT d.* FROM measures_due AS d WHERE d.episode_id IN (SELECT episode_id FROM visible_episodes);
 CREATE OR REPLACE TEMP VIEW visible_authorization_use AS
 SELECT a.* FROM authorization_use AS a WHERE a.episode_id IN (SELECT episode_id FROM visible_episodes);
-CREATE OR REPLACE TEMP VIEW visible_dms_encounters AS
-SELECT x.* FROM dms_encounters AS x WHERE x.episode_id IN (SELECT episode_id FROM visible_episodes);
+CREATE OR REPLACE TEMP VIEW visible_measure_episodes AS
+SELECT m.* FROM measure_episodes AS m WHERE m.episode_id IN (SELECT episode_id FROM visible_episodes);
 CREATE OR REPLACE TEMP VIEW visible_attendance_weekly AS
 SELECT w.* FROM attendance_weekly AS w WHERE w.episode_id IN (SELECT episode_id FROM visible_episodes);
 CREATE OR REPLACE TEMP VIEW visible_participants AS

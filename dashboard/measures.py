@@ -1,0 +1,141 @@
+"""Quality measures for a selection (docs/measures.md): each measure's steps from everyone admitted
+to its numerator, by cohort and for the whole selection, its rates with Wilson intervals, and the
+episodes at each step. The steps come from the mart measure_episodes, which applies the pinned
+specifications (dashboard/clinical/measures/*.toml); nothing here re-derives a rule."""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import pandas as pd
+
+from dashboard import db
+from dashboard.filters import EACH_EPISODE, WHOLE, Filters
+from dashboard.metrics import wilson_interval
+
+# the steps of every measure, in order; an episode's stopped_at names the step it did not pass
+STEPS = ("admitted", "eligible", "index", "window", "denominator")
+STEP_LABELS = {"admitted": "admitted in the period", "eligible": "eligible (diagnosis)", "index": "index event",
+               "window": "window closed", "denominator": "denominator (after exclusions)"}
+STOPPED_BEFORE = {"eligible": ("eligible",), "index": ("eligible", "index"), "window": ("eligible", "index", "window"),
+                  "denominator": ("eligible", "index", "window", "excluded")}
+IN_DENOMINATOR = ("numerator", "met")
+STOP_LABELS = {"eligible": "not eligible", "index": "no index event", "window": "window not closed",
+               "excluded": "excluded", "numerator": "not met", "met": "met"}
+
+
+def rate_label(rate_id: str) -> str:
+    """A rate's short name for narrow places (a bar, a row of the steps table): its id in words."""
+    return rate_id.replace("_", " ")
+
+
+@dataclass(frozen=True)
+class Spec:
+    """A measure as the build stored it, with its rates (id, label) in order."""
+    id: str
+    name: str
+    kind: str
+    family: str
+    version: str
+    sources: str
+    population: str
+    adaptation: str
+    without_diagnosis: str
+    by_diagnosis: bool
+    source_file: str
+    rates: tuple[tuple[str, str], ...]
+
+    def rate_label(self, rate_id: str) -> str:
+        return dict(self.rates)[rate_id]
+
+
+@dataclass(frozen=True)
+class Measures:
+    filters: Filters
+    specs: tuple[Spec, ...]
+    diagnosis_recorded: bool
+    episodes: pd.DataFrame    # one row per measure x rate x selected episode (queries/measures/episodes.sql)
+    steps: pd.DataFrame       # measure_id, cohort, admitted, eligible, index, window, denominator
+    exclusions: pd.DataFrame  # measure_id, cohort, reason, episodes
+    rates: pd.DataFrame       # measure_id, rate_id, cohort, numerator, denominator, rate, low, high
+    cohorts: list[str]        # the cohorts in order, WHOLE last
+
+    def spec(self, measure_id: str) -> Spec:
+        return next(s for s in self.specs if s.id == measure_id)
+
+    def eligibility_note(self, spec: Spec) -> str:
+        """What eligibility means here: by diagnosis, or what is done without one."""
+        if not spec.by_diagnosis:
+            return "Every admitted episode is eligible."
+        if self.diagnosis_recorded:
+            return "Eligible by the roster's diagnosis group."
+        return spec.without_diagnosis
+
+
+def _specs(frame: pd.DataFrame) -> tuple[Spec, ...]:
+    out = []
+    for measure_id, part in frame.groupby("measure_id", sort=False):
+        r = part.iloc[0]
+        out.append(Spec(measure_id, r["name"], r["kind"], r["family"], r["version"], r["sources"], r["population"],
+                        r["adaptation"], r["without_diagnosis"], bool(r["by_diagnosis"]), r["source_file"],
+                        tuple(zip(part["rate_id"], part["rate_label"]))))
+    return tuple(out)
+
+
+def _with_whole(frame: pd.DataFrame) -> pd.DataFrame:
+    return pd.concat([frame, frame.assign(cohort=WHOLE)], ignore_index=True)
+
+
+def steps(episodes: pd.DataFrame) -> pd.DataFrame:
+    """Counts at each step per measure and cohort (the first rate's rows: the steps before the
+    numerator are the same for every rate of a measure)."""
+    first = _with_whole(episodes[episodes["rate_position"] == 0])
+    stopped = first["stopped_at"]
+    counts = first.assign(admitted=1, **{step: ~stopped.isin(before) for step, before in STOPPED_BEFORE.items()})
+    return (counts.groupby(["measure_id", "cohort"], sort=False)[list(STEPS)].sum().astype(int).reset_index())
+
+
+def exclusions(episodes: pd.DataFrame) -> pd.DataFrame:
+    first = _with_whole(episodes[(episodes["rate_position"] == 0) & (episodes["stopped_at"] == "excluded")])
+    return (first.groupby(["measure_id", "cohort", "reason"], sort=True).size().rename("episodes").reset_index())
+
+
+def rates(episodes: pd.DataFrame) -> pd.DataFrame:
+    judged = _with_whole(episodes[episodes["stopped_at"].isin(IN_DENOMINATOR)])
+    counts = (judged.assign(met=judged["stopped_at"] == "met")
+              .groupby(["measure_id", "rate_id", "cohort"], sort=False)
+              .agg(numerator=("met", "sum"), denominator=("met", "size")).reset_index())
+    intervals = [wilson_interval(int(k), int(n)) for k, n in zip(counts["numerator"], counts["denominator"])]
+    return counts.assign(numerator=counts["numerator"].astype(int), rate=counts["numerator"] / counts["denominator"],
+                         low=[lo for lo, _ in intervals], high=[hi for _, hi in intervals])
+
+
+def quality_measures(filters: Filters) -> Measures:
+    """The selection's measures (episodes admitted in its range): made once per load (db.kept)."""
+    return db.kept(_quality_measures, filters)
+
+
+def _quality_measures(filters: Filters) -> Measures:
+    # the selection's rows with a cohort of their own for each episode, the same whatever the grouping
+    # and so read once (db.queries keeps them), then labelled along this grouping
+    f = db.queries(replace(filters, dimension=EACH_EPISODE).params(admitted_in_range=True),
+                   episodes=("measures/episodes", {}), specs=("measures/specs", {}),
+                   cohorts=("cohorts/episode_cohorts", {"dimension": filters.dimension}))
+    labels = dict(zip(f["cohorts"]["episode_id"], f["cohorts"]["cohort"]))
+    episodes = f["episodes"].assign(cohort=f["episodes"]["episode_id"].map(labels).astype(object))
+    names = sorted(episodes["cohort"].dropna().unique().tolist())
+    return Measures(filters, _specs(f["specs"]), bool(len(f["specs"]) and f["specs"]["diagnosis_recorded"].iloc[0]),
+                    episodes, steps(episodes), exclusions(episodes), rates(episodes), [*names, WHOLE])
+
+
+def trend(filters: Filters) -> pd.DataFrame:
+    """Each measure's rate by quarter of admission (the selection's track, clinician, age group and
+    population; every quarter): measure_id, rate_id, quarter_start, numerator, denominator, rate, low, high."""
+    frame = db.query("measures/trend", **replace(filters, dimension="quarter").params(admitted_in_range=True))
+    intervals = [wilson_interval(int(k), int(n)) for k, n in zip(frame["numerator"], frame["denominator"])]
+    return frame.assign(rate=[k / n if n else float("nan") for k, n in zip(frame["numerator"], frame["denominator"])],
+                        low=[lo for lo, _ in intervals], high=[hi for _, hi in intervals])
+
+
+def discharges(filters: Filters) -> pd.DataFrame:
+    """The TEDS-style discharge extract: one row per discharge in the range (docs/measures.md)."""
+    return db.query("measures/discharges", **filters.params(admitted_in_range=False))

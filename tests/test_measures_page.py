@@ -1,0 +1,141 @@
+"""AppTest of the quality measures page on the demo program: the director's values and episode lists
+match the mart, the quality role gets the quarter's suppressed release (no episode, no count from 1
+to 10 in a table, a figure's data or its text), and the submission files keep their layout."""
+import io
+import json
+import re
+import zipfile
+
+import pytest
+
+from conftest import app, chart, rows
+
+START, END = "2025-11-21", "2026-11-20"      # the director's default: the year to the data date
+
+
+@pytest.fixture
+def app_env(demo_db, tmp_path, monkeypatch):
+    monkeypatch.setenv("IOP_DB", str(demo_db))
+    monkeypatch.setenv("IOP_STATE", str(tmp_path / "state.sqlite"))
+    return demo_db
+
+
+def _page(role, **params):
+    at = app(role)
+    at.query_params.update(params)
+    at.switch_page("pages/measures.py").run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _small_numbers(text: str) -> list[str]:
+    return re.findall(r"(?<![\d.,<\-–/:])\b(?:[1-9]|10)\b(?![\d.,%/\-–:]| h\b| [A-Z][a-z]{2} \d|\))", text)
+
+
+def test_the_director_sees_each_measure_with_its_true_counts(app_env):
+    at = _page("director")
+    summary = at.dataframe[0].value.set_index("Rate")
+    [(k, n)] = rows(app_env, """
+        SELECT count(*) FILTER (m.stopped_at = 'met'), count(*) FILTER (m.stopped_at IN ('numerator', 'met'))
+        FROM measure_episodes m JOIN episodes e USING (episode_id)
+        WHERE m.measure_id = 'RET-30' AND e.admit_date BETWEEN ? AND ?""", [START, END])
+    assert summary.loc["Completed, or attending in the 14 days up to day 30", "Value (95 % CI)"].startswith(
+        f"{k} of {n} · {100 * k / n:.0f} % (")
+    assert len(summary) == 12                      # 9 measures, DRR-E with three rates and SU-USE with two
+    assert at.caption[1].value.endswith("INTERNAL: true counts for the care team, not for sharing outside the program")
+
+
+def test_the_waterfall_and_the_episode_list_agree_with_the_mart(app_env):
+    at = _page("director", measure="SU-USE")
+    assert at.subheader[1].value == "SU-USE: Reduced or no substance use at discharge"
+    counts = dict(rows(app_env, """
+        SELECT m.stopped_at, count(*) FROM measure_episodes m JOIN episodes e USING (episode_id)
+        WHERE m.measure_id = 'SU-USE' AND m.rate_id = 'reduced' AND e.admit_date BETWEEN ? AND ? GROUP BY 1""", [START, END]))
+    admitted = sum(counts.values())
+    waterfall = chart(at, 0)["data"][0]
+    assert waterfall["y"][0] == "admitted in the period" and waterfall["x"][0] == admitted
+    assert waterfall["x"][1] == admitted - counts.get("eligible", 0)
+    assert waterfall["y"][-2] == "met: reduced"
+    assert waterfall["x"][-2] == counts["met"]
+    at.selectbox(key="measure_step").set_value("numerator").run()
+    listed = next(d.value for d in at.dataframe if "Why" in d.value.columns)
+    assert len(listed) == counts["numerator"] and set(listed["Step"]) == {"not met"}
+
+
+def test_the_measure_is_kept_in_the_address(app_env):
+    at = _page("director", measure="RET-60")
+    assert at.selectbox(key="measure").value == "RET-60"
+    at.selectbox(key="measure").set_value("DMS-E").run()
+    assert at.query_params["measure"] == ["DMS-E"] or at.query_params["measure"] == "DMS-E"
+
+
+def test_the_quality_role_gets_the_suppressed_release_and_no_episode(app_env):
+    at = _page("quality", quarter="2025 Q4")
+    assert "Suppressed for sharing" in at.caption[1].value
+    assert not [s for s in at.subheader if s.value == "Episodes at each step"]
+    labels = [b.label for b in at.get("download_button")]
+    assert "Episodes submission (ZIP)" not in labels and "TEDS-style discharge extract (ZIP)" not in labels
+    texts = []
+    for frame in at.dataframe:         # the cells, not the labels ("remission: below 5")
+        texts += [str(v) for v in frame.value.drop(columns=["Step", "Measure", "Rate", "Name"], errors="ignore").to_numpy().ravel()]
+    for i in range(len(at.get("plotly_chart"))):
+        figure = json.dumps(chart(at, i)["data"])
+        for trace in chart(at, i)["data"]:
+            if trace.get("type") == "bar":
+                texts += [str(t) for t in trace.get("text") or []] + [str(int(x)) for x in trace["x"] if x is not None]
+        assert "IOP-" not in figure                 # no participant reaches the figure's data
+    found = [t for t in texts if _small_numbers(t.split("%")[0] if "%" in t else t)]
+    assert found == [], found
+
+
+@pytest.fixture
+def files(monkeypatch):
+    """key -> (file name, the function a click would call), for every download button drawn."""
+    import streamlit
+    caught = {}
+
+    def download_button(label, data, file_name=None, mime=None, on_click=None, key=None, **kwargs):
+        caught[key] = (file_name, data)
+        return False
+    monkeypatch.setattr(streamlit, "download_button", download_button)
+    return caught
+
+
+def _archive(files, key):
+    name, build = files[key]
+    assert name == f"{key.removesuffix('-zip')}.zip"
+    return zipfile.ZipFile(io.BytesIO(build()))
+
+
+def test_the_quality_role_downloads_the_summary_suppressed(app_env, files):
+    from dashboard import audit
+    from dashboard.measure_tables import SUMMARY_COLUMNS
+    _page("quality", quarter="2025 Q4")
+    assert not {"measures-episodes-zip", "teds-discharges-zip"} & set(files)
+    archive = _archive(files, "measures-submission-zip")
+    lines = archive.read("measures-submission.csv").decode("utf-8").splitlines()
+    assert lines[0] == ",".join(SUMMARY_COLUMNS) and len(lines) > 1
+    for line in lines[1:]:
+        assert not _small_numbers(",".join(line.split(",")[9:16])), line     # the seven count columns
+    about = archive.read("measures-submission-about.txt").decode("utf-8")
+    assert "2025 Q4" in about and "Suppressed for sharing" in about
+    entry = next(e for e in audit.entries().to_dict("records") if e["event"] == "export")
+    assert json.loads(entry["detail"])["file"] == "measures-submission.zip"
+
+
+def test_the_director_downloads_episodes_and_the_teds_extract_marked_internal(app_env, files):
+    from dashboard.measure_tables import DISCHARGE_COLUMNS, EPISODE_COLUMNS
+    _page("director")
+    episodes = _archive(files, "measures-episodes-zip")
+    lines = episodes.read("measures-episodes.csv").decode("utf-8").splitlines()
+    assert lines[0] == ",".join(EPISODE_COLUMNS)
+    [(eligible_rows,)] = rows(app_env, """
+        SELECT count(*) FROM measure_episodes m JOIN episodes e USING (episode_id)
+        WHERE e.admit_date BETWEEN ? AND ? AND m.stopped_at <> 'eligible'""", [START, END])
+    assert len(lines) - 1 == eligible_rows
+    assert "INTERNAL" in episodes.read("measures-episodes-about.txt").decode("utf-8")
+    teds = _archive(files, "teds-discharges-zip")
+    lines = teds.read("teds-discharges.csv").decode("utf-8").splitlines()
+    assert lines[0] == ",".join(DISCHARGE_COLUMNS)
+    [(discharges,)] = rows(app_env, "SELECT count(*) FROM episodes WHERE discharge_date BETWEEN ? AND ?", [START, END])
+    assert len(lines) - 1 == discharges
