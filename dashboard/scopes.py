@@ -70,6 +70,20 @@ def _external_period(opts: FilterOptions, dimension: bool,
     return quarter, values[by_key]
 
 
+def scope_or_stop(build: Callable[[Identity], Scope | None], identity: Identity) -> Scope:
+    """A page's scope, or the page stops with why: nothing loaded yet, or (an external role) no
+    completed quarter to show."""
+    try:
+        scope = build(identity)
+    except db.NoData as e:
+        st.info(str(e))
+        st.stop()
+    if scope is None:
+        st.info("No quarter has ended since the first admission: the shared view starts with the first whole quarter.")
+        st.stop()
+    return scope
+
+
 def overview_scope(identity: Identity) -> Scope | None:
     """The overview page's data. None when an external role has no completed quarter to see yet;
     db.NoData before anything is loaded."""

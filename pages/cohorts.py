@@ -1,24 +1,17 @@
 """Cohorts: does the program work, and for whom? Each cohort beside the whole program."""
 import streamlit as st
 
-from dashboard import db, downloads, session
+from dashboard import downloads, session
 from dashboard.charts import cohorts as charts
 from dashboard.privacy import policy
 from dashboard.privacy.views import label
-from dashboard.scopes import cohorts_scope
+from dashboard.scopes import cohorts_scope, scope_or_stop
 from dashboard.text import plain
 from dashboard.widgets import data_as_of
 
 identity = session.require("cohorts")
 st.title("Cohort outcomes")
-try:
-    scope = cohorts_scope(identity)
-except db.NoData as e:
-    st.info(str(e))
-    st.stop()
-if scope is None:
-    st.info("No quarter has ended since the first admission: the shared view starts with the first whole quarter.")
-    st.stop()
+scope = scope_or_stop(cohorts_scope, identity)
 instrument = scope.instrument
 data_as_of(scope.data_as_of)
 st.caption(f"Episodes {plain(scope.described)}; N = {label(*scope.shown.n)} · {scope.shown.disclosure.note()}")

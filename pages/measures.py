@@ -2,24 +2,17 @@
 to the numerator, its trend by quarter and the submission files."""
 import streamlit as st
 
-from dashboard import db, downloads, measure_tables, session
+from dashboard import downloads, measure_tables, session
 from dashboard.charts import measures as charts
 from dashboard.measures import STOP_LABELS, discharges
 from dashboard.privacy.views import label
-from dashboard.scopes import measures_scope
+from dashboard.scopes import measures_scope, scope_or_stop
 from dashboard.text import plain
 from dashboard.widgets import data_as_of, quality_measure_picker
 
 identity = session.require("measures")
 st.title("Quality measures")
-try:
-    scope = measures_scope(identity)
-except db.NoData as e:
-    st.info(str(e))
-    st.stop()
-if scope is None:
-    st.info("No quarter has ended since the first admission: the shared view starts with the first whole quarter.")
-    st.stop()
+scope = scope_or_stop(measures_scope, identity)
 shown = scope.shown
 data_as_of(scope.data_as_of)
 st.caption(f"Episodes {plain(scope.described)} · {shown.disclosure.note()}")

@@ -1,23 +1,16 @@
 """Program overview: is the program running as designed, for the episodes the selection covers."""
 import streamlit as st
 
-from dashboard import db, downloads, session
+from dashboard import downloads, session
 from dashboard.board_pack import board_pack_pdf
 from dashboard.charts import overview as charts
 from dashboard.privacy.views import label
-from dashboard.scopes import overview_scope
+from dashboard.scopes import overview_scope, scope_or_stop
 from dashboard.widgets import data_as_of
 
 identity = session.require("overview")
 st.title("Program overview")
-try:
-    scope = overview_scope(identity)
-except db.NoData as e:
-    st.info(str(e))
-    st.stop()
-if scope is None:
-    st.info("No quarter has ended since the first admission: the shared view starts with the first whole quarter.")
-    st.stop()
+scope = scope_or_stop(overview_scope, identity)
 view, instrument = scope.shown, scope.instrument
 data_as_of(scope.data_as_of)
 st.caption(scope.caption())

@@ -174,6 +174,19 @@ def app(role: str = "director", user: str = "dr.chen@example.org", clinician: st
     return at
 
 
+@pytest.fixture
+def caught_downloads(monkeypatch):
+    """key -> (file name, the function a click would call), for every download button a page draws."""
+    import streamlit
+    caught = {}
+
+    def download_button(label, data, file_name=None, mime=None, on_click=None, key=None, **kwargs):
+        caught[key] = (file_name, data)
+        return False
+    monkeypatch.setattr(streamlit, "download_button", download_button)
+    return caught
+
+
 @pytest.fixture(scope="module")
 def demo_db(tmp_path_factory) -> Path:
     """The demo program (300 participants, seed 42) loaded as of 26 Nov 2026."""

@@ -9,7 +9,6 @@ import json
 import openpyxl
 import pandas as pd
 import pytest
-import streamlit
 from pypdf import PdfWriter
 
 from conftest import ATTENDANCE_HEADER, ROSTER_HEADER, app, load_files, write
@@ -38,14 +37,9 @@ def program(tmp_path, monkeypatch):
 
 
 @pytest.fixture
-def files(monkeypatch):
+def files(caught_downloads, monkeypatch):
     """key -> (file name, the function a click would call), for every download button drawn."""
-    caught = {}
-
-    def download_button(label, data, file_name=None, mime=None, on_click=None, key=None, **kwargs):
-        caught[key] = (file_name, data)
-        return False
-    monkeypatch.setattr(streamlit, "download_button", download_button)
+    caught = caught_downloads
     pdf = io.BytesIO()
     writer = PdfWriter()
     writer.add_blank_page(100, 100)

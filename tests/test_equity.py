@@ -1,7 +1,7 @@
 """Equity views: the roster's optional payer, referral source, diagnosis group, sex or gender, race and
 ethnicity, as cohort groupings and an overview population filter for the care team, under the same
-disclosure rules as every other count (a file for sharing is suppressed; the quality role's quarterly
-release has no equity grouping yet, docs/clinical.md).
+disclosure rules as every other count (a file for sharing is suppressed; the quality role sees the
+equity fields in the quality measures of its quarterly release, not on its cohort page, docs/clinical.md).
 
 Twelve episodes admitted in January 2025: P1-P8 "Medicaid", P9-P12 "Commercial"; race "Asian" for
 P1-P3, "White" for P4-P11, blank for P12 ("not recorded"). Nobody's gender is recorded (the column is
@@ -80,6 +80,8 @@ def test_a_file_for_sharing_hides_the_small_groups(program):
     assert all(isinstance(v, str) or v == 0 or v > 10 for v in admitted.values())
 
 
-def test_the_quality_role_gets_no_equity_grouping(program):
+def test_the_quality_role_gets_equity_groupings_only_in_the_measures(program):
     from dashboard.privacy import release
-    assert not {"payer", "race", "ethnicity", "sex or gender", "referral source", "diagnosis group"} & set(release.DIMENSIONS)
+    equity = {"payer", "race", "ethnicity", "sex or gender", "referral source", "diagnosis group"}
+    assert not equity & set(release.DIMENSIONS)                       # the cohort page's groupings
+    assert set(release.measure_dimensions(("payer", "race"))) == {"track", "clinician", "age group", "payer", "race"}
