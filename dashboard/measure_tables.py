@@ -110,7 +110,8 @@ def episode_list(m: MeasuresShown, measure_id: str, step: str | None = None) -> 
     """The care team's episodes of a measure (its first rate's steps), optionally those stopped at one step."""
     if m.episodes is None:
         return pd.DataFrame()
-    e = m.episodes[(m.episodes["measure_id"] == measure_id) & (m.episodes["rate_position"] == 0)]
+    rows = m.episodes(measure_id)
+    e = rows[rows["rate_position"] == 0]
     if step:
         e = e[e["stopped_at"] == step]
     day = (lambda column: e[column].dt.strftime("%Y-%m-%d"))  # noqa: E731
@@ -164,7 +165,8 @@ def submission_episodes(m: MeasuresShown) -> pd.DataFrame:
     if m.episodes is None:
         raise PermissionError("episode rows are for the care team's true-count view only")
     spec = {s.id: s for s in m.specs}
-    e = m.episodes[m.episodes["stopped_at"] != "eligible"]
+    rows = m.episodes()
+    e = rows[rows["stopped_at"] != "eligible"]
     out = pd.DataFrame({
         "measure_id": e["measure_id"], "specification": e["measure_id"].map(lambda i: spec[i].version),
         "rate_id": e["rate_id"], "period_start": m.period[0].isoformat(), "period_end": m.period[1].isoformat(),

@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 import pandas as pd
 
 from dashboard import db
-from dashboard.filters import EACH_EPISODE, WHOLE, Filters
+from dashboard.filters import WHOLE, Filters
 from dashboard.metrics import wilson_interval
 
 # the steps of every measure, in order; an episode's stopped_at names the step it did not pass
@@ -53,11 +53,14 @@ class Measures:
     filters: Filters
     specs: tuple[Spec, ...]
     diagnosis_recorded: bool
-    episodes: pd.DataFrame    # one row per measure x rate x selected episode (queries/measures/episodes.sql)
     steps: pd.DataFrame       # measure_id, cohort, admitted, eligible, index, window, denominator
     exclusions: pd.DataFrame  # measure_id, cohort, reason, episodes
     rates: pd.DataFrame       # measure_id, rate_id, cohort, numerator, denominator, rate, low, high
     cohorts: list[str]        # the cohorts in order, WHOLE last
+
+    def episodes(self, measure_id: str | None = None) -> pd.DataFrame:
+        """One row per measure (or this one) x rate x selected episode, read when asked for."""
+        return episode_rows(self.filters, measure_id)
 
     def spec(self, measure_id: str) -> Spec:
         return next(s for s in self.specs if s.id == measure_id)
@@ -81,32 +84,33 @@ def _specs(frame: pd.DataFrame) -> tuple[Spec, ...]:
     return tuple(out)
 
 
-def _with_whole(frame: pd.DataFrame) -> pd.DataFrame:
-    return pd.concat([frame, frame.assign(cohort=WHOLE)], ignore_index=True)
+def _with_whole(counts: pd.DataFrame) -> pd.DataFrame:
+    return pd.concat([counts, counts.assign(cohort=WHOLE)], ignore_index=True)
 
 
-def steps(episodes: pd.DataFrame) -> pd.DataFrame:
-    """Counts at each step per measure and cohort (the first rate's rows: the steps before the
-    numerator are the same for every rate of a measure)."""
-    first = _with_whole(episodes[episodes["rate_position"] == 0])
-    stopped = first["stopped_at"]
-    counts = first.assign(admitted=1, **{step: ~stopped.isin(before) for step, before in STOPPED_BEFORE.items()})
-    return (counts.groupby(["measure_id", "cohort"], sort=False)[list(STEPS)].sum().astype(int).reset_index())
+def steps(counts: pd.DataFrame) -> pd.DataFrame:
+    """Episodes at each step per measure and cohort, from queries/measures/counts.sql (the first
+    rate's rows: the steps before the numerator are the same for every rate of a measure)."""
+    first = _with_whole(counts[counts["rate_position"] == 0])
+    stopped, n = first["stopped_at"], first["episodes"]
+    passed = first.assign(admitted=n, **{step: n.where(~stopped.isin(before), 0) for step, before in STOPPED_BEFORE.items()})
+    return passed.groupby(["measure_id", "cohort"], sort=False)[list(STEPS)].sum().astype(int).reset_index()
 
 
-def exclusions(episodes: pd.DataFrame) -> pd.DataFrame:
-    first = _with_whole(episodes[(episodes["rate_position"] == 0) & (episodes["stopped_at"] == "excluded")])
-    return (first.groupby(["measure_id", "cohort", "reason"], sort=True).size().rename("episodes").reset_index())
+def exclusions(counts: pd.DataFrame) -> pd.DataFrame:
+    first = _with_whole(counts[(counts["rate_position"] == 0) & (counts["stopped_at"] == "excluded")])
+    return first.groupby(["measure_id", "cohort", "reason"], sort=True)["episodes"].sum().astype(int).reset_index()
 
 
-def rates(episodes: pd.DataFrame) -> pd.DataFrame:
-    judged = _with_whole(episodes[episodes["stopped_at"].isin(IN_DENOMINATOR)])
-    counts = (judged.assign(met=judged["stopped_at"] == "met")
-              .groupby(["measure_id", "rate_id", "cohort"], sort=False)
-              .agg(numerator=("met", "sum"), denominator=("met", "size")).reset_index())
-    intervals = [wilson_interval(int(k), int(n)) for k, n in zip(counts["numerator"], counts["denominator"])]
-    return counts.assign(numerator=counts["numerator"].astype(int), rate=counts["numerator"] / counts["denominator"],
-                         low=[lo for lo, _ in intervals], high=[hi for _, hi in intervals])
+def rates(counts: pd.DataFrame) -> pd.DataFrame:
+    judged = _with_whole(counts[counts["stopped_at"].isin(IN_DENOMINATOR)])
+    judged = judged.assign(met=judged["episodes"].where(judged["stopped_at"] == "met", 0))
+    out = (judged.groupby(["measure_id", "rate_id", "cohort"], sort=False)
+           .agg(numerator=("met", "sum"), denominator=("episodes", "sum")).reset_index())
+    intervals = [wilson_interval(int(k), int(n)) for k, n in zip(out["numerator"], out["denominator"])]
+    return out.assign(numerator=out["numerator"].astype(int), denominator=out["denominator"].astype(int),
+                      rate=out["numerator"] / out["denominator"],
+                      low=[lo for lo, _ in intervals], high=[hi for _, hi in intervals])
 
 
 def quality_measures(filters: Filters) -> Measures:
@@ -115,16 +119,21 @@ def quality_measures(filters: Filters) -> Measures:
 
 
 def _quality_measures(filters: Filters) -> Measures:
-    # the selection's rows with a cohort of their own for each episode, the same whatever the grouping
-    # and so read once (db.queries keeps them), then labelled along this grouping
-    f = db.queries(replace(filters, dimension=EACH_EPISODE).params(admitted_in_range=True),
-                   episodes=("measures/episodes", {}), specs=("measures/specs", {}),
-                   cohorts=("cohorts/episode_cohorts", {"dimension": filters.dimension}))
-    labels = dict(zip(f["cohorts"]["episode_id"], f["cohorts"]["cohort"]))
-    episodes = f["episodes"].assign(cohort=f["episodes"]["episode_id"].map(labels).astype(object))
-    names = sorted(episodes["cohort"].dropna().unique().tolist())
+    f = db.queries(filters.params(admitted_in_range=True), counts=("measures/counts", {}), specs=("measures/specs", {}))
+    counts = f["counts"].astype({"cohort": object})
+    names = sorted(counts["cohort"].dropna().unique().tolist())
     return Measures(filters, _specs(f["specs"]), bool(len(f["specs"]) and f["specs"]["diagnosis_recorded"].iloc[0]),
-                    episodes, steps(episodes), exclusions(episodes), rates(episodes), [*names, WHOLE])
+                    steps(counts), exclusions(counts), rates(counts), [*names, WHOLE])
+
+
+def episode_rows(filters: Filters, measure_id: str | None = None) -> pd.DataFrame:
+    """Every selected episode's steps through every measure, or one (queries/measures/episodes.sql),
+    with its cohort along the selection's grouping: the care team's lists and files, read when asked for."""
+    return db.kept(_episode_rows, filters, measure_id)
+
+
+def _episode_rows(filters: Filters, measure_id: str | None) -> pd.DataFrame:
+    return db.query("measures/episodes", **filters.params(admitted_in_range=True), measure=measure_id)
 
 
 def trend(filters: Filters) -> pd.DataFrame:

@@ -74,6 +74,13 @@ def _measures(db, monkeypatch, dimension="track"):
         return quality_measures(Filters(*Q1, dimension=dimension))
 
 
+def _rows(m):
+    """The measures' episode rows (read when asked for, as the page does, within the whole program's scope)."""
+    from dashboard import db as data
+    with data.scoped(data.Scope()):
+        return m.episodes()
+
+
 def _steps(m, measure_id):
     row = m.steps[(m.steps["measure_id"] == measure_id) & (m.steps["cohort"] == "Whole program")].iloc[0]
     return [int(row[s]) for s in ("admitted", "eligible", "index", "window", "denominator")]
@@ -85,7 +92,7 @@ def _rate(m, measure_id, rate_id):
 
 
 def _stopped(m, measure_id):
-    e = m.episodes[(m.episodes["measure_id"] == measure_id) & (m.episodes["rate_position"] == 0)]
+    e = _rows(m)[(_rows(m)["measure_id"] == measure_id) & (_rows(m)["rate_position"] == 0)]
     return dict(zip(e["participant_id"], e["stopped_at"]))
 
 
@@ -106,7 +113,7 @@ def test_depression_remission_at_six_months_step_by_step(depression):
         "D7": "excluded", "D8": "eligible", "D9": "numerator", "D11": "index", "D12": "window"}
     excl = m.exclusions[(m.exclusions["measure_id"] == "DEP-REM-6") & (m.exclusions["cohort"] == "Whole program")]
     assert excl[["reason", "episodes"]].values.tolist() == [["discharged: death", 1]]
-    reasons = m.episodes[m.episodes["measure_id"] == "DEP-REM-6"].set_index("participant_id")["reason"]
+    reasons = _rows(m)[_rows(m)["measure_id"] == "DEP-REM-6"].set_index("participant_id")["reason"]
     assert reasons["D2"] == "no PHQ-9 in the window"            # 3 on day 119 is outside it
     assert reasons["D4"] == "no PHQ-9 in the window"            # only a baseline
     assert reasons["D3"] == "no PHQ-9 above 9 in the stay"      # 9 is not above 9
@@ -132,7 +139,7 @@ def test_depression_monitoring_in_each_four_month_period(depression):
     # met: D1, D2 (both periods), D3, D4 (September not judged), D5, D9; not D11 (no PHQ-9)
     assert _steps(m, "DMS-E") == [11, 9, 8, 8, 7]
     assert _rate(m, "DMS-E", "monitored") == (6, 7)
-    reasons = m.episodes[m.episodes["measure_id"] == "DMS-E"].set_index("participant_id")["reason"]
+    reasons = _rows(m)[_rows(m)["measure_id"] == "DMS-E"].set_index("participant_id")["reason"]
     assert reasons["D2"] == "2 of 2 periods with a PHQ-9"
     assert reasons["D4"] == "1 of 1 periods with a PHQ-9"
     assert reasons["D11"] == "0 of 1 periods with a PHQ-9"
@@ -195,7 +202,7 @@ def test_reduced_or_no_use_at_discharge(substance):
     assert _steps(m, "SU-USE") == [8, 7, 6, 5, 4]
     assert _rate(m, "SU-USE", "reduced") == (3, 4)
     assert _rate(m, "SU-USE", "no_use") == (2, 4)
-    rows = m.episodes[(m.episodes["measure_id"] == "SU-USE") & (m.episodes["rate_id"] == "reduced")].set_index("participant_id")
+    rows = _rows(m)[(_rows(m)["measure_id"] == "SU-USE") & (_rows(m)["rate_id"] == "reduced")].set_index("participant_id")
     assert rows.loc["S6", "scored"] == "BAM Use" and rows.loc["S6", "reason"] == "BAM Use 3 → 0"
     assert rows.loc["S4", "reason"] == "no AUDIT-C after intake"      # an episode with only a baseline
     assert rows.loc["S3", "reason"] == "no use at intake (AUDIT-C 0)"
@@ -208,7 +215,7 @@ def test_days_to_the_first_session(substance):
     # not S2 (day 15) nor S5 (no session)
     assert _steps(m, "SU-START") == [8, 7, 7, 7, 6]
     assert _rate(m, "SU-START", "within") == (4, 6)
-    reasons = m.episodes[m.episodes["measure_id"] == "SU-START"].set_index("participant_id")["reason"]
+    reasons = _rows(m)[_rows(m)["measure_id"] == "SU-START"].set_index("participant_id")["reason"]
     assert (reasons["S1"], reasons["S2"], reasons["S5"]) == ("first session on day 14", "first session on day 15",
                                                              "no attended session")
 

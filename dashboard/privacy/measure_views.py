@@ -7,6 +7,7 @@ admitted counts are the cohort page's own cells). Care team: true counts and the
 suppressed: marks in place of hidden counts, rates only where they rest on no small count, no episodes."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -29,7 +30,7 @@ class MeasuresShown:
     steps: pd.DataFrame       # measure_id, cohort, step, label, episodes (NaN when hidden), mark
     exclusions: pd.DataFrame  # measure_id, cohort, reason, episodes, mark
     rates: pd.DataFrame       # measure_id, rate_id, cohort, numerator, denominator (numbers or marks), shown, rate, low, high
-    episodes: pd.DataFrame | None   # per measure x rate x episode: the care team's lists; None when suppressed
+    episodes: Callable[[], pd.DataFrame] | None   # per measure x rate x episode, read when asked: the care team's; None when suppressed
     cohorts: list[str]        # WHOLE last
 
     def interval_text(self, row) -> str:
