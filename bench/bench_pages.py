@@ -38,7 +38,8 @@ from etl.load import load  # noqa: E402
 QUIET = logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context")
 
 PAGES = [("Program summary", "pages/summary.py", {}), ("Program overview", "pages/overview.py", {}),
-         ("Cohort outcomes", "pages/cohorts.py", {}), ("Caseload", "pages/caseload.py", {}),
+         ("Cohort outcomes", "pages/cohorts.py", {}), ("Quality measures", "pages/measures.py", {}),
+         ("Caseload", "pages/caseload.py", {}),
          ("How well our alerts work", "pages/alerts.py", {}),
          ("Participant progress", "pages/participant.py", {"participant": None})]     # last: its participant is set
 
@@ -53,7 +54,8 @@ def _by_track(at) -> None:
 
 CHANGES = [("Overview: a track chosen", "pages/overview.py", _pick_track),
            ("Cohorts: a track chosen", "pages/cohorts.py", _pick_track),
-           ("Cohorts: regrouped by track", "pages/cohorts.py", _by_track)]
+           ("Cohorts: regrouped by track", "pages/cohorts.py", _by_track),
+           ("Quality measures: regrouped by track", "pages/measures.py", _by_track)]
 
 
 def _token() -> str:

@@ -248,3 +248,43 @@ def test_admin_journey(server, page):
     page.screenshot(path=str(ARTIFACTS / "admin-data-after-upload.png"))
     _open(page, "Program summary", "admin-summary")
     expect(page.get_by_text(f"{before + 1:,}").first).to_be_visible()   # assessments loaded, without a restart
+
+
+def test_quality_measures_journey(server, page):
+    """The quality role opens Quality measures, picks a quarter and a measure, reloads (both kept),
+    and downloads the summary submission: its CSV has the documented columns and nothing above them,
+    and no participant id ever reaches the browser."""
+    import zipfile
+
+    from playwright.sync_api import expect
+
+    from dashboard.measure_tables import SUMMARY_COLUMNS
+    url, db, tmp = server
+    received = []
+    page.on("websocket", lambda ws: ws.on("framereceived", lambda payload: received.append(
+        payload if isinstance(payload, bytes) else payload.encode())))
+    _sign_in(page, url, "quality")
+    heading(page, "Cohort outcomes")
+    _open(page, "Quality measures", "quality-measures")
+    page.get_by_test_id("stSelectbox").filter(has_text="Quarter").click()
+    page.get_by_role("option", name="2025 Q4").click()
+    expect(page.get_by_text("2025 Q4 (01 Oct to 31 Dec 2025)").first).to_be_visible(timeout=60000)
+    page.get_by_test_id("stSelectbox").filter(has_text="Measure").click()
+    page.get_by_role("option", name=re.compile("^RET-30")).click()
+    heading(page, "RET-30: Still engaged 30 days after admission")
+    idle(page)
+    page.reload()
+    heading(page, "RET-30: Still engaged 30 days after admission")
+    assert "quarter=2025+Q4" in page.url and "measure=RET-30" in page.url
+    idle(page)
+    with page.expect_download(timeout=60000) as download:
+        page.get_by_role("button", name="Submission (ZIP)").click()
+    archive = zipfile.ZipFile(download.value.path())
+    lines = archive.read("measures-submission.csv").decode("utf-8").splitlines()
+    assert lines[0] == ",".join(SUMMARY_COLUMNS)
+    assert "Suppressed for sharing" in archive.read("measures-submission-about.txt").decode("utf-8")
+    exports = rows_state(tmp, "SELECT page, detail FROM audit_log WHERE event = 'export' AND role = 'quality'")
+    assert any(p == "measures" and '"file": "measures-submission.zip"' in d for p, d in exports)
+    ids = [pid for (pid,) in rows(db, "SELECT DISTINCT participant_id FROM episodes")]
+    blob = b"".join(received)
+    assert blob and not [pid for pid in ids if pid.encode() in blob]
