@@ -9,7 +9,6 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-import pandas as pd
 import streamlit as st
 
 from dashboard import db
@@ -150,12 +149,14 @@ def measures_scope(identity: Identity) -> Scope | None:
         quarter, dimension = _external_period(opts, dimension=True, groupings=release.measure_dimensions(opts.group_fields))
         if quarter is None:
             return None
-        shown = release.quarter_release(quarter, tuple(instrument_choices(opts)), primary_instrument(opts),
-                                        policy.threshold()).measures[dimension]
-        quarters = measure_views.shown_trend(trend(Filters(quarter.start, quarter.end)), shown.disclosure)
+        key = (tuple(instrument_choices(opts)), primary_instrument(opts), policy.threshold())
+        shown = release.quarter_release(quarter, *key).measures[dimension]
+        # the trend: each earlier quarter as its own release shows it, for those already built (the
+        # warm-up after a load builds them all; building them here would take seconds each)
+        earlier = [q for q in release.quarters(opts.first_admission, opts.data_as_of) if q.start <= quarter.start]
         return Scope("measures", identity, f"admitted in {quarter.label} ({quarter.start:%d %b} to {quarter.end:%d %b %Y}), "
                      f"by {dimension}", quarter.end, opts.data_as_of, shown, lambda suppress: shown,
-                     trend=quarters[quarters["quarter_start"] <= pd.Timestamp(quarter.start)])
+                     trend=release.measure_trend(earlier, *key))
     filters = director_filters(opts, dimension=True)
     raw = quality_measures(filters)
     disclosure = policy.for_view(identity.role)

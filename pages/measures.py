@@ -41,6 +41,9 @@ st.plotly_chart(charts.waterfall(shown, spec.id), key="waterfall")
 downloads.table(lambda m: measure_tables.steps_table(m, spec.id), "steps", f"{spec.id} steps by {shown.dimension}", scope, n)
 st.plotly_chart(charts.rates_by_cohort(shown, spec.id), key="rates_by_cohort")
 st.plotly_chart(charts.trend(scope.trend, spec), key="trend")
+if scope.external:
+    st.caption("Each quarter's rate as that quarter's own shared release shows it (a rate resting on a hidden count "
+               "is left out); a quarter appears once its release has been prepared after a load.")
 
 if shown.episodes is not None:        # the care team only: never in a shared view
     st.subheader("Episodes at each step")

@@ -87,7 +87,7 @@ def test_a_selection_read_once_is_grouped_as_its_queries_group_it(demo, dimensio
         grouped = cohorts.cohort_outcomes(selection, instrument)
         direct = db.queries({**selection.params(admitted_in_range=True), "instrument": instrument},
                             episodes=("cohorts/outcomes", {}), funnel=("common/completeness", {}),
-                            measures=("measures/episodes", {}), cohorts=("cohorts/episode_cohorts", {}))
+                            measures=("measures/episodes", {"measure": None}), cohorts=("cohorts/episode_cohorts", {}))
         # (completed and left_early are derived from the discharge in dashboard/cohorts.py)
         pd.testing.assert_frame_equal(grouped.episodes.drop(columns=["completed", "left_early"]), direct["episodes"],
                                       check_exact=True)

@@ -131,3 +131,22 @@ def test_the_director_downloads_episodes_and_the_teds_extract_marked_internal(ap
     assert lines[0] == ",".join(DISCHARGE_COLUMNS)
     [(discharges,)] = rows(app_env, "SELECT count(*) FROM episodes WHERE discharge_date BETWEEN ? AND ?", [START, END])
     assert len(lines) - 1 == discharges
+
+
+def test_the_quality_trend_shows_each_quarter_as_its_own_release_shows_it(app_env):
+    import pandas as pd
+
+    from dashboard import db
+    from dashboard.filters import WHOLE, instrument_choices, options, primary_instrument
+    from dashboard.privacy import release
+    with db.scoped(db.Scope()):
+        opts = options()
+        first, second = release.quarters(opts.first_admission, opts.data_as_of)[-1:-3:-1]   # the two earliest
+        key = (tuple(instrument_choices(opts)), primary_instrument(opts), 10)
+        assert release.released(second, *key) is None                 # nobody opened it: not built for the trend
+        built = release.quarter_release(first, *key)
+        trend = release.measure_trend([first, second], *key)
+    assert set(trend["quarter_start"]) <= {pd.Timestamp(first.start)}
+    rates = built.measures["track"].rates
+    shown = rates[(rates["cohort"] == WHOLE) & rates["shown"].map(lambda v: isinstance(v, str))]
+    assert trend[["measure_id", "rate_id", "shown"]].values.tolist() == shown[["measure_id", "rate_id", "shown"]].values.tolist()

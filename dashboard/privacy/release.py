@@ -14,7 +14,7 @@ import pandas as pd
 
 from dashboard import db
 from dashboard.cohorts import cohort_outcomes
-from dashboard.filters import Filters, instrument_choices, options, primary_instrument
+from dashboard.filters import WHOLE, Filters, instrument_choices, options, primary_instrument
 from dashboard.measures import quality_measures
 from dashboard.overview import program_overview
 from dashboard.privacy import measure_views, views
@@ -64,13 +64,48 @@ def measure_dimensions(group_fields) -> tuple[str, ...]:
     return (*MEASURE_DIMENSIONS, *group_fields)
 
 
-def quarter_release(quarter: Quarter, instruments: tuple[str, ...], primary: str, threshold: int) -> Release:
+_BUILT: dict[tuple, Release] = {}     # the releases built from the live file, for released()
+
+
+def _key(quarter: Quarter, instruments: tuple[str, ...], primary: str, threshold: int) -> tuple:
     path = db.db_path()
-    return _release(str(path), path.stat().st_mtime_ns, db.current(), quarter, instruments, primary, threshold,
-                    tuple(options().group_fields))
+    return (str(path), path.stat().st_mtime_ns, db.current(), quarter, instruments, primary, threshold,
+            tuple(options().group_fields))
 
 
-@lru_cache(maxsize=16)
+def quarter_release(quarter: Quarter, instruments: tuple[str, ...], primary: str, threshold: int) -> Release:
+    key = _key(quarter, instruments, primary, threshold)
+    built = _release(*key)
+    for old in [k for k in _BUILT if k[:2] != key[:2]]:    # another file, or an earlier version of it
+        _BUILT.pop(old, None)
+    _BUILT[key] = built
+    return built
+
+
+def released(quarter: Quarter, instruments: tuple[str, ...], primary: str, threshold: int) -> Release | None:
+    """The quarter's release if it has been built from the live file (by a page or the warm-up after
+    a load), else None: never built here, as it takes seconds."""
+    return _BUILT.get(_key(quarter, instruments, primary, threshold))
+
+
+def measure_trend(quarters_: list[Quarter], instruments: tuple[str, ...], primary: str, threshold: int) -> pd.DataFrame:
+    """Each measure's whole-program rate by quarter as each quarter's own release shows it (a rate is
+    hidden wherever that release hides its numerator or denominator), for the quarters whose release
+    is built: measure_id, rate_id, quarter_start, shown, rate, low, high."""
+    frames = []
+    for q in quarters_:
+        r = released(q, instruments, primary, threshold)
+        if r is None or not r.measures:
+            continue
+        rates = next(iter(r.measures.values())).rates     # the whole program's cells are the same in every grouping
+        whole = rates[(rates["cohort"] == WHOLE) & rates["shown"].map(lambda v: isinstance(v, str))]
+        frames.append(whole.assign(quarter_start=pd.Timestamp(q.start))[
+            ["measure_id", "rate_id", "quarter_start", "shown", "rate", "low", "high"]])
+    columns = ["measure_id", "rate_id", "quarter_start", "shown", "rate", "low", "high"]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
+
+
+@lru_cache(maxsize=32)   # a few quarters, instruments and thresholds of one file
 def _release(path: str, version: int, scope: db.Scope | None, quarter: Quarter, instruments: tuple[str, ...],
              primary: str, threshold: int, group_fields: tuple[str, ...]) -> Release:
     """Built once per database file version (a load replaces the file) and quarter."""
@@ -95,17 +130,17 @@ def _release(path: str, version: int, scope: db.Scope | None, quarter: Quarter, 
 
 
 def warm() -> None:
-    """The latest completed quarter's release with the program's primary instrument (what the quality
-    role's overview and cohort pages open on), built after each load so that its first visitor does not
-    wait for it (6 s on the demo). The same cache and key as the pages' own calls."""
+    """Every completed quarter's release with the program's primary instrument, the latest first (what
+    the quality role's pages open on; the others give the measures' trend), built after each load so
+    that a visitor does not wait for them (about 6 s each on the demo). The same cache and key as the
+    pages' own calls."""
     if not threshold():
         return
     try:
         with db.scoped(db.Scope()):     # the whole program: the external roles' scope
             opts = options()
-            periods = quarters(opts.first_admission, opts.data_as_of)
-            if periods:
-                quarter_release(periods[0], tuple(instrument_choices(opts)), primary_instrument(opts), threshold())
+            for quarter in quarters(opts.first_admission, opts.data_as_of):
+                quarter_release(quarter, tuple(instrument_choices(opts)), primary_instrument(opts), threshold())
     except Exception:   # a warm-up never fails a page: the page builds what is missing itself
         return
 
