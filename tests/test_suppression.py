@@ -126,6 +126,15 @@ def test_a_hidden_step_between_equal_shown_steps_is_protected():
         cells.chain([cells.add("a", 5), cells.add("b", 6)])
 
 
+def test_the_same_sum_registered_twice_is_one_line():
+    # the whole program's funnel registered by two groupings: its never-shown remainder is in one line,
+    # not "used elsewhere", so it protects nothing and nothing more is hidden
+    cells = CellSet()
+    for _ in range(2):
+        cells.line([cells.add("eligible", 2031), cells.add("not eligible", 6386, shown=False)], cells.add("admitted", 8417))
+    assert cells.solve(10) == {"not eligible": ""}
+
+
 def test_the_same_count_is_one_cell_wherever_it_appears():
     cells = CellSet()
     cells.add(("admitted", "whole"), 48)

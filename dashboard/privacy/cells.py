@@ -28,6 +28,7 @@ class CellSet:
         self.never_shown: set[Hashable] = set()
         self.lines: list[tuple[tuple[Hashable, ...], Hashable]] = []
         self.chains: list[tuple[Hashable, ...]] = []
+        self._seen: set[tuple[frozenset, Hashable]] = set()
 
     def add(self, key: Hashable, value: float, shown: bool = True) -> Hashable:
         """Register a count (again: it must be the same count)."""
@@ -47,11 +48,17 @@ class CellSet:
             raise KeyError(f"cells not registered: {missing}")
         if sum(self.values[k] for k in members) != self.values[total]:
             raise ValueError(f"{members!r} do not add up to {total!r}")
-        self.lines.append((members, total))
+        # the same sum registered again (the whole program's row, by each grouping) is one line: counted
+        # twice, a count in it would look used elsewhere and be protected for nothing
+        if (frozenset(members), total) not in self._seen:
+            self._seen.add((frozenset(members), total))
+            self.lines.append((members, total))
 
     def chain(self, keys: Iterable[Hashable]) -> None:
         """Each count is at most the one before (each step of a funnel is a subset of the one above)."""
         keys = tuple(keys)
+        if keys in self.chains:
+            return
         values = [self.values[k] for k in keys]
         if any(b > a for a, b in zip(values, values[1:])):
             raise ValueError(f"{keys!r} is not a chain of shrinking counts")
