@@ -12,6 +12,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from dashboard import db
 from dashboard.filters import instrument_choices, options, primary_instrument
 from dashboard.measure_tables import SUMMARY_COLUMNS, submission_summary
 from dashboard.privacy import policy
@@ -69,13 +70,14 @@ def main(argv=None) -> int:
     parser.add_argument("--out", required=True)
     args = parser.parse_args(argv)
     os.environ["IOP_DB"] = args.db
+    os.environ["IOP_WARM"] = "0"     # a one-off run: no background warm-up left running at exit
     threshold = policy.threshold()
     if not threshold:
         print("Small-cell suppression is off in the settings: no extract for sharing.", file=sys.stderr)
         return 2
     out = Path(args.out)
     out.unlink(missing_ok=True)
-    with duckdb.connect(str(out)) as con:
+    with db.scoped(db.Scope()), duckdb.connect(str(out)) as con:     # the whole program: the quality role's scope
         for name, frame in tables(threshold).items():
             con.register("frame", frame)
             con.execute(f'CREATE TABLE "{name}" AS SELECT * FROM frame')
