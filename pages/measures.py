@@ -5,7 +5,6 @@ import streamlit as st
 from dashboard import downloads, measure_tables, session
 from dashboard.charts import measures as charts
 from dashboard.measures import STOP_LABELS, discharges
-from dashboard.privacy.views import label
 from dashboard.scopes import measures_scope, scope_or_stop
 from dashboard.text import plain
 from dashboard.widgets import data_as_of, quality_measure_picker
@@ -19,8 +18,7 @@ st.caption(f"Episodes {plain(scope.described)} · {shown.disclosure.note()}")
 
 
 def n(m):
-    whole = m.steps[(m.steps["step"] == "admitted") & (m.steps["cohort"] == m.cohorts[-1])].iloc[0]
-    return label(whole["episodes"], whole["mark"])
+    return m.n()
 
 
 st.subheader("Measures")

@@ -17,7 +17,7 @@ from dashboard.filters import WHOLE
 from dashboard.measures import STEP_LABELS, STEPS, Measures, Spec
 from dashboard.privacy.cells import CellSet
 from dashboard.privacy.policy import Disclosure
-from dashboard.privacy.views import percent
+from dashboard.privacy.views import label, percent
 
 
 @dataclass(frozen=True)
@@ -32,6 +32,13 @@ class MeasuresShown:
     rates: pd.DataFrame       # measure_id, rate_id, cohort, numerator, denominator (numbers or marks), shown, rate, low, high
     episodes: Callable[[], pd.DataFrame] | None   # per measure x rate x episode, read when asked: the care team's; None when suppressed
     cohorts: list[str]        # WHOLE last
+
+    def n(self) -> str:
+        """The selection's admitted episodes, as text (its mark when hidden)."""
+        whole = self.steps[(self.steps["step"] == "admitted") & (self.steps["cohort"] == WHOLE)]
+        if not len(whole):
+            return "0"
+        return label(whole["episodes"].iloc[0], whole["mark"].iloc[0])
 
     def interval_text(self, row) -> str:
         """'97 % (89–99)', or — when not shown."""
