@@ -37,6 +37,7 @@ class Scope:
     instrument: str = ""
     score_range: tuple[float, float] = (0, 0)   # the instrument's total range (for the intake/latest scatter)
     trend: object = None                        # measures: rates by quarter as they may be shown
+    trend_complete: bool = True                 # False while earlier quarters' releases are still being built
     filters: Filters | None = None              # the care team's selection (their identified extracts); None: external
 
     @property
@@ -151,12 +152,13 @@ def measures_scope(identity: Identity) -> Scope | None:
             return None
         key = (tuple(instrument_choices(opts)), primary_instrument(opts), policy.threshold())
         shown = release.quarter_release(quarter, *key).measures[dimension]
-        # the trend: each earlier quarter as its own release shows it, for those already built (the
-        # warm-up after a load builds them all; building them here would take seconds each)
+        # the trend: each earlier quarter as its own release shows it, for those already built; the
+        # missing ones are built in the background (seconds each: never while the page waits)
         earlier = [q for q in release.quarters(opts.first_admission, opts.data_as_of) if q.start <= quarter.start]
+        preparing = release.prepare_trend(earlier, *key)
         return Scope("measures", identity, f"admitted in {quarter.label} ({quarter.start:%d %b} to {quarter.end:%d %b %Y}), "
                      f"by {dimension}", quarter.end, opts.data_as_of, shown, lambda suppress: shown,
-                     trend=release.measure_trend(earlier, *key))
+                     trend=release.measure_trend(earlier, *key), trend_complete=not preparing)
     filters = director_filters(opts, dimension=True)
     raw = quality_measures(filters)
     disclosure = policy.for_view(identity.role)

@@ -41,7 +41,8 @@ st.plotly_chart(charts.rates_by_cohort(shown, spec.id), key="rates_by_cohort")
 st.plotly_chart(charts.trend(scope.trend, spec), key="trend")
 if scope.external:
     st.caption("Each quarter's rate as that quarter's own shared release shows it (a rate resting on a hidden count "
-               "is left out); a quarter appears once its release has been prepared after a load.")
+               "is left out)." + ("" if scope.trend_complete else " Earlier quarters are being prepared: reload in a "
+                                                                      "minute to see them."))
 
 if shown.episodes is not None:        # the care team only: never in a shared view
     st.subheader("Episodes at each step")

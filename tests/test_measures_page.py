@@ -150,3 +150,22 @@ def test_the_quality_trend_shows_each_quarter_as_its_own_release_shows_it(app_en
     rates = built.measures["track"].rates
     shown = rates[(rates["cohort"] == WHOLE) & rates["shown"].map(lambda v: isinstance(v, str))]
     assert trend[["measure_id", "rate_id", "shown"]].values.tolist() == shown[["measure_id", "rate_id", "shown"]].values.tolist()
+
+
+def test_the_earlier_quarters_of_the_trend_are_built_in_the_background(app_env, monkeypatch):
+    import threading
+
+    from dashboard import db
+    from dashboard.filters import instrument_choices, options, primary_instrument
+    from dashboard.privacy import release
+    monkeypatch.setenv("IOP_WARM", "1")
+    with db.scoped(db.Scope()):
+        opts = options()
+        earlier = release.quarters(opts.first_admission, opts.data_as_of)[2:4]
+        key = (tuple(instrument_choices(opts)), primary_instrument(opts), 10)
+        missing = [q for q in earlier if release.released(q, *key) is None]
+        assert release.prepare_trend(earlier, *key) is bool(missing)
+        for thread in [t for t in threading.enumerate() if t.name == "warm quarters for the trend"]:
+            thread.join(120)
+        assert all(release.released(q, *key) is not None for q in earlier)
+        assert release.prepare_trend(earlier, *key) is False          # nothing left to build

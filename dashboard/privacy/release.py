@@ -7,6 +7,8 @@ CellSet, so a count hidden in one view is hidden in every view that shows it."""
 from __future__ import annotations
 
 import datetime as dt
+import os
+import threading
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -130,19 +132,47 @@ def _release(path: str, version: int, scope: db.Scope | None, quarter: Quarter, 
 
 
 def warm() -> None:
-    """Every completed quarter's release with the program's primary instrument, the latest first (what
-    the quality role's pages open on; the others give the measures' trend), built after each load so
-    that a visitor does not wait for them (about 6 s each on the demo). The same cache and key as the
-    pages' own calls."""
+    """The latest completed quarter's release with the program's primary instrument (what the quality
+    role's pages open on), built after each load so that its first visitor does not wait for it (about
+    6 s on the demo). The same cache and key as the pages' own calls. Earlier quarters are built when
+    the quality measures' trend first asks for them (prepare_trend): all of them after every load would
+    keep the server busy for half a minute."""
     if not threshold():
         return
     try:
         with db.scoped(db.Scope()):     # the whole program: the external roles' scope
             opts = options()
-            for quarter in quarters(opts.first_admission, opts.data_as_of):
-                quarter_release(quarter, tuple(instrument_choices(opts)), primary_instrument(opts), threshold())
+            periods = quarters(opts.first_admission, opts.data_as_of)
+            if periods:
+                quarter_release(periods[0], tuple(instrument_choices(opts)), primary_instrument(opts), threshold())
     except Exception:   # a warm-up never fails a page: the page builds what is missing itself
         return
+
+
+_PREPARING: set[tuple] = set()     # (file, version) whose earlier quarters are being built
+
+
+def prepare_trend(quarters_: list[Quarter], instruments: tuple[str, ...], primary: str, threshold_: int) -> bool:
+    """Build in the background the releases of these quarters that are not built yet (once per file
+    version; IOP_WARM=0 turns it off as it does the warm-up). True while some are being built."""
+    missing = [q for q in quarters_ if released(q, instruments, primary, threshold_) is None]
+    if not missing or os.environ.get("IOP_WARM", "1") == "0":
+        return False
+    key = _key(missing[0], instruments, primary, threshold_)[:2]
+    if key in _PREPARING:
+        return True
+    _PREPARING.add(key)
+    scope = db.current()
+
+    def build() -> None:
+        try:
+            with db.scoped(scope):
+                for q in missing:
+                    quarter_release(q, instruments, primary, threshold_)
+        except Exception:   # like the warm-up: a page builds what it needs itself
+            return
+    threading.Thread(target=build, name="warm quarters for the trend", daemon=True).start()
+    return True
 
 
 db.after_load(warm)
