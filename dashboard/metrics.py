@@ -31,11 +31,15 @@ def wilson_interval(successes: int, n: int, z: float = Z_95) -> tuple[float, flo
         raise ValueError(f"need 0 <= successes <= n, got {successes} of {n}")
     if n == 0:
         return math.nan, math.nan
-    confidence = 1 - 2 * float(stats.norm.sf(z))
-    ci = stats.binomtest(int(successes), int(n)).proportion_ci(confidence, method="wilson")
+    # Newcombe 1998's closed form, the arithmetic scipy's proportion_ci uses, without building a
+    # binomial test per rate (a page computes a few hundred)
+    p = successes / n
+    denom = 2 * (n + z ** 2)
+    center = (2 * n * p + z ** 2) / denom
+    delta = z / denom * math.sqrt(4 * n * p * (1 - p) + z ** 2)
     # at 0 or n the bound is exactly 0 or 1: set it so rounding never shows -0.0 or 0.9999999
-    low = 0.0 if successes == 0 else max(0.0, float(ci.low))
-    high = 1.0 if successes == n else min(1.0, float(ci.high))
+    low = 0.0 if successes == 0 else max(0.0, center - delta)
+    high = 1.0 if successes == n else min(1.0, center + delta)
     return low, high
 
 
@@ -131,36 +135,27 @@ def kaplan_meier(durations, events) -> pd.DataFrame:
     if len(times) == 0:
         times = times.astype(float)
 
-    by_time = (pd.DataFrame({"time": times, "event": flags.astype(bool).astype("int64")})
-               .groupby("time", sort=True)["event"].agg(leaving="size", events="sum"))
+    # counted per distinct time in numpy: a cohort page draws one curve per cohort
+    time, at = np.unique(times.to_numpy(), return_inverse=True)
+    leaving = np.bincount(at, minlength=len(time)).astype("int64")
+    d = np.bincount(at, weights=flags.astype(bool).to_numpy(), minlength=len(time)).astype("int64")
     total = len(times)
-    at_risk = total - by_time["leaving"].cumsum().shift(fill_value=0)
-    d = by_time["events"]
-    survival = (1.0 - d / at_risk).cumprod()
+    at_risk = total - np.concatenate([[0], np.cumsum(leaving)[:-1]]).astype("int64") if len(time) else leaving
     with np.errstate(divide="ignore", invalid="ignore"):
+        survival = np.cumprod(1.0 - d / at_risk)
         # Greenwood: Var(log S(t)) = sum over event times <= t of d / (n (n - d)); infinite once S hits 0.
-        greenwood = (d / (at_risk * (at_risk - d))).cumsum()
+        greenwood = np.cumsum(d / (at_risk * (at_risk - d)))
         se_loglog = np.sqrt(greenwood) / np.abs(np.log(survival))
         ci_low = survival ** np.exp(Z_95 * se_loglog)
         ci_high = survival ** np.exp(-Z_95 * se_loglog)
     defined = (survival > 0) & (survival < 1)
-
-    curve = pd.DataFrame({
-        "time": by_time.index.to_numpy(),
-        "at_risk": at_risk.to_numpy(dtype="int64"),
-        "events": d.to_numpy(dtype="int64"),
-        "censored": (by_time["leaving"] - d).to_numpy(dtype="int64"),
-        "survival": survival.to_numpy(dtype=float),
-        "ci_low": ci_low.where(defined).clip(0, 1).to_numpy(dtype=float),
-        "ci_high": ci_high.where(defined).clip(0, 1).to_numpy(dtype=float),
-    })
-    start = pd.DataFrame({
-        "time": pd.Series([0], dtype=times.dtype),
-        "at_risk": pd.Series([total], dtype="int64"),
-        "events": pd.Series([0], dtype="int64"),
-        "censored": pd.Series([0], dtype="int64"),
-        "survival": [1.0], "ci_low": [math.nan], "ci_high": [math.nan],
-    })
-    if curve.empty:
-        return start[KM_COLUMNS]
-    return pd.concat([start, curve], ignore_index=True)[KM_COLUMNS]
+    # the first row: time 0, everyone at risk, nothing yet
+    return pd.DataFrame({
+        "time": pd.Series(np.concatenate([np.zeros(1, dtype=time.dtype), time]), dtype=times.dtype),
+        "at_risk": np.concatenate([[total], at_risk]).astype("int64"),
+        "events": np.concatenate([[0], d]).astype("int64"),
+        "censored": np.concatenate([[0], leaving - d]).astype("int64"),
+        "survival": np.concatenate([[1.0], survival]).astype(float),
+        "ci_low": np.concatenate([[math.nan], np.where(defined, np.clip(ci_low, 0, 1), math.nan)]).astype(float),
+        "ci_high": np.concatenate([[math.nan], np.where(defined, np.clip(ci_high, 0, 1), math.nan)]).astype(float),
+    })[KM_COLUMNS]

@@ -37,6 +37,15 @@ def test_wilson_all_successes_ends_at_exactly_one():
     assert low == pytest.approx(0.722467, abs=1e-6)
 
 
+@pytest.mark.parametrize("n", [1, 2, 7, 50, 9_999])
+def test_wilson_agrees_with_scipy(n):
+    # the closed form is scipy's own arithmetic (Newcombe 1998): every k of n agrees
+    from scipy import stats
+    for k in sorted({0, 1, n // 3, n // 2, n - 1, n}):
+        ci = stats.binomtest(k, n).proportion_ci(0.95, method="wilson")
+        assert wilson_interval(k, n) == pytest.approx((max(0.0, ci.low), min(1.0, ci.high)), abs=1e-12)
+
+
 def test_wilson_empty_is_nan():
     low, high = wilson_interval(0, 0)
     assert math.isnan(low) and math.isnan(high)
