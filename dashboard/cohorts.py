@@ -48,49 +48,57 @@ class Cohorts:
         return [c for c in self.summary["cohort"] if c != WHOLE]
 
 
-def _each_cohort(frame: pd.DataFrame):
-    """(cohort, its rows) in the order the rows first name each cohort, then (WHOLE, every row);
-    nothing for no rows. The frame is not copied per group beyond its own rows."""
-    groups = frame.groupby("cohort", sort=False).indices
-    for cohort, at in sorted(groups.items(), key=lambda group: group[1][0]):
-        yield cohort, frame.take(at)
-    if len(frame):
-        yield WHOLE, frame
+def _groups(frame: pd.DataFrame) -> list[tuple[str, np.ndarray]]:
+    """(cohort, its row positions) in the order the rows first name each cohort, then (WHOLE, every
+    row); nothing for no rows."""
+    groups = sorted(frame.groupby("cohort", sort=False).indices.items(), key=lambda group: group[1][0])
+    return [*groups, (WHOLE, np.arange(len(frame)))] if len(frame) else groups
+
+
+def _flag(column: pd.Series) -> np.ndarray:
+    """True where the value is true (missing: False), as numpy: each cohort's counts are sums of
+    these over its rows, without a frame per cohort (a regrouping at 50 k counts a few dozen)."""
+    return column.astype("boolean").to_numpy(dtype=bool, na_value=False)
 
 
 def _summary(episodes: pd.DataFrame) -> pd.DataFrame:
+    paired = episodes["change"].notna().to_numpy()
+    cases = paired & episodes["response"].notna().to_numpy()
+    response, remission = _flag(episodes["response"]), _flag(episodes["remission"])
+    pre = episodes["baseline_score"].to_numpy(dtype=float, na_value=np.nan)
+    post = episodes["latest_score"].to_numpy(dtype=float, na_value=np.nan)
+    jt = {category: episodes["jt_category"].eq(category).to_numpy(dtype=bool, na_value=False) for category in JT_ORDER}
+    follow_up = {count: episodes[count].astype(bool).to_numpy() for count in FOLLOW_UP}   # mart follow_up_outcomes
+    everyone = _everyone(episodes)
     rows = []
-    for cohort, part in _each_cohort(episodes):
-        paired = part.dropna(subset=["change"])
-        cases = paired[paired["response"].notna()]
-        response, remission = int(cases["response"].sum()), int(cases["remission"].fillna(False).sum())
-        row = {"cohort": cohort, "episodes": len(part), "with_pair": len(paired), "cases": len(cases),
-               "response": response, "remission": remission,
-               "response_rate": proportion(response, len(cases)), "remission_rate": proportion(remission, len(cases)),
-               "cohens_d": cohens_d(paired["baseline_score"], paired["latest_score"])}
-        row["response_low"], row["response_high"] = wilson_interval(response, len(cases))
-        row["remission_low"], row["remission_high"] = wilson_interval(remission, len(cases))
-        for category in JT_ORDER:
-            row[category] = int((part["jt_category"] == category).sum())
-        for count in FOLLOW_UP:       # follow-up after discharge (mart follow_up_outcomes)
-            row[count] = int(part[count].astype(bool).sum())
-        row.update(_everyone(part))
+    for cohort, at in _groups(episodes):
+        n_cases = int(cases[at].sum())
+        n_response, n_remission = int((cases & response)[at].sum()), int((cases & remission)[at].sum())
+        with_pair = at[paired[at]]
+        row = {"cohort": cohort, "episodes": len(at), "with_pair": len(with_pair), "cases": n_cases,
+               "response": n_response, "remission": n_remission,
+               "response_rate": proportion(n_response, n_cases), "remission_rate": proportion(n_remission, n_cases),
+               "cohens_d": cohens_d(pre[with_pair], post[with_pair])}
+        row["response_low"], row["response_high"] = wilson_interval(n_response, n_cases)
+        row["remission_low"], row["remission_high"] = wilson_interval(n_remission, n_cases)
+        row.update({name: int(flags[at].sum()) for name, flags in (*jt.items(), *follow_up.items(), *everyone.items())})
         rows.append(row)
     return pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
 
 
-def _everyone(part: pd.DataFrame) -> dict:
-    """Outcomes for everyone admitted beside the completers': of the episodes starting in the clinical
-    range, response and remission with the last score carried (an episode with only a baseline did
-    not respond), those with only a baseline, and the completers' own; and who left before completion."""
-    rated = part["has_rates"].fillna(False).astype(bool)
-    in_range = part["baseline_is_case"].fillna(False).astype(bool) & rated
-    response, remission = part["response"].eq(True), part["remission"].eq(True)
-    completed = in_range & part["completed"] & part["change"].notna()
-    return {"completed_cases": int(completed.sum()), "completed_response": int((completed & response).sum()),
-            "completed_remission": int((completed & remission).sum()), "itt_cases": int(in_range.sum()),
-            "itt_response": int((in_range & response).sum()), "itt_remission": int((in_range & remission).sum()),
-            "baseline_only": int((in_range & part["change"].isna()).sum()), "left_early": int(part["left_early"].sum())}
+def _everyone(episodes: pd.DataFrame) -> dict[str, np.ndarray]:
+    """Outcomes for everyone admitted beside the completers', per episode (the summary adds them up
+    by cohort): of the episodes starting in the clinical range, response and remission with the last
+    score carried (an episode with only a baseline did not respond), those with only a baseline, and
+    the completers' own; and who left before completion."""
+    in_range = _flag(episodes["baseline_is_case"]) & _flag(episodes["has_rates"])
+    response, remission = _flag(episodes["response"]), _flag(episodes["remission"])
+    paired = episodes["change"].notna().to_numpy()
+    completed = in_range & _flag(episodes["completed"]) & paired
+    return {"completed_cases": completed, "completed_response": completed & response,
+            "completed_remission": completed & remission, "itt_cases": in_range,
+            "itt_response": in_range & response, "itt_remission": in_range & remission,
+            "baseline_only": in_range & ~paired, "left_early": _flag(episodes["left_early"])}
 
 
 def _with_discharge(episodes: pd.DataFrame, completed_teds: list[int], censored_teds: list[int]) -> pd.DataFrame:
@@ -107,9 +115,9 @@ def _retention(episodes: pd.DataFrame) -> pd.DataFrame:
     are censored (settings outcomes.retention_censored_teds_codes)."""
     frames = []
     weeks = (pd.to_datetime(episodes["observed_to"]) - pd.to_datetime(episodes["admit_date"])).dt.days / 7
-    data = episodes.assign(weeks=weeks.round(1), left=episodes["left_early"])
-    for cohort, part in _each_cohort(data):
-        frames.append(kaplan_meier(part["weeks"], part["left"]).assign(cohort=cohort))
+    weeks, left = weeks.round(1).to_numpy(), _flag(episodes["left_early"])
+    for cohort, at in _groups(episodes):
+        frames.append(kaplan_meier(weeks[at], left[at]).assign(cohort=cohort))
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=[*KM_COLUMNS, "cohort"])
 
 
