@@ -3,8 +3,10 @@ values on top (settings.toml in the configuration folder, or a file given explic
 stores the values it used in the database (`settings`), where every query reads them."""
 from __future__ import annotations
 
+import copy
 import os
 import tomllib
+from functools import lru_cache
 from pathlib import Path
 
 from dashboard.clinical.config import SETTINGS, program_file
@@ -13,10 +15,10 @@ SHIPPED = Path(__file__).with_name("settings.toml")
 
 
 def load_settings(extra_file: str | os.PathLike | None = None) -> dict[str, dict]:
-    settings = tomllib.loads(SHIPPED.read_text())
+    settings = copy.deepcopy(_parsed(*_stamp(SHIPPED)))
     files = [f for f in (program_file(SETTINGS), extra_file or os.environ.get("IOP_SETTINGS")) if f]
     for path in files:
-        for section, values in tomllib.loads(Path(path).read_text()).items():
+        for section, values in copy.deepcopy(_parsed(*_stamp(Path(path)))).items():
             unknown = set(values) - set(settings.get(section, {}))
             if section not in settings or unknown:
                 raise ValueError(f"{Path(path).name}: unknown settings {section}."
@@ -24,6 +26,18 @@ def load_settings(extra_file: str | os.PathLike | None = None) -> dict[str, dict
             settings[section].update(values)
     _check(settings)
     return settings
+
+
+def _stamp(path: Path) -> tuple[str, int, int]:
+    stat = path.stat()
+    return str(path), stat.st_mtime_ns, stat.st_size
+
+
+@lru_cache(maxsize=16)
+def _parsed(path: str, mtime_ns: int, size: int) -> dict:
+    """A settings file's contents, parsed again only when the file changes (a page asks a few
+    dozen times per run). Callers get a deep copy: the cached dict is never handed out."""
+    return tomllib.loads(Path(path).read_text())
 
 
 def _check(settings: dict[str, dict]) -> None:
