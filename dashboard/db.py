@@ -1,7 +1,9 @@
 """Read-only access to the loaded database, through named queries in dashboard/queries/<page>/*.sql.
 
-Each query runs on its own read-only connection: DuckDB connections are not thread-safe
-(Streamlit runs each browser session in a thread). A load replaces the file (see
+Each request's queries run on a read-only connection it alone uses while they run: DuckDB
+connections are not thread-safe (Streamlit runs each browser session in a thread). A connection
+done with is kept idle for the next request of the same scope (its views are made already) while
+its file is in place. A load replaces the file (see
 etl/database.py), so every request first looks at which file is there now: the database of the
 file in place is kept open between requests (its connections cost nothing and what it read is
 still in memory), and let go as soon as a load has replaced the file. Loads and rebuilds write a
@@ -103,6 +105,10 @@ def _holds(con: duckdb.DuckDBPyConnection) -> tuple | None:
         return None
 
 
+IDLE_PER_SCOPE = 4     # idle connections kept per scope (sessions running queries at once)
+IDLE_SCOPES = 32       # scopes (the whole program, each clinician's caseload) with idle connections
+
+
 class _Live:
     """The live file's database, kept open (`held`) while that file is in place. DuckDB gives a new
     connection the database already open in the process on the same path, so once a load has
@@ -114,6 +120,9 @@ class _Live:
         self.lock = threading.Lock()
         self.held: tuple[tuple, duckdb.DuckDBPyConnection] | None = None
         self.holding: OrderedDict[tuple, tuple] = OrderedDict()    # file version -> what it holds
+        # connections of the held file with their scope's views made, not in use: (version, scope) -> them;
+        # making the views costs ~20 ms a connection, several times a page run
+        self.idle: OrderedDict[tuple, list[duckdb.DuckDBPyConnection]] = OrderedDict()
 
     def connect(self, path: Path) -> tuple[duckdb.DuckDBPyConnection, tuple | None]:
         """A new read-only connection, and the file version it reads (None when not known for sure)."""
@@ -122,6 +131,7 @@ class _Live:
             if self.held is not None and self.held[0] != version:
                 self.held[1].close()     # replaced, or another file configured: its database can go
                 self.held = None
+                self._drop_idle()
             con = duckdb.connect(str(path), read_only=True)
             if self.held is not None:
                 return con, version
@@ -140,11 +150,41 @@ class _Live:
                 threading.Thread(target=warm, name=f"warm {warm.__qualname__}", daemon=True).start()
         return con, version
 
+    def reuse(self, path: Path, scope: Scope) -> tuple[duckdb.DuckDBPyConnection, tuple] | None:
+        """An idle connection of the file in place made for this scope, and its version; None if none."""
+        with self.lock:
+            version = _version(path)
+            if self.held is None or self.held[0] != version:
+                return None              # a load in between: connect() lets the old file go first
+            idle = self.idle.get((version, scope))
+            return (idle.pop(), version) if idle else None
+
+    def give_back(self, con: duckdb.DuckDBPyConnection, version: tuple | None, scope: Scope) -> None:
+        """A connection done with: kept for its scope while its file is the one held, else closed."""
+        with self.lock:
+            if version is not None and self.held is not None and self.held[0] == version:
+                idle = self.idle.setdefault((version, scope), [])
+                self.idle.move_to_end((version, scope))
+                if len(idle) < IDLE_PER_SCOPE:
+                    idle.append(con)
+                    while len(self.idle) > IDLE_SCOPES:      # the scopes asked longest ago let go first
+                        for old in self.idle.popitem(last=False)[1]:
+                            old.close()
+                    return
+        con.close()
+
+    def _drop_idle(self) -> None:
+        for cons in self.idle.values():
+            for con in cons:
+                con.close()
+        self.idle.clear()
+
     def close(self) -> None:
         with self.lock:
             if self.held is not None:
                 self.held[1].close()
             self.held = None
+            self._drop_idle()
 
 
 
@@ -157,6 +197,8 @@ def _connect() -> tuple[duckdb.DuckDBPyConnection, tuple | None]:
     if not path.exists():
         raise NoData(f"No database at {path}. Load exports with `python -m etl load PATH --db {path}` "
                      "(or `make run` for the demo program).")
+    if (reused := LIVE.reuse(path, scope)) is not None:
+        return reused
     con, version = LIVE.connect(path)
     con.execute("SET VARIABLE scope_clinician = ?", [scope.clinician])
     try:
@@ -214,11 +256,15 @@ def queries(shared: dict | None = None, **named: tuple[str, dict]) -> dict[str, 
             read.add(seen)
         return out
     con, version = _connect()
-    with con:
+    try:
         for key, (name, params) in asked.items():
             if out[key] is None or version != seen:     # a load in between: every result from this snapshot
                 out[key] = _run(con, name, params)
                 RESULTS.put(_key(version, name, params), out[key])
+    except BaseException:
+        con.close()
+        raise
+    LIVE.give_back(con, version, _scope.get())
     if read is not None:
         read.add(version)
     return out

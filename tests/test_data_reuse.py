@@ -62,6 +62,34 @@ def test_the_replaced_file_still_open_elsewhere_is_not_kept_for_the_new_one(tmp_
     assert _files_loaded() == 2          # and what it read was not kept as the new file's
 
 
+def test_a_connection_is_used_again_only_by_its_own_scope_and_file(tmp_path, monkeypatch):
+    database = tmp_path / "iop.duckdb"
+    load_files(database, write(tmp_path, "a.csv", ATTENDANCE_HEADER + "P1,2025-03-03,group,attended,180,T,Dr A\n"
+                                                                    "P2,2025-03-03,group,attended,180,T,Dr B\n"))
+    monkeypatch.setenv("IOP_DB", str(database))
+    db.LIVE.close()
+    db.RESULTS.clear()
+    assert _files_loaded() == 1
+    [(version, scope)] = list(db.LIVE.idle)
+    [whole] = db.LIVE.idle[(version, scope)]
+    assert scope == db.EVERYTHING
+    db.RESULTS.clear()
+    assert len(db.query("common/overview_filters")["clinicians"].iloc[0]) == 2
+    assert db.LIVE.idle[(version, db.EVERYTHING)] == [whole]               # the same connection, again
+    with db.scoped(db.Scope("Dr A")):
+        db.RESULTS.clear()
+        assert db.query("common/overview_filters")["clinicians"].iloc[0].tolist() == ["Dr A"]
+    [caseload] = db.LIVE.idle[(version, db.Scope("Dr A"))]
+    assert caseload is not whole                                           # its own views, for its own scope
+    db.RESULTS.clear()
+    assert len(db.query("common/overview_filters")["clinicians"].iloc[0]) == 2
+    load_files(database, write(tmp_path, "b.csv", ATTENDANCE_HEADER + "P3,2025-03-04,group,attended,180,T,Dr A\n"))
+    assert _files_loaded() == 2                                            # the new file, on a new connection
+    assert all(key[0] != version for key in db.LIVE.idle)
+    with pytest.raises(duckdb.ConnectionException):                       # the old file's were closed
+        whole.execute("SELECT 1")
+
+
 def _weekly_from_the_mart(database, episode_cohorts: pd.DataFrame, instrument: str) -> pd.DataFrame:
     """Weekly means worked out apart from the page's query: the mart's scores, each group's
     metrics.mean_interval; cohorts by name, then the whole selection; weeks in order."""
