@@ -371,21 +371,22 @@ def _retention(curves: pd.DataFrame, t: int) -> pd.DataFrame:
     """True counts: each curve until fewer than 11 remain at risk (t = 10) or to its end. Suppressed:
     the share still in treatment at fixed weeks, where at least t + 1 remain at risk and the number
     who left so far is 0 or above t (a step of the curve would show how many left at once)."""
+    columns = ["cohort", "time", "survival", "steps"]
+    if not t:
+        return curves.assign(steps=True)[columns].reset_index(drop=True)
     rows = []
-    for cohort, part in curves.groupby("cohort", sort=False):
-        part = part.sort_values("time")
-        if not t:
-            rows += [{"cohort": cohort, "time": r.time, "survival": r.survival, "steps": True} for r in part.itertuples()]
-            continue
-        left = part["events"].cumsum()
-        for week in MILESTONES:
-            before = part[part["time"] <= week]
-            at_risk_after = part.loc[part["time"] > week, "at_risk"]
-            remaining = at_risk_after.iloc[0] if len(at_risk_after) else 0
-            gone = left[part["time"] <= week].iloc[-1] if len(before) else 0
+    milestones = np.asarray(MILESTONES)
+    for cohort, at in curves.groupby("cohort", sort=False).indices.items():
+        part = curves.take(at).sort_values("time", kind="stable")
+        time, survival = part["time"].to_numpy(), part["survival"].to_numpy()
+        at_risk, left = part["at_risk"].to_numpy(), part["events"].cumsum().to_numpy()
+        upto = np.searchsorted(time, milestones, side="right")     # rows at or before each week
+        for week, n in zip(MILESTONES, upto):
+            remaining = at_risk[n] if n < len(time) else 0
+            gone = left[n - 1] if n else 0
             if remaining > t and not (1 <= gone <= t):
-                rows.append({"cohort": cohort, "time": week, "survival": before["survival"].iloc[-1], "steps": False})
-    return pd.DataFrame(rows, columns=["cohort", "time", "survival", "steps"])
+                rows.append({"cohort": cohort, "time": week, "survival": survival[n - 1], "steps": False})
+    return pd.DataFrame(rows, columns=columns)
 
 
 def shown_cohorts(c: Cohorts, disclosure: Disclosure) -> CohortsShown:
