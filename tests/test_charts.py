@@ -97,6 +97,19 @@ def test_axes_are_bounded_by_the_instrument_and_the_data(demo):
     assert list(charts.jt_categories(c).layout.xaxis.range) == [0, 100]
 
 
+def test_the_scatter_draws_each_pair_of_scores_once_with_its_episodes(demo):
+    from dashboard.charts import cohorts as charts
+    c = _cohorts(demo, "PHQ-9")
+    paired = c.episodes.dropna(subset=["change"])
+    points = [t for t in charts.pre_post(c, 0, 27).data if t.mode == "markers"]
+    drawn = {(cat, x, y): n for t in points for x, y, n in zip(t.x, t.y, t.customdata)
+             for cat in [next(k for k, v in charts.JT_LABELS.items() if v == t.name)]}
+    expected = paired.groupby(["jt_category", "baseline_score", "latest_score"]).size()
+    assert drawn == {key: n for key, n in expected.items()}
+    assert sum(drawn.values()) == len(paired) and max(drawn.values()) > 1     # the demo has pairs shared by episodes
+    assert all(list(t.marker.size) == list(t.customdata) for t in points)
+
+
 def test_an_empty_chart_says_why_and_draws_no_axis(demo):
     from dashboard.charts import cohorts as charts
     pcl = _cohorts(demo, "PCL-5")

@@ -115,6 +115,10 @@ def weekly_means(c: CohortsShown, low: float | None = None, high: float | None =
     return base_layout(fig, title, height=_tall_enough(c))
 
 
+MAX_POINT_PX = 26      # the intake/latest pair with most episodes
+PAIRS_FULL_SIZE = 12   # ... and a pair needs at least this many to be drawn that large (one episode: ~7 px)
+
+
 def pre_post(c: CohortsShown, low: float, high: float) -> go.Figure:
     """CORE-Net style: intake against latest score, with the no-reliable-change band and cutoff lines.
     One point per episode, so for the care team only."""
@@ -132,13 +136,21 @@ def pre_post(c: CohortsShown, low: float, high: float) -> go.Figure:
                                  line={"color": "#666", "dash": "dot"}, name=f"reliable change (± {rc:g})"))
     draw(fig, [upright(cutoff - 0.5, line={"dash": "dash", "color": "#333"}),
                level(cutoff - 0.5, f"cutoff {cutoff:g}", note_at="right", line={"dash": "dash", "color": "#333"})])
-    for category, part in paired.groupby("jt_category", sort=False):
+    # one point per pair of scores, sized by its episodes: scores are whole numbers, so at 50 k
+    # participants 35 k markers fell on a few hundred places, hid how many sat on each and took the
+    # browser seconds to draw
+    pairs = (paired.groupby(["jt_category", "baseline_score", "latest_score"], sort=False).size()
+             .rename("episodes").reset_index())
+    sizeref = 2 * max(int(pairs["episodes"].max()), PAIRS_FULL_SIZE) / MAX_POINT_PX ** 2   # plotly's area sizing
+    for category, part in pairs.groupby("jt_category", sort=False):
         fig.add_trace(go.Scatter(x=part["baseline_score"], y=part["latest_score"], mode="markers",
-                                 name=JT_LABELS.get(category, category),
-                                 marker={"color": JT_COLOURS.get(category, "#999"), "size": 7, "opacity": 0.8,
+                                 name=JT_LABELS.get(category, category), customdata=part["episodes"],
+                                 marker={"color": JT_COLOURS.get(category, "#999"), "size": part["episodes"],
+                                         "sizemode": "area", "sizeref": sizeref, "sizemin": 5, "opacity": 0.8,
                                          "line": {"width": 0.5, "color": "#333"}},
-                                 hovertemplate="intake %{x}, latest %{y}<extra></extra>"))
+                                 hovertemplate="intake %{x}, latest %{y}: %{customdata} episode(s)<extra></extra>"))
     # both axes exactly the instrument's range (no scaleanchor: it widened the range to fit the column)
     fig.update_xaxes(title=f"{plain(c.instrument)} at intake", range=line)
     fig.update_yaxes(title=f"{plain(c.instrument)} latest", range=line)
-    return base_layout(fig, f"{plain(c.instrument)}: intake against latest score (below the diagonal = better)", height=520)
+    return base_layout(fig, f"{plain(c.instrument)}: intake against latest score (below the diagonal = better; "
+                            "larger points, more episodes)", height=520)
