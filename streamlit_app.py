@@ -4,7 +4,7 @@ Sign-in happens before the app is reached (dashboard/web), so a run without a li
 says why and sends the browser to sign in."""
 import streamlit as st
 
-from dashboard import session, view_state
+from dashboard import db, session, view_state
 from dashboard.access import pages
 from dashboard.navigation import mark_navigation
 from dashboard.text import plain
@@ -36,4 +36,5 @@ if identity is not None:
         st.button("Sign out", on_click=session.sign_out, key="sign_out")
         session.watch_expiry()
 mark_navigation()
-navigation.run()
+with db.foreground():      # builds in the background (after a load) wait while a page runs
+    navigation.run()

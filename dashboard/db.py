@@ -147,7 +147,7 @@ class _Live:
             KEPT.keep_only(version)
         if os.environ.get("IOP_WARM", "1") != "0":      # off in the tests' own process (tests/conftest.py)
             for warm in AFTER_LOAD:  # a file first held: what only changes with a load is built now, in the background
-                threading.Thread(target=warm, name=f"warm {warm.__qualname__}", daemon=True).start()
+                in_background(warm, f"warm {warm.__qualname__}")
         return con, version
 
     def reuse(self, path: Path, scope: Scope) -> tuple[duckdb.DuckDBPyConnection, tuple] | None:
@@ -255,6 +255,7 @@ def queries(shared: dict | None = None, **named: tuple[str, dict]) -> dict[str, 
         if read is not None:
             read.add(seen)
         return out
+    _yield_to_pages()
     con, version = _connect()
     try:
         for key, (name, params) in asked.items():
@@ -281,6 +282,7 @@ def kept(build: Callable[..., T], *args) -> T:
     key = (version, _scope.get(), f"{build.__module__}.{build.__qualname__}", args) if version else None
     value, read = KEPT.get(key), {version}
     if value is None:
+        _yield_to_pages()
         token = _read.set(set())
         try:
             value = build(*args)
@@ -354,3 +356,41 @@ def after_load(warm) -> None:
         AFTER_LOAD.append(warm)
 RESULTS = _Kept(64 * 2**20, copy=lambda frame: frame.copy(deep=False))   # query results
 KEPT = _Kept(32 * 2**20)                                                  # what `kept` builds
+
+
+# Builds started in the background (after a load, the trend's earlier quarters) share two cores and
+# Python's lock with the page runs of everyone using the dashboard: they wait, before each batch of
+# queries, while any page runs (up to BACKGROUND_MAX_WAIT seconds, so a busy server still builds them).
+BACKGROUND_MAX_WAIT = 5.0
+_running_pages = 0
+_pages_done = threading.Condition()
+_background: ContextVar[bool] = ContextVar("iop_background", default=False)
+
+
+@contextlib.contextmanager
+def foreground():
+    """A page run (streamlit_app.py): background builds hold back while it runs."""
+    global _running_pages
+    with _pages_done:
+        _running_pages += 1
+    try:
+        yield
+    finally:
+        with _pages_done:
+            _running_pages -= 1
+            if not _running_pages:
+                _pages_done.notify_all()
+
+
+def in_background(build: Callable[[], object], name: str) -> None:
+    """build() in a daemon thread whose queries give way to page runs."""
+    def run() -> None:
+        _background.set(True)
+        build()
+    threading.Thread(target=run, name=name, daemon=True).start()
+
+
+def _yield_to_pages() -> None:
+    if _background.get():
+        with _pages_done:
+            _pages_done.wait_for(lambda: not _running_pages, timeout=BACKGROUND_MAX_WAIT)

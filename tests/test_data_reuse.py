@@ -90,6 +90,35 @@ def test_a_connection_is_used_again_only_by_its_own_scope_and_file(tmp_path, mon
         whole.execute("SELECT 1")
 
 
+def _background_query(done):
+    def build():
+        with db.scoped(db.EVERYTHING):
+            db.query("common/instrument_bands")
+        done.set()
+    return build
+
+
+def test_a_background_build_waits_while_a_page_runs(demo, monkeypatch):
+    import threading
+    monkeypatch.setattr(db, "BACKGROUND_MAX_WAIT", 30)
+    db.RESULTS.clear()
+    done = threading.Event()
+    with db.foreground():
+        db.in_background(_background_query(done), "test build")
+        assert not done.wait(1.0)                  # held back at its query while the page runs
+    assert done.wait(30)                           # and goes on once no page runs
+
+
+def test_a_busy_server_still_builds_in_the_background(demo, monkeypatch):
+    import threading
+    monkeypatch.setattr(db, "BACKGROUND_MAX_WAIT", 0.2)
+    db.RESULTS.clear()
+    done = threading.Event()
+    with db.foreground():
+        db.in_background(_background_query(done), "test build")
+        assert done.wait(30)                       # waited its longest, then ran beside the page
+
+
 def _weekly_from_the_mart(database, episode_cohorts: pd.DataFrame, instrument: str) -> pd.DataFrame:
     """Weekly means worked out apart from the page's query: the mart's scores, each group's
     metrics.mean_interval; cohorts by name, then the whole selection; weeks in order."""

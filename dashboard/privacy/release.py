@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import threading
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -171,7 +170,7 @@ def prepare_trend(quarters_: list[Quarter], instruments: tuple[str, ...], primar
                     quarter_release(q, instruments, primary, threshold_)
         except Exception:   # like the warm-up: a page builds what it needs itself
             return
-    threading.Thread(target=build, name="warm quarters for the trend", daemon=True).start()
+    db.in_background(build, "warm quarters for the trend")
     return True
 
 
