@@ -142,7 +142,7 @@ def after_load_times(db: str, tmp: Path, repeat: int = 3) -> dict[str, list[floa
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(ROOT / "server.py"), "--server.port", str(port),
-                             "--server.address", "127.0.0.1"], cwd=tmp, env={**os.environ, "IOP_DB": str(live)},
+                             "--server.address", "127.0.0.1"], cwd=tmp, env={**os.environ, "IOP_DB": str(live), "IOP_WARM": "1"},
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     times: dict[str, list[float]] = {}
     try:
