@@ -10,6 +10,7 @@ bench_load.py and bench_marts.py.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import os
 import socket
@@ -38,6 +39,28 @@ def page_times(db: str, repeat: int) -> dict[str, list[float]]:
     return measure(db, repeat)
 
 
+@contextlib.contextmanager
+def _server(db: str | Path, tmp: Path, **env: str):
+    """server.py on `db` (the proc, for its memory) and its address, once it answers."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(ROOT / "server.py"), "--server.port", str(port),
+                             "--server.address", "127.0.0.1"], cwd=tmp, env={**os.environ, "IOP_DB": str(db), **env},
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(150):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1)
+                break
+            except Exception:
+                time.sleep(0.2)
+        yield proc, f"http://127.0.0.1:{port}"
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
 def browser_times(db: str, tmp: Path, repeat: int = 3) -> tuple[dict[str, list[float]], float]:
     """Chromium against server.py: ({row: seconds}, the server's peak RSS in MB). Rows: from signing in
     to the start page's (the overview's) first chart, the server just started; from a link to the
@@ -46,22 +69,8 @@ def browser_times(db: str, tmp: Path, repeat: int = 3) -> tuple[dict[str, list[f
     from playwright.sync_api import expect, sync_playwright
     if accounts.identity_of("bench-browser", "password") is None:
         accounts.add("bench-browser", "director", accounts.Actor("bench", None), "Bench", password="bench password")
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    env = {**os.environ, "IOP_DB": db}
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(ROOT / "server.py"), "--server.port", str(port),
-                             "--server.address", "127.0.0.1"],
-                            cwd=tmp, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     times: dict[str, list[float]] = {}
-    try:
-        for _ in range(150):
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1)
-                break
-            except Exception:
-                time.sleep(0.2)
-        url = f"http://127.0.0.1:{port}"
+    with _server(db, tmp) as (proc, url):
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
             page = browser.new_page(viewport={"width": 1400, "height": 1200})
@@ -114,9 +123,6 @@ def browser_times(db: str, tmp: Path, repeat: int = 3) -> tuple[dict[str, list[f
                 idle()
             browser.close()
         peak = int(next(line.split()[1] for line in open(f"/proc/{proc.pid}/status") if line.startswith("VmHWM"))) / 1024
-    finally:
-        proc.terminate()
-        proc.wait(10)
     return times, peak
 
 
@@ -138,20 +144,8 @@ def after_load_times(db: str, tmp: Path, repeat: int = 3) -> dict[str, list[floa
     shutil.copy(files[0], live)
     if accounts.identity_of("bench-browser", "password") is None:
         accounts.add("bench-browser", "director", accounts.Actor("bench", None), "Bench", password="bench password")
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(ROOT / "server.py"), "--server.port", str(port),
-                             "--server.address", "127.0.0.1"], cwd=tmp, env={**os.environ, "IOP_DB": str(live), "IOP_WARM": "1"},
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     times: dict[str, list[float]] = {}
-    try:
-        for _ in range(150):
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1)
-                break
-            except Exception:
-                time.sleep(0.2)
+    with _server(live, tmp, IOP_WARM="1") as (_, url):
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
             page = browser.new_page(viewport={"width": 1400, "height": 1200})
@@ -159,7 +153,7 @@ def after_load_times(db: str, tmp: Path, repeat: int = 3) -> dict[str, list[floa
             def done():
                 expect(page.get_by_test_id("stApp")).to_have_attribute("data-test-script-state", "notRunning", timeout=60000)
 
-            page.goto(f"http://127.0.0.1:{port}")
+            page.goto(url)
             page.get_by_role("textbox", name="User name").fill("bench-browser")
             page.get_by_role("textbox", name="Password").fill("bench password")
             page.get_by_role("button", name="Sign in").click()
@@ -176,9 +170,6 @@ def after_load_times(db: str, tmp: Path, repeat: int = 3) -> dict[str, list[floa
                     times.setdefault(f"browser, after a load: {title.lower()}, done", []).append(time.perf_counter() - started)
                 time.sleep(30)
             browser.close()
-    finally:
-        proc.terminate()
-        proc.wait(10)
     return times
 
 
