@@ -108,6 +108,7 @@ def test_the_scatter_draws_each_pair_of_scores_once_with_its_episodes(demo):
     assert drawn == {key: n for key, n in expected.items()}
     assert sum(drawn.values()) == len(paired) and max(drawn.values()) > 1     # the demo has pairs shared by episodes
     assert all(list(t.marker.size) == list(t.customdata) for t in points)
+    assert charts.pre_post(c, 0, 27).layout.legend.itemsizing == "constant"   # legible marks whatever the sizes
 
 
 def test_an_empty_chart_says_why_and_draws_no_axis(demo):

@@ -152,5 +152,6 @@ def pre_post(c: CohortsShown, low: float, high: float) -> go.Figure:
     # both axes exactly the instrument's range (no scaleanchor: it widened the range to fit the column)
     fig.update_xaxes(title=f"{plain(c.instrument)} at intake", range=line)
     fig.update_yaxes(title=f"{plain(c.instrument)} latest", range=line)
+    fig.update_layout(legend_itemsizing="constant")    # the legend's marks at full size, not the smallest point's
     return base_layout(fig, f"{plain(c.instrument)}: intake against latest score (below the diagonal = better; "
                             "larger points, more episodes)", height=520)
