@@ -121,7 +121,8 @@ PAIRS_FULL_SIZE = 12   # ... and a pair needs at least this many to be drawn tha
 
 def pre_post(c: CohortsShown, low: float, high: float) -> go.Figure:
     """CORE-Net style: intake against latest score, with the no-reliable-change band and cutoff lines.
-    One point per episode, so for the care team only."""
+    Drawn from each episode's scores (one point per pair of scores, with its episodes), so for the
+    care team only."""
     fig = go.Figure()
     paired = c.episodes.dropna(subset=["change"]) if c.episodes is not None else None
     if paired is None or not len(paired):
