@@ -29,7 +29,7 @@ $(DB): | $(VENV)/.installed data/demo/attendance.csv
 demo: $(DB)
 
 run: $(VENV)/.installed $(DB)
-	$(PY) -m dashboard.accounts demo --credentials data/demo-credentials.txt
+	$(PY) -m dashboard accounts demo --credentials data/demo-credentials.txt
 	IOP_DB=$(DB) $(VENV)/bin/streamlit run server.py --server.address $(IOP_HOST) --server.port $(PORT)
 
 test: $(VENV)/.installed-test

@@ -21,11 +21,11 @@ else:
     quiet_streamlit_error_log()
 
 # the pages' modules and their libraries (pandas, plotly, DuckDB, SciPy: over a second) are imported as
-# the server starts, not in the first page run of the first visitor (dashboard.scopes also registers the
+# the server starts, not in the first page run of the first visitor (dashboard.ui.selection also registers the
 # quality release's warm-up after each load, dashboard/privacy/release.py)
-for module in ("dashboard.scopes", "dashboard.summary", "dashboard.caseload", "dashboard.groups", "dashboard.participant",
-               "dashboard.stay_review", "dashboard.charts.subscales", "dashboard.report",
-               "dashboard.board_pack", "dashboard.charts.overview", "dashboard.charts.cohorts", "dashboard.charts.summary",
+for module in ("dashboard.ui.selection", "dashboard.views.summary", "dashboard.views.caseload", "dashboard.views.groups", "dashboard.views.participant",
+               "dashboard.views.stay_review", "dashboard.charts.subscales", "dashboard.documents.case_review",
+               "dashboard.documents.board_pack", "dashboard.charts.overview", "dashboard.charts.cohorts", "dashboard.charts.summary",
                "dashboard.charts.trajectory", "dashboard.charts.items", "dashboard.charts.attendance"):
     importlib.import_module(module)
 

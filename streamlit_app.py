@@ -4,10 +4,12 @@ Sign-in happens before the app is reached (dashboard/web), so a run without a li
 says why and sends the browser to sign in."""
 import streamlit as st
 
-from dashboard import db, session, view_state
+from dashboard.store import background
+
+from dashboard.ui import session, view_state
 from dashboard.access import pages
-from dashboard.navigation import mark_navigation
-from dashboard.text import plain
+from dashboard.ui.navigation import mark_navigation
+from dashboard.ui.markdown import escape_markdown
 
 st.set_page_config(page_title="IOP outcomes", page_icon="📈", layout="wide")
 
@@ -32,9 +34,9 @@ if identity is not None:
         for page in pages.pages_for(identity.role):   # each link opens its page as this session last had it
             st.page_link(ALL[page.slug], label=page.title, query_params=view_state.address_for(page.slug))
         st.divider()
-        st.caption(f"Signed in as {plain(identity.name)} ({identity.role})")
+        st.caption(f"Signed in as {escape_markdown(identity.name)} ({identity.role})")
         st.button("Sign out", on_click=session.sign_out, key="sign_out")
         session.watch_expiry()
 mark_navigation()
-with db.foreground():      # builds in the background (after a load) wait while a page runs
+with background.foreground():      # builds in the background (after a load) wait while a page runs
     navigation.run()

@@ -1,6 +1,6 @@
 """Mart rebuild benchmark: `make bench` (target: 50 k episodes in <= 5 s on 2 cores).
 
-Loads a seeded program of about 50 k episodes, then times dashboard.clinical.marts.rebuild()
+Loads a seeded program of about 50 k episodes, then times clinical.marts.rebuild()
 (participant_outcomes, flags, attendance_weekly, expected_response) on it, best of three.
 
     .venv/bin/python bench/bench_marts.py [--participants 48500] [--out bench/out]
@@ -18,7 +18,7 @@ import duckdb
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from dashboard.clinical import marts  # noqa: E402
+from clinical import marts  # noqa: E402
 from etl.demo import write_demo  # noqa: E402
 from etl.load import load  # noqa: E402
 

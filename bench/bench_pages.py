@@ -28,9 +28,9 @@ sys.path.insert(0, str(ROOT))
 from streamlit import logger as streamlit_logger  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
-from dashboard import db  # noqa: E402
+from dashboard.store import cache, live  # noqa: E402
 from dashboard.access import accounts, sessions  # noqa: E402
-from dashboard.session import TOKEN_KEY  # noqa: E402
+from dashboard.ui.session import TOKEN_KEY  # noqa: E402
 from etl.demo import write_demo  # noqa: E402
 from etl.load import load  # noqa: E402
 
@@ -67,10 +67,10 @@ def _token() -> str:
 
 def forget(database: bool = True) -> None:
     """As just after a load: no query result or view kept, and (database) the file not yet open."""
-    db.RESULTS.clear()
-    db.KEPT.clear()
+    cache.RESULTS.clear()
+    cache.KEPT.clear()
     if database:
-        db.LIVE.close()
+        live.LIVE.close()
 
 
 def _session(page: str, query: dict) -> AppTest:

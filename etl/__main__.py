@@ -75,7 +75,7 @@ def cmd_demo(args) -> int:
 
 
 def cmd_rebuild(args) -> int:
-    from dashboard.clinical.build import CatalogueRefused
+    from clinical.build import CatalogueRefused
     from etl.files import FileProblem
     from etl.load import rebuild
     try:

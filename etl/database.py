@@ -9,8 +9,10 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
+import re
 import shutil
 from pathlib import Path
+from string import Template
 
 import duckdb
 
@@ -19,6 +21,22 @@ SQL = Path(__file__).with_name("sql")
 
 def sql(name: str) -> str:
     return (SQL / name).read_text()
+
+
+def merge_sql(kind: str) -> str:
+    """merge.sql for one kind: the table, key and parts that merge_<kind>.sql gives (`-- table:`,
+    `-- key:` and `-- part: NAME` sections); a part it does not give is empty."""
+    text = sql(f"merge_{kind}.sql")
+    head, *parts = re.split(r"^-- part: (\w+)\n", text, flags=re.M)
+    named = dict(zip(parts[::2], (p.strip() for p in parts[1::2])))
+    table = re.search(r"^-- table: (\w+)$", head, flags=re.M)[1]
+    key = [k.strip() for k in re.search(r"^-- key: ([\w, ]+)$", head, flags=re.M)[1].split(",")]
+    unknown = set(named) - {"duplicate", "history", "before_delete", "conflict", "write"}
+    if unknown or not {"conflict", "write"} <= set(named):
+        raise ValueError(f"merge_{kind}.sql: parts are conflict and write, and may be duplicate, history, before_delete")
+    return Template(sql("merge.sql")).substitute(
+        {"duplicate": "", "history": "", "before_delete": "", **named, "table": table, "key": ", ".join(key),
+         "key_match": " AND ".join(f"{table}.{k} = plan.{k}" for k in key)})
 
 
 @contextlib.contextmanager

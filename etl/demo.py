@@ -53,7 +53,7 @@ DROPOUT_REASONS = [("Left AMA", 0.45), ("Lost to contact", 0.40), ("Administrati
                    ("Incarcerated", 0.02), ("Other", 0.05)]
 AFTERCARE_P = {"complete": 0.85, "transfer": 0.90, "dropout": 0.15}
 INSTRUMENTS = {"PHQ-9": (9, 3), "GAD-7": (7, 3), "PCL-5": (20, 4)}  # items, item maximum
-# Reliable-change points of the shipped catalogue (dashboard/clinical/instruments.toml). A score's
+# Reliable-change points of the shipped catalogue (clinical/instruments.toml). A score's
 # measurement error is the standard error these imply, RC / (1.96 * sqrt 2): PHQ-9 2.2, GAD-7 1.4,
 # PCL-5 4.3 points.
 RELIABLE_CHANGE = {"PHQ-9": 6, "GAD-7": 4, "PCL-5": 12}

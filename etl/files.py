@@ -172,7 +172,7 @@ def _private_copy(path: Path) -> Path:
 def _fhir(path: Path, size: int) -> ExportFile:
     import json
 
-    from dashboard.clinical.settings import load_settings
+    from clinical.settings import load_settings
     limit = load_settings()["loader"]["fhir_max_mb"]
     if size > limit * 1e6:
         raise FileProblem(path, f"is {size / 1e6:,.0f} MB of JSON, above the loader's limit of {limit:,} MB for FHIR "

@@ -5,21 +5,22 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
+
+from clinical.rows import insert_rows
 from tqdm import tqdm
 
-from dashboard.clinical import build, marts
-from dashboard.clinical.catalogue import alias_rows, load_catalogue, token
-from dashboard.clinical.settings import load_settings
+from clinical import build, marts
+from clinical.catalogue import alias_rows, load_catalogue, token
+from clinical.settings import load_settings
 from etl import profiles, raw_store, readers
 from etl.readers import fhir_reader
 from etl.readers.rows import to_file_rows
-from etl.database import loaded_files, sql, working_copy, writer_lock
+from etl.database import loaded_files, merge_sql, sql, working_copy, writer_lock
 from etl.files import ExportFile, FileProblem, discover, open_export
 from etl.headers import ColumnMap, map_header
 from etl.vocabulary import allowed, optional, required, teds_labels, value_rows
@@ -217,9 +218,9 @@ def _setup(con: duckdb.DuckDBPyConnection, today: dt.date, instruments: str | No
     for code, name in build.kept_instruments(con, catalogue):     # a stored definition kept: still matched by name
         aliases.setdefault(token(code), code)
         aliases.setdefault(token(name), code)
-    con.executemany("INSERT INTO instrument_alias VALUES (?, ?)", sorted(aliases.items()))
-    con.executemany("INSERT INTO vocab VALUES (?, ?, ?)", value_rows())
-    con.executemany("INSERT INTO teds_reasons VALUES (?, ?)", sorted(teds_labels().items()))
+    insert_rows(con, "instrument_alias", sorted(aliases.items()))
+    insert_rows(con, "vocab", value_rows())
+    insert_rows(con, "teds_reasons", sorted(teds_labels().items()))
     known = [*catalogue, *(code for code, _ in build.kept_instruments(con, catalogue))]
     _set(con, today=today, session_types=", ".join(allowed("session_type")),
          statuses=", ".join(allowed("status")), instruments=", ".join(known))
@@ -274,7 +275,7 @@ def _load_one(con: duckdb.DuckDBPyConnection, result: FileResult, ready: Prepare
         steps.update()
         con.execute("BEGIN")
         in_transaction = True
-        con.execute(sql(f"merge_{kind}.sql"))
+        con.execute(merge_sql(kind))
         steps.update()
         as_json = export.format == "fhir" or ready.profile is not None    # rows that exist only as JSON
         counts = _record(con, result, export, kind, load_id, time.perf_counter() - started,
@@ -297,7 +298,7 @@ def _load_one(con: duckdb.DuckDBPyConnection, result: FileResult, ready: Prepare
 
 def _scheduled_minutes_note(con: duckdb.DuckDBPyConnection) -> list[tuple[int, str]]:
     [(n, statuses)] = con.execute("""SELECT count(*), string_agg(DISTINCT status, ', ' ORDER BY status) FROM staged
-                                     WHERE reason IS NULL AND scheduled_minutes IS NOT NULL""").fetchall()
+                                     WHERE reason IS NULL AND scheduled_length(status, minutes_given) IS NOT NULL""").fetchall()
     if not n:
         return []
     return [(0, f"{n:,} rows with status {statuses} gave minutes: kept as the scheduled length "

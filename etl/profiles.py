@@ -11,7 +11,7 @@ from pathlib import Path
 
 import duckdb
 
-from dashboard.clinical.catalogue import Instrument
+from clinical.catalogue import Instrument
 from etl.files import FileProblem
 from etl.readers.rows import drop_file_rows
 from etl.vocabulary import norm

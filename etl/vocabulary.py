@@ -6,7 +6,7 @@ import tomllib
 from functools import cache
 from pathlib import Path
 
-from dashboard.clinical.catalogue import token
+from clinical.catalogue import token
 
 VOCABULARY_FILE = Path(__file__).with_name("vocabulary.toml")
 KINDS = ("attendance", "measures", "roster", "authorizations")

@@ -2,11 +2,14 @@
 what followed the alerts (structured reviews, plan changes, later improvement)."""
 import streamlit as st
 
-from dashboard import db, session
-from dashboard.alerts import ALL, alert_report, lead, rate, readable
+from dashboard.store import db
+
+from dashboard.ui import session
+from dashboard.views.alerts import ALL, alert_report, lead, rate, readable
 from dashboard.charts.alerts import tradeoff
-from dashboard.widgets import data_as_of, measure_picker
-from dashboard.words import percentile, share
+from dashboard.ui.notes import data_as_of
+from dashboard.ui.pickers import measure_picker
+from dashboard.views.words import percentile, share
 
 identity = session.require("alerts")
 st.title("How well our alerts work")

@@ -1,7 +1,9 @@
 """Audit trail (administrators): who signed in, viewed whom, exported what."""
 import streamlit as st
 
-from dashboard import audit, downloads, session
+from dashboard.store import audit
+
+from dashboard.ui import downloads, session
 
 session.require("audit")
 st.title("Audit trail")

@@ -1,10 +1,15 @@
 """Caseload: who needs attention before the case review, and why."""
 import streamlit as st
 
-from dashboard import db, session
-from dashboard.caseload import due_by_clinician, filters, measures_due, worklist
-from dashboard.text import plain
-from dashboard.widgets import caseload_filters, data_as_of, flag_action_form, worklist_table
+from dashboard.store import db
+
+from dashboard.ui import session
+from dashboard.views.caseload import due_by_clinician, filters, measures_due, worklist
+from dashboard.ui.markdown import escape_markdown
+from dashboard.ui.filters import caseload_filters
+from dashboard.ui.forms import flag_action_form
+from dashboard.ui.notes import data_as_of
+from dashboard.ui.tables import worklist_table
 
 identity = session.require("caseload")
 st.title("Caseload")
@@ -27,7 +32,7 @@ chosen = worklist_table(caseload, show_clinician=not identity.scope_clinician)
 if chosen is None:
     st.caption("Select a row to act on that participant's flags or open their progress.")
 else:
-    st.subheader(f"{plain(chosen['participant_id'])}: act on a flag")
+    st.subheader(f"{escape_markdown(chosen['participant_id'])}: act on a flag")
     if st.button("Open participant progress", key="open_participant"):
         st.switch_page("pages/participant.py", query_params={"participant": chosen["participant_id"],
                                                              "episode": chosen["episode_id"]})

@@ -3,9 +3,13 @@ and loading new exports from the browser. An upload is queued as a job that the 
 with the same loader as `python -m etl load`: the page returns at once and follows the job."""
 import streamlit as st
 
-from dashboard import db, downloads, loads, session
-from dashboard.text import plain
-from dashboard.widgets import load_results
+from dashboard.store import db
+
+from dashboard.ui import downloads, session
+
+from dashboard.views import loads
+from dashboard.ui.markdown import escape_markdown
+from dashboard.ui.notes import load_results
 
 identity = session.require("data")
 st.title("Data")
@@ -35,11 +39,11 @@ def upload_jobs() -> None:
         st.rerun(scope="app")          # one has finished: the history below shows its load
     for i, job in enumerate(jobs):
         with st.container(border=True, key=f"upload-job-{job.job_id}"):
-            st.markdown(f"**{job.state}** · {plain(job.detail)}")
+            st.markdown(f"**{job.state}** · {escape_markdown(job.detail)}")
             if job.fraction is not None:
-                st.progress(job.fraction, text=plain(job.step))
+                st.progress(job.fraction, text=escape_markdown(job.step))
             elif job.step:
-                st.caption(plain(job.step))
+                st.caption(escape_markdown(job.step))
             if job.results and i == 0:
                 load_results(job.results)
             elif job.results:

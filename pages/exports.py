@@ -2,7 +2,9 @@
 review), who took it, when, with which selection, how many rows, and whether it was suppressed."""
 import streamlit as st
 
-from dashboard import audit, downloads, session
+from dashboard.store import audit
+
+from dashboard.ui import downloads, session
 from dashboard.privacy import policy
 
 identity = session.require("exports")

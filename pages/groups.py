@@ -1,9 +1,15 @@
 """Today's groups: each group's members before the huddle, with what needs attention."""
 import streamlit as st
 
-from dashboard import db, groups, session
-from dashboard.text import plain
-from dashboard.widgets import data_as_of, group_day_picker, roster_table
+from dashboard.store import db
+
+from dashboard.views import groups
+
+from dashboard.ui import session
+from dashboard.ui.markdown import escape_markdown
+from dashboard.ui.notes import data_as_of
+from dashboard.ui.pickers import group_day_picker
+from dashboard.ui.tables import roster_table
 
 identity = session.require("groups")
 st.title("Today's groups")
@@ -27,11 +33,11 @@ st.caption("Members: everyone with a session in the group that day. Flags are th
            "'Before this day' and 'Last attended' count the sessions before it; scores up to the day.")
 
 for i, group in enumerate(held):
-    st.subheader(plain(group.label))
+    st.subheader(escape_markdown(group.label))
     when = f"{group.start_time:%H:%M} · " if group.start_time is not None else ""
     others = f" · {group.others} from other caseloads (not shown)" if group.others else ""
     st.caption(f"{when}{group.members} members, {group.attended} attended{others}")
     chosen = roster_table(group.roster, key=f"group-{i}", show_clinician=not identity.scope_clinician)
-    if chosen is not None and st.button(f"Open progress of {plain(chosen['participant_id'])}", key=f"open-{i}"):
+    if chosen is not None and st.button(f"Open progress of {escape_markdown(chosen['participant_id'])}", key=f"open-{i}"):
         st.switch_page("pages/participant.py", query_params={"participant": chosen["participant_id"],
                                                              "episode": chosen["episode_id"]})

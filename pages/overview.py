@@ -1,27 +1,27 @@
 """Program overview: is the program running as designed, for the episodes the selection covers."""
 import streamlit as st
 
-from dashboard import downloads, session
-from dashboard.board_pack import board_pack_pdf
+from dashboard.ui import downloads, session
+from dashboard.documents.board_pack import board_pack_pdf
 from dashboard.charts import overview as charts
-from dashboard.privacy.views import label
-from dashboard.scopes import overview_scope, scope_or_stop
-from dashboard.widgets import data_as_of
+from dashboard.privacy.shown import label
+from dashboard.ui import selection
+from dashboard.ui.notes import data_as_of
 
 identity = session.require("overview")
 st.title("Program overview")
-scope = scope_or_stop(overview_scope, identity)
-view, instrument = scope.shown, scope.instrument
-data_as_of(scope.data_as_of)
-st.caption(scope.caption())
+data = selection.or_stop(selection.overview, identity)
+view, instrument = data.shown, data.instrument
+data_as_of(data.data_as_of)
+st.caption(selection.caption(data))
 
 
 def show(build, key, title):
-    downloads.chart(build, key, title, scope, lambda o: o.n())
+    downloads.chart(build, key, title, data, lambda o: o.n())
 
 
 census, admitted, discharged, family = st.columns(4)
-census.metric(f"Active census on {scope.end:%d %b %Y}", label(*view.headline["active_census"]))
+census.metric(f"Active census on {data.end:%d %b %Y}", label(*view.headline["active_census"]))
 admitted.metric("Admissions", label(*view.headline["admissions"]))
 discharged.metric("Discharges", label(*view.headline["discharges"]))
 family.metric("Family involvement", view.family or "—",
@@ -51,7 +51,7 @@ st.subheader("Board pack")
 st.caption("One PDF of the overview and cohort charts for this selection, each with its selection, N and data date.")
 suppress = downloads.suppress_choice("board_pack-suppress")
 downloads.button("Download board pack (PDF)",
-                 lambda: board_pack_pdf(scope.for_file(suppress), scope.pack_cohorts(suppress), instrument,
-                                        *scope.score_range, scope.described, scope.data_as_of),
-                 f"board-pack-{scope.end:%Y-%m-%d}.pdf",
-                 "application/pdf", "board_pack", "overview", "board pack PDF", scope.described, suppressed=suppress)
+                 lambda: board_pack_pdf(data.for_file(suppress), data.pack_cohorts(suppress), instrument,
+                                        *data.score_range, data.described, data.data_as_of),
+                 f"board-pack-{data.end:%Y-%m-%d}.pdf",
+                 "application/pdf", "board_pack", "overview", "board pack PDF", data.described, suppressed=suppress)

@@ -1,17 +1,23 @@
 """Participant progress: one person's episode walked through in a case review."""
 import streamlit as st
 
-from dashboard import audit, db, downloads, session, state, stay_review
+from dashboard.store import audit, db, flag_actions, stay_justifications
+
+from dashboard.ui import downloads, session
+
+from dashboard.views import stay_review
 from dashboard.charts.attendance import attendance_calendar, weekly_hours
 from dashboard.charts.items import item_heatmap
 from dashboard.charts.subscales import subscale_chart
 from dashboard.charts.trajectory import trajectory
-from dashboard.flag_labels import labels, priority_ranks
-from dashboard.participant import episode_view, participant_episodes, review_table
-from dashboard.exports import renderer_available
-from dashboard.report import case_review_files
-from dashboard.text import plain
-from dashboard.widgets import data_as_of, episode_picker, flag_action_form, participant_picker, stay_justification_form
+from dashboard.views.participant import episode_view, participant_episodes, review_table
+from dashboard.documents.formats import renderer_available
+from dashboard.documents import stay_packet
+from dashboard.documents.case_review import case_review_files
+from dashboard.ui.markdown import escape_markdown
+from dashboard.ui.forms import flag_action_form, stay_justification_form
+from dashboard.ui.notes import data_as_of
+from dashboard.ui.pickers import episode_picker, participant_picker
 
 identity = session.require("participant")
 st.title("Participant progress")
@@ -28,7 +34,7 @@ except db.NoData as e:
     st.stop()
 if not len(episodes):
     # the same words whether the participant does not exist or is not in this clinician's caseload
-    st.warning(f"No participant {plain(participant_id)} in "
+    st.warning(f"No participant {escape_markdown(participant_id)} in "
                + ("your caseload." if identity.scope_clinician else "the loaded data."))
     st.stop()
 episode_id = episode_picker(episodes)
@@ -38,23 +44,21 @@ if session.first_in_visit(view.participant_id, view.episode["episode_id"]):
                  episode_id=view.episode["episode_id"])
 
 data_as_of(view.data_as_of)
-st.markdown(f"**{plain(view.participant_id)}** · {plain(view.label)}")
+st.markdown(f"**{escape_markdown(view.participant_id)}** · {escape_markdown(view.label)}")
 
 e = view.episode
 # one line of facts, not metric tiles: tiles cut "Substance Use" to "Subst…" at 1024 px
-st.markdown(f"**Track:** {plain(e['program'] or 'not recorded')} · **Admitted:** {e['admit_date']:%d %b %Y} · "
-            f"**Week in program:** {view.week_in_program} · **Clinician:** {plain(e['primary_clinician'] or 'not recorded')}"
-            f" · **Status:** {plain(view.status)}")
+st.markdown(f"**Track:** {escape_markdown(e['program'] or 'not recorded')} · **Admitted:** {e['admit_date']:%d %b %Y} · "
+            f"**Week in program:** {view.week_in_program} · **Clinician:** {escape_markdown(e['primary_clinician'] or 'not recorded')}"
+            f" · **Status:** {escape_markdown(view.status)}")
 
-flags = state.with_status(view.flags)
-flags["label"] = labels(flags)
-flags = flags.assign(rank=priority_ranks(flags)).sort_values("rank", kind="stable")     # safety first
+flags = flag_actions.with_status(view.flags).sort_values("priority", kind="stable")     # safety first
 for flag in flags.itertuples():
-    text = f"**{plain(flag.label)}** — {plain(flag.explanation)}"
+    text = f"**{escape_markdown(flag.label)}** — {escape_markdown(flag.explanation)}"
     if flag.status != "active":   # the note is typed by staff: shown as typed
-        text += f"  \n_{flag.status} by {plain(flag.user_name)} \\({plain(flag.action_taken)}\\): {plain(flag.note)}_"
+        text += f"  \n_{flag.status} by {escape_markdown(flag.user_name)} \\({escape_markdown(flag.action_taken)}\\): {escape_markdown(flag.note)}_"
     # each priority its own box and icon shape, so a safety item is not one red box among others
-    show, icon = ((st.error, ":material/emergency:") if flag.rank == 0 else (st.error, ":material/error:") if flag.rank == 1
+    show, icon = ((st.error, ":material/emergency:") if flag.priority == 0 else (st.error, ":material/error:") if flag.priority == 1
                   else (st.warning, ":material/warning:")) if flag.status == "active" else (st.info, ":material/task_alt:")
     show(text, icon=icon)
 if not len(flags):
@@ -74,7 +78,7 @@ for instrument in view.total_instruments:
                     key=f"trajectory-{instrument}")
     expected = view.expected[view.expected["instrument"] == instrument]
     if len(expected) and not expected["available"].any():
-        st.caption(f"Expected recovery for {plain(instrument)}: {plain(expected['note'].dropna().iloc[0])}.")
+        st.caption(f"Expected recovery for {escape_markdown(instrument)}: {escape_markdown(expected['note'].dropna().iloc[0])}.")
 
 for instrument in view.subscale_instruments:
     st.plotly_chart(subscale_chart(instrument, view.subscales[view.subscales["instrument"] == instrument]),
@@ -87,7 +91,7 @@ if len(outcomes):
                  column_config={"Change": st.column_config.TextColumn(width="medium"),
                                 "Category": st.column_config.TextColumn(width="medium")})
     for line in view.recovery_lines():     # the expected range behind each status (not on track: also a flag)
-        st.caption(plain(line))
+        st.caption(escape_markdown(line))
 
 if view.item_instruments:
     st.subheader("Item answers")
@@ -120,7 +124,7 @@ for title, table in stay.sections():
         st.dataframe(table, hide_index=True, key=f"stay-{title}")
     else:
         st.caption("None.")
-written = stay_review.justifications(view.episode["episode_id"])
+written = stay_justifications.justifications(view.episode["episode_id"])
 if len(written):
     st.markdown("**Justifications written** (the newest is in the packet)")
     st.dataframe(written.rename(columns={"created_at": "When (UTC)", "user_name": "By", "text": "Justification"}),
@@ -131,7 +135,7 @@ if stay.justification is None:
 elif not renderer_available():
     st.caption("The PDF needs Chromium on the server (apt-get install chromium).")
 else:
-    downloads.button("Download continued-stay packet (PDF)", lambda: stay_review.pdf(stay),
+    downloads.button("Download continued-stay packet (PDF)", lambda: stay_packet.pdf(stay),
                      f"continued-stay-{view.participant_id}.pdf", "application/pdf", "stay_pdf", "participant",
                      "continued-stay packet PDF", participant_id=view.participant_id)
 

@@ -1,9 +1,11 @@
 """Program summary: who is in the program now, what happened last week, what has been loaded."""
 import streamlit as st
 
-from dashboard import db, session
+from dashboard.store import db
+
+from dashboard.ui import session
 from dashboard.charts.summary import attended_by_week
-from dashboard.summary import program_summary
+from dashboard.views.summary import program_summary
 
 identity = session.require("summary")
 st.title("Program summary")

@@ -15,7 +15,7 @@ sys.path.insert(0, str(ROOT))
 
 from etl.load import load  # noqa: E402
 
-# no background warm-up after each test's load (dashboard/db.py AFTER_LOAD): hundreds of small loads
+# no background warm-up after each test's load (dashboard/store/db.py AFTER_LOAD): hundreds of small loads
 # would each start one; tests/test_data_reuse.py runs it on purpose
 os.environ["IOP_WARM"] = "0"
 
@@ -56,7 +56,7 @@ def private_state(tmp_path, monkeypatch):
     """Every test has its own application-state store (never data/app_state.sqlite) and an empty
     configuration folder, and cheap bcrypt hashes: the policy's cost is checked in test_sessions.py,
     and by the browser tests' servers."""
-    from dashboard import db
+    from dashboard.store import db
     from dashboard.access import passwords
     monkeypatch.setenv("IOP_STATE", str(tmp_path / "app_state.sqlite"))
     monkeypatch.setenv("IOP_CONFIG", str(tmp_path / "config"))      # no program configuration unless a test writes one
@@ -78,7 +78,7 @@ ROSTER_HEADER = "participant_id,admit_date,discharge_date,discharge_reason,progr
 
 
 def shown(markdown: str) -> str:
-    """What a reader sees of markdown that dashboard.text.plain escaped (AppTest gives the source)."""
+    """What a reader sees of markdown that dashboard.ui.markdown.escape_markdown escaped (AppTest gives the source)."""
     import re
     return re.sub(r"\\([^\w\s])", r"\1", markdown)
 
@@ -164,10 +164,10 @@ def session_token(role: str = "director", user: str = "dr.chen@example.org", cli
 
 def app(role: str = "director", user: str = "dr.chen@example.org", clinician: str | None = None):
     """An AppTest of the whole app, signed in with this role. AppTest cannot send the session cookie,
-    so the token goes where dashboard/session.py looks for it in tests."""
+    so the token goes where dashboard/ui/session.py looks for it in tests."""
     from streamlit.testing.v1 import AppTest
 
-    from dashboard.session import TOKEN_KEY
+    from dashboard.ui.session import TOKEN_KEY
     at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60)
     if role:
         at.session_state[TOKEN_KEY] = session_token(role, user, clinician)

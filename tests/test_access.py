@@ -4,12 +4,12 @@ import time
 
 import pytest
 
-from conftest import app, rows, session_token
-from dashboard import audit, db
+from conftest import app, session_token
+from dashboard.store import audit, db
 from dashboard.access import pages, sessions
-from dashboard.session import TOKEN_KEY
-from dashboard.caseload import worklist
-from dashboard.participant import episode_view
+from dashboard.ui.session import TOKEN_KEY
+from dashboard.views.caseload import worklist
+from dashboard.views.participant import episode_view
 from test_clinician_pages import program  # noqa: F401  (the fixture: P1, P2 with Chen; P3 with Rivera)
 
 PAGES = [p.script for p in pages.PAGES.values()]      # every page the app routes
@@ -70,7 +70,7 @@ def test_each_role_starts_on_its_own_page(program):  # noqa: F811
 
 
 def test_clinician_caseload_is_scoped_in_the_data_layer(program):  # noqa: F811
-    with db.scoped(db.Scope("Chen")):
+    with db.scoped(db.ReadScope("Chen")):
         assert worklist(clinician="Rivera").rows.empty                 # a filter cannot widen the scope
         assert worklist().rows["participant_id"].tolist() == ["P1", "P2"]
         assert episode_view("P3") is None

@@ -1,4 +1,4 @@
-"""`python -m dashboard.accounts`: add, reset, disable, enable, list, demo; passwords from a prompt or
+"""`python -m dashboard accounts`: add, reset, disable, enable, list, demo; passwords from a prompt or
 standard input, never the command line; every change audited under the operating-system user."""
 import os
 import stat
@@ -6,12 +6,12 @@ import subprocess
 import sys
 
 from conftest import ROOT
-from dashboard import audit
+from dashboard.store import audit
 from dashboard.access import accounts, sessions
 
 
 def _cli(*args, stdin: str = "", env=None):
-    return subprocess.run([sys.executable, "-m", "dashboard.accounts", *args], cwd=ROOT, input=stdin, text=True,
+    return subprocess.run([sys.executable, "-m", "dashboard", "accounts", *args], cwd=ROOT, input=stdin, text=True,
                           capture_output=True, env={**os.environ, **(env or {})}, timeout=60)
 
 

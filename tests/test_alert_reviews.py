@@ -7,8 +7,8 @@ import pandas as pd
 import pytest
 
 from conftest import app, build, chart, measures_row, rows, shown
-from dashboard import state
-from dashboard.alerts import review_follow_up
+from dashboard.store import app_state, flag_actions
+from dashboard.views.alerts import review_follow_up
 from test_flags import D, _history, day
 
 REVIEW = {"alliance": "concern", "readiness": "no concern", "social_support": "concern", "life_events": "not reviewed",
@@ -33,29 +33,29 @@ def off_track(tmp_path, db, monkeypatch):
 
 @pytest.mark.parametrize("change,message", [
     ({"plan_change": "  "}, "say what changes in the plan (or why nothing does)"),
-    ({a: "not reviewed" for a in state.REVIEW_AREAS}, "review at least one area"),
+    ({a: "not reviewed" for a in flag_actions.REVIEW_AREAS}, "review at least one area"),
     ({"alliance": "maybe"}, "each review area is one of: not reviewed, no concern, concern"),
     ({"level_of_care": "no change"}, "a level-of-care change is recorded both as the action taken and in the review"),
 ])
 def test_a_review_is_refused_when_incomplete_or_inconsistent(change, message):
-    with pytest.raises(state.ActionRefused, match=re.escape(message)):
-        state.record_action(FLAG, "acknowledged", "level of care changed", "case review", "dr", review={**REVIEW, **change})
-    assert state.reviews().empty and state.latest_actions(["k1"]).empty      # nothing half-written
+    with pytest.raises(app_state.ActionRefused, match=re.escape(message)):
+        flag_actions.record_action(FLAG, "acknowledged", "level of care changed", "case review", "dr", review={**REVIEW, **change})
+    assert flag_actions.reviews().empty and flag_actions.latest_actions(["k1"]).empty      # nothing half-written
 
 
 def test_acknowledging_a_not_on_track_alert_needs_the_review_and_stores_it_with_the_action():
-    with pytest.raises(state.ActionRefused, match="acknowledged with the structured review"):
-        state.record_action(FLAG, "acknowledged", "plan adjusted", "case review", "dr")
-    state.record_action(FLAG, "snoozed", "no change needed", "wait a week", "dr", snooze_until=D(2025, 1, 27),
+    with pytest.raises(app_state.ActionRefused, match="acknowledged with the structured review"):
+        flag_actions.record_action(FLAG, "acknowledged", "plan adjusted", "case review", "dr")
+    flag_actions.record_action(FLAG, "snoozed", "no change needed", "wait a week", "dr", snooze_until=D(2025, 1, 27),
                         today=D(2025, 1, 21))                                  # a snooze needs no review
-    state.record_action(FLAG, "acknowledged", "level of care changed", "case review", "dr", review=REVIEW)
-    [stored] = state.reviews().to_dict("records")
+    flag_actions.record_action(FLAG, "acknowledged", "level of care changed", "case review", "dr", review=REVIEW)
+    [stored] = flag_actions.reviews().to_dict("records")
     assert {k: stored[k] for k in (*REVIEW, "action_taken", "note", "episode_id", "plan_changed")} == {
         **REVIEW, "action_taken": "level of care changed", "note": "case review", "episode_id": "P1#20250106",
         "plan_changed": True}
     # other flags are acknowledged without one, as before
-    state.record_action({**FLAG, "flag_key": "k2", "rule_id": "disengaged"}, "acknowledged", "referred", "phoned", "dr")
-    assert len(state.reviews()) == 1
+    flag_actions.record_action({**FLAG, "flag_key": "k2", "rule_id": "disengaged"}, "acknowledged", "referred", "phoned", "dr")
+    assert len(flag_actions.reviews()) == 1
 
 
 def test_what_followed_the_alerts_hand_counted():
@@ -65,7 +65,7 @@ def test_what_followed_the_alerts_hand_counted():
                             "open": [False, False, True, True], "scored_after": [True, True, True, False],
                             "improved_after": [True, False, True, None]})
     for episode, taken in (("E1", "plan adjusted"), ("E2", "no change needed"), ("E4", "referred")):
-        state.record_action({**FLAG, "flag_key": episode, "episode_id": episode}, "acknowledged", taken, "review", "dr",
+        flag_actions.record_action({**FLAG, "flag_key": episode, "episode_id": episode}, "acknowledged", taken, "review", "dr",
                             review={**REVIEW, "level_of_care": "no change"})
     got = review_follow_up(alerted)
     assert {k: got[k] for k in ("alerted", "open", "reviewed", "plan_changed", "scored_after")} == {
@@ -109,7 +109,7 @@ def _fill_review(at, plan_change):
     at.selectbox(key="participant-flag").set_value(choice).run()
     at.selectbox(key="participant-taken").set_value("level of care changed")
     at.text_area(key="participant-note").input("Case review 21 Jan")
-    for area, finding in ((a, REVIEW[a]) for a in state.REVIEW_AREAS):
+    for area, finding in ((a, REVIEW[a]) for a in flag_actions.REVIEW_AREAS):
         at.radio(key=f"participant-review-{area}").set_value(finding)
     at.radio(key="participant-review-level_of_care").set_value(REVIEW["level_of_care"])
     at.text_area(key="participant-review-plan_change").input(plan_change)
@@ -134,7 +134,7 @@ def test_the_review_is_recorded_from_the_participant_page_and_shown_there(off_tr
 
 
 def test_the_directors_page_shows_the_hit_rate_and_what_followed(off_track):
-    state.record_action({**FLAG, "flag_key": rows(off_track, "SELECT flag_key FROM flags WHERE rule_id = 'below_expected'")[0][0]},
+    flag_actions.record_action({**FLAG, "flag_key": rows(off_track, "SELECT flag_key FROM flags WHERE rule_id = 'below_expected'")[0][0]},
                         "acknowledged", "level of care changed", "case review", "dr", review=REVIEW)
     at = app("director")
     at.switch_page("pages/alerts.py").run()
@@ -165,7 +165,7 @@ def test_only_the_director_opens_the_alerts_page(off_track, role):
 
 
 def test_shares_and_percentiles_in_words():
-    from dashboard.words import percentile, share
+    from dashboard.views.words import percentile, share
     assert share(1, 236, "had a review") == "1 of 236 (<1%) had a review"          # not "0%" when one did
     assert (share(0, 236, "x"), share(3, 12, "x"), share(0, 0, "x")) == ("0 of 236 (0%) x", "3 of 12 (25%) x", "0 of 0 x")
     assert [percentile(p) for p in (0.8, 0.51, 0.62, 0.73, 0.11, 0.5)] == ["80th", "51st", "62nd", "73rd", "11th", "50th"]
@@ -190,7 +190,7 @@ def test_the_measure_chosen_is_kept_in_the_address(off_track):
     ("[measurement]\noverdue_grace_days = -1\n", "measurement.overdue_grace_days: a whole number of days, 0 or more"),
 ])
 def test_settings_the_sql_cannot_use_are_refused_by_name(tmp_path, monkeypatch, text, message):
-    from dashboard.clinical.settings import load_settings
+    from clinical.settings import load_settings
     (tmp_path / "ours.toml").write_text(text)
     with pytest.raises(ValueError, match=re.escape(message)):
         load_settings(tmp_path / "ours.toml")

@@ -11,7 +11,7 @@ import pytest
 
 from conftest import app, build, load_files, rows, write
 
-from dashboard import load_jobs
+from dashboard.store import load_jobs
 from etl import headers, vocabulary
 from etl.files import FileProblem
 from etl.headers import map_header
@@ -173,7 +173,9 @@ def test_the_caseload_shows_days_left_and_use_of_the_authorization(program):
 
 
 def test_the_red_cells_are_the_ones_ending_soon(program, monkeypatch):
-    from dashboard import caseload, db, widgets
+    from dashboard.views import caseload
+    from dashboard.store import db
+    from dashboard.ui import tables
     drawn = {}
 
     class Shown:    # what st.dataframe returns: no row selected
@@ -182,10 +184,10 @@ def test_the_red_cells_are_the_ones_ending_soon(program, monkeypatch):
     def dataframe(styled, **kwargs):
         drawn["styled"] = styled
         return Shown()
-    monkeypatch.setattr(widgets.st, "dataframe", dataframe)
+    monkeypatch.setattr(tables.st, "dataframe", dataframe)
     with db.scoped(db.EVERYTHING):
         work = caseload.worklist()
-    widgets.worklist_table(work, show_clinician=True)
+    tables.worklist_table(work, show_clinician=True)
     styled = drawn["styled"]
     column = list(styled.data.columns).index("auth_ends")
     red = {work.rows["participant_id"][r] for (r, c), css in styled._compute().ctx.items() if c == column and css}
@@ -203,7 +205,7 @@ def test_a_caseload_without_authorizations_has_no_authorization_columns(tmp_path
 
 
 def test_settings_refuse_a_negative_warning(monkeypatch):
-    from dashboard.clinical import settings
+    from clinical import settings
     values = settings.load_settings()
     broken = {**values, "authorization": {"ends_soon_days": -1}}
     with pytest.raises(ValueError, match="authorization.ends_soon_days"):

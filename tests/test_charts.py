@@ -63,17 +63,17 @@ def test_shapes_drawn_at_once_are_the_ones_plotly_draws_one_by_one():
 @pytest.fixture
 def demo(demo_db, monkeypatch):
     monkeypatch.setenv("IOP_DB", str(demo_db))
-    from dashboard.filters import options
+    from dashboard.views.filters import options
     return options()
 
 
 def _cohorts(opts, instrument, **filters):
-    from dashboard.cohorts import cohort_outcomes
-    from dashboard.filters import Filters
-    from dashboard.privacy import views
+    from dashboard.views.cohorts import cohort_outcomes
+    from dashboard.views.filters import Filters
+    from dashboard.privacy import shown
     from dashboard.privacy.policy import Disclosure
     f = Filters(opts.first_admission, opts.data_as_of, **filters)
-    return views.shown_cohorts(cohort_outcomes(f, instrument), Disclosure(0))
+    return shown.shown_cohorts(cohort_outcomes(f, instrument), Disclosure(0))
 
 
 def test_month_cohorts_have_one_colour_each_in_every_chart(demo):
@@ -126,8 +126,8 @@ def test_an_empty_chart_says_why_and_draws_no_axis(demo):
 def test_completeness_counts_only_the_tracks_that_take_the_instrument(demo, demo_db):
     """PCL-5 is taken on the trauma track (settings measurement.plan): 17 of 61 was all admissions."""
     from conftest import rows
-    from dashboard.filters import Filters
-    from dashboard.overview import program_overview
+    from dashboard.views.filters import Filters
+    from dashboard.views.overview import program_overview
     o = program_overview(Filters(demo.first_admission, demo.data_as_of), "PCL-5")
     funnel = o.completeness.iloc[0]
     [(trauma,)] = rows(demo_db, "SELECT count(*) FROM episodes WHERE program = 'Trauma' AND admit_date <= ?",

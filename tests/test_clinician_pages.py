@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from conftest import ROOT, app, build, chart, measures_row, rows, shown
+from conftest import app, build, chart, measures_row, rows, shown
 
 AS_OF = dt.date(2025, 2, 14)   # a Friday; P1..P3 admitted Monday 6 Jan 2025
 
@@ -172,8 +172,8 @@ def test_case_review_export_is_a_pdf_and_a_png(program):
     from PIL import Image
     from pypdf import PdfReader
 
-    from dashboard.participant import episode_view
-    from dashboard.report import case_review_files
+    from dashboard.views.participant import episode_view
+    from dashboard.documents.case_review import case_review_files
     files = case_review_files(episode_view("P1"))
     pages = [page.extract_text() for page in PdfReader(io.BytesIO(files["pdf"])).pages]
     assert len(pages) >= 2

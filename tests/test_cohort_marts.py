@@ -21,8 +21,8 @@ def test_last_valid_score_of_each_treatment_week(tmp_path, db):
 
 
 def test_weekly_means_by_cohort_and_for_the_whole_selection(tmp_path, db, monkeypatch):
-    from dashboard import cohorts
-    from dashboard.filters import Filters
+    from dashboard.views import cohorts
+    from dashboard.views.filters import Filters
     build(tmp_path, db,
           roster=["P1,2026-01-05,,,Trauma,Chen,1980,", "P2,2026-01-05,,,Trauma,Chen,1980,",
                   "P3,2026-01-05,,,Depression,Chen,1980,"],

@@ -11,7 +11,7 @@ import time
 import pytest
 
 from conftest import ATTENDANCE_HEADER, MEASURES_HEADER, ROOT, app, load_files, shown, write
-from dashboard import audit, db, load_jobs
+from dashboard.store import audit, db, load_jobs
 
 
 def test_data_page_shows_loads_rejects_and_findings(tmp_path, monkeypatch):

@@ -1,4 +1,4 @@
-"""What the data layer keeps between requests (dashboard/db.py) is the data of the file in place, for
+"""What the data layer keeps between requests (dashboard/store/db.py) is the data of the file in place, for
 the scope that asked: a load is seen at once, one scope's results never reach another, and the cohort
 page's grouping of a selection read once is the one its queries give when they group it themselves."""
 import duckdb
@@ -6,9 +6,10 @@ import pandas as pd
 import pytest
 
 from conftest import ATTENDANCE_HEADER, load_files, write
-from dashboard import cohorts, db
-from dashboard.filters import DIMENSIONS, Filters, options, primary_instrument
-from dashboard.metrics import mean_interval
+from dashboard.views import cohorts
+from dashboard.store import background, cache, db, live
+from dashboard.views.filters import DIMENSIONS, Filters, options, primary_instrument
+from dashboard.views.statistics import mean_interval
 
 
 @pytest.fixture
@@ -24,10 +25,10 @@ def _files_loaded() -> int:
 def test_one_scopes_results_never_reach_another(demo):
     everyone = db.query("common/overview_filters")["clinicians"].iloc[0].tolist()
     assert len(everyone) > 1
-    with db.scoped(db.Scope(everyone[0])):
+    with db.scoped(db.ReadScope(everyone[0])):
         assert db.query("common/overview_filters")["clinicians"].iloc[0].tolist() == [everyone[0]]
     assert db.query("common/overview_filters")["clinicians"].iloc[0].tolist() == everyone
-    with db.scoped(db.Scope(everyone[1])):
+    with db.scoped(db.ReadScope(everyone[1])):
         assert db.query("common/overview_filters")["clinicians"].iloc[0].tolist() == [everyone[1]]
 
 
@@ -67,25 +68,25 @@ def test_a_connection_is_used_again_only_by_its_own_scope_and_file(tmp_path, mon
     load_files(database, write(tmp_path, "a.csv", ATTENDANCE_HEADER + "P1,2025-03-03,group,attended,180,T,Dr A\n"
                                                                     "P2,2025-03-03,group,attended,180,T,Dr B\n"))
     monkeypatch.setenv("IOP_DB", str(database))
-    db.LIVE.close()
-    db.RESULTS.clear()
+    live.LIVE.close()
+    cache.RESULTS.clear()
     assert _files_loaded() == 1
-    [(version, scope)] = list(db.LIVE.idle)
-    [whole] = db.LIVE.idle[(version, scope)]
+    [(version, scope)] = list(live.LIVE.idle)
+    [whole] = live.LIVE.idle[(version, scope)]
     assert scope == db.EVERYTHING
-    db.RESULTS.clear()
+    cache.RESULTS.clear()
     assert len(db.query("common/overview_filters")["clinicians"].iloc[0]) == 2
-    assert db.LIVE.idle[(version, db.EVERYTHING)] == [whole]               # the same connection, again
-    with db.scoped(db.Scope("Dr A")):
-        db.RESULTS.clear()
+    assert live.LIVE.idle[(version, db.EVERYTHING)] == [whole]               # the same connection, again
+    with db.scoped(db.ReadScope("Dr A")):
+        cache.RESULTS.clear()
         assert db.query("common/overview_filters")["clinicians"].iloc[0].tolist() == ["Dr A"]
-    [caseload] = db.LIVE.idle[(version, db.Scope("Dr A"))]
+    [caseload] = live.LIVE.idle[(version, db.ReadScope("Dr A"))]
     assert caseload is not whole                                           # its own views, for its own scope
-    db.RESULTS.clear()
+    cache.RESULTS.clear()
     assert len(db.query("common/overview_filters")["clinicians"].iloc[0]) == 2
     load_files(database, write(tmp_path, "b.csv", ATTENDANCE_HEADER + "P3,2025-03-04,group,attended,180,T,Dr A\n"))
     assert _files_loaded() == 2                                            # the new file, on a new connection
-    assert all(key[0] != version for key in db.LIVE.idle)
+    assert all(key[0] != version for key in live.LIVE.idle)
     with pytest.raises(duckdb.ConnectionException):                       # the old file's were closed
         whole.execute("SELECT 1")
 
@@ -100,22 +101,22 @@ def _background_query(done):
 
 def test_a_background_build_waits_while_a_page_runs(demo, monkeypatch):
     import threading
-    monkeypatch.setattr(db, "BACKGROUND_MAX_WAIT", 30)
-    db.RESULTS.clear()
+    monkeypatch.setattr(background, "MAX_WAIT", 30)
+    cache.RESULTS.clear()
     done = threading.Event()
-    with db.foreground():
-        db.in_background(_background_query(done), "test build")
+    with background.foreground():
+        background.in_background(_background_query(done), "test build")
         assert not done.wait(1.0)                  # held back at its query while the page runs
     assert done.wait(30)                           # and goes on once no page runs
 
 
 def test_a_busy_server_still_builds_in_the_background(demo, monkeypatch):
     import threading
-    monkeypatch.setattr(db, "BACKGROUND_MAX_WAIT", 0.2)
-    db.RESULTS.clear()
+    monkeypatch.setattr(background, "MAX_WAIT", 0.2)
+    cache.RESULTS.clear()
     done = threading.Event()
-    with db.foreground():
-        db.in_background(_background_query(done), "test build")
+    with background.foreground():
+        background.in_background(_background_query(done), "test build")
         assert done.wait(30)                       # waited its longest, then ran beside the page
 
 
@@ -144,9 +145,9 @@ def test_a_selection_read_once_is_grouped_as_its_queries_group_it(demo, dimensio
         grouped = cohorts.cohort_outcomes(selection, instrument)
         direct = db.queries({**selection.params(admitted_in_range=True), "instrument": instrument},
                             episodes=("cohorts/outcomes", {}), funnel=("common/completeness", {}),
-                            measures=("measures/episodes", {"measure": None}), cohorts=("cohorts/episode_cohorts", {}))
-        # (completed and left_early are derived from the discharge in dashboard/cohorts.py)
-        pd.testing.assert_frame_equal(grouped.episodes.drop(columns=["completed", "left_early"]), direct["episodes"],
+                            measures=("quality_measures/episodes", {"measure": None}), cohorts=("cohorts/episode_cohorts", {}))
+        # (completed and discharged_early are derived from the discharge in dashboard/views/cohorts.py)
+        pd.testing.assert_frame_equal(grouped.episodes.drop(columns=["completed", "discharged_early"]), direct["episodes"],
                                       check_exact=True)
         pd.testing.assert_frame_equal(grouped.funnel, direct["funnel"].assign(cohort=direct["funnel"]["cohort"].fillna(
             cohorts.WHOLE)), check_exact=True)
@@ -168,7 +169,7 @@ def test_a_new_file_has_the_quality_release_built_before_anyone_asks(demo, tmp_p
     import shutil
     import threading
 
-    from dashboard.filters import instrument_choices
+    from dashboard.views.filters import instrument_choices
     from dashboard.privacy import policy, release
     copy = tmp_path / "iop.duckdb"
     shutil.copy(demo, copy)
@@ -179,10 +180,10 @@ def test_a_new_file_has_the_quality_release_built_before_anyone_asks(demo, tmp_p
     db.query("common/dataset_info")                       # the new file is first held here
     for thread in [t for t in threading.enumerate() if t.name.startswith("warm ")]:
         thread.join(120)
-    built = release._release.cache_info()
-    with db.scoped(db.Scope()):
+    with db.scoped(db.ReadScope()):
         opts = options()
         latest = release.quarters(opts.first_admission, opts.data_as_of)[0]
-        release.quarter_release(latest, tuple(instrument_choices(opts)), primary_instrument(opts), policy.threshold())
-    after = release._release.cache_info()
-    assert (after.hits, after.misses) == (built.hits + 1, built.misses)
+        key = (latest, tuple(instrument_choices(opts)), primary_instrument(opts), policy.threshold())
+        warmed = release.released(*key)
+        assert warmed is not None                                   # built by the warm-up, in the background
+        assert release.quarter_release(*key) is warmed              # the page's own call finds it kept

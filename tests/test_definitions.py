@@ -163,3 +163,39 @@ def test_a_configuration_that_would_drop_an_instrument_in_use_is_refused(tmp_pat
     [r] = build(tmp_path, db, attendance=[f"P1,{day(1)},group,attended,180,Trauma,Chen"], as_of=D(2025, 2, 1))
     assert r.status == "failed" and "no longer defines WEMWBS-7" in r.message
     assert db.read_bytes() == before
+
+
+def test_the_python_weeks_are_the_sql_treatment_week_day_by_day():
+    """clinical/weeks.py (a chart's axis, a duration) and the treatment_week() macro every mart reads
+    give the same week for every day from three weeks before admission to a year after."""
+    import duckdb
+    import pandas as pd
+
+    from clinical.build import SETUP
+    from clinical.weeks import treatment_week, week_position, weeks_between
+    con = duckdb.connect()
+    con.execute("CREATE TABLE settings (name VARCHAR, number DOUBLE, text VARCHAR, list VARCHAR[])")
+    con.execute("CREATE TABLE measurement_plan (track VARCHAR, instrument VARCHAR, every_days INTEGER)")
+    con.execute((SETUP / "definitions.sql").read_text())
+    days = [ADMIT + dt.timedelta(days=n) for n in range(-21, 366)]
+    sql = [w for (w,) in con.execute("SELECT treatment_week(d, ?) FROM unnest(?::DATE[]) AS t(d)", [ADMIT, days]).fetchall()]
+    dates = pd.Series(pd.to_datetime(days))
+    assert treatment_week(dates, ADMIT).tolist() == sql
+    assert [int(w) for w in week_position(dates, ADMIT).apply(lambda p: p // 1)] == sql   # a position rounds down to its week
+    assert treatment_week(ADMIT + dt.timedelta(days=6), ADMIT) == 1 and treatment_week(ADMIT + dt.timedelta(days=7), ADMIT) == 2
+    assert weeks_between(ADMIT, ADMIT + dt.timedelta(days=10)) == pytest.approx(10 / 7)
+
+
+def test_every_flag_the_mart_fires_is_one_rule_of_the_flag_list():
+    """05_flags.sql names each rule it fires; clinical/flags.toml (stored as flag_rules) gives each its
+    label, severity and place, read by the mart and every list: none fired is missing from the list."""
+    import re
+
+    from clinical import flag_rules
+    from clinical.marts import SQL
+    fired = set(re.findall(r"^\s*SELECT [^']*'(\w+)'(?: AS rule_id)?,", (SQL / "05_flags.sql").read_text(), flags=re.M))
+    assert fired == set(flag_rules.rules()), fired ^ set(flag_rules.rules())
+    assert [r.rule for r in flag_rules.rules().values() if r.safety] == ["safety_item"]
+    assert [r.rule for r in flag_rules.rules().values() if r.review] == ["below_expected"]
+    ranks = [r.rank for r in flag_rules.rules().values()]
+    assert ranks == sorted(ranks)                  # listed in the order lists show them: safety, red, amber

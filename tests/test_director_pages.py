@@ -5,9 +5,8 @@ import math
 import re
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
-from conftest import ROOT, app, chart, rows
+from conftest import app, chart, rows
 
 START, END = dt.date(2025, 11, 21), dt.date(2026, 11, 20)
 

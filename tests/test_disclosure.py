@@ -11,9 +11,9 @@ import pytest
 from conftest import _decode, app, chart
 from dashboard.charts import cohorts as cohort_charts
 from dashboard.charts import overview as overview_charts
-from dashboard.cohorts import JT_ORDER, WHOLE, cohort_outcomes
-from dashboard.filters import instrument_choices, options, primary_instrument
-from dashboard.overview import program_overview
+from dashboard.views.cohorts import JT_ORDER, WHOLE, cohort_outcomes
+from dashboard.views.filters import instrument_choices, options, primary_instrument
+from dashboard.views.overview import program_overview
 from dashboard.privacy.release import DIMENSIONS, quarter_release, quarters
 
 T = 10
@@ -287,7 +287,7 @@ def test_the_quality_extract_holds_only_what_the_quality_pages_show(demo, tmp_pa
     from conftest import ROOT
     out = tmp_path / "quality.duckdb"
     # as a quality team runs it: its own process, no scope bound by anything else
-    run = subprocess.run([sys.executable, "-m", "dashboard.extract", "--db", str(demo), "--out", str(out)], cwd=ROOT,
+    run = subprocess.run([sys.executable, "-m", "dashboard", "extract", "--db", str(demo), "--out", str(out)], cwd=ROOT,
                          capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=300)
     assert run.returncode == 0 and "measures_summary" in run.stdout, run.stderr[-2000:]
     with duckdb.connect(str(out), read_only=True) as con:

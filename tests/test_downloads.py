@@ -7,12 +7,12 @@ import io
 import json
 
 import openpyxl
-import pandas as pd
 import pytest
 from pypdf import PdfWriter
 
 from conftest import ATTENDANCE_HEADER, ROSTER_HEADER, app, load_files, write
-from dashboard import audit, exports
+from dashboard.store import audit
+from dashboard.documents import formats
 
 FORMULA_TRACK = '=HYPERLINK("http://x.example/","click")'
 
@@ -45,8 +45,8 @@ def files(caught_downloads, monkeypatch):
     writer.add_blank_page(100, 100)
     writer.write(pdf)
     # rendering is tested in test_exports.py and the browser journeys; here, files and their audit rows
-    monkeypatch.setattr(exports, "render", lambda fig, fmt, **kw: pdf.getvalue() if fmt == "pdf" else f"<{fmt}>".encode())
-    monkeypatch.setattr(exports, "renderer_available", lambda: True)
+    monkeypatch.setattr(formats, "render", lambda fig, fmt, **kw: pdf.getvalue() if fmt == "pdf" else f"<{fmt}>".encode())
+    monkeypatch.setattr(formats, "renderer_available", lambda: True)
     return caught
 
 
@@ -116,7 +116,7 @@ def test_a_director_can_choose_true_counts_and_the_file_says_internal(program, f
 
 def test_administrators_record_files_are_audited_and_neutralised(program, files, tmp_path):
     audit.record("sign_in_failed", '=cmd|" /C calc"!A0', None)           # a typed user name in the audit trail
-    at = _page("admin", "pages/audit.py")
+    _page("admin", "pages/audit.py")
     name, build = files["audit-csv"]
     text = build().decode("utf-8-sig")
     assert "'=cmd|" in text and "IOP outcomes: INTERNAL · audit trail" in text

@@ -11,8 +11,8 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader
 
-from dashboard import exports
-from dashboard.documents import board
+from dashboard.documents import formats
+from dashboard.documents import board_pack
 
 
 def _needs_chromium():
@@ -22,12 +22,12 @@ def _needs_chromium():
 
 TABLE = pd.DataFrame({"Cohort": ["2026 Q1", "=HYPERLINK(\"http://x\")", "+1 call", "@SUM(A1)", "-3", "\tcmd"],
                       "episodes": [61, 42, "<11", 30, "suppressed", -7], "response": ["40 %", "—", "<11", "35 %", "20 %", ""]})
-INFO = exports.FileInfo("outcomes (PHQ-9)", "admitted 1 Jan 2026 to 31 Mar 2026; track: Trauma", "70", "2026-03-31",
+INFO = formats.FileInfo("outcomes (PHQ-9)", "admitted 1 Jan 2026 to 31 Mar 2026; track: Trauma", "70", "2026-03-31",
                         "Suppressed for sharing: counts from 1 to 10 read <11", internal=False)
 
 
 def test_csv_says_what_it_is_and_neutralises_formulas():
-    assert exports.table_csv(TABLE, INFO).decode("utf-8-sig") == (
+    assert formats.table_csv(TABLE, INFO).decode("utf-8-sig") == (
         "IOP outcomes: outcomes (PHQ-9)\n"
         "Selection: admitted 1 Jan 2026 to 31 Mar 2026; track: Trauma\n"
         "N = 70\n"
@@ -44,12 +44,12 @@ def test_csv_says_what_it_is_and_neutralises_formulas():
 
 
 def test_an_internal_file_says_so_in_its_title():
-    internal = exports.FileInfo("outcomes", "all", "70", "2026-03-31", "INTERNAL: true counts", internal=True)
-    assert exports.table_csv(TABLE, internal).decode("utf-8-sig").startswith("IOP outcomes: INTERNAL · outcomes\n")
+    internal = formats.FileInfo("outcomes", "all", "70", "2026-03-31", "INTERNAL: true counts", internal=True)
+    assert formats.table_csv(TABLE, internal).decode("utf-8-sig").startswith("IOP outcomes: INTERNAL · outcomes\n")
 
 
 def test_xlsx_numbers_are_numbers_and_text_is_never_a_formula():
-    book = openpyxl.load_workbook(io.BytesIO(exports.table_xlsx(TABLE, INFO, "outcomes")))
+    book = openpyxl.load_workbook(io.BytesIO(formats.table_xlsx(TABLE, INFO, "outcomes")))
     sheet = book["outcomes"]
     assert [sheet.cell(row=r, column=1).value for r in range(1, 6)] == [
         "IOP outcomes: outcomes (PHQ-9)", "Selection: admitted 1 Jan 2026 to 31 Mar 2026; track: Trauma", "N = 70",
@@ -69,26 +69,26 @@ def _figure():
 
 def test_chart_files_carry_title_selection_n_date_and_what_the_counts_are():
     _needs_chromium()
-    info = exports.FileInfo("admissions", "1 Jan 2026 to 31 Mar 2026; track: Trauma", "70", "2026-03-31",
+    info = formats.FileInfo("admissions", "1 Jan 2026 to 31 Mar 2026; track: Trauma", "70", "2026-03-31",
                             "INTERNAL: true counts for the care team, not for sharing outside the program", internal=True)
-    png = Image.open(io.BytesIO(exports.figure_file(_figure(), "png", info)))
+    png = Image.open(io.BytesIO(formats.figure_file(_figure(), "png", info)))
     # width 1100 and height 400 + 56 for the caption, at scale 2
     assert png.format == "PNG" and png.size == (2200, 912)
-    svg = exports.figure_file(_figure(), "svg", info).decode()
+    svg = formats.figure_file(_figure(), "svg", info).decode()
     assert svg.startswith("<svg") and "INTERNAL · Admissions" in svg
     assert "1 Jan 2026 to 31 Mar 2026; track: Trauma · N = 70 · data as of 31 Mar 2026" in svg
     assert "not for sharing outside the program" in svg
-    assert len(PdfReader(io.BytesIO(exports.figure_file(_figure(), "pdf", info))).pages) == 1
+    assert len(PdfReader(io.BytesIO(formats.figure_file(_figure(), "pdf", info))).pages) == 1
 
 
 def test_html_needs_no_browser():
-    html = exports.figure_file(_figure(), "html", INFO)
+    html = formats.figure_file(_figure(), "html", INFO)
     assert b"plotly" in html and b"data as of 31 Mar 2026" in html
 
 
 def test_board_pack_has_a_cover_and_a_page_per_chart():
     _needs_chromium()
-    pdf = board.pdf(INFO, [(_figure(), "70"), (_figure(), "<11")])
+    pdf = board_pack.pdf(INFO, [(_figure(), "70"), (_figure(), "<11")])
     reader = PdfReader(io.BytesIO(pdf))
     assert len(reader.pages) == 3
     assert "outcomes (PHQ-9)" in reader.pages[0].extract_text()

@@ -87,7 +87,7 @@ def test_the_participant_page_shows_follow_ups_after_the_discharge_line(program)
 
 
 def test_settings_refuse_a_window_of_no_days():
-    from dashboard.clinical import settings
+    from clinical import settings
     values = settings.load_settings()
     with pytest.raises(ValueError, match="outcomes.follow_up_days"):
         settings._check({**values, "outcomes": {**values["outcomes"], "follow_up_days": 0}})

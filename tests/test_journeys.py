@@ -5,9 +5,9 @@ import re
 
 import pytest
 
-from browser import PASSWORD, heading, idle, open_page, sign_in
+from browser import heading, idle, open_page, sign_in
 from conftest import ROOT, rows
-from dashboard.flag_labels import label
+from clinical.flag_rules import label
 from servers import NEEDS_CHROMIUM, launch_chromium
 
 pytestmark = pytest.mark.skipif(**NEEDS_CHROMIUM)
@@ -258,7 +258,7 @@ def test_quality_measures_journey(server, page):
 
     from playwright.sync_api import expect
 
-    from dashboard.measure_tables import SUMMARY_COLUMNS
+    from dashboard.documents.quality_tables import SUMMARY_COLUMNS
     url, db, tmp = server
     received = []
     page.on("websocket", lambda ws: ws.on("framereceived", lambda payload: received.append(

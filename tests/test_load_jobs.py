@@ -1,5 +1,5 @@
 """Uploads as background jobs: the job table, the private files, the one loader worker and what it
-records (dashboard/load_jobs.py, dashboard/load_worker.py)."""
+records (dashboard/store/load_jobs.py, dashboard/commands/load_worker.py)."""
 import fcntl
 import json
 import os
@@ -15,7 +15,9 @@ from pathlib import Path
 import pytest
 
 from conftest import ATTENDANCE_HEADER, ROOT, load_files, rows, write
-from dashboard import audit, load_jobs, load_worker, loads
+from dashboard.store import audit, load_jobs
+from dashboard.commands import load_worker
+from dashboard.views import loads
 
 ATTENDANCE = ATTENDANCE_HEADER + ("P1,2025-03-03,group,attended,180,Trauma,Chen\n"
                                   "P1,2025-03-04,group,came,180,Trauma,Chen\n"
@@ -51,7 +53,7 @@ def test_queued_files_are_private_and_kept_beside_the_store_where_git_ignores_th
     assert (job.status, job.user, job.role, job.kind, job.files) == ("queued", "admin@example.org", "admin", None,
                                                                      ["attendance.csv", "evil.csv"])
     root = load_jobs.uploads_root()
-    assert root.parent == load_jobs.state.state_path().parent and job.folder.parent == root
+    assert root.parent == load_jobs.app_state.state_path().parent and job.folder.parent == root
     files = load_jobs.stored_files(job.folder)
     assert [f.name for f in files] == ["attendance.csv", "evil.csv"]
     assert all(f.is_relative_to(job.folder) for f in files)                       # a name cannot climb out

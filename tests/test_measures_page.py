@@ -100,8 +100,8 @@ def _archive(files, key):
 
 
 def test_the_quality_role_downloads_the_summary_suppressed(app_env, files):
-    from dashboard import audit
-    from dashboard.measure_tables import SUMMARY_COLUMNS
+    from dashboard.store import audit
+    from dashboard.documents.quality_tables import SUMMARY_COLUMNS
     _page("quality", quarter="2025 Q4")
     assert not {"measures-episodes-zip", "teds-discharges-zip"} & set(files)
     archive = _archive(files, "measures-submission-zip")
@@ -116,7 +116,7 @@ def test_the_quality_role_downloads_the_summary_suppressed(app_env, files):
 
 
 def test_the_director_downloads_episodes_and_the_teds_extract_marked_internal(app_env, files):
-    from dashboard.measure_tables import DISCHARGE_COLUMNS, EPISODE_COLUMNS
+    from dashboard.documents.quality_tables import DISCHARGE_COLUMNS, EPISODE_COLUMNS
     _page("director")
     episodes = _archive(files, "measures-episodes-zip")
     lines = episodes.read("measures-episodes.csv").decode("utf-8").splitlines()
@@ -136,10 +136,10 @@ def test_the_director_downloads_episodes_and_the_teds_extract_marked_internal(ap
 def test_the_quality_trend_shows_each_quarter_as_its_own_release_shows_it(app_env):
     import pandas as pd
 
-    from dashboard import db
-    from dashboard.filters import WHOLE, instrument_choices, options, primary_instrument
+    from dashboard.store import db
+    from dashboard.views.filters import WHOLE, instrument_choices, options, primary_instrument
     from dashboard.privacy import release
-    with db.scoped(db.Scope()):
+    with db.scoped(db.ReadScope()):
         opts = options()
         first, second = release.quarters(opts.first_admission, opts.data_as_of)[-1:-3:-1]   # the two earliest
         key = (tuple(instrument_choices(opts)), primary_instrument(opts), 10)
@@ -155,17 +155,17 @@ def test_the_quality_trend_shows_each_quarter_as_its_own_release_shows_it(app_en
 def test_the_earlier_quarters_of_the_trend_are_built_in_the_background(app_env, monkeypatch):
     import threading
 
-    from dashboard import db
-    from dashboard.filters import instrument_choices, options, primary_instrument
+    from dashboard.store import db
+    from dashboard.views.filters import instrument_choices, options, primary_instrument
     from dashboard.privacy import release
     monkeypatch.setenv("IOP_WARM", "1")
-    with db.scoped(db.Scope()):
+    with db.scoped(db.ReadScope()):
         opts = options()
         earlier = release.quarters(opts.first_admission, opts.data_as_of)[2:4]
         key = (tuple(instrument_choices(opts)), primary_instrument(opts), 10)
         missing = [q for q in earlier if release.released(q, *key) is None]
         assert release.prepare_trend(earlier, *key) is bool(missing)
-        for thread in [t for t in threading.enumerate() if t.name == "warm quarters for the trend"]:
+        for thread in [t for t in threading.enumerate() if t.name == release.TREND]:
             thread.join(120)
         assert all(release.released(q, *key) is not None for q in earlier)
         assert release.prepare_trend(earlier, *key) is False          # nothing left to build

@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dashboard.metrics import cohens_d, kaplan_meier, mean_interval, proportion, wilson_interval
+from dashboard.views.statistics import cohens_d, kaplan_meier, mean_interval, proportion, wilson_interval
 
 
 # --- Wilson interval -------------------------------------------------------------------------

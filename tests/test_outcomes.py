@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 
 from conftest import build, measures_row, rows
-from dashboard.clinical.formulas import cutoff_a, cutoff_b, cutoff_c, reliable_change_index, reliable_change_points
+from clinical.formulas import cutoff_a, cutoff_b, cutoff_c, reliable_change_index, reliable_change_points
 
 ADMIT = "2025-01-06"
 

@@ -122,7 +122,7 @@ def test_the_name_of_the_signed_in_user_is_shown_as_typed(program):
     from dashboard.access import accounts
     accounts.add("odd", "director", accounts.Actor("t", None), "![me](http://evil.example/me.png)")
     from dashboard.access import sessions
-    from dashboard.session import TOKEN_KEY
+    from dashboard.ui.session import TOKEN_KEY
     from conftest import ROOT
     at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60)
     at.session_state[TOKEN_KEY] = sessions.create(accounts.identity_of("odd", "oidc"))
@@ -136,7 +136,7 @@ def test_load_results_show_file_names_and_reasons_as_typed():
         from pathlib import Path
         from types import SimpleNamespace
 
-        from dashboard.widgets import load_results
+        from dashboard.ui.notes import load_results
         counts = {"read": 2, "loaded": 1, "updated": 0, "rejected": 1, "duplicate": 0}
         load_results([
             SimpleNamespace(status="loaded", path=Path("![f](http:x).csv"), kind="measures", counts=counts,

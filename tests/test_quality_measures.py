@@ -66,18 +66,18 @@ DEPRESSION_SESSIONS = [
 
 
 def _measures(db, monkeypatch, dimension="track"):
-    from dashboard import db as data
-    from dashboard.filters import Filters
-    from dashboard.measures import quality_measures
+    from dashboard.store import db as data
+    from dashboard.views.filters import Filters
+    from dashboard.views.quality_measures import quality_measures
     monkeypatch.setenv("IOP_DB", str(db))
-    with data.scoped(data.Scope()):
+    with data.scoped(data.ReadScope()):
         return quality_measures(Filters(*Q1, dimension=dimension))
 
 
 def _rows(m):
     """The measures' episode rows (read when asked for, as the page does, within the whole program's scope)."""
-    from dashboard import db as data
-    with data.scoped(data.Scope()):
+    from dashboard.store import db as data
+    with data.scoped(data.ReadScope()):
         return m.episodes()
 
 
@@ -231,11 +231,11 @@ def test_retention_at_30_and_90_days(substance):
 
 
 def test_the_summary_submission_column_by_column(depression):
-    from dashboard import exports
-    from dashboard.measure_tables import SUMMARY_COLUMNS, submission_summary
-    from dashboard.privacy import measure_views
+    from dashboard.documents import formats
+    from dashboard.documents.quality_tables import SUMMARY_COLUMNS, submission_summary
+    from dashboard.privacy import shown_measures
     from dashboard.privacy.policy import Disclosure
-    shown = measure_views.shown_measures(depression, Disclosure(0))
+    shown = shown_measures.shown_measures(depression, Disclosure(0))
     table = submission_summary(shown)
     assert list(table.columns) == list(SUMMARY_COLUMNS)
     row = table[(table["measure_id"] == "DEP-REM-6") & (table["cohort"] == "Whole program")].iloc[0].to_dict()
@@ -246,8 +246,8 @@ def test_the_summary_submission_column_by_column(depression):
         "period_end": "2026-03-31", "grouping": "track", "cohort": "Whole program", "admitted": 11, "eligible": 9,
         "index_event": 7, "window_closed": 5, "excluded": 1, "denominator": 4, "numerator": 1, "rate_percent": 25.0,
         "ci_low_percent": 4.6, "ci_high_percent": 69.9}
-    info = exports.FileInfo("quality measures: summary", "Q1 2026", "11", AS_OF, "INTERNAL", True)
-    archive = zipfile.ZipFile(io.BytesIO(exports.submission_zip(table, info, "summary", SUMMARY_COLUMNS)))
+    info = formats.FileInfo("quality measures: summary", "Q1 2026", "11", AS_OF, "INTERNAL", True)
+    archive = zipfile.ZipFile(io.BytesIO(formats.submission_zip(table, info, "summary", SUMMARY_COLUMNS)))
     assert archive.namelist() == ["summary.csv", "summary-about.txt"]
     csv_lines = archive.read("summary.csv").decode("utf-8").splitlines()
     assert csv_lines[0] == ",".join(SUMMARY_COLUMNS)            # the layout and nothing above it
@@ -257,10 +257,10 @@ def test_the_summary_submission_column_by_column(depression):
 
 
 def test_the_suppressed_submission_hides_small_counts(depression):
-    from dashboard.measure_tables import submission_summary
-    from dashboard.privacy import measure_views
+    from dashboard.documents.quality_tables import submission_summary
+    from dashboard.privacy import shown_measures
     from dashboard.privacy.policy import Disclosure
-    shown = measure_views.shown_measures(depression, Disclosure(10))
+    shown = shown_measures.shown_measures(depression, Disclosure(10))
     assert shown.episodes is None                                 # no episode list leaves the care team
     table = submission_summary(shown)
     counts = table[["admitted", "eligible", "index_event", "window_closed", "excluded", "denominator", "numerator"]]
@@ -277,17 +277,17 @@ def test_the_suppressed_submission_hides_small_counts(depression):
 def test_the_documented_layouts_are_the_files(heading, columns):
     """docs/measures.md lists each submission file's columns and what they hold, as the code writes them."""
     from conftest import ROOT
-    from dashboard import measure_tables
+    from dashboard.documents import quality_tables
     text = (ROOT / "docs" / "measures.md").read_text()
     section = text[text.index(heading):]
     section = section[:section.index("\n### ", 1)] if "\n### " in section[1:] else section
     documented = dict(line.strip("|").split(" | ", 1) for line in section.splitlines()
                       if line.startswith("| ") and not line.startswith(("| column", "|---")))
-    assert {k.strip(): v.strip(" |") for k, v in documented.items()} == getattr(measure_tables, columns)
+    assert {k.strip(): v.strip(" |") for k, v in documented.items()} == getattr(quality_tables, columns)
 
 
 def test_every_measure_file_is_read_and_a_bad_one_is_named(tmp_path):
-    from dashboard.clinical.quality_measures import FOLDER, SpecError, load_specs
+    from clinical.measure_specs import FOLDER, SpecError, load_specs
     specs = load_specs()
     assert list(specs) == ["DEP-REM-6", "DEP-RESP-6", "DMS-E", "DRR-E", "RET-30", "RET-60", "RET-90", "SU-START", "SU-USE"]
     assert all(s.sources and s.version and s.adaptation for s in specs.values())

@@ -75,7 +75,7 @@ def _pages(pdf: bytes) -> list[str]:
 def _long_view():
     """IOP-10001's episode with extra flags (one of them carrying markup) and an outcome table four
     times as long, so that both tables run over a page."""
-    from dashboard.participant import EpisodeView, episode_view
+    from dashboard.views.participant import EpisodeView, episode_view
 
     class Long(EpisodeView):
         def outcome_table(self):
@@ -83,19 +83,23 @@ def _long_view():
             copies = [base.assign(Instrument=base["Instrument"] + f" (copy {i})") for i in range(1, 4)]
             return pd.concat([base, *copies], ignore_index=True)
 
+    from clinical import flag_rules
+
+    def flag(rule_id, instrument, explanation):    # as the flags mart holds it, with its rule's label and priority
+        return {"severity": flag_rules.rule(rule_id).severity, "rule_id": rule_id, "instrument": instrument,
+                "fired_on": AS_OF, "explanation": explanation, "label": flag_rules.label(rule_id, instrument),
+                "priority": flag_rules.rule(rule_id).rank}
     view = episode_view(PID)
-    extra = pd.DataFrame([{"severity": "amber", "rule_id": "measure_overdue", "instrument": "GAD-7", "fired_on": AS_OF,
-                           "explanation": f"flag {i} of the test: a long explanation " + "that runs on " * (3 * i)}
+    extra = pd.DataFrame([flag("measure_overdue", "GAD-7", f"flag {i} of the test: a long explanation " + "that runs on " * (3 * i))
                           for i in range(9)]   # enough that the table surely runs over a page
-                         + [{"severity": "red", "rule_id": "safety_item", "instrument": "PHQ-9", "fired_on": AS_OF,
-                             "explanation": "typed <b>x</b> & kept as typed"}])
+                         + [flag("safety_item", "PHQ-9", "typed <b>x</b> & kept as typed")])
     fields = {f.name: getattr(view, f.name) for f in dataclasses.fields(view)}
     return Long(**(fields | {"flags": pd.concat([view.flags, extra], ignore_index=True)}))
 
 
 def test_case_review_pages_name_the_participant_and_keep_every_row_whole(program):
     _chromium_or_skip()
-    from dashboard.report import case_review_files
+    from dashboard.documents.case_review import case_review_files
     view = _long_view()
     assert len(view.flags) == 13
     files = case_review_files(view)
@@ -133,8 +137,8 @@ def test_case_review_png_is_one_image_of_the_document(program):
     _chromium_or_skip()
     from PIL import Image
 
-    from dashboard.participant import episode_view
-    from dashboard.report import case_review_files
+    from dashboard.views.participant import episode_view
+    from dashboard.documents.case_review import case_review_files
     files = case_review_files(episode_view(PID), formats=("png",))
     assert set(files) == {"png"}
     png = Image.open(io.BytesIO(files["png"]))
@@ -157,8 +161,8 @@ NOTICE = "CONFIDENTIAL: for the board <only> & its members."
 
 
 def _board_info(internal=False):
-    from dashboard import exports
-    return exports.FileInfo("outcomes (PHQ-9)", "admitted 1 Jan 2026 to 31 Mar 2026; track: <b>Trauma</b>", "70",
+    from dashboard.documents import formats
+    return formats.FileInfo("outcomes (PHQ-9)", "admitted 1 Jan 2026 to 31 Mar 2026; track: <b>Trauma</b>", "70",
                             "2026-03-31", "Suppressed for sharing: counts from 1 to 10 read <11", internal=internal)
 
 
@@ -171,9 +175,9 @@ def _bar():
 
 def test_board_pack_pages_carry_title_numbers_notice_and_a_caption_below_each_chart():
     _chromium_or_skip()
-    from dashboard.documents import board
+    from dashboard.documents import board_pack
     figures = [(_bar(), "70"), (_bar(), "<11")]
-    pages = _pages(board.pdf(_board_info(), figures, notice=NOTICE))
+    pages = _pages(board_pack.pdf(_board_info(), figures, notice=NOTICE))
     assert len(pages) == 3                                        # a cover and a page per chart
     for n, text in enumerate(pages, start=1):
         assert "IOP outcomes: outcomes (PHQ-9)" in text and f"page {n} of 3" in text
@@ -185,7 +189,7 @@ def test_board_pack_pages_carry_title_numbers_notice_and_a_caption_below_each_ch
         assert "Admissions" in text
     assert _squash("What the counts are Suppressed for sharing") in _squash(pages[0])
     # the caption is text of the page below the chart, not part of the figure over its legend
-    html = board.html(_board_info(), figures, NOTICE)
+    html = board_pack.html(_board_info(), figures, NOTICE)
     assert html.count("<figcaption>admitted 1 Jan 2026 to 31 Mar 2026; track: &lt;b&gt;Trauma&lt;/b&gt; · N = ") == 2
     charts = re.findall(r'<script type="application/json" class="figure"[^>]*>(.*?)</script>', html)
     assert len(charts) == 2 and not any("N = " in c or json.loads(c)["layout"].get("annotations") for c in charts)
@@ -193,23 +197,23 @@ def test_board_pack_pages_carry_title_numbers_notice_and_a_caption_below_each_ch
 
 def test_an_internal_board_pack_says_so_on_every_page():
     _chromium_or_skip()
-    from dashboard.documents import board
-    pages = _pages(board.pdf(_board_info(internal=True), [(_bar(), "70")], notice=NOTICE))
+    from dashboard.documents import board_pack
+    pages = _pages(board_pack.pdf(_board_info(internal=True), [(_bar(), "70")], notice=NOTICE))
     assert all("IOP outcomes: INTERNAL · outcomes (PHQ-9)" in t for t in pages)
     assert "INTERNAL · Admissions" in pages[1]
 
 
 def test_board_pack_of_the_program_carries_the_settings_notice(program):
     _chromium_or_skip()
-    from dashboard.board_pack import board_pack_pdf, notice
-    from dashboard.cohorts import cohort_outcomes
-    from dashboard.filters import Filters
-    from dashboard.overview import program_overview
-    from dashboard.privacy import policy, views
+    from dashboard.documents.board_pack import board_pack_pdf, notice
+    from dashboard.views.cohorts import cohort_outcomes
+    from dashboard.views.filters import Filters
+    from dashboard.views.overview import program_overview
+    from dashboard.privacy import policy, shown
     assert notice().startswith(NOTICE_START)
     filters, disclosure = Filters(ADMIT, AS_OF), policy.for_export("director", True)
-    o = views.shown_overview(program_overview(filters, "PHQ-9"), disclosure, "PHQ-9")
-    c = views.shown_cohorts(cohort_outcomes(dataclasses.replace(filters, dimension="quarter"), "PHQ-9"), disclosure)
+    o = shown.shown_overview(program_overview(filters, "PHQ-9"), disclosure, "PHQ-9")
+    c = shown.shown_cohorts(cohort_outcomes(dataclasses.replace(filters, dimension="quarter"), "PHQ-9"), disclosure)
     pages = _pages(board_pack_pdf(o, c, "PHQ-9", 0, 27, filters.describe(), AS_OF))
     assert len(pages) == 12                                       # the cover and eleven charts
     for n, text in enumerate(pages, start=1):

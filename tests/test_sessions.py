@@ -7,7 +7,7 @@ import time
 import pytest
 
 from conftest import PASSWORD, account, load_files, write, ATTENDANCE_HEADER
-from dashboard import audit, state
+from dashboard.store import app_state, audit
 from dashboard.access import accounts, passwords, policy, sessions, signin, throttle
 
 ADMIN = accounts.Actor("admin", "admin")
@@ -20,7 +20,7 @@ def _events():
 def test_a_token_is_stored_only_as_its_hash(tmp_path):
     token = sessions.create(account("director", "dana"))
     assert sessions.check(token).identity.user == "dana"
-    dump = "\n".join(sqlite3.connect(state.state_path()).iterdump())
+    dump = "\n".join(sqlite3.connect(app_state.state_path()).iterdump())
     assert token not in dump and sessions.digest(token) in dump
 
 
@@ -160,14 +160,14 @@ def test_unknown_users_are_checked_against_a_hash_of_the_same_cost(monkeypatch):
 
 
 def test_the_store_and_the_database_are_created_private(tmp_path, monkeypatch):
-    monkeypatch.setenv("IOP_STATE", str(tmp_path / "new" / "state.sqlite"))
+    monkeypatch.setenv("IOP_STATE", str(tmp_path / "new" / "app_state.sqlite"))
     sessions.create(account("director", "dana"))
     for path in (tmp_path / "new").iterdir():
         assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
     loose = tmp_path / "loose.sqlite"
     loose.write_text("")
     loose.chmod(0o644)
-    state.private_file(loose)
+    app_state.private_file(loose)
     assert stat.S_IMODE(loose.stat().st_mode) == 0o600
     db = tmp_path / "iop.duckdb"
     load_files(db, write(tmp_path, "a.csv", ATTENDANCE_HEADER + "P1,2025-03-03,group,attended,180,Trauma,Chen\n"))

@@ -33,23 +33,24 @@ def program(tmp_path, db, monkeypatch):
 
 
 def _view():
-    from dashboard import db
-    from dashboard.participant import episode_view
+    from dashboard.store import db
+    from dashboard.views.participant import episode_view
     with db.scoped(db.EVERYTHING):
         return episode_view("P1")
 
 
 def _packet():
-    from dashboard import db, stay_review
+    from dashboard.store import db
+    from dashboard.views import stay_review
     with db.scoped(db.EVERYTHING):
         return stay_review.packet(_view())
 
 
 def test_the_packet_by_hand(program):
-    from dashboard import state
+    from dashboard.store import flag_actions
     view = _view()
     [flag] = view.flags.to_dict("records")
-    state.record_action(flag, "acknowledged", "plan adjusted", "safety plan reviewed", "dr.chen", today=AS_OF)
+    flag_actions.record_action(flag, "acknowledged", "plan adjusted", "safety plan reviewed", "dr.chen", today=AS_OF)
     p = _packet()
     assert p.facts.values.tolist() == [
         ["Level of care", "not recorded"], ["Track", "Trauma"], ["Admitted", "06 Jan 2025 (week 3 of treatment)"],
@@ -74,23 +75,24 @@ def test_the_packet_by_hand(program):
 
 
 def test_a_justification_is_refused_when_empty_or_longer_than_the_page(program):
-    from dashboard import state, stay_review
+    from dashboard.store import app_state, stay_justifications
     for text, why in (("  ", "write the justification before saving it"),
                       ("x" * 2001, "the justification is 2,001 characters; the packet's page holds 2,000")):
-        with pytest.raises(state.ActionRefused, match=why):
-            stay_review.save_justification("P1", "P1#20250106", text, "dr.chen")
-    assert stay_review.justifications("P1#20250106").empty
+        with pytest.raises(app_state.ActionRefused, match=why):
+            stay_justifications.save_justification("P1", "P1#20250106", text, "dr.chen")
+    assert stay_justifications.justifications("P1#20250106").empty
 
 
 def test_the_pdf_is_one_page_with_the_hours_scores_and_justification(program):
     from test_reports import _chromium_or_skip
     _chromium_or_skip()
-    from dashboard import stay_review
+    from dashboard.documents import stay_packet
+    from dashboard.store import stay_justifications
     typed = "Needs two more weeks: <b>sleep</b> & trauma processing not yet begun."
-    stay_review.save_justification("P1", "P1#20250106", typed, "dr.chen")
-    stay_review.save_justification("P1", "P1#20250106", "An earlier draft is not the packet's.", "dr.chen")
-    stay_review.save_justification("P1", "P1#20250106", typed, "dr.chen")
-    pages = PdfReader(io.BytesIO(stay_review.pdf(_packet()))).pages
+    stay_justifications.save_justification("P1", "P1#20250106", typed, "dr.chen")
+    stay_justifications.save_justification("P1", "P1#20250106", "An earlier draft is not the packet's.", "dr.chen")
+    stay_justifications.save_justification("P1", "P1#20250106", typed, "dr.chen")
+    pages = PdfReader(io.BytesIO(stay_packet.pdf(_packet()))).pages
     assert len(pages) == 1
     text = " ".join(pages[0].extract_text().split())
     for shown in ("Continued-stay review · P1", "42.0 h 45 h authorized", "14 15 days authorized",
@@ -102,7 +104,7 @@ def test_the_pdf_is_one_page_with_the_hours_scores_and_justification(program):
 
 
 def test_the_clinician_saves_a_justification_on_the_page_and_it_is_audited(program):
-    from dashboard import audit
+    from dashboard.store import audit
     at = app("clinician", clinician="Chen")
     at.query_params["participant"] = "P1"
     at.switch_page("pages/participant.py").run()

@@ -2,7 +2,7 @@
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from conftest import ATTENDANCE_HEADER, app, chart, MEASURES_HEADER, ROOT, ROSTER_HEADER, load_files, write
+from conftest import ATTENDANCE_HEADER, app, chart, MEASURES_HEADER, ROSTER_HEADER, load_files, write
 
 
 @pytest.fixture

@@ -7,8 +7,8 @@ import datetime as dt
 from conftest import build, measures_row
 import pandas as pd
 
-from dashboard.clinical.validation import TRIALS, counts, rbmi_exports, riesby_exports
-from dashboard.alerts import figures
+from clinical.validation import TRIALS, counts, rbmi_exports, riesby_exports
+from dashboard.views.alerts import figures
 from etl.load import load
 
 

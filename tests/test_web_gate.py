@@ -12,7 +12,7 @@ from starlette.testclient import TestClient
 from starlette.websockets import WebSocketDisconnect
 
 from conftest import PASSWORD, account
-from dashboard import audit
+from dashboard.store import audit
 from dashboard.web.gate import Gate
 from dashboard.web.routes import ROUTES, safe_next
 

@@ -1,4 +1,4 @@
 """Access control: accounts, sessions, throttled sign-in, and which role opens which page.
 
 No Streamlit here: the web server's routes and middleware (dashboard/web) and the pages'
-session checks (dashboard/session.py) both read these modules."""
+session checks (dashboard/ui/session.py) both read these modules."""

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from dashboard import audit, state
+from dashboard.store import app_state, audit
 from dashboard.access import passwords
 from dashboard.access.pages import ROLES
 from dashboard.access.policy import production
@@ -62,8 +62,8 @@ class Actor:
 
 
 def _connect():
-    con = state.connect(SCHEMA)
-    state.add_missing_columns(con, "accounts", {"sessions_from": "REAL", "last_sign_in": "TEXT"})
+    con = app_state.connect(SCHEMA)
+    app_state.add_missing_columns(con, "accounts", {"sessions_from": "REAL", "last_sign_in": "TEXT"})
     return con
 
 
@@ -181,8 +181,3 @@ def listing() -> pd.DataFrame:
                    CASE WHEN disabled_at IS NOT NULL THEN 'disabled' ELSE 'active' END AS status,
                    demo = 1 AS demo, created_at, updated_at, last_sign_in
             FROM accounts ORDER BY user_name COLLATE NOCASE""", con)
-
-
-def exists_any() -> bool:
-    with closing(_connect()) as con:
-        return con.execute("SELECT count(*) FROM accounts").fetchone()[0] > 0

@@ -1,6 +1,6 @@
 """Which pages exist, which role opens which, and where each role starts.
 
-streamlit_app.py builds the navigation from this, each page checks it (dashboard/session.py), and
+streamlit_app.py builds the navigation from this, each page checks it (dashboard/ui/session.py), and
 the web server uses it to tell a page address from an unknown one."""
 from __future__ import annotations
 

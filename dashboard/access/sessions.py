@@ -12,7 +12,7 @@ import time
 from contextlib import closing
 from dataclasses import dataclass
 
-from dashboard import audit, state
+from dashboard.store import app_state, audit
 from dashboard.access import accounts, policy
 
 COOKIE = "iop_session"
@@ -47,7 +47,7 @@ def create(identity: accounts.Identity, sso_cookie_hash: str | None = None) -> s
     """A new session for this identity; returns the token for the cookie (never stored)."""
     token = secrets.token_urlsafe(32)
     now = time.time()
-    with closing(state.connect(SCHEMA)) as con, con:
+    with closing(app_state.connect(SCHEMA)) as con, con:
         con.execute("INSERT INTO sessions VALUES (?, ?, ?, ?, ?, NULL, NULL, ?)",
                     (digest(token), identity.user, identity.method, now, now, sso_cookie_hash))
     return token
@@ -58,7 +58,7 @@ def check(token: str | None, touch: bool = True, now: float | None = None) -> Ch
     if not token:
         return Check(None, "missing")
     now = now or time.time()
-    with closing(state.connect(SCHEMA)) as con:
+    with closing(app_state.connect(SCHEMA)) as con:
         row = con.execute("SELECT user_name, method, created_at, last_seen_at, revoked_reason FROM sessions "
                           "WHERE token_hash = ?", (digest(token),)).fetchone()
     if row is None:
@@ -75,14 +75,14 @@ def check(token: str | None, touch: bool = True, now: float | None = None) -> Ch
             audit.record("session_expired", user, identity.role if identity else None, reason=reason)
         return Check(None, "expired" if ended else "revoked")
     if touch and now - seen > policy.TOUCH_EVERY_SECONDS:
-        with closing(state.connect()) as con, con:
+        with closing(app_state.connect()) as con, con:
             con.execute("UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?", (now, digest(token)))
     return Check(identity)
 
 
 def _revoke(token_hash: str, reason: str, now: float | None = None) -> bool:
     """Revoke one session; False when it was revoked already."""
-    with closing(state.connect(SCHEMA)) as con, con:
+    with closing(app_state.connect(SCHEMA)) as con, con:
         return con.execute("UPDATE sessions SET revoked_at = ?, revoked_reason = ? WHERE token_hash = ? "
                            "AND revoked_at IS NULL", (now or time.time(), reason, token_hash)).rowcount == 1
 
@@ -94,13 +94,13 @@ def revoke(token: str, reason: str = "signed out") -> bool:
 def sso_cookie_used(sso_cookie_hash: str) -> bool:
     """Has this identity-provider sign-in made a session already? Each is exchanged once, so a
     copied provider cookie cannot open a new session after sign-out or expiry."""
-    with closing(state.connect(SCHEMA)) as con:
+    with closing(app_state.connect(SCHEMA)) as con:
         return con.execute("SELECT 1 FROM sessions WHERE sso_cookie_hash = ?", (sso_cookie_hash,)).fetchone() is not None
 
 
 def end(token: str, reason: str = "signed out") -> str | None:
     """Sign out: revoke the session (audited once) and return its sign-in method, None if unknown."""
-    with closing(state.connect(SCHEMA)) as con:
+    with closing(app_state.connect(SCHEMA)) as con:
         row = con.execute("SELECT user_name, method FROM sessions WHERE token_hash = ?", (digest(token),)).fetchone()
     if row is None:
         return None
@@ -123,7 +123,7 @@ def remember_next(next_path: str) -> str:
     """Keep the address asked for while the identity provider signs the user in; returns a nonce."""
     nonce = secrets.token_urlsafe(24)
     now = time.time()
-    with closing(state.connect(PENDING_SCHEMA)) as con, con:
+    with closing(app_state.connect(PENDING_SCHEMA)) as con, con:
         con.execute("DELETE FROM pending_sign_ins WHERE created_at < ?", (now - 600,))
         con.execute("INSERT INTO pending_sign_ins VALUES (?, ?, ?)", (digest(nonce), next_path, now))
     return nonce
@@ -133,7 +133,7 @@ def take_next(nonce: str | None) -> str | None:
     """The address kept under this nonce (usable once, for 10 minutes)."""
     if not nonce:
         return None
-    with closing(state.connect(PENDING_SCHEMA)) as con, con:
+    with closing(app_state.connect(PENDING_SCHEMA)) as con, con:
         row = con.execute("SELECT next_path, created_at FROM pending_sign_ins WHERE nonce_hash = ?",
                           (digest(nonce),)).fetchone()
         con.execute("DELETE FROM pending_sign_ins WHERE nonce_hash = ?", (digest(nonce),))

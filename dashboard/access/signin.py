@@ -4,7 +4,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from dashboard import audit
+from dashboard.store import audit
 from dashboard.access import accounts, sessions, throttle
 
 FAILED = "Sign-in failed: check the user name and password."   # the same whether or not the user exists

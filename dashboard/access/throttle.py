@@ -8,7 +8,7 @@ from __future__ import annotations
 import time
 from contextlib import closing
 
-from dashboard import state
+from dashboard.store import app_state
 from dashboard.access.policy import THROTTLE_FAILURES, THROTTLE_WINDOW_MINUTES
 
 SCHEMA = """
@@ -27,7 +27,7 @@ def user_key(user_name: str) -> str:
 
 def record_failure(user_name: str, client: str, now: float | None = None) -> None:
     now = now or time.time()
-    with closing(state.connect(SCHEMA)) as con, con:
+    with closing(app_state.connect(SCHEMA)) as con, con:
         con.execute("DELETE FROM sign_in_failures WHERE at < ?", (now - 86400,))   # keep a day; the audit log keeps all
         con.execute("INSERT INTO sign_in_failures VALUES (?, ?, ?)", (now, user_key(user_name), client))
 
@@ -36,7 +36,7 @@ def retry_after(user_name: str, client: str, now: float | None = None) -> float:
     """Seconds until an attempt for this user name from this address is allowed; 0 when it is now."""
     now = now or time.time()
     window = 60 * THROTTLE_WINDOW_MINUTES
-    with closing(state.connect(SCHEMA)) as con:
+    with closing(app_state.connect(SCHEMA)) as con:
         waits = []
         for column, value in (("user_key", user_key(user_name)), ("client", client)):
             times = [at for (at,) in con.execute(f"SELECT at FROM sign_in_failures WHERE {column} = ? AND at > ? "

@@ -1,13 +1,13 @@
 """The not-on-track alert's trade-off: sensitivity for eventual non-improvement against the share of
-episodes alerted, one point per percentile threshold (dashboard/alerts.py figures), for the
-director's page and `python -m dashboard.validate`."""
+episodes alerted, one point per percentile threshold (dashboard/views/alerts.py figures), for the
+director's page and `python -m dashboard validate`."""
 from __future__ import annotations
 
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.charts.style import CATEGORY_COLOURS, OKABE_ITO, base_layout, empty, plain
-from dashboard.words import percentile
+from dashboard.charts.style import CATEGORY_COLOURS, OKABE_ITO, base_layout, empty, escape_html
+from dashboard.views.words import percentile
 
 TITLE = "Non-improvers caught against episodes alerted"      # fits a 1024 px window with its suffix
 
@@ -22,7 +22,7 @@ def tradeoff(series: dict[str, pd.DataFrame], current: float | None = None,
     for i, (name, rows) in enumerate(series.items()):
         rows = rows.sort_values("threshold")
         fig.add_scatter(
-            x=rows["flag_rate"], y=rows["sensitivity"], mode="lines+markers+text", name=plain(name),
+            x=rows["flag_rate"], y=rows["sensitivity"], mode="lines+markers+text", name=escape_html(name),
             line={"color": CATEGORY_COLOURS[i % len(CATEGORY_COLOURS)]},
             text=[percentile(t) for t in rows["threshold"]], textposition="top left",
             customdata=rows[["sensitivity_k", "sensitivity_n", "flag_rate_k", "flag_rate_n"]].to_numpy(),

@@ -6,7 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.charts.style import FLAG_COLOURS, OKABE_ITO, STATUS_COLOURS, base_layout
-from dashboard.words import STATUS_WORDS, truthy
+from dashboard.views.words import STATUS_WORDS, truthy
 
 TYPE_ORDER = ["group", "individual", "family", "education", "medication", "other"]
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from dashboard.charts.style import CATEGORY_COLOURS, OKABE_ITO, base_layout, draw, empty, level, plain, upright
-from dashboard.cohorts import WHOLE
-from dashboard.privacy.views import CohortsShown
-from dashboard.words import JT_LABELS
+from dashboard.charts.style import CATEGORY_COLOURS, OKABE_ITO, base_layout, draw, empty, level, escape_html, upright
+from dashboard.views.cohorts import WHOLE
+from dashboard.privacy.shown import CohortsShown
+from dashboard.views.words import JT_LABELS
 
 JT_COLOURS = {"recovered": OKABE_ITO["blue"], "improved": OKABE_ITO["sky"], "unchanged": "#bbbbbb",
               "deteriorated": OKABE_ITO["vermillion"], "not_a_case": OKABE_ITO["yellow"], "insufficient_data": "#dddddd",
@@ -32,33 +32,33 @@ def jt_categories(c: CohortsShown) -> go.Figure:
     order = _order(c)
     for category, name in JT_LABELS.items():
         part = c.shares[c.shares["category"] == category].set_index("cohort").reindex(order)
-        fig.add_trace(go.Bar(y=[plain(n) for n in order], x=part["share"], name=name, orientation="h",
+        fig.add_trace(go.Bar(y=[escape_html(n) for n in order], x=part["share"], name=name, orientation="h",
                              marker_color=JT_COLOURS[category], hovertemplate=f"{name}: %{{x:.0f}} %<extra>%{{y}}</extra>"))
     if c.shares["share"].isna().all():
-        return empty(fig, f"Jacobson & Truax categories ({plain(c.instrument)})",
+        return empty(fig, f"Jacobson & Truax categories ({escape_html(c.instrument)})",
                      "No category can be shown: no episode in this selection, or every share rests on a small count")
     fig.update_layout(barmode="stack")
     fig.update_xaxes(title="% of episodes", range=[0, 100])
     fig.update_yaxes(autorange="reversed")
     # the legend beside the bars (plotly's default place), clear of the axis title below them
-    return base_layout(fig, f"Jacobson & Truax categories ({plain(c.instrument)})", height=max(340, 100 + 32 * len(order)))
+    return base_layout(fig, f"Jacobson & Truax categories ({escape_html(c.instrument)})", height=max(340, 100 + 32 * len(order)))
 
 
 def rates(c: CohortsShown) -> go.Figure:
     fig = go.Figure()
-    title = f"Response and remission ({plain(c.instrument)})"
+    title = f"Response and remission ({escape_html(c.instrument)})"
     if not len(c.rates):
         return empty(fig, title, c.rates_note or "No rate to show")
     for what, colour in (("response", OKABE_ITO["blue"]), ("remission", OKABE_ITO["green"])):
         part = c.rates[c.rates["what"] == what]
         fig.add_trace(go.Scatter(
-            y=[plain(n) for n in part["cohort"]], x=100 * part["rate"], mode="markers", name=what,
+            y=[escape_html(n) for n in part["cohort"]], x=100 * part["rate"], mode="markers", name=what,
             marker={"size": 11, "color": colour},
             error_x={"type": "data", "symmetric": False, "array": 100 * (part["high"] - part["rate"]),
                      "arrayminus": 100 * (part["rate"] - part["low"])},
             hovertemplate=f"{what}: %{{x:.0f}} %<extra>%{{y}}</extra>"))
     fig.update_xaxes(title="% of episodes starting at or above the cutoff (95 % Wilson interval)", range=[0, 100])
-    fig.update_yaxes(autorange="reversed", categoryorder="array", categoryarray=[plain(n) for n in _order(c)])
+    fig.update_yaxes(autorange="reversed", categoryorder="array", categoryarray=[escape_html(n) for n in _order(c)])
     return base_layout(fig, title, height=max(300, 60 + 40 * len(_order(c))))
 
 
@@ -73,9 +73,9 @@ def retention(c: CohortsShown) -> go.Figure:
         if steps and len(part) < 2:
             continue
         fig.add_trace(go.Scatter(x=part["time"], y=100 * part["survival"], mode="lines" if steps else "lines+markers",
-                                 line_shape="hv" if steps else "linear", name=plain(cohort),
+                                 line_shape="hv" if steps else "linear", name=escape_html(cohort),
                                  line={"color": colours.get(cohort, "#999"), "width": 3 if cohort == WHOLE else 2},
-                                 hovertemplate="week %{x}: %{y:.0f} % still in treatment<extra>" + plain(cohort) + "</extra>"))
+                                 hovertemplate="week %{x}: %{y:.0f} % still in treatment<extra>" + escape_html(cohort) + "</extra>"))
     steps = c.retention["steps"].all() if len(c.retention) else not c.disclosure.suppressed
     fig.update_xaxes(title="weeks since admission", **({} if steps else {"range": [0, 12.5], "dtick": 2}))
     fig.update_yaxes(title="% not discharged before completion", range=[0, 101])
@@ -94,7 +94,7 @@ def weekly_means(c: CohortsShown, low: float | None = None, high: float | None =
     (low, high) when given, so an interval never suggests a score the scale does not have."""
     fig = go.Figure()
     colours = cohort_colours(c)
-    title = f"Mean {plain(c.instrument)} by treatment week"
+    title = f"Mean {escape_html(c.instrument)} by treatment week"
     if not len(c.weekly):
         return empty(fig, title, f"No {c.instrument} scores in treatment weeks of this selection that may be shown")
     many = len(c.cohorts) > BANDS_UP_TO
@@ -106,12 +106,12 @@ def weekly_means(c: CohortsShown, low: float | None = None, high: float | None =
                                      y=list(part["high"]) + list(part["low"])[::-1], fill="toself", fillcolor=colour,
                                      opacity=0.12, line={"width": 0}, showlegend=False, hoverinfo="skip"))
         with_n = part["n"].notna().all()
-        fig.add_trace(go.Scatter(x=part["week"], y=part["mean"], mode="lines+markers", name=plain(cohort),
+        fig.add_trace(go.Scatter(x=part["week"], y=part["mean"], mode="lines+markers", name=escape_html(cohort),
                                  line={"color": colour}, customdata=part["n"] if with_n else None,
                                  hovertemplate="week %{x}: mean %{y:.1f}" + (" (n %{customdata})" if with_n else "")
-                                 + "<extra>" + plain(cohort) + "</extra>"))
+                                 + "<extra>" + escape_html(cohort) + "</extra>"))
     fig.update_xaxes(title="treatment week (week 1 holds the admission day)", dtick=1)
-    fig.update_yaxes(title=f"mean {plain(c.instrument)} (95 % interval)", range=[low, high] if low is not None and high is not None and high > low else None)
+    fig.update_yaxes(title=f"mean {escape_html(c.instrument)} (95 % interval)", range=[low, high] if low is not None and high is not None and high > low else None)
     return base_layout(fig, title, height=_tall_enough(c))
 
 
@@ -126,7 +126,7 @@ def pre_post(c: CohortsShown, low: float, high: float) -> go.Figure:
     fig = go.Figure()
     paired = c.episodes.dropna(subset=["change"]) if c.episodes is not None else None
     if paired is None or not len(paired):
-        return empty(fig, f"{plain(c.instrument)}: intake against latest score",
+        return empty(fig, f"{escape_html(c.instrument)}: intake against latest score",
                      "One point per episode is shown to the care team only" if paired is None
                      else "No episode with two scores in this selection")
     rc, cutoff = float(paired["reliable_change_points"].iloc[0]), float(paired["clinical_cutoff"].iloc[0])
@@ -151,8 +151,8 @@ def pre_post(c: CohortsShown, low: float, high: float) -> go.Figure:
                                          "line": {"width": 0.5, "color": "#333"}},
                                  hovertemplate="intake %{x}, latest %{y}: %{customdata} episode(s)<extra></extra>"))
     # both axes exactly the instrument's range (no scaleanchor: it widened the range to fit the column)
-    fig.update_xaxes(title=f"{plain(c.instrument)} at intake", range=line)
-    fig.update_yaxes(title=f"{plain(c.instrument)} latest", range=line)
+    fig.update_xaxes(title=f"{escape_html(c.instrument)} at intake", range=line)
+    fig.update_yaxes(title=f"{escape_html(c.instrument)} latest", range=line)
     fig.update_layout(legend_itemsizing="constant")    # the legend's marks at full size, not the smallest point's
-    return base_layout(fig, f"{plain(c.instrument)}: intake against latest score (below the diagonal = better; "
+    return base_layout(fig, f"{escape_html(c.instrument)}: intake against latest score (below the diagonal = better; "
                             "larger points, more episodes)", height=520)

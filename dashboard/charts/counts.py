@@ -1,4 +1,4 @@
-"""Bar charts of counts as a view may show them (dashboard/privacy/views.py): a hidden count is
+"""Bar charts of counts as a view may show them (dashboard/privacy/shown.py): a hidden count is
 not drawn, and its bar is labelled with its mark ("<11", or "suppressed" for one hidden only so
 that a small one cannot be worked out); its value is not in the figure at all."""
 from __future__ import annotations
@@ -8,7 +8,7 @@ import math
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.charts.style import CATEGORY_COLOURS, base_layout, empty, plain
+from dashboard.charts.style import CATEGORY_COLOURS, base_layout, empty, escape_html
 
 PALETTE = CATEGORY_COLOURS
 
@@ -31,8 +31,8 @@ def count_bars(frame: pd.DataFrame, x: str, y: str, title: str, colour: str | No
     marks_of = (lambda part: part["mark"].fillna("").tolist()) if "mark" in frame else (lambda part: [""] * len(part))
     for i, (name, part) in enumerate(groups):
         heights, labels = bar_text(part[y].tolist(), marks_of(part))
-        categories = [plain(v) for v in part[x]]
-        bar = dict(name=plain(name) if name is not None else y, text=labels, textposition="outside", cliponaxis=False,
+        categories = [escape_html(v) for v in part[x]]
+        bar = dict(name=escape_html(name) if name is not None else y, text=labels, textposition="outside", cliponaxis=False,
                    marker_color=(colours or {}).get(name, PALETTE[i % len(PALETTE)]), showlegend=colour is not None,
                    hovertemplate="%{text}<extra>%{" + ("y" if horizontal else "x") + "}</extra>")
         if horizontal:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.charts.style import FLAG_COLOURS, SEVERITY_RAMP, base_layout, draw, plain
+from dashboard.charts.style import FLAG_COLOURS, SEVERITY_RAMP, base_layout, draw, escape_html
 
 
 def item_heatmap(instrument: str, items: pd.DataFrame) -> go.Figure:
@@ -16,7 +16,7 @@ def item_heatmap(instrument: str, items: pd.DataFrame) -> go.Figure:
     safety = set(items.loc[items["safety_item"].fillna(False).astype(bool), "item_number"])
     text = items.dropna(subset=["item_label"]).groupby("item_number")["item_label"].first() if "item_label" in items else {}
     # "9 better off dead or self-harm (safety)": the catalogue's short label where the wording may be reproduced
-    labels = [plain(f"{n} {text[n]}" if n in text else f"item {n}") + (" (safety)" if n in safety else "")
+    labels = [escape_html(f"{n} {text[n]}" if n in text else f"item {n}") + (" (safety)" if n in safety else "")
               for n in grid.index]
     top = float(items["item_max"].max())
     fig = go.Figure(go.Heatmap(
@@ -29,7 +29,7 @@ def item_heatmap(instrument: str, items: pd.DataFrame) -> go.Figure:
                for row, n in enumerate(grid.index) if n in safety
                for col, value in enumerate(grid.loc[n].values) if pd.notna(value) and value > 0])
     fig.update_yaxes(autorange="reversed")
-    base_layout(fig, f"{plain(instrument)} item answers (safety item outlined when endorsed)",
+    base_layout(fig, f"{escape_html(instrument)} item answers (safety item outlined when endorsed)",
                 height=max(260, 26 * len(grid.index) + 130))
     fig.update_layout(margin={"l": 260})   # room for the item labels
     return fig

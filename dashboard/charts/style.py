@@ -1,4 +1,4 @@
-"""Shared look: a colour-blind-safe palette (Okabe & Ito 2008) and a plain layout that pastes
+"""Shared look: a colour-blind-safe palette (Okabe & Ito 2008) and a escape_html layout that pastes
 well into a board report."""
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ SESSION_TYPE_COLOURS = {
 }
 
 
-def plain(text) -> str:
+def escape_html(text) -> str:
     """Text from data (a track, a clinician, a reason) for a chart: plotly reads <b>, <a href> and the
     like in labels and hover text, so markup is escaped and shows as typed."""
     return escape(str(text), quote=False)
@@ -30,12 +30,12 @@ def plain(text) -> str:
 
 def hover(text) -> str:
     """Text from data inside a hovertemplate: escaped, and plotly's %{...} placeholders disarmed."""
-    return plain(text).replace("%{", "%\u200b{")
+    return escape_html(text).replace("%{", "%\u200b{")
 
 
 def empty(fig: go.Figure, title: str, why: str, height: int = 360) -> go.Figure:
     """A chart with nothing to draw says why, with no axes (an empty axis means nothing)."""
-    fig.add_annotation(text=plain(why), showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper",
+    fig.add_annotation(text=escape_html(why), showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper",
                        font={"size": 14, "color": "#555"})
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False)

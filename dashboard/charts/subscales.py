@@ -6,13 +6,13 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from dashboard.charts.style import FLAG_COLOURS, SCORE_COLOUR, base_layout, hover, plain
+from dashboard.charts.style import FLAG_COLOURS, SCORE_COLOUR, base_layout, hover, escape_html
 
 
 def subscale_chart(instrument: str, subscales: pd.DataFrame) -> go.Figure:
     """subscales: assessed_on, subscale, score, flag_at_least, flag_at_most, low, high."""
     names = list(dict.fromkeys(subscales["subscale"]))
-    fig = make_subplots(rows=1, cols=len(names), subplot_titles=[plain(n) for n in names], horizontal_spacing=0.08)
+    fig = make_subplots(rows=1, cols=len(names), subplot_titles=[escape_html(n) for n in names], horizontal_spacing=0.08)
     for col, name in enumerate(names, start=1):
         part = subscales[subscales["subscale"] == name]
         first = part.iloc[0]
@@ -32,5 +32,5 @@ def subscale_chart(instrument: str, subscales: pd.DataFrame) -> go.Figure:
                           annotation_text=rule, annotation_position="top left", annotation_font={"size": 10})
         fig.update_yaxes(range=[float(first.low) - 0.5, float(first.high) + 0.5], row=1, col=col)
         fig.update_xaxes(tickformat="%d %b", row=1, col=col)
-    base_layout(fig, f"{plain(instrument)} subscales over the episode", height=360)
+    base_layout(fig, f"{escape_html(instrument)} subscales over the episode", height=360)
     return fig

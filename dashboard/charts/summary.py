@@ -14,5 +14,5 @@ def attended_by_week(frame: pd.DataFrame) -> go.Figure:
                  color_discrete_map=SESSION_TYPE_COLOURS,
                  category_orders={"session_type": list(SESSION_TYPE_COLOURS)},
                  labels={"week_start": "Week starting", "sessions": "Sessions attended", "session_type": "Session type"})
-    fig.update_xaxes(dtick=7 * 24 * 3600 * 1000 * 2, tickformat="%d %b")
+    fig.update_xaxes(dtick=pd.Timedelta(weeks=2).total_seconds() * 1000, tickformat="%d %b")
     return base_layout(fig, "Sessions attended per week")

@@ -7,15 +7,16 @@ import datetime as dt
 import pandas as pd
 import plotly.graph_objects as go
 
+from clinical.weeks import treatment_week, week_middle, week_position
+
 from dashboard.charts.style import (EXPECTED_COLOUR, FLAG_COLOURS, SCORE_COLOUR, band, band_colours, base_layout, draw,
-                                    hover, level, plain)
+                                    hover, level, escape_html)
 
 
 def _x(dates: pd.Series, admit: dt.date, weeks: bool):
     """Dates, or positions on the treatment-week axis: week N spans N to N + 1, so a score sits
     inside the week the database numbers it (the admission day starts week 1)."""
-    days = (pd.to_datetime(dates) - pd.Timestamp(admit)).dt.days
-    return (days / 7 + 1).round(2) if weeks else pd.to_datetime(dates)
+    return week_position(dates, admit).round(2) if weeks else pd.to_datetime(dates)
 
 
 def _span(valid: pd.DataFrame, admit: dt.date, end: dt.date | None, weeks: bool) -> list:
@@ -63,12 +64,11 @@ def trajectory(instrument: str, scores: pd.DataFrame, bands: pd.DataFrame, outco
     treated = _span(valid, admit, end, weeks)      # the expected band stops with the treatment, not the follow-ups
     shown = expected[expected["available"].fillna(False)] if len(expected) else expected
     if len(shown):   # the band as far as the episode has got (and one week beyond), not to week 12
-        reached = int((pd.Timestamp(treated[1]) - pd.Timestamp(admit)).days // 7 + 2) if not weeks else int(treated[1]) + 1
+        reached = (treatment_week(treated[1], admit) if not weeks else int(treated[1])) + 1
         shown = shown[shown["treatment_week"] <= reached]
     if len(shown):
-        # a week's percentiles drawn at its middle (day 7(w - 1) + 3.5)
-        x = shown["treatment_week"] + 0.5 if weeks else [pd.Timestamp(admit) + pd.Timedelta(days=7 * (w - 1) + 3.5)
-                                                       for w in shown["treatment_week"]]
+        # a week's percentiles drawn at its middle
+        x = shown["treatment_week"] + 0.5 if weeks else [week_middle(w, admit) for w in shown["treatment_week"]]
         fig.add_trace(go.Scatter(x=x, y=shown["off_track_limit"], mode="lines",
                                  line={"color": EXPECTED_COLOUR, "width": 1.5, "dash": "dash"}, name="not on track beyond",
                                  hovertemplate="not on track beyond %{y:.1f}<extra></extra>"))
@@ -79,7 +79,7 @@ def trajectory(instrument: str, scores: pd.DataFrame, bands: pd.DataFrame, outco
                                  name="expected (similar intakes' median)", hovertemplate="median %{y:.1f}<extra></extra>"))
     week_no = valid["treatment_week"].astype("Int64").astype(str)       # the stored treatment week
     fig.add_trace(go.Scatter(
-        x=_x(valid["assessed_on"], admit, weeks), y=valid["total_score"], mode="lines+markers", name=plain(instrument),
+        x=_x(valid["assessed_on"], admit, weeks), y=valid["total_score"], mode="lines+markers", name=escape_html(instrument),
         line={"color": SCORE_COLOUR, "width": 2.5}, marker={"size": 8, "color": SCORE_COLOUR},
         customdata=list(zip(valid["band"].fillna("—"), pd.to_datetime(valid["assessed_on"]).dt.strftime("%d %b %Y"), week_no)),
         hovertemplate=f"{hover(instrument)} %{{y}}<br>%{{customdata[0]}}<br>%{{customdata[1]}} (week %{{customdata[2]}})<extra></extra>"))
@@ -105,11 +105,11 @@ def trajectory(instrument: str, scores: pd.DataFrame, bands: pd.DataFrame, outco
             marker={"symbol": "diamond-open", "size": 18, "color": FLAG_COLOURS[flag.severity],
                     "line": {"width": 3, "color": FLAG_COLOURS[flag.severity]}},
             hovertemplate=f"{flag.severity} flag: {hover(flag.explanation)}<extra></extra>"))
-    fig.update_yaxes(range=[low - 0.5, high + 0.5], title=f"{plain(instrument)} score (higher = worse)")
+    fig.update_yaxes(range=[low - 0.5, high + 0.5], title=f"{escape_html(instrument)} score (higher = worse)")
     # the legend-only trace has no x values, so the axis type is set rather than guessed
     # no axis title: the ticks say "week 3" or "18 Oct", and the legend below the axis has the room
     fig.update_xaxes(type="linear" if weeks else "date", range=span,
                      **({"dtick": 1, "tickprefix": "week "} if weeks else {"tickformat": "%d %b"}))
-    base_layout(fig, f"{plain(instrument)} over the episode", height=440)
+    base_layout(fig, f"{escape_html(instrument)} over the episode", height=440)
     fig.update_layout(legend={"orientation": "h", "x": 0, "y": -0.1, "yanchor": "top"}, margin={"r": 120, "b": 20})
     return fig

@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from dashboard.exports import ExportUnavailable, browser
+from dashboard.documents.formats import ExportUnavailable, browser
 
 TIMEOUT = 90
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer", "--hide-scrollbars",

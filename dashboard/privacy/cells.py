@@ -18,7 +18,6 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Hashable, Iterable
 
-PRIMARY = "<11"               # a count from 1 to 10 (the text follows the threshold: <{t + 1})
 COMPLEMENTARY = "suppressed"  # hidden only so that a small count cannot be worked out; it is 11 or more
 
 

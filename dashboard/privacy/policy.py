@@ -1,4 +1,5 @@
-"""The disclosure policy (settings.toml [privacy]), bound to the role, in one place.
+"""The disclosure policy ([privacy] of the settings the build in place used), bound to the role, in
+one place.
 
 The care team (director, clinician) sees true counts, marked internal. Small-cell suppression is for
 what leaves the program: every view of an external role (quality) and every file prepared for sharing:
@@ -8,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from dashboard.clinical.settings import load_settings
+from dashboard.store.settings import stored
 
 INTERNAL = "INTERNAL: true counts for the care team, not for sharing outside the program"
 
@@ -29,19 +30,15 @@ class Disclosure:
                 "that would let them be worked out read 'suppressed'")
 
 
-def _privacy() -> dict:
-    return load_settings()["privacy"]
-
-
 def threshold() -> int:
     """Counts from 1 to this are hidden wherever suppression applies; 0 when a program turns it off."""
-    p = _privacy()
-    return int(p["small_cell_max"]) if p["small_cell_suppression"] else 0
+    s = stored()
+    return s.whole("privacy", "small_cell_max") if s.switch("privacy", "small_cell_suppression") else 0
 
 
 def external(role: str) -> bool:
     """Does this role's view leave the program (so that it is always suppressed)?"""
-    return role in _privacy()["external_roles"]
+    return role in stored().texts("privacy", "external_roles")
 
 
 def for_view(role: str) -> Disclosure:

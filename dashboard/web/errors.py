@@ -6,17 +6,16 @@ from __future__ import annotations
 
 import logging
 import secrets
-import traceback
 
 from dashboard.access import policy
+from dashboard.store.background import where
 
 LOG = logging.getLogger("iop.errors")
 
 
 def on_script_error(exc: BaseException) -> bool:
     reference = secrets.token_hex(4).upper()
-    where = "".join(traceback.format_list(traceback.extract_tb(exc.__traceback__)))
-    LOG.error("page error %s: %s\n%s", reference, type(exc).__name__, where)
+    LOG.error("page error %s: %s\n%s", reference, type(exc).__name__, where(exc))
     if policy.development():
         return False
     import streamlit as st

@@ -6,9 +6,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 
 from starlette.requests import HTTPConnection
 from starlette.responses import Response
+
+from dashboard.store.background import where
+
+LOG = logging.getLogger("iop.oidc")
 
 LOGOUT_PATH = "/auth/logout"          # Streamlit's: clears its cookies, ends the provider's session
 PATHS = ("/auth/login", LOGOUT_PATH, "/oauth2callback")
@@ -18,7 +23,7 @@ def configured() -> bool:
     from streamlit.runtime.secrets import secrets_singleton
     try:
         return "auth" in secrets_singleton
-    except Exception:  # no secrets file
+    except FileNotFoundError:  # no secrets file (StreamlitSecretNotFoundError): no organisation sign-in
         return False
 
 
@@ -39,7 +44,9 @@ def provider_sign_in(request: HTTPConnection) -> tuple[str, str] | None:
     try:
         value = _get_cookie_value_from_request(request, USER_COOKIE_NAME)
         user = json.loads(value) if value else None
-    except Exception:
+    except Exception as e:    # a private Streamlit function: after an upgrade, say so rather than sign no one in
+        LOG.error("the identity provider's sign-in cookie could not be read (%s): check the pinned streamlit's "
+                  "auth internals\n%s", type(e).__name__, where(e))
         return None
     if not user or not user.get("is_logged_in") or not user.get("email"):
         return None

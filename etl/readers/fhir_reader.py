@@ -15,9 +15,8 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 
-from dashboard.clinical.catalogue import Instrument
+from clinical.catalogue import Instrument
 
 LOINC = re.compile(r"\d{3,6}-\d")
 ORDINAL_URLS = ("iso21090-CO-value", "ordinalValue", "itemWeight")
@@ -254,7 +253,3 @@ def read_fhir(data: dict, index: Index, codes: Codes) -> tuple[list[str], list[l
                      *[r.items.get(i) for i in range(1, width + 1)]])
         raws.append(raw)
     return header, rows, raws, rejects, notes_by_row
-
-
-def load_json(path: Path, data: bytes) -> dict:
-    return json.loads(data.decode("utf-8-sig"))

@@ -58,8 +58,9 @@ CREATE TABLE IF NOT EXISTS sessions (
     start_time     TIME,
     session_type   VARCHAR NOT NULL,
     status         VARCHAR NOT NULL,
-    minutes        DOUBLE NOT NULL,   -- minutes attended (0 for a session not attended)
+    minutes        DOUBLE NOT NULL,   -- minutes attended: minutes_given if the status counts as attended, else 0
     scheduled_minutes DOUBLE,         -- the appointment's length when a not-attended row gives it
+    minutes_given  DOUBLE,            -- the minutes as the export gave them (0 when blank)
     program        VARCHAR,
     clinician      VARCHAR,
     session_id     VARCHAR,
@@ -67,7 +68,9 @@ CREATE TABLE IF NOT EXISTS sessions (
     value_hash     VARCHAR NOT NULL,
     load_id        INTEGER NOT NULL,
     source_row     BIGINT NOT NULL,
-    attended       BOOLEAN,           -- the status's meaning, from the attendance settings (set at each build)
+    attended       BOOLEAN,           -- the status's meaning, from the attendance settings: this, minutes,
+                                      -- scheduled_minutes, scheduled and no_show are set by the engine
+                                      -- (clinical/setup/definitions.sql session_* macros) at each build
     scheduled      BOOLEAN,
     no_show        BOOLEAN,
     group_name     VARCHAR            -- the group's name, when the export gives one
@@ -86,6 +89,18 @@ ALTER TABLE sessions_history ADD COLUMN IF NOT EXISTS scheduled_minutes DOUBLE;
 ALTER TABLE sessions_history ADD COLUMN IF NOT EXISTS attended BOOLEAN;
 ALTER TABLE sessions_history ADD COLUMN IF NOT EXISTS scheduled BOOLEAN;
 ALTER TABLE sessions_history ADD COLUMN IF NOT EXISTS no_show BOOLEAN;
+ALTER TABLE sessions_history ADD COLUMN IF NOT EXISTS minutes_given DOUBLE;
+ALTER TABLE sessions ADD COLUMN IF NOT EXISTS minutes_given DOUBLE;
+-- sessions loaded before the minutes were kept as given: what the export gave, from what was kept
+-- (attended: its minutes; not attended: the scheduled length it gave, else 0), and the row's
+-- fingerprint from those as a load computes it now (stage_attendance.sql), so that an unchanged row
+-- exported again is a duplicate, not an update
+UPDATE sessions
+SET minutes_given = CASE WHEN minutes > 0 THEN minutes ELSE coalesce(scheduled_minutes, 0) END,
+    value_hash = md5(concat_ws('|', session_type, status,
+                               CASE WHEN minutes > 0 THEN minutes ELSE coalesce(scheduled_minutes, 0) END,
+                               start_time, program, clinician, session_id, group_name))
+WHERE minutes_given IS NULL;
 
 CREATE TABLE IF NOT EXISTS assessments (
     assessment_id  VARCHAR NOT NULL,

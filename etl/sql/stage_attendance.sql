@@ -6,7 +6,8 @@ times AS (SELECT t, parse_time(t) AS v FROM (SELECT DISTINCT start_time AS t FRO
 numbers AS (SELECT t, parse_number(t) AS v, blank(t) AS is_blank FROM (SELECT DISTINCT minutes AS t FROM src)),
 types AS (SELECT t, v.value FROM (SELECT DISTINCT session_type AS t FROM src)
           JOIN vocab AS v ON v.field = 'session_type' AND v.token = norm_token(t)),
-statuses AS (SELECT t, v.value FROM (SELECT DISTINCT status AS t FROM src)
+statuses AS (SELECT t, v.value, session_attended(v.value) AS attended   -- definitions.sql: its minutes are required
+             FROM (SELECT DISTINCT status AS t FROM src)
              JOIN vocab AS v ON v.field = 'status' AND v.token = norm_token(t)),
 typed AS MATERIALIZED (
     SELECT
@@ -21,7 +22,7 @@ typed AS MATERIALIZED (
         src.status                                           AS status_text,
         statuses.value                                       AS status,
         src.minutes                                          AS minutes_text,
-        list_contains(getvariable('attendance_attended'), statuses.value) AS attended,   -- settings [attendance]
+        coalesce(statuses.attended, false)                   AS attended,
         CASE WHEN coalesce(numbers.is_blank, true) AND NOT attended THEN 0
              ELSE numbers.v END                              AS minutes_given,
         nullif(trim(src.program), '')                        AS program,
@@ -53,18 +54,15 @@ checked AS (
         WHEN minutes_given < 0 THEN format('minutes {} is negative', minutes_text)
         WHEN minutes_given > 720 THEN format('minutes {} is more than 12 hours', minutes_text)
         WHEN attended AND minutes_given = 0 THEN format('status {} but 0 minutes attended', status)
-    END AS reason,
-    -- a session not attended attends no minutes; a length given on it (many EHR exports put the
-    -- appointment's length on every row) is kept as the scheduled minutes
-    CASE WHEN attended THEN minutes_given ELSE 0 END AS minutes,
-    CASE WHEN NOT attended AND minutes_given > 0 THEN minutes_given END AS scheduled_minutes
+    END AS reason
     FROM typed
 )
 -- only what the merge and the load notes read: a million rows carry no more text than they need
-SELECT row_number, reason, participant_id, session_date, start_time, session_type, status, minutes, scheduled_minutes,
+-- the minutes as given: what they mean (attended, or the scheduled length) is the engine's (definitions.sql)
+SELECT row_number, reason, participant_id, session_date, start_time, session_type, status, minutes_given,
     program, clinician, session_id, group_name,
     coalesce(session_id, session_type || coalesce(' ' || substr(CAST(start_time AS VARCHAR), 1, 5), '')) AS session_slot,
     -- concat_ws skips NULLs: a file without group names hashes as before they were read
-    md5(concat_ws('|', session_type, status, minutes, start_time, program, clinician, session_id,
-                  scheduled_minutes, group_name)) AS value_hash
+    md5(concat_ws('|', session_type, status, minutes_given, start_time, program, clinician, session_id,
+                  group_name)) AS value_hash
 FROM checked;

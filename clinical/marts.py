@@ -1,0 +1,48 @@
+"""Rebuilds the clinical marts (participant_outcomes, flags, attendance_weekly,
+expected_response, …) from the core tables, in DuckDB SQL (sql/*.sql, run in order), with the
+settings and definitions the build stored in the database (build.py); then alert_performance, the
+not-on-track alert's out-of-sample hit rate on the program's own history (setup/validation.sql).
+
+The loader calls rebuild() after every load, so marts always match the core tables. Flags are
+computed for episodes open on the as-of date: the latest date in the data unless given."""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import duckdb
+
+from clinical import build
+from clinical.settings import stored_value
+
+SQL = Path(__file__).with_name("sql")
+VALIDATION_SQL = Path(__file__).with_name("setup") / "validation.sql"
+
+
+def _stored_settings(con: duckdb.DuckDBPyConnection) -> dict[str, object]:
+    return {name: stored_value(number, text, items)
+            for name, number, text, items in con.execute("SELECT name, number, text, list FROM settings").fetchall()}
+
+
+def rebuild(con: duckdb.DuckDBPyConnection, as_of: dt.date | None = None, settings: dict | None = None) -> None:
+    if settings is not None or not build.prepared(con):
+        build.prepare(con, settings=settings)
+    for name, value in _stored_settings(con).items():
+        con.execute(f"SET VARIABLE {name} = ?", [value])
+    if as_of is None:
+        as_of = con.execute("SELECT data_as_of FROM dataset_info").fetchone()[0] or dt.date.today()
+    con.execute("SET VARIABLE as_of = ?::DATE", [as_of])
+    for path in sorted(SQL.glob("*.sql")):
+        con.execute(path.read_text())
+    [(folds, percents)] = con.execute("SELECT getvariable('alert_validation_folds'), "
+                                      "getvariable('alert_validation_thresholds')").fetchall()
+    validate(con, "folds", int(folds), [p / 100 for p in percents])
+    con.execute("CREATE OR REPLACE TABLE alert_performance AS SELECT * FROM validation_counts")
+
+
+def validate(con: duckdb.DuckDBPyConnection, split: str, folds: int, thresholds: list[float]) -> None:
+    """setup/validation.sql on a connection whose marts are built: the temp table validation_counts."""
+    con.execute("SET VARIABLE split = ?", [split])
+    con.execute("SET VARIABLE folds = ?", [folds if split == "folds" else 1])
+    con.execute("SET VARIABLE thresholds = ?::DOUBLE[]", [thresholds])
+    con.execute(VALIDATION_SQL.read_text())

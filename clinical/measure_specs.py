@@ -1,0 +1,137 @@
+"""Quality measure specifications (measures/*.toml, one file per measure; measures/README.md lists
+the fields): read, checked and written to the tables the mart measure_episodes applies
+(sql/11_quality_measures.sql). They are pinned to the published specification's version, so they
+are shipped with the code and not overridden by a program's configuration folder."""
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from clinical.rows import insert_rows
+
+from clinical.config import sha256
+
+FOLDER = Path(__file__).with_name("quality_measures")
+KINDS = {   # kind -> the rules its rates may use and the window fields it needs
+    "score_window": ({"below", "drop", "scored"}, ("from_days", "to_days")),
+    "monitoring": ({"each_period"}, ("period_months",)),
+    "use_at_discharge": ({"reduced_or_none", "none"}, ()),
+    "first_session": ({"within"}, ("days",)),
+    "retention": ({"engaged"}, ("days", "engaged_days")),
+}
+NEEDS_VALUE = {"below", "drop"}
+NEEDS_INDEX = {"score_window", "use_at_discharge"}
+NEEDS_SCORES = {"score_window", "monitoring", "use_at_discharge"}
+
+
+class SpecError(ValueError):
+    """A measure file that cannot be applied; the message names the file and the field."""
+
+
+@dataclass(frozen=True)
+class Rate:
+    id: str
+    label: str
+    rule: str
+    value: float | None
+
+
+@dataclass(frozen=True)
+class MeasureSpec:
+    id: str
+    name: str
+    kind: str
+    family: str
+    version: str
+    sources: str
+    population: str
+    adaptation: str
+    diagnosis_groups: tuple[str, ...]
+    without_diagnosis: str
+    scores: tuple[tuple[str, str | None], ...]   # (instrument, subscale) in order of preference
+    index_above: float | None
+    window: dict
+    exclude_codes: tuple[int, ...]
+    rates: tuple[Rate, ...]
+    file: str
+    digest: str
+
+
+def _spec(path: Path) -> MeasureSpec:
+    where = path.name
+    try:
+        d = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as e:
+        raise SpecError(f"{where}: not valid TOML ({e})") from e
+    for key in ("id", "name", "kind", "family", "version", "sources", "population", "adaptation", "rates"):
+        if key not in d:
+            raise SpecError(f"{where}: '{key}' is missing")
+    if d["kind"] not in KINDS:
+        raise SpecError(f"{where}: kind '{d['kind']}' is not one of {', '.join(KINDS)}")
+    rules, window_fields = KINDS[d["kind"]]
+    window = d.get("window", {})
+    for key in window_fields:
+        if not isinstance(window.get(key), int) or window[key] <= 0:
+            raise SpecError(f"{where}: window.{key} must be a whole number of days (months) above 0")
+    if d["kind"] == "score_window" and window["from_days"] > window["to_days"]:
+        raise SpecError(f"{where}: window.from_days is after window.to_days")
+    scores = tuple((s["instrument"], s.get("subscale")) for s in d.get("scores", []))
+    if d["kind"] in NEEDS_SCORES and not scores:
+        raise SpecError(f"{where}: a {d['kind']} measure needs at least one [[scores]] instrument")
+    index_above = d.get("index", {}).get("above")
+    if d["kind"] in NEEDS_INDEX and not isinstance(index_above, (int, float)):
+        raise SpecError(f"{where}: a {d['kind']} measure needs index.above")
+    rates = []
+    for r in d["rates"]:
+        if r.get("rule") not in rules:
+            raise SpecError(f"{where}: rate '{r.get('id')}' has rule '{r.get('rule')}'; a {d['kind']} measure takes "
+                            f"{', '.join(sorted(rules))}")
+        if r["rule"] in NEEDS_VALUE and not isinstance(r.get("value"), (int, float)):
+            raise SpecError(f"{where}: rate '{r['id']}' needs a value for rule '{r['rule']}'")
+        rates.append(Rate(r["id"], r["label"], r["rule"], r.get("value")))
+    if len({r.id for r in rates}) != len(rates):
+        raise SpecError(f"{where}: two rates share an id")
+    eligibility, exclusions = d.get("eligibility", {}), d.get("exclusions", {})
+    return MeasureSpec(d["id"], d["name"], d["kind"], d["family"], d["version"], d["sources"], d["population"], d["adaptation"],
+                tuple(eligibility.get("diagnosis_groups", ())), eligibility.get("without_diagnosis", ""), scores,
+                index_above, dict(window), tuple(int(c) for c in exclusions.get("discharge_codes", ())),
+                tuple(rates), path.name, sha256(path))
+
+
+def load_specs(folder: Path = FOLDER) -> dict[str, MeasureSpec]:
+    """Every measure file of the folder, by id, in file-name order; SpecError on the first bad file."""
+    specs: dict[str, MeasureSpec] = {}
+    for path in sorted(folder.glob("*.toml")):
+        spec = _spec(path)
+        if spec.id in specs:
+            raise SpecError(f"{path.name}: measure {spec.id} is also defined in {specs[spec.id].file}")
+        specs[spec.id] = spec
+    return specs
+
+
+def write_specs(con: duckdb.DuckDBPyConnection, specs: dict[str, MeasureSpec] | None = None) -> None:
+    """The tables measure_specs, measure_scores and measure_rates from the files."""
+    specs = load_specs() if specs is None else specs
+    con.execute("""CREATE OR REPLACE TABLE measure_specs (
+        measure_id VARCHAR PRIMARY KEY, position INTEGER, name VARCHAR, kind VARCHAR, family VARCHAR, version VARCHAR,
+        sources VARCHAR, population VARCHAR, adaptation VARCHAR, diagnosis_groups VARCHAR[], without_diagnosis VARCHAR,
+        index_above DOUBLE, from_days INTEGER, to_days INTEGER, period_months INTEGER, days INTEGER, engaged_days INTEGER,
+        exclude_codes INTEGER[], source_file VARCHAR, source_sha256 VARCHAR)""")
+    con.execute("CREATE OR REPLACE TABLE measure_scores (measure_id VARCHAR, priority INTEGER, instrument VARCHAR, subscale VARCHAR)")
+    con.execute("""CREATE OR REPLACE TABLE measure_rates (measure_id VARCHAR, rate_id VARCHAR, position INTEGER, label VARCHAR,
+                   rule VARCHAR, value DOUBLE)""")
+    for position, s in enumerate(specs.values()):
+        w = s.window
+        con.execute("INSERT INTO measure_specs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [s.id, position, s.name, s.kind, s.family, s.version, s.sources, s.population, s.adaptation,
+                     list(s.diagnosis_groups), s.without_diagnosis, s.index_above, w.get("from_days"), w.get("to_days"),
+                     w.get("period_months"), w.get("days"), w.get("engaged_days"), list(s.exclude_codes),
+                     s.file, s.digest])
+        if s.scores:
+            insert_rows(con, "measure_scores",
+                            [(s.id, i + 1, ins, sub) for i, (ins, sub) in enumerate(s.scores)])
+        insert_rows(con, "measure_rates",
+                        [(s.id, r.id, i, r.label, r.rule, r.value) for i, r in enumerate(s.rates)])

@@ -1,0 +1,54 @@
+-- The definitions every query shares, stored in the database (persistent macros and the settings
+-- table the build wrote), so the marts, the dashboard's queries and a quality team's own SQL read
+-- one formula and one threshold each.
+
+-- The shape of these definitions: raised whenever a definition is added or changed, so a
+-- database built before is rebuilt (build.prepared) and the dashboard asks for a rebuild.
+CREATE OR REPLACE MACRO definitions_version() AS 6;
+
+-- Treatment week of a date in an episode: the admission day is in week 1 (days 0-6), days 7-13 are
+-- week 2, and days before admission are week 0 or earlier. The only week formula: flags, expected
+-- response, charts, headers and explanations all use it (docs/clinical.md).
+CREATE OR REPLACE MACRO treatment_week(day, admit_date) AS
+    CAST(floor(datediff('day', CAST(admit_date AS DATE), CAST(day AS DATE)) / 7) AS INTEGER) + 1;
+
+-- A setting as the build used it: setting_number('flags_low_attendance_days'), setting_text(...),
+-- setting_list('attendance_attended').
+CREATE OR REPLACE MACRO setting_number(setting_name) AS
+    (SELECT s.number FROM settings AS s WHERE s.name = setting_name);
+CREATE OR REPLACE MACRO setting_text(setting_name) AS
+    (SELECT s.text FROM settings AS s WHERE s.name = setting_name);
+CREATE OR REPLACE MACRO setting_list(setting_name) AS
+    (SELECT s.list FROM settings AS s WHERE s.name = setting_name);
+
+-- What a session's status means, from the attendance settings: the one definition the loader's
+-- checks (etl/sql/stage_attendance.sql), the rows it writes (merge_attendance.sql) and every build
+-- (session_flags.sql) apply. Attended minutes are the minutes given for a status that counts as
+-- attended, else 0; a status that does not count keeps the minutes given as its scheduled length.
+CREATE OR REPLACE MACRO session_attended(session_status) AS
+    list_contains(setting_list('attendance_attended'), session_status);
+CREATE OR REPLACE MACRO session_scheduled(session_status) AS
+    NOT list_contains(setting_list('attendance_not_scheduled'), session_status);
+CREATE OR REPLACE MACRO session_no_show(session_status) AS
+    list_contains(setting_list('attendance_no_show'), session_status);
+CREATE OR REPLACE MACRO attended_minutes(session_status, minutes_given) AS
+    CASE WHEN session_attended(session_status) THEN minutes_given ELSE 0 END;
+CREATE OR REPLACE MACRO scheduled_length(session_status, minutes_given) AS
+    CASE WHEN NOT session_attended(session_status) AND minutes_given > 0 THEN minutes_given END;
+
+-- Is an episode of this track expected to take this instrument (the measurement plan in the
+-- settings: a row for the track, or for "*" = every track)? An instrument the plan does not list
+-- is expected of every episode.
+CREATE OR REPLACE MACRO takes_instrument(track_name, instrument_code) AS
+    NOT EXISTS (SELECT 1 FROM measurement_plan AS p WHERE p.instrument = instrument_code)
+    OR EXISTS (SELECT 1 FROM measurement_plan AS p
+               WHERE p.instrument = instrument_code AND (p.track = '*' OR p.track = track_name));
+
+-- The group a session belongs to, for the "Today's groups" huddle: its name when the attendance
+-- export gives one; else a group session is its track's group at its start time ("Trauma group
+-- at 09:00"); NULL for a session that is not in a group.
+CREATE OR REPLACE MACRO group_label(group_name, session_type, program, start_time) AS
+    CASE WHEN group_name IS NOT NULL THEN group_name
+         WHEN session_type = 'group'
+             THEN coalesce(program || ' ', '') || 'group' || coalesce(' at ' || substr(CAST(start_time AS VARCHAR), 1, 5), '')
+    END;

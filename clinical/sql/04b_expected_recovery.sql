@@ -1,0 +1,109 @@
+-- Expected recovery conditioned on the intake score and the treatment week, from the program's own
+-- completed episodes (docs/clinical.md, "Expected recovery"; Lutz et al.'s nearest-neighbour
+-- expected treatment response, clinical-rules.md section 3): for an intake score and a week, the
+-- scores that week of the completed episodes whose intake scores were nearest — the narrowest
+-- window around the intake holding at least `neighbours` episodes with a score that week, no wider
+-- than `max_intake_distance` of the score range. Every week from first_week is judged: worse than
+-- the at-risk percentile of those episodes = at risk, worse than the off-track percentile = not on
+-- track. python -m dashboard.commands.validate measures the hit rate with the same macro (setup/validation.sql).
+
+-- Each episode's last valid score in each treatment week, with its intake score.
+CREATE OR REPLACE TEMP TABLE recovery_weekly AS
+SELECT s.episode_id, s.instrument, t.baseline_score AS intake, s.treatment_week AS week,
+       arg_max(s.total_score, s.assessed_on) AS score, max(s.assessed_on) AS scored_on
+FROM episode_scores AS s JOIN episode_strata AS t USING (episode_id, instrument)
+WHERE s.treatment_week >= 1
+GROUP BY ALL;
+
+CREATE OR REPLACE TEMP TABLE recovery_reference AS
+SELECT 0 AS split, w.instrument, w.intake, w.week, w.score
+FROM recovery_weekly AS w JOIN episode_strata AS t USING (episode_id, instrument)
+WHERE t.completed AND w.week BETWEEN getvariable('expected_response_first_week') AND getvariable('expected_response_max_week');
+
+-- every episode's intake in every week judged (a later week is judged against the last week's range)
+CREATE OR REPLACE TEMP TABLE recovery_targets AS
+SELECT DISTINCT 0 AS split, w.instrument, w.intake, least(w.week, getvariable('expected_response_max_week')) AS week
+FROM recovery_weekly AS w WHERE w.week >= getvariable('expected_response_first_week');
+
+-- Percentiles (`probabilities`) of the reference scores for each target: the tables
+-- recovery_reference(split, instrument, intake, week, score) and recovery_targets(split,
+-- instrument, intake, week) (split: 0 here; a fold in the validation).
+CREATE OR REPLACE TEMP MACRO recovery_bands(probabilities) AS TABLE
+WITH counts AS (
+    SELECT split, instrument, week, intake, count(*) AS n FROM recovery_reference GROUP BY ALL
+),
+windows AS (
+    SELECT t.split, t.instrument, t.week, t.intake, abs(c.intake - t.intake) AS distance,
+           sum(c.n) OVER (PARTITION BY t.split, t.instrument, t.week, t.intake ORDER BY abs(c.intake - t.intake)
+                          RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS within
+    FROM (SELECT DISTINCT split, instrument, week, intake FROM recovery_targets) AS t
+    LEFT JOIN counts AS c USING (split, instrument, week)     -- a target with no reference gets its row (and its reason)
+),
+chosen AS (
+    SELECT w.split, w.instrument, w.week, w.intake,
+           min(w.distance) FILTER (w.within >= getvariable('expected_response_neighbours')
+                                   AND w.distance <= getvariable('expected_response_max_intake_distance') * (c.total_max - c.total_min)) AS distance,
+           max(w.within) FILTER (w.distance <= getvariable('expected_response_max_intake_distance') * (c.total_max - c.total_min)) AS nearby
+    FROM windows AS w JOIN instrument_catalogue AS c USING (instrument)
+    GROUP BY ALL
+)
+SELECT ch.split, ch.instrument, ch.week, ch.intake, ch.distance, coalesce(ch.nearby, 0) AS nearby,
+       count(r.score) AS n_episodes, quantile_cont(r.score, probabilities) AS limits
+FROM chosen AS ch
+LEFT JOIN recovery_reference AS r ON r.split = ch.split AND r.instrument = ch.instrument AND r.week = ch.week
+                                  AND abs(r.intake - ch.intake) <= ch.distance
+GROUP BY ALL;
+
+-- p10 … p90 as percentiles of scores; the limits oriented so that beyond them is worse (for an
+-- instrument where lower is worse, the at-risk limit is the 35th percentile when at risk is 65 %)
+CREATE OR REPLACE TABLE expected_recovery AS
+WITH completed_counts AS (
+    SELECT instrument, count(*) FILTER (completed) AS completed_episodes FROM episode_strata GROUP BY ALL
+),
+bands AS (
+    SELECT * FROM recovery_bands([0.1, 0.25, 0.5, 0.75, 0.9,
+                                  getvariable('expected_response_at_risk_percentile'), 1 - getvariable('expected_response_at_risk_percentile'),
+                                  getvariable('expected_response_off_track_percentile'), 1 - getvariable('expected_response_off_track_percentile')])
+)
+SELECT b.instrument, b.intake AS intake_score, b.week AS treatment_week, b.n_episodes, b.distance AS intake_distance,
+       k.completed_episodes,
+       b.distance IS NOT NULL AND k.completed_episodes >= getvariable('expected_response_min_completed_episodes') AS available,
+       CASE WHEN available THEN round(b.limits[1], 2) END AS p10,
+       CASE WHEN available THEN round(b.limits[2], 2) END AS p25,
+       CASE WHEN available THEN round(b.limits[3], 2) END AS p50,
+       CASE WHEN available THEN round(b.limits[4], 2) END AS p75,
+       CASE WHEN available THEN round(b.limits[5], 2) END AS p90,
+       CASE WHEN available THEN round(CASE WHEN c.higher_is_worse THEN b.limits[6] ELSE b.limits[7] END, 2) END AS at_risk_limit,
+       CASE WHEN available THEN round(CASE WHEN c.higher_is_worse THEN b.limits[8] ELSE b.limits[9] END, 2) END AS off_track_limit,
+       CASE WHEN k.completed_episodes < getvariable('expected_response_min_completed_episodes')
+            THEN format('no expected range: {} completed episodes of {}, {} needed', k.completed_episodes, b.instrument,
+                        getvariable('expected_response_min_completed_episodes'))
+            WHEN b.distance IS NULL
+            THEN format('no expected range: {} completed episodes started near {} and had a week-{} score, {} needed',
+                        b.nearby, num(b.intake), b.week, getvariable('expected_response_neighbours'))
+       END AS note
+FROM bands AS b
+JOIN instrument_catalogue AS c USING (instrument)
+JOIN completed_counts AS k USING (instrument)
+ORDER BY 1, 2, 3;
+
+-- Each episode's status in each treatment week from first_week: on track, at risk, not on track.
+CREATE OR REPLACE TABLE recovery_status AS
+SELECT w.episode_id, w.instrument, w.week AS treatment_week, w.scored_on, w.score, w.intake AS intake_score,
+       x.p25, x.p50, x.p75, x.at_risk_limit, x.off_track_limit, x.n_episodes,
+       CASE WHEN NOT x.available THEN 'no expected range'
+            WHEN (w.score - x.off_track_limit) * po.worse_sign > 0 THEN 'not on track'
+            WHEN (w.score - x.at_risk_limit) * po.worse_sign > 0 THEN 'at risk'
+            ELSE 'on track' END AS status,
+       CASE WHEN NOT x.available THEN x.note
+            ELSE format('{} {} in week {}; people starting at {} here are usually {}–{} by week {} (the middle half of {} similar completed episodes); {} {} is not on track',
+                        w.instrument, num(w.score), w.week, num(w.intake), num(least(x.p25, x.p75)), num(greatest(x.p25, x.p75)),
+                        x.treatment_week, x.n_episodes, CASE WHEN po.worse_sign > 0 THEN 'above' ELSE 'below' END,
+                        num(x.off_track_limit))
+       END AS explanation
+FROM recovery_weekly AS w
+JOIN participant_outcomes AS po USING (episode_id, instrument)
+JOIN expected_recovery AS x ON x.instrument = w.instrument AND x.intake_score = w.intake
+                           AND x.treatment_week = least(w.week, getvariable('expected_response_max_week'))
+WHERE w.week >= getvariable('expected_response_first_week')
+ORDER BY 1, 2, 3;

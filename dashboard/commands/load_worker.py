@@ -1,0 +1,211 @@
+"""The loader worker: `python -m dashboard worker [--idle SECONDS]` takes the queued upload jobs
+(dashboard/store/load_jobs.py) oldest first, one at a time, and runs the loader's own command on each
+(`python -m etl load FILES --db DB --json [--kind K] [--progress-file F]`), so it loads under the same
+writer lock as the command line. While a load runs it copies the loader's progress line into the
+job; when the load ends it writes the audit record (one per file, as the job's user and role),
+stores the results and deletes the files. It exits after SECONDS (IOP_LOAD_WORKER_IDLE, 60) without
+a job; the Data page starts it again when one is queued.
+
+Only one worker runs per store: it holds the store's worker lock for its life, and a worker that
+takes the lock first fails the jobs a killed worker left running. It writes nothing to its output:
+file names and the loader's messages go to the store only."""
+from __future__ import annotations
+
+import argparse
+import contextlib
+import fcntl
+import functools
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from dashboard.store import audit, load_jobs
+from dashboard.store.load_jobs import KINDS, ROOT, Job
+
+LOADER = (sys.executable, "-m", "etl", "load")
+IDLE = float(os.environ.get("IOP_LOAD_WORKER_IDLE", "60"))
+TIMEOUT = float(os.environ.get("IOP_LOAD_TIMEOUT", "3600"))      # seconds a load may take before it is stopped
+POLL = 0.5
+COUNTS = ("read", "loaded", "updated", "rejected", "duplicate")
+NOTES_KEPT = 50
+
+try:       # the loader stops if the worker dies (Linux): a job the next worker fails is not still loading
+    import ctypes
+    _prctl = ctypes.CDLL(None, use_errno=True).prctl
+except (OSError, AttributeError):
+    _prctl = None
+
+
+def _die_with_parent() -> None:
+    if _prctl is not None:
+        _prctl(1, signal.SIGTERM)          # PR_SET_PDEATHSIG
+
+
+@functools.cache
+def progress_option(loader: tuple[str, ...] = LOADER) -> bool:
+    """Whether this loader takes --progress-file (asked once per worker)."""
+    try:
+        run = subprocess.run([*loader, "--help"], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return "--progress-file" in run.stdout
+
+
+def read_progress(path: Path) -> dict | None:
+    """The loader's last progress line ({"step", "done", "total"}), or None while there is none (no
+    file yet, or one being rewritten)."""
+    try:
+        line = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(line, dict):
+        return None
+    out = {"step": str(line.get("step") or "")[:300]}
+    for key in ("done", "total"):
+        value = line.get(key)
+        out[key] = value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
+    return out
+
+
+def failed_rows(job: Job, problem: str) -> list[dict]:
+    """One failed result per file: what the page shows and the audit records when no load ran."""
+    return [{"file": name, "kind": None, "status": "failed", "message": f"{name}: {problem}"} for name in job.files]
+
+
+def _results(text: str) -> list[dict] | None:
+    try:
+        rows = json.loads(text)
+    except ValueError:
+        return None
+    if not isinstance(rows, list) or not all(isinstance(r, dict) and "file" in r and "status" in r for r in rows):
+        return None
+    for r in rows:
+        r["file"] = Path(str(r["file"])).name        # the stored copy's folder is gone once the job ends
+        r["notes"] = list(r.get("notes") or [])[:NOTES_KEPT]
+    return rows
+
+
+def run_job(job: Job, poll: float = POLL, timeout: float = TIMEOUT) -> tuple[str, list[dict], str | None]:
+    """Load the job's files; returns (status, result rows, message)."""
+    folder = job.folder
+    if folder is None or not folder.is_dir():
+        problem = "the uploaded file was not found; nothing was loaded from this upload, load it again"
+        return "failed", failed_rows(job, problem), problem
+    paths = load_jobs.stored_files(folder)
+    progress_file, out_path = folder / "progress.json", folder / "loader.out"
+    command = [*LOADER, *map(str, paths), "--db", job.db_path, "--json"]
+    if job.kind in KINDS:
+        command += ["--kind", job.kind]
+    if progress_option(tuple(LOADER)):
+        command += ["--progress-file", str(progress_file)]
+    with os.fdopen(os.open(out_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as out:
+        loader = subprocess.Popen(command, cwd=ROOT, stdin=subprocess.DEVNULL, stdout=out,
+                                  stderr=subprocess.DEVNULL, preexec_fn=_die_with_parent)
+    deadline, shown = time.monotonic() + timeout, None
+    while True:
+        try:
+            code = loader.wait(timeout=poll)
+            break
+        except subprocess.TimeoutExpired:
+            pass
+        progress = read_progress(progress_file)
+        if progress is not None and progress != shown:
+            load_jobs.set_progress(job.job_id, progress)
+            shown = progress
+        if time.monotonic() > deadline:
+            loader.kill()
+            loader.wait()
+            problem = (f"the load took longer than {timeout / 60:g} minutes and was stopped; "
+                       "nothing was loaded from this upload")
+            return "failed", failed_rows(job, problem), problem
+    rows = _results(out_path.read_text(encoding="utf-8", errors="replace"))
+    if rows is None:   # the loader itself failed; its own output is not kept (it may name rows)
+        problem = f"the loader stopped (exit {code}); nothing was loaded from this upload"
+        return "failed", failed_rows(job, problem), problem
+    return "done", rows, None
+
+
+def _audit(job: Job, rows: list[dict]) -> None:
+    for r in rows:
+        audit.record("load", job.user, job.role, page="data", file=r["file"], status=r["status"], job=job.job_id,
+                     **{k: r[k] for k in COUNTS if k in r})
+
+
+def process(job: Job, poll: float = POLL, timeout: float = TIMEOUT) -> str:
+    try:
+        status, rows, message = run_job(job, poll, timeout)
+    except Exception as e:        # recorded by kind only: an exception's text may name a file or a row
+        message = f"the loader worker failed ({type(e).__name__}); nothing was loaded from this upload"
+        status, rows = "failed", failed_rows(job, message)
+    _audit(job, rows)             # before the job ends: a worker killed in between fails it, and the trail has both
+    load_jobs.finish(job, status, rows, message)
+    return status
+
+
+def recover() -> None:
+    """Fail the jobs a killed worker left running, and delete files no job needs."""
+    for job in load_jobs.abandoned():
+        rows = failed_rows(job, load_jobs.INTERRUPTED)
+        _audit(job, rows)
+        load_jobs.finish(job, "failed", rows, load_jobs.INTERRUPTED)
+    load_jobs.sweep()
+
+
+def _drain(idle: float, poll: float, timeout: float) -> int:
+    ran, waiting_since = 0, time.monotonic()
+    while True:
+        job = load_jobs.claim()
+        if job is not None:
+            process(job, poll, timeout)
+            ran, waiting_since = ran + 1, time.monotonic()
+        elif time.monotonic() - waiting_since >= idle:
+            return ran
+        else:
+            time.sleep(poll)
+
+
+def run(idle: float = IDLE, poll: float = POLL, timeout: float = TIMEOUT) -> int:
+    """Take jobs until none has come for `idle` seconds; returns how many ran (0 at once if another
+    worker holds the lock: that one takes them)."""
+    ran = 0
+    while True:
+        with load_jobs.open_lock() as lock:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return ran
+            lock.seek(0)
+            lock.truncate()
+            lock.write(f"{os.getpid()}\n")
+            lock.flush()
+            try:
+                recover()
+                ran += _drain(idle, poll, timeout)
+            finally:
+                lock.seek(0)
+                lock.truncate()
+                lock.flush()
+        # a page that queued a job while the lock was still held started no worker: look once more
+        # (one queued after this look finds the lock free and starts a worker itself)
+        if not load_jobs.has_queued():
+            return ran
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m dashboard worker",
+                                     description="Load the Data page's queued uploads, one at a time.")
+    parser.add_argument("--idle", type=float, default=IDLE, help="seconds without a job before exiting")
+    args = parser.parse_args(argv)
+    os.umask(0o077)
+    with contextlib.suppress(OSError):
+        os.nice(10)                # the signed-in sessions come first
+    run(args.idle)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,2 +1,0 @@
--- The settings the marts were built with (the settings table): name, number, text, list.
-SELECT name, number, text, list FROM settings ORDER BY name;

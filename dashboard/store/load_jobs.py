@@ -1,0 +1,307 @@
+"""Uploads as background jobs: the Data page stores the uploaded files and queues a job; one loader
+worker (`python -m dashboard worker`) takes the jobs in turn and runs the loader's own command
+on them, so no page run waits for a load and every session stays responsive meanwhile.
+
+The jobs are a table in the application-state store (`app_state.connect`), next to the audit log. The
+files wait in a private folder beside the store (`<store>-uploads/`, which git ignores with the
+store: `data/app_state.sqlite-uploads/` by default): folders 0700, files 0600, deleted as soon as
+their job ends, loaded or not. At most one worker runs per store: it holds an exclusive `flock` on
+`<store>-uploads/worker.lock` for as long as it lives, so a page can tell whether one is alive and
+start one if not. The loader serialises with the command line itself (its writer lock).
+
+Nothing here logs: the files' names and the loader's messages stay in the store."""
+from __future__ import annotations
+
+import datetime as dt
+import fcntl
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from contextlib import closing
+from dataclasses import dataclass
+from pathlib import Path
+
+from dashboard.store import app_state
+
+ROOT = Path(__file__).resolve().parents[2]
+# the loader's kinds (etl/vocabulary.py KINDS; the dashboard never imports the loader: a test keeps them equal)
+KINDS = ("attendance", "measures", "roster", "authorizations")
+STATUSES = ("queued", "running", "done", "failed")
+ACTIVE = ("queued", "running")
+ORPHAN_AGE = 3600          # seconds before a folder no job names is swept (a page may be writing it)
+KEEP_FINISHED_DAYS = 90    # a finished job's record (the page's view of an upload) is then dropped;
+                           # what was loaded stays in the database's load history, rejects and audit
+INTERRUPTED = ("the load was interrupted (the loader worker stopped before it finished); "
+               "check the load history and load the files again if they are not there")
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS load_jobs (
+    job_id      INTEGER PRIMARY KEY AUTOINCREMENT,
+    created_at  TEXT NOT NULL,        -- UTC, YYYY-MM-DD HH:MM:SS like the audit log
+    user_name   TEXT NOT NULL,
+    role        TEXT NOT NULL,
+    kind        TEXT,                 -- one of KINDS; NULL: each file's header says
+    files       TEXT NOT NULL,        -- JSON list of the uploaded files' names
+    folder      TEXT,                 -- where the files wait; NULL once they are deleted
+    db_path     TEXT NOT NULL,        -- the database the page reads, loaded into
+    status      TEXT NOT NULL CHECK (status IN ('queued', 'running', 'done', 'failed')),
+    started_at  TEXT,
+    finished_at TEXT,
+    progress    TEXT,                 -- JSON {"step", "done", "total"}: the loader's last progress line
+    result      TEXT,                 -- JSON list: one row per file, as `python -m etl load --json` gives it
+    message     TEXT                  -- why a failed job failed
+);
+CREATE INDEX IF NOT EXISTS load_jobs_status ON load_jobs (status, job_id);
+CREATE INDEX IF NOT EXISTS load_jobs_user ON load_jobs (user_name, job_id);
+"""
+
+
+@dataclass
+class Job:
+    job_id: int
+    created_at: dt.datetime
+    user: str
+    role: str
+    kind: str | None
+    files: list[str]
+    folder: Path | None
+    db_path: str
+    status: str
+    started_at: dt.datetime | None = None
+    finished_at: dt.datetime | None = None
+    progress: dict | None = None
+    result: list[dict] | None = None
+    message: str | None = None
+    ahead: int = 0                    # active jobs queued before this one (any user's)
+
+    @property
+    def active(self) -> bool:
+        return self.status in ACTIVE
+
+
+COLUMNS = ("job_id", "created_at", "user_name", "role", "kind", "files", "folder", "db_path", "status", "started_at",
+           "finished_at", "progress", "result", "message")
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _time(text: str | None) -> dt.datetime | None:
+    return dt.datetime.strptime(text, "%Y-%m-%d %H:%M:%S").replace(tzinfo=dt.timezone.utc) if text else None
+
+
+def _json(text: str | None):
+    try:
+        return json.loads(text) if text else None
+    except json.JSONDecodeError:
+        return None
+
+
+def _job(row) -> Job:
+    r = dict(zip(COLUMNS, row))
+    return Job(r["job_id"], _time(r["created_at"]), r["user_name"], r["role"], r["kind"], _json(r["files"]) or [],
+               Path(r["folder"]) if r["folder"] else None, r["db_path"], r["status"], _time(r["started_at"]),
+               _time(r["finished_at"]), _json(r["progress"]), _json(r["result"]), r["message"])
+
+
+def connect():
+    return app_state.connect(SCHEMA)
+
+
+# --- the private folder -------------------------------------------------------------------------
+
+def uploads_root() -> Path:
+    """Beside the store and named after it, so `.gitignore`'s `data/app_state.sqlite*` covers it."""
+    path = app_state.state_path()
+    return path.with_name(path.name + "-uploads")
+
+
+def _private_dir(path: Path) -> Path:
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if path.stat().st_mode & 0o077:
+        path.chmod(0o700)
+    return path
+
+
+def _root() -> Path:
+    root = _private_dir(uploads_root())
+    ignore = root / ".gitignore"          # in case the store is moved somewhere git does not already ignore
+    if not ignore.exists():
+        _write_private(ignore, b"*\n")
+    return root
+
+
+def _write_private(path: Path, content: bytes) -> None:
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as f:
+        f.write(content)
+
+
+def _safe_name(name: str) -> str:
+    name = Path(str(name).replace("\\", "/")).name.strip()
+    return name if name and not name.startswith(".") else f"upload{name}"
+
+
+def stored_files(folder: Path) -> list[Path]:
+    """The job's files, in the order they were uploaded (each in a numbered folder of its own, so two
+    uploads with one name both keep it)."""
+    slots = sorted((p for p in folder.iterdir() if p.is_dir() and p.name.isdigit()), key=lambda p: int(p.name))
+    return [f for slot in slots for f in sorted(slot.iterdir()) if f.is_file()]
+
+
+def remove_folder(folder: Path | None) -> None:
+    if folder is not None:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+# --- the table ----------------------------------------------------------------------------------
+
+def queue(files: list[tuple[str, bytes]], kind: str | None, user: str, role: str, db_path: str | Path) -> int:
+    """Store the uploads privately and queue a job for them; returns its id. The files are written
+    before the job is visible, so a worker never takes a job whose files are not all there."""
+    if not files:
+        raise ValueError("nothing to load")
+    folder = Path(tempfile.mkdtemp(prefix="job-", dir=_root()))       # mkdtemp makes it 0700
+    try:
+        names = []
+        for i, (name, content) in enumerate(files):
+            names.append(_safe_name(name))
+            _write_private(_private_dir(folder / str(i)) / names[-1], content)
+        with closing(connect()) as con, con:
+            cursor = con.execute(
+                "INSERT INTO load_jobs (created_at, user_name, role, kind, files, folder, db_path, status) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, 'queued')",
+                (_now(), user, role, kind if kind in KINDS else None, json.dumps(names), str(folder),
+                 str(Path(db_path).resolve())))
+            return int(cursor.lastrowid)
+    except BaseException:
+        remove_folder(folder)
+        raise
+
+
+def get(job_id: int) -> Job | None:
+    with closing(connect()) as con:
+        row = con.execute(f"SELECT {', '.join(COLUMNS)} FROM load_jobs WHERE job_id = ?", (job_id,)).fetchone()
+    return _job(row) if row else None
+
+
+def recent(user: str, limit: int = 5) -> list[Job]:
+    """This user's latest jobs, newest first, each with how many jobs wait before it."""
+    with closing(connect()) as con:
+        rows = con.execute(f"SELECT {', '.join(COLUMNS)} FROM load_jobs WHERE user_name = ? "
+                           "ORDER BY job_id DESC LIMIT ?", (user, limit)).fetchall()
+        jobs = [_job(r) for r in rows]
+        for job in jobs:
+            if job.active:
+                job.ahead = con.execute("SELECT count(*) FROM load_jobs WHERE status IN ('queued', 'running') "
+                                        "AND job_id < ?", (job.job_id,)).fetchone()[0]
+    return jobs
+
+
+def has_queued() -> bool:
+    with closing(connect()) as con:
+        return con.execute("SELECT 1 FROM load_jobs WHERE status = 'queued' LIMIT 1").fetchone() is not None
+
+
+def claim() -> Job | None:
+    """The oldest queued job, now marked running (only the worker holding the lock calls this)."""
+    with closing(connect()) as con, con:
+        row = con.execute(f"""UPDATE load_jobs SET status = 'running', started_at = ?
+                              WHERE job_id = (SELECT min(job_id) FROM load_jobs WHERE status = 'queued')
+                              RETURNING {', '.join(COLUMNS)}""", (_now(),)).fetchone()
+    return _job(row) if row else None
+
+
+def set_progress(job_id: int, progress: dict) -> None:
+    with closing(connect()) as con, con:
+        con.execute("UPDATE load_jobs SET progress = ? WHERE job_id = ? AND status = 'running'",
+                    (json.dumps(progress), job_id))
+
+
+def finish(job: Job, status: str, result: list[dict], message: str | None = None) -> None:
+    """Record the job's end, then delete its files (a folder left by a worker killed in between is
+    swept by the next one)."""
+    if status not in ("done", "failed"):
+        raise ValueError(f"a job ends done or failed, not {status!r}")
+    cutoff = (dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=KEEP_FINISHED_DAYS)).strftime("%Y-%m-%d %H:%M:%S")
+    with closing(connect()) as con, con:
+        con.execute("UPDATE load_jobs SET status = ?, finished_at = ?, result = ?, message = ?, folder = NULL "
+                    "WHERE job_id = ?", (status, _now(), json.dumps(result), message, job.job_id))
+        con.execute("DELETE FROM load_jobs WHERE status IN ('done', 'failed') AND finished_at < ?", (cutoff,))
+    remove_folder(job.folder)
+
+
+def abandoned() -> list[Job]:
+    """Jobs marked running: when a worker has just taken the lock, no worker is running them."""
+    with closing(connect()) as con:
+        return [_job(r) for r in con.execute(f"SELECT {', '.join(COLUMNS)} FROM load_jobs WHERE status = 'running' "
+                                             "ORDER BY job_id").fetchall()]
+
+
+def sweep(min_age: float = ORPHAN_AGE) -> None:
+    """Delete folders that no waiting or running job names (left by a worker or page that was
+    killed), once they are old enough that no page can still be writing them."""
+    root = uploads_root()
+    if not root.exists():
+        return
+    with closing(connect()) as con:
+        named = {r[0] for r in con.execute("SELECT folder FROM load_jobs WHERE folder IS NOT NULL "
+                                          "AND status IN ('queued', 'running')")}
+    for folder in root.glob("job-*"):
+        try:
+            old = time.time() - folder.stat().st_mtime > min_age
+        except FileNotFoundError:
+            continue
+        if folder.is_dir() and str(folder) not in named and old:
+            remove_folder(folder)
+
+
+# --- the worker's lock --------------------------------------------------------------------------
+
+def lock_path() -> Path:
+    return uploads_root() / "worker.lock"
+
+
+def open_lock():
+    """The lock file, opened (0600) but not locked."""
+    path = _root() / "worker.lock"
+    return os.fdopen(os.open(path, os.O_RDWR | os.O_CREAT, 0o600), "r+")
+
+
+def worker_alive() -> bool:
+    """Whether a worker holds the lock (a probe that gets it lets it go at once)."""
+    with open_lock() as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        fcntl.flock(lock, fcntl.LOCK_UN)
+        return False
+
+
+def worker_pid() -> int | None:
+    """The live worker's process id, as it wrote it in the lock file (None when none is alive)."""
+    if not worker_alive():
+        return None
+    try:
+        return int(lock_path().read_text().strip() or 0) or None
+    except (OSError, ValueError):
+        return None
+
+
+def start_worker() -> bool:
+    """Start the loader worker unless one is alive; True when one was started. It runs detached
+    (its own session, no output), with this process's store and database named absolutely."""
+    if worker_alive():
+        return False
+    env = {**os.environ, "IOP_STATE": str(app_state.state_path().resolve())}
+    if "IOP_DB" in env:
+        env["IOP_DB"] = str(Path(env["IOP_DB"]).resolve())
+    subprocess.Popen([sys.executable, "-m", "dashboard", "worker"], cwd=ROOT, env=env, start_new_session=True,
+                     stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, close_fds=True)
+    return True

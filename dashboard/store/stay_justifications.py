@@ -1,0 +1,47 @@
+"""Continued-stay justifications in the application-state store: typed by a clinician for a payer's
+utilization review, the newest kept with every earlier one. Saving is audited by the caller; the
+text is never copied into the audit log."""
+from __future__ import annotations
+
+import datetime as dt
+from contextlib import closing
+
+import pandas as pd
+
+from dashboard.store import app_state
+
+MAX_JUSTIFICATION = 2000   # characters (about 300 words): what the packet's one page holds beside the rest
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS stay_justifications (
+    justification_id INTEGER PRIMARY KEY AUTOINCREMENT,
+    participant_id   TEXT NOT NULL,
+    episode_id       TEXT NOT NULL,
+    text             TEXT NOT NULL,
+    user_name        TEXT NOT NULL,
+    created_at       TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS stay_justifications_episode ON stay_justifications (episode_id, justification_id);
+"""
+
+
+def save_justification(participant_id: str, episode_id: str, text: str, user: str) -> None:
+    """Store a justification; refused (app_state.ActionRefused) when empty or longer than a page holds."""
+    text = (text or "").strip()
+    if not text:
+        raise app_state.ActionRefused("write the justification before saving it")
+    if len(text) > MAX_JUSTIFICATION:
+        raise app_state.ActionRefused(f"the justification is {len(text):,} characters; the packet's page holds "
+                                  f"{MAX_JUSTIFICATION:,}")
+    with closing(app_state.connect(SCHEMA)) as con, con:
+        con.execute("INSERT INTO stay_justifications (participant_id, episode_id, text, user_name, created_at) "
+                    "VALUES (?, ?, ?, ?, ?)", (participant_id, episode_id, text, user,
+                                               dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S")))
+
+
+def justifications(episode_id: str) -> pd.DataFrame:
+    """The episode's justifications, newest first: text, user_name, created_at (UTC)."""
+    with closing(app_state.connect(SCHEMA)) as con:
+        return pd.read_sql_query("SELECT text, user_name, created_at FROM stay_justifications WHERE episode_id = ? "
+                                 "ORDER BY justification_id DESC", con, params=[episode_id])
+
+

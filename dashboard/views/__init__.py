@@ -1,0 +1,1 @@
+"""One view model per page: plain data in, plain data out (dataframes and dataclasses), no Streamlit."""

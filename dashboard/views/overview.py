@@ -1,0 +1,48 @@
+"""The program overview for clinical directors: who came and went, attendance and hours against
+the ASAM minimum, modality mix, flags and how fast they are acted on, measurement completeness,
+aftercare. Every frame is for the episodes the filters select."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from dashboard.store import db, flag_actions
+from dashboard.store.settings import stored
+from dashboard.views.filters import Filters
+
+
+@dataclass(frozen=True)
+class Overview:
+    filters: Filters
+    headline: dict
+    flow: pd.DataFrame
+    discharges: pd.DataFrame
+    attendance: pd.DataFrame
+    modality: pd.DataFrame
+    family: dict
+    flags: pd.DataFrame
+    actions: pd.DataFrame
+    completeness: pd.DataFrame
+    aftercare: pd.DataFrame
+    asam_minimums: str        # "9 h adults, 6 h adolescents": the settings the build used
+
+
+def program_overview(filters: Filters, instrument: str) -> Overview:
+    f = db.queries(filters.params(admitted_in_range=False),
+                   headline=("overview/headline", {}), flow=("overview/flow", {}), discharges=("overview/discharges", {}),
+                   attendance=("overview/attendance", {}), modality=("overview/modality", {}), family=("overview/family", {}),
+                   flags=("overview/flags", {}), completeness=("common/completeness", {"instrument": instrument}),
+                   aftercare=("overview/aftercare", {}), episodes=("overview/episode_ids", {}))
+    actions = flag_actions.first_actions()
+    actions = actions[actions["episode_id"].isin(f["episodes"]["episode_id"])]
+    completeness = f["completeness"][f["completeness"]["cohort"].isna()].drop(columns="cohort")
+    return Overview(filters, f["headline"].iloc[0].to_dict(), f["flow"], f["discharges"], f["attendance"],
+                    f["modality"], f["family"].iloc[0].to_dict(), f["flags"], actions, completeness, f["aftercare"],
+                    asam_minimums())
+
+
+def asam_minimums() -> str:
+    """The ASAM level 2.1 minimum hours a week (settings flags.asam_*_hours), in words."""
+    s = stored()
+    return f"{s.number('flags', 'asam_adult_hours'):g} h adults, {s.number('flags', 'asam_adolescent_hours'):g} h adolescents"
