@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -56,8 +57,8 @@ def private_state(tmp_path, monkeypatch):
     """Every test has its own application-state store (never data/app_state.sqlite) and an empty
     configuration folder, and cheap bcrypt hashes: the policy's cost is checked in test_sessions.py,
     and by the browser tests' servers."""
-    from dashboard.store import db
     from dashboard.access import passwords
+    from dashboard.store import background, db
     monkeypatch.setenv("IOP_STATE", str(tmp_path / "app_state.sqlite"))
     monkeypatch.setenv("IOP_CONFIG", str(tmp_path / "config"))      # no program configuration unless a test writes one
     monkeypatch.setattr(passwords, "BCRYPT_ROUNDS", 4)
@@ -65,11 +66,32 @@ def private_state(tmp_path, monkeypatch):
     with db.scoped(db.EVERYTHING):       # view models called directly read the whole program; pages bind their own
         yield
     passwords.placeholder_hash.cache_clear()
+    # a build a test started in the background (IOP_WARM=1) ends with it: the process holds one
+    # database file at a time, and a build still reading another test's file would make the next
+    # test's file let go of what it had kept
+    background.wait()
 
 
 @pytest.fixture
 def db(tmp_path) -> Path:
     return tmp_path / "iop.duckdb"
+
+
+_SCENARIOS: dict[tuple[str, str], Path] = {}
+
+
+def scenario(request, make) -> Path:
+    """This test's copy of the database make(folder, database) loads: loaded once per module and
+    fixture (a load takes most of a second, a copy milliseconds), so a test that loads more into
+    its copy changes no other test's. Returns the copy (the `db` fixture's path)."""
+    key = (request.module.__name__, request.fixturename)
+    if key not in _SCENARIOS:
+        folder = request.getfixturevalue("tmp_path_factory").mktemp(request.fixturename)
+        make(folder, folder / "iop.duckdb")
+        _SCENARIOS[key] = folder / "iop.duckdb"
+    copy = request.getfixturevalue("tmp_path") / "iop.duckdb"
+    shutil.copyfile(_SCENARIOS[key], copy)
+    return copy
 
 
 ATTENDANCE_HEADER = "participant_id,session_date,session_type,status,minutes,program,clinician\n"
@@ -187,21 +209,65 @@ def caught_downloads(monkeypatch):
     return caught
 
 
-@pytest.fixture(scope="module")
-def demo_db(tmp_path_factory) -> Path:
-    """The demo program (300 participants, seed 42) loaded as of 26 Nov 2026."""
+DEMO_AS_OF = dt.date(2026, 11, 26)
+
+
+def _build_demo(folder: Path) -> Path:
     from etl.demo import write_demo
-    tmp = tmp_path_factory.mktemp("demo")
-    db = tmp / "iop.duckdb"
-    load_files(db, *write_demo(tmp / "exports", participants=300, seed=42).values(), today=dt.date(2026, 11, 26))
+    db = folder / "demo.duckdb"
+    load_files(db, *write_demo(folder / "exports", participants=300, seed=42).values(), today=DEMO_AS_OF)
+    return db
+
+
+@pytest.fixture(scope="session")
+def demo_source(tmp_path_factory, worker_id) -> Path:
+    """The demo program (300 participants, seed 42) loaded as of 26 Nov 2026, built once per test run:
+    parallel workers share one build (the first builds it under a lock, the others wait for it).
+    Never handed to a test: demo_db and demo_app give each module a copy."""
+    if worker_id == "master":                        # one process: its own temporary folder
+        return _build_demo(tmp_path_factory.mktemp("demo-source"))
+    from filelock import FileLock
+    shared = tmp_path_factory.getbasetemp().parent / "demo-source"   # this run's, beside every worker's own
+    shared.mkdir(exist_ok=True)
+    with FileLock(str(shared / "build.lock")):
+        db = shared / "demo.duckdb"
+        if not (shared / "built").exists():
+            _build_demo(shared)
+            (shared / "built").touch()
     return db
 
 
 @pytest.fixture(scope="module")
-def demo_app(tmp_path_factory):
-    """For browser tests: the demo program behind server.py with an account per role (see
-    servers.demo_server); screenshots go to test-artifacts/. Yields (url, database, folder)."""
+def demo_db(demo_source, tmp_path_factory) -> Path:
+    """A copy of the demo program for this module (a copy takes milliseconds; a load, seconds)."""
+    db = tmp_path_factory.mktemp("demo") / "iop.duckdb"
+    shutil.copyfile(demo_source, db)
+    return db
+
+
+@pytest.fixture(scope="session")
+def demo_app(demo_source, tmp_path_factory):
+    """For browser tests: a copy of the demo program behind one server.py for the whole run (the
+    browser modules run one after another in one worker: tests/conftest.py groups them), with an
+    account per role (servers.demo_server); screenshots go to test-artifacts/. Yields (url,
+    database, folder)."""
     from servers import demo_server
     (ROOT / "test-artifacts").mkdir(exist_ok=True)
-    with demo_server(tmp_path_factory.mktemp("demo-app"), PASSWORD) as running:
+    with demo_server(tmp_path_factory.mktemp("demo-app"), PASSWORD, demo_source) as running:
         yield running
+
+
+BROWSER_MODULES = {"test_journeys", "test_oidc_browser", "test_screens", "test_sessions_browser"}
+SERIAL = "serial"   # browser journeys and tests that time something: one worker, one after another
+
+
+def pytest_collection_modifyitems(config, items):
+    """With parallel workers (pytest-xdist, --dist loadgroup), a module's tests run in one worker, so
+    its module-scoped scenario is loaded once; the browser modules and the tests marked `timing`
+    share one worker, one after another, so that none of them waits on another of them."""
+    for item in items:
+        if item.get_closest_marker("xdist_group"):
+            continue
+        module = item.module.__name__
+        serial = module in BROWSER_MODULES or item.get_closest_marker("timing")
+        item.add_marker(pytest.mark.xdist_group(SERIAL if serial else module))

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import os
 import shutil
 import socket
@@ -73,13 +72,12 @@ ROLE_ACCOUNTS = (("director", "director", None), ("clinician", "clinician", "Che
 
 
 @contextlib.contextmanager
-def demo_server(tmp: Path, password: str, **env: str):
-    """The demo program (300 participants, seed 42, as of 26 Nov 2026) behind server.py, with an
-    account per role; yields (url, database, folder). `env` adds settings, e.g. a short session."""
-    from conftest import load_files
-    from etl.demo import write_demo
+def demo_server(tmp: Path, password: str, demo: Path, **env: str):
+    """A copy of the demo program (`demo`: 300 participants, seed 42, as of 26 Nov 2026) behind
+    server.py, with an account per role; yields (url, database, folder). `env` adds settings, e.g. a
+    short session."""
     db = tmp / "iop.duckdb"
-    load_files(db, *write_demo(tmp / "demo", participants=300, seed=42).values(), today=dt.date(2026, 11, 26))
+    shutil.copyfile(demo, db)
     add_accounts(tmp / "state.sqlite", password, *ROLE_ACCOUNTS)
     port = free_port()
     proc = start_streamlit(port, tmp, {"IOP_DB": str(db), "IOP_STATE": str(tmp / "state.sqlite"), **env},

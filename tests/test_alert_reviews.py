@@ -6,7 +6,7 @@ import re
 import pandas as pd
 import pytest
 
-from conftest import app, build, chart, measures_row, rows, shown
+from conftest import app, build, chart, measures_row, rows, scenario, shown
 from dashboard.store import app_state, flag_actions
 from dashboard.views.alerts import review_follow_up
 from test_flags import D, _history, day
@@ -18,18 +18,21 @@ FLAG = {"flag_key": "k1", "participant_id": "P1", "episode_id": "P1#20250106", "
         "severity": "red", "instrument": "PHQ-9", "fired_on": "2025-01-20"}
 
 
-@pytest.fixture
-def off_track(tmp_path, db, monkeypatch):
-    """P1 (Chen, Trauma, admitted 6 Jan 2025): PHQ-9 12 at intake and 13 in week 3, above the 80th
-    percentile (12.2) of 50 completed episodes that also started at 12 (test_flags._history); the
-    week-3 scores of those 50 are 5..14, so 10 of them reliably improved (by 6 or more) and 40 did not."""
+def _make_off_track(tmp_path, db):
     roster, measures = _history()
     roster.append("P1,2025-01-06,,,Trauma,Chen,1990,")
     measures += [measures_row("P1", day(0), "PHQ-9", 12), measures_row("P1", day(14), "PHQ-9", 13)]
     build(tmp_path, db, roster=roster, measures=measures, as_of=D(2025, 1, 22))
+
+
+@pytest.fixture
+def off_track(request, monkeypatch):
+    """P1 (Chen, Trauma, admitted 6 Jan 2025): PHQ-9 12 at intake and 13 in week 3, above the 80th
+    percentile (12.2) of 50 completed episodes that also started at 12 (test_flags._history); the
+    week-3 scores of those 50 are 5..14, so 10 of them reliably improved (by 6 or more) and 40 did not."""
+    db = scenario(request, _make_off_track)   # loaded once for the module, copied for each test
     monkeypatch.setenv("IOP_DB", str(db))
     return db
-
 
 @pytest.mark.parametrize("change,message", [
     ({"plan_change": "  "}, "say what changes in the plan (or why nothing does)"),

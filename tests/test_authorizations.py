@@ -9,7 +9,7 @@ import datetime as dt
 
 import pytest
 
-from conftest import app, build, load_files, rows, write
+from conftest import app, build, load_files, rows, scenario, write
 
 from dashboard.store import load_jobs
 from etl import headers, vocabulary
@@ -124,8 +124,7 @@ def test_an_extension_updates_the_authorization_and_keeps_the_old_one_in_history
         ("PA1", dt.date(2025, 1, 19), r2.load_id)]
 
 
-@pytest.fixture
-def program(tmp_path, db, monkeypatch):
+def _make_program(tmp_path, db):
     roster = ["P1,2025-01-06,,,Trauma,Chen,1990,", "P2,2025-01-06,,,Trauma,Chen,1985,",
               "P3,2025-01-06,,,Trauma,Chen,1980,", "P4,2025-01-06,,,Trauma,Rivera,1975,"]
     # P1 attends Mon/Wed/Fri: a 3 h group each day and a 50 min individual session on Mondays;
@@ -143,9 +142,13 @@ def program(tmp_path, db, monkeypatch):
         "P2,Northwind PPO,IOP,B1,2025-01-06,2025-01-24,12,",
         "P3,Northwind PPO,IOP,C1,2025-01-06,2025-01-15,6,18"]) + "\n")
     load_files(db, auth, as_of=AS_OF)
+
+
+@pytest.fixture
+def program(request, monkeypatch):
+    db = scenario(request, _make_program)   # loaded once for the module, copied for each test
     monkeypatch.setenv("IOP_DB", str(db))
     return db
-
 
 def test_use_of_each_authorization_by_hand(program):
     # A1: 6-17 Jan, 5 days attended (Mondays 6 and 13: 230 min; 8, 10, 15 Jan: 180) = 1,000 min = 16.6667 h.

@@ -1,18 +1,21 @@
 """The `python -m etl` interface: unusable files, exit codes, messages, status."""
 import pytest
 
-from conftest import ATTENDANCE_HEADER, etl_cli, table_counts, write
+from conftest import ATTENDANCE_HEADER, etl_cli, scenario, table_counts, write
 
 GOOD = ATTENDANCE_HEADER + "P1,2025-03-03,group,attended,180,Trauma,Rivera\n"
 
 
-@pytest.fixture
-def loaded(tmp_path, db):
-    result = etl_cli("load", write(tmp_path, "good.csv", GOOD), "--db", db, "--today", "2026-01-31")
+def _load_good(folder, db):
+    result = etl_cli("load", write(folder, "good.csv", GOOD), "--db", db, "--today", "2026-01-31")
     assert result.returncode == 0, result.stderr
     assert result.stdout == ("good.csv (attendance, load 1): read 1, loaded 1, updated 0, rejected 0, "
                              "exact duplicates 0\n")
-    return db
+
+
+@pytest.fixture
+def loaded(request):
+    return scenario(request, _load_good)     # loaded once by the command, copied for each test
 
 
 UNUSABLE = [
@@ -64,7 +67,7 @@ def test_good_files_load_beside_a_bad_one(tmp_path, loaded):
 
 
 def test_reload_says_nothing_changed(tmp_path, loaded):
-    result = etl_cli("load", tmp_path / "good.csv", "--db", loaded)
+    result = etl_cli("load", write(tmp_path, "good.csv", GOOD), "--db", loaded)     # the same file, exported again
     assert result.returncode == 0
     assert result.stdout.startswith("good.csv: already loaded as load 1 on ")
     assert result.stdout.endswith("(same contents); nothing changed\n")

@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from conftest import app, build, chart, measures_row, rows, shown
+from conftest import app, build, chart, measures_row, rows, scenario, shown
 
 AS_OF = dt.date(2025, 2, 14)   # a Friday; P1..P3 admitted Monday 6 Jan 2025
 
@@ -14,9 +14,7 @@ def _days(n):
     return str(dt.date(2025, 1, 6) + dt.timedelta(days=n))
 
 
-@pytest.fixture
-def program(tmp_path, monkeypatch):
-    db = tmp_path / "iop.duckdb"
+def _make_program(tmp_path, db):
     roster = ["P1,2025-01-06,,,Trauma,Chen,1990,", "P2,2025-01-06,,,Trauma,Chen,1985,",
               "P3,2025-01-06,,,Depression/Anxiety,Rivera,1970,"]
     attendance = []
@@ -34,6 +32,11 @@ def program(tmp_path, monkeypatch):
         measures.append(measures_row("P3", _days(d), "PHQ-9", 18 - 2 * week))
     build(tmp_path, db, roster=roster, attendance=attendance, measures=measures, as_of=AS_OF,
           today=dt.date(2025, 3, 1))
+
+
+@pytest.fixture
+def program(request, tmp_path, monkeypatch):
+    db = scenario(request, _make_program)   # loaded once for the module, copied for each test
     monkeypatch.setenv("IOP_DB", str(db))
     monkeypatch.setenv("IOP_STATE", str(tmp_path / "state.sqlite"))
     monkeypatch.setenv("IOP_USER", "dr.chen@example.org")

@@ -102,6 +102,7 @@ def _markdown(at) -> list[str]:
     return [shown(m.value) for m in at.markdown]
 
 
+@pytest.mark.timing
 def test_the_data_page_stays_responsive_while_an_upload_job_loads(tmp_path, monkeypatch, jobs):
     database = tmp_path / "iop.duckdb"
     load_files(database, write(tmp_path, "a.csv", ATTENDANCE_HEADER + "P1,2025-03-03,group,attended,180,T,C\n"))

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from conftest import ATTENDANCE_HEADER, PROGRAM_INSTRUMENT, app, build, chart, etl_cli, load_files, measures_row, rows, shown, write
+from conftest import ATTENDANCE_HEADER, PROGRAM_INSTRUMENT, app, build, chart, etl_cli, load_files, measures_row, rows, scenario, shown, write
 
 D = dt.date
 ADMIT = D(2025, 1, 6)
@@ -27,16 +27,19 @@ def _history_week_7():
     return roster, measures
 
 
-@pytest.fixture
-def week_seven(tmp_path, db, monkeypatch):
-    """P1: PHQ-9 16 at admission, 15 on day 42 (a Monday: treatment week 7), data as of day 44."""
+def _make_week_seven(tmp_path, db):
     roster, measures = _history_week_7()
     roster.append("P1,2025-01-06,,,Trauma,Chen,1990,")
     measures += [measures_row("P1", day(0), "PHQ-9", 16), measures_row("P1", day(42), "PHQ-9", 15)]
     build(tmp_path, db, roster=roster, measures=measures, as_of=D(2025, 2, 19))
+
+
+@pytest.fixture
+def week_seven(request, monkeypatch):
+    """P1: PHQ-9 16 at admission, 15 on day 42 (a Monday: treatment week 7), data as of day 44."""
+    db = scenario(request, _make_week_seven)   # loaded once for the module, copied for each test
     monkeypatch.setenv("IOP_DB", str(db))
     return db
-
 
 def test_one_score_has_one_week_number_everywhere(week_seven):
     db = week_seven

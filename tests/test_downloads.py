@@ -10,17 +10,14 @@ import openpyxl
 import pytest
 from pypdf import PdfWriter
 
-from conftest import ATTENDANCE_HEADER, ROSTER_HEADER, app, load_files, write
+from conftest import ATTENDANCE_HEADER, ROSTER_HEADER, app, load_files, scenario, write
 from dashboard.store import audit
 from dashboard.documents import formats
 
 FORMULA_TRACK = '=HYPERLINK("http://x.example/","click")'
 
 
-@pytest.fixture
-def program(tmp_path, monkeypatch):
-    """30 episodes admitted in the first quarter of 2026 on two tracks, one of them named like a
-    spreadsheet formula, attending into April (so that the quarter has ended)."""
+def _make_program(tmp_path, db):
     roster, attendance = [], []
     for i in range(30):
         track = "Trauma" if i % 3 else FORMULA_TRACK
@@ -28,13 +25,18 @@ def program(tmp_path, monkeypatch):
         roster.append(f"P{i:02},{admitted},,,\"{track.replace(chr(34), chr(34) * 2)}\",Chen,1990,")
         for week in range(6):
             attendance.append(f"P{i:02},{admitted + dt.timedelta(days=7 * week)},group,attended,180,,Chen")
-    db = tmp_path / "iop.duckdb"
     load_files(db, write(tmp_path, "roster.csv", ROSTER_HEADER + "\n".join(roster) + "\n"),
                write(tmp_path, "attendance.csv", ATTENDANCE_HEADER + "\n".join(attendance) + "\n"),
                today=dt.date(2026, 6, 1))
+
+
+@pytest.fixture
+def program(request, monkeypatch):
+    """30 episodes admitted in the first quarter of 2026 on two tracks, one of them named like a
+    spreadsheet formula, attending into April (so that the quarter has ended)."""
+    db = scenario(request, _make_program)   # loaded once for the module, copied for each test
     monkeypatch.setenv("IOP_DB", str(db))
     return db
-
 
 @pytest.fixture
 def files(caught_downloads, monkeypatch):

@@ -10,7 +10,7 @@ import datetime as dt
 
 import pytest
 
-from conftest import ROSTER_HEADER, app, load_files, rows, write
+from conftest import ROSTER_HEADER, app, load_files, rows, scenario, write
 
 HEADER = ROSTER_HEADER.strip() + ",Payer,Referral Source,Primary Diagnosis,Gender,Race,Ethnicity\n"
 
@@ -21,12 +21,15 @@ def _roster(i: int) -> str:
     return f"P{i},2025-01-{i + 5:02d},,,Trauma,Chen,1990,,{payer},Self or family,Trauma- and stressor-related,,{race},"
 
 
-@pytest.fixture
-def program(tmp_path, db, monkeypatch):
+def _make_program(tmp_path, db):
     load_files(db, write(tmp_path, "roster.csv", HEADER + "\n".join(_roster(i) for i in range(1, 13)) + "\n"))
+
+
+@pytest.fixture
+def program(request, monkeypatch):
+    db = scenario(request, _make_program)   # loaded once for the module, copied for each test
     monkeypatch.setenv("IOP_DB", str(db))
     return db
-
 
 def test_the_fields_are_read_and_each_episode_has_its_groups(program):
     assert rows(program, "SELECT payer, race, sex_or_gender FROM episodes WHERE participant_id IN ('P1', 'P12') "

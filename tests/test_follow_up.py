@@ -17,7 +17,7 @@ import datetime as dt
 
 import pytest
 
-from conftest import app, build, chart, measures_row, rows
+from conftest import app, build, chart, measures_row, rows, scenario
 
 ROSTER = [f"P{i},2025-01-06,2025-02-14,completed,Trauma,Chen,1990,yes" for i in range(1, 5)] + [
     "P4,2025-03-10,,,Trauma,Chen,1990,", "P5,2025-03-03,2025-06-01,completed,Trauma,Chen,1990,yes"]
@@ -28,13 +28,16 @@ SCORES = {"P1": [("2025-01-06", 18), ("2025-02-14", 10), ("2025-03-16", 11), ("2
           "P5": [("2025-03-03", 17), ("2025-06-01", 8)]}
 
 
-@pytest.fixture
-def program(tmp_path, db, monkeypatch):
+def _make_program(tmp_path, db):
     measures = [measures_row(pid, day, "PHQ-9", score) for pid, scores in SCORES.items() for day, score in scores]
     build(tmp_path, db, roster=ROSTER, measures=measures)
+
+
+@pytest.fixture
+def program(request, monkeypatch):
+    db = scenario(request, _make_program)   # loaded once for the module, copied for each test
     monkeypatch.setenv("IOP_DB", str(db))
     return db
-
 
 def test_follow_ups_belong_to_the_discharged_episode_within_the_window(program):
     assert rows(program, "SELECT episode_id, assessed_on, total_score, days_after_discharge FROM follow_up_scores "

@@ -10,7 +10,7 @@ import datetime as dt
 
 import pytest
 
-from conftest import ITEMS_HEADER, ROSTER_HEADER, app, load_files, measures_row, rows, shown, write
+from conftest import ITEMS_HEADER, ROSTER_HEADER, app, load_files, measures_row, rows, scenario, shown, write
 
 DAY = dt.date(2025, 1, 22)
 HEADER = "participant_id,session_date,start_time,session_type,status,minutes,program,clinician,Group Name\n"
@@ -27,8 +27,7 @@ ATTENDANCE = [
 ]
 
 
-@pytest.fixture
-def program(tmp_path, db, monkeypatch):
+def _make_program(tmp_path, db):
     roster = write(tmp_path, "roster.csv", ROSTER_HEADER + "\n".join(
         [f"P{i},2025-01-06,,,Trauma,{'Chen' if i < 3 else 'Rivera'},1990," for i in range(1, 5)]) + "\n")
     attendance = write(tmp_path, "attendance.csv", HEADER + "\n".join(ATTENDANCE) + "\n")
@@ -36,9 +35,13 @@ def program(tmp_path, db, monkeypatch):
         measures_row("P1", "2025-01-06", "PHQ-9", 18), measures_row("P1", "2025-01-20", "PHQ-9", 14),
         measures_row("P2", "2025-01-20", "PHQ-9", "", [2, 1, 1, 1, 1, 1, 1, 1, 1])]) + "\n")
     load_files(db, roster, attendance, measures, as_of=DAY)
+
+
+@pytest.fixture
+def program(request, monkeypatch):
+    db = scenario(request, _make_program)   # loaded once for the module, copied for each test
     monkeypatch.setenv("IOP_DB", str(db))
     return db
-
 
 def test_group_names_are_read_and_groups_counted(program):
     assert rows(program, "SELECT * FROM group_sizes WHERE session_date = ? ORDER BY start_time", [DAY]) == [

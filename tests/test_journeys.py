@@ -19,14 +19,20 @@ def server(demo_app):
     return demo_app
 
 
-@pytest.fixture
-def page(server):
+@pytest.fixture(scope="module")
+def chromium():
     from playwright.sync_api import sync_playwright
     with sync_playwright() as p:
         browser = launch_chromium(p)
-        context = browser.new_context(viewport={"width": 1400, "height": 2200}, accept_downloads=True)
-        yield context.new_page()
+        yield browser
         browser.close()
+
+
+@pytest.fixture
+def page(server, chromium):
+    context = chromium.new_context(viewport={"width": 1400, "height": 2200}, accept_downloads=True)
+    yield context.new_page()
+    context.close()
 
 
 def _sign_in(page, url, user):

@@ -193,6 +193,7 @@ def _gone(pid: int) -> bool:
         return True
 
 
+@pytest.mark.timing
 def test_a_job_left_running_by_a_killed_worker_fails_when_the_next_worker_starts(tmp_path, database, monkeypatch):
     [first] = load_files(database, write(tmp_path, "first.csv", ATTENDANCE))
     assert first.status == "loaded"

@@ -7,13 +7,12 @@ import datetime as dt
 
 import pytest
 
-from conftest import app, build, measures_row, rows
+from conftest import app, build, measures_row, rows, scenario
 
 AS_OF = dt.date(2025, 1, 22)
 
 
-@pytest.fixture
-def program(tmp_path, db, monkeypatch):
+def _make_program(tmp_path, db):
     roster = ["P1,2025-01-06,,,Trauma,Chen,1990,", "P2,2025-01-06,,,Depression/Anxiety,Rivera,1980,",
               "P3,2025-01-06,2025-01-17,completed,Trauma,Chen,1990,yes"]
     measures = [measures_row("P1", "2025-01-09", "PHQ-9", 12),    # due Thu 16 Jan, 6 days past: due, not yet overdue
@@ -22,9 +21,13 @@ def program(tmp_path, db, monkeypatch):
                 measures_row("P2", "2025-01-13", "GAD-7", 9)]     # due Mon 20 Jan: due
     # P1's GAD-7 never taken: due at admission (6 Jan), 16 days past: overdue. P3 is discharged: nothing due.
     build(tmp_path, db, roster=roster, measures=measures, as_of=AS_OF)
+
+
+@pytest.fixture
+def program(request, monkeypatch):
+    db = scenario(request, _make_program)   # loaded once for the module, copied for each test
     monkeypatch.setenv("IOP_DB", str(db))
     return db
-
 
 def test_each_planned_measure_has_its_status_this_week(program):
     assert rows(program, "SELECT participant_id, instrument, every_days, due_on, days_past_due, status "

@@ -8,7 +8,7 @@ import json
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from conftest import app, build, measures_row, shown
+from conftest import app, build, measures_row, scenario, shown
 
 PID = "![p](http://evil.example/p.png)"
 TRACK = '<a href="javascript:alert(1)">[t](http://evil.example)</a>'
@@ -20,19 +20,21 @@ def _csv(value: str) -> str:
     return '"' + value.replace('"', '""') + '"'
 
 
-@pytest.fixture
-def program(tmp_path, monkeypatch):
+def _make_program(tmp_path, db):
     start = dt.date(2025, 1, 6)
     day = lambda n: str(start + dt.timedelta(days=n))  # noqa: E731
     roster = [f"{_csv(PID)},{start},,,{_csv(TRACK)},{_csv(CLINICIAN)},1990,"]
     attendance = [f"{_csv(PID)},{day(d)},group,attended,180,{_csv(TRACK)},{_csv(CLINICIAN)}" for d in range(0, 30) if d % 7 < 5]
     measures = [measures_row(_csv(PID), day(7 * w), "PHQ-9", "", [2, 2, 2, 2, 2, 1, 1, 0, 1]) for w in range(4)]
-    db = tmp_path / "iop.duckdb"
     build(tmp_path, db, roster=roster, attendance=attendance, measures=measures, as_of=dt.date(2025, 2, 7),
           today=dt.date(2025, 3, 1))
+
+
+@pytest.fixture
+def program(request, monkeypatch):
+    db = scenario(request, _make_program)   # loaded once for the module, copied for each test
     monkeypatch.setenv("IOP_DB", str(db))
     return db
-
 
 def _sources(at) -> list[str]:
     """The markdown source of every element that renders markdown."""

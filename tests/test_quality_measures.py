@@ -23,7 +23,7 @@ import zipfile
 
 import pytest
 
-from conftest import ATTENDANCE_HEADER, ITEMS_HEADER, ROSTER_HEADER, load_files, measures_row, write
+from conftest import ATTENDANCE_HEADER, ITEMS_HEADER, ROSTER_HEADER, load_files, measures_row, scenario, write
 
 AS_OF = dt.date(2026, 9, 30)
 Q1 = (dt.date(2026, 1, 1), dt.date(2026, 3, 31))
@@ -97,8 +97,8 @@ def _stopped(m, measure_id):
 
 
 @pytest.fixture
-def depression(tmp_path, db, monkeypatch):
-    _program(tmp_path, db, DEPRESSION_ROSTER, DEPRESSION_SESSIONS, DEPRESSION_SCORES)
+def depression(request, monkeypatch):
+    db = scenario(request, lambda folder, db: _program(folder, db, DEPRESSION_ROSTER, DEPRESSION_SESSIONS, DEPRESSION_SCORES))   # loaded once, copied per test
     return _measures(db, monkeypatch)
 
 
@@ -190,8 +190,8 @@ SU_SESSIONS = [
 
 
 @pytest.fixture
-def substance(tmp_path, db, monkeypatch):
-    _program(tmp_path, db, SU_ROSTER, SU_SESSIONS, SU_SCORES)
+def substance(request, monkeypatch):
+    db = scenario(request, lambda folder, db: _program(folder, db, SU_ROSTER, SU_SESSIONS, SU_SCORES))   # loaded once, copied per test
     return _measures(db, monkeypatch)
 
 

@@ -1,4 +1,5 @@
-"""Every reject reason, in the words a person reads, with its row number (header = row 1)."""
+"""Every reject reason, in the words a person reads, with its row number (header = row 1). Each kind's
+cases are one file, loaded once: a good row, then each case on a row of its own."""
 import pytest
 
 from conftest import ATTENDANCE_HEADER, MEASURES_HEADER, ROSTER_HEADER, load_files, rows, write
@@ -32,12 +33,10 @@ ATTENDANCE_CASES = [
 ]
 
 
-@pytest.mark.parametrize("line,reason", ATTENDANCE_CASES, ids=[r for _, r in ATTENDANCE_CASES])
-def test_attendance_reject_reason(tmp_path, db, line, reason):
-    f = write(tmp_path, "attendance.csv", ATTENDANCE_HEADER + GOOD_ATTENDANCE + line + "\n")
-    [result] = load_files(db, f)
-    assert result.counts == {"read": 2, "loaded": 1, "updated": 0, "rejected": 1, "duplicate": 0}
-    assert rows(db, "SELECT row_number, reason FROM rejects") == [(3, reason)]
+@pytest.mark.parametrize("row,reason", [(i + 3, r) for i, (_, r) in enumerate(ATTENDANCE_CASES)],
+                         ids=[r for _, r in ATTENDANCE_CASES])
+def test_attendance_reject_reason(loaded_cases, row, reason):
+    assert loaded_cases["attendance"][1][row] == reason
 
 
 def measures_line(pid="P1", date="2025-03-03", instrument="PHQ-9", total="", items=("",) * 9):
@@ -66,12 +65,10 @@ MEASURES_CASES = [
 ]
 
 
-@pytest.mark.parametrize("line,reason", MEASURES_CASES, ids=[r for _, r in MEASURES_CASES])
-def test_measures_reject_reason(tmp_path, db, line, reason):
-    f = write(tmp_path, "measures.csv", MEASURES_HEADER + measures_line(date="2025-03-01", total="9") + "\n" + line + "\n")
-    [result] = load_files(db, f)
-    assert result.counts == {"read": 2, "loaded": 1, "updated": 0, "rejected": 1, "duplicate": 0}
-    assert rows(db, "SELECT row_number, reason FROM rejects") == [(3, reason)]
+@pytest.mark.parametrize("row,reason", [(i + 3, r) for i, (_, r) in enumerate(MEASURES_CASES)],
+                         ids=[r for _, r in MEASURES_CASES])
+def test_measures_reject_reason(loaded_cases, row, reason):
+    assert loaded_cases["measures"][1][row] == reason
 
 
 ROSTER_CASES = [
@@ -92,12 +89,38 @@ ROSTER_CASES = [
 ]
 
 
-@pytest.mark.parametrize("line,reason", ROSTER_CASES, ids=[r for _, r in ROSTER_CASES])
-def test_roster_reject_reason(tmp_path, db, line, reason):
-    f = write(tmp_path, "roster.csv", ROSTER_HEADER + "P1,2025-01-06,2025-03-01,Left AMA,Trauma,Chen,1990,no\n" + line + "\n")
-    [result] = load_files(db, f)
-    assert result.counts == {"read": 2, "loaded": 1, "updated": 0, "rejected": 1, "duplicate": 0}
-    assert rows(db, "SELECT row_number, reason FROM rejects") == [(3, reason)]
+@pytest.mark.parametrize("row,reason", [(i + 3, r) for i, (_, r) in enumerate(ROSTER_CASES)],
+                         ids=[r for _, r in ROSTER_CASES])
+def test_roster_reject_reason(loaded_cases, row, reason):
+    assert loaded_cases["roster"][1][row] == reason
+
+
+KINDS = {"attendance": (ATTENDANCE_HEADER, GOOD_ATTENDANCE, ATTENDANCE_CASES),
+         "measures": (MEASURES_HEADER, measures_line(date="2025-03-01", total="9") + "\n", MEASURES_CASES),
+         "roster": (ROSTER_HEADER, "P1,2025-01-06,2025-03-01,Left AMA,Trauma,Chen,1990,no\n", ROSTER_CASES)}
+
+
+@pytest.fixture(scope="module")
+def loaded_cases(tmp_path_factory) -> dict:
+    """kind -> (the load's result, row number -> reject reason), each kind's file loaded once into a
+    database of its own (with no program configuration, as every test's)."""
+    folder = tmp_path_factory.mktemp("cases")
+    out = {}
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("IOP_CONFIG", str(folder / "config"))
+        for kind, (header, good, cases) in KINDS.items():
+            f = write(folder, f"{kind}.csv", header + good + "".join(line + "\n" for line, _ in cases))
+            [result] = load_files(folder / f"{kind}.duckdb", f)
+            out[kind] = (result, dict(rows(folder / f"{kind}.duckdb", "SELECT row_number, reason FROM rejects")))
+    return out
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_every_bad_row_is_rejected_alone_and_the_good_one_loaded(loaded_cases, kind):
+    result, reasons = loaded_cases[kind]
+    cases = len(KINDS[kind][2])
+    assert result.counts == {"read": cases + 1, "loaded": 1, "updated": 0, "rejected": cases, "duplicate": 0}
+    assert sorted(reasons) == list(range(3, cases + 3))          # each case's row, and none other
 
 
 def test_conflicting_rows_in_one_file_reject_the_later_one(tmp_path, db):

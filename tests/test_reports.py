@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 from pypdf import PdfReader
 
-from conftest import build, measures_row
+from conftest import build, measures_row, scenario
 
 AS_OF = dt.date(2025, 2, 14)
 ADMIT = dt.date(2025, 1, 6)
@@ -47,12 +47,15 @@ def make_program(folder):
     return db
 
 
+def _make_program(tmp_path, db):
+    make_program(tmp_path)          # at tmp_path / iop.duckdb: db
+
+
 @pytest.fixture
-def program(tmp_path, monkeypatch):
-    db = make_program(tmp_path)
+def program(request, monkeypatch):
+    db = scenario(request, _make_program)   # loaded once for the module, copied for each test
     monkeypatch.setenv("IOP_DB", str(db))
     return db
-
 
 def _chromium_or_skip():
     if not shutil.which("chromium") and not os.environ.get("CI"):

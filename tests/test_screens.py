@@ -3,7 +3,7 @@ the page runs without an error, nothing spills past the window's width, and a fu
 screenshot is saved to test-artifacts/screen-<width>-<role>-<page>.png to be looked at."""
 import pytest
 
-from browser import heading, idle, sign_in
+from browser import heading, idle, open_page, sign_in
 from conftest import ROOT, rows
 from dashboard.access.pages import pages_for
 from servers import NEEDS_CHROMIUM, launch_chromium
@@ -29,13 +29,20 @@ def _participant(db, role) -> str:
     return pid
 
 
+def _charts_drawn(page) -> None:
+    """Every chart on the page has drawn its plot (plotly draws after the run has finished)."""
+    page.wait_for_function("[...document.querySelectorAll('[data-testid=stPlotlyChart]')]"
+                           ".every(c => c.querySelector('.main-svg'))", timeout=60000)
+
+
 def _whole_page(page, path, width, height) -> None:
     """Streamlit scrolls inside its main block, not the document: the window is made as tall as the
     content for the screenshot, then put back."""
     tall = page.evaluate("Math.max(...[...document.querySelectorAll('[data-testid=stMain], [data-testid=stAppViewContainer]')]"
                          ".map(e => e.scrollHeight), window.innerHeight)")
     page.set_viewport_size({"width": width, "height": min(int(tall) + 40, 12000)})
-    page.wait_for_timeout(400)      # plotly redraws at the new size
+    # plotly redraws at the new size on the next frames
+    page.evaluate("new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
     page.screenshot(path=str(path))
     page.set_viewport_size({"width": width, "height": height})
 
@@ -50,10 +57,12 @@ def test_every_page_of_every_role_at_two_widths(demo_app, chromium, role, width,
         page.goto(url)
         sign_in(page, role)
         for p in pages_for(role):
-            query = f"?participant={_participant(db, role)}" if p.slug == "participant" else ""
-            page.goto(f"{url}/{p.slug}{query}")
-            heading(page, p.title)
-            page.wait_for_timeout(300)          # charts draw after the run has finished
+            if p.slug == "participant":         # a participant with flags, by its address
+                page.goto(f"{url}/{p.slug}?participant={_participant(db, role)}")
+                heading(page, p.title)
+            else:                               # the sidebar, as people go from page to page
+                open_page(page, p.title)
+            _charts_drawn(page)
             idle(page)
             spill = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
             assert spill <= 0, f"{p.slug} is {spill} px wider than the window at {width}"

@@ -145,17 +145,23 @@ def test_the_window_clears_fifteen_minutes_after_the_fifth_failure():
     assert policy.THROTTLE_FAILURES == 5 and policy.THROTTLE_WINDOW_MINUTES == 15
 
 
+@pytest.mark.timing
 def test_unknown_users_are_checked_against_a_hash_of_the_same_cost(monkeypatch):
     monkeypatch.setattr(passwords, "BCRYPT_ROUNDS", policy.BCRYPT_ROUNDS)     # the real cost, not the tests' cheap one
     passwords.placeholder_hash.cache_clear()
     real = passwords.hash_password(PASSWORD)
     assert passwords.cost(real) == passwords.cost(passwords.placeholder_hash()) == policy.BCRYPT_ROUNDS == 12
-    started = time.perf_counter()
-    assert not passwords.verify(PASSWORD, None)            # an unknown user: one full-cost check
-    unknown = time.perf_counter() - started
-    started = time.perf_counter()
-    assert passwords.verify(PASSWORD, real)
-    known = time.perf_counter() - started
+
+    def fastest(check) -> float:       # the best of three: a busy machine only ever adds time
+        times = []
+        for _ in range(3):
+            started = time.perf_counter()
+            check()
+            times.append(time.perf_counter() - started)
+        return min(times)
+    unknown = fastest(lambda: passwords.verify(PASSWORD, None))   # an unknown user: one full-cost check
+    known = fastest(lambda: passwords.verify(PASSWORD, real))
+    assert not passwords.verify(PASSWORD, None) and passwords.verify(PASSWORD, real)
     assert 0.5 < unknown / known < 2
 
 

@@ -159,8 +159,9 @@ def test_after_sign_out_the_old_cookie_is_refused(server, page, chromium):
     expect(page.get_by_role("button", name="Sign in")).to_be_visible(timeout=30000)
 
 
-def test_the_sixth_wrong_password_is_throttled_even_when_right(tmp_path, chromium):
-    with demo_server(tmp_path, PASSWORD) as (url, _, _):
+def test_the_sixth_wrong_password_is_throttled_even_when_right(tmp_path, chromium, demo_source):
+    # a server of its own: the five failures lock sign-ins from this computer (127.0.0.1) for 15 minutes
+    with demo_server(tmp_path, PASSWORD, demo_source) as (url, _, _):
         page = chromium.new_context().new_page()
         page.goto(url)
         for attempt in range(5):
@@ -176,8 +177,8 @@ def test_the_sixth_wrong_password_is_throttled_even_when_right(tmp_path, chromiu
         page.context.close()
 
 
-def test_an_idle_page_hides_its_data_when_the_session_expires(tmp_path, chromium):
-    with demo_server(tmp_path, PASSWORD, IOP_SESSION_MINUTES="0.25") as (url, db, _):   # 15 s
+def test_an_idle_page_hides_its_data_when_the_session_expires(tmp_path, chromium, demo_source):
+    with demo_server(tmp_path, PASSWORD, demo_source, IOP_SESSION_MINUTES="0.25") as (url, db, _):   # 15 s
         page = chromium.new_context(viewport={"width": 1400, "height": 1400}).new_page()
         page.goto(f"{url}/summary")
         sign_in(page, "clinician")

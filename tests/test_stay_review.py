@@ -12,15 +12,14 @@ import json
 import pytest
 from pypdf import PdfReader
 
-from conftest import app, build, load_files, measures_row, write
+from conftest import app, build, load_files, measures_row, scenario, write
 
 AS_OF = dt.date(2025, 1, 24)
 AUTH = ("participant_id,payer,authorization_id,start_date,end_date,authorized_sessions,authorized_hours\n"
         "P1,State Medicaid,A1,2025-01-06,2025-01-26,15,45\n")
 
 
-@pytest.fixture
-def program(tmp_path, db, monkeypatch):
+def _make_program(tmp_path, db):
     days = [dt.date(2025, 1, 6) + dt.timedelta(days=d) for d in range(19) if d % 7 < 5]
     attendance = [f"P1,{d},group,{'no_show,0' if d == dt.date(2025, 1, 16) else 'attended,180'},Trauma,Chen" for d in days]
     measures = [measures_row("P1", "2025-01-06", "PHQ-9", 18),
@@ -28,9 +27,13 @@ def program(tmp_path, db, monkeypatch):
     build(tmp_path, db, roster=["P1,2025-01-06,,,Trauma,Chen,1990,"], attendance=attendance, measures=measures,
           as_of=AS_OF)
     load_files(db, write(tmp_path, "auth.csv", AUTH), as_of=AS_OF)
+
+
+@pytest.fixture
+def program(request, monkeypatch):
+    db = scenario(request, _make_program)   # loaded once for the module, copied for each test
     monkeypatch.setenv("IOP_DB", str(db))
     return db
-
 
 def _view():
     from dashboard.store import db

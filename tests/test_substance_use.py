@@ -14,7 +14,7 @@ import datetime as dt
 
 import pytest
 
-from conftest import app, build, chart, measures_row, rows
+from conftest import app, build, chart, measures_row, rows, scenario
 
 
 def bam(use, risk, protective):
@@ -40,14 +40,17 @@ MEASURES = [
 ]
 
 
-@pytest.fixture
-def program(tmp_path, db, monkeypatch):
+def _make_program(tmp_path, db):
     build(tmp_path, db, roster=["P1,2025-01-06,,,Substance Use,Chen,1990,", "P2,2025-01-06,,,Substance Use,Chen,1985,"],
           attendance=["P1,2025-02-03,group,attended,180,Substance Use,Chen", "P2,2025-02-03,group,attended,180,Substance Use,Chen"],
           measures=MEASURES)
+
+
+@pytest.fixture
+def program(request, monkeypatch):
+    db = scenario(request, _make_program)   # loaded once for the module, copied for each test
     monkeypatch.setenv("IOP_DB", str(db))
     return db
-
 
 def test_threshold_outcomes_by_hand(program):
     assert rows(program, "SELECT participant_id, measure, intake_value, latest_value, flagged_at_intake, flagged_at_latest "

@@ -2,12 +2,10 @@
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from conftest import ATTENDANCE_HEADER, app, chart, MEASURES_HEADER, ROSTER_HEADER, load_files, write
+from conftest import ATTENDANCE_HEADER, MEASURES_HEADER, ROSTER_HEADER, app, chart, load_files, scenario, write
 
 
-@pytest.fixture
-def summary_db(tmp_path, monkeypatch):
-    db = tmp_path / "iop.duckdb"
+def _make_summary_db(tmp_path, db):
     roster = write(tmp_path, "roster.csv", ROSTER_HEADER + "\n".join([
         "P1,2025-02-24,,,Trauma,Chen,1990,",
         "P2,2025-03-03,,,Depression/Anxiety,Rivera,1985,",
@@ -26,9 +24,13 @@ def summary_db(tmp_path, monkeypatch):
         "P1,2025-02-24,PHQ-9,18,,,,,,,,,", "P1,2025-03-03,PHQ-9,15,,,,,,,,,", "P2,2025-03-03,GAD-7,11,,,,,,,,,",
     ]) + "\n")
     load_files(db, roster, attendance, measures)
+
+
+@pytest.fixture
+def summary_db(request, monkeypatch):
+    db = scenario(request, _make_summary_db)   # loaded once for the module, copied for each test
     monkeypatch.setenv("IOP_DB", str(db))
     return db
-
 
 def _run() -> AppTest:
     at = app("director")

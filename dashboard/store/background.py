@@ -13,6 +13,7 @@ import logging
 import os
 import threading
 import traceback
+import weakref
 from collections.abc import Callable
 from contextvars import ContextVar
 
@@ -23,6 +24,7 @@ _pages_done = threading.Condition()
 _background: ContextVar[bool] = ContextVar("iop_background", default=False)
 AFTER_LOAD: list[Callable[[], object]] = []     # run, each in a thread of its own, when a new file is first held
 FAILED: dict[str, str] = {}                     # build name -> why it failed, in words a page may show
+_threads: weakref.WeakSet[threading.Thread] = weakref.WeakSet()
 
 
 def where(exc: BaseException) -> str:
@@ -64,7 +66,15 @@ def in_background(build: Callable[[], object], name: str) -> None:
             LOG.error("background build %r failed: %s\n%s", name, type(e).__name__, where(e))
         else:
             FAILED.pop(name, None)
-    threading.Thread(target=run, name=name, daemon=True).start()
+    thread = threading.Thread(target=run, name=name, daemon=True)
+    _threads.add(thread)
+    thread.start()
+
+
+def wait(timeout: float = 120) -> None:
+    """Wait for the background builds started so far (a test's, before the next test runs)."""
+    for thread in list(_threads):
+        thread.join(timeout)
 
 
 def failure(name: str) -> str | None:

@@ -57,8 +57,10 @@ class LiveFile:
             if self.held is not None:
                 return con, version
             holds = _holds(con) if version is not None else None
+            # DuckDB keeps one database per path: an earlier file at this path that another session still
+            # has open reads as before, and holds what that earlier version held
             if holds is None or self.holding.get(version, holds) != holds or any(
-                    h == holds for v, h in self.holding.items() if v != version):
+                    h == holds for v, h in self.holding.items() if v != version and v[0] == version[0]):
                 return con, None         # an old file still open elsewhere in the process, or not a built database
             self.holding[version] = holds
             while len(self.holding) > 32:
