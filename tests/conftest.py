@@ -247,27 +247,20 @@ def demo_db(demo_source, tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def demo_app(demo_source, tmp_path_factory):
-    """For browser tests: a copy of the demo program behind one server.py for the whole run (the
-    browser modules run one after another in one worker: tests/conftest.py groups them), with an
-    account per role (servers.demo_server); screenshots go to test-artifacts/. Yields (url,
-    database, folder)."""
+    """For browser tests: a copy of the demo program behind one server.py for each worker's run (the
+    browser modules that worker runs share it), with an account per role (servers.demo_server);
+    screenshots go to test-artifacts/. Yields (url, database, folder)."""
     from servers import demo_server
     (ROOT / "test-artifacts").mkdir(exist_ok=True)
     with demo_server(tmp_path_factory.mktemp("demo-app"), PASSWORD, demo_source) as running:
         yield running
 
 
-BROWSER_MODULES = {"test_journeys", "test_oidc_browser", "test_screens", "test_sessions_browser"}
-SERIAL = "serial"   # browser journeys and tests that time something: one worker, one after another
-
-
 def pytest_collection_modifyitems(config, items):
     """With parallel workers (pytest-xdist, --dist loadgroup), a module's tests run in one worker, so
-    its module-scoped scenario is loaded once; the browser modules and the tests marked `timing`
-    share one worker, one after another, so that none of them waits on another of them."""
+    its module-scoped scenario is loaded once; the tests marked `timing` share one worker, one after
+    another, so that none of them waits on another of them."""
     for item in items:
-        if item.get_closest_marker("xdist_group"):
-            continue
-        module = item.module.__name__
-        serial = module in BROWSER_MODULES or item.get_closest_marker("timing")
-        item.add_marker(pytest.mark.xdist_group(SERIAL if serial else module))
+        if not item.get_closest_marker("xdist_group"):
+            group = "timing" if item.get_closest_marker("timing") else item.module.__name__
+            item.add_marker(pytest.mark.xdist_group(group))

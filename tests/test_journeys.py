@@ -5,10 +5,10 @@ import re
 
 import pytest
 
-from browser import heading, idle, open_page, sign_in
+from browser import PASSWORD, heading, idle, open_page, sign_in
 from conftest import ROOT, rows
 from clinical.flag_rules import label
-from servers import NEEDS_CHROMIUM, launch_chromium
+from servers import NEEDS_CHROMIUM, demo_server, launch_chromium
 
 pytestmark = pytest.mark.skipif(**NEEDS_CHROMIUM)
 ARTIFACTS = ROOT / "test-artifacts"
@@ -234,8 +234,13 @@ def _participant(page, participant_id):
     expect(page).to_have_url(re.compile(rf"participant={participant_id}(&|$)"), timeout=30000)
 
 
-def test_admin_journey(server, page):
+def test_admin_journey(page, tmp_path, demo_source):
     from playwright.sync_api import expect
+    with demo_server(tmp_path, PASSWORD, demo_source) as own:    # its upload changes the program: a copy of its own
+        _admin_journey(page, own, expect)
+
+
+def _admin_journey(page, server, expect):
     url, db, tmp = server
     attendance = tmp / "new-attendance.csv"
     attendance.write_text("participant_id,session_date,session_type,status,minutes\n"
