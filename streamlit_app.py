@@ -4,12 +4,11 @@ Sign-in happens before the app is reached (dashboard/web), so a run without a li
 says why and sends the browser to sign in."""
 import streamlit as st
 
-from dashboard.store import background
-
-from dashboard.ui import session, view_state
 from dashboard.access import pages
-from dashboard.ui.navigation import mark_navigation
+from dashboard.store import background
+from dashboard.ui import session, view_state
 from dashboard.ui.markdown import escape_markdown
+from dashboard.ui.navigation import mark_navigation
 
 st.set_page_config(page_title="IOP outcomes", page_icon="📈", layout="wide")
 

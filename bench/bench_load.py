@@ -22,7 +22,7 @@ import duckdb
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from etl.demo import write_demo  # noqa: E402
+from etl.demo import write_demo
 
 
 def timed(fn):

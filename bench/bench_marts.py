@@ -18,9 +18,9 @@ import duckdb
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from clinical import marts  # noqa: E402
-from etl.demo import write_demo  # noqa: E402
-from etl.load import load  # noqa: E402
+from clinical import marts
+from etl.demo import write_demo
+from etl.load import load
 
 
 def main() -> None:

@@ -25,14 +25,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from streamlit import logger as streamlit_logger  # noqa: E402
-from streamlit.testing.v1 import AppTest  # noqa: E402
+from streamlit import logger as streamlit_logger
+from streamlit.testing.v1 import AppTest
 
-from dashboard.store import cache, live  # noqa: E402
-from dashboard.access import accounts, sessions  # noqa: E402
-from dashboard.ui.session import TOKEN_KEY  # noqa: E402
-from etl.demo import write_demo  # noqa: E402
-from etl.load import load  # noqa: E402
+from dashboard.access import accounts, sessions
+from dashboard.store import cache, live
+from dashboard.ui.session import TOKEN_KEY
+from etl.demo import write_demo
+from etl.load import load
 
 # setting AppTest's session state before a run logs "missing ScriptRunContext" each time: noise
 QUIET = logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context")

@@ -25,11 +25,12 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from bench_pages import measure, summary  # noqa: E402
-from dashboard.access import accounts  # noqa: E402
-from etl.demo import write_demo  # noqa: E402
-from etl.load import load  # noqa: E402
-from streamlit import logger as streamlit_logger  # noqa: E402
+from bench_pages import measure, summary
+from streamlit import logger as streamlit_logger
+
+from dashboard.access import accounts
+from etl.demo import write_demo
+from etl.load import load
 
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--disable-sync", "--no-first-run"]
@@ -108,8 +109,9 @@ def browser_times(db: str, tmp: Path, repeat: int = 3) -> tuple[dict[str, list[f
                     option = page.get_by_role("option").nth(choice)
                     caption = page.get_by_text(f"track: {option.inner_text()}") if choice else page.get_by_text("track: ")
                     timed("browser: overview filter change, done", option.click,
-                          lambda: (expect(caption.first).to_be_visible(timeout=60000) if choice
-                                   else expect(caption).to_have_count(0, timeout=60000), idle()))
+                          lambda caption=caption, choice=choice: (
+                              expect(caption.first).to_be_visible(timeout=60000) if choice
+                              else expect(caption).to_have_count(0, timeout=60000), idle()))
                 link("Cohort outcomes")
                 expect(page.get_by_role("heading", name="Cohort outcomes")).to_be_visible(timeout=30000)
                 idle()
@@ -117,7 +119,7 @@ def browser_times(db: str, tmp: Path, repeat: int = 3) -> tuple[dict[str, list[f
                     page.get_by_test_id("stSelectbox").filter(has_text="Cohorts by").click()
                     option = page.get_by_role("option", name=by, exact=True)
                     timed("browser: cohorts regrouped, done", option.click,
-                          lambda: (expect(page.get_by_text(f"by {by}").first).to_be_visible(timeout=60000), idle()))
+                          lambda by=by: (expect(page.get_by_text(f"by {by}").first).to_be_visible(timeout=60000), idle()))
             for title in ("Caseload", "Participant progress", "Program summary"):
                 link(title)
                 idle()
@@ -132,6 +134,7 @@ def after_load_times(db: str, tmp: Path, repeat: int = 3) -> dict[str, list[floa
     and the overview; seconds from the link to the page done. The background build after a load
     (IOP_WARM) runs as in production."""
     import shutil
+
     from playwright.sync_api import expect, sync_playwright
     files = [tmp / "after-load-a.duckdb", tmp / "after-load-b.duckdb"]
     shutil.copy(db, files[0])

@@ -12,11 +12,10 @@ from pathlib import Path
 
 import duckdb
 
-from clinical.rows import insert_rows
-
 from clinical.catalogue import Instrument, catalogue_files, catalogue_tables, load_catalogue, source_name
 from clinical.flag_rules import write_rules
 from clinical.measure_specs import write_specs
+from clinical.rows import insert_rows
 from clinical.settings import load_settings, plan_rows, setting_rows, variables
 
 SETUP = Path(__file__).with_name("setup")
@@ -82,7 +81,7 @@ def write_catalogue(con: duckdb.DuckDBPyConnection, catalogue: dict[str, Instrum
     con.execute((SETUP / "catalogue.sql").read_text())
     for table, values in catalogue_tables(catalogue).items():
         insert_rows(con, table, values)
-    for code, tables in kept.items():
+    for tables in kept.values():
         for table, rows in tables.items():
             if len(rows):   # by name: a definition stored by an earlier version lacks the newer columns
                 con.register("kept_rows", rows)
@@ -105,7 +104,7 @@ def prepare(con: duckdb.DuckDBPyConnection, instruments: str | None = None,
     notes = write_catalogue(con, catalogue, [source_name(f) for f in catalogue_files(instruments)])
     con.execute("""CREATE TABLE IF NOT EXISTS build_notes (built_at TIMESTAMP, note VARCHAR)""")
     if notes:
-        now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None, microsecond=0)
+        now = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
         insert_rows(con, "build_notes", [(now, n) for n in notes])
     write_specs(con)
     write_rules(con)

@@ -10,9 +10,8 @@ from pathlib import Path
 
 import duckdb
 
-from clinical.rows import insert_rows
-
 from clinical.config import sha256
+from clinical.rows import insert_rows
 
 FOLDER = Path(__file__).with_name("quality_measures")
 KINDS = {   # kind -> the rules its rates may use and the window fields it needs

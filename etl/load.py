@@ -10,19 +10,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
-
-from clinical.rows import insert_rows
 from tqdm import tqdm
 
 from clinical import build, marts
 from clinical.catalogue import alias_rows, load_catalogue, token
+from clinical.rows import insert_rows
 from clinical.settings import load_settings
 from etl import profiles, raw_store, readers
-from etl.readers import fhir_reader
-from etl.readers.rows import to_file_rows
 from etl.database import loaded_files, merge_sql, sql, working_copy, writer_lock
 from etl.files import ExportFile, FileProblem, discover, open_export
 from etl.headers import ColumnMap, map_header
+from etl.readers import fhir_reader
+from etl.readers.rows import to_file_rows
 from etl.vocabulary import allowed, optional, required, teds_labels, value_rows
 
 ORDER = {"roster": 0, "attendance": 1, "measures": 2, "authorizations": 3}  # episodes need admissions before sessions
@@ -199,7 +198,7 @@ def _derive(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def _now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None, microsecond=0)
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
 
 
 def _set(con: duckdb.DuckDBPyConnection, **values) -> None:

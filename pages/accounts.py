@@ -2,11 +2,11 @@
 Each change is made in its button's callback, so it is stored before the page says so, and audited."""
 import streamlit as st
 
-from dashboard.ui import session
-from dashboard.ui import account_actions as actions
 from dashboard.access.accounts import listing
 from dashboard.access.pages import ROLES
 from dashboard.access.policy import MIN_PASSWORD_LENGTH
+from dashboard.ui import account_actions as actions
+from dashboard.ui import session
 
 session.require("accounts")
 st.title("Accounts")

@@ -2,13 +2,12 @@
 what followed the alerts (structured reviews, plan changes, later improvement)."""
 import streamlit as st
 
-from dashboard.store import db
-
-from dashboard.ui import session
-from dashboard.views.alerts import ALL, alert_report, lead, rate, readable
 from dashboard.charts.alerts import tradeoff
+from dashboard.store import db
+from dashboard.ui import session
 from dashboard.ui.notes import data_as_of
 from dashboard.ui.pickers import measure_picker
+from dashboard.views.alerts import ALL, alert_report, lead, rate, readable
 from dashboard.views.words import percentile, share
 
 identity = session.require("alerts")

@@ -2,7 +2,6 @@
 import streamlit as st
 
 from dashboard.store import audit
-
 from dashboard.ui import downloads, session
 
 session.require("audit")

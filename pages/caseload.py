@@ -2,14 +2,13 @@
 import streamlit as st
 
 from dashboard.store import db
-
 from dashboard.ui import session
-from dashboard.views.caseload import due_by_clinician, filters, measures_due, worklist
-from dashboard.ui.markdown import escape_markdown
 from dashboard.ui.filters import caseload_filters
 from dashboard.ui.forms import flag_action_form
+from dashboard.ui.markdown import escape_markdown
 from dashboard.ui.notes import data_as_of
 from dashboard.ui.tables import worklist_table
+from dashboard.views.caseload import due_by_clinician, filters, measures_due, worklist
 
 identity = session.require("caseload")
 st.title("Caseload")

@@ -1,11 +1,10 @@
 """Cohorts: does the program work, and for whom? Each cohort beside the whole program."""
 import streamlit as st
 
-from dashboard.ui import downloads, session
 from dashboard.charts import cohorts as charts
 from dashboard.privacy import policy
 from dashboard.privacy.shown import label
-from dashboard.ui import selection
+from dashboard.ui import downloads, selection, session
 from dashboard.ui.markdown import escape_markdown
 from dashboard.ui.notes import data_as_of
 

@@ -4,12 +4,10 @@ with the same loader as `python -m etl load`: the page returns at once and follo
 import streamlit as st
 
 from dashboard.store import db
-
 from dashboard.ui import downloads, session
-
-from dashboard.views import loads
 from dashboard.ui.markdown import escape_markdown
 from dashboard.ui.notes import load_results
+from dashboard.views import loads
 
 identity = session.require("data")
 st.title("Data")

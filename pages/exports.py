@@ -2,10 +2,9 @@
 review), who took it, when, with which selection, how many rows, and whether it was suppressed."""
 import streamlit as st
 
-from dashboard.store import audit
-
-from dashboard.ui import downloads, session
 from dashboard.privacy import policy
+from dashboard.store import audit
+from dashboard.ui import downloads, session
 
 identity = session.require("exports")
 st.title("What left the program")

@@ -2,14 +2,12 @@
 import streamlit as st
 
 from dashboard.store import db
-
-from dashboard.views import groups
-
 from dashboard.ui import session
 from dashboard.ui.markdown import escape_markdown
 from dashboard.ui.notes import data_as_of
 from dashboard.ui.pickers import group_day_picker
 from dashboard.ui.tables import roster_table
+from dashboard.views import groups
 
 identity = session.require("groups")
 st.title("Today's groups")

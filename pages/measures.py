@@ -2,15 +2,13 @@
 to the numerator, its trend by quarter and the submission files."""
 import streamlit as st
 
-from dashboard.ui import downloads, session
-
-from dashboard.documents import quality_tables
 from dashboard.charts import quality_measures as charts
-from dashboard.views.quality_measures import STOP_LABELS, discharges
-from dashboard.ui import selection
+from dashboard.documents import quality_tables
+from dashboard.ui import downloads, selection, session
 from dashboard.ui.markdown import escape_markdown
 from dashboard.ui.notes import data_as_of
 from dashboard.ui.pickers import quality_measure_picker
+from dashboard.views.quality_measures import STOP_LABELS, discharges
 
 identity = session.require("measures")
 st.title("Quality measures")

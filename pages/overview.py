@@ -1,11 +1,10 @@
 """Program overview: is the program running as designed, for the episodes the selection covers."""
 import streamlit as st
 
-from dashboard.ui import downloads, session
-from dashboard.documents.board_pack import board_pack_pdf
 from dashboard.charts import overview as charts
+from dashboard.documents.board_pack import board_pack_pdf
 from dashboard.privacy.shown import label
-from dashboard.ui import selection
+from dashboard.ui import downloads, selection, session
 from dashboard.ui.notes import data_as_of
 
 identity = session.require("overview")

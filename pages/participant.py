@@ -1,23 +1,21 @@
 """Participant progress: one person's episode walked through in a case review."""
 import streamlit as st
 
-from dashboard.store import audit, db, flag_actions, stay_justifications
-
-from dashboard.ui import downloads, session
-
-from dashboard.views import stay_review
 from dashboard.charts.attendance import attendance_calendar, weekly_hours
 from dashboard.charts.items import item_heatmap
 from dashboard.charts.subscales import subscale_chart
 from dashboard.charts.trajectory import trajectory
-from dashboard.views.participant import episode_view, participant_episodes, review_table
-from dashboard.documents.formats import renderer_available
 from dashboard.documents import stay_packet
 from dashboard.documents.case_review import case_review_files
-from dashboard.ui.markdown import escape_markdown
+from dashboard.documents.formats import renderer_available
+from dashboard.store import audit, db, flag_actions, stay_justifications
+from dashboard.ui import downloads, session
 from dashboard.ui.forms import flag_action_form, stay_justification_form
+from dashboard.ui.markdown import escape_markdown
 from dashboard.ui.notes import data_as_of
 from dashboard.ui.pickers import episode_picker, participant_picker
+from dashboard.views import stay_review
+from dashboard.views.participant import episode_view, participant_episodes, review_table
 
 identity = session.require("participant")
 st.title("Participant progress")

@@ -1,10 +1,9 @@
 """Program summary: who is in the program now, what happened last week, what has been loaded."""
 import streamlit as st
 
-from dashboard.store import db
-
-from dashboard.ui import session
 from dashboard.charts.summary import attended_by_week
+from dashboard.store import db
+from dashboard.ui import session
 from dashboard.views.summary import program_summary
 
 identity = session.require("summary")

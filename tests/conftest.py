@@ -11,10 +11,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from etl.load import load
 
-from etl.load import load  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 # no background warm-up after each test's load (dashboard/store/db.py AFTER_LOAD): hundreds of small loads
 # would each start one; tests/test_data_reuse.py runs it on purpose
@@ -264,3 +263,42 @@ def pytest_collection_modifyitems(config, items):
         if not item.get_closest_marker("xdist_group"):
             group = "timing" if item.get_closest_marker("timing") else item.module.__name__
             item.add_marker(pytest.mark.xdist_group(group))
+
+
+CLINIC_AS_OF = dt.date(2025, 2, 14)   # a Friday; P1..P3 admitted Monday 6 Jan 2025
+
+
+def _clinic_day(n):
+    return str(dt.date(2025, 1, 6) + dt.timedelta(days=n))
+
+
+def _make_clinic(tmp_path, db):
+    roster = ["P1,2025-01-06,,,Trauma,Chen,1990,", "P2,2025-01-06,,,Trauma,Chen,1985,",
+              "P3,2025-01-06,,,Depression/Anxiety,Rivera,1970,"]
+    attendance = []
+    for d in range(0, 40):
+        if d % 7 < 5:  # weekdays
+            attendance.append(f"P1,{_clinic_day(d)},group,attended,180,Trauma,Chen")
+            attendance.append(f"P3,{_clinic_day(d)},group,attended,180,Depression/Anxiety,Rivera")
+            # P2 stops coming after day 21: disengaged, no-shows, low attendance
+            attendance.append(f"P2,{_clinic_day(d)},group,{'attended,180' if d <= 21 else 'no_show,0'},Trauma,Chen")
+    measures = []
+    for week in range(6):
+        d = 7 * week
+        measures.append(measures_row("P1", _clinic_day(d), "PHQ-9", "", [2, 2, 2, 2, 2, 1, 1, 0, 0] if week < 5 else [3, 3, 3, 2, 2, 2, 2, 1, 1]))
+        measures.append(measures_row("P2", _clinic_day(d), "PHQ-9", 14 - week))
+        measures.append(measures_row("P3", _clinic_day(d), "PHQ-9", 18 - 2 * week))
+    build(tmp_path, db, roster=roster, attendance=attendance, measures=measures, as_of=CLINIC_AS_OF,
+          today=dt.date(2025, 3, 1))
+
+
+@pytest.fixture
+def clinic(request, tmp_path, monkeypatch):
+    """A small clinic as of Friday 14 Feb 2025: P1 and P2 with Chen on the Trauma track (P2 stops coming
+    after day 21: disengaged, no-shows, low attendance), P3 with Rivera; weekly PHQ-9s. Loaded once per
+    module, copied for each test."""
+    db = scenario(request, _make_clinic)
+    monkeypatch.setenv("IOP_DB", str(db))
+    monkeypatch.setenv("IOP_STATE", str(tmp_path / "state.sqlite"))
+    monkeypatch.setenv("IOP_USER", "dr.chen@example.org")
+    return db

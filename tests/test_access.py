@@ -5,12 +5,11 @@ import time
 import pytest
 
 from conftest import app, session_token
-from dashboard.store import audit, db
 from dashboard.access import pages, sessions
+from dashboard.store import audit, db
 from dashboard.ui.session import TOKEN_KEY
 from dashboard.views.caseload import worklist
 from dashboard.views.participant import episode_view
-from test_clinician_pages import program  # noqa: F401  (the fixture: P1, P2 with Chen; P3 with Rivera)
 
 PAGES = [p.script for p in pages.PAGES.values()]      # every page the app routes
 
@@ -29,7 +28,7 @@ def _facts(at) -> bool:
 
 
 @pytest.mark.parametrize("page", PAGES)
-def test_without_a_session_every_page_only_says_to_sign_in(program, page):  # noqa: F811
+def test_without_a_session_every_page_only_says_to_sign_in(clinic, page):
     at = app(role=None)
     at.run()
     assert [w.value for w in at.warning] == ["Sign in to continue."]
@@ -38,7 +37,7 @@ def test_without_a_session_every_page_only_says_to_sign_in(program, page):  # no
     assert _shows_no_data(at) and not at.exception
 
 
-def test_a_revoked_token_shows_nothing(program):  # noqa: F811
+def test_a_revoked_token_shows_nothing(clinic):
     at = app("director")
     sessions.end(at.session_state[TOKEN_KEY])
     at.run()
@@ -47,7 +46,7 @@ def test_a_revoked_token_shows_nothing(program):  # noqa: F811
     assert _shows_no_data(at)
 
 
-def test_an_expired_session_says_so_and_is_audited_once(program, monkeypatch):  # noqa: F811
+def test_an_expired_session_says_so_and_is_audited_once(clinic, monkeypatch):
     at = app("director", user="d")
     at.run()
     assert at.title[0].value == "Program overview"
@@ -60,7 +59,7 @@ def test_an_expired_session_says_so_and_is_audited_once(program, monkeypatch):  
     assert [e for e in _audit() if e[2] == "session_expired"] == [["d", "director", "session_expired", None]]
 
 
-def test_each_role_starts_on_its_own_page(program):  # noqa: F811
+def test_each_role_starts_on_its_own_page(clinic):
     for role, title in (("clinician", "Caseload"), ("director", "Program overview"), ("quality", "Cohort outcomes"),
                         ("admin", "Data")):
         at = app(role, user=role)
@@ -69,7 +68,7 @@ def test_each_role_starts_on_its_own_page(program):  # noqa: F811
         assert not at.exception
 
 
-def test_clinician_caseload_is_scoped_in_the_data_layer(program):  # noqa: F811
+def test_clinician_caseload_is_scoped_in_the_data_layer(clinic):
     with db.scoped(db.ReadScope("Chen")):
         assert worklist(clinician="Rivera").rows.empty                 # a filter cannot widen the scope
         assert worklist().rows["participant_id"].tolist() == ["P1", "P2"]
@@ -78,13 +77,13 @@ def test_clinician_caseload_is_scoped_in_the_data_layer(program):  # noqa: F811
     assert episode_view("P3") is not None
 
 
-def test_without_a_bound_scope_nothing_is_read(program):  # noqa: F811
+def test_without_a_bound_scope_nothing_is_read(clinic):
     with db.scoped(None):
         with pytest.raises(db.NoScope):
             worklist()
 
 
-def test_clinician_cannot_open_another_clinicians_participant(program):  # noqa: F811
+def test_clinician_cannot_open_another_clinicians_participant(clinic):
     from test_clinician_pages import _page
     own = _page("pages/participant.py", role="clinician", clinician="Chen", participant="P1")
     assert "**Track:** Trauma" in own.markdown[1].value
@@ -100,7 +99,7 @@ def test_clinician_cannot_open_another_clinicians_participant(program):  # noqa:
     assert "case_clinician" not in [s.key for s in caseload.selectbox]
 
 
-def test_a_page_the_role_may_not_open_says_so_in_one_line(program):  # noqa: F811
+def test_a_page_the_role_may_not_open_says_so_in_one_line(clinic):
     for role, page, title in (("quality", "participant", "Participant progress"), ("quality", "caseload", "Caseload"),
                               ("admin", "caseload", "Caseload"), ("clinician", "cohorts", "Cohort outcomes"),
                               ("director", "audit", "Audit trail"), ("director", "accounts", "Accounts"),
@@ -112,7 +111,7 @@ def test_a_page_the_role_may_not_open_says_so_in_one_line(program):  # noqa: F81
         assert _shows_no_data(at) and not at.title
 
 
-def test_a_page_run_outside_the_navigation_still_checks_the_role(program):  # noqa: F811
+def test_a_page_run_outside_the_navigation_still_checks_the_role(clinic):
     from streamlit.testing.v1 import AppTest
 
     from conftest import ROOT
@@ -124,7 +123,7 @@ def test_a_page_run_outside_the_navigation_still_checks_the_role(program):  # no
     assert not at.metric and not at.get("plotly_chart") and not _facts(at)
 
 
-def test_audit_log_is_append_only(program):  # noqa: F811
+def test_audit_log_is_append_only(clinic):
     audit.record("sign_in", "x", "admin")
     import os
     con = sqlite3.connect(os.environ["IOP_STATE"])
@@ -134,7 +133,7 @@ def test_audit_log_is_append_only(program):  # noqa: F811
         con.execute("DELETE FROM audit_log")
 
 
-def test_admin_sees_the_audit_trail(program):  # noqa: F811
+def test_admin_sees_the_audit_trail(clinic):
     from test_clinician_pages import _page
     _page("pages/participant.py", role="director", participant="P2")
     at = _page("pages/audit.py", role="admin")
@@ -146,7 +145,7 @@ def test_admin_sees_the_audit_trail(program):  # noqa: F811
     assert not log.isna().any().any() and "None" not in log.to_string() and "{" not in log.to_string()
 
 
-def test_one_audit_entry_per_visit_not_per_click(program):  # noqa: F811
+def test_one_audit_entry_per_visit_not_per_click(clinic):
     at = app("director", user="dana")
     at.run()
     at.switch_page("pages/caseload.py").run()

@@ -6,8 +6,8 @@ import subprocess
 import sys
 
 from conftest import ROOT
-from dashboard.store import audit
 from dashboard.access import accounts, sessions
+from dashboard.store import audit
 
 
 def _cli(*args, stdin: str = "", env=None):

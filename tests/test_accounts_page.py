@@ -1,8 +1,8 @@
 """AppTest of the Accounts page (administrators): add, reset, disable, enable; each change stored
 and audited before the page says so; refusals say why; typed text is shown as typed."""
 from conftest import app
-from dashboard.store import audit
 from dashboard.access import accounts, sessions
+from dashboard.store import audit
 from dashboard.ui.session import TOKEN_KEY
 
 

@@ -5,11 +5,11 @@ import re
 
 import pandas as pd
 import pytest
+from test_flags import D, _history, day
 
 from conftest import app, build, chart, measures_row, rows, scenario, shown
 from dashboard.store import app_state, flag_actions
 from dashboard.views.alerts import review_follow_up
-from test_flags import D, _history, day
 
 REVIEW = {"alliance": "concern", "readiness": "no concern", "social_support": "concern", "life_events": "not reviewed",
           "attendance_barriers": "no concern", "medication": "not reviewed",

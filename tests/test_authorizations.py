@@ -10,7 +10,6 @@ import datetime as dt
 import pytest
 
 from conftest import app, build, load_files, rows, scenario, write
-
 from dashboard.store import load_jobs
 from etl import headers, vocabulary
 from etl.files import FileProblem
@@ -176,9 +175,9 @@ def test_the_caseload_shows_days_left_and_use_of_the_authorization(program):
 
 
 def test_the_red_cells_are_the_ones_ending_soon(program, monkeypatch):
-    from dashboard.views import caseload
     from dashboard.store import db
     from dashboard.ui import tables
+    from dashboard.views import caseload
     drawn = {}
 
     class Shown:    # what st.dataframe returns: no row selected

@@ -68,10 +68,10 @@ def demo(demo_db, monkeypatch):
 
 
 def _cohorts(opts, instrument, **filters):
-    from dashboard.views.cohorts import cohort_outcomes
-    from dashboard.views.filters import Filters
     from dashboard.privacy import shown
     from dashboard.privacy.policy import Disclosure
+    from dashboard.views.cohorts import cohort_outcomes
+    from dashboard.views.filters import Filters
     f = Filters(opts.first_admission, opts.data_as_of, **filters)
     return shown.shown_cohorts(cohort_outcomes(f, instrument), Disclosure(0))
 

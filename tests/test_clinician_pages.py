@@ -1,46 +1,19 @@
-"""AppTest of the caseload and participant pages on a small program with known flags, and the
+"""AppTest of the caseload and participant pages on a small clinic with known flags, and the
 flag-action store (acknowledge, snooze, persistence)."""
 import datetime as dt
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from conftest import app, build, chart, measures_row, rows, scenario, shown
-
-AS_OF = dt.date(2025, 2, 14)   # a Friday; P1..P3 admitted Monday 6 Jan 2025
+from conftest import CLINIC_AS_OF as AS_OF
+from conftest import app, build, chart, measures_row, rows, shown
 
 
 def _days(n):
     return str(dt.date(2025, 1, 6) + dt.timedelta(days=n))
 
 
-def _make_program(tmp_path, db):
-    roster = ["P1,2025-01-06,,,Trauma,Chen,1990,", "P2,2025-01-06,,,Trauma,Chen,1985,",
-              "P3,2025-01-06,,,Depression/Anxiety,Rivera,1970,"]
-    attendance = []
-    for d in range(0, 40):
-        if d % 7 < 5:  # weekdays
-            attendance.append(f"P1,{_days(d)},group,attended,180,Trauma,Chen")
-            attendance.append(f"P3,{_days(d)},group,attended,180,Depression/Anxiety,Rivera")
-            # P2 stops coming after day 21: disengaged, no-shows, low attendance
-            attendance.append(f"P2,{_days(d)},group,{'attended,180' if d <= 21 else 'no_show,0'},Trauma,Chen")
-    measures = []
-    for week in range(6):
-        d = 7 * week
-        measures.append(measures_row("P1", _days(d), "PHQ-9", "", [2, 2, 2, 2, 2, 1, 1, 0, 0] if week < 5 else [3, 3, 3, 2, 2, 2, 2, 1, 1]))
-        measures.append(measures_row("P2", _days(d), "PHQ-9", 14 - week))
-        measures.append(measures_row("P3", _days(d), "PHQ-9", 18 - 2 * week))
-    build(tmp_path, db, roster=roster, attendance=attendance, measures=measures, as_of=AS_OF,
-          today=dt.date(2025, 3, 1))
 
-
-@pytest.fixture
-def program(request, tmp_path, monkeypatch):
-    db = scenario(request, _make_program)   # loaded once for the module, copied for each test
-    monkeypatch.setenv("IOP_DB", str(db))
-    monkeypatch.setenv("IOP_STATE", str(tmp_path / "state.sqlite"))
-    monkeypatch.setenv("IOP_USER", "dr.chen@example.org")
-    return db
 
 
 def _page(path, role="director", clinician=None, **query) -> AppTest:
@@ -54,14 +27,14 @@ def _page(path, role="director", clinician=None, **query) -> AppTest:
     return at
 
 
-def test_marts_hold_the_scenario(program):
-    assert rows(program, "SELECT participant_id, rule_id, severity FROM flags ORDER BY 1, 2") == [
+def test_marts_hold_the_scenario(clinic):
+    assert rows(clinic, "SELECT participant_id, rule_id, severity FROM flags ORDER BY 1, 2") == [
         ("P1", "reliable_deterioration", "red"), ("P1", "safety_item", "red"),
         ("P2", "below_asam_hours", "amber"), ("P2", "consecutive_no_shows", "red"), ("P2", "disengaged", "red"),
         ("P2", "low_attendance", "amber")]
 
 
-def test_caseload_rows_and_order(program):
+def test_caseload_rows_and_order(clinic):
     at = _page("pages/caseload.py")
     table = at.dataframe[0].value
     assert table["participant_id"].tolist() == ["P1", "P2", "P3"]
@@ -74,7 +47,7 @@ def test_caseload_rows_and_order(program):
     assert table["week_in_program"].tolist() == [6, 6, 6]
 
 
-def test_caseload_filters_by_clinician(program):
+def test_caseload_filters_by_clinician(clinic):
     at = _page("pages/caseload.py")
     at.selectbox(key="case_clinician").set_value("Rivera").run()
     assert at.dataframe[0].value["participant_id"].tolist() == ["P3"]
@@ -99,7 +72,7 @@ def _act(at, flag_starts, kind, note, taken=None):
     at.button(key="FormSubmitter:caseload-form-Save").click().run()
 
 
-def test_acknowledging_a_flag_persists(program):
+def test_acknowledging_a_flag_persists(clinic):
     at = _page("pages/caseload.py")
     _act(at, "P2: Disengaged", "acknowledge", "Phoned; outreach booked", taken="referred")
     assert not at.exception
@@ -113,13 +86,13 @@ def test_acknowledging_a_flag_persists(program):
         ["P2", "Disengaged", "acknowledged", "referred", "Phoned; outreach booked", "dr.chen@example.org"]]
 
 
-def test_safety_flag_cannot_be_snoozed(program):
+def test_safety_flag_cannot_be_snoozed(clinic):
     at = _page("pages/caseload.py")
     _act(at, "P1: Safety item", "snooze", "later")
     assert at.error[0].value == "Not saved: safety flags can be acknowledged, never snoozed."
 
 
-def test_participant_page_shows_the_marts(program):
+def test_participant_page_shows_the_marts(clinic):
     at = _page("pages/participant.py", participant="P1")
     assert shown(at.markdown[1].value) == ("**Track:** Trauma · **Admitted:** 06 Jan 2025 · **Week in program:** 6 · "
                                            "**Clinician:** Chen · **Status:** open")
@@ -150,13 +123,13 @@ def test_participant_page_shows_the_marts(program):
     assert len(heatmap["layout"]["shapes"]) == 1       # the one endorsed item 9 is outlined
 
 
-def test_participant_lookup_ignores_case_and_surrounding_spaces(program):
+def test_participant_lookup_ignores_case_and_surrounding_spaces(clinic):
     at = _page("pages/participant.py", participant="  p1 ")
     assert shown(at.markdown[1].value).startswith("**Track:** Trauma")
     assert shown(at.markdown[0].value) == "**P1** · Episode 1: 06 Jan 2025 – open"
 
 
-def test_participant_page_for_an_unknown_id(program):
+def test_participant_page_for_an_unknown_id(clinic):
     at = _page("pages/participant.py", participant="NOPE")
     assert at.warning[0].value == "No participant NOPE in the loaded data."
 
@@ -168,15 +141,15 @@ def _chromium_or_skip():
         pytest.skip("case-review export needs Debian's chromium (CI installs it)")
 
 
-def test_case_review_export_is_a_pdf_and_a_png(program):
+def test_case_review_export_is_a_pdf_and_a_png(clinic):
     _chromium_or_skip()
     import io
 
     from PIL import Image
     from pypdf import PdfReader
 
-    from dashboard.views.participant import episode_view
     from dashboard.documents.case_review import case_review_files
+    from dashboard.views.participant import episode_view
     files = case_review_files(episode_view("P1"))
     pages = [page.extract_text() for page in PdfReader(io.BytesIO(files["pdf"])).pages]
     assert len(pages) >= 2
@@ -190,7 +163,7 @@ def test_case_review_export_is_a_pdf_and_a_png(program):
     assert png.format == "PNG" and png.width == 1122 and png.height > 2000
 
 
-def test_trajectory_toggles_to_treatment_weeks(program):
+def test_trajectory_toggles_to_treatment_weeks(clinic):
     at = _page("pages/participant.py", participant="P1")
     assert chart(at, 0)["layout"]["xaxis"]["tickformat"] == "%d %b"       # dates say what they are: no axis title
     at.toggle(key="weeks_axis").set_value(True).run()

@@ -6,8 +6,8 @@ import pandas as pd
 import pytest
 
 from conftest import ATTENDANCE_HEADER, load_files, write
-from dashboard.views import cohorts
 from dashboard.store import background, cache, db, live
+from dashboard.views import cohorts
 from dashboard.views.filters import DIMENSIONS, Filters, options, primary_instrument
 from dashboard.views.statistics import mean_interval
 
@@ -169,8 +169,8 @@ def test_a_new_file_has_the_quality_release_built_before_anyone_asks(demo, tmp_p
     import shutil
     import threading
 
-    from dashboard.views.filters import instrument_choices
     from dashboard.privacy import policy, release
+    from dashboard.views.filters import instrument_choices
     copy = tmp_path / "iop.duckdb"
     shutil.copy(demo, copy)
     from conftest import ROSTER_HEADER

@@ -6,7 +6,20 @@ import datetime as dt
 
 import pytest
 
-from conftest import ATTENDANCE_HEADER, PROGRAM_INSTRUMENT, app, build, chart, etl_cli, load_files, measures_row, rows, scenario, shown, write
+from conftest import (
+    ATTENDANCE_HEADER,
+    PROGRAM_INSTRUMENT,
+    app,
+    build,
+    chart,
+    etl_cli,
+    load_files,
+    measures_row,
+    rows,
+    scenario,
+    shown,
+    write,
+)
 
 D = dt.date
 ADMIT = D(2025, 1, 6)

@@ -3,7 +3,6 @@ import datetime as dt
 import filecmp
 
 from conftest import ROOT, etl_cli, load_files, rows
-
 from etl.demo import write_demo
 
 

@@ -11,8 +11,8 @@ import pytest
 from pypdf import PdfWriter
 
 from conftest import ATTENDANCE_HEADER, ROSTER_HEADER, app, load_files, scenario, write
-from dashboard.store import audit
 from dashboard.documents import formats
+from dashboard.store import audit
 
 FORMULA_TRACK = '=HYPERLINK("http://x.example/","click")'
 

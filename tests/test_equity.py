@@ -70,11 +70,11 @@ def test_the_overview_narrowed_to_a_population(program):
 
 
 def test_a_file_for_sharing_hides_the_small_groups(program):
+    from dashboard.privacy import shown
+    from dashboard.privacy.policy import Disclosure
     from dashboard.store import db
     from dashboard.views.cohorts import cohort_outcomes
     from dashboard.views.filters import Filters
-    from dashboard.privacy import shown
-    from dashboard.privacy.policy import Disclosure
     with db.scoped(db.EVERYTHING):
         raw = cohort_outcomes(Filters(dt.date(2025, 1, 1), dt.date(2025, 1, 31), dimension="race"), "PHQ-9")
     shared = shown.shown_cohorts(raw, Disclosure(10))

@@ -11,8 +11,7 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader
 
-from dashboard.documents import formats
-from dashboard.documents import board_pack
+from dashboard.documents import board_pack, formats
 
 
 def _needs_chromium():

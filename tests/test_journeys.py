@@ -6,8 +6,8 @@ import re
 import pytest
 
 from browser import PASSWORD, heading, idle, open_page, sign_in
-from conftest import ROOT, rows
 from clinical.flag_rules import label
+from conftest import ROOT, rows
 from servers import NEEDS_CHROMIUM, demo_server, launch_chromium
 
 pytestmark = pytest.mark.skipif(**NEEDS_CHROMIUM)

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from conftest import ATTENDANCE_HEADER, ROOT, load_files, rows, write
-from dashboard.store import audit, load_jobs
 from dashboard.commands import load_worker
+from dashboard.store import audit, load_jobs
 from dashboard.views import loads
 
 ATTENDANCE = ATTENDANCE_HEADER + ("P1,2025-03-03,group,attended,180,Trauma,Chen\n"

@@ -98,6 +98,7 @@ def test_killed_load_leaves_the_database_as_it_was(tmp_path, db):
 def etl_cli_popen(path, db):
     import subprocess
     import sys
+
     from conftest import ROOT
     return subprocess.Popen([sys.executable, "-m", "etl", "load", str(path), "--db", str(db), "--today", "2026-01-31"],
                             cwd=ROOT, env={**os.environ, "IOP_ETL_HOLD_BEFORE_SWAP": "60"},

@@ -100,8 +100,8 @@ def _archive(files, key):
 
 
 def test_the_quality_role_downloads_the_summary_suppressed(app_env, files):
-    from dashboard.store import audit
     from dashboard.documents.quality_tables import SUMMARY_COLUMNS
+    from dashboard.store import audit
     _page("quality", quarter="2025 Q4")
     assert not {"measures-episodes-zip", "teds-discharges-zip"} & set(files)
     archive = _archive(files, "measures-submission-zip")
@@ -136,9 +136,9 @@ def test_the_director_downloads_episodes_and_the_teds_extract_marked_internal(ap
 def test_the_quality_trend_shows_each_quarter_as_its_own_release_shows_it(app_env):
     import pandas as pd
 
+    from dashboard.privacy import release
     from dashboard.store import db
     from dashboard.views.filters import WHOLE, instrument_choices, options, primary_instrument
-    from dashboard.privacy import release
     with db.scoped(db.ReadScope()):
         opts = options()
         first, second = release.quarters(opts.first_admission, opts.data_as_of)[-1:-3:-1]   # the two earliest
@@ -155,9 +155,9 @@ def test_the_quality_trend_shows_each_quarter_as_its_own_release_shows_it(app_en
 def test_the_earlier_quarters_of_the_trend_are_built_in_the_background(app_env, monkeypatch):
     import threading
 
+    from dashboard.privacy import release
     from dashboard.store import db
     from dashboard.views.filters import instrument_choices, options, primary_instrument
-    from dashboard.privacy import release
     monkeypatch.setenv("IOP_WARM", "1")
     with db.scoped(db.ReadScope()):
         opts = options()

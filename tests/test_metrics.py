@@ -9,7 +9,6 @@ import pytest
 
 from dashboard.views.statistics import cohens_d, kaplan_meier, mean_interval, proportion, wilson_interval
 
-
 # --- Wilson interval -------------------------------------------------------------------------
 
 def test_wilson_8_of_10():

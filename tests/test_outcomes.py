@@ -5,8 +5,8 @@ import datetime as dt
 
 import pytest
 
-from conftest import build, measures_row, rows
 from clinical.formulas import cutoff_a, cutoff_b, cutoff_c, reliable_change_index, reliable_change_points
+from conftest import build, measures_row, rows
 
 ADMIT = "2025-01-06"
 
@@ -37,7 +37,7 @@ JT = [
 ]
 
 
-@pytest.mark.parametrize("baseline,latest,category", JT, ids=[f"{b}->{l}" for b, l, _ in JT])
+@pytest.mark.parametrize("baseline,latest,category", JT, ids=[f"{b}->{later}" for b, later, _ in JT])
 def test_jacobson_truax_categories(tmp_path, db, baseline, latest, category):
     got = outcome(tmp_path, db, [(0, baseline), (28, latest)])
     assert got[:6] == (baseline, latest, 2, latest - baseline, 6.0, category)
@@ -86,7 +86,7 @@ RESPONSE = [
 ]
 
 
-@pytest.mark.parametrize("baseline,latest,response,remission", RESPONSE, ids=[f"{b}->{l}" for b, l, *_ in RESPONSE])
+@pytest.mark.parametrize("baseline,latest,response,remission", RESPONSE, ids=[f"{b}->{later}" for b, later, *_ in RESPONSE])
 def test_phq9_response_and_remission(tmp_path, db, baseline, latest, response, remission):
     assert outcome(tmp_path, db, [(0, baseline), (42, latest)])[6:] == (response, remission)
 

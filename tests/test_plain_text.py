@@ -22,7 +22,9 @@ def _csv(value: str) -> str:
 
 def _make_program(tmp_path, db):
     start = dt.date(2025, 1, 6)
-    day = lambda n: str(start + dt.timedelta(days=n))  # noqa: E731
+
+    def day(n):
+        return str(start + dt.timedelta(days=n))
     roster = [f"{_csv(PID)},{start},,,{_csv(TRACK)},{_csv(CLINICIAN)},1990,"]
     attendance = [f"{_csv(PID)},{day(d)},group,attended,180,{_csv(TRACK)},{_csv(CLINICIAN)}" for d in range(0, 30) if d % 7 < 5]
     measures = [measures_row(_csv(PID), day(7 * w), "PHQ-9", "", [2, 2, 2, 2, 2, 1, 1, 0, 1]) for w in range(4)]
@@ -123,9 +125,9 @@ def test_outcome_pages_show_track_names_as_typed_and_charts_carry_no_markup(prog
 def test_the_name_of_the_signed_in_user_is_shown_as_typed(program):
     from dashboard.access import accounts
     accounts.add("odd", "director", accounts.Actor("t", None), "![me](http://evil.example/me.png)")
+    from conftest import ROOT
     from dashboard.access import sessions
     from dashboard.ui.session import TOKEN_KEY
-    from conftest import ROOT
     at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60)
     at.session_state[TOKEN_KEY] = sessions.create(accounts.identity_of("odd", "oidc"))
     at.run()

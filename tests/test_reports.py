@@ -140,8 +140,8 @@ def test_case_review_png_is_one_image_of_the_document(program):
     _chromium_or_skip()
     from PIL import Image
 
-    from dashboard.views.participant import episode_view
     from dashboard.documents.case_review import case_review_files
+    from dashboard.views.participant import episode_view
     files = case_review_files(episode_view(PID), formats=("png",))
     assert set(files) == {"png"}
     png = Image.open(io.BytesIO(files["png"]))
@@ -209,10 +209,10 @@ def test_an_internal_board_pack_says_so_on_every_page():
 def test_board_pack_of_the_program_carries_the_settings_notice(program):
     _chromium_or_skip()
     from dashboard.documents.board_pack import board_pack_pdf, notice
+    from dashboard.privacy import policy, shown
     from dashboard.views.cohorts import cohort_outcomes
     from dashboard.views.filters import Filters
     from dashboard.views.overview import program_overview
-    from dashboard.privacy import policy, shown
     assert notice().startswith(NOTICE_START)
     filters, disclosure = Filters(ADMIT, AS_OF), policy.for_export("director", True)
     o = shown.shown_overview(program_overview(filters, "PHQ-9"), disclosure, "PHQ-9")

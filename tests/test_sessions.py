@@ -6,9 +6,9 @@ import time
 
 import pytest
 
-from conftest import PASSWORD, account, load_files, write, ATTENDANCE_HEADER
-from dashboard.store import app_state, audit
+from conftest import ATTENDANCE_HEADER, PASSWORD, account, load_files, write
 from dashboard.access import accounts, passwords, policy, sessions, signin, throttle
+from dashboard.store import app_state, audit
 
 ADMIN = accounts.Actor("admin", "admin")
 

@@ -1,13 +1,12 @@
 """The not-on-track alert's validation: hand-worked on a crafted program, and on real trial data
 through the real loader."""
-import duckdb
-
 import datetime as dt
 
-from conftest import build, measures_row
+import duckdb
 import pandas as pd
 
 from clinical.validation import TRIALS, counts, rbmi_exports, riesby_exports
+from conftest import build, measures_row
 from dashboard.views.alerts import figures
 from etl.load import load
 

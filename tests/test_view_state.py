@@ -1,8 +1,8 @@
 """AppTest of views kept between pages and in the address: the director's filters shared by the
 overview and cohort pages, the caseload's filters, the participant and episode shown; a link's
 values are used, and values that do not fit (old or mangled links) are ignored."""
+
 from conftest import app, shown
-from test_clinician_pages import program  # noqa: F401  (P1, P2 with Chen on Trauma; P3 with Rivera)
 
 
 def _director():
@@ -11,7 +11,7 @@ def _director():
     return at
 
 
-def test_the_overview_filters_are_the_cohort_filters_and_are_in_the_address(program):  # noqa: F811
+def test_the_overview_filters_are_the_cohort_filters_and_are_in_the_address(clinic):
     at = _director()
     assert at.title[0].value == "Program overview"
     at.selectbox(key="filter_track").set_value("Trauma").run()
@@ -27,7 +27,7 @@ def test_the_overview_filters_are_the_cohort_filters_and_are_in_the_address(prog
         "track": "Trauma", "by": "track", "from": "2025-01-06", "to": "2025-02-14"}   # the data's whole range
 
 
-def test_a_link_opens_the_view_it_holds(program):  # noqa: F811
+def test_a_link_opens_the_view_it_holds(clinic):
     at = app("director")
     at.run()
     at.switch_page("pages/cohorts.py")
@@ -40,7 +40,7 @@ def test_a_link_opens_the_view_it_holds(program):  # noqa: F811
     assert shown(at.caption[1].value).startswith("Episodes admitted 06 Jan 2025 to 01 Feb 2025; track: Depression/Anxiety, by clinician")
 
 
-def test_values_that_do_not_fit_are_ignored(program):  # noqa: F811
+def test_values_that_do_not_fit_are_ignored(clinic):
     at = app("director")
     at.run()
     at.switch_page("pages/overview.py")
@@ -56,7 +56,7 @@ def test_values_that_do_not_fit_are_ignored(program):  # noqa: F811
     assert [str(d) for d in at.date_input(key="filter_dates").value] == ["2025-01-06", "2025-02-14"]
 
 
-def test_the_caseload_filter_is_kept_after_opening_a_participant(program):  # noqa: F811
+def test_the_caseload_filter_is_kept_after_opening_a_participant(clinic):
     at = app("director")
     at.run()
     at.switch_page("pages/caseload.py").run()
@@ -74,7 +74,7 @@ def test_the_caseload_filter_is_kept_after_opening_a_participant(program):  # no
     assert at.query_params["participant"] == "P3" and at.query_params["episode"] == "P3#20250106"
 
 
-def test_an_episode_that_is_not_the_participants_falls_back_to_the_latest(program):  # noqa: F811
+def test_an_episode_that_is_not_the_participants_falls_back_to_the_latest(clinic):
     at = app("director")
     at.run()
     at.switch_page("pages/participant.py")

@@ -14,10 +14,10 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from dashboard.store import app_state, audit
 from dashboard.access import passwords
 from dashboard.access.pages import ROLES
 from dashboard.access.policy import production
+from dashboard.store import app_state, audit
 
 SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS accounts (
@@ -68,7 +68,7 @@ def _connect():
 
 
 def _now() -> str:
-    return dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
+    return dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M:%S")
 
 
 def _row(user_name: str) -> dict | None:

@@ -12,8 +12,8 @@ import time
 from contextlib import closing
 from dataclasses import dataclass
 
-from dashboard.store import app_state, audit
 from dashboard.access import accounts, policy
+from dashboard.store import app_state, audit
 
 COOKIE = "iop_session"
 SCHEMA = """

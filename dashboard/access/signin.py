@@ -4,8 +4,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from dashboard.store import audit
 from dashboard.access import accounts, sessions, throttle
+from dashboard.store import audit
 
 FAILED = "Sign-in failed: check the user name and password."   # the same whether or not the user exists
 

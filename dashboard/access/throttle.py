@@ -8,8 +8,8 @@ from __future__ import annotations
 import time
 from contextlib import closing
 
-from dashboard.store import app_state
 from dashboard.access.policy import THROTTLE_FAILURES, THROTTLE_WINDOW_MINUTES
+from dashboard.store import app_state
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS sign_in_failures (

@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from dashboard.charts.style import CATEGORY_COLOURS, OKABE_ITO, base_layout, empty, hover, escape_html
+from dashboard.charts.style import CATEGORY_COLOURS, OKABE_ITO, base_layout, empty, escape_html, hover
+from dashboard.privacy.shown_measures import MeasuresShown
 from dashboard.views.filters import WHOLE
 from dashboard.views.quality_measures import rate_label
-from dashboard.privacy.shown_measures import MeasuresShown
 
 STEP_COLOUR, EXCLUDED_COLOUR, MET_COLOUR = "#9ab0c8", OKABE_ITO["vermillion"], OKABE_ITO["green"]
 

@@ -6,7 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from dashboard.charts.style import FLAG_COLOURS, SCORE_COLOUR, base_layout, hover, escape_html
+from dashboard.charts.style import FLAG_COLOURS, SCORE_COLOUR, base_layout, escape_html, hover
 
 
 def subscale_chart(instrument: str, subscales: pd.DataFrame) -> go.Figure:

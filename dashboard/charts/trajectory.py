@@ -8,9 +8,18 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from clinical.weeks import treatment_week, week_middle, week_position
-
-from dashboard.charts.style import (EXPECTED_COLOUR, FLAG_COLOURS, SCORE_COLOUR, band, band_colours, base_layout, draw,
-                                    hover, level, escape_html)
+from dashboard.charts.style import (
+    EXPECTED_COLOUR,
+    FLAG_COLOURS,
+    SCORE_COLOUR,
+    band,
+    band_colours,
+    base_layout,
+    draw,
+    escape_html,
+    hover,
+    level,
+)
 
 
 def _x(dates: pd.Series, admit: dt.date, weeks: bool):

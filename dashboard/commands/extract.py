@@ -12,11 +12,11 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from dashboard.store import db
-from dashboard.views.filters import instrument_choices, options, primary_instrument
 from dashboard.documents.quality_tables import SUMMARY_COLUMNS, submission_summary
 from dashboard.privacy import policy
 from dashboard.privacy.release import quarter_release, quarters
+from dashboard.store import db
+from dashboard.views.filters import instrument_choices, options, primary_instrument
 
 
 def _counts(frame: pd.DataFrame, counts: list[str]) -> pd.DataFrame:
@@ -39,9 +39,9 @@ def tables(threshold: int) -> dict[str, pd.DataFrame]:
         meta = {"quarter": q.label}
         out.setdefault("overview_headline", []).append(pd.DataFrame(
             [{**meta, "measure": k, "count": None if m else v, "mark": m} for k, (v, m) in o.headline.items()]))
-        for name, frame, column in (("overview_flow", o.flow, "episodes"), ("overview_discharges", o.discharges, "episodes"),
-                                    ("overview_aftercare", o.aftercare, "discharges"),
-                                    ("overview_completeness", o.completeness, "episodes")):
+        # each with its count (NULL when hidden) and the count's mark, as the release shows them
+        for name, frame in (("overview_flow", o.flow), ("overview_discharges", o.discharges),
+                            ("overview_aftercare", o.aftercare), ("overview_completeness", o.completeness)):
             out.setdefault(name, []).append(frame.drop(columns=[c for c in ("teds_code",) if c in frame]).assign(**meta))
         out.setdefault("overview_attendance", []).append(o.attendance.assign(**meta))
         for (dimension, instrument), c in r.cohorts.items():

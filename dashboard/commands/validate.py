@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from dashboard.views.alerts import ALL, figures, readable
 from clinical.validation import TRIALS, counts, pooled, rbmi_exports, riesby_exports
+from dashboard.views.alerts import ALL, figures, readable
 
 ROOT = Path(__file__).resolve().parents[2]
 FLAG_RATE_LIMIT = 0.30      # the target: at least 70 % sensitivity at no more than 30 % flagged

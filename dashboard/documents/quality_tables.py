@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pandas as pd
 
+from dashboard.privacy.shown_measures import MeasuresShown
 from dashboard.views.filters import WHOLE
 from dashboard.views.quality_measures import STEP_LABELS, STEPS, STOP_LABELS, rate_label
-from dashboard.privacy.shown_measures import MeasuresShown
 
 SUMMARY_COLUMNS = {
     "measure_id": "the measure's code (DEP-REM-6, DRR-E …)",
@@ -114,7 +114,9 @@ def episode_list(m: MeasuresShown, measure_id: str, step: str | None = None) -> 
     e = rows[rows["rate_position"] == 0]
     if step:
         e = e[e["stopped_at"] == step]
-    day = (lambda column: e[column].dt.strftime("%Y-%m-%d"))  # noqa: E731
+
+    def day(column):
+        return e[column].dt.strftime("%Y-%m-%d")
     # the step and why before the rest: at 1024 px they stay in view
     return pd.DataFrame({
         "Episode": e["episode_id"], "Step": e["stopped_at"].map(STOP_LABELS), "Why": e["reason"],
@@ -143,7 +145,7 @@ def submission_summary(m: MeasuresShown) -> pd.DataFrame:
             for cohort in m.cohorts:
                 r = rates.loc[(spec.id, rate_id, cohort)]
 
-                def step(name, cohort=cohort):
+                def step(name, cohort=cohort, spec=spec):
                     s = steps.loc[(spec.id, cohort, name)]
                     return s["mark"] or int(s["episodes"])
                 window, denominator = step("window"), step("denominator")

@@ -12,14 +12,14 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from dashboard.store import background, db
-from dashboard.views.cohorts import cohort_outcomes
-from dashboard.views.filters import WHOLE, Filters, instrument_choices, options, primary_instrument
-from dashboard.views.quality_measures import quality_measures
-from dashboard.views.overview import program_overview
 from dashboard.privacy import shown, shown_measures
 from dashboard.privacy.cells import CellSet
 from dashboard.privacy.policy import Disclosure, threshold
+from dashboard.store import background, db
+from dashboard.views.cohorts import cohort_outcomes
+from dashboard.views.filters import WHOLE, Filters, instrument_choices, options, primary_instrument
+from dashboard.views.overview import program_overview
+from dashboard.views.quality_measures import quality_measures
 
 DIMENSIONS = ("month", "track", "clinician", "age group")   # one grouping at a time, each beside the whole program
 MEASURE_DIMENSIONS = ("track", "clinician", "age group")   # the quality measures', with the equity fields recorded

@@ -13,11 +13,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from dashboard.views.cohorts import FOLLOW_UP, JT_ORDER, WHOLE, Cohorts
-from dashboard.views.overview import Overview
 from dashboard.privacy.cells import CellSet
 from dashboard.privacy.counts import safe_percent
 from dashboard.privacy.policy import Disclosure
+from dashboard.views.cohorts import FOLLOW_UP, JT_ORDER, WHOLE, Cohorts
+from dashboard.views.overview import Overview
 
 FUNNEL = ["expected", "with_baseline", "two_or_more_scores", "discharged", "discharge_score"]
 FUNNEL_LABELS = ["expected to take it", "baseline", "2+ scores", "discharged", "discharge score"]
@@ -127,7 +127,9 @@ def materialise_overview(o: Overview, marks: dict, disclosure: Disclosure, instr
     keys = {"episodes": ("ov", "episodes"), "active_census": ("ov", "census"), "admissions": ("admitted", WHOLE),
             "discharges": ("ov", "discharges")}
     headline = {name: (np.nan if marks.get(k) else h[name], marks.get(k, "")) for name, k in keys.items()}
-    small = (lambda v: bool(t) and 1 <= v <= t)
+
+    def small(v) -> bool:
+        return bool(t) and 1 <= v <= t
     attendance = o.attendance.assign(
         rate=[None if (percent(a, s, t) is None) else 100 * a / s for a, s in zip(o.attendance["attended"], o.attendance["scheduled"])],
         mean_hours=[None if small(n) or not n else m for m, n in zip(o.attendance["mean_hours"], o.attendance["participant_weeks"])],
@@ -230,7 +232,9 @@ def materialise_cohorts(c: Cohorts, cells: CellSet, marks: dict, disclosure: Dis
     funnel = _ordered(c.funnel)
     summary = _ordered(c.summary).set_index("cohort")
     names = funnel["cohort"].tolist()
-    key = lambda cohort, *rest: (*rest[:-1], *_cohort_key(c, cohort), rest[-1])  # noqa: E731
+
+    def key(cohort, *rest):
+        return (*rest[:-1], *_cohort_key(c, cohort), rest[-1])
     funnel_table = pd.DataFrame({
         "Cohort": names,
         "admitted": [_cell(marks, values, ("admitted", *_cohort_key(c, n))) for n in names],
@@ -353,7 +357,9 @@ def _thresholds(frame: pd.DataFrame | None, names: list[str], t: int) -> pd.Data
 
 def _follow_up(summary: pd.DataFrame, names: list[str], t: int) -> pd.DataFrame:
     """Follow-up after discharge, shared as _share says."""
-    share = lambda k, n: _share(k, n, t)  # noqa: E731
+
+    def share(k, n):
+        return _share(k, n, t)
     rows = []
     for n in names:
         s = summary.loc[n] if n in summary.index else None

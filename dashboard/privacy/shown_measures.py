@@ -13,11 +13,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from dashboard.views.filters import WHOLE
-from dashboard.views.quality_measures import STEP_LABELS, STEPS, Measures, StoredMeasure
 from dashboard.privacy.cells import CellSet
 from dashboard.privacy.policy import Disclosure
 from dashboard.privacy.shown import label, percent
+from dashboard.views.filters import WHOLE
+from dashboard.views.quality_measures import STEP_LABELS, STEPS, Measures, StoredMeasure
 
 
 @dataclass(frozen=True)
@@ -74,7 +74,9 @@ def register_measures(cells: CellSet, m: Measures) -> None:
         for cohort in m.cohorts:
             ck = _key(dim, cohort)
             row = steps.loc[(spec.id, cohort)] if (spec.id, cohort) in steps.index else None
-            value = (lambda step: int(row[step]) if row is not None else 0)  # noqa: E731
+
+            def value(step, row=row) -> int:
+                return int(row[step]) if row is not None else 0
             keys = {"admitted": cells.add(("admitted", *ck), value("admitted"))}
             for before, step in zip(STEPS[:-2], STEPS[1:-1]):
                 keys[step] = cells.add(("measure", spec.id, step, *ck), value(step))

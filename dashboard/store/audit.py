@@ -38,7 +38,7 @@ def record(event: str, user: str | None, role: str | None, page: str | None = No
         raise ValueError(f"unknown audit event {event!r}")
     with closing(app_state.connect(SCHEMA)) as con, con:
         con.execute("INSERT INTO audit_log (at, user_name, role, event, page, participant_id, detail) VALUES (?,?,?,?,?,?,?)",
-                    (dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S"), user, role, event, page,
+                    (dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M:%S"), user, role, event, page,
                      participant_id, json.dumps(detail, default=str, sort_keys=True) if detail else None))
 
 

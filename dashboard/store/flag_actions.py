@@ -9,7 +9,6 @@ from contextlib import closing
 import pandas as pd
 
 from clinical import flag_rules
-
 from dashboard.store.app_state import ActionRefused, connect
 
 SNOOZE_DAYS = 7            # a snooze's until-date to start with: a week on (the clinician picks another)
@@ -117,7 +116,7 @@ def record_action(flag: dict, kind: str, action_taken: str, note: str, user: str
                      flag.get("instrument"),
                      str(pd.Timestamp(flag["fired_on"]).date()), kind, action_taken, note.strip(),
                      str(snooze_until) if kind == "snoozed" else None, user,
-                     dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S")))
+                     dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M:%S")))
         if checked:
             con.execute(f"INSERT INTO flag_reviews (action_id, {', '.join(checked)}) VALUES (?{', ?' * len(checked)})",
                         (cursor.lastrowid, *checked.values()))

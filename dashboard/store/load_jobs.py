@@ -88,11 +88,11 @@ COLUMNS = ("job_id", "created_at", "user_name", "role", "kind", "files", "folder
 
 
 def _now() -> str:
-    return dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
+    return dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M:%S")
 
 
 def _time(text: str | None) -> dt.datetime | None:
-    return dt.datetime.strptime(text, "%Y-%m-%d %H:%M:%S").replace(tzinfo=dt.timezone.utc) if text else None
+    return dt.datetime.strptime(text, "%Y-%m-%d %H:%M:%S").replace(tzinfo=dt.UTC) if text else None
 
 
 def _json(text: str | None):
@@ -228,7 +228,7 @@ def finish(job: Job, status: str, result: list[dict], message: str | None = None
     swept by the next one)."""
     if status not in ("done", "failed"):
         raise ValueError(f"a job ends done or failed, not {status!r}")
-    cutoff = (dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=KEEP_FINISHED_DAYS)).strftime("%Y-%m-%d %H:%M:%S")
+    cutoff = (dt.datetime.now(dt.UTC) - dt.timedelta(days=KEEP_FINISHED_DAYS)).strftime("%Y-%m-%d %H:%M:%S")
     with closing(connect()) as con, con:
         con.execute("UPDATE load_jobs SET status = ?, finished_at = ?, result = ?, message = ?, folder = NULL "
                     "WHERE job_id = ?", (status, _now(), json.dumps(result), message, job.job_id))

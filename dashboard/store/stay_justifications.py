@@ -35,7 +35,7 @@ def save_justification(participant_id: str, episode_id: str, text: str, user: st
     with closing(app_state.connect(SCHEMA)) as con, con:
         con.execute("INSERT INTO stay_justifications (participant_id, episode_id, text, user_name, created_at) "
                     "VALUES (?, ?, ?, ?, ?)", (participant_id, episode_id, text, user,
-                                               dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S")))
+                                               dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M:%S")))
 
 
 def justifications(episode_id: str) -> pd.DataFrame:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard.ui import session
 from dashboard.access import accounts
 from dashboard.access.passwords import WeakPassword
+from dashboard.ui import session
 from dashboard.ui.markdown import escape_markdown
 
 OUTCOME = "accounts_outcome"

@@ -11,10 +11,9 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from dashboard.store import audit, db
-
 from dashboard.documents import formats
 from dashboard.privacy import policy
+from dashboard.store import audit, db
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

@@ -7,9 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from clinical import flag_rules
-from dashboard.store import app_state, flag_actions
-from dashboard.store import audit
-from dashboard.store import stay_justifications
+from dashboard.store import app_state, audit, flag_actions, stay_justifications
 from dashboard.ui import session
 from dashboard.ui.markdown import escape_markdown
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
-
 MARK = "_ran_app_navigation"
 
 

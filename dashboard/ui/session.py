@@ -8,9 +8,9 @@ from urllib.parse import urlencode, urlsplit
 
 import streamlit as st
 
-from dashboard.store import audit, db
 from dashboard.access import pages, policy, sessions
 from dashboard.access.accounts import Identity
+from dashboard.store import audit, db
 from dashboard.ui.navigation import inside_app
 
 KEY = "identity"            # this run's identity, for widgets that record who acted; re-checked every run

@@ -1,12 +1,10 @@
 """The caseload worklist and a group's roster: most urgent first, priority in words with a mark and a coloured cell, one row selectable."""
 from __future__ import annotations
 
-
 import pandas as pd
 import streamlit as st
 
 from dashboard.charts.style import FLAG_COLOURS
-
 
 WORKLIST_ROWS = 25          # rows in view at once; the header stays in view as the table scrolls
 

@@ -11,9 +11,9 @@ import numpy as np
 import pandas as pd
 
 from clinical import flag_rules
+from clinical.validation import pooled
 from dashboard.store import db, flag_actions
 from dashboard.store.settings import stored
-from clinical.validation import pooled
 from dashboard.views.statistics import median_interval, proportion, wilson_interval
 
 ALL = "all instruments"

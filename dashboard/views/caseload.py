@@ -8,11 +8,10 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from clinical.flag_rules import PRIORITY
 from dashboard.store import db, flag_actions
 from dashboard.store.settings import stored
-
 from dashboard.views import words
-from clinical.flag_rules import PRIORITY
 
 
 @dataclass(frozen=True)

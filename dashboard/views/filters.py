@@ -66,7 +66,9 @@ def instrument_choices(opts: FilterOptions) -> list[str]:
 
 def options() -> FilterOptions:
     row = db.query("common/overview_filters").iloc[0]
-    listed = lambda values: [] if values is None or values is pd.NA else list(values)  # noqa: E731  (none loaded yet)
+
+    def listed(values) -> list:          # none loaded yet: NULL
+        return [] if values is None or values is pd.NA else list(values)
     return FilterOptions(pd.Timestamp(row.first_admission).date(), pd.Timestamp(row.data_as_of).date(),
                          listed(row.tracks), listed(row.clinicians), listed(row.age_groups), listed(row.instruments),
                          row.primary_instrument, listed(row.group_fields),

@@ -10,10 +10,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from dashboard.store import db
-
-from dashboard.views import words
 from clinical.flag_rules import PRIORITY
+from dashboard.store import db
+from dashboard.views import words
 
 
 @dataclass(frozen=True)
@@ -39,7 +38,9 @@ class Days:
 
 def days() -> Days:
     d = db.query("groups/days").iloc[0]
-    as_date = (lambda v: None if words.missing(v) else pd.Timestamp(v).date())
+
+    def as_date(v):
+        return None if words.missing(v) else pd.Timestamp(v).date()
     return Days(as_date(d["first_day"]), as_date(d["last_day"]), as_date(d["data_as_of"]))
 
 

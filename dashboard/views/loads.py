@@ -114,7 +114,7 @@ def uploads(user: str, limit: int = 5) -> list[Upload]:
     jobs = load_jobs.recent(user, limit)
     if any(j.active for j in jobs):
         load_jobs.start_worker()
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     return [_upload(j, now) for j in jobs]
 
 

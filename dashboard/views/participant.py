@@ -8,7 +8,6 @@ import pandas as pd
 
 from dashboard.store import db, flag_actions
 from dashboard.store.settings import stored
-
 from dashboard.views import words
 
 

@@ -16,7 +16,7 @@ def append_rows(con: duckdb.DuckDBPyConnection, width: int, records: list[list],
     """records: [row_number, c0 … c(width-1)]; raw: each record's own JSON (FHIR)."""
     if not records:
         return
-    import pandas as pd     # only XLSX and FHIR need it: a CSV load (and a reload) starts faster without
+    import pandas as pd  # only XLSX and FHIR need it: a CSV load (and a reload) starts faster without
     frame = pd.DataFrame(records, columns=["row_number", *(f"c{i}" for i in range(width))], dtype=object)
     frame["row_number"] = frame["row_number"].astype("int64")
     if raw is not None:

@@ -58,7 +58,7 @@ def _why(e: BaseException) -> str:
 @contextlib.contextmanager
 def _rows(export: ExportFile, sheet: str | None) -> Iterator[Iterator[tuple]]:
     """The sheet's rows as tuples of cell values; any reader error becomes a one-line refusal."""
-    from openpyxl import load_workbook   # imported when a workbook is read: CSV loads start faster
+    from openpyxl import load_workbook  # imported when a workbook is read: CSV loads start faster
     book = None
     try:
         book = load_workbook(export.source, read_only=True, data_only=True)
