@@ -9,6 +9,7 @@ repeated under new participant ids) and the loader's peak memory on it (target <
 
     .venv/bin/python bench/bench_load.py [--participants 24000] [--out bench/out] [--big-gb 1.0]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -36,9 +37,15 @@ def etl_load(files: list[Path], db: Path) -> tuple[float, float, list[dict]]:
     import json
     import os
     import subprocess
+
     started = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-m", "etl", "load", *map(str, files), "--db", str(db), "--json"],
-                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "etl", "load", *map(str, files), "--db", str(db), "--json"],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
     out = proc.stdout.read()
     _, status, usage = os.wait4(proc.pid, 0)
     proc.returncode = os.waitstatus_to_exitcode(status)
@@ -94,13 +101,17 @@ def main() -> None:
         assert all(r["status"] == "unchanged" for r in again), again
         db_size = db.stat().st_size
         with duckdb.connect(str(db), read_only=True) as con:
-            counts = dict(con.execute("""SELECT 'sessions', count(*) FROM sessions UNION ALL
+            counts = dict(
+                con.execute("""SELECT 'sessions', count(*) FROM sessions UNION ALL
                                          SELECT 'assessments', count(*) FROM assessments UNION ALL
                                          SELECT 'assessment_items', count(*) FROM assessment_items UNION ALL
-                                         SELECT 'episodes', count(*) FROM episodes""").fetchall())
+                                         SELECT 'episodes', count(*) FROM episodes""").fetchall()
+            )
         big = None
         if args.big_gb:
-            path = big_attendance(out / "attendance.csv", Path(args.out) / f"attendance-{args.big_gb:g}gb.csv", args.big_gb)
+            path = big_attendance(
+                out / "attendance.csv", Path(args.out) / f"attendance-{args.big_gb:g}gb.csv", args.big_gb
+            )
             big_scan = duckdb_scan([path])
             seconds, mb, [r] = etl_load([path], Path(tmp) / "big.duckdb")
             big = (path, seconds, mb, r, big_scan)
@@ -108,15 +119,19 @@ def main() -> None:
     print()
     for c in results:
         name = Path(c["file"]).name
-        print(f"  {name:<16} {sizes[name] / 1e6:7.1f} MB  read {c['read']:>9,}  loaded {c['loaded']:>9,}  "
-              f"rejected {c['rejected']:>4,}  duplicates {c['duplicate']:>3,}")
+        print(
+            f"  {name:<16} {sizes[name] / 1e6:7.1f} MB  read {c['read']:>9,}  loaded {c['loaded']:>9,}  "
+            f"rejected {c['rejected']:>4,}  duplicates {c['duplicate']:>3,}"
+        )
     print(f"  database: {db_size / 1e6:.1f} MB; " + ", ".join(f"{k} {v:,}" for k, v in counts.items()))
     print()
     print(f"{'measure':<44}{'seconds':>9}{'ratio':>9}{'target':>9}")
     print(f"{'DuckDB read_csv of the same files':<44}{scan:>9.2f}{1:>9.2f}")
     print(f"{'DuckDB read_csv into a database file':<44}{disk:>9.2f}{disk / scan:>9.2f}")
-    print(f"{'full load (python -m etl load)':<44}{full:>9.2f}{full / scan:>9.2f}{'<= 2':>9}"
-          f"  ({full / disk:.2f}x the read into a file)")
+    print(
+        f"{'full load (python -m etl load)':<44}{full:>9.2f}{full / scan:>9.2f}{'<= 2':>9}"
+        f"  ({full / disk:.2f}x the read into a file)"
+    )
     print(f"{'reload of the unchanged files':<44}{reload:>9.2f}{reload / full:>9.3f}{'<= 0.1':>9}  (of the full load)")
     print()
     print(f"{'peak memory of the loader':<44}{'MB':>9}")
@@ -125,8 +140,10 @@ def main() -> None:
     if big:
         path, seconds, mb, r, big_scan = big
         label = f"{path.name}, {path.stat().st_size / 1e9:.2f} GB, {r['read']:,} rows"
-        print(f"{label:<44}{mb:>9.0f}{'<= 1500':>9}"
-              f"  (loaded in {seconds:.0f} s; DuckDB read_csv {big_scan:.0f} s = {seconds / big_scan:.1f}x)")
+        print(
+            f"{label:<44}{mb:>9.0f}{'<= 1500':>9}"
+            f"  (loaded in {seconds:.0f} s; DuckDB read_csv {big_scan:.0f} s = {seconds / big_scan:.1f}x)"
+        )
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ Loads a seeded program of about 50 k episodes, then times clinical.marts.rebuild
 
     .venv/bin/python bench/bench_marts.py [--participants 48500] [--out bench/out]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -48,8 +49,10 @@ def main() -> None:
                                       (SELECT count(*) FROM attendance_weekly), (SELECT count(*) FROM expected_response)""").fetchone()
         con.close()
     print(f"\n{counts[0]:,} episodes, {counts[1]:,} sessions, {counts[2]:,} assessments (loaded in {loaded:.1f} s)")
-    print(f"marts: participant_outcomes {sizes[0]:,}, flags {sizes[1]:,}, attendance_weekly {sizes[2]:,}, "
-          f"expected_response {sizes[3]:,}")
+    print(
+        f"marts: participant_outcomes {sizes[0]:,}, flags {sizes[1]:,}, attendance_weekly {sizes[2]:,}, "
+        f"expected_response {sizes[3]:,}"
+    )
     print(f"{'measure':<44}{'seconds':>9}{'target':>9}")
     print(f"{'mart rebuild (best of 3)':<44}{min(times):>9.2f}{'<= 5':>9}")
     print(f"{'per 10 k episodes':<44}{min(times) / counts[0] * 1e4:>9.2f}")

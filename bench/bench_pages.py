@@ -11,6 +11,7 @@ not counted), best of three and the median:
 
     .venv/bin/python bench/bench_pages.py [--db data/iop.duckdb]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -37,11 +38,15 @@ from etl.load import load
 # setting AppTest's session state before a run logs "missing ScriptRunContext" each time: noise
 QUIET = logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context")
 
-PAGES = [("Program summary", "pages/summary.py", {}), ("Program overview", "pages/overview.py", {}),
-         ("Cohort outcomes", "pages/cohorts.py", {}), ("Quality measures", "pages/measures.py", {}),
-         ("Caseload", "pages/caseload.py", {}),
-         ("How well our alerts work", "pages/alerts.py", {}),
-         ("Participant progress", "pages/participant.py", {"participant": None})]     # last: its participant is set
+PAGES = [
+    ("Program summary", "pages/summary.py", {}),
+    ("Program overview", "pages/overview.py", {}),
+    ("Cohort outcomes", "pages/cohorts.py", {}),
+    ("Quality measures", "pages/measures.py", {}),
+    ("Caseload", "pages/caseload.py", {}),
+    ("How well our alerts work", "pages/alerts.py", {}),
+    ("Participant progress", "pages/participant.py", {"participant": None}),
+]  # last: its participant is set
 
 
 def _pick_track(at) -> None:
@@ -52,10 +57,12 @@ def _by_track(at) -> None:
     at.selectbox(key="filter_by").set_value("track")
 
 
-CHANGES = [("Overview: a track chosen", "pages/overview.py", _pick_track),
-           ("Cohorts: a track chosen", "pages/cohorts.py", _pick_track),
-           ("Cohorts: regrouped by track", "pages/cohorts.py", _by_track),
-           ("Quality measures: regrouped by track", "pages/measures.py", _by_track)]
+CHANGES = [
+    ("Overview: a track chosen", "pages/overview.py", _pick_track),
+    ("Cohorts: a track chosen", "pages/cohorts.py", _pick_track),
+    ("Cohorts: regrouped by track", "pages/cohorts.py", _by_track),
+    ("Quality measures: regrouped by track", "pages/measures.py", _by_track),
+]
 
 
 def _token() -> str:
@@ -76,7 +83,7 @@ def forget(database: bool = True) -> None:
 def _session(page: str, query: dict) -> AppTest:
     """A new session (signed in) that has run the start page and is about to open `page`."""
     at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60)
-    QUIET.setLevel(logging.ERROR)       # Streamlit resets its loggers' levels when a run loads its config
+    QUIET.setLevel(logging.ERROR)  # Streamlit resets its loggers' levels when a run loads its config
     at.session_state[TOKEN_KEY] = _token()
     at.run()
     at.switch_page(page)
@@ -113,8 +120,11 @@ def change_run(page: str, change) -> float:
 
 def busiest_participant(database: str) -> str:
     import duckdb
+
     with duckdb.connect(database, read_only=True) as con:
-        return con.execute("SELECT participant_id FROM flags GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1").fetchone()[0]
+        return con.execute("SELECT participant_id FROM flags GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1").fetchone()[
+            0
+        ]
 
 
 def measure(database: str, repeat: int = 3) -> dict[str, list[float]]:

@@ -7,6 +7,7 @@ bench_load.py and bench_marts.py.
 
     .venv/bin/python bench/bench_scale.py [--participants 50000] [--repeat 3]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -32,8 +33,15 @@ from dashboard.access import accounts
 from etl.demo import write_demo
 from etl.load import load
 
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 def page_times(db: str, repeat: int) -> dict[str, list[float]]:
@@ -46,9 +54,23 @@ def _server(db: str | Path, tmp: Path, **env: str):
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(ROOT / "server.py"), "--server.port", str(port),
-                             "--server.address", "127.0.0.1"], cwd=tmp, env={**os.environ, "IOP_DB": str(db), **env},
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(ROOT / "server.py"),
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+        ],
+        cwd=tmp,
+        env={**os.environ, "IOP_DB": str(db), **env},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         for _ in range(150):
             try:
@@ -68,6 +90,7 @@ def browser_times(db: str, tmp: Path, repeat: int = 3) -> tuple[dict[str, list[f
     overview to its first chart; a filter change and a regrouping until the page has finished
     updating. Each timed step starts with the app idle (no run still going)."""
     from playwright.sync_api import expect, sync_playwright
+
     if accounts.identity_of("bench-browser", "password") is None:
         accounts.add("bench-browser", "director", accounts.Actor("bench", None), "Bench", password="bench password")
     times: dict[str, list[float]] = {}
@@ -77,9 +100,11 @@ def browser_times(db: str, tmp: Path, repeat: int = 3) -> tuple[dict[str, list[f
             page = browser.new_page(viewport={"width": 1400, "height": 1200})
 
             def idle():
-                expect(page.get_by_test_id("stApp")).to_have_attribute("data-test-script-state", "notRunning", timeout=60000)
+                expect(page.get_by_test_id("stApp")).to_have_attribute(
+                    "data-test-script-state", "notRunning", timeout=60000
+                )
 
-            def first_chart():     # the overview's own, not the chart of the page it was opened from
+            def first_chart():  # the overview's own, not the chart of the page it was opened from
                 chart = page.get_by_test_id("stPlotlyChart").filter(has_text="Admissions and discharges by month")
                 expect(chart.locator(".main-svg").first).to_be_visible(timeout=60000)
 
@@ -96,35 +121,51 @@ def browser_times(db: str, tmp: Path, repeat: int = 3) -> tuple[dict[str, list[f
             page.goto(url)
             page.get_by_role("textbox", name="User name").fill("bench-browser")
             page.get_by_role("textbox", name="Password").fill("bench password")
-            timed("browser: sign in, first chart (new server)",
-                  lambda: page.get_by_role("button", name="Sign in").click(), first_chart)
+            timed(
+                "browser: sign in, first chart (new server)",
+                lambda: page.get_by_role("button", name="Sign in").click(),
+                first_chart,
+            )
             for _ in range(repeat):
                 link("Program summary")
                 expect(page.get_by_role("heading", name="Program summary")).to_be_visible(timeout=30000)
                 idle()
                 timed("browser: overview to first chart", lambda: link("Program overview"), first_chart)
                 track = page.get_by_test_id("stSidebar").get_by_test_id("stSelectbox").filter(has_text="Track")
-                for choice in (1, 0):       # a track, then all tracks again: the caption names the track or none
+                for choice in (1, 0):  # a track, then all tracks again: the caption names the track or none
                     track.click()
                     option = page.get_by_role("option").nth(choice)
-                    caption = page.get_by_text(f"track: {option.inner_text()}") if choice else page.get_by_text("track: ")
-                    timed("browser: overview filter change, done", option.click,
-                          lambda caption=caption, choice=choice: (
-                              expect(caption.first).to_be_visible(timeout=60000) if choice
-                              else expect(caption).to_have_count(0, timeout=60000), idle()))
+                    caption = (
+                        page.get_by_text(f"track: {option.inner_text()}") if choice else page.get_by_text("track: ")
+                    )
+                    timed(
+                        "browser: overview filter change, done",
+                        option.click,
+                        lambda caption=caption, choice=choice: (
+                            expect(caption.first).to_be_visible(timeout=60000)
+                            if choice
+                            else expect(caption).to_have_count(0, timeout=60000),
+                            idle(),
+                        ),
+                    )
                 link("Cohort outcomes")
                 expect(page.get_by_role("heading", name="Cohort outcomes")).to_be_visible(timeout=30000)
                 idle()
                 for by in ("track", "quarter"):
                     page.get_by_test_id("stSelectbox").filter(has_text="Cohorts by").click()
                     option = page.get_by_role("option", name=by, exact=True)
-                    timed("browser: cohorts regrouped, done", option.click,
-                          lambda by=by: (expect(page.get_by_text(f"by {by}").first).to_be_visible(timeout=60000), idle()))
+                    timed(
+                        "browser: cohorts regrouped, done",
+                        option.click,
+                        lambda by=by: (expect(page.get_by_text(f"by {by}").first).to_be_visible(timeout=60000), idle()),
+                    )
             for title in ("Caseload", "Participant progress", "Program summary"):
                 link(title)
                 idle()
             browser.close()
-        peak = int(next(line.split()[1] for line in open(f"/proc/{proc.pid}/status") if line.startswith("VmHWM"))) / 1024
+        peak = (
+            int(next(line.split()[1] for line in open(f"/proc/{proc.pid}/status") if line.startswith("VmHWM"))) / 1024
+        )
     return times, peak
 
 
@@ -136,12 +177,15 @@ def after_load_times(db: str, tmp: Path, repeat: int = 3) -> dict[str, list[floa
     import shutil
 
     from playwright.sync_api import expect, sync_playwright
+
     files = [tmp / "after-load-a.duckdb", tmp / "after-load-b.duckdb"]
     shutil.copy(db, files[0])
     shutil.copy(db, files[1])
     extra = tmp / "one-more.csv"
-    extra.write_text("participant_id,session_date,session_type,status,minutes,program,clinician\n"
-                     "BENCH-1,2026-11-20,group,attended,180,Bench,Bench\n")
+    extra.write_text(
+        "participant_id,session_date,session_type,status,minutes,program,clinician\n"
+        "BENCH-1,2026-11-20,group,attended,180,Bench,Bench\n"
+    )
     load([str(extra)], files[1], progress=False, today=dt.date(2026, 11, 26))
     live = tmp / "after-load.duckdb"
     shutil.copy(files[0], live)
@@ -154,23 +198,27 @@ def after_load_times(db: str, tmp: Path, repeat: int = 3) -> dict[str, list[floa
             page = browser.new_page(viewport={"width": 1400, "height": 1200})
 
             def done():
-                expect(page.get_by_test_id("stApp")).to_have_attribute("data-test-script-state", "notRunning", timeout=60000)
+                expect(page.get_by_test_id("stApp")).to_have_attribute(
+                    "data-test-script-state", "notRunning", timeout=60000
+                )
 
             page.goto(url)
             page.get_by_role("textbox", name="User name").fill("bench-browser")
             page.get_by_role("textbox", name="Password").fill("bench password")
             page.get_by_role("button", name="Sign in").click()
             done()
-            time.sleep(30)                  # the first file's background build is over
+            time.sleep(30)  # the first file's background build is over
             for i in range(repeat):
                 shutil.copy(files[(i + 1) % 2], tmp / "replacing.duckdb")
-                os.replace(tmp / "replacing.duckdb", live)      # as a load does
+                os.replace(tmp / "replacing.duckdb", live)  # as a load does
                 for title in ("Cohort outcomes", "Caseload", "Program overview"):
                     started = time.perf_counter()
                     page.get_by_test_id("stSidebar").get_by_role("link", name=title, exact=True).click()
                     expect(page.get_by_role("heading", name=title, exact=True).first).to_be_visible(timeout=60000)
                     done()
-                    times.setdefault(f"browser, after a load: {title.lower()}, done", []).append(time.perf_counter() - started)
+                    times.setdefault(f"browser, after a load: {title.lower()}, done", []).append(
+                        time.perf_counter() - started
+                    )
                 time.sleep(30)
             browser.close()
     return times

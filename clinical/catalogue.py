@@ -5,6 +5,7 @@ instruments without a code change.
 Each instrument is data (items, ranges, reversed items, bands, cutoff, reliable change, response
 and remission, safety items, subscales, LOINC, aliases and sources); the file's header explains
 the fields. Each keeps the file it came from and that file's SHA-256, stored with it in the database."""
+
 from __future__ import annotations
 
 import os
@@ -48,12 +49,14 @@ class Instrument:
     safety_items: tuple[dict, ...] = ()
     subscales: dict = field(default_factory=dict, hash=False)
     subscale_rules: dict = field(default_factory=dict, hash=False)
-    loinc_items: dict = field(default_factory=dict, hash=False)      # item number -> LOINC code (FHIR)
-    loinc_unscored: tuple[str, ...] = ()                             # asked with the instrument, not scored
-    answer_codes: dict = field(default_factory=dict, hash=False)     # LOINC answer code -> item value
-    item_labels: dict = field(default_factory=dict, hash=False)      # item number -> short label (public-domain wording only)
+    loinc_items: dict = field(default_factory=dict, hash=False)  # item number -> LOINC code (FHIR)
+    loinc_unscored: tuple[str, ...] = ()  # asked with the instrument, not scored
+    answer_codes: dict = field(default_factory=dict, hash=False)  # LOINC answer code -> item value
+    item_labels: dict = field(
+        default_factory=dict, hash=False
+    )  # item number -> short label (public-domain wording only)
     sources: str = ""
-    source_file: str = ""            # the catalogue file that defined it
+    source_file: str = ""  # the catalogue file that defined it
     source_sha256: str = ""
 
     @property
@@ -110,7 +113,10 @@ def _instrument(code: str, entry: dict, source: Path) -> Instrument:
 def catalogue_files(extra_file: str | os.PathLike | None = None) -> list[Path]:
     """Shipped instruments, then the configuration folder's, then an explicit file (extra_file or
     IOP_INSTRUMENTS): the files a catalogue is read from, in order."""
-    return [SHIPPED, *[Path(f) for f in (program_file(INSTRUMENTS), extra_file or os.environ.get("IOP_INSTRUMENTS")) if f]]
+    return [
+        SHIPPED,
+        *[Path(f) for f in (program_file(INSTRUMENTS), extra_file or os.environ.get("IOP_INSTRUMENTS")) if f],
+    ]
 
 
 def source_name(path: Path) -> str:
@@ -139,13 +145,41 @@ def alias_rows(catalogue: dict[str, Instrument]) -> list[tuple[str, str]]:
 
 def catalogue_tables(catalogue: dict[str, Instrument]) -> dict[str, list[tuple]]:
     """The catalogue as rows of the tables in etl/sql/catalogue.sql."""
-    tables: dict[str, list[tuple]] = {k: [] for k in ("instrument_catalogue", "instrument_items", "instrument_bands",
-                                                      "instrument_subscales", "instrument_safety")}
+    tables: dict[str, list[tuple]] = {
+        k: []
+        for k in (
+            "instrument_catalogue",
+            "instrument_items",
+            "instrument_bands",
+            "instrument_subscales",
+            "instrument_safety",
+        )
+    }
     for i in catalogue.values():
-        tables["instrument_catalogue"].append((
-            i.code, i.name, i.items, i.item_min, i.item_max, i.total_min, i.total_max, i.total_rule, i.missing_items,
-            i.max_missing, i.higher_is_worse, i.loinc_total, i.clinical_cutoff, i.reliable_change_points,
-            i.response_drop, i.remission_below, i.severe_from, i.sources, i.source_file, i.source_sha256))
+        tables["instrument_catalogue"].append(
+            (
+                i.code,
+                i.name,
+                i.items,
+                i.item_min,
+                i.item_max,
+                i.total_min,
+                i.total_max,
+                i.total_rule,
+                i.missing_items,
+                i.max_missing,
+                i.higher_is_worse,
+                i.loinc_total,
+                i.clinical_cutoff,
+                i.reliable_change_points,
+                i.response_drop,
+                i.remission_below,
+                i.severe_from,
+                i.sources,
+                i.source_file,
+                i.source_sha256,
+            )
+        )
         for n in range(1, i.items + 1):
             low, high = i.item_range(n)
             tables["instrument_items"].append((i.code, n, low, high, n in i.reversed_items, i.item_labels.get(n)))

@@ -1,6 +1,7 @@
 """A program's configuration folder: its own instruments and settings, read by the loader and the
 dashboard alike (IOP_CONFIG, default data/config). Either file may be absent: the shipped
 catalogue and settings then stand alone."""
+
 from __future__ import annotations
 
 import hashlib

@@ -2,6 +2,7 @@
 concern or asks for a structured review. The build stores them as the table flag_rules, which the
 flags mart joins for each flag's severity; every list, page and document orders and names flags
 from here, so a rule's place and words are one entry."""
+
 from __future__ import annotations
 
 import tomllib
@@ -25,9 +26,9 @@ class FlagRule:
     rule: str
     label: str
     severity: str
-    position: int          # its place in flags.toml: the order lists show rules of one priority
-    safety: bool = False   # a safety concern: before every other flag, acknowledged and never snoozed
-    review: bool = False   # acknowledging it records the structured review
+    position: int  # its place in flags.toml: the order lists show rules of one priority
+    safety: bool = False  # a safety concern: before every other flag, acknowledged and never snoozed
+    review: bool = False  # acknowledging it records the structured review
 
     @property
     def rank(self) -> int:
@@ -41,10 +42,18 @@ def rules() -> dict[str, FlagRule]:
     for position, entry in enumerate(tomllib.loads(FILE.read_text())["flags"]):
         unknown = set(entry) - {"rule", "label", "severity", "safety", "review"}
         if unknown or entry.get("severity") not in SEVERITIES or not entry.get("label"):
-            raise ValueError(f"{FILE.name}: flag {entry.get('rule')!r} needs a label and a severity of "
-                             f"{', '.join(SEVERITIES)}, and nothing else but safety and review")
-        out[entry["rule"]] = FlagRule(entry["rule"], entry["label"], entry["severity"], position,
-                                      bool(entry.get("safety")), bool(entry.get("review")))
+            raise ValueError(
+                f"{FILE.name}: flag {entry.get('rule')!r} needs a label and a severity of "
+                f"{', '.join(SEVERITIES)}, and nothing else but safety and review"
+            )
+        out[entry["rule"]] = FlagRule(
+            entry["rule"],
+            entry["label"],
+            entry["severity"],
+            position,
+            bool(entry.get("safety")),
+            bool(entry.get("review")),
+        )
     return out
 
 
@@ -70,5 +79,8 @@ def write_rules(con: duckdb.DuckDBPyConnection) -> None:
     """The table flag_rules (rule_id, label, severity, priority, position, safety, review)."""
     con.execute("""CREATE OR REPLACE TABLE flag_rules (rule_id VARCHAR PRIMARY KEY, label VARCHAR, severity VARCHAR,
                    priority INTEGER, position INTEGER, safety BOOLEAN, review BOOLEAN)""")
-    insert_rows(con, "flag_rules",
-                    [(r.rule, r.label, r.severity, r.rank, r.position, r.safety, r.review) for r in rules().values()])
+    insert_rows(
+        con,
+        "flag_rules",
+        [(r.rule, r.label, r.severity, r.rank, r.position, r.safety, r.review) for r in rules().values()],
+    )

@@ -1,4 +1,5 @@
 """Jacobson & Truax (1991) clinical-significance formulas [23] (docs/sources.md)."""
+
 from __future__ import annotations
 
 import math

@@ -5,6 +5,7 @@ not-on-track alert's out-of-sample hit rate on the program's own history (setup/
 
 The loader calls rebuild() after every load, so marts always match the core tables. Flags are
 computed for episodes open on the as-of date: the latest date in the data unless given."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -20,8 +21,10 @@ VALIDATION_SQL = Path(__file__).with_name("setup") / "validation.sql"
 
 
 def _stored_settings(con: duckdb.DuckDBPyConnection) -> dict[str, object]:
-    return {name: stored_value(number, text, items)
-            for name, number, text, items in con.execute("SELECT name, number, text, list FROM settings").fetchall()}
+    return {
+        name: stored_value(number, text, items)
+        for name, number, text, items in con.execute("SELECT name, number, text, list FROM settings").fetchall()
+    }
 
 
 def rebuild(con: duckdb.DuckDBPyConnection, as_of: dt.date | None = None, settings: dict | None = None) -> None:
@@ -34,8 +37,9 @@ def rebuild(con: duckdb.DuckDBPyConnection, as_of: dt.date | None = None, settin
     con.execute("SET VARIABLE as_of = ?::DATE", [as_of])
     for path in sorted(SQL.glob("*.sql")):
         con.execute(path.read_text())
-    [(folds, percents)] = con.execute("SELECT getvariable('alert_validation_folds'), "
-                                      "getvariable('alert_validation_thresholds')").fetchall()
+    [(folds, percents)] = con.execute(
+        "SELECT getvariable('alert_validation_folds'), getvariable('alert_validation_thresholds')"
+    ).fetchall()
     validate(con, "folds", int(folds), [p / 100 for p in percents])
     con.execute("CREATE OR REPLACE TABLE alert_performance AS SELECT * FROM validation_counts")
 

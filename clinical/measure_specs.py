@@ -2,6 +2,7 @@
 the fields): read, checked and written to the tables the mart measure_episodes applies
 (sql/11_quality_measures.sql). They are pinned to the published specification's version, so they
 are shipped with the code and not overridden by a program's configuration folder."""
+
 from __future__ import annotations
 
 import tomllib
@@ -14,7 +15,7 @@ from clinical.config import sha256
 from clinical.rows import insert_rows
 
 FOLDER = Path(__file__).with_name("quality_measures")
-KINDS = {   # kind -> the rules its rates may use and the window fields it needs
+KINDS = {  # kind -> the rules its rates may use and the window fields it needs
     "score_window": ({"below", "drop", "scored"}, ("from_days", "to_days")),
     "monitoring": ({"each_period"}, ("period_months",)),
     "use_at_discharge": ({"reduced_or_none", "none"}, ()),
@@ -50,7 +51,7 @@ class MeasureSpec:
     adaptation: str
     diagnosis_groups: tuple[str, ...]
     without_diagnosis: str
-    scores: tuple[tuple[str, str | None], ...]   # (instrument, subscale) in order of preference
+    scores: tuple[tuple[str, str | None], ...]  # (instrument, subscale) in order of preference
     index_above: float | None
     window: dict
     exclude_codes: tuple[int, ...]
@@ -86,18 +87,35 @@ def _spec(path: Path) -> MeasureSpec:
     rates = []
     for r in d["rates"]:
         if r.get("rule") not in rules:
-            raise SpecError(f"{where}: rate '{r.get('id')}' has rule '{r.get('rule')}'; a {d['kind']} measure takes "
-                            f"{', '.join(sorted(rules))}")
+            raise SpecError(
+                f"{where}: rate '{r.get('id')}' has rule '{r.get('rule')}'; a {d['kind']} measure takes "
+                f"{', '.join(sorted(rules))}"
+            )
         if r["rule"] in NEEDS_VALUE and not isinstance(r.get("value"), (int, float)):
             raise SpecError(f"{where}: rate '{r['id']}' needs a value for rule '{r['rule']}'")
         rates.append(Rate(r["id"], r["label"], r["rule"], r.get("value")))
     if len({r.id for r in rates}) != len(rates):
         raise SpecError(f"{where}: two rates share an id")
     eligibility, exclusions = d.get("eligibility", {}), d.get("exclusions", {})
-    return MeasureSpec(d["id"], d["name"], d["kind"], d["family"], d["version"], d["sources"], d["population"], d["adaptation"],
-                tuple(eligibility.get("diagnosis_groups", ())), eligibility.get("without_diagnosis", ""), scores,
-                index_above, dict(window), tuple(int(c) for c in exclusions.get("discharge_codes", ())),
-                tuple(rates), path.name, sha256(path))
+    return MeasureSpec(
+        d["id"],
+        d["name"],
+        d["kind"],
+        d["family"],
+        d["version"],
+        d["sources"],
+        d["population"],
+        d["adaptation"],
+        tuple(eligibility.get("diagnosis_groups", ())),
+        eligibility.get("without_diagnosis", ""),
+        scores,
+        index_above,
+        dict(window),
+        tuple(int(c) for c in exclusions.get("discharge_codes", ())),
+        tuple(rates),
+        path.name,
+        sha256(path),
+    )
 
 
 def load_specs(folder: Path = FOLDER) -> dict[str, MeasureSpec]:
@@ -119,18 +137,38 @@ def write_specs(con: duckdb.DuckDBPyConnection, specs: dict[str, MeasureSpec] | 
         sources VARCHAR, population VARCHAR, adaptation VARCHAR, diagnosis_groups VARCHAR[], without_diagnosis VARCHAR,
         index_above DOUBLE, from_days INTEGER, to_days INTEGER, period_months INTEGER, days INTEGER, engaged_days INTEGER,
         exclude_codes INTEGER[], source_file VARCHAR, source_sha256 VARCHAR)""")
-    con.execute("CREATE OR REPLACE TABLE measure_scores (measure_id VARCHAR, priority INTEGER, instrument VARCHAR, subscale VARCHAR)")
+    con.execute(
+        "CREATE OR REPLACE TABLE measure_scores (measure_id VARCHAR, priority INTEGER, instrument VARCHAR, subscale VARCHAR)"
+    )
     con.execute("""CREATE OR REPLACE TABLE measure_rates (measure_id VARCHAR, rate_id VARCHAR, position INTEGER, label VARCHAR,
                    rule VARCHAR, value DOUBLE)""")
     for position, s in enumerate(specs.values()):
         w = s.window
-        con.execute("INSERT INTO measure_specs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    [s.id, position, s.name, s.kind, s.family, s.version, s.sources, s.population, s.adaptation,
-                     list(s.diagnosis_groups), s.without_diagnosis, s.index_above, w.get("from_days"), w.get("to_days"),
-                     w.get("period_months"), w.get("days"), w.get("engaged_days"), list(s.exclude_codes),
-                     s.file, s.digest])
+        con.execute(
+            "INSERT INTO measure_specs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                s.id,
+                position,
+                s.name,
+                s.kind,
+                s.family,
+                s.version,
+                s.sources,
+                s.population,
+                s.adaptation,
+                list(s.diagnosis_groups),
+                s.without_diagnosis,
+                s.index_above,
+                w.get("from_days"),
+                w.get("to_days"),
+                w.get("period_months"),
+                w.get("days"),
+                w.get("engaged_days"),
+                list(s.exclude_codes),
+                s.file,
+                s.digest,
+            ],
+        )
         if s.scores:
-            insert_rows(con, "measure_scores",
-                            [(s.id, i + 1, ins, sub) for i, (ins, sub) in enumerate(s.scores)])
-        insert_rows(con, "measure_rates",
-                        [(s.id, r.id, i, r.label, r.rule, r.value) for i, r in enumerate(s.rates)])
+            insert_rows(con, "measure_scores", [(s.id, i + 1, ins, sub) for i, (ins, sub) in enumerate(s.scores)])
+        insert_rows(con, "measure_rates", [(s.id, r.id, i, r.label, r.rule, r.value) for i, r in enumerate(s.rates)])

@@ -1,6 +1,7 @@
 """Outcome, attendance, flag and privacy settings: the shipped settings.toml, with the program's own
 values on top (settings.toml in the configuration folder, or a file given explicitly). A build
 stores the values it used in the database (`settings`), where every query reads them."""
+
 from __future__ import annotations
 
 import copy
@@ -18,13 +19,17 @@ def load_settings(extra_file: str | os.PathLike | None = None, shipped_only: boo
     """The settings files as a build uses them: the shipped file, then the program's (the configuration
     folder's settings.toml, then extra_file or IOP_SETTINGS) on top; shipped_only: the first alone."""
     settings = copy.deepcopy(_parsed(*_stamp(SHIPPED)))
-    files = [] if shipped_only else [f for f in (program_file(SETTINGS), extra_file or os.environ.get("IOP_SETTINGS")) if f]
+    files = (
+        [] if shipped_only else [f for f in (program_file(SETTINGS), extra_file or os.environ.get("IOP_SETTINGS")) if f]
+    )
     for path in files:
         for section, values in copy.deepcopy(_parsed(*_stamp(Path(path)))).items():
             unknown = set(values) - set(settings.get(section, {}))
             if section not in settings or unknown:
-                raise ValueError(f"{Path(path).name}: unknown settings {section}."
-                                 f"{', '.join(sorted(unknown)) if section in settings else '*'}")
+                raise ValueError(
+                    f"{Path(path).name}: unknown settings {section}."
+                    f"{', '.join(sorted(unknown)) if section in settings else '*'}"
+                )
             settings[section].update(values)
     _check(settings)
     return settings
@@ -47,7 +52,9 @@ def _check(settings: dict[str, dict]) -> None:
     check = settings["alert_validation"]
     thresholds = check["thresholds"]
     if not thresholds or not all(isinstance(t, int) and 1 <= t <= 99 for t in thresholds):
-        raise ValueError("settings alert_validation.thresholds: whole-number percentiles from 1 to 99, e.g. [65, 80, 85]")
+        raise ValueError(
+            "settings alert_validation.thresholds: whole-number percentiles from 1 to 99, e.g. [65, 80, 85]"
+        )
     for name, lowest in (("folds", 2), ("max_episodes", 1)):
         if not isinstance(check[name], int) or check[name] < lowest:
             raise ValueError(f"settings alert_validation.{name}: a whole number, {lowest} or more")
@@ -62,14 +69,18 @@ def _check(settings: dict[str, dict]) -> None:
         raise ValueError("settings authorization.ends_soon_days: a whole number of days, 0 or more")
 
 
-TABLES = {("measurement", "plan")}     # settings stored as tables of their own
+TABLES = {("measurement", "plan")}  # settings stored as tables of their own
 
 
 def variables(settings: dict[str, dict]) -> dict[str, object]:
     """Flattened for SQL: getvariable('flags_disengaged_days'), and the rows of the settings table.
     Settings that are tables (measurement.plan) get a table of their own instead (plan_rows)."""
-    return {f"{section}_{key}": value for section, values in settings.items() for key, value in values.items()
-            if (section, key) not in TABLES}
+    return {
+        f"{section}_{key}": value
+        for section, values in settings.items()
+        for key, value in values.items()
+        if (section, key) not in TABLES
+    }
 
 
 def plan_rows(settings: dict[str, dict]) -> list[tuple[str, str, int]]:
@@ -80,7 +91,9 @@ def plan_rows(settings: dict[str, dict]) -> list[tuple[str, str, int]]:
         if missing or set(entry) - {"track", "instrument", "every_days"}:
             raise ValueError(f"settings measurement.plan entry {i} needs exactly track, instrument and every_days")
         if not isinstance(entry["every_days"], int) or entry["every_days"] < 1:
-            raise ValueError(f"settings measurement.plan entry {i}: every_days must be a whole number of days, 1 or more")
+            raise ValueError(
+                f"settings measurement.plan entry {i}: every_days must be a whole number of days, 1 or more"
+            )
         rows.append((str(entry["track"]), str(entry["instrument"]), entry["every_days"]))
     return rows
 
@@ -90,10 +103,18 @@ def setting_rows(settings: dict[str, dict]) -> list[tuple]:
     rows = []
     for name, value in variables(settings).items():
         section = next(s for s in settings if name.startswith(s + "_"))
-        key = name[len(section) + 1:]
+        key = name[len(section) + 1 :]
         number = float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
-        rows.append((name, section, key, number, str(value) if isinstance(value, (str, bool)) else None,
-                     [str(v) for v in value] if isinstance(value, list) else None))
+        rows.append(
+            (
+                name,
+                section,
+                key,
+                number,
+                str(value) if isinstance(value, (str, bool)) else None,
+                [str(v) for v in value] if isinstance(value, list) else None,
+            )
+        )
     return rows
 
 

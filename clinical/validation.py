@@ -6,6 +6,7 @@ earlier admissions, tested on later ones), with the expected-recovery macro the 
 The trial data ship with the engine (trials/, licences in trials/LICENSES.md): Riesby imipramine
 HAM-D (weeks 0-5) and the rbmi antidepressant trial HAM-D 17 (weeks 0-6), turned here into the
 loader's export formats; `python -m dashboard validate` loads them and prints the figures."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -22,27 +23,41 @@ ANCHOR = dt.date(2020, 1, 6)  # trial day 0 becomes this admission date
 
 
 def riesby_exports(out: Path, trials: Path = TRIALS) -> list[Path]:
-    data = pd.read_csv(trials / "riesby.dat.txt", sep=r"\s+", header=None, na_values=".",
-                       names=["id", "hamd", "intercept", "week", "endog", "endweek"]).dropna(subset=["hamd"])
+    data = pd.read_csv(
+        trials / "riesby.dat.txt",
+        sep=r"\s+",
+        header=None,
+        na_values=".",
+        names=["id", "hamd", "intercept", "week", "endog", "endweek"],
+    ).dropna(subset=["hamd"])
     return _exports(out, "riesby", data["id"], data["week"] * 7, data["hamd"])
 
 
 def rbmi_exports(out: Path, trials: Path = TRIALS) -> list[Path]:
     data = pd.read_csv(trials / "rbmi_antidepressant_data_HAMD17.csv")
-    baseline = data.drop_duplicates("PATIENT")[["PATIENT", "BASVAL"]].assign(RELDAYS=0).rename(columns={"BASVAL": "HAMDTL17"})
+    baseline = (
+        data.drop_duplicates("PATIENT")[["PATIENT", "BASVAL"]].assign(RELDAYS=0).rename(columns={"BASVAL": "HAMDTL17"})
+    )
     visits = pd.concat([baseline, data[["PATIENT", "RELDAYS", "HAMDTL17"]]]).dropna()
     return _exports(out, "rbmi", visits["PATIENT"], visits["RELDAYS"], visits["HAMDTL17"])
 
 
 def _exports(out: Path, name: str, patient, day, score) -> list[Path]:
     """A roster (admitted on day 0, discharged at the last visit) and a measures export."""
-    frame = pd.DataFrame({"participant_id": name + "-" + patient.astype(int).astype(str),
-                          "assessment_date": [ANCHOR + dt.timedelta(days=int(d)) for d in day],
-                          "instrument": "HAM-D-17", "total": score.astype(int)})
+    frame = pd.DataFrame(
+        {
+            "participant_id": name + "-" + patient.astype(int).astype(str),
+            "assessment_date": [ANCHOR + dt.timedelta(days=int(d)) for d in day],
+            "instrument": "HAM-D-17",
+            "total": score.astype(int),
+        }
+    )
     roster = frame.groupby("participant_id").assessment_date.max().rename("discharge_date").reset_index()
     roster = roster.assign(admit_date=ANCHOR, discharge_reason="completed", program=name)
     out.mkdir(parents=True, exist_ok=True)
-    roster[["participant_id", "admit_date", "discharge_date", "discharge_reason", "program"]].to_csv(out / f"{name}-roster.csv", index=False)
+    roster[["participant_id", "admit_date", "discharge_date", "discharge_reason", "program"]].to_csv(
+        out / f"{name}-roster.csv", index=False
+    )
     frame.to_csv(out / f"{name}-measures.csv", index=False)
     return [out / f"{name}-roster.csv", out / f"{name}-measures.csv"]
 
@@ -58,13 +73,25 @@ def counts(db: Path, split: str = "folds", folds: int = 10, thresholds: list[flo
         raise ValueError(f"split is one of {SPLITS}, not {split!r}")
     con = duckdb.connect()
     con.execute("ATTACH ? AS source (READ_ONLY)", [str(db)])
-    for table in ("episodes", "assessments", "assessment_items", "sessions", "authorizations", "dataset_info", "teds_reasons",
-                  "instrument_catalogue", "instrument_items", "instrument_bands", "instrument_subscales",
-                  "instrument_safety", "settings"):
+    for table in (
+        "episodes",
+        "assessments",
+        "assessment_items",
+        "sessions",
+        "authorizations",
+        "dataset_info",
+        "teds_reasons",
+        "instrument_catalogue",
+        "instrument_items",
+        "instrument_bands",
+        "instrument_subscales",
+        "instrument_safety",
+        "settings",
+    ):
         con.execute(f"CREATE TABLE {table} AS SELECT * FROM source.{table}")
     con.execute("DETACH source")
     marts.rebuild(con)
-    if thresholds is None:      # the settings' thresholds (alert_validation.thresholds, in percent)
+    if thresholds is None:  # the settings' thresholds (alert_validation.thresholds, in percent)
         thresholds = [p / 100 for p in con.execute("SELECT getvariable('alert_validation_thresholds')").fetchone()[0]]
     return run(con, split, folds, thresholds)
 
@@ -81,5 +108,6 @@ def pooled(table: pd.DataFrame, label: str = "all instruments") -> pd.DataFrame:
         return table
     numbers = table.drop(columns=["instrument", "lead_weeks"]).groupby("threshold", as_index=False).sum()
     leads = table.groupby("threshold")["lead_weeks"].agg(
-        lambda lists: [w for x in lists if isinstance(x, (list, tuple, np.ndarray)) for w in x])
+        lambda lists: [w for x in lists if isinstance(x, (list, tuple, np.ndarray)) for w in x]
+    )
     return numbers.assign(instrument=label, lead_weeks=numbers["threshold"].map(leads))

@@ -2,6 +2,7 @@
 same formula as the treatment_week() macro of setup/definitions.sql, which every mart and query
 uses; tests/test_definitions.py checks the two agree day by day. The admission day is in week 1
 (days 0-6), days 7-13 are week 2, days before admission are week 0 or earlier."""
+
 from __future__ import annotations
 
 import pandas as pd

@@ -1,9 +1,10 @@
 """`python -m dashboard COMMAND ...`: the dashboard's commands (dashboard/commands/).
 
-    accounts   add, reset, disable, enable or list who may sign in; demo accounts
-    extract    a de-identified, suppressed copy of the quality release for a quality team's own SQL
-    validate   the not-on-track alert's hit rate on the demo program and two public trials
-    worker     the Data page's load worker (the page starts it; not for people)"""
+accounts   add, reset, disable, enable or list who may sign in; demo accounts
+extract    a de-identified, suppressed copy of the quality release for a quality team's own SQL
+validate   the not-on-track alert's hit rate on the demo program and two public trials
+worker     the Data page's load worker (the page starts it; not for people)"""
+
 from __future__ import annotations
 
 import importlib

@@ -1,4 +1,5 @@
 """python -m etl load|demo|status — the loader's command line (an interface other tools call)."""
+
 from __future__ import annotations
 
 import argparse
@@ -13,6 +14,7 @@ DEFAULT_DB = os.environ.get("IOP_DB", "data/iop.duckdb")
 def _print_result(r) -> None:
     if r.status == "failed":
         from etl.vocabulary import KINDS
+
         hint = f" (--kind {'|'.join(KINDS)})" if r.message.endswith("say which kind it is") else ""
         print(f"error: {r.message}{hint}", file=sys.stderr)
         return
@@ -20,8 +22,10 @@ def _print_result(r) -> None:
         print(f"{r.path.name}: {r.message}")
         return
     c = r.counts
-    print(f"{r.path.name} ({r.kind}, load {r.load_id}): read {c['read']:,}, loaded {c['loaded']:,}, "
-          f"updated {c['updated']:,}, rejected {c['rejected']:,}, exact duplicates {c['duplicate']:,}")
+    print(
+        f"{r.path.name} ({r.kind}, load {r.load_id}): read {c['read']:,}, loaded {c['loaded']:,}, "
+        f"updated {c['updated']:,}, rejected {c['rejected']:,}, exact duplicates {c['duplicate']:,}"
+    )
     for count, example in r.reasons[:8]:
         print(f"    rejected {count:,} × {example}" if count > 1 else f"    rejected 1 × {example}")
     if r.notes:
@@ -33,29 +37,41 @@ def _print_result(r) -> None:
 def _progress_writer(path: str):
     """Each step as one line of JSON, replacing the last (a reader never sees half a line)."""
     import json
+
     target = Path(path)
 
     def write(step: str, done: int, total: int) -> None:
         part = target.with_name(target.name + ".part")
         part.write_text(json.dumps({"step": step, "done": done, "total": total}) + "\n")
         os.replace(part, target)
+
     return write
 
 
 def cmd_load(args) -> int:
     from etl.load import load
+
     if args.profile:
         from etl.profiles import load_profile
+
         try:
             load_profile(args.profile)
         except ValueError as e:
             print(f"error: {e}", file=sys.stderr)
             return 2
-    results = load(args.paths, args.db, kind=args.kind, sheet=args.sheet, instruments=args.instruments, profile=args.profile,
-                   today=dt.date.fromisoformat(args.today) if args.today else None,
-                   on_step=_progress_writer(args.progress_file) if args.progress_file else None)
-    if args.json:                      # for other tools (the dashboard's Data page runs the loader this way)
+    results = load(
+        args.paths,
+        args.db,
+        kind=args.kind,
+        sheet=args.sheet,
+        instruments=args.instruments,
+        profile=args.profile,
+        today=dt.date.fromisoformat(args.today) if args.today else None,
+        on_step=_progress_writer(args.progress_file) if args.progress_file else None,
+    )
+    if args.json:  # for other tools (the dashboard's Data page runs the loader this way)
         from etl.load import as_json
+
         print(as_json(results))
         return 1 if any(r.status == "failed" for r in results) else 0
     for r in results:
@@ -67,6 +83,7 @@ def cmd_load(args) -> int:
 
 def cmd_demo(args) -> int:
     from etl.demo import write_demo
+
     kwargs = {"end": dt.date.fromisoformat(args.end)} if args.end else {}
     paths = write_demo(args.out, participants=args.participants, seed=args.seed, **kwargs)
     for kind, path in paths.items():
@@ -78,6 +95,7 @@ def cmd_rebuild(args) -> int:
     from clinical.build import CatalogueRefused
     from etl.files import FileProblem
     from etl.load import rebuild
+
     try:
         notes = rebuild(args.db, instruments=args.instruments)
     except (FileProblem, CatalogueRefused) as e:
@@ -91,6 +109,7 @@ def cmd_rebuild(args) -> int:
 
 def cmd_status(args) -> int:
     import duckdb
+
     if not Path(args.db).exists():
         print(f"error: {args.db}: no database yet; load exports with `python -m etl load PATH`", file=sys.stderr)
         return 1
@@ -104,7 +123,9 @@ def cmd_status(args) -> int:
         print("no loads yet")
         return 0
     head = ("load", "loaded at", "kind", "file", "read", "loaded", "updated", "rejected", "duplicates")
-    table = [head] + [tuple(f"{v:,}" if isinstance(v, int) and i > 3 else str(v) for i, v in enumerate(r)) for r in rows]
+    table = [head] + [
+        tuple(f"{v:,}" if isinstance(v, int) and i > 3 else str(v) for i, v in enumerate(r)) for r in rows
+    ]
     widths = [max(len(row[i]) for row in table) for i in range(len(head))]
     for row in table:
         print("  ".join(v.rjust(w) if i > 3 or i == 0 else v.ljust(w) for i, (v, w) in enumerate(zip(row, widths))))
@@ -115,7 +136,8 @@ def cmd_status(args) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     from etl.vocabulary import KINDS
-    os.umask(0o077)     # the database, its working copy and its WAL hold identified data: the owner's only
+
+    os.umask(0o077)  # the database, its working copy and its WAL hold identified data: the owner's only
     parser = argparse.ArgumentParser(prog="python -m etl", description="Load IOP exports into DuckDB.")
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("load", help="load export files or folders")

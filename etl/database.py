@@ -4,6 +4,7 @@ DuckDB lets one process write a file or many read it, never both. So a load writ
 `os.replace`s it over the live file: the dashboard's short read-only connections never block it,
 see the old file until the swap and the new one after, and a load that dies midway leaves the
 live file exactly as it was."""
+
 from __future__ import annotations
 
 import contextlib
@@ -33,10 +34,20 @@ def merge_sql(kind: str) -> str:
     key = [k.strip() for k in re.search(r"^-- key: ([\w, ]+)$", head, flags=re.M)[1].split(",")]
     unknown = set(named) - {"duplicate", "history", "before_delete", "conflict", "write"}
     if unknown or not {"conflict", "write"} <= set(named):
-        raise ValueError(f"merge_{kind}.sql: parts are conflict and write, and may be duplicate, history, before_delete")
+        raise ValueError(
+            f"merge_{kind}.sql: parts are conflict and write, and may be duplicate, history, before_delete"
+        )
     return Template(sql("merge.sql")).substitute(
-        {"duplicate": "", "history": "", "before_delete": "", **named, "table": table, "key": ", ".join(key),
-         "key_match": " AND ".join(f"{table}.{k} = plan.{k}" for k in key)})
+        {
+            "duplicate": "",
+            "history": "",
+            "before_delete": "",
+            **named,
+            "table": table,
+            "key": ", ".join(key),
+            "key_match": " AND ".join(f"{table}.{k} = plan.{k}" for k in key),
+        }
+    )
 
 
 @contextlib.contextmanager
@@ -54,7 +65,7 @@ def working_copy(db: Path, memory_limit_mb: float = 1000):
     DuckDB works within memory_limit_mb and spills the rest to a private folder beside the copy,
     so a file of any size loads in bounded memory."""
     for stale in [*db.parent.glob(f".{db.name}.loading-*"), *db.parent.glob(f".{db.name}.spill-*")]:
-        if stale.is_dir():      # left by a load that was killed
+        if stale.is_dir():  # left by a load that was killed
             shutil.rmtree(stale, ignore_errors=True)
         else:
             stale.unlink(missing_ok=True)
@@ -62,10 +73,10 @@ def working_copy(db: Path, memory_limit_mb: float = 1000):
     spill = db.parent / f".{db.name}.spill-{os.getpid()}"
     spill.mkdir(mode=0o700, exist_ok=True)
     if db.exists():
-        os.close(os.open(work, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600))   # the copy is private from the start
+        os.close(os.open(work, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600))  # the copy is private from the start
         shutil.copyfile(db, work)
     con = duckdb.connect(str(work), config={"memory_limit": f"{int(memory_limit_mb)}MB", "temp_directory": str(spill)})
-    work.chmod(0o600)      # identified health data: the owner's only (DuckDB creates files with the umask)
+    work.chmod(0o600)  # identified health data: the owner's only (DuckDB creates files with the umask)
     try:
         con.execute(sql("schema.sql"))
         yield con
@@ -75,6 +86,7 @@ def working_copy(db: Path, memory_limit_mb: float = 1000):
         if hold:  # lets the atomicity test kill a load after it has written everything but the swap
             import sys
             import time
+
             print("holding before swap", file=sys.stderr, flush=True)
             time.sleep(float(hold))
         os.replace(work, db)

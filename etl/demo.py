@@ -24,6 +24,7 @@ byte-identical files: everything comes from random.Random(seed) (authorizations 
 seeded by name, so the other files are as they were before it), nothing from the clock.
 authorizations.csv holds each episode's payer approvals in three-week blocks (none for self-pay).
 """
+
 import csv
 import datetime
 import math
@@ -43,14 +44,18 @@ DAYS_PER_WEEK = [(3, 0.40), (4, 0.25), (5, 0.35)]
 # Stulz et al. 2007; Uher et al. 2011; Gueorguieva et al. 2011; 5-10% deteriorate, clinical-rules.md
 # section 3 [24]); the shares are chosen for the demo within the ranges those studies describe,
 # before and independently of any alert validation (docs/clinical.md).
-OUTCOMES = [("early_responder", 0.45), ("delayed_responder", 0.20), ("non_responder", 0.28),
-            ("deteriorator", 0.07)]
+OUTCOMES = [("early_responder", 0.45), ("delayed_responder", 0.20), ("non_responder", 0.28), ("deteriorator", 0.07)]
 # Dropout is likelier when treatment is not working, and in the substance-use tracks (x1.2, others x0.9).
 DROPOUT_P = {"early_responder": 0.13, "delayed_responder": 0.20, "non_responder": 0.33, "deteriorator": 0.38}
 DROPOUT_TRACK_FACTOR = {"Substance Use": 1.2, "Dual Diagnosis": 1.2}
 TRANSFER_P = {"deteriorator": 0.30}  # step-up to PHP; 2.5% for everyone else -> ~5% of discharges
-DROPOUT_REASONS = [("Left AMA", 0.45), ("Lost to contact", 0.40), ("Administrative discharge", 0.08),
-                   ("Incarcerated", 0.02), ("Other", 0.05)]
+DROPOUT_REASONS = [
+    ("Left AMA", 0.45),
+    ("Lost to contact", 0.40),
+    ("Administrative discharge", 0.08),
+    ("Incarcerated", 0.02),
+    ("Other", 0.05),
+]
 AFTERCARE_P = {"complete": 0.85, "transfer": 0.90, "dropout": 0.15}
 INSTRUMENTS = {"PHQ-9": (9, 3), "GAD-7": (7, 3), "PCL-5": (20, 4)}  # items, item maximum
 # Reliable-change points of the shipped catalogue (clinical/instruments.toml). A score's
@@ -60,36 +65,95 @@ RELIABLE_CHANGE = {"PHQ-9": 6, "GAD-7": 4, "PCL-5": 12}
 NOISE_SD = {name: rc / (1.96 * math.sqrt(2)) for name, rc in RELIABLE_CHANGE.items()}
 SLOTS = {name: tuple(i for i in range(n) for _ in range(top)) for name, (n, top) in INSTRUMENTS.items()}
 SLOTS["PHQ-1..8"] = tuple(i for i in range(8) for _ in range(3))
-SESSIONS = {"group": ("09:00", 180), "individual": ("13:00", 50),
-            "medication": ("14:00", 20), "family": ("15:00", 60)}  # in start-time order
-ATTENDANCE_HEADER = ["participant_id", "session_date", "start_time", "session_type", "status",
-                     "minutes", "program", "clinician", "session_id", "group_name"]
+SESSIONS = {
+    "group": ("09:00", 180),
+    "individual": ("13:00", 50),
+    "medication": ("14:00", 20),
+    "family": ("15:00", 60),
+}  # in start-time order
+ATTENDANCE_HEADER = [
+    "participant_id",
+    "session_date",
+    "start_time",
+    "session_type",
+    "status",
+    "minutes",
+    "program",
+    "clinician",
+    "session_id",
+    "group_name",
+]
 # The daily group each track runs (adolescents in their own), named as an EHR's group schedule names them.
-GROUP_NAMES = {"Depression/Anxiety": "Mood & Anxiety Skills Group", "Trauma": "Trauma Recovery Group",
-               "Substance Use": "Recovery Skills Group", "Dual Diagnosis": "Integrated Recovery Group"}
-MEASURES_HEADER = (["participant_id", "assessment_date", "instrument", "total"]
-                   + [f"item_{i}" for i in range(1, 21)])
-ROSTER_HEADER = ["Client ID", "Admission Date", "Discharge Date", "Discharge Reason", "Program",
-                 "Level of Care", "Primary Clinician", "Birth Year", "Aftercare Plan", "Payer", "Referral Source",
-                 "Primary Diagnosis", "Gender", "Race", "Ethnicity"]
+GROUP_NAMES = {
+    "Depression/Anxiety": "Mood & Anxiety Skills Group",
+    "Trauma": "Trauma Recovery Group",
+    "Substance Use": "Recovery Skills Group",
+    "Dual Diagnosis": "Integrated Recovery Group",
+}
+MEASURES_HEADER = ["participant_id", "assessment_date", "instrument", "total"] + [f"item_{i}" for i in range(1, 21)]
+ROSTER_HEADER = [
+    "Client ID",
+    "Admission Date",
+    "Discharge Date",
+    "Discharge Reason",
+    "Program",
+    "Level of Care",
+    "Primary Clinician",
+    "Birth Year",
+    "Aftercare Plan",
+    "Payer",
+    "Referral Source",
+    "Primary Diagnosis",
+    "Gender",
+    "Race",
+    "Ethnicity",
+]
 # Equity fields (the demo's own shares, near those US IOP programs report; blank = not recorded):
 # OMB race and ethnicity categories, gender, referral source, the track's diagnosis group.
 GENDERS = [("Female", 0.55), ("Male", 0.42), ("Non-binary", 0.03)]
-RACES = [("White", 0.62), ("Black or African American", 0.16), ("Asian", 0.05),
-         ("American Indian or Alaska Native", 0.02), ("Native Hawaiian or Other Pacific Islander", 0.01),
-         ("More than one race", 0.05), ("", 0.09)]
+RACES = [
+    ("White", 0.62),
+    ("Black or African American", 0.16),
+    ("Asian", 0.05),
+    ("American Indian or Alaska Native", 0.02),
+    ("Native Hawaiian or Other Pacific Islander", 0.01),
+    ("More than one race", 0.05),
+    ("", 0.09),
+]
 ETHNICITIES = [("Not Hispanic or Latino", 0.77), ("Hispanic or Latino", 0.18), ("", 0.05)]
-REFERRALS = [("Self or family", 0.35), ("Outpatient provider", 0.25), ("Inpatient or PHP step-down", 0.20),
-             ("Court or criminal justice", 0.08), ("Employer or EAP", 0.05), ("Other", 0.07)]
-DIAGNOSES = {"Depression/Anxiety": [("Depressive disorders", 0.6), ("Anxiety disorders", 0.4)],
-             "Trauma": [("Trauma- and stressor-related disorders", 1.0)],
-             "Substance Use": [("Substance use disorders", 1.0)], "Dual Diagnosis": [("Co-occurring disorders", 1.0)]}
-AUTH_HEADER = ["Member ID", "Payer", "Level of Care", "Auth Number", "Auth Start", "Auth End",
-               "Units Authorized", "Hours Authorized"]
+REFERRALS = [
+    ("Self or family", 0.35),
+    ("Outpatient provider", 0.25),
+    ("Inpatient or PHP step-down", 0.20),
+    ("Court or criminal justice", 0.08),
+    ("Employer or EAP", 0.05),
+    ("Other", 0.07),
+]
+DIAGNOSES = {
+    "Depression/Anxiety": [("Depressive disorders", 0.6), ("Anxiety disorders", 0.4)],
+    "Trauma": [("Trauma- and stressor-related disorders", 1.0)],
+    "Substance Use": [("Substance use disorders", 1.0)],
+    "Dual Diagnosis": [("Co-occurring disorders", 1.0)],
+}
+AUTH_HEADER = [
+    "Member ID",
+    "Payer",
+    "Level of Care",
+    "Auth Number",
+    "Auth Start",
+    "Auth End",
+    "Units Authorized",
+    "Hours Authorized",
+]
 # Fictional payers: (name, share, authorizes in "days" or "hours"); self-pay needs no authorization.
-PAYERS = [("State Medicaid", 0.40, "hours"), ("Northwind Health PPO", 0.25, "days"),
-          ("Summit Care HMO", 0.20, "days"), ("Medicare", 0.10, "hours"), ("Self-pay", 0.05, None)]
-AUTH_BLOCK_DAYS = 21     # each block is approved for three weeks; a continued-stay review extends it
+PAYERS = [
+    ("State Medicaid", 0.40, "hours"),
+    ("Northwind Health PPO", 0.25, "days"),
+    ("Summit Care HMO", 0.20, "days"),
+    ("Medicare", 0.10, "hours"),
+    ("Self-pay", 0.05, None),
+]
+AUTH_BLOCK_DAYS = 21  # each block is approved for three weeks; a continued-stay review extends it
 
 
 class Episode:
@@ -114,14 +178,19 @@ def _us_date(d):
 
 # ---------------------------------------------------------------- people and episodes
 
+
 def _new_person(rng, admit):
     """Track, age and primary clinician; birth year consistent with age on the admission date."""
     track = _weighted(rng, TRACKS)
     adolescent = track in ADOLESCENT_TRACKS and rng.random() < ADOLESCENT_SHARE_IN_TRACK
     age = rng.randint(13, 17) if adolescent else round(rng.triangular(18, 70, 30))
     had_birthday = rng.random() < admit.timetuple().tm_yday / 366
-    return {"track": track, "adolescent": adolescent, "clinician": rng.choice(CLINICIANS),
-            "birth_year": admit.year - age - (0 if had_birthday else 1)}
+    return {
+        "track": track,
+        "adolescent": adolescent,
+        "clinician": rng.choice(CLINICIANS),
+        "birth_year": admit.year - age - (0 if had_birthday else 1),
+    }
 
 
 def _on_program_day(d, weekdays, end):
@@ -165,8 +234,12 @@ def _trajectory(rng, outcome):
     if outcome == "delayed_responder":
         # At most 10% better until the onset (week 2-4), then steady improvement over 3-7 weeks to
         # 35-65% below intake: the change comes in the second 3 weeks more than the first (Uher).
-        return {"early": rng.uniform(0.0, 0.10), "onset": rng.uniform(2, 4),
-                "drop": rng.uniform(0.35, 0.65), "span": rng.uniform(3, 7)}
+        return {
+            "early": rng.uniform(0.0, 0.10),
+            "onset": rng.uniform(2, 4),
+            "drop": rng.uniform(0.35, 0.65),
+            "span": rng.uniform(3, 7),
+        }
     if outcome == "deteriorator":
         # Worse by 6-10 PHQ-9 points (at least the reliable change) by week 4-6, then no better.
         return {"rise": rng.uniform(6, 10), "peak": rng.uniform(4, 6)}
@@ -196,15 +269,31 @@ def _new_episode(rng, pid, person, drawn, end):
     closed = exit_day <= end
     days_on = sorted(weekdays)
     ep = Episode(
-        pid=pid, admit=admit, exit_day=exit_day, stop=min(exit_day, end), closed=closed, kind=kind,
-        reason=reason if closed else "", outcome=outcome, traj=traj, weekdays=weekdays,
+        pid=pid,
+        admit=admit,
+        exit_day=exit_day,
+        stop=min(exit_day, end),
+        closed=closed,
+        kind=kind,
+        reason=reason if closed else "",
+        outcome=outcome,
+        traj=traj,
+        weekdays=weekdays,
         aftercare=("yes" if rng.random() < AFTERCARE_P[kind] else "no") if closed else "",
-        indiv_wd=rng.choice(days_on), fam_wd=rng.choice(days_on), med_wd=rng.choice(days_on),
-        family=person["adolescent"] or rng.random() < 0.4, fam_parity=rng.randint(0, 1),
-        medication=rng.random() < 0.5, base_p=rng.uniform(0.80, 0.97), fade=rng.randint(14, 21),
-        baseline=_intake_scores(rng), safety_p=0.15 if outcome == "deteriorator" else 0.015,
+        indiv_wd=rng.choice(days_on),
+        fam_wd=rng.choice(days_on),
+        med_wd=rng.choice(days_on),
+        family=person["adolescent"] or rng.random() < 0.4,
+        fam_parity=rng.randint(0, 1),
+        medication=rng.random() < 0.5,
+        base_p=rng.uniform(0.80, 0.97),
+        fade=rng.randint(14, 21),
+        baseline=_intake_scores(rng),
+        safety_p=0.15 if outcome == "deteriorator" else 0.015,
         pcl=person["track"] == "Trauma" or (person["track"] == "Dual Diagnosis" and rng.random() < 0.5),
-        person=person, **person)
+        person=person,
+        **person,
+    )
     ep.days = _program_days(ep)
     return ep
 
@@ -244,6 +333,7 @@ def _build_episodes(rng, participants, end):
 
 
 # ---------------------------------------------------------------- attendance
+
 
 def _attend_prob(ep, d):
     """Base probability; for dropouts it falls toward 0.3 over the last 2-3 weeks."""
@@ -299,12 +389,25 @@ def _attendance_rows(rng, ep, next_id):
             else:
                 status, minutes = _present_status(rng, kind, minutes)
             group = ("Adolescent " if ep.adolescent else "") + GROUP_NAMES[ep.track] if kind == "group" else ""
-            rows.append([ep.pid, iso, start, kind, status, minutes, ep.track,
-                         _clinician_for(ep, kind, d), f"S{next_id + len(rows):07d}", group])
+            rows.append(
+                [
+                    ep.pid,
+                    iso,
+                    start,
+                    kind,
+                    status,
+                    minutes,
+                    ep.track,
+                    _clinician_for(ep, kind, d),
+                    f"S{next_id + len(rows):07d}",
+                    group,
+                ]
+            )
     return rows
 
 
 # ---------------------------------------------------------------- measures
+
 
 def _expected(ep, instrument, weeks):
     """The person's noise-free score `weeks` after admission: improvement is a share of the intake
@@ -314,8 +417,9 @@ def _expected(ep, instrument, weeks):
         n, top = INSTRUMENTS[instrument]
         return base + t["rise"] * n * top / 27 * min(weeks / t["peak"], 1)
     if ep.outcome == "delayed_responder":
-        share = (t["early"] * min(weeks / t["onset"], 1)
-                 + (t["drop"] - t["early"]) * _clip((weeks - t["onset"]) / t["span"], 0, 1))
+        share = t["early"] * min(weeks / t["onset"], 1) + (t["drop"] - t["early"]) * _clip(
+            (weeks - t["onset"]) / t["span"], 0, 1
+        )
     else:  # early responders and non-responders: most of their change comes early
         share = t["drop"] * (1 - math.exp(-weeks / t["tau"]))
     return base * (1 - share)
@@ -387,14 +491,17 @@ def _substance_rows(rng, ep):
     drugs = not alcohol or rng.random() < 0.45
     audit = [rng.randint(2, 4) if alcohol else rng.randint(0, 1) for _ in range(3)]
     dast = rng.randint(4, 8) if drugs else rng.randint(0, 1)
-    use = {4: rng.randint(3, 4) if alcohol else 0, 5: rng.randint(2, 4) if alcohol else 0,
-           6: rng.randint(2, 4) if drugs else 0}
+    use = {
+        4: rng.randint(3, 4) if alcohol else 0,
+        5: rng.randint(2, 4) if alcohol else 0,
+        6: rng.randint(2, 4) if drugs else 0,
+    }
     risk = {i: rng.randint(1, 4) for i in BAM_RISK}
     protective = {i: rng.randint(0, 3) for i in BAM_PROTECTIVE}
     rows, d = [], ep.admit
     while d <= ep.stop:
         weeks = (d - ep.admit).days / 7
-        left = _clip(_course(ep, weeks) + rng.gauss(0, 0.12), 0, 1.6)     # severity still there
+        left = _clip(_course(ep, weeks) + rng.gauss(0, 0.12), 0, 1.6)  # severity still there
         if rng.random() < 0.05 and d > ep.admit:
             d += SUBSTANCE_EVERY_DAYS * DAY
             continue
@@ -405,8 +512,10 @@ def _substance_rows(rng, ep):
         abstinent = d > ep.admit and rng.random() < _clip(1.3 - left, 0, 0.95)
         bam = {i: 0 if abstinent else max(_clip(round(v * left), 0, 4), min(v, 1)) for i, v in use.items()}
         bam |= {i: _clip(round(v * left + rng.gauss(0, 0.4)), 0, 4) for i, v in risk.items()}
-        bam |= {i: _clip(round(v + 4 * (1 - left) * rng.uniform(0.3, 0.8) + rng.gauss(0, 0.4)), 0, 4)
-                for i, v in protective.items()}
+        bam |= {
+            i: _clip(round(v + 4 * (1 - left) * rng.uniform(0.3, 0.8) + rng.gauss(0, 0.4)), 0, 4)
+            for i, v in protective.items()
+        }
         bam |= {7: 0, 17: _clip(round(4 * (1 - left)), 0, 4)}
         rows.append([ep.pid, d.isoformat(), "BAM", ""] + [bam[i] for i in range(1, 18)] + [""] * 3)
         d += SUBSTANCE_EVERY_DAYS * DAY
@@ -445,6 +554,7 @@ def _follow_up_rows(rng, ep, end, readmitted=None):
 
 # ---------------------------------------------------------------- planted data-quality problems
 
+
 def _bad_date(row):
     row[1] = "2025-02-30"
 
@@ -457,8 +567,7 @@ def _attendance_mess(episodes):
     """Attendance problems: {kind: (which rows fit, how to spoil one)}."""
     has_2025 = any(d.year == 2025 for ep in episodes for d in ep.days)
     in_2025 = (lambda r: r[1].startswith("2025-")) if has_2025 else (lambda r: True)
-    return {"duplicate": (lambda r: True, None), "bad_date": (in_2025, _bad_date),
-            "came": (lambda r: True, _came)}
+    return {"duplicate": (lambda r: True, None), "bad_date": (in_2025, _bad_date), "came": (lambda r: True, _came)}
 
 
 def _out_of_range(row):
@@ -466,8 +575,7 @@ def _out_of_range(row):
 
 
 # Measures problems: a repeated line, and a PHQ-9 total of 31 (out of range, items empty).
-MEASURES_MESS = {"duplicate": (lambda r: True, None),
-                 "out_of_range": (lambda r: r[2] == "PHQ-9", _out_of_range)}
+MEASURES_MESS = {"duplicate": (lambda r: True, None), "out_of_range": (lambda r: r[2] == "PHQ-9", _out_of_range)}
 
 
 def _plant(rng, rows, mess, pending, i):
@@ -502,6 +610,7 @@ def _targets(rng, episodes, kinds):
 
 # ---------------------------------------------------------------- authorizations
 
+
 def _payer(seed, ep):
     """The episode's payer and whether it authorizes days or hours (a stream per episode, by name)."""
     rng = random.Random(f"{seed}-payer-{ep.pid}-{ep.admit}")
@@ -513,8 +622,13 @@ def _equity(seed, ep):
     source and diagnosis group: streams by name, so no other value of the demo changes."""
     person = random.Random(f"{seed}-person-{ep.pid}")
     episode = random.Random(f"{seed}-episode-{ep.pid}-{ep.admit}")
-    return [_weighted(person, GENDERS), _weighted(person, RACES), _weighted(person, ETHNICITIES),
-            _weighted(episode, REFERRALS), _weighted(episode, DIAGNOSES[ep.track])]
+    return [
+        _weighted(person, GENDERS),
+        _weighted(person, RACES),
+        _weighted(person, ETHNICITIES),
+        _weighted(episode, REFERRALS),
+        _weighted(episode, DIAGNOSES[ep.track]),
+    ]
 
 
 def _authorization_rows(ep, serial, payer, unit):
@@ -526,19 +640,44 @@ def _authorization_rows(ep, serial, payer, unit):
     while start <= ep.stop:
         end = start + (AUTH_BLOCK_DAYS - 1) * DAY
         days = sum(1 for k in range(AUTH_BLOCK_DAYS) if (start + k * DAY).weekday() in ep.weekdays)
-        rows.append([ep.pid, payer, "IOP", f"PA{serial + len(rows):06d}", _us_date(start), _us_date(end),
-                     days if unit == "days" else "", days * 3 if unit == "hours" else ""])
+        rows.append(
+            [
+                ep.pid,
+                payer,
+                "IOP",
+                f"PA{serial + len(rows):06d}",
+                _us_date(start),
+                _us_date(end),
+                days if unit == "days" else "",
+                days * 3 if unit == "hours" else "",
+            ]
+        )
         start = end + DAY
     return rows
 
 
 # ---------------------------------------------------------------- roster and files
 
+
 def _roster_row(ep, seed):
     gender, race, ethnicity, referral, diagnosis = _equity(seed, ep)
-    return [ep.pid, _us_date(ep.admit), _us_date(ep.exit_day if ep.closed else None), ep.reason,
-            ep.track, "IOP", ep.clinician, ep.birth_year, ep.aftercare, _payer(seed, ep)[0], referral, diagnosis,
-            gender, race, ethnicity]
+    return [
+        ep.pid,
+        _us_date(ep.admit),
+        _us_date(ep.exit_day if ep.closed else None),
+        ep.reason,
+        ep.track,
+        "IOP",
+        ep.clinician,
+        ep.birth_year,
+        ep.aftercare,
+        _payer(seed, ep)[0],
+        referral,
+        diagnosis,
+        gender,
+        race,
+        ethnicity,
+    ]
 
 
 def _open_writer(path):
@@ -546,8 +685,9 @@ def _open_writer(path):
     return f, csv.writer(f, lineterminator="\n")
 
 
-def write_demo(out_dir, participants: int = 300, seed: int = 42,
-               end: datetime.date = datetime.date(2026, 11, 20)) -> dict[str, pathlib.Path]:
+def write_demo(
+    out_dir, participants: int = 300, seed: int = 42, end: datetime.date = datetime.date(2026, 11, 20)
+) -> dict[str, pathlib.Path]:
     """Write attendance.csv, measures.csv, roster.csv and authorizations.csv into out_dir (created if
     missing); return {kind: path}."""
     out = pathlib.Path(out_dir)
@@ -563,7 +703,7 @@ def write_demo(out_dir, participants: int = 300, seed: int = 42,
 
     att_file, att = _open_writer(paths["attendance"])
     meas_file, meas = _open_writer(paths["measures"])
-    substance_rng = random.Random(f"{seed}-substance-use")      # a stream of its own: the other rows as before
+    substance_rng = random.Random(f"{seed}-substance-use")  # a stream of its own: the other rows as before
     with att_file, meas_file:
         att.writerow(ATTENDANCE_HEADER)
         meas.writerow(MEASURES_HEADER)
@@ -596,7 +736,7 @@ def write_demo(out_dir, participants: int = 300, seed: int = 42,
     auth_rng, rows = random.Random(f"{seed}-authorizations"), []
     for ep in sorted(episodes, key=lambda e: (e.pid, e.admit)):
         rows += _authorization_rows(ep, len(rows) + 1, *_payer(seed, ep))
-    if rows:    # one planted problem: an authorization that ends before it starts
+    if rows:  # one planted problem: an authorization that ends before it starts
         bad = auth_rng.randrange(len(rows))
         rows[bad][5] = _us_date(datetime.date(int(rows[bad][4][-4:]) - 1, 1, 2))
     auth_file, auth = _open_writer(paths["authorizations"])

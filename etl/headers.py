@@ -1,4 +1,5 @@
 """Matching a file's header to a kind of export and its canonical columns."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -10,8 +11,8 @@ from etl.vocabulary import ITEM_COLUMN, KINDS, column_aliases, norm, required, r
 @dataclass
 class ColumnMap:
     kind: str
-    fields: dict[str, int]        # canonical field -> column position
-    items: dict[int, int]         # item number -> column position (measures)
+    fields: dict[str, int]  # canonical field -> column position
+    items: dict[int, int]  # item number -> column position (measures)
     header: list[str]
 
 
@@ -39,8 +40,9 @@ def _match(kind: str, header: list[str]) -> tuple[dict[str, int], dict[int, int]
 
 def _missing(kind: str, fields: dict[str, int]) -> list[str]:
     """The required fields (or groups, 'a or b') a header lacks for this kind."""
-    return ([f for f in required(kind) if f not in fields]
-            + [" or ".join(group) for group in required_one_of(kind) if not any(f in fields for f in group)])
+    return [f for f in required(kind) if f not in fields] + [
+        " or ".join(group) for group in required_one_of(kind) if not any(f in fields for f in group)
+    ]
 
 
 def _needs(kind: str) -> str:
@@ -65,8 +67,11 @@ def map_header(path, header: list[str], kind: str | None = None) -> ColumnMap:
                 fits.append((len(fields) + len(items), k))
         if not fits:
             needs = "; ".join(f"{k} needs {_needs(k)}" for k in KINDS)
-            raise FileProblem(path, f"cannot tell what kind of export this is from its header ({shown}); "
-                                    f"{needs}; rename its columns, or say which kind it is")
+            raise FileProblem(
+                path,
+                f"cannot tell what kind of export this is from its header ({shown}); "
+                f"{needs}; rename its columns, or say which kind it is",
+            )
         fits.sort(reverse=True)
         if len(fits) > 1 and fits[0][0] == fits[1][0]:
             raise FileProblem(path, f"header fits both {fits[0][1]} and {fits[1][1]}; say which kind it is")

@@ -4,6 +4,7 @@ resources, reshaped vendor layouts, lines that could not be split into columns) 
 A table the CSV reader read the file into is kept as it is (row numbers rowid + 2: tables are
 never changed after a load). The documented `raw_rows` is a view over both, giving each row as a JSON object as before:
 storing columns costs a copy, building JSON for a million rows at load time cost seconds."""
+
 from __future__ import annotations
 
 import duckdb
@@ -30,8 +31,9 @@ def json_of(names: list[str], prefix: str = "") -> str:
 
 def migrate(con: duckdb.DuckDBPyConnection) -> None:
     """Databases from before the split held every row as JSON in a `raw_rows` table."""
-    found = con.execute("SELECT table_type FROM information_schema.tables WHERE table_name = 'raw_rows' "
-                        "AND table_schema = 'main'").fetchone()
+    found = con.execute(
+        "SELECT table_type FROM information_schema.tables WHERE table_name = 'raw_rows' AND table_schema = 'main'"
+    ).fetchone()
     if found and found[0] == "BASE TABLE":
         con.execute("INSERT INTO raw_rows_json SELECT load_id, file_name, row_number, raw_row FROM raw_rows")
         con.execute("DROP TABLE raw_rows")
@@ -42,15 +44,21 @@ def table(load_id: int) -> str:
     return f"raw_load_{int(load_id)}"
 
 
-def keep_columns(con: duckdb.DuckDBPyConnection, load_id: int, file_name: str, names: list[str],
-                 read_in_place: bool = False) -> None:
+def keep_columns(
+    con: duckdb.DuckDBPyConnection, load_id: int, file_name: str, names: list[str], read_in_place: bool = False
+) -> None:
     """The current file's rows as they were read, in a table of their own: the table the CSV
     reader read into (read_in_place; row numbers rowid + 2), else a copy of `file_rows`."""
     if not read_in_place:
-        con.execute(f"CREATE TABLE {table(load_id)} AS SELECT row_number, "
-                    + ", ".join(f"c{i}" for i in range(len(names))) + " FROM file_rows")
-    con.executemany("INSERT INTO raw_columns VALUES (?, ?, ?, ?, ?)",
-                    [(load_id, file_name, i, name, 2 if read_in_place else None) for i, name in enumerate(names)])
+        con.execute(
+            f"CREATE TABLE {table(load_id)} AS SELECT row_number, "
+            + ", ".join(f"c{i}" for i in range(len(names)))
+            + " FROM file_rows"
+        )
+    con.executemany(
+        "INSERT INTO raw_columns VALUES (?, ?, ?, ?, ?)",
+        [(load_id, file_name, i, name, 2 if read_in_place else None) for i, name in enumerate(names)],
+    )
 
 
 def refresh_view(con: duckdb.DuckDBPyConnection) -> None:
@@ -59,6 +67,8 @@ def refresh_view(con: duckdb.DuckDBPyConnection) -> None:
                            FROM raw_columns GROUP BY load_id ORDER BY load_id""").fetchall()
     for load_id, file_name, names, first_row in loads:
         number = "row_number" if first_row is None else f"rowid + {int(first_row)}"
-        parts.append(f"SELECT {int(load_id)} AS load_id, {_literal(file_name)} AS file_name, {number} AS row_number, "
-                     f"{json_of(names)} AS raw_row FROM {table(load_id)}")
+        parts.append(
+            f"SELECT {int(load_id)} AS load_id, {_literal(file_name)} AS file_name, {number} AS row_number, "
+            f"{json_of(names)} AS raw_row FROM {table(load_id)}"
+        )
     con.execute("CREATE OR REPLACE VIEW raw_rows AS\n" + "\nUNION ALL ".join(parts))

@@ -1,4 +1,5 @@
 """The loader's vocabulary (etl/vocabulary.toml): column aliases, coded values, TEDS labels."""
+
 from __future__ import annotations
 
 import re

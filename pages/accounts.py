@@ -1,5 +1,6 @@
 """Accounts (administrators): who may sign in, as what; add, reset a password, disable or enable.
 Each change is made in its button's callback, so it is stored before the page says so, and audited."""
+
 import streamlit as st
 
 from dashboard.access.accounts import listing
@@ -14,10 +15,23 @@ actions.show_outcome()
 
 table = listing()
 st.caption(f"{len(table):,} accounts. A disabled account, or one whose password is reset, is signed out at once.")
-st.dataframe(table, hide_index=True, key="accounts_table",
-             column_config={"user_name": "User name", "display_name": "Name", "role": "Role", "clinician": "Clinician",
-                            "sign_in": "Signs in with", "status": "Status", "demo": "Demo", "created_at": "Created (UTC)",
-                            "updated_at": "Changed (UTC)", "last_sign_in": "Last sign-in (UTC)"})
+st.dataframe(
+    table,
+    hide_index=True,
+    key="accounts_table",
+    column_config={
+        "user_name": "User name",
+        "display_name": "Name",
+        "role": "Role",
+        "clinician": "Clinician",
+        "sign_in": "Signs in with",
+        "status": "Status",
+        "demo": "Demo",
+        "created_at": "Created (UTC)",
+        "updated_at": "Changed (UTC)",
+        "last_sign_in": "Last sign-in (UTC)",
+    },
+)
 
 add, change = st.columns(2)
 with add.form("add_account", clear_on_submit=True):
@@ -34,6 +48,7 @@ with change.form("change_account", clear_on_submit=True):
     st.subheader("Change an account")
     st.selectbox("Account", table["user_name"].tolist(), key="change_user")
     st.radio("Change", ["reset password", "disable", "enable"], horizontal=True, key="change_kind")
-    st.text_input(f"New password (for a reset; at least {MIN_PASSWORD_LENGTH} characters)", type="password",
-                  key="change_password")
+    st.text_input(
+        f"New password (for a reset; at least {MIN_PASSWORD_LENGTH} characters)", type="password", key="change_password"
+    )
     st.form_submit_button("Apply", on_click=actions.change)

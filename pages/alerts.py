@@ -1,5 +1,6 @@
 """How well our alerts work: the not-on-track alert's hit rate on the program's own history, and
 what followed the alerts (structured reviews, plan changes, later improvement)."""
+
 import streamlit as st
 
 from dashboard.charts.alerts import tradeoff
@@ -27,7 +28,8 @@ st.markdown(
     f"reliable improvement, each load re-checks the program's own ended episodes (the latest "
     f"{report.max_episodes:,} per measure) out of sample: they are split into {report.folds} groups, and each group's "
     "episodes are judged against expected ranges built from the other groups only, week by week, up to their "
-    "last score. An episode counts as caught when it was alerted before its last score.")
+    "last score. An episode counts as caught when it was alerted before its last score."
+)
 
 if not report.instruments:
     st.info("No ended episode with an intake score and a later one yet: nothing to check the alert against.")
@@ -39,24 +41,43 @@ if now is not None:
     st.subheader(f"The setting in use: the {percentile(report.setting)} percentile")
     # three and two to a row: five side by side cut their labels at 1024 px
     caught, alerted, ahead = st.columns(3)
-    caught.metric("Non-improvers caught", f"{now['sensitivity']:.0%}" if now["sensitivity_n"] else "—",
-                  help=rate(now, "sensitivity") + " ended without reliable improvement and were alerted first (95 % interval).")
-    alerted.metric("Episodes alerted", f"{now['flag_rate']:.0%}" if now["flag_rate_n"] else "—",
-                   help=rate(now, "flag_rate") + " of the ended episodes judged.")
-    ahead.metric("Weeks of warning", lead(now),
-                 help=f"Median weeks from the first alert to the last score, over {now['lead_n']} caught episodes "
-                      "(95 % interval in brackets).")
+    caught.metric(
+        "Non-improvers caught",
+        f"{now['sensitivity']:.0%}" if now["sensitivity_n"] else "—",
+        help=rate(now, "sensitivity") + " ended without reliable improvement and were alerted first (95 % interval).",
+    )
+    alerted.metric(
+        "Episodes alerted",
+        f"{now['flag_rate']:.0%}" if now["flag_rate_n"] else "—",
+        help=rate(now, "flag_rate") + " of the ended episodes judged.",
+    )
+    ahead.metric(
+        "Weeks of warning",
+        lead(now),
+        help=f"Median weeks from the first alert to the last score, over {now['lead_n']} caught episodes "
+        "(95 % interval in brackets).",
+    )
     specific, ppv, _ = st.columns(3)
-    specific.metric("Improvers not alerted", f"{now['specificity']:.0%}" if now["specificity_n"] else "—",
-                    help=rate(now, "specificity") + " (specificity).")
-    ppv.metric("Alerts that were right", f"{now['ppv']:.0%}" if now["ppv_n"] else "—",
-               help=rate(now, "ppv") + " of alerted episodes ended without reliable improvement (PPV).")
+    specific.metric(
+        "Improvers not alerted",
+        f"{now['specificity']:.0%}" if now["specificity_n"] else "—",
+        help=rate(now, "specificity") + " (specificity).",
+    )
+    ppv.metric(
+        "Alerts that were right",
+        f"{now['ppv']:.0%}" if now["ppv_n"] else "—",
+        help=rate(now, "ppv") + " of alerted episodes ended without reliable improvement (PPV).",
+    )
     st.caption(f"Deteriorations caught: {rate(now, 'sensitivity_deterioration')}.")
 
-st.plotly_chart(tradeoff({("All measures" if instrument == ALL else instrument): report.of(instrument)}, report.setting),
-                key="tradeoff")
-st.caption("Each point is a threshold: a lower percentile alerts more people and catches more of those who will not "
-           "improve. The ringed point is the setting in use (settings expected_response.off_track_percentile).")
+st.plotly_chart(
+    tradeoff({("All measures" if instrument == ALL else instrument): report.of(instrument)}, report.setting),
+    key="tradeoff",
+)
+st.caption(
+    "Each point is a threshold: a lower percentile alerts more people and catches more of those who will not "
+    "improve. The ringed point is the setting in use (settings expected_response.off_track_percentile)."
+)
 with st.expander("Every threshold, with counts and 95 % intervals"):
     st.dataframe(readable(report.of(instrument)), hide_index=True, key="thresholds")
 
@@ -65,15 +86,27 @@ f = report.follow_up
 if not f["alerted"]:
     st.caption("No episode has been not on track yet.")
 else:
-    st.markdown(f"Of **{f['alerted']:,}** episode-measures ever not on track ({f['open']:,} still open): "
-                + share(f["reviewed"], f["alerted"], "had a structured review recorded") + "; "
-                + share(f["plan_changed"], f["alerted"], "a recorded plan change") + ".")
+    st.markdown(
+        f"Of **{f['alerted']:,}** episode-measures ever not on track ({f['open']:,} still open): "
+        + share(f["reviewed"], f["alerted"], "had a structured review recorded")
+        + "; "
+        + share(f["plan_changed"], f["alerted"], "a recorded plan change")
+        + "."
+    )
     left, right = st.columns(2)
-    for column, key, title in ((left, "with_change", "With a recorded plan change"),
-                               (right, "without_change", "Without one")):
+    for column, key, title in (
+        (left, "with_change", "With a recorded plan change"),
+        (right, "without_change", "Without one"),
+    ):
         k, n, share, low, high = f[key]
-        column.metric(f"{title}: reliably improved later", "—" if not n else f"{share:.0%}",
-                      help=f"{k} of {n} scored again after their first alert" + ("" if not n else f" ({low:.0%}–{high:.0%}, 95 % interval)"))
+        column.metric(
+            f"{title}: reliably improved later",
+            "—" if not n else f"{share:.0%}",
+            help=f"{k} of {n} scored again after their first alert"
+            + ("" if not n else f" ({low:.0%}–{high:.0%}, 95 % interval)"),
+        )
         column.caption(f"{k} of {n} scored again after the first alert")
-    st.caption("Later reliable improvement is judged at the latest score after the first alert. The two groups were "
-               "not assigned at random: this shows what followed, not what the plan change caused.")
+    st.caption(
+        "Later reliable improvement is judged at the latest score after the first alert. The two groups were "
+        "not assigned at random: this shows what followed, not what the plan change caused."
+    )

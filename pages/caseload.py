@@ -1,4 +1,5 @@
 """Caseload: who needs attention before the case review, and why."""
+
 import streamlit as st
 
 from dashboard.store import db
@@ -24,8 +25,10 @@ caseload = worklist(clinician, track)
 rows, flags = caseload.rows, caseload.flags
 
 data_as_of(caseload.data_as_of)
-st.markdown(f"**{len(rows):,}** open episodes · **{caseload.count(0):,}** with a safety flag · "
-            f"**{caseload.count(1):,}** with a red flag · **{caseload.count(2):,}** with amber flags only")
+st.markdown(
+    f"**{len(rows):,}** open episodes · **{caseload.count(0):,}** with a safety flag · "
+    f"**{caseload.count(1):,}** with a red flag · **{caseload.count(2):,}** with amber flags only"
+)
 
 chosen = worklist_table(caseload, show_clinician=not identity.scope_clinician)
 if chosen is None:
@@ -33,32 +36,58 @@ if chosen is None:
 else:
     st.subheader(f"{escape_markdown(chosen['participant_id'])}: act on a flag")
     if st.button("Open participant progress", key="open_participant"):
-        st.switch_page("pages/participant.py", query_params={"participant": chosen["participant_id"],
-                                                             "episode": chosen["episode_id"]})
+        st.switch_page(
+            "pages/participant.py",
+            query_params={"participant": chosen["participant_id"], "episode": chosen["episode_id"]},
+        )
     flag_action_form(flags[flags["episode_id"] == chosen["episode_id"]], key="caseload")
 
 handled = flags[flags["status"] != "active"]
 if len(handled):
     st.subheader("Acknowledged and snoozed")
-    st.dataframe(handled[["participant_id", "label", "status", "action_taken", "note", "snooze_until", "user_name", "created_at"]],
-                 hide_index=True, key="handled",
-                 column_config={"participant_id": "Participant", "label": "Flag", "status": "Status",
-                                "action_taken": "Action taken", "note": "Note", "snooze_until": "Until",
-                                "user_name": "By", "created_at": "When (UTC)"})
+    st.dataframe(
+        handled[
+            ["participant_id", "label", "status", "action_taken", "note", "snooze_until", "user_name", "created_at"]
+        ],
+        hide_index=True,
+        key="handled",
+        column_config={
+            "participant_id": "Participant",
+            "label": "Flag",
+            "status": "Status",
+            "action_taken": "Action taken",
+            "note": "Note",
+            "snooze_until": "Until",
+            "user_name": "By",
+            "created_at": "When (UTC)",
+        },
+    )
 
 st.subheader("Measures due this week")
-one_caseload = bool(identity.scope_clinician or clinician)     # the whole program's done ones: counted below, not listed
+one_caseload = bool(identity.scope_clinician or clinician)  # the whole program's done ones: counted below, not listed
 due = measures_due(clinician, track, with_done=one_caseload)
 if not len(due):
     st.caption("No planned measure is due or overdue" + (", or done," if one_caseload else "") + " this week.")
 else:
-    st.caption("From the measurement plan's cadence for each track (settings measurement.plan); overdue = more than "
-               "a week past due, the first falling due at admission."
-               + ("" if one_caseload else " Measures done this week are listed when one clinician is chosen."))
+    st.caption(
+        "From the measurement plan's cadence for each track (settings measurement.plan); overdue = more than "
+        "a week past due, the first falling due at admission."
+        + ("" if one_caseload else " Measures done this week are listed when one clinician is chosen.")
+    )
     st.dataframe(due if not identity.scope_clinician else due.drop(columns="Clinician"), hide_index=True, key="due")
 if not identity.scope_clinician:
     st.subheader("Due measures by clinician")
-    st.dataframe(due_by_clinician(track), hide_index=True, key="due_by_clinician",
-                 column_config={"clinician": "Clinician", "planned": "Planned measures", "done": "Done this week",
-                                "due": "Due", "overdue": "Overdue", "later": "Not due yet",
-                                "up_to_date_pct": st.column_config.NumberColumn("Not overdue", format="%d %%")})
+    st.dataframe(
+        due_by_clinician(track),
+        hide_index=True,
+        key="due_by_clinician",
+        column_config={
+            "clinician": "Clinician",
+            "planned": "Planned measures",
+            "done": "Done this week",
+            "due": "Due",
+            "overdue": "Overdue",
+            "later": "Not due yet",
+            "up_to_date_pct": st.column_config.NumberColumn("Not overdue", format="%d %%"),
+        },
+    )

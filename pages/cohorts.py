@@ -1,4 +1,5 @@
 """Cohorts: does the program work, and for whom? Each cohort beside the whole program."""
+
 import streamlit as st
 
 from dashboard.charts import cohorts as charts
@@ -29,9 +30,11 @@ downloads.table(lambda c: c.funnel, "completeness", f"measurement completeness (
 
 st.subheader("Outcomes")
 downloads.table(lambda c: c.outcomes, "outcomes", f"outcomes ({instrument})", data, n)
-st.caption(f"Beside those who completed treatment, everyone admitted starting in the clinical range: the last "
-           f"{instrument} score carried as the outcome, so an episode with only a baseline counts as not improved; "
-           "and the share who left before completing (not transfers), so that losing people cannot raise a rate.")
+st.caption(
+    f"Beside those who completed treatment, everyone admitted starting in the clinical range: the last "
+    f"{instrument} score carried as the outcome, so an episode with only a baseline counts as not improved; "
+    "and the share who left before completing (not transfers), so that losing people cannot raise a rate."
+)
 downloads.table(lambda c: c.everyone, "everyone_admitted", f"outcomes for everyone admitted ({instrument})", data, n)
 # one chart to a row: side by side they were too narrow to read at 1024 px, and each is pasted alone
 show(charts.jt_categories, "jt_categories", f"Jacobson & Truax categories ({instrument})")
@@ -47,11 +50,15 @@ downloads.table(lambda c: c.follow_up, "follow_up", f"follow-up after discharge 
 
 if len(data.shown.thresholds.columns) > 1:
     st.subheader("Substance use and screening measures")
-    st.caption("Of the episodes in the flagged range at intake (a positive screen, any use in the past 30 days, "
-               "high risk or low protection) with a later score: those out of it at the latest score.")
+    st.caption(
+        "Of the episodes in the flagged range at intake (a positive screen, any use in the past 30 days, "
+        "high risk or low protection) with a later score: those out of it at the latest score."
+    )
     downloads.table(lambda c: c.thresholds, "thresholds", "substance use and screening measures", data, n)
 
 st.subheader("HEDIS-style measures")
-st.caption(f"— = not shown: no index episodes, or a rate that would rest on a count from 1 to {policy.threshold()} "
-           f"in a shared view. {escape_markdown(data.shown.measures_note)}")
+st.caption(
+    f"— = not shown: no index episodes, or a rate that would rest on a count from 1 to {policy.threshold()} "
+    f"in a shared view. {escape_markdown(data.shown.measures_note)}"
+)
 downloads.table(lambda c: c.hedis, "hedis", "HEDIS-style measures", data, n)

@@ -1,6 +1,7 @@
 """Data (administrators): what has been loaded, what was rejected and why, data-quality findings,
 and loading new exports from the browser. An upload is queued as a job that the loader worker runs
 with the same loader as `python -m etl load`: the page returns at once and follows the job."""
+
 import streamlit as st
 
 from dashboard.store import db
@@ -13,15 +14,27 @@ identity = session.require("data")
 st.title("Data")
 
 st.subheader("Load exports")
-upload_round = st.session_state.get("upload_round", 0)      # a new key gives an empty uploader once files are queued
-uploads = st.file_uploader("Attendance, measures, roster or authorization exports (CSV, XLSX, FHIR JSON)", accept_multiple_files=True,
-                           type=["csv", "tsv", "txt", "xlsx", "json"], key=f"uploads-{upload_round}")
-kind = st.selectbox("Kind of export", ["recognise from the header", *loads.KINDS], key="upload_kind",
-                    help="Leave it to the header unless a file's columns fit no kind, or more than one.")
+upload_round = st.session_state.get("upload_round", 0)  # a new key gives an empty uploader once files are queued
+uploads = st.file_uploader(
+    "Attendance, measures, roster or authorization exports (CSV, XLSX, FHIR JSON)",
+    accept_multiple_files=True,
+    type=["csv", "tsv", "txt", "xlsx", "json"],
+    key=f"uploads-{upload_round}",
+)
+kind = st.selectbox(
+    "Kind of export",
+    ["recognise from the header", *loads.KINDS],
+    key="upload_kind",
+    help="Leave it to the header unless a file's columns fit no kind, or more than one.",
+)
 if uploads and st.button("Load these files", key="load", type="primary"):
     try:
-        loads.start_upload([(upload.name, upload.getvalue()) for upload in uploads],
-                           kind if kind in loads.KINDS else None, identity.user, identity.role)
+        loads.start_upload(
+            [(upload.name, upload.getvalue()) for upload in uploads],
+            kind if kind in loads.KINDS else None,
+            identity.user,
+            identity.role,
+        )
     except OSError:
         st.error("The files could not be stored for loading (is the disk full?); nothing was queued.")
     else:
@@ -34,7 +47,7 @@ def upload_jobs() -> None:
     the results, kept after a reload). Runs again on its own while a job is waiting or loading."""
     jobs = loads.uploads(identity.user)
     if st.session_state.get("uploads_active", set()) - {j.job_id for j in jobs if j.active}:
-        st.rerun(scope="app")          # one has finished: the history below shows its load
+        st.rerun(scope="app")  # one has finished: the history below shows its load
     for i, job in enumerate(jobs):
         with st.container(border=True, key=f"upload-job-{job.job_id}"):
             st.markdown(f"**{job.state}** · {escape_markdown(job.detail)}")

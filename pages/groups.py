@@ -1,4 +1,5 @@
 """Today's groups: each group's members before the huddle, with what needs attention."""
+
 import streamlit as st
 
 from dashboard.store import db
@@ -25,10 +26,14 @@ day = group_day_picker(days.first, days.last)
 data_as_of(days.data_as_of)
 held = groups.groups_on(day)
 if not held:
-    st.info(f"No group on {day:%A %d %b %Y}" + (" with a member of your caseload." if identity.scope_clinician else "."))
+    st.info(
+        f"No group on {day:%A %d %b %Y}" + (" with a member of your caseload." if identity.scope_clinician else ".")
+    )
     st.stop()
-st.caption("Members: everyone with a session in the group that day. Flags are those open on the data date; "
-           "'Before this day' and 'Last attended' count the sessions before it; scores up to the day.")
+st.caption(
+    "Members: everyone with a session in the group that day. Flags are those open on the data date; "
+    "'Before this day' and 'Last attended' count the sessions before it; scores up to the day."
+)
 
 for i, group in enumerate(held):
     st.subheader(escape_markdown(group.label))
@@ -36,6 +41,10 @@ for i, group in enumerate(held):
     others = f" · {group.others} from other caseloads (not shown)" if group.others else ""
     st.caption(f"{when}{group.members} members, {group.attended} attended{others}")
     chosen = roster_table(group.roster, key=f"group-{i}", show_clinician=not identity.scope_clinician)
-    if chosen is not None and st.button(f"Open progress of {escape_markdown(chosen['participant_id'])}", key=f"open-{i}"):
-        st.switch_page("pages/participant.py", query_params={"participant": chosen["participant_id"],
-                                                             "episode": chosen["episode_id"]})
+    if chosen is not None and st.button(
+        f"Open progress of {escape_markdown(chosen['participant_id'])}", key=f"open-{i}"
+    ):
+        st.switch_page(
+            "pages/participant.py",
+            query_params={"participant": chosen["participant_id"], "episode": chosen["episode_id"]},
+        )

@@ -1,5 +1,6 @@
 """Quality measures: the named measures programs submit, each with its steps from everyone admitted
 to the numerator, its trend by quarter and the submission files."""
+
 import streamlit as st
 
 from dashboard.charts import quality_measures as charts
@@ -23,39 +24,77 @@ def n(m):
 
 
 st.subheader("Measures")
-st.caption("Each rate over its denominator: admitted in the period, eligible, with the index event, the window "
-           "closed by the data date and not excluded. An episode with no score in the window counts as not met.")
-downloads.table(quality_tables.summary, "measures", "quality measures", data, n,
-                submission=(quality_tables.submission_summary, quality_tables.SUMMARY_COLUMNS))
-st.caption("Submission: a ZIP with the summary CSV in its documented column layout (docs/measures.md) and, "
-           "beside it, what the file holds and what its counts are.")
+st.caption(
+    "Each rate over its denominator: admitted in the period, eligible, with the index event, the window "
+    "closed by the data date and not excluded. An episode with no score in the window counts as not met."
+)
+downloads.table(
+    quality_tables.summary,
+    "measures",
+    "quality measures",
+    data,
+    n,
+    submission=(quality_tables.submission_summary, quality_tables.SUMMARY_COLUMNS),
+)
+st.caption(
+    "Submission: a ZIP with the summary CSV in its documented column layout (docs/measures.md) and, "
+    "beside it, what the file holds and what its counts are."
+)
 
 spec = quality_measure_picker(shown.specs)
 st.subheader(f"{spec.id}: {spec.name}")
-st.caption(escape_markdown(f"{spec.family}. Pinned to: {spec.version}. Sources {spec.sources} (docs/sources.md). "
-                 f"Population: {spec.population}. {shown.notes[spec.id]}"))
+st.caption(
+    escape_markdown(
+        f"{spec.family}. Pinned to: {spec.version}. Sources {spec.sources} (docs/sources.md). "
+        f"Population: {spec.population}. {shown.notes[spec.id]}"
+    )
+)
 with st.expander("Where the program's data differs from the specification"):
     st.text(spec.adaptation)
 st.plotly_chart(charts.waterfall(shown, spec.id), key="waterfall")
-downloads.table(lambda m: quality_tables.steps_table(m, spec.id), "steps", f"{spec.id} steps by {shown.dimension}", data, n)
+downloads.table(
+    lambda m: quality_tables.steps_table(m, spec.id), "steps", f"{spec.id} steps by {shown.dimension}", data, n
+)
 st.plotly_chart(charts.rates_by_cohort(shown, spec.id), key="rates_by_cohort")
 st.plotly_chart(charts.trend(data.trend, spec), key="trend")
 if data.external:
-    st.caption("Each quarter's rate as that quarter's own shared release shows it (a rate resting on a hidden count "
-               "is left out)." + data.trend_note)
+    st.caption(
+        "Each quarter's rate as that quarter's own shared release shows it (a rate resting on a hidden count "
+        "is left out)." + data.trend_note
+    )
 
-if shown.episodes is not None:        # the care team only: never in a shared view
+if shown.episodes is not None:  # the care team only: never in a shared view
     st.subheader("Episodes at each step")
-    step = st.selectbox("Step", ["all", *STOP_LABELS], key="measure_step",
-                        format_func=lambda s: "every step" if s == "all" else STOP_LABELS[s])
-    st.dataframe(quality_tables.episode_list(shown, spec.id, None if step == "all" else step), hide_index=True,
-                 key="measure_episodes")
+    step = st.selectbox(
+        "Step",
+        ["all", *STOP_LABELS],
+        key="measure_step",
+        format_func=lambda s: "every step" if s == "all" else STOP_LABELS[s],
+    )
+    st.dataframe(
+        quality_tables.episode_list(shown, spec.id, None if step == "all" else step),
+        hide_index=True,
+        key="measure_episodes",
+    )
     st.caption("Files with episodes are identified: for the care team, marked INTERNAL.")
     left, right = st.columns(2)
     with left:
-        downloads.submission(quality_tables.submission_episodes, quality_tables.EPISODE_COLUMNS, "measures-episodes",
-                             "quality measures: episodes", data, n, "Episodes submission (ZIP)")
+        downloads.submission(
+            quality_tables.submission_episodes,
+            quality_tables.EPISODE_COLUMNS,
+            "measures-episodes",
+            "quality measures: episodes",
+            data,
+            n,
+            "Episodes submission (ZIP)",
+        )
     with right:
-        downloads.submission(lambda m: quality_tables.discharge_extract(discharges(data.filters)),
-                             quality_tables.DISCHARGE_COLUMNS, "teds-discharges", "TEDS-style discharge extract", data, n,
-                             "TEDS-style discharge extract (ZIP)")
+        downloads.submission(
+            lambda m: quality_tables.discharge_extract(discharges(data.filters)),
+            quality_tables.DISCHARGE_COLUMNS,
+            "teds-discharges",
+            "TEDS-style discharge extract",
+            data,
+            n,
+            "TEDS-style discharge extract (ZIP)",
+        )

@@ -1,4 +1,5 @@
 """Program overview: is the program running as designed, for the episodes the selection covers."""
+
 import streamlit as st
 
 from dashboard.charts import overview as charts
@@ -23,8 +24,11 @@ census, admitted, discharged, family = st.columns(4)
 census.metric(f"Active census on {data.end:%d %b %Y}", label(*view.headline["active_census"]))
 admitted.metric("Admissions", label(*view.headline["admissions"]))
 discharged.metric("Discharges", label(*view.headline["discharges"]))
-family.metric("Family involvement", view.family or "—",
-              help="Share of the selected episodes with at least one attended family session.")
+family.metric(
+    "Family involvement",
+    view.family or "—",
+    help="Share of the selected episodes with at least one attended family session.",
+)
 
 # one chart to a row: side by side they were too narrow to read at 1024 px, and each is pasted alone
 show(charts.flow, "flow", "admissions and discharges by month")
@@ -35,8 +39,11 @@ show(lambda o: charts.completeness(o, instrument), "completeness", f"measurement
 
 st.subheader("Flags and how fast they are acted on")
 if view.red_median_days is not None:
-    st.metric("Red flags: median days to first action", f"{view.red_median_days:.1f}",
-              help=f"Over {label(*view.red_actions)} red flags acted on.")
+    st.metric(
+        "Red flags: median days to first action",
+        f"{view.red_median_days:.1f}",
+        help=f"Over {label(*view.red_actions)} red flags acted on.",
+    )
 show(charts.flags_by_rule, "flags", "open flags by rule")
 if len(view.actions):
     show(charts.actions_taken, "actions", "what was done about flags")
@@ -49,8 +56,21 @@ if len(view.aftercare) and set(view.aftercare["aftercare"]) != {"not recorded"}:
 st.subheader("Board pack")
 st.caption("One PDF of the overview and cohort charts for this selection, each with its selection, N and data date.")
 suppress = downloads.suppress_choice("board_pack-suppress")
-downloads.button("Download board pack (PDF)",
-                 lambda: board_pack_pdf(data.for_file(suppress), data.pack_cohorts(suppress), instrument,
-                                        *data.score_range, data.described, data.data_as_of),
-                 f"board-pack-{data.end:%Y-%m-%d}.pdf",
-                 "application/pdf", "board_pack", "overview", "board pack PDF", data.described, suppressed=suppress)
+downloads.button(
+    "Download board pack (PDF)",
+    lambda: board_pack_pdf(
+        data.for_file(suppress),
+        data.pack_cohorts(suppress),
+        instrument,
+        *data.score_range,
+        data.described,
+        data.data_as_of,
+    ),
+    f"board-pack-{data.end:%Y-%m-%d}.pdf",
+    "application/pdf",
+    "board_pack",
+    "overview",
+    "board pack PDF",
+    data.described,
+    suppressed=suppress,
+)

@@ -1,4 +1,5 @@
 """Participant progress: one person's episode walked through in a case review."""
+
 import streamlit as st
 
 from dashboard.charts.attendance import attendance_calendar, weekly_hours
@@ -32,69 +33,114 @@ except db.NoData as e:
     st.stop()
 if not len(episodes):
     # the same words whether the participant does not exist or is not in this clinician's caseload
-    st.warning(f"No participant {escape_markdown(participant_id)} in "
-               + ("your caseload." if identity.scope_clinician else "the loaded data."))
+    st.warning(
+        f"No participant {escape_markdown(participant_id)} in "
+        + ("your caseload." if identity.scope_clinician else "the loaded data.")
+    )
     st.stop()
 episode_id = episode_picker(episodes)
 view = episode_view(participant_id, episode_id, episodes=episodes)
 if session.first_in_visit(view.participant_id, view.episode["episode_id"]):
-    audit.record("view_participant", identity.user, identity.role, page="participant", participant_id=view.participant_id,
-                 episode_id=view.episode["episode_id"])
+    audit.record(
+        "view_participant",
+        identity.user,
+        identity.role,
+        page="participant",
+        participant_id=view.participant_id,
+        episode_id=view.episode["episode_id"],
+    )
 
 data_as_of(view.data_as_of)
 st.markdown(f"**{escape_markdown(view.participant_id)}** · {escape_markdown(view.label)}")
 
 e = view.episode
 # one line of facts, not metric tiles: tiles cut "Substance Use" to "Subst…" at 1024 px
-st.markdown(f"**Track:** {escape_markdown(e['program'] or 'not recorded')} · **Admitted:** {e['admit_date']:%d %b %Y} · "
-            f"**Week in program:** {view.week_in_program} · **Clinician:** {escape_markdown(e['primary_clinician'] or 'not recorded')}"
-            f" · **Status:** {escape_markdown(view.status)}")
+st.markdown(
+    f"**Track:** {escape_markdown(e['program'] or 'not recorded')} · **Admitted:** {e['admit_date']:%d %b %Y} · "
+    f"**Week in program:** {view.week_in_program} · **Clinician:** {escape_markdown(e['primary_clinician'] or 'not recorded')}"
+    f" · **Status:** {escape_markdown(view.status)}"
+)
 
-flags = flag_actions.with_status(view.flags).sort_values("priority", kind="stable")     # safety first
+flags = flag_actions.with_status(view.flags).sort_values("priority", kind="stable")  # safety first
 for flag in flags.itertuples():
     text = f"**{escape_markdown(flag.label)}** — {escape_markdown(flag.explanation)}"
-    if flag.status != "active":   # the note is typed by staff: shown as typed
+    if flag.status != "active":  # the note is typed by staff: shown as typed
         text += f"  \n_{flag.status} by {escape_markdown(flag.user_name)} \\({escape_markdown(flag.action_taken)}\\): {escape_markdown(flag.note)}_"
     # each priority its own box and icon shape, so a safety item is not one red box among others
-    show, icon = ((st.error, ":material/emergency:") if flag.priority == 0 else (st.error, ":material/error:") if flag.priority == 1
-                  else (st.warning, ":material/warning:")) if flag.status == "active" else (st.info, ":material/task_alt:")
+    show, icon = (
+        (
+            (st.error, ":material/emergency:")
+            if flag.priority == 0
+            else (st.error, ":material/error:")
+            if flag.priority == 1
+            else (st.warning, ":material/warning:")
+        )
+        if flag.status == "active"
+        else (st.info, ":material/task_alt:")
+    )
     show(text, icon=icon)
 if not len(flags):
     st.success("No open flags.")
 
 st.subheader("Scores")
-weeks = st.toggle("Treatment weeks", key="weeks_axis", help="Week 1 holds the admission day and the six days after it: "
-                  "the week numbers of the header and the flags.")
+weeks = st.toggle(
+    "Treatment weeks",
+    key="weeks_axis",
+    help="Week 1 holds the admission day and the six days after it: the week numbers of the header and the flags.",
+)
 if not view.instruments:
     st.caption("No scores in this episode yet.")
 for instrument in view.total_instruments:
     bands = view.bands[view.bands["instrument"] == instrument]
-    st.plotly_chart(trajectory(instrument, view.scores[view.scores["instrument"] == instrument], bands,
-                               view.outcome(instrument), view.expected[view.expected["instrument"] == instrument],
-                               view.flags[view.flags["instrument"] == instrument], e["admit_date"], weeks, view.end_date,
-                               e["discharge_date"], view.follow_ups[view.follow_ups["instrument"] == instrument]),
-                    key=f"trajectory-{instrument}")
+    st.plotly_chart(
+        trajectory(
+            instrument,
+            view.scores[view.scores["instrument"] == instrument],
+            bands,
+            view.outcome(instrument),
+            view.expected[view.expected["instrument"] == instrument],
+            view.flags[view.flags["instrument"] == instrument],
+            e["admit_date"],
+            weeks,
+            view.end_date,
+            e["discharge_date"],
+            view.follow_ups[view.follow_ups["instrument"] == instrument],
+        ),
+        key=f"trajectory-{instrument}",
+    )
     expected = view.expected[view.expected["instrument"] == instrument]
     if len(expected) and not expected["available"].any():
-        st.caption(f"Expected recovery for {escape_markdown(instrument)}: {escape_markdown(expected['note'].dropna().iloc[0])}.")
+        st.caption(
+            f"Expected recovery for {escape_markdown(instrument)}: {escape_markdown(expected['note'].dropna().iloc[0])}."
+        )
 
 for instrument in view.subscale_instruments:
-    st.plotly_chart(subscale_chart(instrument, view.subscales[view.subscales["instrument"] == instrument]),
-                    key=f"subscales-{instrument}")
+    st.plotly_chart(
+        subscale_chart(instrument, view.subscales[view.subscales["instrument"] == instrument]),
+        key=f"subscales-{instrument}",
+    )
 
 outcomes = view.outcome_table()
 if len(outcomes):
     st.subheader("Outcome summary")
-    st.dataframe(outcomes, hide_index=True, key="outcomes",
-                 column_config={"Change": st.column_config.TextColumn(width="medium"),
-                                "Category": st.column_config.TextColumn(width="medium")})
-    for line in view.recovery_lines():     # the expected range behind each status (not on track: also a flag)
+    st.dataframe(
+        outcomes,
+        hide_index=True,
+        key="outcomes",
+        column_config={
+            "Change": st.column_config.TextColumn(width="medium"),
+            "Category": st.column_config.TextColumn(width="medium"),
+        },
+    )
+    for line in view.recovery_lines():  # the expected range behind each status (not on track: also a flag)
         st.caption(escape_markdown(line))
 
 if view.item_instruments:
     st.subheader("Item answers")
     for instrument in view.item_instruments:
-        st.plotly_chart(item_heatmap(instrument, view.items[view.items["instrument"] == instrument]), key=f"items-{instrument}")
+        st.plotly_chart(
+            item_heatmap(instrument, view.items[view.items["instrument"] == instrument]), key=f"items-{instrument}"
+        )
 
 st.subheader("Attendance")
 if len(view.sessions):
@@ -109,8 +155,12 @@ flag_action_form(flags, key="participant")
 reviews = review_table(view.episode["episode_id"])
 if len(reviews):
     st.subheader("Structured reviews of not-on-track alerts")
-    st.dataframe(reviews, hide_index=True, key="reviews",
-                 column_config={"Plan change": st.column_config.TextColumn(width="large")})
+    st.dataframe(
+        reviews,
+        hide_index=True,
+        key="reviews",
+        column_config={"Plan change": st.column_config.TextColumn(width="large")},
+    )
 
 st.subheader("Continued-stay review")
 st.caption("For the payer's utilization review: these tables and the latest justification are the one-page PDF.")
@@ -125,17 +175,28 @@ for title, table in stay.sections():
 written = stay_justifications.justifications(view.episode["episode_id"])
 if len(written):
     st.markdown("**Justifications written** (the newest is in the packet)")
-    st.dataframe(written.rename(columns={"created_at": "When (UTC)", "user_name": "By", "text": "Justification"}),
-                 hide_index=True, key="stay-justifications", column_order=["When (UTC)", "By", "Justification"],
-                 column_config={"Justification": st.column_config.TextColumn(width="large")})
+    st.dataframe(
+        written.rename(columns={"created_at": "When (UTC)", "user_name": "By", "text": "Justification"}),
+        hide_index=True,
+        key="stay-justifications",
+        column_order=["When (UTC)", "By", "Justification"],
+        column_config={"Justification": st.column_config.TextColumn(width="large")},
+    )
 if stay.justification is None:
     st.caption("The packet can be downloaded once a justification is saved: the payer reads it with the figures.")
 elif not renderer_available():
     st.caption("The PDF needs Chromium on the server (apt-get install chromium).")
 else:
-    downloads.button("Download continued-stay packet (PDF)", lambda: stay_packet.pdf(stay),
-                     f"continued-stay-{view.participant_id}.pdf", "application/pdf", "stay_pdf", "participant",
-                     "continued-stay packet PDF", participant_id=view.participant_id)
+    downloads.button(
+        "Download continued-stay packet (PDF)",
+        lambda: stay_packet.pdf(stay),
+        f"continued-stay-{view.participant_id}.pdf",
+        "application/pdf",
+        "stay_pdf",
+        "participant",
+        "continued-stay packet PDF",
+        participant_id=view.participant_id,
+    )
 
 st.subheader("Case review export")
 st.caption("One PDF (a page per section) or one PNG of this episode, for the case review; built when downloaded.")
@@ -144,8 +205,24 @@ if not renderer_available():
     st.stop()
 pdf, png = st.columns(2)
 with pdf:
-    downloads.button("Download PDF", lambda: case_review_files(view, ("pdf",))["pdf"], f"case-review-{view.participant_id}.pdf",
-                     "application/pdf", "case_review_pdf", "participant", "case review PDF", participant_id=view.participant_id)
+    downloads.button(
+        "Download PDF",
+        lambda: case_review_files(view, ("pdf",))["pdf"],
+        f"case-review-{view.participant_id}.pdf",
+        "application/pdf",
+        "case_review_pdf",
+        "participant",
+        "case review PDF",
+        participant_id=view.participant_id,
+    )
 with png:
-    downloads.button("Download PNG", lambda: case_review_files(view, ("png",))["png"], f"case-review-{view.participant_id}.png",
-                     "image/png", "case_review_png", "participant", "case review PNG", participant_id=view.participant_id)
+    downloads.button(
+        "Download PNG",
+        lambda: case_review_files(view, ("png",))["png"],
+        f"case-review-{view.participant_id}.png",
+        "image/png",
+        "case_review_png",
+        "participant",
+        "case review PNG",
+        participant_id=view.participant_id,
+    )

@@ -1,4 +1,5 @@
 """Program summary: who is in the program now, what happened last week, what has been loaded."""
+
 import streamlit as st
 
 from dashboard.charts.summary import attended_by_week
@@ -22,16 +23,28 @@ if summary.data_as_of is None:
 st.caption(f"Data as of **{summary.data_as_of:%d %b %Y}** · last load {summary.last_load_at:%d %b %Y %H:%M} UTC")
 
 census, attended, assessed, loads = st.columns(4)
-census.metric("Active census", f"{summary.active_census:,}",
-              help="Open episodes on the data date. Episodes come from the roster, or are inferred from "
-                   "attendance when a participant is not on it (see docs/episodes.md).")
-attended.metric(f"Sessions attended, week of {summary.last_week_start:%d %b}", f"{summary.sessions_attended_last_week:,}",
-                help=f"{summary.last_week_start:%a %d %b} to {summary.last_week_end:%a %d %b %Y}: attended, late or "
-                     f"left early, by {summary.participants_attended_last_week:,} participants.")
-assessed.metric("Assessments loaded", f"{summary.assessments_loaded:,}",
-                help=f"Questionnaire administrations for {summary.participants_assessed:,} participants.")
-loads.metric("Last load", f"{summary.last_load_at:%d %b %H:%M}",
-             help=f"{summary.files_loaded:,} files loaded in all; {summary.rows_rejected:,} rows rejected with reasons.")
+census.metric(
+    "Active census",
+    f"{summary.active_census:,}",
+    help="Open episodes on the data date. Episodes come from the roster, or are inferred from "
+    "attendance when a participant is not on it (see docs/episodes.md).",
+)
+attended.metric(
+    f"Sessions attended, week of {summary.last_week_start:%d %b}",
+    f"{summary.sessions_attended_last_week:,}",
+    help=f"{summary.last_week_start:%a %d %b} to {summary.last_week_end:%a %d %b %Y}: attended, late or "
+    f"left early, by {summary.participants_attended_last_week:,} participants.",
+)
+assessed.metric(
+    "Assessments loaded",
+    f"{summary.assessments_loaded:,}",
+    help=f"Questionnaire administrations for {summary.participants_assessed:,} participants.",
+)
+loads.metric(
+    "Last load",
+    f"{summary.last_load_at:%d %b %H:%M}",
+    help=f"{summary.files_loaded:,} files loaded in all; {summary.rows_rejected:,} rows rejected with reasons.",
+)
 if summary.active_inferred:
     st.caption(f"{summary.active_inferred:,} of the active episodes are inferred from attendance (no roster row).")
 
@@ -40,9 +53,17 @@ with left:
     st.plotly_chart(attended_by_week(summary.attended_by_week), key="attended_by_week")
 with right:
     st.subheader("Active census by track")
-    st.dataframe(summary.census_by_track, hide_index=True, key="census_by_track",
-                 column_config={"track": "Track", "active": "Active", "inferred_from_attendance": "Inferred",
-                                "median_treatment_week": "Median treatment week"})
+    st.dataframe(
+        summary.census_by_track,
+        hide_index=True,
+        key="census_by_track",
+        column_config={
+            "track": "Track",
+            "active": "Active",
+            "inferred_from_attendance": "Inferred",
+            "median_treatment_week": "Median treatment week",
+        },
+    )
 
 st.subheader("Recent loads")
 st.dataframe(summary.recent_loads, hide_index=True, key="recent_loads")

@@ -1,6 +1,7 @@
 """Helpers for the browser tests: sign in, open a page, wait for the app's own state (never a
 fixed time). Streamlit marks its root with data-test-script-state; each helper first waits for
 content that only the awaited run can show, then for the run to have finished."""
+
 from __future__ import annotations
 
 import re

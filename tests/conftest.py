@@ -1,4 +1,5 @@
 """Shared fixtures: export files written in code, loads into a temporary database."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -40,15 +41,32 @@ def rows(db: Path, sql: str, params=None) -> list[tuple]:
 
 
 def table_counts(db: Path) -> dict[str, int]:
-    tables = ["participants", "episodes", "sessions", "assessments", "assessment_items", "loads", "rejects",
-              "raw_rows", "sessions_history", "assessments_history", "roster_admissions"]
+    tables = [
+        "participants",
+        "episodes",
+        "sessions",
+        "assessments",
+        "assessment_items",
+        "loads",
+        "rejects",
+        "raw_rows",
+        "sessions_history",
+        "assessments_history",
+        "roster_admissions",
+    ]
     with duckdb.connect(str(db), read_only=True) as con:
         return {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in tables}
 
 
 def etl_cli(*args, env=None, **kwargs) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "etl", *map(str, args)], cwd=ROOT, capture_output=True,
-                          text=True, env={**os.environ, **(env or {})}, **kwargs)
+    return subprocess.run(
+        [sys.executable, "-m", "etl", *map(str, args)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        **kwargs,
+    )
 
 
 @pytest.fixture(autouse=True)
@@ -58,11 +76,12 @@ def private_state(tmp_path, monkeypatch):
     and by the browser tests' servers."""
     from dashboard.access import passwords
     from dashboard.store import background, db
+
     monkeypatch.setenv("IOP_STATE", str(tmp_path / "app_state.sqlite"))
-    monkeypatch.setenv("IOP_CONFIG", str(tmp_path / "config"))      # no program configuration unless a test writes one
+    monkeypatch.setenv("IOP_CONFIG", str(tmp_path / "config"))  # no program configuration unless a test writes one
     monkeypatch.setattr(passwords, "BCRYPT_ROUNDS", 4)
     passwords.placeholder_hash.cache_clear()
-    with db.scoped(db.EVERYTHING):       # view models called directly read the whole program; pages bind their own
+    with db.scoped(db.EVERYTHING):  # view models called directly read the whole program; pages bind their own
         yield
     passwords.placeholder_hash.cache_clear()
     # a build a test started in the background (IOP_WARM=1) ends with it: the process holds one
@@ -94,13 +113,18 @@ def scenario(request, make) -> Path:
 
 
 ATTENDANCE_HEADER = "participant_id,session_date,session_type,status,minutes,program,clinician\n"
-MEASURES_HEADER = "participant_id,assessment_date,instrument,total," + ",".join(f"item_{i}" for i in range(1, 10)) + "\n"
-ROSTER_HEADER = "participant_id,admit_date,discharge_date,discharge_reason,program,primary_clinician,birth_year,aftercare_plan\n"
+MEASURES_HEADER = (
+    "participant_id,assessment_date,instrument,total," + ",".join(f"item_{i}" for i in range(1, 10)) + "\n"
+)
+ROSTER_HEADER = (
+    "participant_id,admit_date,discharge_date,discharge_reason,program,primary_clinician,birth_year,aftercare_plan\n"
+)
 
 
 def shown(markdown: str) -> str:
     """What a reader sees of markdown that dashboard.ui.markdown.escape_markdown escaped (AppTest gives the source)."""
     import re
+
     return re.sub(r"\\([^\w\s])", r"\1", markdown)
 
 
@@ -109,6 +133,7 @@ def _decode(value):
     import base64
 
     import numpy as np
+
     if isinstance(value, dict) and set(value) >= {"dtype", "bdata"}:
         array = np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"])
         if "shape" in value:
@@ -124,6 +149,7 @@ def _decode(value):
 def chart(at, index: int = 0) -> dict:
     """The figure an AppTest page drew, as plain JSON (data, layout) with arrays decoded."""
     import json
+
     return _decode(json.loads(at.get("plotly_chart")[index].proto.spec))
 
 
@@ -168,11 +194,12 @@ PASSWORD = "correct horse battery staple"
 def account(role: str = "director", user: str = "dr.chen@example.org", clinician: str | None = None):
     """This account in the test's store (added once), with the password PASSWORD; returns its identity."""
     from dashboard.access import accounts
+
     setup, clinician = accounts.Actor("test setup", None), clinician or ("Chen" if role == "clinician" else None)
     existing = accounts.identity_of(user, "password")
     if existing is None:
         accounts.add(user, role, setup, user, clinician, PASSWORD)
-    elif (existing.role, existing.clinician) != (role, clinician):   # the same person in another role
+    elif (existing.role, existing.clinician) != (role, clinician):  # the same person in another role
         accounts.change(user, setup, role=role, clinician=clinician or "")
     return accounts.identity_of(user, "password")
 
@@ -180,6 +207,7 @@ def account(role: str = "director", user: str = "dr.chen@example.org", clinician
 def session_token(role: str = "director", user: str = "dr.chen@example.org", clinician: str | None = None) -> str:
     """A live session (as the sign-in route opens one) for this account."""
     from dashboard.access import sessions
+
     return sessions.create(account(role, user, clinician))
 
 
@@ -189,6 +217,7 @@ def app(role: str = "director", user: str = "dr.chen@example.org", clinician: st
     from streamlit.testing.v1 import AppTest
 
     from dashboard.ui.session import TOKEN_KEY
+
     at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60)
     if role:
         at.session_state[TOKEN_KEY] = session_token(role, user, clinician)
@@ -199,11 +228,13 @@ def app(role: str = "director", user: str = "dr.chen@example.org", clinician: st
 def caught_downloads(monkeypatch):
     """key -> (file name, the function a click would call), for every download button a page draws."""
     import streamlit
+
     caught = {}
 
     def download_button(label, data, file_name=None, mime=None, on_click=None, key=None, **kwargs):
         caught[key] = (file_name, data)
         return False
+
     monkeypatch.setattr(streamlit, "download_button", download_button)
     return caught
 
@@ -213,6 +244,7 @@ DEMO_AS_OF = dt.date(2026, 11, 26)
 
 def _build_demo(folder: Path) -> Path:
     from etl.demo import write_demo
+
     db = folder / "demo.duckdb"
     load_files(db, *write_demo(folder / "exports", participants=300, seed=42).values(), today=DEMO_AS_OF)
     return db
@@ -223,10 +255,11 @@ def demo_source(tmp_path_factory, worker_id) -> Path:
     """The demo program (300 participants, seed 42) loaded as of 26 Nov 2026, built once per test run:
     parallel workers share one build (the first builds it under a lock, the others wait for it).
     Never handed to a test: demo_db and demo_app give each module a copy."""
-    if worker_id == "master":                        # one process: its own temporary folder
+    if worker_id == "master":  # one process: its own temporary folder
         return _build_demo(tmp_path_factory.mktemp("demo-source"))
     from filelock import FileLock
-    shared = tmp_path_factory.getbasetemp().parent / "demo-source"   # this run's, beside every worker's own
+
+    shared = tmp_path_factory.getbasetemp().parent / "demo-source"  # this run's, beside every worker's own
     shared.mkdir(exist_ok=True)
     with FileLock(str(shared / "build.lock")):
         db = shared / "demo.duckdb"
@@ -250,6 +283,7 @@ def demo_app(demo_source, tmp_path_factory):
     browser modules that worker runs share it), with an account per role (servers.demo_server);
     screenshots go to test-artifacts/. Yields (url, database, folder)."""
     from servers import demo_server
+
     (ROOT / "test-artifacts").mkdir(exist_ok=True)
     with demo_server(tmp_path_factory.mktemp("demo-app"), PASSWORD, demo_source) as running:
         yield running
@@ -265,7 +299,7 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.xdist_group(group))
 
 
-CLINIC_AS_OF = dt.date(2025, 2, 14)   # a Friday; P1..P3 admitted Monday 6 Jan 2025
+CLINIC_AS_OF = dt.date(2025, 2, 14)  # a Friday; P1..P3 admitted Monday 6 Jan 2025
 
 
 def _clinic_day(n):
@@ -273,8 +307,11 @@ def _clinic_day(n):
 
 
 def _make_clinic(tmp_path, db):
-    roster = ["P1,2025-01-06,,,Trauma,Chen,1990,", "P2,2025-01-06,,,Trauma,Chen,1985,",
-              "P3,2025-01-06,,,Depression/Anxiety,Rivera,1970,"]
+    roster = [
+        "P1,2025-01-06,,,Trauma,Chen,1990,",
+        "P2,2025-01-06,,,Trauma,Chen,1985,",
+        "P3,2025-01-06,,,Depression/Anxiety,Rivera,1970,",
+    ]
     attendance = []
     for d in range(0, 40):
         if d % 7 < 5:  # weekdays
@@ -285,11 +322,26 @@ def _make_clinic(tmp_path, db):
     measures = []
     for week in range(6):
         d = 7 * week
-        measures.append(measures_row("P1", _clinic_day(d), "PHQ-9", "", [2, 2, 2, 2, 2, 1, 1, 0, 0] if week < 5 else [3, 3, 3, 2, 2, 2, 2, 1, 1]))
+        measures.append(
+            measures_row(
+                "P1",
+                _clinic_day(d),
+                "PHQ-9",
+                "",
+                [2, 2, 2, 2, 2, 1, 1, 0, 0] if week < 5 else [3, 3, 3, 2, 2, 2, 2, 1, 1],
+            )
+        )
         measures.append(measures_row("P2", _clinic_day(d), "PHQ-9", 14 - week))
         measures.append(measures_row("P3", _clinic_day(d), "PHQ-9", 18 - 2 * week))
-    build(tmp_path, db, roster=roster, attendance=attendance, measures=measures, as_of=CLINIC_AS_OF,
-          today=dt.date(2025, 3, 1))
+    build(
+        tmp_path,
+        db,
+        roster=roster,
+        attendance=attendance,
+        measures=measures,
+        as_of=CLINIC_AS_OF,
+        today=dt.date(2025, 3, 1),
+    )
 
 
 @pytest.fixture

@@ -1,4 +1,5 @@
 """Servers that browser tests start themselves on 127.0.0.1, and how Debian's Chromium is launched."""
+
 from __future__ import annotations
 
 import contextlib
@@ -14,9 +15,18 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = shutil.which("chromium")
 # without the background-networking flags Chromium keeps trying the (closed) network
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
-NEEDS_CHROMIUM = dict(condition=not CHROMIUM and not os.environ.get("CI"), reason="needs Debian's chromium (CI installs it)")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+NEEDS_CHROMIUM = dict(
+    condition=not CHROMIUM and not os.environ.get("CI"), reason="needs Debian's chromium (CI installs it)"
+)
 
 
 def free_port() -> int:
@@ -39,9 +49,23 @@ def wait_for(url: str, seconds: float = 30) -> None:
 def start_streamlit(port: int, cwd: Path, env: dict, log: Path | None = None) -> subprocess.Popen:
     """The dashboard's own server (server.py, as `make run` starts it) on 127.0.0.1."""
     out = open(log, "w") if log else subprocess.DEVNULL
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(ROOT / "server.py"),
-                             "--server.address", "127.0.0.1", "--server.port", str(port)],
-                            cwd=cwd, env={**os.environ, **env}, stdout=out, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(ROOT / "server.py"),
+            "--server.address",
+            "127.0.0.1",
+            "--server.port",
+            str(port),
+        ],
+        cwd=cwd,
+        env={**os.environ, **env},
+        stdout=out,
+        stderr=subprocess.STDOUT,
+    )
     wait_for(f"http://127.0.0.1:{port}/_stcore/health")
     return proc
 
@@ -50,12 +74,14 @@ def add_accounts(state: Path, password: str | None, *specs: tuple) -> None:
     """Accounts (user, role, clinician[, name]) in a server's application-state store; no password
     makes organisation (OIDC) accounts."""
     from dashboard.access import accounts
+
     before = os.environ.get("IOP_STATE")
     os.environ["IOP_STATE"] = str(state)
     try:
         for user, role, clinician, *name in specs:
-            accounts.add(user, role, accounts.Actor("test setup", None), name[0] if name else user.title(), clinician,
-                         password)
+            accounts.add(
+                user, role, accounts.Actor("test setup", None), name[0] if name else user.title(), clinician, password
+            )
     finally:
         if before is None:
             del os.environ["IOP_STATE"]
@@ -67,8 +93,12 @@ def launch_chromium(playwright):
     return playwright.chromium.launch(executable_path=CHROMIUM or "/usr/bin/chromium", args=CHROMIUM_ARGS)
 
 
-ROLE_ACCOUNTS = (("director", "director", None), ("clinician", "clinician", "Chen, M."), ("admin", "admin", None),
-                 ("quality", "quality", None))
+ROLE_ACCOUNTS = (
+    ("director", "director", None),
+    ("clinician", "clinician", "Chen, M."),
+    ("admin", "admin", None),
+    ("quality", "quality", None),
+)
 
 
 @contextlib.contextmanager
@@ -80,8 +110,9 @@ def demo_server(tmp: Path, password: str, demo: Path, **env: str):
     shutil.copyfile(demo, db)
     add_accounts(tmp / "state.sqlite", password, *ROLE_ACCOUNTS)
     port = free_port()
-    proc = start_streamlit(port, tmp, {"IOP_DB": str(db), "IOP_STATE": str(tmp / "state.sqlite"), **env},
-                           log=tmp / "server.log")
+    proc = start_streamlit(
+        port, tmp, {"IOP_DB": str(db), "IOP_STATE": str(tmp / "state.sqlite"), **env}, log=tmp / "server.log"
+    )
     try:
         yield f"http://127.0.0.1:{port}", db, tmp
     finally:

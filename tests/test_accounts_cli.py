@@ -1,5 +1,6 @@
 """`python -m dashboard accounts`: add, reset, disable, enable, list, demo; passwords from a prompt or
 standard input, never the command line; every change audited under the operating-system user."""
+
 import os
 import stat
 import subprocess
@@ -11,43 +12,65 @@ from dashboard.store import audit
 
 
 def _cli(*args, stdin: str = "", env=None):
-    return subprocess.run([sys.executable, "-m", "dashboard", "accounts", *args], cwd=ROOT, input=stdin, text=True,
-                          capture_output=True, env={**os.environ, **(env or {})}, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "dashboard", "accounts", *args],
+        cwd=ROOT,
+        input=stdin,
+        text=True,
+        capture_output=True,
+        env={**os.environ, **(env or {})},
+        timeout=60,
+    )
 
 
 def test_add_reset_disable_enable_and_list():
-    r = _cli("add", "m.novak", "--role", "clinician", "--clinician", "Novak, J.", "--name", "Jo Novak",
-             "--password-stdin", stdin="a long enough password\n")
+    r = _cli(
+        "add",
+        "m.novak",
+        "--role",
+        "clinician",
+        "--clinician",
+        "Novak, J.",
+        "--name",
+        "Jo Novak",
+        "--password-stdin",
+        stdin="a long enough password\n",
+    )
     assert r.returncode == 0, r.stderr
     assert r.stdout == "Added m.novak (clinician).\n"
     identity = accounts.check_password("m.novak", "a long enough password")
     assert (identity.role, identity.clinician, identity.name) == ("clinician", "Novak, J.", "Jo Novak")
     token = sessions.create(identity)
     assert _cli("reset", "m.novak", "--password-stdin", stdin="another long password\n").returncode == 0
-    assert sessions.check(token).identity is None                           # the reset ended the session
+    assert sessions.check(token).identity is None  # the reset ended the session
     assert accounts.check_password("m.novak", "another long password") is not None
     assert _cli("disable", "m.novak").stdout == "m.novak disabled; their open sessions have ended.\n"
     assert accounts.check_password("m.novak", "another long password") is None
     assert _cli("enable", "m.novak").returncode == 0
     listing = _cli("list").stdout
     assert "m.novak" in listing and "Jo Novak" in listing and "active" in listing
-    assert "$2b$" not in listing                                            # never a hash
+    assert "$2b$" not in listing  # never a hash
     log = audit.entries()
     assert log["event"].tolist()[::-1] == ["account_added", "password_reset", "account_disabled", "account_enabled"]
     assert log["user_name"].str.endswith("(command line)").all()
-    assert not log["detail"].str.contains("long enough|another long", regex=True).any()   # never a password
+    assert not log["detail"].str.contains("long enough|another long", regex=True).any()  # never a password
 
 
 def test_an_organisation_account_has_no_password():
-    assert _cli("add", "dana@example.org", "--role", "director", "--sso").stdout == \
-        "Added dana@example.org (director, organisation sign-in).\n"
+    assert (
+        _cli("add", "dana@example.org", "--role", "director", "--sso").stdout
+        == "Added dana@example.org (director, organisation sign-in).\n"
+    )
     assert accounts.identity_of("dana@example.org", "oidc").role == "director"
 
 
 def test_refusals_say_why_and_change_nothing():
     short = _cli("add", "x", "--role", "director", "--password-stdin", stdin="short\n")
     assert (short.returncode, short.stderr) == (2, "Not done: a password needs at least 12 characters.\n")
-    assert _cli("reset", "ghost", "--password-stdin", stdin="a long enough password\n").stderr == "Not done: no account ghost.\n"
+    assert (
+        _cli("reset", "ghost", "--password-stdin", stdin="a long enough password\n").stderr
+        == "Not done: no account ghost.\n"
+    )
     assert _cli("add", "y", "--role", "clinician", "--password-stdin", stdin="a long enough password\n").returncode == 2
     assert accounts.listing().empty
     bad = _cli("add", "x", "--role", "director", "--password", "on-the-command-line")

@@ -1,5 +1,6 @@
 """AppTest of the Accounts page (administrators): add, reset, disable, enable; each change stored
 and audited before the page says so; refusals say why; typed text is shown as typed."""
+
 from conftest import app
 from dashboard.access import accounts, sessions
 from dashboard.store import audit
@@ -20,7 +21,7 @@ def _add(at, user, role="director", password="a long enough password", clinician
     at.text_input(key="new_clinician").input(clinician)
     at.toggle(key="new_sso").set_value(sso)
     at.text_input(key="new_password").input(password)
-    at.button[0].click().run()   # the add form's submit button comes first
+    at.button[0].click().run()  # the add form's submit button comes first
     return at
 
 
@@ -56,7 +57,7 @@ def test_reset_and_disable_end_the_accounts_sessions():
     at.radio(key="change_kind").set_value("reset password")
     at.text_input(key="change_password").input("a different long password")
     at.button[1].click().run()
-    assert accounts.check_password("dana", "a different long password") is None     # still disabled
+    assert accounts.check_password("dana", "a different long password") is None  # still disabled
     at.selectbox(key="change_user").set_value("dana")
     at.radio(key="change_kind").set_value("enable")
     at.button[1].click().run()
@@ -71,7 +72,7 @@ def test_markdown_typed_as_a_user_name_is_shown_as_typed():
 
 def test_a_session_ended_elsewhere_cannot_change_accounts():
     at = _page()
-    sessions.end(at.session_state[TOKEN_KEY])          # signed out in another tab
+    sessions.end(at.session_state[TOKEN_KEY])  # signed out in another tab
     _add(at, "late")
     assert accounts.identity_of("late", "password") is None
     assert "sign in" in " ".join(w.value for w in at.warning).lower()

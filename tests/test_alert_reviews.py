@@ -1,6 +1,7 @@
 """The structured review recorded when a not-on-track alert is acknowledged, and the director's page
 "How well our alerts work": the alert's hit rate on the program's own history (the alert_performance
 mart, refitted at every load) and what followed the alerts."""
+
 import re
 
 import pandas as pd
@@ -11,11 +12,25 @@ from conftest import app, build, chart, measures_row, rows, scenario, shown
 from dashboard.store import app_state, flag_actions
 from dashboard.views.alerts import review_follow_up
 
-REVIEW = {"alliance": "concern", "readiness": "no concern", "social_support": "concern", "life_events": "not reviewed",
-          "attendance_barriers": "no concern", "medication": "not reviewed",
-          "level_of_care": "step up to partial hospitalization", "plan_change": "Refer to PHP; daily safety check-ins"}
-FLAG = {"flag_key": "k1", "participant_id": "P1", "episode_id": "P1#20250106", "rule_id": "below_expected",
-        "severity": "red", "instrument": "PHQ-9", "fired_on": "2025-01-20"}
+REVIEW = {
+    "alliance": "concern",
+    "readiness": "no concern",
+    "social_support": "concern",
+    "life_events": "not reviewed",
+    "attendance_barriers": "no concern",
+    "medication": "not reviewed",
+    "level_of_care": "step up to partial hospitalization",
+    "plan_change": "Refer to PHP; daily safety check-ins",
+}
+FLAG = {
+    "flag_key": "k1",
+    "participant_id": "P1",
+    "episode_id": "P1#20250106",
+    "rule_id": "below_expected",
+    "severity": "red",
+    "instrument": "PHQ-9",
+    "fired_on": "2025-01-20",
+}
 
 
 def _make_off_track(tmp_path, db):
@@ -30,58 +45,94 @@ def off_track(request, monkeypatch):
     """P1 (Chen, Trauma, admitted 6 Jan 2025): PHQ-9 12 at intake and 13 in week 3, above the 80th
     percentile (12.2) of 50 completed episodes that also started at 12 (test_flags._history); the
     week-3 scores of those 50 are 5..14, so 10 of them reliably improved (by 6 or more) and 40 did not."""
-    db = scenario(request, _make_off_track)   # loaded once for the module, copied for each test
+    db = scenario(request, _make_off_track)  # loaded once for the module, copied for each test
     monkeypatch.setenv("IOP_DB", str(db))
     return db
 
-@pytest.mark.parametrize("change,message", [
-    ({"plan_change": "  "}, "say what changes in the plan (or why nothing does)"),
-    ({a: "not reviewed" for a in flag_actions.REVIEW_AREAS}, "review at least one area"),
-    ({"alliance": "maybe"}, "each review area is one of: not reviewed, no concern, concern"),
-    ({"level_of_care": "no change"}, "a level-of-care change is recorded both as the action taken and in the review"),
-])
+
+@pytest.mark.parametrize(
+    "change,message",
+    [
+        ({"plan_change": "  "}, "say what changes in the plan (or why nothing does)"),
+        ({a: "not reviewed" for a in flag_actions.REVIEW_AREAS}, "review at least one area"),
+        ({"alliance": "maybe"}, "each review area is one of: not reviewed, no concern, concern"),
+        (
+            {"level_of_care": "no change"},
+            "a level-of-care change is recorded both as the action taken and in the review",
+        ),
+    ],
+)
 def test_a_review_is_refused_when_incomplete_or_inconsistent(change, message):
     with pytest.raises(app_state.ActionRefused, match=re.escape(message)):
-        flag_actions.record_action(FLAG, "acknowledged", "level of care changed", "case review", "dr", review={**REVIEW, **change})
-    assert flag_actions.reviews().empty and flag_actions.latest_actions(["k1"]).empty      # nothing half-written
+        flag_actions.record_action(
+            FLAG, "acknowledged", "level of care changed", "case review", "dr", review={**REVIEW, **change}
+        )
+    assert flag_actions.reviews().empty and flag_actions.latest_actions(["k1"]).empty  # nothing half-written
 
 
 def test_acknowledging_a_not_on_track_alert_needs_the_review_and_stores_it_with_the_action():
     with pytest.raises(app_state.ActionRefused, match="acknowledged with the structured review"):
         flag_actions.record_action(FLAG, "acknowledged", "plan adjusted", "case review", "dr")
-    flag_actions.record_action(FLAG, "snoozed", "no change needed", "wait a week", "dr", snooze_until=D(2025, 1, 27),
-                        today=D(2025, 1, 21))                                  # a snooze needs no review
+    flag_actions.record_action(
+        FLAG, "snoozed", "no change needed", "wait a week", "dr", snooze_until=D(2025, 1, 27), today=D(2025, 1, 21)
+    )  # a snooze needs no review
     flag_actions.record_action(FLAG, "acknowledged", "level of care changed", "case review", "dr", review=REVIEW)
     [stored] = flag_actions.reviews().to_dict("records")
     assert {k: stored[k] for k in (*REVIEW, "action_taken", "note", "episode_id", "plan_changed")} == {
-        **REVIEW, "action_taken": "level of care changed", "note": "case review", "episode_id": "P1#20250106",
-        "plan_changed": True}
+        **REVIEW,
+        "action_taken": "level of care changed",
+        "note": "case review",
+        "episode_id": "P1#20250106",
+        "plan_changed": True,
+    }
     # other flags are acknowledged without one, as before
-    flag_actions.record_action({**FLAG, "flag_key": "k2", "rule_id": "disengaged"}, "acknowledged", "referred", "phoned", "dr")
+    flag_actions.record_action(
+        {**FLAG, "flag_key": "k2", "rule_id": "disengaged"}, "acknowledged", "referred", "phoned", "dr"
+    )
     assert len(flag_actions.reviews()) == 1
 
 
 def test_what_followed_the_alerts_hand_counted():
     # E1 reviewed with a plan change, improved later; E2 reviewed, no change needed, not improved;
     # E3 never reviewed, improved; E4 reviewed with a change but never scored again after its alert
-    alerted = pd.DataFrame({"episode_id": ["E1", "E2", "E3", "E4"], "instrument": "PHQ-9",
-                            "open": [False, False, True, True], "scored_after": [True, True, True, False],
-                            "improved_after": [True, False, True, None]})
+    alerted = pd.DataFrame(
+        {
+            "episode_id": ["E1", "E2", "E3", "E4"],
+            "instrument": "PHQ-9",
+            "open": [False, False, True, True],
+            "scored_after": [True, True, True, False],
+            "improved_after": [True, False, True, None],
+        }
+    )
     for episode, taken in (("E1", "plan adjusted"), ("E2", "no change needed"), ("E4", "referred")):
-        flag_actions.record_action({**FLAG, "flag_key": episode, "episode_id": episode}, "acknowledged", taken, "review", "dr",
-                            review={**REVIEW, "level_of_care": "no change"})
+        flag_actions.record_action(
+            {**FLAG, "flag_key": episode, "episode_id": episode},
+            "acknowledged",
+            taken,
+            "review",
+            "dr",
+            review={**REVIEW, "level_of_care": "no change"},
+        )
     got = review_follow_up(alerted)
     assert {k: got[k] for k in ("alerted", "open", "reviewed", "plan_changed", "scored_after")} == {
-        "alerted": 4, "open": 2, "reviewed": 3, "plan_changed": 2, "scored_after": 3}
-    assert got["with_change"][:3] == (1, 1, 1.0)          # E1 (E4 has no later score)
-    assert got["without_change"][:3] == (1, 2, 0.5)       # E2 not improved, E3 improved
+        "alerted": 4,
+        "open": 2,
+        "reviewed": 3,
+        "plan_changed": 2,
+        "scored_after": 3,
+    }
+    assert got["with_change"][:3] == (1, 1, 1.0)  # E1 (E4 has no later score)
+    assert got["without_change"][:3] == (1, 2, 0.5)  # E2 not improved, E3 improved
 
 
 def test_the_performance_mart_judges_every_ended_episode_once(off_track):
     # the 50 ended episodes, each judged once across the folds: none has a score before its last one
     # from week 2, so none is alerted; 40 end without reliable improvement (week-3 scores 7..14)
-    got = rows(off_track, "SELECT threshold, episodes, alerted, not_improved, improved, improved_not_alerted "
-                          "FROM alert_performance ORDER BY threshold")
+    got = rows(
+        off_track,
+        "SELECT threshold, episodes, alerted, not_improved, improved, improved_not_alerted "
+        "FROM alert_performance ORDER BY threshold",
+    )
     assert got == [(t / 100, 50, 0, 40, 10, 10) for t in (50, 55, 60, 65, 70, 75, 80, 85, 90)]
 
 
@@ -92,8 +143,10 @@ def test_the_performance_mart_keeps_the_most_recent_episodes(tmp_path, db, monke
     roster, measures = _history()
     # ten of them admitted a month later: the ten most recent, judged; 2 of them improved (scores 5, 6)
     roster = [r.replace("2024-06-03", "2024-07-01") if i >= 40 else r for i, r in enumerate(roster)]
-    measures = [m.replace("2024-06-03", "2024-07-01").replace("2024-06-17", "2024-07-15") if i >= 80 else m
-                for i, m in enumerate(measures)]
+    measures = [
+        m.replace("2024-06-03", "2024-07-01").replace("2024-06-17", "2024-07-15") if i >= 80 else m
+        for i, m in enumerate(measures)
+    ]
     build(tmp_path, db, roster=roster, measures=measures, as_of=D(2025, 1, 22))
     assert rows(db, "SELECT threshold, episodes, not_improved, improved FROM alert_performance") == [(0.8, 10, 8, 2)]
 
@@ -123,22 +176,39 @@ def test_the_review_is_recorded_from_the_participant_page_and_shown_there(off_tr
     at = _participant_page()
     _fill_review(at, "")
     assert [shown(e.value) for e in at.error if e.value.startswith("Not saved")] == [
-        "Not saved: say what changes in the plan (or why nothing does)."]
-    assert at.text_area(key="participant-note").value == "Case review 21 Jan"      # a refusal keeps what was typed
+        "Not saved: say what changes in the plan (or why nothing does)."
+    ]
+    assert at.text_area(key="participant-note").value == "Case review 21 Jan"  # a refusal keeps what was typed
     at.text_area(key="participant-review-plan_change").input("Refer to PHP; daily safety check-ins")
     at.button(key="FormSubmitter:participant-form-Save").click().run()
-    assert shown(at.success[0].value) == "Saved: P1: Not on track (PHQ-9) acknowledged with its review by dr.chen@example.org."
-    again = _participant_page()                                                 # a reload shows it
+    assert (
+        shown(at.success[0].value)
+        == "Saved: P1: Not on track (PHQ-9) acknowledged with its review by dr.chen@example.org."
+    )
+    again = _participant_page()  # a reload shows it
     table = next(d.value for d in again.dataframe if "Plan change" in d.value.columns)
     assert table[["By", "Instrument", "Concerns", "No concern", "Level of care", "Plan change"]].values.tolist() == [
-        ["dr.chen@example.org", "PHQ-9", "Therapeutic alliance, Social support", "Readiness and motivation, Attendance barriers",
-         "step up to partial hospitalization", "Refer to PHP; daily safety check-ins"]]
+        [
+            "dr.chen@example.org",
+            "PHQ-9",
+            "Therapeutic alliance, Social support",
+            "Readiness and motivation, Attendance barriers",
+            "step up to partial hospitalization",
+            "Refer to PHP; daily safety check-ins",
+        ]
+    ]
     assert any("acknowledged by dr.chen@example.org" in shown(i.value) for i in again.info)
 
 
 def test_the_directors_page_shows_the_hit_rate_and_what_followed(off_track):
-    flag_actions.record_action({**FLAG, "flag_key": rows(off_track, "SELECT flag_key FROM flags WHERE rule_id = 'below_expected'")[0][0]},
-                        "acknowledged", "level of care changed", "case review", "dr", review=REVIEW)
+    flag_actions.record_action(
+        {**FLAG, "flag_key": rows(off_track, "SELECT flag_key FROM flags WHERE rule_id = 'below_expected'")[0][0]},
+        "acknowledged",
+        "level of care changed",
+        "case review",
+        "dr",
+        review=REVIEW,
+    )
     at = app("director")
     at.switch_page("pages/alerts.py").run()
     assert not at.exception, at.exception
@@ -150,11 +220,15 @@ def test_the_directors_page_shows_the_hit_rate_and_what_followed(off_track):
     assert metrics["Alerts that were right"][0] == "—"
     follow = next(m.value for m in at.markdown if m.value.startswith("Of **"))
     # P1, and the 10 ended episodes whose week-3 scores (13, 14) are above the 80th percentile too
-    assert follow == ("Of **11** episode-measures ever not on track (1 still open): 1 of 11 (9%) had a structured review "
-                      "recorded; 1 of 11 (9%) a recorded plan change.")
+    assert follow == (
+        "Of **11** episode-measures ever not on track (1 still open): 1 of 11 (9%) had a structured review "
+        "recorded; 1 of 11 (9%) a recorded plan change."
+    )
     # every one of them was last scored when it was first not on track: nothing followed yet
     assert [c.value for c in at.caption if "scored again" in c.value] == [
-        "0 of 0 scored again after the first alert", "0 of 0 scored again after the first alert"]
+        "0 of 0 scored again after the first alert",
+        "0 of 0 scored again after the first alert",
+    ]
     line = chart(at, 0)["data"][0]
     assert (line["name"], list(line["x"]), list(line["y"])) == ("All measures", [0.0] * 9, [0.0] * 9)
     assert line["text"] == ["50th", "55th", "60th", "65th", "70th", "75th", "80th", "85th", "90th"]
@@ -169,9 +243,21 @@ def test_only_the_director_opens_the_alerts_page(off_track, role):
 
 def test_shares_and_percentiles_in_words():
     from dashboard.views.words import percentile, share
-    assert share(1, 236, "had a review") == "1 of 236 (<1%) had a review"          # not "0%" when one did
-    assert (share(0, 236, "x"), share(3, 12, "x"), share(0, 0, "x")) == ("0 of 236 (0%) x", "3 of 12 (25%) x", "0 of 0 x")
-    assert [percentile(p) for p in (0.8, 0.51, 0.62, 0.73, 0.11, 0.5)] == ["80th", "51st", "62nd", "73rd", "11th", "50th"]
+
+    assert share(1, 236, "had a review") == "1 of 236 (<1%) had a review"  # not "0%" when one did
+    assert (share(0, 236, "x"), share(3, 12, "x"), share(0, 0, "x")) == (
+        "0 of 236 (0%) x",
+        "3 of 12 (25%) x",
+        "0 of 0 x",
+    )
+    assert [percentile(p) for p in (0.8, 0.51, 0.62, 0.73, 0.11, 0.5)] == [
+        "80th",
+        "51st",
+        "62nd",
+        "73rd",
+        "11th",
+        "50th",
+    ]
 
 
 def test_the_measure_chosen_is_kept_in_the_address(off_track):
@@ -179,7 +265,7 @@ def test_the_measure_chosen_is_kept_in_the_address(off_track):
     at.switch_page("pages/alerts.py").run()
     at.selectbox(key="alerts_instrument").set_value("PHQ-9").run()
     assert at.query_params["measure"] == "PHQ-9"
-    again = app("director")                                   # a copied link, opened in another session
+    again = app("director")  # a copied link, opened in another session
     again.switch_page("pages/alerts.py")
     again.query_params["measure"] = "PHQ-9"
     again.run()
@@ -187,13 +273,23 @@ def test_the_measure_chosen_is_kept_in_the_address(off_track):
     assert chart(again, 0)["data"][0]["name"] == "PHQ-9"
 
 
-@pytest.mark.parametrize("text,message", [
-    ("[alert_validation]\nthresholds = [80, 100]\n", "alert_validation.thresholds: whole-number percentiles from 1 to 99"),
-    ("[alert_validation]\nfolds = 1\n", "alert_validation.folds: a whole number, 2 or more"),
-    ("[measurement]\noverdue_grace_days = -1\n", "measurement.overdue_grace_days: a whole number of days, 0 or more"),
-])
+@pytest.mark.parametrize(
+    "text,message",
+    [
+        (
+            "[alert_validation]\nthresholds = [80, 100]\n",
+            "alert_validation.thresholds: whole-number percentiles from 1 to 99",
+        ),
+        ("[alert_validation]\nfolds = 1\n", "alert_validation.folds: a whole number, 2 or more"),
+        (
+            "[measurement]\noverdue_grace_days = -1\n",
+            "measurement.overdue_grace_days: a whole number of days, 0 or more",
+        ),
+    ],
+)
 def test_settings_the_sql_cannot_use_are_refused_by_name(tmp_path, monkeypatch, text, message):
     from clinical.settings import load_settings
+
     (tmp_path / "ours.toml").write_text(text)
     with pytest.raises(ValueError, match=re.escape(message)):
         load_settings(tmp_path / "ours.toml")

@@ -1,5 +1,6 @@
 """attendance_weekly: sessions and hours per Monday-to-Sunday week of each episode, against the
 ASAM level 2.1 minimum; partial weeks are not judged."""
+
 import datetime as dt
 
 import pandas as pd
@@ -10,27 +11,30 @@ D = dt.date
 
 
 def test_weeks_hours_and_asam(tmp_path, db):
-    roster = ["P1,2025-01-08,,,Trauma,Chen,1990,"]          # a Wednesday
+    roster = ["P1,2025-01-08,,,Trauma,Chen,1990,"]  # a Wednesday
     attendance = [
-        "P1,2025-01-08,group,attended,180,Trauma,Chen",      # week of 6 Jan (partial: admitted Wednesday)
-        "P1,2025-01-13,group,attended,180,Trauma,Chen",      # week of 13 Jan: 3 h + 2.5 h + 50 min, 1 no-show
+        "P1,2025-01-08,group,attended,180,Trauma,Chen",  # week of 6 Jan (partial: admitted Wednesday)
+        "P1,2025-01-13,group,attended,180,Trauma,Chen",  # week of 13 Jan: 3 h + 2.5 h + 50 min, 1 no-show
         "P1,2025-01-14,group,late,150,Trauma,Chen",
         "P1,2025-01-15,individual,attended,50,Trauma,Chen",
         "P1,2025-01-16,group,no_show,0,Trauma,Chen",
-        "P1,2025-01-17,group,cancelled,0,Trauma,Chen",       # cancelled by the program: not scheduled
-        "P1,2025-01-20,group,attended,180,Trauma,Chen",      # week of 20 Jan: 3 x 3 h = 9 h
+        "P1,2025-01-17,group,cancelled,0,Trauma,Chen",  # cancelled by the program: not scheduled
+        "P1,2025-01-20,group,attended,180,Trauma,Chen",  # week of 20 Jan: 3 x 3 h = 9 h
         "P1,2025-01-21,group,attended,180,Trauma,Chen",
         "P1,2025-01-22,group,left_early,180,Trauma,Chen",
-                                                             # week of 27 Jan: nothing, full week
+        # week of 27 Jan: nothing, full week
     ]
     build(tmp_path, db, roster=roster, attendance=attendance, as_of=D(2025, 2, 5))
-    assert rows(db, """SELECT week_start, week_in_program, sessions_scheduled, sessions_attended, hours_attended,
-                              asam_min_hours, full_week, below_asam FROM attendance_weekly ORDER BY week_start""") == [
+    assert rows(
+        db,
+        """SELECT week_start, week_in_program, sessions_scheduled, sessions_attended, hours_attended,
+                              asam_min_hours, full_week, below_asam FROM attendance_weekly ORDER BY week_start""",
+    ) == [
         (D(2025, 1, 6), 1, 1, 1, 3.0, 9, False, None),
         (D(2025, 1, 13), 2, 4, 3, 6.33, 9, True, True),
         (D(2025, 1, 20), 3, 3, 3, 9.0, 9, True, False),
         (D(2025, 1, 27), 4, 0, 0, 0.0, 9, True, True),
-        (D(2025, 2, 3), 5, 0, 0, 0.0, 9, False, None),       # the as-of week is not over
+        (D(2025, 2, 3), 5, 0, 0, 0.0, 9, False, None),  # the as-of week is not over
     ]
 
 
@@ -45,15 +49,19 @@ def test_a_status_counted_as_attended_after_a_rebuild_counts_its_minutes_in_ever
     from dashboard.views.participant import episode_view
     from dashboard.views.stay_review import packet
     from etl.load import rebuild
-    roster = ["P1,2025-01-06,,,Trauma,Chen,1990,"]            # a Monday
-    attendance = ["P1,2025-01-06,group,attended,180,Trauma,Chen",
-                  "P1,2025-01-13,group,attended,180,Trauma,Chen",  # week of 13 Jan: attended 3 h ...
-                  "P1,2025-01-15,group,excused,180,Trauma,Chen"]   # ... and excused, the appointment's 3 h given
+
+    roster = ["P1,2025-01-06,,,Trauma,Chen,1990,"]  # a Monday
+    attendance = [
+        "P1,2025-01-06,group,attended,180,Trauma,Chen",
+        "P1,2025-01-13,group,attended,180,Trauma,Chen",  # week of 13 Jan: attended 3 h ...
+        "P1,2025-01-15,group,excused,180,Trauma,Chen",
+    ]  # ... and excused, the appointment's 3 h given
     build(tmp_path, db, roster=roster, attendance=attendance, as_of=D(2025, 1, 26))
     week = "SELECT sessions_attended, hours_attended FROM attendance_weekly WHERE week_start = DATE '2025-01-13'"
     assert rows(db, week) == [(1, 3.0)]
     assert rows(db, "SELECT minutes_given, minutes, scheduled_minutes FROM sessions WHERE status = 'excused'") == [
-        (180.0, 0.0, 180.0)]
+        (180.0, 0.0, 180.0)
+    ]
 
     config = tmp_path / "config"
     config.mkdir(exist_ok=True)
@@ -61,7 +69,8 @@ def test_a_status_counted_as_attended_after_a_rebuild_counts_its_minutes_in_ever
     rebuild(db, as_of=D(2025, 1, 26))
     assert rows(db, week) == [(2, 6.0)]
     assert rows(db, "SELECT minutes_given, minutes, scheduled_minutes FROM sessions WHERE status = 'excused'") == [
-        (180.0, 180.0, None)]
+        (180.0, 180.0, None)
+    ]
 
     monkeypatch.setenv("IOP_DB", str(db))
     with data.scoped(data.EVERYTHING):
@@ -70,7 +79,7 @@ def test_a_status_counted_as_attended_after_a_rebuild_counts_its_minutes_in_ever
         stay = packet(view)
     weekly = overview.attendance.set_index("week_start").loc[pd.Timestamp("2025-01-13")]
     assert (weekly["attended"], weekly["mean_hours"]) == (2, 6.0)
-    assert overview.modality.set_index("session_type").loc["group", "hours"] == 9.0      # three sessions of 3 h
+    assert overview.modality.set_index("session_type").loc["group", "hours"] == 9.0  # three sessions of 3 h
     page_week = view.weeks.set_index("week_start").loc[pd.Timestamp("2025-01-13")]
     assert (page_week["sessions_attended"], page_week["hours_attended"]) == (2, 6.0)
     facts = dict(zip(stay.attendance["Attendance"], stay.attendance["Attended"]))

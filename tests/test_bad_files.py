@@ -1,5 +1,6 @@
 """Careless and hostile exports: each bad file is refused alone with one line, every row of a sheet
 is read whatever its size marker says, and nothing unpacks past the loader's limit."""
+
 from __future__ import annotations
 
 import re
@@ -39,8 +40,11 @@ def _rewrite(path, member, change):
 
 
 def test_understated_dimension_marker_still_loads_every_row(tmp_path, db):
-    f = _rewrite(_book(tmp_path / "a.xlsx", 1000), "xl/worksheets/sheet1.xml",
-                 lambda x: re.sub(rb'<dimension ref="[^"]+"', b'<dimension ref="A1:E2"', x))
+    f = _rewrite(
+        _book(tmp_path / "a.xlsx", 1000),
+        "xl/worksheets/sheet1.xml",
+        lambda x: re.sub(rb'<dimension ref="[^"]+"', b'<dimension ref="A1:E2"', x),
+    )
     with zipfile.ZipFile(f) as z:
         assert b'<dimension ref="A1:E2"' in z.read("xl/worksheets/sheet1.xml")
     [r] = load_files(db, f)
@@ -51,21 +55,31 @@ def test_understated_dimension_marker_still_loads_every_row(tmp_path, db):
 def test_expanding_workbook_above_the_limit_is_refused_before_unpacking(tmp_path, db, monkeypatch):
     f = tmp_path / "bomb.xlsx"
     _book(f, 1)
-    with zipfile.ZipFile(f, "a", zipfile.ZIP_DEFLATED) as z:   # 30 MB of zeros in a few kilobytes
+    with zipfile.ZipFile(f, "a", zipfile.ZIP_DEFLATED) as z:  # 30 MB of zeros in a few kilobytes
         z.writestr("xl/media/padding.bin", b"\0" * 30_000_000)
     assert f.stat().st_size < 100_000
     monkeypatch.setenv("IOP_SETTINGS", str(write(tmp_path, "s.toml", "[loader]\nxlsx_max_expanded_mb = 10\n")))
     [r] = load_files(db, f)
     assert r.status == "failed"
-    assert r.message == ("bomb.xlsx: unpacks to 30 MB, above the loader's limit of 10 MB (settings [loader] "
-                         "xlsx_max_expanded_mb); export it as CSV or split it")
+    assert r.message == (
+        "bomb.xlsx: unpacks to 30 MB, above the loader's limit of 10 MB (settings [loader] "
+        "xlsx_max_expanded_mb); export it as CSV or split it"
+    )
 
 
-@pytest.mark.parametrize("name, member, change, reason", [
-    ("cut.xlsx", "xl/worksheets/sheet1.xml", lambda x: x[: len(x) // 2], "is not a readable Excel workbook (ParseError: "),
-    ("no_sheets.xlsx", "xl/worksheets/sheet1.xml", lambda x: None, "has no worksheets"),
-    ("broken_book.xlsx", "xl/workbook.xml", lambda x: x[:40], "is not a readable Excel workbook (ParseError: "),
-])
+@pytest.mark.parametrize(
+    "name, member, change, reason",
+    [
+        (
+            "cut.xlsx",
+            "xl/worksheets/sheet1.xml",
+            lambda x: x[: len(x) // 2],
+            "is not a readable Excel workbook (ParseError: ",
+        ),
+        ("no_sheets.xlsx", "xl/worksheets/sheet1.xml", lambda x: None, "has no worksheets"),
+        ("broken_book.xlsx", "xl/workbook.xml", lambda x: x[:40], "is not a readable Excel workbook (ParseError: "),
+    ],
+)
 def test_broken_workbook_fails_alone_with_one_line(tmp_path, db, name, member, change, reason):
     good = write(tmp_path, "good.csv", GOOD)
     bad = _rewrite(_book(tmp_path / name, 50), member, change)
@@ -90,41 +104,52 @@ def test_json_nested_too_deep_is_refused_and_the_other_files_load(tmp_path, db):
 
 @pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-32"])
 def test_utf16_and_utf32_with_a_bom(tmp_path, db, encoding):
-    text = "participant_id,session_date,session_type,status,minutes,clinician\n\nP1,2026-01-05,group,attended,180,Zoë\n" \
-           "P2,2026-01-05,group,came,180,Zoë\n"
+    text = (
+        "participant_id,session_date,session_type,status,minutes,clinician\n\nP1,2026-01-05,group,attended,180,Zoë\n"
+        "P2,2026-01-05,group,came,180,Zoë\n"
+    )
     data = ("\ufeff" + text).encode(encoding) if encoding == "utf-16-be" else text.encode(encoding)
     [r] = load_files(db, write(tmp_path, "a.csv", data))
     assert r.status == "loaded" and r.counts["loaded"] == 1
     assert rows(db, "SELECT clinician FROM sessions") == [("Zoë",)]
-    assert rows(db, "SELECT row_number FROM rejects") == [(4,)]    # the blank line 2 still counts
+    assert rows(db, "SELECT row_number FROM rejects") == [(4,)]  # the blank line 2 still counts
     assert not list(tmp_path.glob("*.utf8.csv"))
 
 
 def test_dates_before_1990_and_ids_with_control_characters_are_refused(tmp_path, db):
-    f = write(tmp_path, "a.csv", 'participant_id,session_date,session_type,status,minutes\n'
-                                 'P1,0000-01-01,group,attended,180\n"P\n2",2026-01-05,group,attended,180\n'
-                                 'P3,2026-01-05,group,attended,180\n')
+    f = write(
+        tmp_path,
+        "a.csv",
+        "participant_id,session_date,session_type,status,minutes\n"
+        'P1,0000-01-01,group,attended,180\n"P\n2",2026-01-05,group,attended,180\n'
+        "P3,2026-01-05,group,attended,180\n",
+    )
     [r] = load_files(db, f)
     assert r.counts == {"read": 3, "loaded": 1, "updated": 0, "rejected": 2, "duplicate": 0}
     assert rows(db, "SELECT reason FROM rejects ORDER BY row_number") == [
         ("session_date '0000-01-01' is before 1990",),
-        ("participant_id contains a line break or another control character",)]
+        ("participant_id contains a line break or another control character",),
+    ]
 
 
 def test_a_load_that_runs_out_of_memory_says_so_and_changes_nothing(tmp_path, db, monkeypatch):
     import duckdb
 
     from etl import load as loader
+
     load_files(db, write(tmp_path, "first.csv", GOOD))
     before = rows(db, "SELECT count(*), max(load_id) FROM sessions")
 
     def out_of_memory(*args, **kwargs):
         raise duckdb.OutOfMemoryException("Out of Memory Error: failed to allocate data of size 2.0 MiB")
+
     monkeypatch.setattr(loader.marts, "rebuild", out_of_memory)
     [r] = load_files(db, write(tmp_path, "second.csv", GOOD.replace("P1", "P2")))
     assert r.status == "failed"
-    assert r.message == ("second.csv: not loaded: the load needed more than its memory limit of 800 MB "
-                         "(settings [loader] memory_limit_mb); the database is unchanged")
+    assert r.message == (
+        "second.csv: not loaded: the load needed more than its memory limit of 800 MB "
+        "(settings [loader] memory_limit_mb); the database is unchanged"
+    )
     assert rows(db, "SELECT count(*), max(load_id) FROM sessions") == before
     assert not list(db.parent.glob(".*.loading-*")) and not list(db.parent.glob(".*.spill-*"))
 
@@ -134,5 +159,7 @@ def test_a_fhir_bundle_above_the_limit_is_refused_unread(tmp_path, db, monkeypat
     big = write(tmp_path, "big.json", '{"resourceType": "Bundle", "entry": [], "pad": "' + "x" * 1_500_000 + '"}')
     [r] = load_files(db, big)
     assert r.status == "failed"
-    assert r.message == ("big.json: is 2 MB of JSON, above the loader's limit of 1 MB for FHIR (settings [loader] "
-                         "fhir_max_mb); split the bundle")
+    assert r.message == (
+        "big.json: is 2 MB of JSON, above the loader's limit of 1 MB for FHIR (settings [loader] "
+        "fhir_max_mb); split the bundle"
+    )

@@ -1,5 +1,6 @@
 """AppTest of the caseload and participant pages on a small clinic with known flags, and the
 flag-action store (acknowledge, snooze, persistence)."""
+
 import datetime as dt
 
 import pytest
@@ -11,9 +12,6 @@ from conftest import app, build, chart, measures_row, rows, shown
 
 def _days(n):
     return str(dt.date(2025, 1, 6) + dt.timedelta(days=n))
-
-
-
 
 
 def _page(path, role="director", clinician=None, **query) -> AppTest:
@@ -29,9 +27,13 @@ def _page(path, role="director", clinician=None, **query) -> AppTest:
 
 def test_marts_hold_the_scenario(clinic):
     assert rows(clinic, "SELECT participant_id, rule_id, severity FROM flags ORDER BY 1, 2") == [
-        ("P1", "reliable_deterioration", "red"), ("P1", "safety_item", "red"),
-        ("P2", "below_asam_hours", "amber"), ("P2", "consecutive_no_shows", "red"), ("P2", "disengaged", "red"),
-        ("P2", "low_attendance", "amber")]
+        ("P1", "reliable_deterioration", "red"),
+        ("P1", "safety_item", "red"),
+        ("P2", "below_asam_hours", "amber"),
+        ("P2", "consecutive_no_shows", "red"),
+        ("P2", "disengaged", "red"),
+        ("P2", "low_attendance", "amber"),
+    ]
 
 
 def test_caseload_rows_and_order(clinic):
@@ -39,10 +41,10 @@ def test_caseload_rows_and_order(clinic):
     table = at.dataframe[0].value
     assert table["participant_id"].tolist() == ["P1", "P2", "P3"]
     assert table["priority"].tolist() == ["⚠ SAFETY", "● Red", ""]
-    assert table["clinician"].tolist() == ["Chen", "Chen", "Rivera"]        # a director sees whose they are
+    assert table["clinician"].tolist() == ["Chen", "Chen", "Rivera"]  # a director sees whose they are
     assert table.loc[0, "flags"] == "Safety item (PHQ-9) · Deteriorating (PHQ-9)"
     assert table.loc[1, "flags"] == "Disengaged · No-shows in a row · Hours below ASAM · Low attendance"
-    assert table.loc[0, "PHQ-9"] == "19 (+7)"          # 12 at baseline, 19 now
+    assert table.loc[0, "PHQ-9"] == "19 (+7)"  # 12 at baseline, 19 now
     assert table.loc[2, "PHQ-9"] == "8 (-10)"
     assert table["week_in_program"].tolist() == [6, 6, 6]
 
@@ -83,7 +85,8 @@ def test_acknowledging_a_flag_persists(clinic):
     assert table.loc[1, "handled"] == "Disengaged — acknowledged by dr.chen@example.org"
     handled = again.dataframe[1].value
     assert handled[["participant_id", "label", "status", "action_taken", "note", "user_name"]].values.tolist() == [
-        ["P2", "Disengaged", "acknowledged", "referred", "Phoned; outreach booked", "dr.chen@example.org"]]
+        ["P2", "Disengaged", "acknowledged", "referred", "Phoned; outreach booked", "dr.chen@example.org"]
+    ]
 
 
 def test_safety_flag_cannot_be_snoozed(clinic):
@@ -94,8 +97,10 @@ def test_safety_flag_cannot_be_snoozed(clinic):
 
 def test_participant_page_shows_the_marts(clinic):
     at = _page("pages/participant.py", participant="P1")
-    assert shown(at.markdown[1].value) == ("**Track:** Trauma · **Admitted:** 06 Jan 2025 · **Week in program:** 6 · "
-                                           "**Clinician:** Chen · **Status:** open")
+    assert shown(at.markdown[1].value) == (
+        "**Track:** Trauma · **Admitted:** 06 Jan 2025 · **Week in program:** 6 · "
+        "**Clinician:** Chen · **Status:** open"
+    )
     flags = sorted(shown(e.value) for e in at.error)
     assert flags == [
         "**Deteriorating (PHQ-9)** — PHQ-9 12 → 19: up 7 since intake; reliable change is 6",
@@ -105,10 +110,19 @@ def test_participant_page_shows_the_marts(clinic):
     outcomes = at.dataframe[0].value
     # results in words: the change against its threshold, Yes/No, never true/false
     assert outcomes.to_dict("records") == [
-        {"Instrument": "PHQ-9", "Intake": "12", "Latest": "19", "Change": "+7 points: reliable deterioration (threshold 6)",
-         "Category": "deteriorated", "Response": "No", "Remission": "No",
-         "Expected recovery": "no expected range (week 6)", "Scores": 6,     # no completed episodes to compare with
-         "After discharge": "—"}]
+        {
+            "Instrument": "PHQ-9",
+            "Intake": "12",
+            "Latest": "19",
+            "Change": "+7 points: reliable deterioration (threshold 6)",
+            "Category": "deteriorated",
+            "Response": "No",
+            "Remission": "No",
+            "Expected recovery": "no expected range (week 6)",
+            "Scores": 6,  # no completed episodes to compare with
+            "After discharge": "—",
+        }
+    ]
     trajectory = chart(at, 0)
     scores = next(t for t in trajectory["data"] if t.get("name") == "PHQ-9")
     assert scores["y"] == [12, 12, 12, 12, 12, 19]
@@ -118,9 +132,9 @@ def test_participant_page_shows_the_marts(clinic):
     assert trajectory["layout"]["legend"]["y"] < 0 and "text" not in trajectory["layout"]["xaxis"].get("title", {})
     # the legend below the axis, which has no title to collide with
     heatmap = chart(at, 1)
-    assert heatmap["data"][0]["y"][0] == "1 little interest or pleasure"       # item text from the catalogue
+    assert heatmap["data"][0]["y"][0] == "1 little interest or pleasure"  # item text from the catalogue
     assert heatmap["data"][0]["y"][-1] == "9 better off dead or self-harm (safety)"
-    assert len(heatmap["layout"]["shapes"]) == 1       # the one endorsed item 9 is outlined
+    assert len(heatmap["layout"]["shapes"]) == 1  # the one endorsed item 9 is outlined
 
 
 def test_participant_lookup_ignores_case_and_surrounding_spaces(clinic):
@@ -137,6 +151,7 @@ def test_participant_page_for_an_unknown_id(clinic):
 def _chromium_or_skip():
     import os
     import shutil
+
     if not shutil.which("chromium") and not os.environ.get("CI"):
         pytest.skip("case-review export needs Debian's chromium (CI installs it)")
 
@@ -150,14 +165,22 @@ def test_case_review_export_is_a_pdf_and_a_png(clinic):
 
     from dashboard.documents.case_review import case_review_files
     from dashboard.views.participant import episode_view
+
     files = case_review_files(episode_view("P1"))
     pages = [page.extract_text() for page in PdfReader(io.BytesIO(files["pdf"])).pages]
     assert len(pages) >= 2
     for n, text in enumerate(pages, start=1):
         assert "Case review · P1 · Episode 1: 06 Jan 2025 – open" in text and f"page {n} of {len(pages)}" in text
     text = "\n".join(pages)
-    for section in ("Episode", "Open flags", "Outcome summary", "PHQ-9 over the episode", "PHQ-9 item answers",
-                    "Sessions by day and type", "Weekly hours"):
+    for section in (
+        "Episode",
+        "Open flags",
+        "Outcome summary",
+        "PHQ-9 over the episode",
+        "PHQ-9 item answers",
+        "Sessions by day and type",
+        "Weekly hours",
+    ):
         assert section in text
     png = Image.open(io.BytesIO(files["png"]))
     assert png.format == "PNG" and png.width == 1122 and png.height > 2000
@@ -165,23 +188,31 @@ def test_case_review_export_is_a_pdf_and_a_png(clinic):
 
 def test_trajectory_toggles_to_treatment_weeks(clinic):
     at = _page("pages/participant.py", participant="P1")
-    assert chart(at, 0)["layout"]["xaxis"]["tickformat"] == "%d %b"       # dates say what they are: no axis title
+    assert chart(at, 0)["layout"]["xaxis"]["tickformat"] == "%d %b"  # dates say what they are: no axis title
     at.toggle(key="weeks_axis").set_value(True).run()
     trajectory = chart(at, 0)
     assert trajectory["layout"]["xaxis"]["tickprefix"] == "week "
     scores = next(t for t in trajectory["data"] if t.get("name") == "PHQ-9")
-    assert scores["x"] == [1, 2, 3, 4, 5, 6]          # days 0, 7, ... 35: treatment weeks 1 to 6
+    assert scores["x"] == [1, 2, 3, 4, 5, 6]  # days 0, 7, ... 35: treatment weeks 1 to 6
     assert [c[2] for c in scores["customdata"]] == ["1", "2", "3", "4", "5", "6"]
-    assert trajectory["layout"]["xaxis"]["range"] == [0.8, 6.57 + 0.5]      # week 1 to 14 Feb (day 39 = 6.57)
+    assert trajectory["layout"]["xaxis"]["range"] == [0.8, 6.57 + 0.5]  # week 1 to 14 Feb (day 39 = 6.57)
 
 
 def test_the_worklist_puts_safety_first_then_red_then_amber(tmp_path, monkeypatch):
     """Safety before red before amber whatever the week: the safety participant was admitted last."""
     db = tmp_path / "iop.duckdb"
-    roster = ["RED,2025-01-06,,,Trauma,Chen,1990,", "AMBER,2025-01-06,,,Trauma,Chen,1985,",
-              "SAFE,2025-01-27,,,Trauma,Chen,1980,"]
-    attendance = [f"{p},{_days(d)},group,attended,180,Trauma,Chen" for d in range(40) if d % 7 < 5
-                  for p in ("RED", "AMBER", "SAFE") if p != "SAFE" or d >= 21]
+    roster = [
+        "RED,2025-01-06,,,Trauma,Chen,1990,",
+        "AMBER,2025-01-06,,,Trauma,Chen,1985,",
+        "SAFE,2025-01-27,,,Trauma,Chen,1980,",
+    ]
+    attendance = [
+        f"{p},{_days(d)},group,attended,180,Trauma,Chen"
+        for d in range(40)
+        if d % 7 < 5
+        for p in ("RED", "AMBER", "SAFE")
+        if p != "SAFE" or d >= 21
+    ]
     measures = [measures_row("RED", _days(7 * w), "PHQ-9", 12 if w < 5 else 19) for w in range(6)]
     measures += [measures_row("AMBER", _days(7 * w), "PHQ-9", 15) for w in range(6)]
     measures += [measures_row("SAFE", _days(21 + 7 * w), "PHQ-9", "", [1, 1, 1, 1, 1, 1, 1, 0, 2]) for w in range(3)]
@@ -190,7 +221,12 @@ def test_the_worklist_puts_safety_first_then_red_then_amber(tmp_path, monkeypatc
     at = _page("pages/caseload.py")
     table = at.dataframe[0].value
     assert table[["participant_id", "priority", "week_in_program"]].values.tolist() == [
-        ["SAFE", "⚠ SAFETY", 3], ["RED", "● Red", 6], ["AMBER", "○ Amber", 6]]
+        ["SAFE", "⚠ SAFETY", 3],
+        ["RED", "● Red", 6],
+        ["AMBER", "○ Amber", 6],
+    ]
     assert table.loc[0, "flags"].startswith("Safety item (PHQ-9)")
-    assert shown(at.markdown[0].value) == "**3** open episodes · **1** with a safety flag · **1** with a red flag · " \
-                                          "**1** with amber flags only"
+    assert (
+        shown(at.markdown[0].value) == "**3** open episodes · **1** with a safety flag · **1** with a red flag · "
+        "**1** with amber flags only"
+    )

@@ -1,4 +1,5 @@
 """The demo program: seeded, realistic, and loaded through the real loader with its planted mess."""
+
 import datetime as dt
 import filecmp
 
@@ -18,7 +19,11 @@ def test_demo_loads_with_exactly_the_planted_problems(tmp_path, db):
     results = load_files(db, *paths.values(), today=dt.date(2026, 11, 26))
     counts = {r.kind: r.counts for r in results}
     assert {k: (c["rejected"], c["duplicate"]) for k, c in counts.items()} == {
-        "attendance": (2, 1), "measures": (1, 1), "roster": (0, 0), "authorizations": (1, 0)}
+        "attendance": (2, 1),
+        "measures": (1, 1),
+        "roster": (0, 0),
+        "authorizations": (1, 0),
+    }
     [bad] = [r for (r,) in rows(db, "SELECT reason FROM rejects WHERE reason LIKE 'end_date%'")]
     assert bad.startswith("end_date ") and " is before start_date " in bad
     assert sorted(r for (r,) in rows(db, "SELECT reason FROM rejects WHERE reason NOT LIKE 'end_date%'")) == [
@@ -32,33 +37,60 @@ def test_demo_is_clinically_plausible(tmp_path, db):
     load_files(db, *write_demo(tmp_path, participants=300, seed=42).values(), today=dt.date(2026, 11, 26))
     # every session and score belongs to a roster episode: in treatment, or as a follow-up after discharge
     assert rows(db, "SELECT count(*) FROM sessions WHERE episode_id IS NULL") == [(0,)]
-    assert rows(db, "SELECT count(*) FROM assessments WHERE episode_id IS NULL AND assessment_id NOT IN "
-                    "(SELECT assessment_id FROM follow_up_scores)") == [(0,)]
-    [(followed, due)] = rows(db, "SELECT count(*) FILTER (followed_up AND follow_up_due), count(*) FILTER (follow_up_due) "
-                                 "FROM follow_up_outcomes WHERE instrument = 'PHQ-9'")
-    assert 0.5 < followed / due < 0.9          # 55 % of completers and 25 % of dropouts answer at 30 or 90 days
+    assert rows(
+        db,
+        "SELECT count(*) FROM assessments WHERE episode_id IS NULL AND assessment_id NOT IN "
+        "(SELECT assessment_id FROM follow_up_scores)",
+    ) == [(0,)]
+    [(followed, due)] = rows(
+        db,
+        "SELECT count(*) FILTER (followed_up AND follow_up_due), count(*) FILTER (follow_up_due) "
+        "FROM follow_up_outcomes WHERE instrument = 'PHQ-9'",
+    )
+    assert 0.5 < followed / due < 0.9  # 55 % of completers and 25 % of dropouts answer at 30 or 90 days
     # the substance-use tracks take AUDIT-C, DAST-10 and the BAM; no other track does
-    assert rows(db, "SELECT DISTINCT e.program FROM assessments a JOIN episodes e USING (episode_id) "
-                    "WHERE a.instrument IN ('AUDIT-C', 'DAST-10', 'BAM') ORDER BY 1") == [("Dual Diagnosis",), ("Substance Use",)]
-    [(using, stopped)] = rows(db, "SELECT count(*), count(*) FILTER (NOT flagged_at_latest) FROM threshold_outcomes "
-                                  "WHERE measure = 'BAM Use' AND flagged_at_intake AND has_pair")
-    assert 0.3 < stopped / using < 0.8          # no use in the past 30 days at the latest BAM
+    assert rows(
+        db,
+        "SELECT DISTINCT e.program FROM assessments a JOIN episodes e USING (episode_id) "
+        "WHERE a.instrument IN ('AUDIT-C', 'DAST-10', 'BAM') ORDER BY 1",
+    ) == [("Dual Diagnosis",), ("Substance Use",)]
+    [(using, stopped)] = rows(
+        db,
+        "SELECT count(*), count(*) FILTER (NOT flagged_at_latest) FROM threshold_outcomes "
+        "WHERE measure = 'BAM Use' AND flagged_at_intake AND has_pair",
+    )
+    assert 0.3 < stopped / using < 0.8  # no use in the past 30 days at the latest BAM
     # items always add up to the totals they come with
     assert rows(db, "SELECT count(*) FROM assessments WHERE total_mismatch") == [(0,)]
     # group about 3 h, individual 50 min, family 60 min when fully attended
     assert rows(db, "SELECT session_type, max(minutes) FROM sessions GROUP BY 1 ORDER BY 1") == [
-        ("family", 60.0), ("group", 180.0), ("individual", 50.0), ("medication", 20.0)]
+        ("family", 60.0),
+        ("group", 180.0),
+        ("individual", 50.0),
+        ("medication", 20.0),
+    ]
     [(share_attended,)] = rows(db, "SELECT avg((status IN ('attended', 'late', 'left_early'))::INT) FROM sessions")
     assert 0.8 < share_attended < 0.9
     # PCL-5 only on the trauma-focused tracks; PHQ-9 item 9 endorsed now and then
-    assert {t for (t,) in rows(db, "SELECT DISTINCT e.program FROM assessments a JOIN episodes e USING (episode_id) "
-                                   "WHERE instrument = 'PCL-5'")} <= {"Trauma", "Dual Diagnosis"}
-    [(item9,)] = rows(db, "SELECT avg((value > 0)::INT) FROM assessment_items i JOIN assessments a USING (assessment_id) "
-                          "WHERE instrument = 'PHQ-9' AND item_number = 9")
+    assert {
+        t
+        for (t,) in rows(
+            db,
+            "SELECT DISTINCT e.program FROM assessments a JOIN episodes e USING (episode_id) "
+            "WHERE instrument = 'PCL-5'",
+        )
+    } <= {"Trauma", "Dual Diagnosis"}
+    [(item9,)] = rows(
+        db,
+        "SELECT avg((value > 0)::INT) FROM assessment_items i JOIN assessments a USING (assessment_id) "
+        "WHERE instrument = 'PHQ-9' AND item_number = 9",
+    )
     assert 0.01 < item9 < 0.10
     assert rows(db, "SELECT count(DISTINCT program) FROM episodes") == [(4,)]
     assert rows(db, "SELECT age_group, count(*) > 30 FROM participants GROUP BY 1 ORDER BY 1") == [
-        ("adolescent", True), ("adult", True)]
+        ("adolescent", True),
+        ("adult", True),
+    ]
 
 
 def test_demo_trajectories_fall_in_the_published_ranges_they_were_built_from(demo_db):
@@ -66,7 +98,9 @@ def test_demo_trajectories_fall_in_the_published_ranges_they_were_built_from(dem
     data and compared with the published range, not with a number fixed from one run."""
     # Early improvement (>= 20 % lower PHQ-9 two weeks in: treatment week 3, days 14-20) among
     # clinical intakes followed for at least 6 weeks, and whether they responded (>= 50 % lower).
-    [(n, early_share, responders_early)] = rows(demo_db, """
+    [(n, early_share, responders_early)] = rows(
+        demo_db,
+        """
         WITH followed AS (
             SELECT o.episode_id, o.baseline_score, o.response, arg_max(a.total_score, a.assessed_on) AS week3
             FROM participant_outcomes o JOIN assessments a USING (episode_id, instrument)
@@ -75,13 +109,17 @@ def test_demo_trajectories_fall_in_the_published_ranges_they_were_built_from(dem
             GROUP BY ALL)
         SELECT count(*), avg((week3 <= 0.8 * baseline_score)::INT),
                avg((week3 <= 0.8 * baseline_score)::INT) FILTER (WHERE response)
-        FROM followed""")
+        FROM followed""",
+    )
     assert n >= 50
-    assert 0.35 <= early_share <= 0.85         # early improvers: 35-85 % across trials (J Psychiatr Res 2017;94:96)
-    assert responders_early > 0.5              # most responders improved early (Szegedi et al. 2009)
+    assert 0.35 <= early_share <= 0.85  # early improvers: 35-85 % across trials (J Psychiatr Res 2017;94:96)
+    assert responders_early > 0.5  # most responders improved early (Szegedi et al. 2009)
     # Reliable deterioration: 5-10 % of adults (clinical-rules.md section 3 [24]), give or take two
     # standard errors of a share over this many judged episodes.
-    [(judged, deteriorated)] = rows(demo_db, """
+    [(judged, deteriorated)] = rows(
+        demo_db,
+        """
         SELECT count(*), avg(reliable_deterioration::INT) FROM participant_outcomes
-        WHERE instrument = 'PHQ-9' AND jt_category NOT IN ('insufficient_data', 'not_a_case')""")
+        WHERE instrument = 'PHQ-9' AND jt_category NOT IN ('insufficient_data', 'not_a_case')""",
+    )
     assert 0.05 - 2 * (0.05 * 0.95 / judged) ** 0.5 <= deteriorated <= 0.10 + 2 * (0.10 * 0.90 / judged) ** 0.5

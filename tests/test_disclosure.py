@@ -3,6 +3,7 @@ completed quarter, each grouping, each instrument) on the demo program, everythi
 browser is parsed - table cells, metrics, figure data, text and hover - and an adversary who sees all
 settings at once adds and subtracts what is shown: no count from 1 to 10 may be shown or follow.
 Rates, means and curves are checked against the data they rest on."""
+
 import json
 
 import pandas as pd
@@ -18,13 +19,28 @@ from dashboard.views.overview import program_overview
 
 T = 10
 MARKS = ("<11", "suppressed")
-STEPS = {"admitted": "admitted", "expected to take it": "expected", "baseline": "with_baseline",
-         "2+ scores": "two_or_more_scores", "discharged": "discharged", "discharge score": "discharge_score"}
+STEPS = {
+    "admitted": "admitted",
+    "expected to take it": "expected",
+    "baseline": "with_baseline",
+    "2+ scores": "two_or_more_scores",
+    "discharged": "discharged",
+    "discharge score": "discharge_score",
+}
 CATEGORIES = [*JT_ORDER, "no_score"]
-NESTED = [("expected to take it", "admitted"), ("baseline", "expected to take it"), ("baseline", "admitted"),
-          ("2+ scores", "baseline"), ("2+ scores", "expected to take it"), ("2+ scores", "admitted"),
-          ("discharged", "expected to take it"), ("discharged", "admitted"),
-          ("discharge score", "discharged"), ("discharge score", "expected to take it"), ("discharge score", "admitted")]
+NESTED = [
+    ("expected to take it", "admitted"),
+    ("baseline", "expected to take it"),
+    ("baseline", "admitted"),
+    ("2+ scores", "baseline"),
+    ("2+ scores", "expected to take it"),
+    ("2+ scores", "admitted"),
+    ("discharged", "expected to take it"),
+    ("discharged", "admitted"),
+    ("discharge score", "discharged"),
+    ("discharge score", "expected to take it"),
+    ("discharge score", "admitted"),
+]
 
 
 @pytest.fixture
@@ -45,8 +61,8 @@ class Adversary:
             assert value in MARKS, (key, value)
             return
         value = float(value)
-        assert value == 0 or value > T, (key, value)              # nothing small is shown
-        assert self.known.setdefault(key, value) == value, (key, value, self.known[key])   # one count, one value
+        assert value == 0 or value > T, (key, value)  # nothing small is shown
+        assert self.known.setdefault(key, value) == value, (key, value, self.known[key])  # one count, one value
 
     def line(self, members, total):
         self.lines.append((tuple(members), total))
@@ -90,12 +106,13 @@ def _see_cohorts(adv: Adversary, c, dim, ins):
 
             def key(col, ck=ck):
                 return ("admitted", *ck) if col == "admitted" else ("f", ins, *ck, col)
+
             adv.cells.add(("gap", ins, *ck, child, parent))
             adv.line([key(child), ("gap", ins, *ck, child, parent)], key(parent))
         cats = [("jt", ins, *ck, cat) for cat in CATEGORIES]
         for cat, k in zip(CATEGORIES, cats):
             adv.see(k, outcomes.loc[name, cat.replace("_", " ")])
-        adv.see(("admitted", *ck), outcomes.loc[name, "total"])      # the row's total is the cohort's size
+        adv.see(("admitted", *ck), outcomes.loc[name, "total"])  # the row's total is the cohort's size
         adv.line(cats, ("admitted", *ck))
     body = [n for n in names if n != WHOLE]
     if body:
@@ -117,7 +134,11 @@ def _see_overview(adv: Adversary, o, ins):
         part = o.flow[o.flow["movement"] == movement]
         keys = []
         for month, v, m in zip(part["month"], part["episodes"], part["mark"]):
-            key = ("admitted", "month", f"{pd.Timestamp(month):%Y-%m}") if movement == "admissions" else ("ov", "out", month)
+            key = (
+                ("admitted", "month", f"{pd.Timestamp(month):%Y-%m}")
+                if movement == "admissions"
+                else ("ov", "out", month)
+            )
             adv.see(key, m or v)
             keys.append(key)
         adv.line(keys, total)
@@ -136,6 +157,7 @@ def _see_overview(adv: Adversary, o, ins):
 
         def key(col):
             return ("ov", "episodes") if col == "admitted" else ("ovf", ins, col)
+
         adv.line([key(child), ("ovgap", child, parent)], key(parent))
     for frame in (o.flags, o.actions):
         for v, m in zip(frame["flags"], frame["mark"]):
@@ -152,10 +174,10 @@ def _check_rates_and_curves(c, raw):
         k, n = summary.loc[r.cohort, r.what], summary.loc[r.cohort, "cases"]
         assert _rate_rests_on_no_small_count(k, n), (r.cohort, r.what, k, n)
         assert r.rate == pytest.approx(k / n)
-    assert c.weekly["n"].isna().all()                     # n would let a hidden cohort's week be worked out
+    assert c.weekly["n"].isna().all()  # n would let a hidden cohort's week be worked out
     weekly = raw.weekly.set_index(["cohort", "week"])
     assert all(weekly.loc[(w.cohort, w.week), "n"] > T for w in c.weekly.itertuples())
-    assert c.episodes is None                             # no per-episode point
+    assert c.episodes is None  # no per-episode point
     assert not c.retention["steps"].any()
     assert set(c.retention["time"]) <= {2, 4, 6, 8, 10, 12}
     for cohort, part in raw.retention.groupby("cohort"):
@@ -196,7 +218,9 @@ def _check_figure(fig, shown_counts):
             for height, text in zip(heights, trace["text"]):
                 assert text in MARKS or float(text.replace(",", "")) == height, (text, height)
                 assert height == 0 or height > T, (trace.get("name"), height)
-        assert trace.get("customdata") is None or all(v is None for v in _numbers(trace["customdata"])), trace.get("name")
+        assert trace.get("customdata") is None or all(v is None for v in _numbers(trace["customdata"])), trace.get(
+            "name"
+        )
         assert "n %{customdata}" not in str(trace.get("hovertemplate", ""))
 
 
@@ -205,7 +229,7 @@ def test_every_setting_of_the_quality_views_leaves_nothing_small_to_work_out(dem
     instruments, primary = tuple(instrument_choices(opts)), primary_instrument(opts)
     periods = quarters(opts.first_admission, opts.data_as_of)
     assert [q.label for q in periods] == ["2026 Q3", "2026 Q2", "2026 Q1", "2025 Q4", "2025 Q3", "2025 Q2"]
-    for earlier, later in zip(periods[1:], periods):        # whole quarters: nothing to difference between them
+    for earlier, later in zip(periods[1:], periods):  # whole quarters: nothing to difference between them
         assert earlier.end < later.start
     settings = worked_out = 0
     for quarter in periods:
@@ -216,8 +240,14 @@ def test_every_setting_of_the_quality_views_leaves_nothing_small_to_work_out(dem
         for w, r in zip(release.overview.attendance.itertuples(), raw_overview.attendance.itertuples()):
             if w.rate is not None and not pd.isna(w.rate):
                 assert _rate_rests_on_no_small_count(r.attended, r.scheduled), (quarter.label, r.week_start)
-        for build in (overview_charts.flow, overview_charts.discharge_reasons, overview_charts.attendance,
-                      overview_charts.modality, overview_charts.flags_by_rule, overview_charts.aftercare):
+        for build in (
+            overview_charts.flow,
+            overview_charts.discharge_reasons,
+            overview_charts.attendance,
+            overview_charts.modality,
+            overview_charts.flags_by_rule,
+            overview_charts.aftercare,
+        ):
             _check_figure(build(release.overview), adv.known)
         for dimension in DIMENSIONS:
             for instrument in instruments:
@@ -226,26 +256,32 @@ def test_every_setting_of_the_quality_views_leaves_nothing_small_to_work_out(dem
                 _see_cohorts(adv, c, dimension, instrument)
                 _check_rates_and_curves(c, raw)
                 _check_hedis(c, raw)
-                for table in (c.follow_up, c.thresholds):      # shares only, never a count, in a shared view
+                for table in (c.follow_up, c.thresholds):  # shares only, never a count, in a shared view
                     for v in table.drop(columns="Cohort").values.ravel():
                         assert v == "—" or v.endswith(" %"), v
-                for build in (cohort_charts.jt_categories, cohort_charts.rates, cohort_charts.weekly_means,
-                              cohort_charts.retention, lambda c: cohort_charts.pre_post(c, 0, 27)):
+                for build in (
+                    cohort_charts.jt_categories,
+                    cohort_charts.rates,
+                    cohort_charts.weekly_means,
+                    cohort_charts.retention,
+                    lambda c: cohort_charts.pre_post(c, 0, 27),
+                ):
                     _check_figure(build(c), adv.known)
                 shares = c.shares.dropna(subset=["share"])
                 outcomes = c.outcomes.set_index("Cohort")
                 for s in shares.itertuples():
                     count, total = outcomes.loc[s.cohort, s.category.replace("_", " ")], outcomes.loc[s.cohort, "total"]
                     assert not isinstance(count, str) and not isinstance(total, str)
-                    assert s.share * total / 100 == pytest.approx(count)   # a share is only ever a shown count's
+                    assert s.share * total / 100 == pytest.approx(count)  # a share is only ever a shown count's
                 settings += 1
         worked_out += len(adv.work_out())
-    assert settings == len(periods) * len(DIMENSIONS) * len(instruments) == 72    # 6 quarters, 4 groupings, 3 instruments
-    assert worked_out > 0                                  # the adversary does work things out: all of them large
+    assert settings == len(periods) * len(DIMENSIONS) * len(instruments) == 72  # 6 quarters, 4 groupings, 3 instruments
+    assert worked_out > 0  # the adversary does work things out: all of them large
 
 
 def test_the_quality_pages_through_apptest_for_a_sample_of_settings(demo):
     from test_director_pages import _small_numbers
+
     for quarter, by in (("2026 Q3", "track"), ("2026 Q1", "age group"), ("2025 Q4", "clinician"), ("2026 Q2", "month")):
         for page in ("pages/overview.py", "pages/cohorts.py"):
             at = app("quality", user="q@example.org")
@@ -257,8 +293,10 @@ def test_the_quality_pages_through_apptest_for_a_sample_of_settings(demo):
             assert at.selectbox(key="quarter").value == quarter
             texts = [m.value for m in at.metric]
             for frame in at.dataframe:
-                numeric = frame.value.drop(columns=[c for c in frame.value.columns if "%" in c or "Cohen" in c or "DMS" in c
-                                                    or "DRR" in c], errors="ignore")
+                numeric = frame.value.drop(
+                    columns=[c for c in frame.value.columns if "%" in c or "Cohen" in c or "DMS" in c or "DRR" in c],
+                    errors="ignore",
+                )
                 texts += [str(v) for v in numeric.to_numpy().ravel()]
             for i in range(len(at.get("plotly_chart"))):
                 fig = chart(at, i)
@@ -267,8 +305,11 @@ def test_the_quality_pages_through_apptest_for_a_sample_of_settings(demo):
                     assert trace.get("customdata") is None or not any(_numbers(trace["customdata"]))
             found = [t for t in texts if _small_numbers(t)]
             assert found == [], (quarter, by, page, found)
-            assert not [t for t in ("Quarter" , "Track", "Clinician", "Age group") if t != "Quarter"
-                        and t in [s.label for s in at.selectbox]]          # no free filters to narrow the view
+            assert not [
+                t
+                for t in ("Quarter", "Track", "Clinician", "Age group")
+                if t != "Quarter" and t in [s.label for s in at.selectbox]
+            ]  # no free filters to narrow the view
 
 
 def test_the_director_still_sees_every_count(demo):
@@ -277,7 +318,7 @@ def test_the_director_still_sees_every_count(demo):
     at.switch_page("pages/cohorts.py").run()
     outcomes = at.dataframe[1].value
     assert not outcomes.isin(MARKS).any().any()
-    assert at.get("plotly_chart") and chart(at, 3)["data"][-1]["mode"] == "markers"   # per-episode points, care team
+    assert at.get("plotly_chart") and chart(at, 3)["data"][-1]["mode"] == "markers"  # per-episode points, care team
 
 
 def test_the_quality_extract_holds_only_what_the_quality_pages_show(demo, tmp_path, monkeypatch, capsys):
@@ -286,6 +327,7 @@ def test_the_quality_extract_holds_only_what_the_quality_pages_show(demo, tmp_pa
     import duckdb
 
     from dashboard.commands import extract
+
     out = tmp_path / "quality.duckdb"
     # as a quality team runs it, with no scope bound by anything else (a thread starts without this test's),
     # in this process: the releases the tests above built for the same file are reused (seconds each);
@@ -308,5 +350,7 @@ def test_the_quality_extract_holds_only_what_the_quality_pages_show(demo, tmp_pa
         for table, column in counts:
             [(small,)] = con.execute(f'SELECT count(*) FROM "{table}" WHERE "{column}" BETWEEN 1 AND 10').fetchall()
             assert small == 0, (table, column)
-        [(hidden,)] = con.execute("""SELECT count(*) FROM cohort_outcomes WHERE total IS NULL AND "total mark" = 'suppressed'""").fetchall()
+        [(hidden,)] = con.execute(
+            """SELECT count(*) FROM cohort_outcomes WHERE total IS NULL AND "total mark" = 'suppressed'"""
+        ).fetchall()
         assert hidden > 0

@@ -2,6 +2,7 @@
 as a click would build it, and checked: an audit row with user, role, page, what, selection, rows
 and suppression; formula-like text neutralised; suppressed unless a care-team member chose true
 counts (then INTERNAL in the title); external roles get no choice."""
+
 import datetime as dt
 import io
 import json
@@ -22,21 +23,25 @@ def _make_program(tmp_path, db):
     for i in range(30):
         track = "Trauma" if i % 3 else FORMULA_TRACK
         admitted = dt.date(2026, 1, 5) + dt.timedelta(days=3 * i)
-        roster.append(f"P{i:02},{admitted},,,\"{track.replace(chr(34), chr(34) * 2)}\",Chen,1990,")
+        roster.append(f'P{i:02},{admitted},,,"{track.replace(chr(34), chr(34) * 2)}",Chen,1990,')
         for week in range(6):
             attendance.append(f"P{i:02},{admitted + dt.timedelta(days=7 * week)},group,attended,180,,Chen")
-    load_files(db, write(tmp_path, "roster.csv", ROSTER_HEADER + "\n".join(roster) + "\n"),
-               write(tmp_path, "attendance.csv", ATTENDANCE_HEADER + "\n".join(attendance) + "\n"),
-               today=dt.date(2026, 6, 1))
+    load_files(
+        db,
+        write(tmp_path, "roster.csv", ROSTER_HEADER + "\n".join(roster) + "\n"),
+        write(tmp_path, "attendance.csv", ATTENDANCE_HEADER + "\n".join(attendance) + "\n"),
+        today=dt.date(2026, 6, 1),
+    )
 
 
 @pytest.fixture
 def program(request, monkeypatch):
     """30 episodes admitted in the first quarter of 2026 on two tracks, one of them named like a
     spreadsheet formula, attending into April (so that the quarter has ended)."""
-    db = scenario(request, _make_program)   # loaded once for the module, copied for each test
+    db = scenario(request, _make_program)  # loaded once for the module, copied for each test
     monkeypatch.setenv("IOP_DB", str(db))
     return db
+
 
 @pytest.fixture
 def files(caught_downloads, monkeypatch):
@@ -47,7 +52,9 @@ def files(caught_downloads, monkeypatch):
     writer.add_blank_page(100, 100)
     writer.write(pdf)
     # rendering is tested in test_exports.py and the browser journeys; here, files and their audit rows
-    monkeypatch.setattr(formats, "render", lambda fig, fmt, **kw: pdf.getvalue() if fmt == "pdf" else f"<{fmt}>".encode())
+    monkeypatch.setattr(
+        formats, "render", lambda fig, fmt, **kw: pdf.getvalue() if fmt == "pdf" else f"<{fmt}>".encode()
+    )
     monkeypatch.setattr(formats, "renderer_available", lambda: True)
     return caught
 
@@ -56,7 +63,7 @@ def _page(role, page, files=None, **query):
     at = app(role, user=f"{role}@example.org")
     at.run()
     if files is not None:
-        files.clear()             # the start page's buttons
+        files.clear()  # the start page's buttons
     at.switch_page(page)
     for k, v in query.items():
         at.query_params[k] = v
@@ -77,10 +84,15 @@ def _table_text(content: bytes, name: str) -> str:
     return content.decode("utf-8-sig")
 
 
-@pytest.mark.parametrize("role,page,query", [
-    ("director", "pages/overview.py", {}), ("director", "pages/cohorts.py", {"by": "track"}),
-    ("quality", "pages/overview.py", {}), ("quality", "pages/cohorts.py", {"by": "track"}),
-])
+@pytest.mark.parametrize(
+    "role,page,query",
+    [
+        ("director", "pages/overview.py", {}),
+        ("director", "pages/cohorts.py", {"by": "track"}),
+        ("quality", "pages/overview.py", {}),
+        ("quality", "pages/cohorts.py", {"by": "track"}),
+    ],
+)
 def test_every_file_of_the_outcome_pages_is_audited_suppressed_and_neutralised(program, files, role, page, query):
     at = _page(role, page, files, **query)
     assert files, "no download buttons"
@@ -98,10 +110,10 @@ def test_every_file_of_the_outcome_pages_is_audited_suppressed_and_neutralised(p
             if "Cohort" in text and "by track" in text:
                 assert "'=HYPERLINK" in text and "\n=HYPERLINK" not in text and ",=HYPERLINK" not in text
                 neutralised += 1
-    assert neutralised == (10 if slug == "cohorts" else 0)      # five tables, CSV and XLSX, by track
+    assert neutralised == (10 if slug == "cohorts" else 0)  # five tables, CSV and XLSX, by track
     assert len(_exports()) == len(files)
     toggles = [t.key for t in at.toggle if t.key.endswith("-suppress")]
-    assert (role == "quality") == (toggles == [])          # external roles get no choice
+    assert (role == "quality") == (toggles == [])  # external roles get no choice
 
 
 def test_a_director_can_choose_true_counts_and_the_file_says_internal(program, files):
@@ -112,19 +124,23 @@ def test_a_director_can_choose_true_counts_and_the_file_says_internal(program, f
     assert text.startswith("IOP outcomes: INTERNAL · outcomes (PHQ-9)") or text.startswith("IOP outcomes: INTERNAL")
     assert "INTERNAL: true counts for the care team" in text
     assert _exports()[0]["suppressed"] is False
-    name, build = files["completeness-csv"]      # the other tables are still suppressed by default
+    name, build = files["completeness-csv"]  # the other tables are still suppressed by default
     assert "Suppressed for sharing" in build().decode("utf-8-sig") and _exports()[0]["suppressed"] is True
 
 
 def test_administrators_record_files_are_audited_and_neutralised(program, files, tmp_path):
-    audit.record("sign_in_failed", '=cmd|" /C calc"!A0', None)           # a typed user name in the audit trail
+    audit.record("sign_in_failed", '=cmd|" /C calc"!A0', None)  # a typed user name in the audit trail
     _page("admin", "pages/audit.py")
     name, build = files["audit-csv"]
     text = build().decode("utf-8-sig")
     assert "'=cmd|" in text and "IOP outcomes: INTERNAL · audit trail" in text
     entry = _exports()[0]
-    assert (entry["user_name"], entry["role"], entry["page"], entry["kind"]) == ("admin@example.org", "admin", "audit",
-                                                                                 "table CSV")
+    assert (entry["user_name"], entry["role"], entry["page"], entry["kind"]) == (
+        "admin@example.org",
+        "admin",
+        "audit",
+        "table CSV",
+    )
     files.clear()
     _page("admin", "pages/data.py")
     assert {"loads-csv", "loads-xlsx", "rejects-csv", "rejects-xlsx", "findings-csv", "findings-xlsx"} <= set(files)
@@ -151,5 +167,6 @@ def test_no_table_has_streamlits_own_download():
     import tomllib
 
     from conftest import ROOT
+
     config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
     assert config["client"]["disableDataExport"] is True

@@ -6,6 +6,7 @@ equity fields in the quality measures of its quarterly release, not on its cohor
 Twelve episodes admitted in January 2025: P1-P8 "Medicaid", P9-P12 "Commercial"; race "Asian" for
 P1-P3, "White" for P4-P11, blank for P12 ("not recorded"). Nobody's gender is recorded (the column is
 empty), so "sex or gender" is no grouping at all."""
+
 import datetime as dt
 
 import pytest
@@ -27,17 +28,25 @@ def _make_program(tmp_path, db):
 
 @pytest.fixture
 def program(request, monkeypatch):
-    db = scenario(request, _make_program)   # loaded once for the module, copied for each test
+    db = scenario(request, _make_program)  # loaded once for the module, copied for each test
     monkeypatch.setenv("IOP_DB", str(db))
     return db
 
+
 def test_the_fields_are_read_and_each_episode_has_its_groups(program):
-    assert rows(program, "SELECT payer, race, sex_or_gender FROM episodes WHERE participant_id IN ('P1', 'P12') "
-                         "ORDER BY participant_id") == [("Medicaid", "Asian", None), ("Commercial", None, None)]
+    assert rows(
+        program,
+        "SELECT payer, race, sex_or_gender FROM episodes WHERE participant_id IN ('P1', 'P12') ORDER BY participant_id",
+    ) == [("Medicaid", "Asian", None), ("Commercial", None, None)]
     assert rows(program, "SELECT field, value, count(*) FROM episode_groups GROUP BY ALL ORDER BY 1, 2") == [
-        ("diagnosis group", "Trauma- and stressor-related", 12), ("payer", "Commercial", 4), ("payer", "Medicaid", 8),
-        ("race", "Asian", 3), ("race", "White", 8), ("race", "not recorded", 1),
-        ("referral source", "Self or family", 12)]          # no gender recorded at all: no such grouping
+        ("diagnosis group", "Trauma- and stressor-related", 12),
+        ("payer", "Commercial", 4),
+        ("payer", "Medicaid", 8),
+        ("race", "Asian", 3),
+        ("race", "White", 8),
+        ("race", "not recorded", 1),
+        ("referral source", "Self or family", 12),
+    ]  # no gender recorded at all: no such grouping
 
 
 def test_a_roster_without_the_fields_hashes_as_before(tmp_path, db):
@@ -52,11 +61,24 @@ def test_cohorts_by_race_for_the_director(program):
     at.query_params.update({"by": "race", "from": "2025-01-01", "to": "2025-01-31"})
     at.switch_page("pages/cohorts.py").run()
     assert not at.exception, at.exception
-    assert at.selectbox(key="filter_by").options == ["quarter", "month", "track", "clinician", "age group",
-                                                    "diagnosis group", "payer", "race", "referral source"]
+    assert at.selectbox(key="filter_by").options == [
+        "quarter",
+        "month",
+        "track",
+        "clinician",
+        "age group",
+        "diagnosis group",
+        "payer",
+        "race",
+        "referral source",
+    ]
     completeness = at.dataframe[0].value
     assert completeness[["Cohort", "admitted"]].values.tolist() == [
-        ["Asian", "3"], ["White", "8"], ["not recorded", "1"], ["Whole program", "12"]]   # true counts: the care team
+        ["Asian", "3"],
+        ["White", "8"],
+        ["not recorded", "1"],
+        ["Whole program", "12"],
+    ]  # true counts: the care team
 
 
 def test_the_overview_narrowed_to_a_population(program):
@@ -75,16 +97,18 @@ def test_a_file_for_sharing_hides_the_small_groups(program):
     from dashboard.store import db
     from dashboard.views.cohorts import cohort_outcomes
     from dashboard.views.filters import Filters
+
     with db.scoped(db.EVERYTHING):
         raw = cohort_outcomes(Filters(dt.date(2025, 1, 1), dt.date(2025, 1, 31), dimension="race"), "PHQ-9")
     shared = shown.shown_cohorts(raw, Disclosure(10))
     admitted = dict(shared.funnel[["Cohort", "admitted"]].values.tolist())
-    assert admitted["Asian"] != 3 and admitted["not recorded"] != 1     # counts of 1 to 10 never leave
+    assert admitted["Asian"] != 3 and admitted["not recorded"] != 1  # counts of 1 to 10 never leave
     assert all(isinstance(v, str) or v == 0 or v > 10 for v in admitted.values())
 
 
 def test_the_quality_role_gets_equity_groupings_only_in_the_measures(program):
     from dashboard.privacy import release
+
     equity = {"payer", "race", "ethnicity", "sex or gender", "referral source", "diagnosis group"}
-    assert not equity & set(release.DIMENSIONS)                       # the cohort page's groupings
+    assert not equity & set(release.DIMENSIONS)  # the cohort page's groupings
     assert set(release.measure_dimensions(("payer", "race"))) == {"track", "clinician", "age group", "payer", "race"}

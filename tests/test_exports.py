@@ -1,5 +1,6 @@
 """Exported files are what they claim: PNG size, SVG, PDF pages, exact CSV, XLSX cells, and
 formula-like cells neutralised."""
+
 import io
 import os
 import shutil
@@ -19,10 +20,21 @@ def _needs_chromium():
         pytest.skip("static exports need Debian's chromium (CI installs it)")
 
 
-TABLE = pd.DataFrame({"Cohort": ["2026 Q1", "=HYPERLINK(\"http://x\")", "+1 call", "@SUM(A1)", "-3", "\tcmd"],
-                      "episodes": [61, 42, "<11", 30, "suppressed", -7], "response": ["40 %", "—", "<11", "35 %", "20 %", ""]})
-INFO = formats.FileInfo("outcomes (PHQ-9)", "admitted 1 Jan 2026 to 31 Mar 2026; track: Trauma", "70", "2026-03-31",
-                        "Suppressed for sharing: counts from 1 to 10 read <11", internal=False)
+TABLE = pd.DataFrame(
+    {
+        "Cohort": ["2026 Q1", '=HYPERLINK("http://x")', "+1 call", "@SUM(A1)", "-3", "\tcmd"],
+        "episodes": [61, 42, "<11", 30, "suppressed", -7],
+        "response": ["40 %", "—", "<11", "35 %", "20 %", ""],
+    }
+)
+INFO = formats.FileInfo(
+    "outcomes (PHQ-9)",
+    "admitted 1 Jan 2026 to 31 Mar 2026; track: Trauma",
+    "70",
+    "2026-03-31",
+    "Suppressed for sharing: counts from 1 to 10 read <11",
+    internal=False,
+)
 
 
 def test_csv_says_what_it_is_and_neutralises_formulas():
@@ -35,11 +47,12 @@ def test_csv_says_what_it_is_and_neutralises_formulas():
         "\n"
         "Cohort,episodes,response\n"
         "2026 Q1,61,40 %\n"
-        "\"'=HYPERLINK(\"\"http://x\"\")\",42,—\n"
+        '"\'=HYPERLINK(""http://x"")",42,—\n'
         "'+1 call,<11,<11\n"
         "'@SUM(A1),30,35 %\n"
-        "-3,suppressed,20 %\n"                    # a number stays a number
-        "'\tcmd,-7,\n")
+        "-3,suppressed,20 %\n"  # a number stays a number
+        "'\tcmd,-7,\n"
+    )
 
 
 def test_an_internal_file_says_so_in_its_title():
@@ -51,10 +64,21 @@ def test_xlsx_numbers_are_numbers_and_text_is_never_a_formula():
     book = openpyxl.load_workbook(io.BytesIO(formats.table_xlsx(TABLE, INFO, "outcomes")))
     sheet = book["outcomes"]
     assert [sheet.cell(row=r, column=1).value for r in range(1, 6)] == [
-        "IOP outcomes: outcomes (PHQ-9)", "Selection: admitted 1 Jan 2026 to 31 Mar 2026; track: Trauma", "N = 70",
-        "Data as of 31 Mar 2026", "Suppressed for sharing: counts from 1 to 10 read <11"]
-    assert [c.value for c in sheet["A"]][6:] == ["Cohort", "2026 Q1", "'=HYPERLINK(\"http://x\")", "'+1 call", "'@SUM(A1)",
-                                                 "-3", "'\tcmd"]
+        "IOP outcomes: outcomes (PHQ-9)",
+        "Selection: admitted 1 Jan 2026 to 31 Mar 2026; track: Trauma",
+        "N = 70",
+        "Data as of 31 Mar 2026",
+        "Suppressed for sharing: counts from 1 to 10 read <11",
+    ]
+    assert [c.value for c in sheet["A"]][6:] == [
+        "Cohort",
+        "2026 Q1",
+        '\'=HYPERLINK("http://x")',
+        "'+1 call",
+        "'@SUM(A1)",
+        "-3",
+        "'\tcmd",
+    ]
     assert [c.value for c in sheet["B"]][7:] == [61, 42, "<11", 30, "suppressed", -7]
     assert [sheet.cell(row=r, column=2).data_type for r in (8, 9, 11, 13)] == ["n", "n", "n", "n"]
     assert all(c.data_type != "f" for row in sheet.iter_rows() for c in row)
@@ -68,8 +92,14 @@ def _figure():
 
 def test_chart_files_carry_title_selection_n_date_and_what_the_counts_are():
     _needs_chromium()
-    info = formats.FileInfo("admissions", "1 Jan 2026 to 31 Mar 2026; track: Trauma", "70", "2026-03-31",
-                            "INTERNAL: true counts for the care team, not for sharing outside the program", internal=True)
+    info = formats.FileInfo(
+        "admissions",
+        "1 Jan 2026 to 31 Mar 2026; track: Trauma",
+        "70",
+        "2026-03-31",
+        "INTERNAL: true counts for the care team, not for sharing outside the program",
+        internal=True,
+    )
     png = Image.open(io.BytesIO(formats.figure_file(_figure(), "png", info)))
     # width 1100 and height 400 + 56 for the caption, at scale 2
     assert png.format == "PNG" and png.size == (2200, 912)

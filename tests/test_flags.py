@@ -1,5 +1,6 @@
 """Every flag rule firing at its threshold and not one step short of it (settings.toml defaults).
 Participant P1 is admitted on Monday 6 Jan 2025; flags are computed as of a chosen date."""
+
 import datetime as dt
 
 import pytest
@@ -35,13 +36,17 @@ def no_show(d: int):
 
 # --- safety_item -------------------------------------------------------------------------------
 
+
 def test_safety_item_on_the_latest_administration(tmp_path, db):
     got = flags(tmp_path, db, D(2025, 1, 20), measures=[phq(0, 12, [2, 2, 2, 2, 1, 1, 1, 0, 1])], rule="safety_item")
     assert got == [("red", "PHQ-9 item 9 (thoughts of being better off dead or of self-harm) answered 1 on 6 Jan 2025")]
 
 
 def test_safety_item_not_endorsed(tmp_path, db):
-    assert flags(tmp_path, db, D(2025, 1, 20), measures=[phq(0, 12, [2, 2, 2, 2, 2, 1, 1, 0, 0])], rule="safety_item") == []
+    assert (
+        flags(tmp_path, db, D(2025, 1, 20), measures=[phq(0, 12, [2, 2, 2, 2, 2, 1, 1, 0, 0])], rule="safety_item")
+        == []
+    )
 
 
 def test_safety_item_endorsed_earlier_but_not_on_the_latest(tmp_path, db):
@@ -58,6 +63,7 @@ def test_bam_use_subscale_is_a_red_flag_not_a_safety_item(tmp_path, db):
 
 # --- reliable_deterioration --------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("latest,fires", [(18, True), (17, False)])
 def test_reliable_deterioration(tmp_path, db, latest, fires):
     got = flags(tmp_path, db, D(2025, 1, 27), measures=[phq(0, 12), phq(14, latest)], rule="reliable_deterioration")
@@ -66,10 +72,16 @@ def test_reliable_deterioration(tmp_path, db, latest, fires):
 
 # --- no_improvement (week 4: a score from day 21 on) ------------------------------------------
 
+
 def test_no_improvement_by_week_4(tmp_path, db):
     got = flags(tmp_path, db, D(2025, 1, 28), measures=[phq(0, 16), phq(21, 12)], rule="no_improvement")
-    assert got == [("amber", "PHQ-9 16 → 12 in week 4: down 4 since intake, short of the reliable change of 6; "
-                             "still at or above the cutoff of 10")]
+    assert got == [
+        (
+            "amber",
+            "PHQ-9 16 → 12 in week 4: down 4 since intake, short of the reliable change of 6; "
+            "still at or above the cutoff of 10",
+        )
+    ]
 
 
 def test_no_improvement_not_judged_before_week_4(tmp_path, db):
@@ -86,6 +98,7 @@ def test_no_improvement_not_when_reliably_improved(tmp_path, db):
 
 # --- severe_persisting (week 6: a score from day 35 on; PHQ-9 severe from 20) -------------------
 
+
 @pytest.mark.parametrize("d,latest,fires", [(35, 20, True), (35, 19, False), (34, 20, False)])
 def test_severe_persisting(tmp_path, db, d, latest, fires):
     got = flags(tmp_path, db, D(2025, 2, 12), measures=[phq(0, 22), phq(d, latest)], rule="severe_persisting")
@@ -93,6 +106,7 @@ def test_severe_persisting(tmp_path, db, d, latest, fires):
 
 
 # --- expected recovery: on track, at risk, not on track (the below_expected flag) ---------------
+
 
 def _history(instrument="PHQ-9", intake=12, first=5):
     """50 completed episodes with the same intake score whose day-14 scores (treatment week 3: the
@@ -103,8 +117,10 @@ def _history(instrument="PHQ-9", intake=12, first=5):
     for i in range(50):
         pid = f"H{i:02d}"
         roster.append(f"{pid},2024-06-03,2024-08-01,completed,Trauma,Chen,1990,yes")
-        measures += [measures_row(pid, "2024-06-03", instrument, intake),
-                     measures_row(pid, "2024-06-17", instrument, first + i % 10)]
+        measures += [
+            measures_row(pid, "2024-06-03", instrument, intake),
+            measures_row(pid, "2024-06-17", instrument, first + i % 10),
+        ]
     return roster, measures
 
 
@@ -123,9 +139,11 @@ def test_status_beside_the_percentiles_of_similar_completed_episodes(tmp_path, d
     # PHQ-9 (higher is worse), intake 12, week 3: 65th percentile 11, 80th 12.2, middle half 7-12
     (got, explanation), flagged = _status(tmp_path, db, "PHQ-9", 12, 5, score)
     assert got == status
-    assert explanation == (f"PHQ-9 {score} in week 3; people starting at 12 here are usually 7–12 by week 3 (the middle "
-                           "half of 50 similar completed episodes); above 12.2 is not on track")
-    assert flagged == ([("red", explanation)] if status == "not on track" else [])   # at risk: a status, no flag
+    assert explanation == (
+        f"PHQ-9 {score} in week 3; people starting at 12 here are usually 7–12 by week 3 (the middle "
+        "half of 50 similar completed episodes); above 12.2 is not on track"
+    )
+    assert flagged == ([("red", explanation)] if status == "not on track" else [])  # at risk: a status, no flag
 
 
 @pytest.mark.parametrize("score,status", [(23, "on track"), (22, "at risk"), (21, "not on track")])
@@ -138,23 +156,26 @@ def test_status_of_a_programs_own_instrument_where_lower_is_worse(tmp_path, db, 
     monkeypatch.setenv("IOP_CONFIG", str(config))
     (got, explanation), flagged = _status(tmp_path, db, "WEMWBS-7", 20, 20, score)
     assert got == status
-    assert explanation.endswith("usually 22–27 by week 3 (the middle half of 50 similar completed episodes); "
-                                "below 21.8 is not on track")
+    assert explanation.endswith(
+        "usually 22–27 by week 3 (the middle half of 50 similar completed episodes); below 21.8 is not on track"
+    )
     assert len(flagged) == (status == "not on track")
 
 
 def test_no_expected_range_below_the_neighbours_needed(tmp_path, db):
     roster, measures = _history()
-    roster, measures = roster[:20], measures[:40]      # 20 completed episodes: fewer than 50 (and 30 neighbours)
+    roster, measures = roster[:20], measures[:40]  # 20 completed episodes: fewer than 50 (and 30 neighbours)
     roster.append("P1,2025-01-06,,,Trauma,Chen,1990,")
     measures += [phq(0, 12), phq(14, 20)]
     build(tmp_path, db, roster=roster, measures=measures, as_of=D(2025, 1, 22))
     assert rows(db, "SELECT status, explanation FROM recovery_status WHERE episode_id = 'P1#20250106'") == [
-        ("no expected range", "no expected range: 20 completed episodes of PHQ-9, 50 needed")]
+        ("no expected range", "no expected range: 20 completed episodes of PHQ-9, 50 needed")
+    ]
     assert rows(db, "SELECT count(*) FROM flags WHERE rule_id = 'below_expected'") == [(0,)]
 
 
 # --- consecutive_no_shows --------------------------------------------------------------------------
+
 
 def test_three_no_shows_in_a_row(tmp_path, db):
     sessions = [attended(0), no_show(1), no_show(2), f"P1,{day(3)},group,excused,0,Trauma,Chen", no_show(4)]
@@ -169,11 +190,15 @@ def test_two_no_shows_in_a_row_do_not_fire(tmp_path, db):
 
 # --- low_attendance (last 14 days, < 75 %, at least 3 scheduled) -------------------------------------
 
-@pytest.mark.parametrize("pattern,expected", [
-    ("AANN", [("amber", "attended 2 of 4 scheduled sessions (50 %) in the last 14 days; the standard is 75 %")]),
-    ("AAAN", []),          # 75 % is not below 75 %
-    ("NN", []),            # too few sessions scheduled to judge
-])
+
+@pytest.mark.parametrize(
+    "pattern,expected",
+    [
+        ("AANN", [("amber", "attended 2 of 4 scheduled sessions (50 %) in the last 14 days; the standard is 75 %")]),
+        ("AAAN", []),  # 75 % is not below 75 %
+        ("NN", []),  # too few sessions scheduled to judge
+    ],
+)
 def test_low_attendance(tmp_path, db, pattern, expected):
     # as of day 35 the last 14 days are days 22..35: the no-show on day 21 does not count
     sessions = [no_show(21)] + [attended(25 + i) if c == "A" else no_show(25 + i) for i, c in enumerate(pattern)]
@@ -182,6 +207,7 @@ def test_low_attendance(tmp_path, db, pattern, expected):
 
 
 # --- disengaged (no attended session for 7 days) -----------------------------------------------------
+
 
 @pytest.mark.parametrize("gap,fires", [(7, True), (6, False)])
 def test_disengaged(tmp_path, db, gap, fires):
@@ -196,12 +222,24 @@ def test_disengaged_since_admission(tmp_path, db):
 
 # --- below_asam_hours (last full week; 9 h adults, 6 h adolescents) ----------------------------------
 
-@pytest.mark.parametrize("birth_year,minutes,expected", [
-    ("1990", [180, 180, 174], [("amber", "8.9 h attended in the week of 13 Jan 2025; the ASAM level 2.1 minimum is 9 h for adults")]),
-    ("1990", [180, 180, 180], []),
-    ("2010", [180, 180], []),
-    ("2010", [180, 120], [("amber", "5 h attended in the week of 13 Jan 2025; the ASAM level 2.1 minimum is 6 h for adolescents")]),
-])
+
+@pytest.mark.parametrize(
+    "birth_year,minutes,expected",
+    [
+        (
+            "1990",
+            [180, 180, 174],
+            [("amber", "8.9 h attended in the week of 13 Jan 2025; the ASAM level 2.1 minimum is 9 h for adults")],
+        ),
+        ("1990", [180, 180, 180], []),
+        ("2010", [180, 180], []),
+        (
+            "2010",
+            [180, 120],
+            [("amber", "5 h attended in the week of 13 Jan 2025; the ASAM level 2.1 minimum is 6 h for adolescents")],
+        ),
+    ],
+)
 def test_below_asam_hours(tmp_path, db, birth_year, minutes, expected):
     sessions = [attended(7 + i, minutes=m) for i, m in enumerate(minutes)] + [attended(14)]
     got = flags(tmp_path, db, D(2025, 1, 20), attendance=sessions, birth_year=birth_year, rule="below_asam_hours")
@@ -209,6 +247,7 @@ def test_below_asam_hours(tmp_path, db, birth_year, minutes, expected):
 
 
 # --- measure_overdue (PHQ-9, due every 7 days: overdue more than 7 days after it fell due) -----------
+
 
 @pytest.mark.parametrize("days_since,fires", [(15, True), (14, False)])
 def test_measure_overdue(tmp_path, db, days_since, fires):
@@ -218,18 +257,31 @@ def test_measure_overdue(tmp_path, db, days_since, fires):
 
 # --- scope ------------------------------------------------------------------------------------------
 
+
 def test_no_flags_for_a_discharged_episode(tmp_path, db):
-    assert flags(tmp_path, db, D(2025, 3, 1), attendance=[attended(1), no_show(2), no_show(3), no_show(4)],
-                 measures=[phq(0, 12), phq(14, 20)], discharge="2025-02-01") == []
+    assert (
+        flags(
+            tmp_path,
+            db,
+            D(2025, 3, 1),
+            attendance=[attended(1), no_show(2), no_show(3), no_show(4)],
+            measures=[phq(0, 12), phq(14, 20)],
+            discharge="2025-02-01",
+        )
+        == []
+    )
 
 
 def test_flags_as_of_an_earlier_date_ignore_later_data(tmp_path, db):
-    got = flags(tmp_path, db, D(2025, 1, 15), measures=[phq(0, 12), phq(7, 12), phq(21, 20)], rule="reliable_deterioration")
+    got = flags(
+        tmp_path, db, D(2025, 1, 15), measures=[phq(0, 12), phq(7, 12), phq(21, 20)], rule="reliable_deterioration"
+    )
     assert got == []
 
 
 def test_the_status_shows_on_the_caseload_and_the_participant_page(tmp_path, db, monkeypatch):
     from conftest import app
+
     (status, explanation), _ = _status(tmp_path, db, "PHQ-9", 12, 5, 12)
     assert status == "at risk"
     monkeypatch.setenv("IOP_DB", str(db))

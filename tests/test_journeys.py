@@ -1,5 +1,6 @@
 """Main journeys in real Chromium (Debian's package; CI installs it) against a Streamlit server on
 the demo program, with screenshots of every page in test-artifacts/."""
+
 import io
 import re
 
@@ -22,6 +23,7 @@ def server(demo_app):
 @pytest.fixture(scope="module")
 def chromium():
     from playwright.sync_api import sync_playwright
+
     with sync_playwright() as p:
         browser = launch_chromium(p)
         yield browser
@@ -49,9 +51,10 @@ def test_director_journey(server, page):
     from PIL import Image
     from playwright.sync_api import expect
     from pypdf import PdfReader
+
     url, db, tmp = server
     _sign_in(page, url, "director")
-    heading(page, "Program overview")                               # the director's start page
+    heading(page, "Program overview")  # the director's start page
     expect(page.get_by_test_id("stPlotlyChart").first.locator(".main-svg").first).to_be_visible(timeout=30000)
     page.screenshot(path=str(ARTIFACTS / "director-overview.png"))
     _open(page, "Cohort outcomes", "director-cohorts")
@@ -76,47 +79,57 @@ def test_director_journey(server, page):
     with page.expect_download(timeout=180000) as download:
         page.get_by_role("button", name="Download board pack (PDF)").click()
     pdf = PdfReader(download.value.path())
-    assert len(pdf.pages) == 12                                   # a cover and eleven charts
+    assert len(pdf.pages) == 12  # a cover and eleven charts
     assert "board pack" in pdf.pages[0].extract_text() and "Suppressed for sharing" in pdf.pages[0].extract_text()
-    exports = rows_state(tmp, "SELECT user_name, role, page, detail FROM audit_log WHERE event = 'export' ORDER BY event_id")
-    assert [(u, r, p) for u, r, p, _ in exports] == [("director", "director", "cohorts"), ("director", "director", "overview")]
+    exports = rows_state(
+        tmp, "SELECT user_name, role, page, detail FROM audit_log WHERE event = 'export' ORDER BY event_id"
+    )
+    assert [(u, r, p) for u, r, p, _ in exports] == [
+        ("director", "director", "cohorts"),
+        ("director", "director", "overview"),
+    ]
     assert '"suppressed": true' in exports[0][3] and '"kind": "chart PNG"' in exports[0][3]
 
 
 def rows_state(folder, sql):
     import sqlite3
+
     with sqlite3.connect(folder / "state.sqlite") as con:
         return con.execute(sql).fetchall()
 
 
 def test_clinician_journey(server, page):
     from playwright.sync_api import expect
+
     url, db, _ = server
     # a flag acknowledged with a note alone (a not-on-track alert also takes the review: below)
-    [(red, rule, instrument)] = rows(db, "SELECT f.participant_id, f.rule_id, f.instrument FROM flags f "
-                                         "JOIN episodes e USING (episode_id) WHERE f.rule_id <> 'below_expected' "
-                                         "AND e.primary_clinician = 'Chen, M.' ORDER BY 1, 2, 3 LIMIT 1")
+    [(red, rule, instrument)] = rows(
+        db,
+        "SELECT f.participant_id, f.rule_id, f.instrument FROM flags f "
+        "JOIN episodes e USING (episode_id) WHERE f.rule_id <> 'below_expected' "
+        "AND e.primary_clinician = 'Chen, M.' ORDER BY 1, 2, 3 LIMIT 1",
+    )
     [(other,)] = rows(db, "SELECT min(participant_id) FROM episodes WHERE is_open AND primary_clinician <> 'Chen, M.'")
     _sign_in(page, url, "clinician")
-    heading(page, "Caseload")                                       # the clinician's start page
+    heading(page, "Caseload")  # the clinician's start page
     page.screenshot(path=str(ARTIFACTS / "clinician-caseload.png"))
     _open(page, "Participant progress", "participant")
     _participant(page, red)
     expect(page.get_by_role("heading", name="Scores")).to_be_visible(timeout=60000)
     page.screenshot(path=str(ARTIFACTS / "clinician-participant.png"))
     page.get_by_role("combobox", name="Flag").click()
-    page.keyboard.type(f"{red}: {label(rule, instrument)} —")     # the selectbox filters its options as typed
+    page.keyboard.type(f"{red}: {label(rule, instrument)} —")  # the selectbox filters its options as typed
     page.keyboard.press("Enter")
     idle(page)
-    form = page.get_by_test_id("stForm").filter(has_text="Action taken")     # the flag form, not the justification
+    form = page.get_by_test_id("stForm").filter(has_text="Action taken")  # the flag form, not the justification
     form.get_by_role("textbox", name="Note").fill("Reviewed in case review; plan adjusted")
     form.get_by_role("button", name="Save").click()
-    expect(page.get_by_text("acknowledged by clinician.")).to_be_visible(timeout=60000)   # the app's confirmation
+    expect(page.get_by_text("acknowledged by clinician.")).to_be_visible(timeout=60000)  # the app's confirmation
     idle(page)
-    notes = page.get_by_role("textbox", name="Note")      # an empty form again (or none: no flag left to act on)
+    notes = page.get_by_role("textbox", name="Note")  # an empty form again (or none: no flag left to act on)
     assert notes.count() == 0 or notes.input_value() == ""
-    page.reload()                                                   # straight away: the save is already stored
-    heading(page, "Participant progress")                           # still signed in, same participant
+    page.reload()  # straight away: the save is already stored
+    heading(page, "Participant progress")  # still signed in, same participant
     assert f"/participant?participant={red}&episode=" in page.url
     expect(page.get_by_text("acknowledged by clinician (").first).to_be_visible(timeout=30000)
     _participant(page, other)
@@ -129,24 +142,25 @@ def test_off_track_review_journey(server, page):
     """From the caseload to the first participant not on track, the structured review recorded with
     the acknowledgement, shown on the participant page after a reload and in the director's figures."""
     from playwright.sync_api import expect
+
     url, _, tmp = server
     _sign_in(page, f"{url}/caseload", "director")
     heading(page, "Caseload")
     grid = page.get_by_test_id("stDataFrame").first
     expect(grid.locator("tr").nth(1)).to_be_attached(timeout=30000)
-    texts = grid.locator("tr").all_inner_texts()          # the grid's accessible table: header, then rows in order
+    texts = grid.locator("tr").all_inner_texts()  # the grid's accessible table: header, then rows in order
     index = next(i for i, t in enumerate(texts) if i and "Not on track (" in t)
     participant = re.search(r"IOP-\d{5}", texts[index])[0]
     box = grid.bounding_box()
-    page.mouse.click(box["x"] + 15, box["y"] + 35 * index + 17)       # select that row
+    page.mouse.click(box["x"] + 15, box["y"] + 35 * index + 17)  # select that row
     page.get_by_role("button", name="Open participant progress").click()
     heading(page, "Participant progress")
     expect(page).to_have_url(re.compile(rf"participant={participant}(&|$)"), timeout=30000)
     page.get_by_role("combobox", name="Flag").click()
-    page.keyboard.type("Not on track (")                          # the selectbox filters its options as typed
+    page.keyboard.type("Not on track (")  # the selectbox filters its options as typed
     page.keyboard.press("Enter")
     idle(page)
-    form = page.get_by_test_id("stForm").filter(has_text="Action taken")     # the flag form, not the justification
+    form = page.get_by_test_id("stForm").filter(has_text="Action taken")  # the flag form, not the justification
     expect(form.get_by_text("Structured review")).to_be_visible(timeout=30000)
     form.get_by_role("combobox", name="Action taken").click()
     page.get_by_role("option", name="plan adjusted").click()
@@ -165,8 +179,11 @@ def test_off_track_review_journey(server, page):
     expect(reviews).to_contain_text("Therapeutic alliance")
     _open(page, "How well our alerts work", "director-alerts")
     expect(page.get_by_text(re.compile(r"1 of [\d,]+ \(<?\d+%\) had a structured review recorded"))).to_be_visible()
-    [(stored,)] = rows_state(tmp, "SELECT count(*) FROM flag_reviews JOIN flag_actions USING (action_id) "
-                                  f"WHERE participant_id = '{participant}' AND alliance = 'concern'")
+    [(stored,)] = rows_state(
+        tmp,
+        "SELECT count(*) FROM flag_reviews JOIN flag_actions USING (action_id) "
+        f"WHERE participant_id = '{participant}' AND alliance = 'concern'",
+    )
     assert stored == 1
 
 
@@ -175,6 +192,7 @@ def test_groups_to_continued_stay_packet_journey(server, page):
     justification written and the one-page packet downloaded (hours, scores and the justification in it)."""
     from playwright.sync_api import expect
     from pypdf import PdfReader
+
     url, db, tmp = server
     _sign_in(page, url, "clinician")
     heading(page, "Caseload")
@@ -183,9 +201,9 @@ def test_groups_to_continued_stay_packet_journey(server, page):
     expect(grid.locator("tr").nth(1)).to_be_attached(timeout=30000)
     member = re.search(r"IOP-\d{5}", grid.locator("tr").nth(1).inner_text())[0]
     [(clinician,)] = rows(db, "SELECT primary_clinician FROM episodes WHERE participant_id = ? AND is_open", [member])
-    assert clinician == "Chen, M."                                   # only the caseload's members are named
+    assert clinician == "Chen, M."  # only the caseload's members are named
     box = grid.bounding_box()
-    page.mouse.click(box["x"] + 15, box["y"] + 35 + 17)              # select the first member
+    page.mouse.click(box["x"] + 15, box["y"] + 35 + 17)  # select the first member
     page.get_by_role("button", name=f"Open progress of {member}").click()
     heading(page, "Participant progress")
     expect(page).to_have_url(re.compile(rf"participant={member}(&|$)"), timeout=30000)
@@ -196,7 +214,7 @@ def test_groups_to_continued_stay_packet_journey(server, page):
     form.get_by_role("button", name="Save justification").click()
     expect(page.get_by_text("is in the packet below.")).to_be_visible(timeout=60000)
     idle(page)
-    expect(form.get_by_role("textbox")).to_have_value("")            # saved: the form is empty again
+    expect(form.get_by_role("textbox")).to_have_value("")  # saved: the form is empty again
     page.screenshot(path=str(ARTIFACTS / "clinician-continued-stay.png"), full_page=True)
     with page.expect_download(timeout=120000) as download:
         page.get_by_role("button", name="Download continued-stay packet (PDF)").click()
@@ -205,8 +223,9 @@ def test_groups_to_continued_stay_packet_journey(server, page):
     text = " ".join(pdf.pages[0].extract_text().split())
     assert f"Continued-stay review · {member}" in text and typed in text
     assert "Hours attended since admission" in text and " h " in text and "PHQ-9" in text
-    [(event,)] = rows_state(tmp, "SELECT count(*) FROM audit_log WHERE event = 'stay_justification' "
-                                 f"AND participant_id = '{member}'")
+    [(event,)] = rows_state(
+        tmp, f"SELECT count(*) FROM audit_log WHERE event = 'stay_justification' AND participant_id = '{member}'"
+    )
     assert event == 1
     exports = rows_state(tmp, f"SELECT detail FROM audit_log WHERE event = 'export' AND participant_id = '{member}'")
     assert any('"kind": "continued-stay packet PDF"' in d for (d,) in exports)
@@ -214,6 +233,7 @@ def test_groups_to_continued_stay_packet_journey(server, page):
 
 def test_director_sees_due_measures_by_clinician(server, page):
     from playwright.sync_api import expect
+
     url, db, _ = server
     _sign_in(page, f"{url}/caseload", "director")
     heading(page, "Caseload")
@@ -228,6 +248,7 @@ def test_director_sees_due_measures_by_clinician(server, page):
 
 def _participant(page, participant_id):
     from playwright.sync_api import expect
+
     box = page.get_by_role("textbox", name="Participant")
     box.fill(participant_id)
     box.press("Enter")
@@ -236,20 +257,25 @@ def _participant(page, participant_id):
 
 def test_admin_journey(page, tmp_path, demo_source):
     from playwright.sync_api import expect
-    with demo_server(tmp_path, PASSWORD, demo_source) as own:    # its upload changes the program: a copy of its own
+
+    with demo_server(tmp_path, PASSWORD, demo_source) as own:  # its upload changes the program: a copy of its own
         _admin_journey(page, own, expect)
 
 
 def _admin_journey(page, server, expect):
     url, db, tmp = server
     attendance = tmp / "new-attendance.csv"
-    attendance.write_text("participant_id,session_date,session_type,status,minutes\n"
-                          "NEW-1,2026-11-19,group,attended,180\nNEW-1,2026-11-20,group,came,180\n")
+    attendance.write_text(
+        "participant_id,session_date,session_type,status,minutes\n"
+        "NEW-1,2026-11-19,group,attended,180\nNEW-1,2026-11-20,group,came,180\n"
+    )
     measures = tmp / "new-measures.csv"
-    measures.write_text("participant_id,assessment_date,instrument,total\nNEW-1,2026-11-19,PHQ-9,14\nNEW-1,2026-11-20,PHQ-9,29\n")
+    measures.write_text(
+        "participant_id,assessment_date,instrument,total\nNEW-1,2026-11-19,PHQ-9,14\nNEW-1,2026-11-20,PHQ-9,29\n"
+    )
     [(before,)] = rows(db, "SELECT count(*) FROM assessments")
     _sign_in(page, url, "admin")
-    heading(page, "Data")                                           # the administrator's start page
+    heading(page, "Data")  # the administrator's start page
     page.screenshot(path=str(ARTIFACTS / "admin-data.png"))
     page.locator("input[type=file]").set_input_files([str(attendance), str(measures)])
     page.get_by_role("button", name="Load these files").click()
@@ -258,7 +284,7 @@ def _admin_journey(page, server, expect):
     expect(page.get_by_text("rejected 1 × status 'came' is not one of")).to_be_visible()
     page.screenshot(path=str(ARTIFACTS / "admin-data-after-upload.png"))
     _open(page, "Program summary", "admin-summary")
-    expect(page.get_by_text(f"{before + 1:,}").first).to_be_visible()   # assessments loaded, without a restart
+    expect(page.get_by_text(f"{before + 1:,}").first).to_be_visible()  # assessments loaded, without a restart
 
 
 def test_quality_measures_journey(server, page):
@@ -270,10 +296,16 @@ def test_quality_measures_journey(server, page):
     from playwright.sync_api import expect
 
     from dashboard.documents.quality_tables import SUMMARY_COLUMNS
+
     url, db, tmp = server
     received = []
-    page.on("websocket", lambda ws: ws.on("framereceived", lambda payload: received.append(
-        payload if isinstance(payload, bytes) else payload.encode())))
+    page.on(
+        "websocket",
+        lambda ws: ws.on(
+            "framereceived",
+            lambda payload: received.append(payload if isinstance(payload, bytes) else payload.encode()),
+        ),
+    )
     _sign_in(page, url, "quality")
     heading(page, "Cohort outcomes")
     _open(page, "Quality measures", "quality-measures")

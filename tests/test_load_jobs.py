@@ -1,5 +1,6 @@
 """Uploads as background jobs: the job table, the private files, the one loader worker and what it
 records (dashboard/store/load_jobs.py, dashboard/commands/load_worker.py)."""
+
 import fcntl
 import json
 import os
@@ -19,18 +20,20 @@ from dashboard.commands import load_worker
 from dashboard.store import audit, load_jobs
 from dashboard.views import loads
 
-ATTENDANCE = ATTENDANCE_HEADER + ("P1,2025-03-03,group,attended,180,Trauma,Chen\n"
-                                  "P1,2025-03-04,group,came,180,Trauma,Chen\n"
-                                  "P2,2025-03-03,individual,attended,50,Trauma,Rivera\n")
+ATTENDANCE = ATTENDANCE_HEADER + (
+    "P1,2025-03-03,group,attended,180,Trauma,Chen\n"
+    "P1,2025-03-04,group,came,180,Trauma,Chen\n"
+    "P2,2025-03-03,individual,attended,50,Trauma,Rivera\n"
+)
 
 
 @pytest.fixture
 def database(tmp_path, monkeypatch):
     db = tmp_path / "iop.duckdb"
     monkeypatch.setenv("IOP_DB", str(db))
-    monkeypatch.setenv("IOP_LOAD_WORKER_IDLE", "1")        # workers the tests start go away on their own
+    monkeypatch.setenv("IOP_LOAD_WORKER_IDLE", "1")  # workers the tests start go away on their own
     yield db
-    pid = load_jobs.worker_pid()                            # and one still running at the end is stopped
+    pid = load_jobs.worker_pid()  # and one still running at the end is stopped
     if pid:
         os.kill(pid, signal.SIGTERM)
 
@@ -42,27 +45,40 @@ def mode(path: Path) -> int:
 def load_events() -> list[dict]:
     log = audit.entries()
     log = log[log["event"] == "load"].iloc[::-1]
-    return [{"user": u, "role": r, "page": p, **json.loads(d)}
-            for u, r, p, d in zip(log["user_name"], log["role"], log["page"], log["detail"])]
+    return [
+        {"user": u, "role": r, "page": p, **json.loads(d)}
+        for u, r, p, d in zip(log["user_name"], log["role"], log["page"], log["detail"])
+    ]
 
 
 def test_queued_files_are_private_and_kept_beside_the_store_where_git_ignores_them(database):
-    job_id = load_jobs.queue([("attendance.csv", ATTENDANCE.encode()), ("../../evil.csv", b"x")], None,
-                             "admin@example.org", "admin", database)
+    job_id = load_jobs.queue(
+        [("attendance.csv", ATTENDANCE.encode()), ("../../evil.csv", b"x")],
+        None,
+        "admin@example.org",
+        "admin",
+        database,
+    )
     job = load_jobs.get(job_id)
-    assert (job.status, job.user, job.role, job.kind, job.files) == ("queued", "admin@example.org", "admin", None,
-                                                                     ["attendance.csv", "evil.csv"])
+    assert (job.status, job.user, job.role, job.kind, job.files) == (
+        "queued",
+        "admin@example.org",
+        "admin",
+        None,
+        ["attendance.csv", "evil.csv"],
+    )
     root = load_jobs.uploads_root()
     assert root.parent == load_jobs.app_state.state_path().parent and job.folder.parent == root
     files = load_jobs.stored_files(job.folder)
     assert [f.name for f in files] == ["attendance.csv", "evil.csv"]
-    assert all(f.is_relative_to(job.folder) for f in files)                       # a name cannot climb out
+    assert all(f.is_relative_to(job.folder) for f in files)  # a name cannot climb out
     assert [mode(f) for f in files] == [0o600, 0o600]
     assert {mode(d) for d in (root, job.folder, *(f.parent for f in files))} == {0o700}
     assert files[0].read_text() == ATTENDANCE
-    ignored = subprocess.run(["git", "check-ignore", "-q", "data/app_state.sqlite-uploads/job-1/0/attendance.csv"],
-                             cwd=ROOT)
-    assert ignored.returncode == 0         # the default store's uploads folder is git-ignored with the store
+    ignored = subprocess.run(
+        ["git", "check-ignore", "-q", "data/app_state.sqlite-uploads/job-1/0/attendance.csv"], cwd=ROOT
+    )
+    assert ignored.returncode == 0  # the default store's uploads folder is git-ignored with the store
     assert (root / ".gitignore").read_text() == "*\n"
 
 
@@ -77,27 +93,41 @@ def test_the_worker_loads_a_job_with_the_real_loader_audits_it_and_deletes_the_f
     assert (r["file"], r["status"], r["kind"]) == ("attendance.csv", "loaded", "attendance")
     assert {k: r[k] for k in ("read", "loaded", "rejected")} == {"read": 3, "loaded": 2, "rejected": 1}
     assert rows(database, "SELECT file_name, rows_loaded FROM loads") == [("attendance.csv", 2)]
-    assert not folder.exists() and job.folder is None                     # deleted once loaded
-    assert load_events() == [{"user": "admin@example.org", "role": "admin", "page": "data", "file": "attendance.csv",
-                              "status": "loaded", "job": job_id, "read": 3, "loaded": 2, "updated": 0,
-                              "rejected": 1, "duplicate": 0}]
+    assert not folder.exists() and job.folder is None  # deleted once loaded
+    assert load_events() == [
+        {
+            "user": "admin@example.org",
+            "role": "admin",
+            "page": "data",
+            "file": "attendance.csv",
+            "status": "loaded",
+            "job": job_id,
+            "read": 3,
+            "loaded": 2,
+            "updated": 0,
+            "rejected": 1,
+            "duplicate": 0,
+        }
+    ]
     [shown] = loads.uploads("admin@example.org")
     assert (shown.state, shown.results[0].counts["loaded"]) == ("Loaded", 2)
-    assert loads.uploads("someone.else@example.org") == []                # each administrator sees their own
+    assert loads.uploads("someone.else@example.org") == []  # each administrator sees their own
 
 
 def test_jobs_are_taken_oldest_first_one_at_a_time_with_the_kind_chosen(tmp_path, database):
     load_files(database, write(tmp_path, "first.csv", ATTENDANCE))
-    a = load_jobs.queue([("people.csv", b"participant_id,admit_date\nA,2026-01-05\n")], "roster", "a@example.org",
-                        "admin", database)
-    b = load_jobs.queue([("odd.csv", b"pid,date,what,score\nA,2026-01-05,PHQ-9,12\n")], None, "b@example.org",
-                        "admin", database)
-    assert [j.ahead for j in load_jobs.recent("b@example.org")] == [1]     # one upload waits before it
+    a = load_jobs.queue(
+        [("people.csv", b"participant_id,admit_date\nA,2026-01-05\n")], "roster", "a@example.org", "admin", database
+    )
+    b = load_jobs.queue(
+        [("odd.csv", b"pid,date,what,score\nA,2026-01-05,PHQ-9,12\n")], None, "b@example.org", "admin", database
+    )
+    assert [j.ahead for j in load_jobs.recent("b@example.org")] == [1]  # one upload waits before it
     assert load_worker.run(idle=0) == 2
     first, second = load_jobs.get(a), load_jobs.get(b)
     assert first.finished_at <= second.started_at
     assert (first.status, first.result[0]["kind"], first.result[0]["loaded"]) == ("done", "roster", 1)
-    assert second.status == "done" and second.result[0]["status"] == "failed"     # the job ran; the file failed
+    assert second.status == "done" and second.result[0]["status"] == "failed"  # the job ran; the file failed
     [failed] = loads.uploads("b@example.org")[0].results
     assert failed.message.endswith("rename its columns, or say which kind it is") and "--" not in failed.message
     assert loads.uploads("b@example.org")[0].state == "Not loaded"
@@ -152,7 +182,7 @@ def test_the_loaders_progress_line_is_copied_into_the_job_while_it_loads(tmp_pat
 
 def test_progress_is_read_defensively(tmp_path):
     path = tmp_path / "progress.json"
-    assert load_worker.read_progress(path) is None                                 # not written yet
+    assert load_worker.read_progress(path) is None  # not written yet
     for partial in ('{"step": "a.csv: merg', "", "[1, 2]", "null"):
         path.write_text(partial)
         assert load_worker.read_progress(path) is None
@@ -164,12 +194,12 @@ def test_progress_is_read_defensively(tmp_path):
 
 def test_one_worker_at_a_time(database):
     assert not load_jobs.worker_alive()
-    with load_jobs.open_lock() as held:                 # as a live worker holds it
+    with load_jobs.open_lock() as held:  # as a live worker holds it
         fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
         assert load_jobs.worker_alive()
-        assert load_jobs.start_worker() is False        # the page starts none
+        assert load_jobs.start_worker() is False  # the page starts none
         load_jobs.queue([("a.csv", b"x")], None, "admin@example.org", "admin", database)
-        assert load_worker.run(idle=0) == 0             # a second worker leaves the jobs to the first
+        assert load_worker.run(idle=0) == 0  # a second worker leaves the jobs to the first
     assert not load_jobs.worker_alive()
 
 
@@ -199,17 +229,25 @@ def test_a_job_left_running_by_a_killed_worker_fails_when_the_next_worker_starts
     assert first.status == "loaded"
     before = rows(database, "SELECT count(*) FROM loads")
     monkeypatch.setenv("IOP_ETL_HOLD_BEFORE_SWAP", "30")
-    job_id = load_jobs.queue([("more.csv", (ATTENDANCE + "P3,2025-03-05,group,attended,180,Trauma,Chen\n").encode())],
-                             None, "admin@example.org", "admin", database)
+    job_id = load_jobs.queue(
+        [("more.csv", (ATTENDANCE + "P3,2025-03-05,group,attended,180,Trauma,Chen\n").encode())],
+        None,
+        "admin@example.org",
+        "admin",
+        database,
+    )
     assert load_jobs.start_worker()
     deadline = time.monotonic() + 30
-    while (load_jobs.get(job_id).status != "running" or not (pid := load_jobs.worker_pid())
-           or not (loader := _loader_of(pid))):
+    while (
+        load_jobs.get(job_id).status != "running"
+        or not (pid := load_jobs.worker_pid())
+        or not (loader := _loader_of(pid))
+    ):
         assert time.monotonic() < deadline, "the worker did not start the job"
         time.sleep(0.1)
     os.kill(pid, signal.SIGKILL)
     deadline = time.monotonic() + 10
-    while not _gone(loader):                            # the loader goes with its worker
+    while not _gone(loader):  # the loader goes with its worker
         assert time.monotonic() < deadline, "the loader outlived its worker"
         time.sleep(0.1)
     folder = load_jobs.get(job_id).folder
@@ -219,19 +257,22 @@ def test_a_job_left_running_by_a_killed_worker_fails_when_the_next_worker_starts
     assert (job.status, job.message) == ("failed", load_jobs.INTERRUPTED)
     assert not folder.exists()
     assert [(e["file"], e["status"]) for e in load_events()] == [("more.csv", "failed")]
-    assert rows(database, "SELECT count(*) FROM loads") == before          # nothing of it was loaded
+    assert rows(database, "SELECT count(*) FROM loads") == before  # nothing of it was loaded
     [shown] = loads.uploads("admin@example.org")
     assert shown.state == "Failed" and shown.results[0].message == f"more.csv: {load_jobs.INTERRUPTED}"
 
 
 def test_finished_jobs_older_than_the_keeping_period_are_dropped_when_another_ends(tmp_path, database):
     from contextlib import closing
-    old = load_jobs.queue([("people.csv", b"participant_id,admit_date\nA,2026-01-05\n")], "roster", "a@example.org",
-                          "admin", database)
+
+    old = load_jobs.queue(
+        [("people.csv", b"participant_id,admit_date\nA,2026-01-05\n")], "roster", "a@example.org", "admin", database
+    )
     assert load_worker.run(idle=0) == 1
-    with closing(load_jobs.connect()) as con, con:     # as if it had finished long ago
+    with closing(load_jobs.connect()) as con, con:  # as if it had finished long ago
         con.execute("UPDATE load_jobs SET finished_at = '2020-01-01 00:00:00' WHERE job_id = ?", (old,))
-    new = load_jobs.queue([("more.csv", b"participant_id,admit_date\nB,2026-01-06\n")], "roster", "a@example.org",
-                          "admin", database)
+    new = load_jobs.queue(
+        [("more.csv", b"participant_id,admit_date\nB,2026-01-06\n")], "roster", "a@example.org", "admin", database
+    )
     assert load_worker.run(idle=0) == 1
     assert load_jobs.get(old) is None and load_jobs.get(new).status == "done"

@@ -1,5 +1,6 @@
 """Idempotence, corrected re-exports with history, the rows-read invariant, atomic loads and
 loading while a reader has the database open."""
+
 import os
 import signal
 
@@ -10,13 +11,12 @@ from conftest import ATTENDANCE_HEADER, MEASURES_HEADER, etl_cli, load_files, ro
 ATTENDANCE = ATTENDANCE_HEADER + (
     "P1,2025-03-03,group,attended,180,Trauma,Rivera\n"
     "P1,2025-03-04,group,no_show,0,Trauma,Rivera\n"
-    "P1,2025-03-04,group,no_show,0,Trauma,Rivera\n"      # exact duplicate
+    "P1,2025-03-04,group,no_show,0,Trauma,Rivera\n"  # exact duplicate
     "P2,2025-03-03,individual,attended,50,Trauma,Chen\n"
-    "P2,2025-03-05,group,came,180,Trauma,Chen\n")      # rejected
+    "P2,2025-03-05,group,came,180,Trauma,Chen\n"
+)  # rejected
 
-MEASURES = MEASURES_HEADER + (
-    "P1,2025-03-03,PHQ-9,12,1,1,1,1,2,2,2,1,1\n"
-    "P1,2025-03-10,PHQ-9,9,,,,,,,,,\n")
+MEASURES = MEASURES_HEADER + ("P1,2025-03-03,PHQ-9,12,1,1,1,1,2,2,2,1,1\nP1,2025-03-10,PHQ-9,9,,,,,,,,,\n")
 
 
 def test_same_file_again_changes_nothing_and_says_so(tmp_path, db):
@@ -45,8 +45,12 @@ def test_corrected_re_export_updates_and_keeps_history(tmp_path, db):
     [att] = load_files(db, write(tmp_path, "a2.csv", corrected))
     # the first no_show line becomes a late row (updated); its former duplicate now conflicts
     assert att.counts == {"read": 5, "loaded": 0, "updated": 1, "rejected": 1, "duplicate": 3}
-    assert rows(db, "SELECT status, minutes, load_id FROM sessions WHERE session_date = '2025-03-04'") == [("late", 150.0, 3)]
-    assert rows(db, "SELECT status, minutes, load_id, replaced_by_load FROM sessions_history") == [("no_show", 0.0, 1, 3)]
+    assert rows(db, "SELECT status, minutes, load_id FROM sessions WHERE session_date = '2025-03-04'") == [
+        ("late", 150.0, 3)
+    ]
+    assert rows(db, "SELECT status, minutes, load_id, replaced_by_load FROM sessions_history") == [
+        ("no_show", 0.0, 1, 3)
+    ]
 
     fixed = MEASURES.replace("P1,2025-03-03,PHQ-9,12,1,1,1,1,2,2,2,1,1", "P1,2025-03-03,PHQ-9,14,1,1,1,1,2,2,2,2,2")
     [meas] = load_files(db, write(tmp_path, "m2.csv", fixed))
@@ -54,27 +58,37 @@ def test_corrected_re_export_updates_and_keeps_history(tmp_path, db):
     assert rows(db, "SELECT total_score FROM assessments WHERE assessed_on = '2025-03-03'") == [(14,)]
     assert rows(db, "SELECT sum(value) FROM assessment_items") == [(14,)]
     assert rows(db, "SELECT supplied_total, items_json FROM assessments_history") == [
-        (12, "[{'item_number': 1, 'value': 1}, {'item_number': 2, 'value': 1}, {'item_number': 3, 'value': 1}, "
-             "{'item_number': 4, 'value': 1}, {'item_number': 5, 'value': 2}, {'item_number': 6, 'value': 2}, "
-             "{'item_number': 7, 'value': 2}, {'item_number': 8, 'value': 1}, {'item_number': 9, 'value': 1}]")]
+        (
+            12,
+            "[{'item_number': 1, 'value': 1}, {'item_number': 2, 'value': 1}, {'item_number': 3, 'value': 1}, "
+            "{'item_number': 4, 'value': 1}, {'item_number': 5, 'value': 2}, {'item_number': 6, 'value': 2}, "
+            "{'item_number': 7, 'value': 2}, {'item_number': 8, 'value': 1}, {'item_number': 9, 'value': 1}]",
+        )
+    ]
 
 
 def test_rows_read_invariant_for_every_load(tmp_path, db):
     load_files(db, write(tmp_path, "a.csv", ATTENDANCE), write(tmp_path, "m.csv", MEASURES))
     load_files(db, write(tmp_path, "a2.csv", ATTENDANCE.replace("attended,180", "late,170")))
-    bad = rows(db, "SELECT file_name FROM loads WHERE rows_read <> rows_loaded + rows_updated + rows_rejected + rows_duplicate")
+    bad = rows(
+        db, "SELECT file_name FROM loads WHERE rows_read <> rows_loaded + rows_updated + rows_rejected + rows_duplicate"
+    )
     assert rows(db, "SELECT count(*) FROM loads") == [(3,)] and bad == []
     assert rows(db, "SELECT sum(rows_rejected) FROM loads") == rows(db, "SELECT count(*) FROM rejects")
 
 
 def test_supplied_total_that_disagrees_with_items_is_kept_and_marked(tmp_path, db):
     load_files(db, write(tmp_path, "m.csv", MEASURES_HEADER + "P1,2025-03-03,PHQ-9,15,1,1,1,1,2,2,2,1,1\n"))
-    assert rows(db, "SELECT total_score, item_sum, total_mismatch, total_valid FROM assessments") == [(15, 12, True, True)]
+    assert rows(db, "SELECT total_score, item_sum, total_mismatch, total_valid FROM assessments") == [
+        (15, 12, True, True)
+    ]
 
 
 def test_missing_item_makes_the_total_invalid_for_outcomes(tmp_path, db):
     load_files(db, write(tmp_path, "m.csv", MEASURES_HEADER + "P1,2025-03-03,PHQ-9,,1,1,1,1,2,2,2,1,\n"))
-    assert rows(db, "SELECT total_score, items_answered, items_complete, total_valid FROM assessments") == [(None, 8, False, False)]
+    assert rows(db, "SELECT total_score, items_answered, items_complete, total_valid FROM assessments") == [
+        (None, 8, False, False)
+    ]
 
 
 def test_killed_load_leaves_the_database_as_it_was(tmp_path, db):
@@ -100,9 +114,14 @@ def etl_cli_popen(path, db):
     import sys
 
     from conftest import ROOT
-    return subprocess.Popen([sys.executable, "-m", "etl", "load", str(path), "--db", str(db), "--today", "2026-01-31"],
-                            cwd=ROOT, env={**os.environ, "IOP_ETL_HOLD_BEFORE_SWAP": "60"},
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+    return subprocess.Popen(
+        [sys.executable, "-m", "etl", "load", str(path), "--db", str(db), "--today", "2026-01-31"],
+        cwd=ROOT,
+        env={**os.environ, "IOP_ETL_HOLD_BEFORE_SWAP": "60"},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
 
 
 def test_load_while_a_reader_is_open(tmp_path, db):
@@ -114,5 +133,5 @@ def test_load_while_a_reader_is_open(tmp_path, db):
         assert reader.execute("SELECT count(*) FROM loads").fetchone() == (1,)  # the open reader keeps its view
     finally:
         reader.close()
-    assert rows(db, "SELECT count(*) FROM loads") == [(2,)]                   # a new reader sees the load
+    assert rows(db, "SELECT count(*) FROM loads") == [(2,)]  # a new reader sees the load
     assert rows(db, "SELECT count(*) FROM assessments") == [(2,)]

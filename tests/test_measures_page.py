@@ -1,6 +1,7 @@
 """AppTest of the quality measures page on the demo program: the director's values and episode lists
 match the mart, the quality role gets the quarter's suppressed release (no episode, no count from 1
 to 10 in a table, a figure's data or its text), and the submission files keep their layout."""
+
 import io
 import json
 import re
@@ -10,7 +11,7 @@ import pytest
 
 from conftest import app, chart, rows
 
-START, END = "2025-11-21", "2026-11-20"      # the director's default: the year to the data date
+START, END = "2025-11-21", "2026-11-20"  # the director's default: the year to the data date
 
 
 @pytest.fixture
@@ -35,22 +36,33 @@ def _small_numbers(text: str) -> list[str]:
 def test_the_director_sees_each_measure_with_its_true_counts(app_env):
     at = _page("director")
     summary = at.dataframe[0].value.set_index("Rate")
-    [(k, n)] = rows(app_env, """
+    [(k, n)] = rows(
+        app_env,
+        """
         SELECT count(*) FILTER (m.stopped_at = 'met'), count(*) FILTER (m.stopped_at IN ('numerator', 'met'))
         FROM measure_episodes m JOIN episodes e USING (episode_id)
-        WHERE m.measure_id = 'RET-30' AND e.admit_date BETWEEN ? AND ?""", [START, END])
+        WHERE m.measure_id = 'RET-30' AND e.admit_date BETWEEN ? AND ?""",
+        [START, END],
+    )
     assert summary.loc["Completed, or attending in the 14 days up to day 30", "Value (95 % CI)"].startswith(
-        f"{k} of {n} · {100 * k / n:.0f} % (")
-    assert len(summary) == 12                      # 9 measures, DRR-E with three rates and SU-USE with two
+        f"{k} of {n} · {100 * k / n:.0f} % ("
+    )
+    assert len(summary) == 12  # 9 measures, DRR-E with three rates and SU-USE with two
     assert at.caption[1].value.endswith("INTERNAL: true counts for the care team, not for sharing outside the program")
 
 
 def test_the_waterfall_and_the_episode_list_agree_with_the_mart(app_env):
     at = _page("director", measure="SU-USE")
     assert at.subheader[1].value == "SU-USE: Reduced or no substance use at discharge"
-    counts = dict(rows(app_env, """
+    counts = dict(
+        rows(
+            app_env,
+            """
         SELECT m.stopped_at, count(*) FROM measure_episodes m JOIN episodes e USING (episode_id)
-        WHERE m.measure_id = 'SU-USE' AND m.rate_id = 'reduced' AND e.admit_date BETWEEN ? AND ? GROUP BY 1""", [START, END]))
+        WHERE m.measure_id = 'SU-USE' AND m.rate_id = 'reduced' AND e.admit_date BETWEEN ? AND ? GROUP BY 1""",
+            [START, END],
+        )
+    )
     admitted = sum(counts.values())
     waterfall = chart(at, 0)["data"][0]
     assert waterfall["y"][0] == "admitted in the period" and waterfall["x"][0] == admitted
@@ -76,14 +88,17 @@ def test_the_quality_role_gets_the_suppressed_release_and_no_episode(app_env):
     labels = [b.label for b in at.get("download_button")]
     assert "Episodes submission (ZIP)" not in labels and "TEDS-style discharge extract (ZIP)" not in labels
     texts = []
-    for frame in at.dataframe:         # the cells, not the labels ("remission: below 5")
-        texts += [str(v) for v in frame.value.drop(columns=["Step", "Measure", "Rate", "Name"], errors="ignore").to_numpy().ravel()]
+    for frame in at.dataframe:  # the cells, not the labels ("remission: below 5")
+        texts += [
+            str(v)
+            for v in frame.value.drop(columns=["Step", "Measure", "Rate", "Name"], errors="ignore").to_numpy().ravel()
+        ]
     for i in range(len(at.get("plotly_chart"))):
         figure = json.dumps(chart(at, i)["data"])
         for trace in chart(at, i)["data"]:
             if trace.get("type") == "bar":
                 texts += [str(t) for t in trace.get("text") or []] + [str(int(x)) for x in trace["x"] if x is not None]
-        assert "IOP-" not in figure                 # no participant reaches the figure's data
+        assert "IOP-" not in figure  # no participant reaches the figure's data
     found = [t for t in texts if _small_numbers(t.split("%")[0] if "%" in t else t)]
     assert found == [], found
 
@@ -102,13 +117,14 @@ def _archive(files, key):
 def test_the_quality_role_downloads_the_summary_suppressed(app_env, files):
     from dashboard.documents.quality_tables import SUMMARY_COLUMNS
     from dashboard.store import audit
+
     _page("quality", quarter="2025 Q4")
     assert not {"measures-episodes-zip", "teds-discharges-zip"} & set(files)
     archive = _archive(files, "measures-submission-zip")
     lines = archive.read("measures-submission.csv").decode("utf-8").splitlines()
     assert lines[0] == ",".join(SUMMARY_COLUMNS) and len(lines) > 1
     for line in lines[1:]:
-        assert not _small_numbers(",".join(line.split(",")[9:16])), line     # the seven count columns
+        assert not _small_numbers(",".join(line.split(",")[9:16])), line  # the seven count columns
     about = archive.read("measures-submission-about.txt").decode("utf-8")
     assert "2025 Q4" in about and "Suppressed for sharing" in about
     entry = next(e for e in audit.entries().to_dict("records") if e["event"] == "export")
@@ -117,13 +133,18 @@ def test_the_quality_role_downloads_the_summary_suppressed(app_env, files):
 
 def test_the_director_downloads_episodes_and_the_teds_extract_marked_internal(app_env, files):
     from dashboard.documents.quality_tables import DISCHARGE_COLUMNS, EPISODE_COLUMNS
+
     _page("director")
     episodes = _archive(files, "measures-episodes-zip")
     lines = episodes.read("measures-episodes.csv").decode("utf-8").splitlines()
     assert lines[0] == ",".join(EPISODE_COLUMNS)
-    [(eligible_rows,)] = rows(app_env, """
+    [(eligible_rows,)] = rows(
+        app_env,
+        """
         SELECT count(*) FROM measure_episodes m JOIN episodes e USING (episode_id)
-        WHERE e.admit_date BETWEEN ? AND ? AND m.stopped_at <> 'eligible'""", [START, END])
+        WHERE e.admit_date BETWEEN ? AND ? AND m.stopped_at <> 'eligible'""",
+        [START, END],
+    )
     assert len(lines) - 1 == eligible_rows
     assert "INTERNAL" in episodes.read("measures-episodes-about.txt").decode("utf-8")
     teds = _archive(files, "teds-discharges-zip")
@@ -139,17 +160,21 @@ def test_the_quality_trend_shows_each_quarter_as_its_own_release_shows_it(app_en
     from dashboard.privacy import release
     from dashboard.store import db
     from dashboard.views.filters import WHOLE, instrument_choices, options, primary_instrument
+
     with db.scoped(db.ReadScope()):
         opts = options()
-        first, second = release.quarters(opts.first_admission, opts.data_as_of)[-1:-3:-1]   # the two earliest
+        first, second = release.quarters(opts.first_admission, opts.data_as_of)[-1:-3:-1]  # the two earliest
         key = (tuple(instrument_choices(opts)), primary_instrument(opts), 10)
-        assert release.released(second, *key) is None                 # nobody opened it: not built for the trend
+        assert release.released(second, *key) is None  # nobody opened it: not built for the trend
         built = release.quarter_release(first, *key)
         trend = release.measure_trend([first, second], *key)
     assert set(trend["quarter_start"]) <= {pd.Timestamp(first.start)}
     rates = built.measures["track"].rates
     shown = rates[(rates["cohort"] == WHOLE) & rates["shown"].map(lambda v: isinstance(v, str))]
-    assert trend[["measure_id", "rate_id", "shown"]].values.tolist() == shown[["measure_id", "rate_id", "shown"]].values.tolist()
+    assert (
+        trend[["measure_id", "rate_id", "shown"]].values.tolist()
+        == shown[["measure_id", "rate_id", "shown"]].values.tolist()
+    )
 
 
 def test_the_earlier_quarters_of_the_trend_are_built_in_the_background(app_env, monkeypatch):
@@ -158,6 +183,7 @@ def test_the_earlier_quarters_of_the_trend_are_built_in_the_background(app_env, 
     from dashboard.privacy import release
     from dashboard.store import db
     from dashboard.views.filters import instrument_choices, options, primary_instrument
+
     monkeypatch.setenv("IOP_WARM", "1")
     with db.scoped(db.ReadScope()):
         opts = options()
@@ -168,4 +194,4 @@ def test_the_earlier_quarters_of_the_trend_are_built_in_the_background(app_env, 
         for thread in [t for t in threading.enumerate() if t.name == release.TREND]:
             thread.join(120)
         assert all(release.released(q, *key) is not None for q in earlier)
-        assert release.prepare_trend(earlier, *key) is False          # nothing left to build
+        assert release.prepare_trend(earlier, *key) is False  # nothing left to build

@@ -1,4 +1,5 @@
 """Cohort statistics against values worked out by hand (arithmetic in the comments)."""
+
 from __future__ import annotations
 
 import math
@@ -10,6 +11,7 @@ import pytest
 from dashboard.views.statistics import cohens_d, kaplan_meier, mean_interval, proportion, wilson_interval
 
 # --- Wilson interval -------------------------------------------------------------------------
+
 
 def test_wilson_8_of_10():
     # p = 0.8, z^2 = 3.841459, z^2/n = 0.3841459, denominator = 1.3841459
@@ -40,6 +42,7 @@ def test_wilson_all_successes_ends_at_exactly_one():
 def test_wilson_agrees_with_scipy(n):
     # the closed form is scipy's own arithmetic (Newcombe 1998): every k of n agrees
     from scipy import stats
+
     for k in sorted({0, 1, n // 3, n // 2, n - 1, n}):
         ci = stats.binomtest(k, n).proportion_ci(0.95, method="wilson")
         assert wilson_interval(k, n) == pytest.approx((max(0.0, ci.low), min(1.0, ci.high)), abs=1e-12)
@@ -62,6 +65,7 @@ def test_proportion():
 
 # --- Cohen's d -------------------------------------------------------------------------------
 
+
 def test_cohens_d_uses_baseline_sd():
     # mean(pre) = 14, mean(post) = 10, difference 4
     # pre deviations -4,-2,0,2,4 -> squares 16+4+0+4+16 = 40, / (5-1) = 10, sd = sqrt(10) = 3.162278
@@ -78,13 +82,14 @@ def test_cohens_d_drops_incomplete_pairs_and_is_negative_when_scores_rise():
 
 
 def test_cohens_d_undefined_cases():
-    assert math.isnan(cohens_d([10], [8]))                    # one pair
-    assert math.isnan(cohens_d([10, 10, 10], [8, 9, 7]))      # baseline sd 0
+    assert math.isnan(cohens_d([10], [8]))  # one pair
+    assert math.isnan(cohens_d([10, 10, 10], [8, 9, 7]))  # baseline sd 0
     with pytest.raises(ValueError):
         cohens_d([1, 2, 3], [1, 2])
 
 
 # --- mean with t interval ----------------------------------------------------------------------
+
 
 def test_mean_interval_small_sample_uses_t_table():
     # values 2,4,6,8: mean 5; deviations -3,-1,1,3 -> squares 20, / 3 -> sd = sqrt(6.6667) = 2.581989
@@ -101,6 +106,7 @@ def test_mean_interval_uses_t_beyond_30_degrees_of_freedom():
     # df 40: t_{0.975, 40} = 2.021075 (tables; scipy.stats.t.ppf), not 1.959964;
     # half = 2.021075 * 1 / sqrt(41) = 0.315639
     from scipy import stats
+
     mean, low, high = mean_interval([0, 2] * 20 + [1])
     assert mean == 1.0
     assert high - mean == pytest.approx(0.315639, abs=1e-6)
@@ -192,6 +198,7 @@ def test_kaplan_meier_agrees_with_scipy_ecdf_and_its_log_log_interval():
     """The curve keeps its own at-risk and event counts (suppression needs them); its estimate and
     interval are checked against scipy.stats.ecdf on censored data."""
     from scipy import stats
+
     rng = np.random.default_rng(3)
     weeks = rng.integers(0, 12, size=80).astype(float)
     left = rng.random(80) < 0.6
@@ -199,8 +206,9 @@ def test_kaplan_meier_agrees_with_scipy_ecdf_and_its_log_log_interval():
     fit = stats.ecdf(stats.CensoredData(uncensored=weeks[left], right=weeks[~left])).sf
     ci = fit.confidence_interval(0.95, method="log-log")
     ours = curve.drop_duplicates("time", keep="last").set_index("time")
-    theirs = pd.DataFrame({"survival": fit.probabilities, "low": ci.low.probabilities, "high": ci.high.probabilities},
-                          index=fit.quantiles)
+    theirs = pd.DataFrame(
+        {"survival": fit.probabilities, "low": ci.low.probabilities, "high": ci.high.probabilities}, index=fit.quantiles
+    )
     both = ours.join(theirs.add_suffix("_scipy"), how="inner")
     assert len(both) == len(theirs) >= 10
     assert np.allclose(both["survival"], both["survival_scipy"], rtol=1e-12)

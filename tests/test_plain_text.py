@@ -2,6 +2,7 @@
 notes, file names, reject reasons and typed text are shown as typed on every page that shows them,
 and chart labels carry no live markup. AppTest gives each element's markdown source: the raw text
 must never appear in it unescaped, and what a reader sees must be the raw text."""
+
 import datetime as dt
 import json
 
@@ -25,18 +26,29 @@ def _make_program(tmp_path, db):
 
     def day(n):
         return str(start + dt.timedelta(days=n))
+
     roster = [f"{_csv(PID)},{start},,,{_csv(TRACK)},{_csv(CLINICIAN)},1990,"]
-    attendance = [f"{_csv(PID)},{day(d)},group,attended,180,{_csv(TRACK)},{_csv(CLINICIAN)}" for d in range(0, 30) if d % 7 < 5]
+    attendance = [
+        f"{_csv(PID)},{day(d)},group,attended,180,{_csv(TRACK)},{_csv(CLINICIAN)}" for d in range(0, 30) if d % 7 < 5
+    ]
     measures = [measures_row(_csv(PID), day(7 * w), "PHQ-9", "", [2, 2, 2, 2, 2, 1, 1, 0, 1]) for w in range(4)]
-    build(tmp_path, db, roster=roster, attendance=attendance, measures=measures, as_of=dt.date(2025, 2, 7),
-          today=dt.date(2025, 3, 1))
+    build(
+        tmp_path,
+        db,
+        roster=roster,
+        attendance=attendance,
+        measures=measures,
+        as_of=dt.date(2025, 2, 7),
+        today=dt.date(2025, 3, 1),
+    )
 
 
 @pytest.fixture
 def program(request, monkeypatch):
-    db = scenario(request, _make_program)   # loaded once for the module, copied for each test
+    db = scenario(request, _make_program)  # loaded once for the module, copied for each test
     monkeypatch.setenv("IOP_DB", str(db))
     return db
+
 
 def _sources(at) -> list[str]:
     """The markdown source of every element that renders markdown."""
@@ -49,17 +61,20 @@ def _sources(at) -> list[str]:
 
 def _plain_everywhere(at, *raw: str) -> None:
     import re
+
     for source in _sources(at):
         for text in raw:
             assert text not in source, (text, source)
-        live = re.sub(r"\\.", "", source)        # what markdown would still read as markup: unescaped characters
+        live = re.sub(r"\\.", "", source)  # what markdown would still read as markup: unescaped characters
         for token in ("![", "](", "<img", "<a "):
             assert token not in live, (token, source)
 
 
 def _charts(at) -> str:
     """Every figure's JSON as the browser gets it (plotly writes < as \\u003c: decoded here)."""
-    return " ".join(json.dumps(json.loads(at.get("plotly_chart")[i].proto.spec)) for i in range(len(at.get("plotly_chart"))))
+    return " ".join(
+        json.dumps(json.loads(at.get("plotly_chart")[i].proto.spec)) for i in range(len(at.get("plotly_chart")))
+    )
 
 
 def test_the_participant_page_shows_ids_names_and_notes_as_typed(program):
@@ -94,10 +109,13 @@ def test_the_caseload_shows_names_as_typed(program):
     at = app("clinician", user="c@example.org", clinician=CLINICIAN)
     at.run()
     assert at.title[0].value == "Caseload"
-    assert any(shown(m.value) == f"**Your caseload:** {CLINICIAN}".replace("**Your caseload:** ", "Your caseload: ")
-               or CLINICIAN in shown(m.value) for m in at.markdown)
+    assert any(
+        shown(m.value) == f"**Your caseload:** {CLINICIAN}".replace("**Your caseload:** ", "Your caseload: ")
+        or CLINICIAN in shown(m.value)
+        for m in at.markdown
+    )
     _plain_everywhere(at, CLINICIAN, PID)
-    at.session_state["worklist"] = {"selection": {"rows": [0], "columns": [], "cells": []}}   # a click on the row
+    at.session_state["worklist"] = {"selection": {"rows": [0], "columns": [], "cells": []}}  # a click on the row
     at.run()
     _plain_everywhere(at, CLINICIAN, PID)
     at.text_area(key="caseload-note").input(NOTE)
@@ -119,15 +137,17 @@ def test_outcome_pages_show_track_names_as_typed_and_charts_carry_no_markup(prog
         spec = _charts(at)
         assert "<a href" not in spec
         if page.endswith("cohorts.py"):
-            assert "&lt;a href" in spec        # the cohort's label is there, as text
+            assert "&lt;a href" in spec  # the cohort's label is there, as text
 
 
 def test_the_name_of_the_signed_in_user_is_shown_as_typed(program):
     from dashboard.access import accounts
+
     accounts.add("odd", "director", accounts.Actor("t", None), "![me](http://evil.example/me.png)")
     from conftest import ROOT
     from dashboard.access import sessions
     from dashboard.ui.session import TOKEN_KEY
+
     at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60)
     at.session_state[TOKEN_KEY] = sessions.create(accounts.identity_of("odd", "oidc"))
     at.run()
@@ -141,13 +161,24 @@ def test_load_results_show_file_names_and_reasons_as_typed():
         from types import SimpleNamespace
 
         from dashboard.ui.notes import load_results
+
         counts = {"read": 2, "loaded": 1, "updated": 0, "rejected": 1, "duplicate": 0}
-        load_results([
-            SimpleNamespace(status="loaded", path=Path("![f](http:x).csv"), kind="measures", counts=counts,
-                            reasons=[(1, "status '<img src=x>' is not one of attended")]),
-            SimpleNamespace(status="failed", path=Path("b.csv"), message="[b](http://evil.example).csv: not a table"),
-            SimpleNamespace(status="unchanged", path=Path("**c**.csv"), message="loaded before"),
-        ])
+        load_results(
+            [
+                SimpleNamespace(
+                    status="loaded",
+                    path=Path("![f](http:x).csv"),
+                    kind="measures",
+                    counts=counts,
+                    reasons=[(1, "status '<img src=x>' is not one of attended")],
+                ),
+                SimpleNamespace(
+                    status="failed", path=Path("b.csv"), message="[b](http://evil.example).csv: not a table"
+                ),
+                SimpleNamespace(status="unchanged", path=Path("**c**.csv"), message="loaded before"),
+            ]
+        )
+
     at = AppTest.from_function(page).run()
     assert shown(at.success[0].value).startswith("![f](http:x).csv (measures): read 2")
     assert shown(at.caption[0].value) == "rejected 1 × status '<img src=x>' is not one of attended"

@@ -17,6 +17,7 @@ Depression program, as of 30 Sep 2026, reporting period Q1 2026 (admitted 1 Jan 
   D11 Depressive, attended 2 Feb, never a PHQ-9: DMS-E not met
   D12 Depressive, PHQ-9 11 on 10 Feb, no attended session: DMS-E no index; window closes 8 Oct
   D10 admitted in December 2025: outside the period"""
+
 import datetime as dt
 import io
 import zipfile
@@ -35,40 +36,78 @@ def _program(tmp_path, db, roster, attendance, measures, diagnosis=True):
     measures rows loaded as of AS_OF; the diagnosis column left out when diagnosis is False."""
     header = ROSTER_HEADER.strip() + (",Primary Diagnosis\n" if diagnosis else "\n")
     lines = [f"{p},{a},{d},{r},IOP,Chen,1990,{',' + dx if diagnosis else ''}" for p, a, d, r, dx in roster]
-    files = [write(tmp_path, "roster.csv", header + "\n".join(lines) + "\n"),
-             write(tmp_path, "measures.csv", ITEMS_HEADER + "\n".join(measures) + "\n")]
+    files = [
+        write(tmp_path, "roster.csv", header + "\n".join(lines) + "\n"),
+        write(tmp_path, "measures.csv", ITEMS_HEADER + "\n".join(measures) + "\n"),
+    ]
     if attendance:
-        files.append(write(tmp_path, "attendance.csv", ATTENDANCE_HEADER + "\n".join(
-            f"{p},{day},group,{status},{180 if status == 'attended' else 0},IOP,Chen" for p, day, status in attendance) + "\n"))
+        files.append(
+            write(
+                tmp_path,
+                "attendance.csv",
+                ATTENDANCE_HEADER
+                + "\n".join(
+                    f"{p},{day},group,{status},{180 if status == 'attended' else 0},IOP,Chen"
+                    for p, day, status in attendance
+                )
+                + "\n",
+            )
+        )
     load_files(db, *files, today=dt.date(2026, 11, 1), as_of=AS_OF)
 
 
 DEPRESSION_ROSTER = [
-    ("D1", "2026-01-05", "2026-02-27", "Completed", DEPRESSIVE), ("D2", "2026-01-05", "", "", DEPRESSIVE),
-    ("D3", "2026-01-05", "", "", DEPRESSIVE), ("D4", "2026-01-05", "", "", DEPRESSIVE), ("D5", "2026-03-01", "", "", DEPRESSIVE),
-    ("D6", "2026-01-05", "", "", BIPOLAR), ("D7", "2026-01-05", "2026-02-10", "Deceased", DEPRESSIVE),
-    ("D8", "2026-01-05", "", "", ""), ("D9", "2026-01-05", "", "", DEPRESSIVE), ("D10", "2025-12-20", "", "", DEPRESSIVE),
-    ("D11", "2026-02-01", "", "", DEPRESSIVE), ("D12", "2026-02-10", "", "", DEPRESSIVE)]
+    ("D1", "2026-01-05", "2026-02-27", "Completed", DEPRESSIVE),
+    ("D2", "2026-01-05", "", "", DEPRESSIVE),
+    ("D3", "2026-01-05", "", "", DEPRESSIVE),
+    ("D4", "2026-01-05", "", "", DEPRESSIVE),
+    ("D5", "2026-03-01", "", "", DEPRESSIVE),
+    ("D6", "2026-01-05", "", "", BIPOLAR),
+    ("D7", "2026-01-05", "2026-02-10", "Deceased", DEPRESSIVE),
+    ("D8", "2026-01-05", "", "", ""),
+    ("D9", "2026-01-05", "", "", DEPRESSIVE),
+    ("D10", "2025-12-20", "", "", DEPRESSIVE),
+    ("D11", "2026-02-01", "", "", DEPRESSIVE),
+    ("D12", "2026-02-10", "", "", DEPRESSIVE),
+]
 DEPRESSION_SCORES = [
-    measures_row("D1", "2026-01-05", "PHQ-9", 18), measures_row("D1", "2026-05-05", "PHQ-9", 4),
-    measures_row("D2", "2026-01-06", "PHQ-9", 12), measures_row("D2", "2026-05-05", "PHQ-9", 3),
-    measures_row("D3", "2026-01-05", "PHQ-9", 8), measures_row("D3", "2026-01-20", "PHQ-9", 9),
-    measures_row("D4", "2026-01-05", "PHQ-9", 15), measures_row("D5", "2026-03-01", "PHQ-9", 20),
-    measures_row("D6", "2026-01-05", "PHQ-9", 16), measures_row("D7", "2026-01-05", "PHQ-9", 14),
-    measures_row("D9", "2026-01-05", "PHQ-9", 20), measures_row("D9", "2026-06-01", "PHQ-9", 10),
-    measures_row("D9", "2026-08-30", "PHQ-9", 12), measures_row("D10", "2025-12-20", "PHQ-9", 19),
-    measures_row("D12", "2026-02-10", "PHQ-9", 11)]
+    measures_row("D1", "2026-01-05", "PHQ-9", 18),
+    measures_row("D1", "2026-05-05", "PHQ-9", 4),
+    measures_row("D2", "2026-01-06", "PHQ-9", 12),
+    measures_row("D2", "2026-05-05", "PHQ-9", 3),
+    measures_row("D3", "2026-01-05", "PHQ-9", 8),
+    measures_row("D3", "2026-01-20", "PHQ-9", 9),
+    measures_row("D4", "2026-01-05", "PHQ-9", 15),
+    measures_row("D5", "2026-03-01", "PHQ-9", 20),
+    measures_row("D6", "2026-01-05", "PHQ-9", 16),
+    measures_row("D7", "2026-01-05", "PHQ-9", 14),
+    measures_row("D9", "2026-01-05", "PHQ-9", 20),
+    measures_row("D9", "2026-06-01", "PHQ-9", 10),
+    measures_row("D9", "2026-08-30", "PHQ-9", 12),
+    measures_row("D10", "2025-12-20", "PHQ-9", 19),
+    measures_row("D12", "2026-02-10", "PHQ-9", 11),
+]
 DEPRESSION_SESSIONS = [
-    ("D1", "2026-01-06", "attended"), ("D1", "2026-02-20", "attended"), ("D2", "2026-01-07", "attended"),
-    ("D2", "2026-05-04", "attended"), ("D3", "2026-01-06", "attended"), ("D4", "2026-01-06", "attended"),
-    ("D4", "2026-09-10", "attended"), ("D5", "2026-03-02", "attended"), ("D7", "2026-01-06", "attended"),
-    ("D9", "2026-01-06", "attended"), ("D9", "2026-05-20", "attended"), ("D11", "2026-02-02", "attended")]
+    ("D1", "2026-01-06", "attended"),
+    ("D1", "2026-02-20", "attended"),
+    ("D2", "2026-01-07", "attended"),
+    ("D2", "2026-05-04", "attended"),
+    ("D3", "2026-01-06", "attended"),
+    ("D4", "2026-01-06", "attended"),
+    ("D4", "2026-09-10", "attended"),
+    ("D5", "2026-03-02", "attended"),
+    ("D7", "2026-01-06", "attended"),
+    ("D9", "2026-01-06", "attended"),
+    ("D9", "2026-05-20", "attended"),
+    ("D11", "2026-02-02", "attended"),
+]
 
 
 def _measures(db, monkeypatch, dimension="track"):
     from dashboard.store import db as data
     from dashboard.views.filters import Filters
     from dashboard.views.quality_measures import quality_measures
+
     monkeypatch.setenv("IOP_DB", str(db))
     with data.scoped(data.ReadScope()):
         return quality_measures(Filters(*Q1, dimension=dimension))
@@ -77,6 +116,7 @@ def _measures(db, monkeypatch, dimension="track"):
 def _rows(m):
     """The measures' episode rows (read when asked for, as the page does, within the whole program's scope)."""
     from dashboard.store import db as data
+
     with data.scoped(data.ReadScope()):
         return m.episodes()
 
@@ -87,7 +127,9 @@ def _steps(m, measure_id):
 
 
 def _rate(m, measure_id, rate_id):
-    r = m.rates[(m.rates["measure_id"] == measure_id) & (m.rates["rate_id"] == rate_id) & (m.rates["cohort"] == "Whole program")]
+    r = m.rates[
+        (m.rates["measure_id"] == measure_id) & (m.rates["rate_id"] == rate_id) & (m.rates["cohort"] == "Whole program")
+    ]
     return (int(r["numerator"].iloc[0]), int(r["denominator"].iloc[0]))
 
 
@@ -98,7 +140,9 @@ def _stopped(m, measure_id):
 
 @pytest.fixture
 def depression(request, monkeypatch):
-    db = scenario(request, lambda folder, db: _program(folder, db, DEPRESSION_ROSTER, DEPRESSION_SESSIONS, DEPRESSION_SCORES))   # loaded once, copied per test
+    db = scenario(
+        request, lambda folder, db: _program(folder, db, DEPRESSION_ROSTER, DEPRESSION_SESSIONS, DEPRESSION_SCORES)
+    )  # loaded once, copied per test
     return _measures(db, monkeypatch)
 
 
@@ -109,28 +153,38 @@ def test_depression_remission_at_six_months_step_by_step(depression):
     assert _steps(m, "DEP-REM-6") == [11, 9, 7, 5, 4]
     assert _rate(m, "DEP-REM-6", "remission") == (1, 4)
     assert _stopped(m, "DEP-REM-6") == {
-        "D1": "met", "D2": "numerator", "D3": "index", "D4": "numerator", "D5": "window", "D6": "eligible",
-        "D7": "excluded", "D8": "eligible", "D9": "numerator", "D11": "index", "D12": "window"}
+        "D1": "met",
+        "D2": "numerator",
+        "D3": "index",
+        "D4": "numerator",
+        "D5": "window",
+        "D6": "eligible",
+        "D7": "excluded",
+        "D8": "eligible",
+        "D9": "numerator",
+        "D11": "index",
+        "D12": "window",
+    }
     excl = m.exclusions[(m.exclusions["measure_id"] == "DEP-REM-6") & (m.exclusions["cohort"] == "Whole program")]
     assert excl[["reason", "episodes"]].values.tolist() == [["discharged: death", 1]]
     reasons = _rows(m)[_rows(m)["measure_id"] == "DEP-REM-6"].set_index("participant_id")["reason"]
-    assert reasons["D2"] == "no PHQ-9 in the window"            # 3 on day 119 is outside it
-    assert reasons["D4"] == "no PHQ-9 in the window"            # only a baseline
-    assert reasons["D3"] == "no PHQ-9 above 9 in the stay"      # 9 is not above 9
+    assert reasons["D2"] == "no PHQ-9 in the window"  # 3 on day 119 is outside it
+    assert reasons["D4"] == "no PHQ-9 in the window"  # only a baseline
+    assert reasons["D3"] == "no PHQ-9 above 9 in the stay"  # 9 is not above 9
     assert reasons["D5"] == "window closes 27 Oct 2026"
     assert reasons["D8"] == "no diagnosis group recorded"
-    assert reasons["D9"] == "PHQ-9 20 → 12"                       # the latest in the window, not 1 June's 10
+    assert reasons["D9"] == "PHQ-9 20 → 12"  # the latest in the window, not 1 June's 10
 
 
 def test_depression_response_and_the_hedis_rates_share_the_denominator(depression):
     m = depression
     assert _steps(m, "DEP-RESP-6") == [11, 9, 7, 5, 4]
-    assert _rate(m, "DEP-RESP-6", "response") == (1, 4)          # D1 (4 <= 9); D9's latest 12 > 10
-    assert _rate(m, "DRR-E", "follow_up") == (2, 4)              # D1 and D9 have a PHQ-9 in the window
+    assert _rate(m, "DEP-RESP-6", "response") == (1, 4)  # D1 (4 <= 9); D9's latest 12 > 10
+    assert _rate(m, "DRR-E", "follow_up") == (2, 4)  # D1 and D9 have a PHQ-9 in the window
     assert _rate(m, "DRR-E", "response") == (1, 4)
     assert _rate(m, "DRR-E", "remission") == (1, 4)
     rate = m.rates.set_index(["measure_id", "rate_id", "cohort"]).loc[("DRR-E", "follow_up", "Whole program")]
-    assert (round(rate["low"], 4), round(rate["high"], 4)) == (0.15, 0.85)   # Wilson 95 % for 2 of 4
+    assert (round(rate["low"], 4), round(rate["high"], 4)) == (0.15, 0.85)  # Wilson 95 % for 2 of 4
 
 
 def test_depression_monitoring_in_each_four_month_period(depression):
@@ -159,10 +213,15 @@ def test_without_a_diagnosis_column_eligibility_falls_to_the_index_score(tmp_pat
 
 
 SU_ROSTER = [
-    ("S1", "2026-01-05", "2026-03-01", "Completed", SUBSTANCE), ("S2", "2026-01-05", "2026-03-01", "Completed", SUBSTANCE),
-    ("S3", "2026-01-05", "2026-03-01", "Completed", SUBSTANCE), ("S4", "2026-01-05", "2026-03-01", "Completed", SUBSTANCE),
-    ("S5", "2026-01-05", "", "", SUBSTANCE), ("S6", "2026-01-05", "2026-03-01", "Completed", SUBSTANCE),
-    ("S7", "2026-01-05", "2026-01-30", "Completed", DEPRESSIVE), ("S8", "2026-01-05", "2026-02-01", "Died", SUBSTANCE)]
+    ("S1", "2026-01-05", "2026-03-01", "Completed", SUBSTANCE),
+    ("S2", "2026-01-05", "2026-03-01", "Completed", SUBSTANCE),
+    ("S3", "2026-01-05", "2026-03-01", "Completed", SUBSTANCE),
+    ("S4", "2026-01-05", "2026-03-01", "Completed", SUBSTANCE),
+    ("S5", "2026-01-05", "", "", SUBSTANCE),
+    ("S6", "2026-01-05", "2026-03-01", "Completed", SUBSTANCE),
+    ("S7", "2026-01-05", "2026-01-30", "Completed", DEPRESSIVE),
+    ("S8", "2026-01-05", "2026-02-01", "Died", SUBSTANCE),
+]
 
 
 def _bam(pid, day, use):
@@ -173,25 +232,40 @@ def _bam(pid, day, use):
 
 
 SU_SCORES = [
-    measures_row("S1", "2026-01-05", "AUDIT-C", 8), measures_row("S1", "2026-02-25", "AUDIT-C", 3),
-    measures_row("S2", "2026-01-05", "AUDIT-C", 6), measures_row("S2", "2026-02-20", "AUDIT-C", 0),
-    measures_row("S3", "2026-01-05", "AUDIT-C", 0), measures_row("S4", "2026-01-05", "AUDIT-C", 7),
+    measures_row("S1", "2026-01-05", "AUDIT-C", 8),
+    measures_row("S1", "2026-02-25", "AUDIT-C", 3),
+    measures_row("S2", "2026-01-05", "AUDIT-C", 6),
+    measures_row("S2", "2026-02-20", "AUDIT-C", 0),
+    measures_row("S3", "2026-01-05", "AUDIT-C", 0),
+    measures_row("S4", "2026-01-05", "AUDIT-C", 7),
     measures_row("S5", "2026-01-05", "AUDIT-C", 5),
-    _bam("S6", "2026-01-05", [2, 1, 0]), measures_row("S6", "2026-01-05", "AUDIT-C", 9),
-    _bam("S6", "2026-02-25", [0, 0, 0]), measures_row("S6", "2026-02-25", "AUDIT-C", 9),
-    measures_row("S8", "2026-01-05", "AUDIT-C", 5), measures_row("S8", "2026-01-30", "AUDIT-C", 2)]
+    _bam("S6", "2026-01-05", [2, 1, 0]),
+    measures_row("S6", "2026-01-05", "AUDIT-C", 9),
+    _bam("S6", "2026-02-25", [0, 0, 0]),
+    measures_row("S6", "2026-02-25", "AUDIT-C", 9),
+    measures_row("S8", "2026-01-05", "AUDIT-C", 5),
+    measures_row("S8", "2026-01-30", "AUDIT-C", 2),
+]
 SU_SESSIONS = [
-    ("S1", "2026-01-19", "attended"), ("S1", "2026-02-03", "attended"),     # day 14: inside; engaged on day 30
-    ("S2", "2026-01-20", "attended"), ("S2", "2026-01-21", "attended"),     # day 15: outside; last 21 Jan < 22 Jan
-    ("S3", "2026-01-05", "attended"), ("S3", "2026-01-22", "attended"),     # day 0; 22 Jan is the engaged window's first day
-    ("S4", "2026-01-06", "no_show"), ("S4", "2026-01-08", "attended"),
-    ("S6", "2026-01-06", "attended"), ("S6", "2026-02-04", "attended"),     # day 30 itself
-    ("S8", "2026-01-07", "attended")]
+    ("S1", "2026-01-19", "attended"),
+    ("S1", "2026-02-03", "attended"),  # day 14: inside; engaged on day 30
+    ("S2", "2026-01-20", "attended"),
+    ("S2", "2026-01-21", "attended"),  # day 15: outside; last 21 Jan < 22 Jan
+    ("S3", "2026-01-05", "attended"),
+    ("S3", "2026-01-22", "attended"),  # day 0; 22 Jan is the engaged window's first day
+    ("S4", "2026-01-06", "no_show"),
+    ("S4", "2026-01-08", "attended"),
+    ("S6", "2026-01-06", "attended"),
+    ("S6", "2026-02-04", "attended"),  # day 30 itself
+    ("S8", "2026-01-07", "attended"),
+]
 
 
 @pytest.fixture
 def substance(request, monkeypatch):
-    db = scenario(request, lambda folder, db: _program(folder, db, SU_ROSTER, SU_SESSIONS, SU_SCORES))   # loaded once, copied per test
+    db = scenario(
+        request, lambda folder, db: _program(folder, db, SU_ROSTER, SU_SESSIONS, SU_SCORES)
+    )  # loaded once, copied per test
     return _measures(db, monkeypatch)
 
 
@@ -202,9 +276,11 @@ def test_reduced_or_no_use_at_discharge(substance):
     assert _steps(m, "SU-USE") == [8, 7, 6, 5, 4]
     assert _rate(m, "SU-USE", "reduced") == (3, 4)
     assert _rate(m, "SU-USE", "no_use") == (2, 4)
-    rows = _rows(m)[(_rows(m)["measure_id"] == "SU-USE") & (_rows(m)["rate_id"] == "reduced")].set_index("participant_id")
+    rows = _rows(m)[(_rows(m)["measure_id"] == "SU-USE") & (_rows(m)["rate_id"] == "reduced")].set_index(
+        "participant_id"
+    )
     assert rows.loc["S6", "scored"] == "BAM Use" and rows.loc["S6", "reason"] == "BAM Use 3 → 0"
-    assert rows.loc["S4", "reason"] == "no AUDIT-C after intake"      # an episode with only a baseline
+    assert rows.loc["S4", "reason"] == "no AUDIT-C after intake"  # an episode with only a baseline
     assert rows.loc["S3", "reason"] == "no use at intake (AUDIT-C 0)"
     assert rows.loc["S5", "reason"] == "not discharged by the data date"
 
@@ -216,8 +292,11 @@ def test_days_to_the_first_session(substance):
     assert _steps(m, "SU-START") == [8, 7, 7, 7, 6]
     assert _rate(m, "SU-START", "within") == (4, 6)
     reasons = _rows(m)[_rows(m)["measure_id"] == "SU-START"].set_index("participant_id")["reason"]
-    assert (reasons["S1"], reasons["S2"], reasons["S5"]) == ("first session on day 14", "first session on day 15",
-                                                             "no attended session")
+    assert (reasons["S1"], reasons["S2"], reasons["S5"]) == (
+        "first session on day 14",
+        "first session on day 15",
+        "no attended session",
+    )
 
 
 def test_retention_at_30_and_90_days(substance):
@@ -235,22 +314,37 @@ def test_the_summary_submission_column_by_column(depression):
     from dashboard.documents.quality_tables import SUMMARY_COLUMNS, submission_summary
     from dashboard.privacy import shown_measures
     from dashboard.privacy.policy import Disclosure
+
     shown = shown_measures.shown_measures(depression, Disclosure(0))
     table = submission_summary(shown)
     assert list(table.columns) == list(SUMMARY_COLUMNS)
     row = table[(table["measure_id"] == "DEP-REM-6") & (table["cohort"] == "Whole program")].iloc[0].to_dict()
     assert row == {
-        "measure_id": "DEP-REM-6", "measure_name": "Depression remission at six months",
-        "specification": depression.spec("DEP-REM-6").version, "rate_id": "remission",
-        "rate_label": "Remission: latest PHQ-9 in the window below 5", "period_start": "2026-01-01",
-        "period_end": "2026-03-31", "grouping": "track", "cohort": "Whole program", "admitted": 11, "eligible": 9,
-        "index_event": 7, "window_closed": 5, "excluded": 1, "denominator": 4, "numerator": 1, "rate_percent": 25.0,
-        "ci_low_percent": 4.6, "ci_high_percent": 69.9}
+        "measure_id": "DEP-REM-6",
+        "measure_name": "Depression remission at six months",
+        "specification": depression.spec("DEP-REM-6").version,
+        "rate_id": "remission",
+        "rate_label": "Remission: latest PHQ-9 in the window below 5",
+        "period_start": "2026-01-01",
+        "period_end": "2026-03-31",
+        "grouping": "track",
+        "cohort": "Whole program",
+        "admitted": 11,
+        "eligible": 9,
+        "index_event": 7,
+        "window_closed": 5,
+        "excluded": 1,
+        "denominator": 4,
+        "numerator": 1,
+        "rate_percent": 25.0,
+        "ci_low_percent": 4.6,
+        "ci_high_percent": 69.9,
+    }
     info = formats.FileInfo("quality measures: summary", "Q1 2026", "11", AS_OF, "INTERNAL", True)
     archive = zipfile.ZipFile(io.BytesIO(formats.submission_zip(table, info, "summary", SUMMARY_COLUMNS)))
     assert archive.namelist() == ["summary.csv", "summary-about.txt"]
     csv_lines = archive.read("summary.csv").decode("utf-8").splitlines()
-    assert csv_lines[0] == ",".join(SUMMARY_COLUMNS)            # the layout and nothing above it
+    assert csv_lines[0] == ",".join(SUMMARY_COLUMNS)  # the layout and nothing above it
     assert len(csv_lines) == 1 + len(table)
     about = archive.read("summary-about.txt").decode("utf-8")
     assert "INTERNAL" in about and "- rate_percent: " in about
@@ -260,36 +354,60 @@ def test_the_suppressed_submission_hides_small_counts(depression):
     from dashboard.documents.quality_tables import submission_summary
     from dashboard.privacy import shown_measures
     from dashboard.privacy.policy import Disclosure
+
     shown = shown_measures.shown_measures(depression, Disclosure(10))
-    assert shown.episodes is None                                 # no episode list leaves the care team
+    assert shown.episodes is None  # no episode list leaves the care team
     table = submission_summary(shown)
     counts = table[["admitted", "eligible", "index_event", "window_closed", "excluded", "denominator", "numerator"]]
     for value in counts.to_numpy().ravel():
         assert isinstance(value, str) or value == 0 or value > 10, value
     shown = table[table["rate_percent"].notna()]
     assert shown[["measure_id", "cohort", "numerator", "denominator", "rate_percent"]].values.tolist() == [
-        ["RET-30", "IOP", 0, 11, 0.0], ["RET-30", "Whole program", 0, 11, 0.0]]   # 0 of 11 rests on no small count
+        ["RET-30", "IOP", 0, 11, 0.0],
+        ["RET-30", "Whole program", 0, 11, 0.0],
+    ]  # 0 of 11 rests on no small count
     assert table[["measure_id", "rate_id", "cohort"]].drop_duplicates().shape[0] == len(table)
 
 
-@pytest.mark.parametrize("heading,columns", [("### Summary", "SUMMARY_COLUMNS"), ("### Episodes", "EPISODE_COLUMNS"),
-                                             ("### Discharge extract", "DISCHARGE_COLUMNS")])
+@pytest.mark.parametrize(
+    "heading,columns",
+    [
+        ("### Summary", "SUMMARY_COLUMNS"),
+        ("### Episodes", "EPISODE_COLUMNS"),
+        ("### Discharge extract", "DISCHARGE_COLUMNS"),
+    ],
+)
 def test_the_documented_layouts_are_the_files(heading, columns):
     """docs/measures.md lists each submission file's columns and what they hold, as the code writes them."""
     from conftest import ROOT
     from dashboard.documents import quality_tables
+
     text = (ROOT / "docs" / "measures.md").read_text()
-    section = text[text.index(heading):]
-    section = section[:section.index("\n### ", 1)] if "\n### " in section[1:] else section
-    documented = dict(line.strip("|").split(" | ", 1) for line in section.splitlines()
-                      if line.startswith("| ") and not line.startswith(("| column", "|---")))
+    section = text[text.index(heading) :]
+    section = section[: section.index("\n### ", 1)] if "\n### " in section[1:] else section
+    documented = dict(
+        line.strip("|").split(" | ", 1)
+        for line in section.splitlines()
+        if line.startswith("| ") and not line.startswith(("| column", "|---"))
+    )
     assert {k.strip(): v.strip(" |") for k, v in documented.items()} == getattr(quality_tables, columns)
 
 
 def test_every_measure_file_is_read_and_a_bad_one_is_named(tmp_path):
     from clinical.measure_specs import FOLDER, SpecError, load_specs
+
     specs = load_specs()
-    assert list(specs) == ["DEP-REM-6", "DEP-RESP-6", "DMS-E", "DRR-E", "RET-30", "RET-60", "RET-90", "SU-START", "SU-USE"]
+    assert list(specs) == [
+        "DEP-REM-6",
+        "DEP-RESP-6",
+        "DMS-E",
+        "DRR-E",
+        "RET-30",
+        "RET-60",
+        "RET-90",
+        "SU-START",
+        "SU-USE",
+    ]
     assert all(s.sources and s.version and s.adaptation for s in specs.values())
     bad = tmp_path / "bad.toml"
     bad.write_text((FOLDER / "dep-rem-6.toml").read_text().replace('rule = "below"', 'rule = "above"'))

@@ -1,5 +1,6 @@
 """The case-review and board-pack PDFs are documents: a running header naming what they are, page
 N of M and the confidentiality notice on every page, whole table rows, Yes/No, and data escaped."""
+
 import dataclasses
 import datetime as dt
 import io
@@ -18,8 +19,14 @@ AS_OF = dt.date(2025, 2, 14)
 ADMIT = dt.date(2025, 1, 6)
 PID = "IOP-10001"
 # instrument: weekly totals (P1 also answers PHQ-9 item by item: deteriorating, item 9 endorsed)
-TOTALS = {"GAD-7": [15, 14, 12, 10, 8, 6], "PCL-5": [60, 58, 57, 58, 59, 61], "K10": [35, 33, 30, 28, 26, 22],
-          "CORE-10": [28, 27, 25, 24, 20, 18], "AUDIT-C": [9, 8, 8, 6, 5, 4], "DAST-10": [6, 6, 5, 4, 4, 3]}
+TOTALS = {
+    "GAD-7": [15, 14, 12, 10, 8, 6],
+    "PCL-5": [60, 58, 57, 58, 59, 61],
+    "K10": [35, 33, 30, 28, 26, 22],
+    "CORE-10": [28, 27, 25, 24, 20, 18],
+    "AUDIT-C": [9, 8, 8, 6, 5, 4],
+    "DAST-10": [6, 6, 5, 4, 4, 3],
+}
 
 
 def _day(n):
@@ -33,8 +40,10 @@ def make_program(folder):
     attendance = []
     for d in range(40):
         if d % 7 < 5:
-            attendance.append(f"{PID},{_day(d)},{'individual' if d % 7 == 2 else 'group'},"
-                              f"{'no_show,0' if d in (15, 16) else 'attended,180'},Trauma,O'Brien & Chen")
+            attendance.append(
+                f"{PID},{_day(d)},{'individual' if d % 7 == 2 else 'group'},"
+                f"{'no_show,0' if d in (15, 16) else 'attended,180'},Trauma,O'Brien & Chen"
+            )
             attendance.append(f"IOP-10002,{_day(d)},group,attended,180,Trauma,Rivera")
     measures = []
     for week in range(6):
@@ -48,14 +57,15 @@ def make_program(folder):
 
 
 def _make_program(tmp_path, db):
-    make_program(tmp_path)          # at tmp_path / iop.duckdb: db
+    make_program(tmp_path)  # at tmp_path / iop.duckdb: db
 
 
 @pytest.fixture
 def program(request, monkeypatch):
-    db = scenario(request, _make_program)   # loaded once for the module, copied for each test
+    db = scenario(request, _make_program)  # loaded once for the module, copied for each test
     monkeypatch.setenv("IOP_DB", str(db))
     return db
+
 
 def _chromium_or_skip():
     if not shutil.which("chromium") and not os.environ.get("CI"):
@@ -88,14 +98,25 @@ def _long_view():
 
     from clinical import flag_rules
 
-    def flag(rule_id, instrument, explanation):    # as the flags mart holds it, with its rule's label and priority
-        return {"severity": flag_rules.rule(rule_id).severity, "rule_id": rule_id, "instrument": instrument,
-                "fired_on": AS_OF, "explanation": explanation, "label": flag_rules.label(rule_id, instrument),
-                "priority": flag_rules.rule(rule_id).rank}
+    def flag(rule_id, instrument, explanation):  # as the flags mart holds it, with its rule's label and priority
+        return {
+            "severity": flag_rules.rule(rule_id).severity,
+            "rule_id": rule_id,
+            "instrument": instrument,
+            "fired_on": AS_OF,
+            "explanation": explanation,
+            "label": flag_rules.label(rule_id, instrument),
+            "priority": flag_rules.rule(rule_id).rank,
+        }
+
     view = episode_view(PID)
-    extra = pd.DataFrame([flag("measure_overdue", "GAD-7", f"flag {i} of the test: a long explanation " + "that runs on " * (3 * i))
-                          for i in range(9)]   # enough that the table surely runs over a page
-                         + [flag("safety_item", "PHQ-9", "typed <b>x</b> & kept as typed")])
+    extra = pd.DataFrame(
+        [
+            flag("measure_overdue", "GAD-7", f"flag {i} of the test: a long explanation " + "that runs on " * (3 * i))
+            for i in range(9)
+        ]  # enough that the table surely runs over a page
+        + [flag("safety_item", "PHQ-9", "typed <b>x</b> & kept as typed")]
+    )
     fields = {f.name: getattr(view, f.name) for f in dataclasses.fields(view)}
     return Long(**(fields | {"flags": pd.concat([view.flags, extra], ignore_index=True)}))
 
@@ -103,6 +124,7 @@ def _long_view():
 def test_case_review_pages_name_the_participant_and_keep_every_row_whole(program):
     _chromium_or_skip()
     from dashboard.documents.case_review import case_review_files
+
     view = _long_view()
     assert len(view.flags) == 13
     files = case_review_files(view)
@@ -124,15 +146,23 @@ def test_case_review_pages_name_the_participant_and_keep_every_row_whole(program
     table = view.outcome_table()
     rows = [pages_holding(row) for row in table.itertuples(index=False)]
     assert all(rows), [r for r, at in zip(table["Instrument"], rows) if not at]
-    assert len({at[0] for at in rows}) > 1                       # the table runs over a page...
+    assert len({at[0] for at in rows}) > 1  # the table runs over a page...
     header_row = "InstrumentIntakeLatestExpectedrecoveryChangeCategoryResponseRemissionScores"
-    assert all(header_row in squashed[at[0]] for at in rows)     # ...and its header repeats there
+    assert all(header_row in squashed[at[0]] for at in rows)  # ...and its header repeats there
     flags = [pages_holding([x]) for x in view.flags["explanation"]]
     assert all(flags)
     assert len({at[0] for at in flags}) > 1
-    assert "typed <b>x</b> & kept as typed" in everything        # markup from data shows as typed
-    for words in ("Red", "Amber", "Safety item (PHQ-9)", "Clinician O'Brien & Chen", "PHQ-9 over the episode",
-                  "PHQ-9 item answers", "Sessions by day and type", "Weekly hours"):
+    assert "typed <b>x</b> & kept as typed" in everything  # markup from data shows as typed
+    for words in (
+        "Red",
+        "Amber",
+        "Safety item (PHQ-9)",
+        "Clinician O'Brien & Chen",
+        "PHQ-9 over the episode",
+        "PHQ-9 item answers",
+        "Sessions by day and type",
+        "Weekly hours",
+    ):
         assert words in everything
 
 
@@ -142,17 +172,19 @@ def test_case_review_png_is_one_image_of_the_document(program):
 
     from dashboard.documents.case_review import case_review_files
     from dashboard.views.participant import episode_view
+
     files = case_review_files(episode_view(PID), formats=("png",))
     assert set(files) == {"png"}
     png = Image.open(io.BytesIO(files["png"]))
     # 700 CSS px of column and 2 x 24 of margin, at 1.5x; ten charts and the tables, cut below the notice
     assert png.format == "PNG" and png.width == 1122 and 6000 < png.height < 16000
     last = png.convert("L").crop((0, png.height - 6, png.width, png.height))
-    assert last.getextrema() == (255, 255)                        # white below the end: nothing cut off
+    assert last.getextrema() == (255, 255)  # white below the end: nothing cut off
 
 
 def test_margin_box_text_cannot_leave_its_css_string():
     from dashboard.documents.compose import css_string, document
+
     text = 'IOP-1"; } body { display: none } </style><script>alert(1)</script> \\'
     quoted = css_string(text)
     assert quoted.count('"') == 2 and "<" not in quoted and "\\" + "\n" not in quoted
@@ -165,12 +197,20 @@ NOTICE = "CONFIDENTIAL: for the board <only> & its members."
 
 def _board_info(internal=False):
     from dashboard.documents import formats
-    return formats.FileInfo("outcomes (PHQ-9)", "admitted 1 Jan 2026 to 31 Mar 2026; track: <b>Trauma</b>", "70",
-                            "2026-03-31", "Suppressed for sharing: counts from 1 to 10 read <11", internal=internal)
+
+    return formats.FileInfo(
+        "outcomes (PHQ-9)",
+        "admitted 1 Jan 2026 to 31 Mar 2026; track: <b>Trauma</b>",
+        "70",
+        "2026-03-31",
+        "Suppressed for sharing: counts from 1 to 10 read <11",
+        internal=internal,
+    )
 
 
 def _bar():
     import plotly.graph_objects as go
+
     fig = go.Figure(go.Bar(x=["a", "b"], y=[30, 40], name="admissions"))
     fig.update_layout(title="Admissions", height=400, legend={"orientation": "h", "y": -0.2})
     return fig
@@ -179,9 +219,10 @@ def _bar():
 def test_board_pack_pages_carry_title_numbers_notice_and_a_caption_below_each_chart():
     _chromium_or_skip()
     from dashboard.documents import board_pack
+
     figures = [(_bar(), "70"), (_bar(), "<11")]
     pages = _pages(board_pack.pdf(_board_info(), figures, notice=NOTICE))
-    assert len(pages) == 3                                        # a cover and a page per chart
+    assert len(pages) == 3  # a cover and a page per chart
     for n, text in enumerate(pages, start=1):
         assert "IOP outcomes: outcomes (PHQ-9)" in text and f"page {n} of 3" in text
         assert _squash(NOTICE) in _squash(text)
@@ -201,6 +242,7 @@ def test_board_pack_pages_carry_title_numbers_notice_and_a_caption_below_each_ch
 def test_an_internal_board_pack_says_so_on_every_page():
     _chromium_or_skip()
     from dashboard.documents import board_pack
+
     pages = _pages(board_pack.pdf(_board_info(internal=True), [(_bar(), "70")], notice=NOTICE))
     assert all("IOP outcomes: INTERNAL · outcomes (PHQ-9)" in t for t in pages)
     assert "INTERNAL · Admissions" in pages[1]
@@ -213,12 +255,13 @@ def test_board_pack_of_the_program_carries_the_settings_notice(program):
     from dashboard.views.cohorts import cohort_outcomes
     from dashboard.views.filters import Filters
     from dashboard.views.overview import program_overview
+
     assert notice().startswith(NOTICE_START)
     filters, disclosure = Filters(ADMIT, AS_OF), policy.for_export("director", True)
     o = shown.shown_overview(program_overview(filters, "PHQ-9"), disclosure, "PHQ-9")
     c = shown.shown_cohorts(cohort_outcomes(dataclasses.replace(filters, dimension="quarter"), "PHQ-9"), disclosure)
     pages = _pages(board_pack_pdf(o, c, "PHQ-9", 0, 27, filters.describe(), AS_OF))
-    assert len(pages) == 12                                       # the cover and eleven charts
+    assert len(pages) == 12  # the cover and eleven charts
     for n, text in enumerate(pages, start=1):
         assert "IOP outcomes: board pack" in text and f"page {n} of 12" in text
         assert _squash(notice()) in _squash(text)

@@ -1,6 +1,7 @@
 """Every page of every role in real Chromium at 1440 × 900 and 1024 × 768, on the demo program:
 the page runs without an error, nothing spills past the window's width, and a full-page
 screenshot is saved to test-artifacts/screen-<width>-<role>-<page>.png to be looked at."""
+
 import pytest
 
 from browser import heading, idle, open_page, sign_in
@@ -16,6 +17,7 @@ SIZES = ((1440, 900), (1024, 768))
 @pytest.fixture(scope="module")
 def chromium():
     from playwright.sync_api import sync_playwright
+
     with sync_playwright() as p:
         browser = launch_chromium(p)
         yield browser
@@ -25,21 +27,27 @@ def chromium():
 def _participant(db, role) -> str:
     """A participant the role may open, with flags (a clinician: one of Chen's)."""
     mine = "AND e.primary_clinician = 'Chen, M.'" if role == "clinician" else ""
-    [(pid,)] = rows(db, f"SELECT min(f.participant_id) FROM flags f JOIN episodes e USING (episode_id) WHERE true {mine}")
+    [(pid,)] = rows(
+        db, f"SELECT min(f.participant_id) FROM flags f JOIN episodes e USING (episode_id) WHERE true {mine}"
+    )
     return pid
 
 
 def _charts_drawn(page) -> None:
     """Every chart on the page has drawn its plot (plotly draws after the run has finished)."""
-    page.wait_for_function("[...document.querySelectorAll('[data-testid=stPlotlyChart]')]"
-                           ".every(c => c.querySelector('.main-svg'))", timeout=60000)
+    page.wait_for_function(
+        "[...document.querySelectorAll('[data-testid=stPlotlyChart]')].every(c => c.querySelector('.main-svg'))",
+        timeout=60000,
+    )
 
 
 def _whole_page(page, path, width, height) -> None:
     """Streamlit scrolls inside its main block, not the document: the window is made as tall as the
     content for the screenshot, then put back."""
-    tall = page.evaluate("Math.max(...[...document.querySelectorAll('[data-testid=stMain], [data-testid=stAppViewContainer]')]"
-                         ".map(e => e.scrollHeight), window.innerHeight)")
+    tall = page.evaluate(
+        "Math.max(...[...document.querySelectorAll('[data-testid=stMain], [data-testid=stAppViewContainer]')]"
+        ".map(e => e.scrollHeight), window.innerHeight)"
+    )
     page.set_viewport_size({"width": width, "height": min(int(tall) + 40, 12000)})
     # plotly redraws at the new size on the next frames
     page.evaluate("new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
@@ -57,10 +65,10 @@ def test_every_page_of_every_role_at_two_widths(demo_app, chromium, role, width,
         page.goto(url)
         sign_in(page, role)
         for p in pages_for(role):
-            if p.slug == "participant":         # a participant with flags, by its address
+            if p.slug == "participant":  # a participant with flags, by its address
                 page.goto(f"{url}/{p.slug}?participant={_participant(db, role)}")
                 heading(page, p.title)
-            else:                               # the sidebar, as people go from page to page
+            else:  # the sidebar, as people go from page to page
                 open_page(page, p.title)
             _charts_drawn(page)
             idle(page)

@@ -1,5 +1,6 @@
 """The access layer without a browser: the session-token store (revocation on sign-out, expiry,
 idle, disable, reset), throttled sign-in, equal-cost hashing, accounts, and private files."""
+
 import sqlite3
 import stat
 import time
@@ -28,7 +29,7 @@ def test_sign_out_revokes_the_token_at_once():
     token = sessions.create(account("director", "dana"))
     assert sessions.end(token) == "password"
     assert sessions.check(token) == sessions.Check(None, "revoked")
-    assert sessions.end(token) == "password"           # a second sign-out is harmless, audited once
+    assert sessions.end(token) == "password"  # a second sign-out is harmless, audited once
     assert [e for e in _events() if e[1] == "sign_out"] == [["dana", "sign_out"]]
 
 
@@ -42,7 +43,7 @@ def test_sessions_expire_after_the_session_length_however_active(monkeypatch):
     start = time.time()
     monkeypatch.setenv("IOP_SESSION_MINUTES", "60")
     monkeypatch.setenv("IOP_IDLE_MINUTES", "30")
-    for minutes in (10, 20, 30, 40, 50, 59):           # active every 10 minutes: never idle
+    for minutes in (10, 20, 30, 40, 50, 59):  # active every 10 minutes: never idle
         assert sessions.check(token, now=start + 60 * minutes).identity is not None
     assert sessions.check(token, now=start + 61 * 60) == sessions.Check(None, "expired")
     assert sessions.check(token, now=start + 62 * 60) == sessions.Check(None, "expired")
@@ -53,7 +54,7 @@ def test_sessions_end_when_idle(monkeypatch):
     monkeypatch.setenv("IOP_IDLE_MINUTES", "30")
     token = sessions.create(account("director", "dana"))
     start = time.time()
-    assert sessions.check(token, touch=False, now=start + 29 * 60).identity is not None   # a re-check is not activity
+    assert sessions.check(token, touch=False, now=start + 29 * 60).identity is not None  # a re-check is not activity
     assert sessions.check(token, now=start + 31 * 60) == sessions.Check(None, "expired")
     assert audit.entries().query("event == 'session_expired'")["detail"].tolist() == ['{"reason": "idle"}']
 
@@ -71,8 +72,11 @@ def test_disabling_an_account_and_resetting_a_password_end_its_sessions():
     assert accounts.check_password("cara", "a brand new password") is None
     accounts.set_disabled("cara", False, ADMIN)
     assert accounts.check_password("cara", "a brand new password").role == "clinician"
-    assert [e for e in _events() if e[0] == "admin"] == [["admin", "password_reset"], ["admin", "account_disabled"],
-                                                          ["admin", "account_enabled"]]
+    assert [e for e in _events() if e[0] == "admin"] == [
+        ["admin", "password_reset"],
+        ["admin", "account_disabled"],
+        ["admin", "account_enabled"],
+    ]
 
 
 def test_a_role_change_applies_to_open_sessions():
@@ -84,7 +88,7 @@ def test_a_role_change_applies_to_open_sessions():
 def test_accounts_refuse_bad_input():
     account("director", "dana")
     for call, message in (
-        (lambda: accounts.add("Dana", "director", ADMIN, password=PASSWORD), "exists already"),   # names ignore case
+        (lambda: accounts.add("Dana", "director", ADMIN, password=PASSWORD), "exists already"),  # names ignore case
         (lambda: accounts.add("new user", "director", ADMIN, password=PASSWORD), "without spaces"),
         (lambda: accounts.add("x", "superuser", ADMIN, password=PASSWORD), "role must be one of"),
         (lambda: accounts.add("x", "clinician", ADMIN, password=PASSWORD), "clinician's name"),
@@ -97,7 +101,7 @@ def test_accounts_refuse_bad_input():
 
 
 def test_password_and_organisation_accounts_sign_in_only_their_own_way():
-    accounts.add("sso@example.org", "director", ADMIN)                # no password: OIDC only
+    accounts.add("sso@example.org", "director", ADMIN)  # no password: OIDC only
     assert accounts.check_password("sso@example.org", "") is None
     assert accounts.identity_of("sso@example.org", "oidc").role == "director"
     account("director", "dana")
@@ -140,26 +144,27 @@ def test_the_window_clears_fifteen_minutes_after_the_fifth_failure():
     start = time.time()
     for minute in range(5):
         throttle.record_failure("dana", "10.0.0.1", now=start + 60 * minute)
-    assert throttle.retry_after("dana", "10.0.0.4", now=start + 4 * 60) == pytest.approx(11 * 60)   # until 0:15
-    assert throttle.retry_after("dana", "10.0.0.4", now=start + 15 * 60 + 1) == 0      # the first has left the window
+    assert throttle.retry_after("dana", "10.0.0.4", now=start + 4 * 60) == pytest.approx(11 * 60)  # until 0:15
+    assert throttle.retry_after("dana", "10.0.0.4", now=start + 15 * 60 + 1) == 0  # the first has left the window
     assert policy.THROTTLE_FAILURES == 5 and policy.THROTTLE_WINDOW_MINUTES == 15
 
 
 @pytest.mark.timing
 def test_unknown_users_are_checked_against_a_hash_of_the_same_cost(monkeypatch):
-    monkeypatch.setattr(passwords, "BCRYPT_ROUNDS", policy.BCRYPT_ROUNDS)     # the real cost, not the tests' cheap one
+    monkeypatch.setattr(passwords, "BCRYPT_ROUNDS", policy.BCRYPT_ROUNDS)  # the real cost, not the tests' cheap one
     passwords.placeholder_hash.cache_clear()
     real = passwords.hash_password(PASSWORD)
     assert passwords.cost(real) == passwords.cost(passwords.placeholder_hash()) == policy.BCRYPT_ROUNDS == 12
 
-    def fastest(check) -> float:       # the best of three: a busy machine only ever adds time
+    def fastest(check) -> float:  # the best of three: a busy machine only ever adds time
         times = []
         for _ in range(3):
             started = time.perf_counter()
             check()
             times.append(time.perf_counter() - started)
         return min(times)
-    unknown = fastest(lambda: passwords.verify(PASSWORD, None))   # an unknown user: one full-cost check
+
+    unknown = fastest(lambda: passwords.verify(PASSWORD, None))  # an unknown user: one full-cost check
     known = fastest(lambda: passwords.verify(PASSWORD, real))
     assert not passwords.verify(PASSWORD, None) and passwords.verify(PASSWORD, real)
     assert 0.5 < unknown / known < 2
@@ -186,8 +191,24 @@ def test_runtime_files_are_not_tracked_by_git():
     import subprocess
 
     from conftest import ROOT
-    tracked = subprocess.run(["git", "ls-files", "data", ".streamlit"], cwd=ROOT, capture_output=True, text=True).stdout.split()
-    assert not [f for f in tracked if f.endswith((".sqlite", ".duckdb", "credentials.txt", "users.toml", "secrets.toml"))]
-    ignored = subprocess.run(["git", "check-ignore", "data/app_state.sqlite", "data/iop.duckdb", ".streamlit/secrets.toml",
-                              "data/demo-credentials.txt"], cwd=ROOT, capture_output=True, text=True).stdout.split()
+
+    tracked = subprocess.run(
+        ["git", "ls-files", "data", ".streamlit"], cwd=ROOT, capture_output=True, text=True
+    ).stdout.split()
+    assert not [
+        f for f in tracked if f.endswith((".sqlite", ".duckdb", "credentials.txt", "users.toml", "secrets.toml"))
+    ]
+    ignored = subprocess.run(
+        [
+            "git",
+            "check-ignore",
+            "data/app_state.sqlite",
+            "data/iop.duckdb",
+            ".streamlit/secrets.toml",
+            "data/demo-credentials.txt",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    ).stdout.split()
     assert len(ignored) == 4

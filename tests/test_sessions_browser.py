@@ -2,6 +2,7 @@
 against server.py on the demo program: every page of every role survives a reload, a link opened
 before sign-in lands where it pointed, filters are kept between pages and in copied links, a
 signed-out cookie is refused, guessing is throttled, and an idle page hides its data on expiry."""
+
 import re
 
 import pytest
@@ -24,6 +25,7 @@ def server(demo_app):
 @pytest.fixture(scope="module")
 def chromium():
     from playwright.sync_api import sync_playwright
+
     with sync_playwright() as p:
         browser = launch_chromium(p)
         yield browser
@@ -42,7 +44,7 @@ def test_every_page_survives_a_reload_signed_in(server, page, role):
     url, _, _ = server
     page.goto(url)
     sign_in(page, role)
-    heading(page, PAGES[START[role]].title)                     # each role starts on its own page
+    heading(page, PAGES[START[role]].title)  # each role starts on its own page
     for p in pages_for(role):
         open_page(page, p.title)
         before = address(page)
@@ -73,7 +75,7 @@ def test_a_page_the_role_may_not_open_and_an_unknown_address(server, page):
     expect(page.get_by_text("The clinician role does not open Cohort outcomes.")).to_be_visible(timeout=30000)
     idle(page)
     assert page.get_by_test_id("stPlotlyChart").count() == 0
-    assert page.get_by_role("dialog").count() == 0                # no "page not found" dialog
+    assert page.get_by_role("dialog").count() == 0  # no "page not found" dialog
     page.goto(f"{url}/cohort")
     expect(page.get_by_role("heading", name="No page at this address")).to_be_visible()
 
@@ -100,7 +102,7 @@ def test_overview_filters_are_kept_on_cohorts_and_in_a_copied_link(server, page,
     open_page(page, "Program overview")
     assert "track=Trauma" in address(page) and "by=track" in address(page)
     expect(page.get_by_role("combobox", name="Track")).to_have_value("Trauma")
-    page.go_back()                                                # the browser's back button: cohorts as it was
+    page.go_back()  # the browser's back button: cohorts as it was
     heading(page, "Cohort outcomes")
     expect(page.get_by_text("by track").first).to_be_visible()
     copied = page.url
@@ -117,8 +119,11 @@ def test_overview_filters_are_kept_on_cohorts_and_in_a_copied_link(server, page,
 
 def test_the_caseload_filter_is_kept_after_opening_a_participant(server, page):
     url, db, _ = server
-    [(clinician, n)] = rows(db, "SELECT primary_clinician, count(*) FROM episodes WHERE is_open AND primary_clinician IS NOT NULL "
-                                "GROUP BY 1 ORDER BY 2, 1 LIMIT 1")
+    [(clinician, n)] = rows(
+        db,
+        "SELECT primary_clinician, count(*) FROM episodes WHERE is_open AND primary_clinician IS NOT NULL "
+        "GROUP BY 1 ORDER BY 2, 1 LIMIT 1",
+    )
     page.goto(f"{url}/caseload")
     sign_in(page, "director")
     heading(page, "Caseload")
@@ -126,14 +131,14 @@ def test_the_caseload_filter_is_kept_after_opening_a_participant(server, page):
     expect(page.get_by_text(f"{n} open episodes", exact=False)).to_be_visible(timeout=30000)
     idle(page)
     grid = page.get_by_test_id("stDataFrame").first.bounding_box()
-    page.mouse.click(grid["x"] + 15, grid["y"] + 35 + 17)         # select the first row: its flags and a way in
+    page.mouse.click(grid["x"] + 15, grid["y"] + 35 + 17)  # select the first row: its flags and a way in
     page.get_by_role("button", name="Open participant progress").click()
     heading(page, "Participant progress")
     expect(page.get_by_role("heading", name="Scores")).to_be_visible(timeout=60000)
     open_page(page, "Caseload")
     expect(page.get_by_role("combobox", name="Clinician")).to_have_value(clinician)
     expect(page.get_by_text(f"{n} open episodes", exact=False)).to_be_visible()
-    open_page(page, "Participant progress")                       # and the participant is kept too
+    open_page(page, "Participant progress")  # and the participant is kept too
     expect(page.get_by_role("heading", name="Scores")).to_be_visible(timeout=60000)
 
 
@@ -144,7 +149,7 @@ def test_after_sign_out_the_old_cookie_is_refused(server, page, chromium):
     heading(page, "Program overview")
     [cookie] = [c for c in page.context.cookies() if c["name"] == "iop_session"]
     assert cookie["httpOnly"] and cookie["sameSite"] == "Lax"
-    assert "iop_session" not in page.evaluate("document.cookie")   # never readable by a script
+    assert "iop_session" not in page.evaluate("document.cookie")  # never readable by a script
     page.get_by_role("button", name="Sign out").click()
     expect(page.get_by_text("You have signed out.")).to_be_visible(timeout=30000)
     assert page.get_by_test_id("stPlotlyChart").count() == 0
@@ -155,7 +160,7 @@ def test_after_sign_out_the_old_cookie_is_refused(server, page, chromium):
     expect(stolen.get_by_role("heading", name="IOP outcomes dashboard")).to_be_visible(timeout=30000)
     assert address(stolen).startswith("/auth/signin?next=%2Foverview")
     replay.close()
-    page.go_back()                                                # back to the overview: sign in again
+    page.go_back()  # back to the overview: sign in again
     expect(page.get_by_role("button", name="Sign in")).to_be_visible(timeout=30000)
 
 
@@ -178,7 +183,7 @@ def test_the_sixth_wrong_password_is_throttled_even_when_right(tmp_path, chromiu
 
 
 def test_an_idle_page_hides_its_data_when_the_session_expires(tmp_path, chromium, demo_source):
-    with demo_server(tmp_path, PASSWORD, demo_source, IOP_SESSION_MINUTES="0.25") as (url, db, _):   # 15 s
+    with demo_server(tmp_path, PASSWORD, demo_source, IOP_SESSION_MINUTES="0.25") as (url, db, _):  # 15 s
         page = chromium.new_context(viewport={"width": 1400, "height": 1400}).new_page()
         page.goto(f"{url}/summary")
         sign_in(page, "clinician")
@@ -189,6 +194,6 @@ def test_an_idle_page_hides_its_data_when_the_session_expires(tmp_path, chromium
         assert address(page) == "/auth/signin?m=expired&next=%2Fsummary"
         assert page.get_by_test_id("stDataFrame").count() == 0
         page.screenshot(path=str(ARTIFACTS / "expired.png"))
-        sign_in(page, "clinician")                                # signing in again returns to that page
+        sign_in(page, "clinician")  # signing in again returns to that page
         heading(page, "Program summary")
         page.context.close()

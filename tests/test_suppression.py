@@ -1,5 +1,6 @@
 """Small-cell suppression (ResDAC CMS policy): nothing from 1 to 10 shown or derivable. Cells and the
 lines that add them up (dashboard/privacy/cells.py), single counts and rates (counts.py)."""
+
 from __future__ import annotations
 
 import math
@@ -10,7 +11,7 @@ import pytest
 from dashboard.privacy.cells import COMPLEMENTARY, CellSet
 from dashboard.privacy.counts import is_small, safe_percent
 
-P, S = "<11", COMPLEMENTARY     # primary (1-10) and complementary (11 or more) marks
+P, S = "<11", COMPLEMENTARY  # primary (1-10) and complementary (11 or more) marks
 
 
 def grid(rows: list[list[int]], total_row: bool = False, total_col: bool = False, threshold: int = 10):
@@ -39,6 +40,7 @@ def grid(rows: list[list[int]], total_row: bool = False, total_col: bool = False
 
 # --- single values ---------------------------------------------------------------------------
 
+
 def test_is_small_bounds():
     assert [is_small(n, 10) for n in (0, 1, 10, 11, 250)] == [False, True, True, False, False]
     assert not is_small(math.nan, 10) and not is_small(None, 10)
@@ -46,19 +48,20 @@ def test_is_small_bounds():
 
 
 def test_safe_percent_hides_small_numerators_denominators_and_remainders():
-    assert safe_percent(5, 40, 10) is None            # numerator 5 is small
-    assert safe_percent(12, 40, 10) == "30 %"         # 12 / 40 = 0.30
-    assert safe_percent(12, 9, 10) is None            # denominator 9 is small
-    assert safe_percent(0, 40, 10) == "0 %"           # zero may be shown
-    assert safe_percent(0, 0, 10) is None             # no denominator
-    assert safe_percent(15, 40, 10) == "38 %"         # 37.5 -> 38 at 0 digits
+    assert safe_percent(5, 40, 10) is None  # numerator 5 is small
+    assert safe_percent(12, 40, 10) == "30 %"  # 12 / 40 = 0.30
+    assert safe_percent(12, 9, 10) is None  # denominator 9 is small
+    assert safe_percent(0, 40, 10) == "0 %"  # zero may be shown
+    assert safe_percent(0, 0, 10) is None  # no denominator
+    assert safe_percent(15, 40, 10) == "38 %"  # 37.5 -> 38 at 0 digits
     assert safe_percent(15, 40, 10, digits=1) == "37.5 %"
-    assert safe_percent(35, 40, 10) is None           # would reveal that 5 did not
-    assert safe_percent(118, 128, 10) is None         # 10 missed sessions: the overview's weekly rate
-    assert safe_percent(40, 40, 10) == "100 %"        # a remainder of 0 reveals nothing small
+    assert safe_percent(35, 40, 10) is None  # would reveal that 5 did not
+    assert safe_percent(118, 128, 10) is None  # 10 missed sessions: the overview's weekly rate
+    assert safe_percent(40, 40, 10) == "100 %"  # a remainder of 0 reveals nothing small
 
 
 # --- cells and lines -------------------------------------------------------------------------
+
 
 def test_small_cells_without_a_total_are_the_only_ones_hidden():
     assert grid([[5, 40], [0, 12]]) == [[P, 40], [0, 12]]
@@ -68,7 +71,9 @@ def test_a_row_total_forces_the_smallest_other_non_zero_cell_and_says_so():
     # 5 + 0 + 14 + 20 = 39: hiding only the 5 leaves 39 - 0 - 14 - 20 = 5, so the 14 goes too (the 0
     # protects nothing); it is 11 or more, so it reads "suppressed", not "<11"
     assert grid([[5, 0, 14, 20, 39], [30, 25, 40, 22, 117]], total_col=True) == [
-        [P, 0, S, 20, 39], [30, 25, 40, 22, 117]]
+        [P, 0, S, 20, 39],
+        [30, 25, 40, 22, 117],
+    ]
 
 
 def test_a_small_total_is_hidden_with_its_cell_and_zeros_stay():
@@ -89,13 +94,17 @@ def test_a_two_way_table_cascades():
     # pass 1: column x hides C.x (20 < 30); the total column hides B.total (67 < 75)
     # pass 2: row B (only B.total hidden, and it is in two lines) hides B.y 12; row C hides C.z 15;
     #         column y hides C.y 40 (A.y is 0); column z hides B.z 25. Pass 3 changes nothing.
-    assert grid([[4, 0, 0, 4], [30, 12, 25, 67], [20, 40, 15, 75], [54, 52, 40, 146]], total_row=True, total_col=True) == [
-        [P, 0, 0, P], [30, S, S, S], [S, S, S, 75], [54, 52, 40, 146]]
+    assert grid(
+        [[4, 0, 0, 4], [30, 12, 25, 67], [20, 40, 15, 75], [54, 52, 40, 146]], total_row=True, total_col=True
+    ) == [[P, 0, 0, P], [30, S, S, S], [S, S, S, 75], [54, 52, 40, 146]]
 
 
 def test_when_only_zeros_are_left_the_total_is_hidden():
     assert grid([[5, 20, 25], [0, 30, 30], [5, 50, 55]], total_row=True, total_col=True) == [
-        [P, S, S], [0, S, S], [P, S, 55]]
+        [P, S, S],
+        [0, S, S],
+        [P, S, 55],
+    ]
 
 
 def test_a_count_never_shown_but_derivable_is_protected():
@@ -119,7 +128,8 @@ def test_a_hidden_step_between_equal_shown_steps_is_protected():
         if chained:
             cells.chain(steps)
         return cells.solve(10)
-    assert funnel(chained=False) == {"others": "<11", "eligible": S}            # the leak
+
+    assert funnel(chained=False) == {"others": "<11", "eligible": S}  # the leak
     assert funnel(chained=True) == {"others": "<11", "eligible": S, "index": S}
     cells = CellSet()
     with pytest.raises(ValueError, match="not a chain"):
@@ -131,7 +141,9 @@ def test_the_same_sum_registered_twice_is_one_line():
     # not "used elsewhere", so it protects nothing and nothing more is hidden
     cells = CellSet()
     for _ in range(2):
-        cells.line([cells.add("eligible", 2031), cells.add("not eligible", 6386, shown=False)], cells.add("admitted", 8417))
+        cells.line(
+            [cells.add("eligible", 2031), cells.add("not eligible", 6386, shown=False)], cells.add("admitted", 8417)
+        )
     assert cells.solve(10) == {"not eligible": ""}
 
 
@@ -154,19 +166,25 @@ def test_random_tables_leave_nothing_small_derivable():
     rng = random.Random(42)
     for _ in range(300):
         n_rows, n_cols = rng.randint(1, 5), rng.randint(1, 5)
-        body = [[rng.choice([0, rng.randint(1, 10), rng.randint(11, 60)]) for _ in range(n_cols)] for _ in range(n_rows)]
+        body = [
+            [rng.choice([0, rng.randint(1, 10), rng.randint(11, 60)]) for _ in range(n_cols)] for _ in range(n_rows)
+        ]
         rows = [r + [sum(r)] for r in body]
         rows.append([sum(col) for col in zip(*rows)])
         shown = grid(rows, total_row=True, total_col=True)
-        lines = [([shown[i][j] for j in range(n_cols)], shown[i][n_cols], [rows[i][j] for j in range(n_cols)])
-                 for i in range(n_rows + 1)]
-        lines += [([shown[i][j] for i in range(n_rows)], shown[n_rows][j], [rows[i][j] for i in range(n_rows)])
-                  for j in range(n_cols + 1)]
+        lines = [
+            ([shown[i][j] for j in range(n_cols)], shown[i][n_cols], [rows[i][j] for j in range(n_cols)])
+            for i in range(n_rows + 1)
+        ]
+        lines += [
+            ([shown[i][j] for i in range(n_rows)], shown[n_rows][j], [rows[i][j] for i in range(n_rows)])
+            for j in range(n_cols + 1)
+        ]
         for members, total, values in lines:
             hidden = [v for m, v in zip(members, values) if isinstance(m, str)]
             if not isinstance(total, str):
                 # what a reader can work out: the hidden members together
                 assert not 1 <= sum(hidden) <= 10, (rows, shown)
             elif len(hidden) == 0:
-                assert total != P, (rows, shown)   # a small total that is the sum of shown cells
+                assert total != P, (rows, shown)  # a small total that is the sum of shown cells
         assert all(v == 0 or v > 10 for row in shown for v in row if not isinstance(v, str)), shown

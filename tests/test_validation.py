@@ -1,5 +1,6 @@
 """The not-on-track alert's validation: hand-worked on a crafted program, and on real trial data
 through the real loader."""
+
 import datetime as dt
 
 import duckdb
@@ -22,7 +23,9 @@ def test_riesby_loads_every_score_as_ham_d(tmp_path):
     with duckdb.connect(str(db), read_only=True) as con:
         # 66 patients; 61 + 63 + 65 + 65 + 63 + 58 non-missing scores in weeks 0-5
         assert con.execute("SELECT count(DISTINCT participant_id), count(*) FROM assessments").fetchone() == (66, 375)
-        assert con.execute("SELECT reliable_change FROM instrument_catalogue WHERE instrument = 'HAM-D-17'").fetchone() == (6.0,)
+        assert con.execute(
+            "SELECT reliable_change FROM instrument_catalogue WHERE instrument = 'HAM-D-17'"
+        ).fetchone() == (6.0,)
         assert con.execute("SELECT count(*) FROM episodes WHERE discharge_date IS NULL").fetchone() == (0,)
 
 
@@ -34,23 +37,34 @@ def test_hit_rate_of_a_crafted_program_fitted_on_earlier_admissions(tmp_path):
     roster, measures = [], []
     for i in range(50):
         roster.append(f"H{i:02d},2024-06-03,2024-06-20,completed,Trauma,Chen,1990,yes")
-        measures += [measures_row(f"H{i:02d}", "2024-06-03", "PHQ-9", 12), measures_row(f"H{i:02d}", "2024-06-17", "PHQ-9", 5 + i % 10)]
+        measures += [
+            measures_row(f"H{i:02d}", "2024-06-03", "PHQ-9", 12),
+            measures_row(f"H{i:02d}", "2024-06-17", "PHQ-9", 5 + i % 10),
+        ]
     for i in range(50):
         week3, last = (13, 12 if i < 5 else 18) if i < 10 else (13, 5) if i < 20 else (9, 5)
         roster.append(f"T{i:02d},2025-01-06,2025-02-07,completed,Trauma,Chen,1990,yes")
-        measures += [measures_row(f"T{i:02d}", "2025-01-06", "PHQ-9", 12), measures_row(f"T{i:02d}", "2025-01-20", "PHQ-9", week3),
-                     measures_row(f"T{i:02d}", "2025-02-03", "PHQ-9", last)]
+        measures += [
+            measures_row(f"T{i:02d}", "2025-01-06", "PHQ-9", 12),
+            measures_row(f"T{i:02d}", "2025-01-20", "PHQ-9", week3),
+            measures_row(f"T{i:02d}", "2025-02-03", "PHQ-9", last),
+        ]
     db = tmp_path / "crafted.duckdb"
     build(tmp_path, db, roster=roster, measures=measures, as_of=dt.date(2025, 3, 1))
     table = counts(db, "temporal", thresholds=[0.65, 0.8]).set_index("threshold")
     for threshold in (0.65, 0.8):
         row = table.loc[threshold]
         assert (row["episodes"], row["alerted"], row["not_improved"], row["alerted_not_improved"]) == (50, 20, 10, 10)
-        assert (row["deteriorated"], row["alerted_deteriorated"], row["improved"], row["improved_not_alerted"]) == (5, 5, 40, 30)
-        assert list(row["lead_weeks"]) == [2] * 10                     # alerted in week 3, last score in week 5
+        assert (row["deteriorated"], row["alerted_deteriorated"], row["improved"], row["improved_not_alerted"]) == (
+            5,
+            5,
+            40,
+            30,
+        )
+        assert list(row["lead_weeks"]) == [2] * 10  # alerted in week 3, last score in week 5
     [f] = figures(table.reset_index().head(1)).to_dict("records")
     assert (f["sensitivity"], f["flag_rate"], f["specificity"], f["ppv"]) == (1.0, 0.4, 0.75, 0.5)
-    assert (round(f["sensitivity_low"], 3), f["lead_weeks"]) == (0.722, 2.0)            # Wilson 10/10: 72.2 %-100 %
+    assert (round(f["sensitivity_low"], 3), f["lead_weeks"]) == (0.722, 2.0)  # Wilson 10/10: 72.2 %-100 %
 
 
 def test_every_ended_episode_is_judged_once_in_ten_folds(tmp_path):
@@ -59,8 +73,13 @@ def test_every_ended_episode_is_judged_once_in_ten_folds(tmp_path):
     table = counts(db, "folds", thresholds=[0.8])
     # from the trial file itself: every patient with an intake score (a visit by day 7, settings
     # outcomes.baseline_days_after) and a later score, judged once
-    data = pd.read_csv(TRIALS / "riesby.dat.txt", sep=r"\s+", header=None, na_values=".",
-                       names=["id", "hamd", "intercept", "week", "endog", "endweek"]).dropna(subset=["hamd"])
+    data = pd.read_csv(
+        TRIALS / "riesby.dat.txt",
+        sep=r"\s+",
+        header=None,
+        na_values=".",
+        names=["id", "hamd", "intercept", "week", "endog", "endweek"],
+    ).dropna(subset=["hamd"])
     paired = int((data.groupby("id")["week"].agg(lambda w: w.min() * 7 <= 7 and len(w) > 1)).sum())
     assert table["episodes"].tolist() == [paired]
     assert int(table["improved"].iloc[0] + table["not_improved"].iloc[0]) == paired

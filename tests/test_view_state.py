@@ -20,11 +20,15 @@ def test_the_overview_filters_are_the_cohort_filters_and_are_in_the_address(clin
     assert at.selectbox(key="filter_track").value == "Trauma"
     assert "track: Trauma" in shown(at.caption[1].value)
     at.selectbox(key="filter_by").set_value("track").run()
-    at.switch_page("pages/caseload.py").run()                 # a page without these filters in between
+    at.switch_page("pages/caseload.py").run()  # a page without these filters in between
     at.switch_page("pages/overview.py").run()
     assert at.selectbox(key="filter_track").value == "Trauma"
     assert {k: at.query_params[k] for k in ("track", "by", "from", "to")} == {
-        "track": "Trauma", "by": "track", "from": "2025-01-06", "to": "2025-02-14"}   # the data's whole range
+        "track": "Trauma",
+        "by": "track",
+        "from": "2025-01-06",
+        "to": "2025-02-14",
+    }  # the data's whole range
 
 
 def test_a_link_opens_the_view_it_holds(clinic):
@@ -37,7 +41,9 @@ def test_a_link_opens_the_view_it_holds(clinic):
     assert [str(d) for d in at.date_input(key="filter_dates").value] == ["2025-01-06", "2025-02-01"]
     assert at.selectbox(key="filter_track").value == "Depression/Anxiety"
     assert at.selectbox(key="filter_by").value == "clinician"
-    assert shown(at.caption[1].value).startswith("Episodes admitted 06 Jan 2025 to 01 Feb 2025; track: Depression/Anxiety, by clinician")
+    assert shown(at.caption[1].value).startswith(
+        "Episodes admitted 06 Jan 2025 to 01 Feb 2025; track: Depression/Anxiety, by clinician"
+    )
 
 
 def test_values_that_do_not_fit_are_ignored(clinic):
@@ -51,7 +57,7 @@ def test_values_that_do_not_fit_are_ignored(clinic):
     assert at.selectbox(key="filter_track").value == "All tracks"
     assert at.selectbox(key="filter_clinician").value == "All clinicians"
     assert at.query_params["from"] == "2025-01-06" and at.query_params["track"] == "All tracks"
-    at.query_params["from"], at.query_params["to"] = "2019-01-01", "2030-01-01"   # clamped to the data
+    at.query_params["from"], at.query_params["to"] = "2019-01-01", "2030-01-01"  # clamped to the data
     at.run()
     assert [str(d) for d in at.date_input(key="filter_dates").value] == ["2025-01-06", "2025-02-14"]
 
@@ -69,7 +75,7 @@ def test_the_caseload_filter_is_kept_after_opening_a_participant(clinic):
     at.switch_page("pages/caseload.py").run()
     assert at.selectbox(key="case_clinician").value == "Rivera"
     assert at.dataframe[0].value["participant_id"].tolist() == ["P3"]
-    at.switch_page("pages/participant.py").run()              # and the participant page still shows P3
+    at.switch_page("pages/participant.py").run()  # and the participant page still shows P3
     assert at.text_input(key="participant_input").value == "P3"
     assert at.query_params["participant"] == "P3" and at.query_params["episode"] == "P3#20250106"
 

@@ -1,6 +1,7 @@
 """The web server's sign-in routes and session gate, through Starlette's test client (no browser):
 where each address goes with and without a session, the cookie's flags, CSRF, throttling, the
 security headers, and addresses that are not pages."""
+
 import re
 
 import pytest
@@ -17,7 +18,7 @@ from dashboard.web.gate import Gate
 from dashboard.web.routes import ROUTES, safe_next
 
 
-async def _streamlit(request):        # stands in for Streamlit's own routes
+async def _streamlit(request):  # stands in for Streamlit's own routes
     return PlainTextResponse(f"app {request.url.path}")
 
 
@@ -31,8 +32,10 @@ async def _stream(websocket):
 def client():
     for role in ("clinician", "director", "admin"):
         account(role, role)
-    app = Starlette(routes=[*ROUTES, WebSocketRoute("/_stcore/stream", _stream), Route("/{path:path}", _streamlit)],
-                    middleware=[Middleware(Gate)])
+    app = Starlette(
+        routes=[*ROUTES, WebSocketRoute("/_stcore/stream", _stream), Route("/{path:path}", _streamlit)],
+        middleware=[Middleware(Gate)],
+    )
     with TestClient(app, base_url="http://127.0.0.1:8501", follow_redirects=False) as c:
         yield c
 
@@ -46,7 +49,10 @@ def _sign_in(client, user, password=PASSWORD, next_path="/"):
 def test_a_page_without_a_session_goes_to_sign_in_keeping_the_address(client):
     r = client.get("/participant?participant=IOP-10291&episode=IOP-10291%2320251201")
     assert r.status_code == 303
-    assert r.headers["location"] == "/auth/signin?next=%2Fparticipant%3Fparticipant%3DIOP-10291%26episode%3DIOP-10291%252320251201"
+    assert (
+        r.headers["location"]
+        == "/auth/signin?next=%2Fparticipant%3Fparticipant%3DIOP-10291%26episode%3DIOP-10291%252320251201"
+    )
     form = client.get(r.headers["location"])
     assert 'name="next" value="/participant?participant=IOP-10291&amp;episode=IOP-10291%2320251201"' in form.text
     assert client.get("/").headers["location"] == "/auth/signin"
@@ -56,10 +62,12 @@ def test_signing_in_lands_on_the_address_asked_for_with_an_httponly_cookie(clien
     r = _sign_in(client, "clinician", next_path="/participant?participant=IOP-10291")
     assert (r.status_code, r.headers["location"]) == (303, "/participant?participant=IOP-10291")
     cookie = r.headers["set-cookie"]
-    assert cookie.startswith("iop_session=") and "HttpOnly" in cookie and "SameSite=lax" in cookie and "Path=/" in cookie
-    assert "Secure" not in cookie                                           # plain http on 127.0.0.1
+    assert (
+        cookie.startswith("iop_session=") and "HttpOnly" in cookie and "SameSite=lax" in cookie and "Path=/" in cookie
+    )
+    assert "Secure" not in cookie  # plain http on 127.0.0.1
     assert client.get("/participant?participant=IOP-10291").text == "app /participant"
-    assert client.get("/").headers["location"] == "/caseload"               # the clinician's start page
+    assert client.get("/").headers["location"] == "/caseload"  # the clinician's start page
     assert client.get("/?track=Trauma").headers["location"] == "/caseload?track=Trauma"
     assert audit.entries()["event"].tolist()[0] == "sign_in"
 
@@ -92,7 +100,7 @@ def test_the_sixth_attempt_is_throttled_even_with_the_right_password(client):
         assert _sign_in(client, "director", "not the password").status_code == 401
     r = _sign_in(client, "director")
     assert r.status_code == 429 and "Too many failed sign-ins" in r.text
-    assert client.get("/overview").status_code == 303                      # still signed out
+    assert client.get("/overview").status_code == 303  # still signed out
 
 
 def test_a_sign_in_without_the_forms_csrf_token_is_refused(client):
@@ -101,8 +109,19 @@ def test_a_sign_in_without_the_forms_csrf_token_is_refused(client):
     assert r.status_code == 400 and "iop_session=" not in r.headers.get("set-cookie", "")
 
 
-@pytest.mark.parametrize("asked", ["//evil.example/x", "http://evil.example/", "/\\evil.example", "/nope",
-                                   "/auth/signout", "overview", "/overview\r\nSet-Cookie: x=1", "/" + "a" * 3000])
+@pytest.mark.parametrize(
+    "asked",
+    [
+        "//evil.example/x",
+        "http://evil.example/",
+        "/\\evil.example",
+        "/nope",
+        "/auth/signout",
+        "overview",
+        "/overview\r\nSet-Cookie: x=1",
+        "/" + "a" * 3000,
+    ],
+)
 def test_only_addresses_of_this_apps_pages_are_followed_after_sign_in(asked):
     assert safe_next(asked) == "/"
 
@@ -129,18 +148,18 @@ def test_the_websocket_needs_a_live_session(client):
             ws.receive_text()
     assert refused.value.code == 1008
     _sign_in(client, "director")
-    cookie = {"cookie": f"iop_session={client.cookies['iop_session']}"}     # the test client's socket host differs
+    cookie = {"cookie": f"iop_session={client.cookies['iop_session']}"}  # the test client's socket host differs
     with client.websocket_connect("/_stcore/stream", headers=cookie) as ws:
         assert ws.receive_text() == "connected"
 
 
 def test_data_routes_and_metrics_need_a_session(client):
-    assert client.get("/_stcore/health").text == "app /_stcore/health"     # public: says only that it runs
+    assert client.get("/_stcore/health").text == "app /_stcore/health"  # public: says only that it runs
     for path in ("/media/abc.csv", "/_stcore/metrics", "/_stcore/host-config", "/_stcore/upload_file/x/y"):
         assert client.get(path).status_code == 401, path
     _sign_in(client, "director")
     assert client.get("/media/abc.csv").status_code == 200
-    assert client.get("/_stcore/metrics").status_code == 404              # administrators only
+    assert client.get("/_stcore/metrics").status_code == 404  # administrators only
     client.cookies.clear()
     _sign_in(client, "admin")
     assert client.get("/_stcore/metrics").text == "app /_stcore/metrics"

@@ -5,6 +5,7 @@ A password account signs in on the dashboard's own sign-in page; an organisation
 Every change is written to the audit log by the caller's `actor`; passwords are stored as bcrypt
 hashes only. Disabling an account or resetting its password ends its open sessions at once: each
 session check asks identity_of, which refuses sessions opened before the change."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -22,7 +23,7 @@ from dashboard.store import app_state, audit
 SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS accounts (
     user_name     TEXT PRIMARY KEY COLLATE NOCASE,
-    role          TEXT NOT NULL CHECK (role IN ({', '.join(repr(r) for r in ROLES)})),
+    role          TEXT NOT NULL CHECK (role IN ({", ".join(repr(r) for r in ROLES)})),
     display_name  TEXT NOT NULL,
     clinician     TEXT,               -- the clinician's name as the exports spell it (role clinician)
     password_hash TEXT,               -- NULL: an organisation account (signs in through OIDC)
@@ -44,9 +45,9 @@ class AccountError(ValueError):
 class Identity:
     user: str
     role: str
-    clinician: str | None = None     # the clinician name used in the exports (role clinician)
+    clinician: str | None = None  # the clinician name used in the exports (role clinician)
     name: str = ""
-    method: str = "password"         # password | oidc
+    method: str = "password"  # password | oidc
 
     @property
     def scope_clinician(self) -> str | None:
@@ -57,6 +58,7 @@ class Identity:
 @dataclass(frozen=True)
 class Actor:
     """Who makes an account change, for the audit log."""
+
     user: str
     role: str | None
 
@@ -84,11 +86,11 @@ def identity_of(user_name: str, method: str, session_opened: float | None = None
     if row is None or row["disabled_at"] or row["role"] not in ROLES:
         return None
     if session_opened is not None and row["sessions_from"] and session_opened < row["sessions_from"]:
-        return None       # opened before a password reset or disabling
+        return None  # opened before a password reset or disabling
     if production() and row["demo"]:
-        return None       # demo accounts never work in production mode
+        return None  # demo accounts never work in production mode
     if (method == "password") != bool(row["password_hash"]):
-        return None       # password accounts sign in with their password, organisation accounts through OIDC
+        return None  # password accounts sign in with their password, organisation accounts through OIDC
     return Identity(row["user_name"], row["role"], row["clinician"], row["display_name"], method)
 
 
@@ -99,8 +101,15 @@ def check_password(user_name: str, password: str) -> Identity | None:
     return identity_of(row["user_name"], "password") if ok else None
 
 
-def add(user_name: str, role: str, actor: Actor, display_name: str = "", clinician: str | None = None,
-        password: str | None = None, demo: bool = False) -> None:
+def add(
+    user_name: str,
+    role: str,
+    actor: Actor,
+    display_name: str = "",
+    clinician: str | None = None,
+    password: str | None = None,
+    demo: bool = False,
+) -> None:
     """A new account: with a password, or (password None) an organisation account for OIDC sign-in."""
     user_name = user_name.strip()
     if not user_name or len(user_name) > 100 or any(c.isspace() or not c.isprintable() for c in user_name):
@@ -113,12 +122,28 @@ def add(user_name: str, role: str, actor: Actor, display_name: str = "", clinici
     with closing(_connect()) as con, con:
         if con.execute("SELECT 1 FROM accounts WHERE user_name = ?", (user_name,)).fetchone():
             raise AccountError(f"an account {user_name} exists already")
-        con.execute("INSERT INTO accounts (user_name, role, display_name, clinician, password_hash, demo, created_at, "
-                    "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    (user_name, role, display_name.strip() or user_name, (clinician or "").strip() or None, hashed,
-                     int(demo), _now(), _now()))
-    audit.record("account_added", actor.user, actor.role, account=user_name, new_role=role,
-                 method="password" if password is not None else "oidc")
+        con.execute(
+            "INSERT INTO accounts (user_name, role, display_name, clinician, password_hash, demo, created_at, "
+            "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                user_name,
+                role,
+                display_name.strip() or user_name,
+                (clinician or "").strip() or None,
+                hashed,
+                int(demo),
+                _now(),
+                _now(),
+            ),
+        )
+    audit.record(
+        "account_added",
+        actor.user,
+        actor.role,
+        account=user_name,
+        new_role=role,
+        method="password" if password is not None else "oidc",
+    )
 
 
 def _existing(user_name: str) -> dict:
@@ -133,8 +158,10 @@ def reset_password(user_name: str, password: str, actor: Actor) -> None:
     row = _existing(user_name)
     hashed = passwords.hash_password(password)
     with closing(_connect()) as con, con:
-        con.execute("UPDATE accounts SET password_hash = ?, sessions_from = ?, updated_at = ? WHERE user_name = ?",
-                    (hashed, time.time(), _now(), row["user_name"]))
+        con.execute(
+            "UPDATE accounts SET password_hash = ?, sessions_from = ?, updated_at = ? WHERE user_name = ?",
+            (hashed, time.time(), _now(), row["user_name"]),
+        )
     audit.record("password_reset", actor.user, actor.role, account=row["user_name"])
 
 
@@ -144,10 +171,14 @@ def set_disabled(user_name: str, disabled: bool, actor: Actor) -> None:
     if disabled and row["user_name"].lower() == actor.user.lower():
         raise AccountError("you cannot disable your own account")
     with closing(_connect()) as con, con:
-        con.execute("UPDATE accounts SET disabled_at = ?, sessions_from = coalesce(?, sessions_from), updated_at = ? "
-                    "WHERE user_name = ?", (_now() if disabled else None, time.time() if disabled else None, _now(),
-                                           row["user_name"]))
-    audit.record("account_disabled" if disabled else "account_enabled", actor.user, actor.role, account=row["user_name"])
+        con.execute(
+            "UPDATE accounts SET disabled_at = ?, sessions_from = coalesce(?, sessions_from), updated_at = ? "
+            "WHERE user_name = ?",
+            (_now() if disabled else None, time.time() if disabled else None, _now(), row["user_name"]),
+        )
+    audit.record(
+        "account_disabled" if disabled else "account_enabled", actor.user, actor.role, account=row["user_name"]
+    )
 
 
 def signed_in(user_name: str) -> None:
@@ -155,29 +186,43 @@ def signed_in(user_name: str) -> None:
         con.execute("UPDATE accounts SET last_sign_in = ? WHERE user_name = ?", (_now(), user_name))
 
 
-def change(user_name: str, actor: Actor, role: str | None = None, clinician: str | None = None,
-           display_name: str | None = None) -> None:
+def change(
+    user_name: str, actor: Actor, role: str | None = None, clinician: str | None = None, display_name: str | None = None
+) -> None:
     """A new role, clinician name or display name; takes effect on the account's next page run."""
     row = _existing(user_name)
-    new = {"role": role or row["role"], "clinician": row["clinician"] if clinician is None else (clinician.strip() or None),
-           "display_name": display_name.strip() if display_name and display_name.strip() else row["display_name"]}
+    new = {
+        "role": role or row["role"],
+        "clinician": row["clinician"] if clinician is None else (clinician.strip() or None),
+        "display_name": display_name.strip() if display_name and display_name.strip() else row["display_name"],
+    }
     if new["role"] not in ROLES:
         raise AccountError(f"role must be one of: {', '.join(ROLES)}")
     if new["role"] == "clinician" and not new["clinician"]:
         raise AccountError("a clinician account needs the clinician's name as the exports spell it")
     with closing(_connect()) as con, con:
-        con.execute("UPDATE accounts SET role = ?, clinician = ?, display_name = ?, updated_at = ? WHERE user_name = ?",
-                    (new["role"], new["clinician"], new["display_name"], _now(), row["user_name"]))
-    audit.record("account_changed", actor.user, actor.role, account=row["user_name"],
-                 **{f"new_{k}": v for k, v in new.items() if v != row[k]})
+        con.execute(
+            "UPDATE accounts SET role = ?, clinician = ?, display_name = ?, updated_at = ? WHERE user_name = ?",
+            (new["role"], new["clinician"], new["display_name"], _now(), row["user_name"]),
+        )
+    audit.record(
+        "account_changed",
+        actor.user,
+        actor.role,
+        account=row["user_name"],
+        **{f"new_{k}": v for k, v in new.items() if v != row[k]},
+    )
 
 
 def listing() -> pd.DataFrame:
     """Every account, without its hash, with its last sign-in."""
     with closing(_connect()) as con:
-        return pd.read_sql_query("""
+        return pd.read_sql_query(
+            """
             SELECT user_name, display_name, role, clinician,
                    CASE WHEN password_hash IS NULL THEN 'organisation (OIDC)' ELSE 'password' END AS sign_in,
                    CASE WHEN disabled_at IS NOT NULL THEN 'disabled' ELSE 'active' END AS status,
                    demo = 1 AS demo, created_at, updated_at, last_sign_in
-            FROM accounts ORDER BY user_name COLLATE NOCASE""", con)
+            FROM accounts ORDER BY user_name COLLATE NOCASE""",
+            con,
+        )

@@ -1,5 +1,6 @@
 """Password hashing (bcrypt). Every hash uses the same cost, and a user name that does not exist is
 checked against a placeholder hash of that cost, so the time taken does not say whether it exists."""
+
 from __future__ import annotations
 
 from functools import cache

@@ -1,13 +1,14 @@
 """The sign-in and session policy, in one place. Environment variables override the time limits."""
+
 from __future__ import annotations
 
 import os
 
-BCRYPT_ROUNDS = 12                 # every stored hash and the unknown-user placeholder use this cost
+BCRYPT_ROUNDS = 12  # every stored hash and the unknown-user placeholder use this cost
 MIN_PASSWORD_LENGTH = 12
-THROTTLE_FAILURES = 5              # this many failed sign-ins for one user name, or from one address ...
-THROTTLE_WINDOW_MINUTES = 15       # ... within this many minutes refuse further attempts until the window clears
-TOUCH_EVERY_SECONDS = 30           # how often activity is written to a session's last-seen time
+THROTTLE_FAILURES = 5  # this many failed sign-ins for one user name, or from one address ...
+THROTTLE_WINDOW_MINUTES = 15  # ... within this many minutes refuse further attempts until the window clears
+TOUCH_EVERY_SECONDS = 30  # how often activity is written to a session's last-seen time
 
 
 def session_minutes() -> float:

@@ -4,6 +4,7 @@ The browser holds only a random token, in an HttpOnly cookie; the store holds it
 copy of the store opens no session. A session is valid until signed out, revoked (account disabled,
 password reset), idle longer than IOP_IDLE_MINUTES or older than IOP_SESSION_MINUTES; every check
 reads the store, so each of these takes effect on the next request or page run."""
+
 from __future__ import annotations
 
 import hashlib
@@ -35,8 +36,9 @@ CREATE INDEX IF NOT EXISTS sessions_sso ON sessions (sso_cookie_hash);
 @dataclass(frozen=True)
 class Check:
     """The outcome of checking a token: the identity, or why there is none."""
+
     identity: accounts.Identity | None
-    reason: str | None = None        # None (valid), missing, unknown, revoked, expired
+    reason: str | None = None  # None (valid), missing, unknown, revoked, expired
 
 
 def digest(token: str) -> str:
@@ -48,8 +50,10 @@ def create(identity: accounts.Identity, sso_cookie_hash: str | None = None) -> s
     token = secrets.token_urlsafe(32)
     now = time.time()
     with closing(app_state.connect(SCHEMA)) as con, con:
-        con.execute("INSERT INTO sessions VALUES (?, ?, ?, ?, ?, NULL, NULL, ?)",
-                    (digest(token), identity.user, identity.method, now, now, sso_cookie_hash))
+        con.execute(
+            "INSERT INTO sessions VALUES (?, ?, ?, ?, ?, NULL, NULL, ?)",
+            (digest(token), identity.user, identity.method, now, now, sso_cookie_hash),
+        )
     return token
 
 
@@ -59,15 +63,22 @@ def check(token: str | None, touch: bool = True, now: float | None = None) -> Ch
         return Check(None, "missing")
     now = now or time.time()
     with closing(app_state.connect(SCHEMA)) as con:
-        row = con.execute("SELECT user_name, method, created_at, last_seen_at, revoked_reason FROM sessions "
-                          "WHERE token_hash = ?", (digest(token),)).fetchone()
+        row = con.execute(
+            "SELECT user_name, method, created_at, last_seen_at, revoked_reason FROM sessions WHERE token_hash = ?",
+            (digest(token),),
+        ).fetchone()
     if row is None:
         return Check(None, "unknown")
     user, method, created, seen, revoked = row
     if revoked:
         return Check(None, "expired" if revoked in ("expired", "idle") else "revoked")
-    ended = ("expired" if now - created > 60 * policy.session_minutes()
-             else "idle" if now - seen > 60 * policy.idle_minutes() else None)
+    ended = (
+        "expired"
+        if now - created > 60 * policy.session_minutes()
+        else "idle"
+        if now - seen > 60 * policy.idle_minutes()
+        else None
+    )
     identity = accounts.identity_of(user, method, session_opened=created)
     if ended or identity is None:
         reason = ended or "account changed"
@@ -83,8 +94,13 @@ def check(token: str | None, touch: bool = True, now: float | None = None) -> Ch
 def _revoke(token_hash: str, reason: str, now: float | None = None) -> bool:
     """Revoke one session; False when it was revoked already."""
     with closing(app_state.connect(SCHEMA)) as con, con:
-        return con.execute("UPDATE sessions SET revoked_at = ?, revoked_reason = ? WHERE token_hash = ? "
-                           "AND revoked_at IS NULL", (now or time.time(), reason, token_hash)).rowcount == 1
+        return (
+            con.execute(
+                "UPDATE sessions SET revoked_at = ?, revoked_reason = ? WHERE token_hash = ? AND revoked_at IS NULL",
+                (now or time.time(), reason, token_hash),
+            ).rowcount
+            == 1
+        )
 
 
 def revoke(token: str, reason: str = "signed out") -> bool:
@@ -95,7 +111,9 @@ def sso_cookie_used(sso_cookie_hash: str) -> bool:
     """Has this identity-provider sign-in made a session already? Each is exchanged once, so a
     copied provider cookie cannot open a new session after sign-out or expiry."""
     with closing(app_state.connect(SCHEMA)) as con:
-        return con.execute("SELECT 1 FROM sessions WHERE sso_cookie_hash = ?", (sso_cookie_hash,)).fetchone() is not None
+        return (
+            con.execute("SELECT 1 FROM sessions WHERE sso_cookie_hash = ?", (sso_cookie_hash,)).fetchone() is not None
+        )
 
 
 def end(token: str, reason: str = "signed out") -> str | None:
@@ -134,7 +152,8 @@ def take_next(nonce: str | None) -> str | None:
     if not nonce:
         return None
     with closing(app_state.connect(PENDING_SCHEMA)) as con, con:
-        row = con.execute("SELECT next_path, created_at FROM pending_sign_ins WHERE nonce_hash = ?",
-                          (digest(nonce),)).fetchone()
+        row = con.execute(
+            "SELECT next_path, created_at FROM pending_sign_ins WHERE nonce_hash = ?", (digest(nonce),)
+        ).fetchone()
         con.execute("DELETE FROM pending_sign_ins WHERE nonce_hash = ?", (digest(nonce),))
     return row[0] if row and time.time() - row[1] < 600 else None

@@ -1,4 +1,5 @@
 """Password sign-in: throttle, check, open a session, audit. The web server's sign-in route calls it."""
+
 from __future__ import annotations
 
 import math
@@ -7,7 +8,7 @@ from dataclasses import dataclass
 from dashboard.access import accounts, sessions, throttle
 from dashboard.store import audit
 
-FAILED = "Sign-in failed: check the user name and password."   # the same whether or not the user exists
+FAILED = "Sign-in failed: check the user name and password."  # the same whether or not the user exists
 
 
 @dataclass(frozen=True)
@@ -19,12 +20,14 @@ class Outcome:
 
 def throttled_message(seconds: float) -> str:
     minutes = max(1, math.ceil(seconds / 60))
-    return (f"Too many failed sign-ins for this user name or from this computer. Try again in {minutes} "
-            f"minute{'s' if minutes > 1 else ''}, or ask an administrator to reset the password.")
+    return (
+        f"Too many failed sign-ins for this user name or from this computer. Try again in {minutes} "
+        f"minute{'s' if minutes > 1 else ''}, or ask an administrator to reset the password."
+    )
 
 
 def password_sign_in(user_name: str, password: str, client: str) -> Outcome:
-    typed = user_name.strip()[:100]          # kept for the audit trail, never shown back
+    typed = user_name.strip()[:100]  # kept for the audit trail, never shown back
     wait = throttle.retry_after(typed, client)
     if wait > 0:
         audit.record("sign_in_throttled", typed, None, method="password", client=client)
@@ -43,7 +46,7 @@ def password_sign_in(user_name: str, password: str, client: str) -> Outcome:
 def sso_sign_in(email: str, sso_cookie_hash: str, client: str) -> Outcome:
     """An identity-provider (OIDC) sign-in, exchanged once for a dashboard session."""
     if sessions.sso_cookie_used(sso_cookie_hash):
-        return Outcome(message="")            # an old provider sign-in: sign in again
+        return Outcome(message="")  # an old provider sign-in: sign in again
     identity = accounts.identity_of(email, "oidc")
     if identity is None:
         audit.record("sign_in_failed", email[:100], None, method="oidc", client=client)

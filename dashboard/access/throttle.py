@@ -3,6 +3,7 @@ address, within THROTTLE_WINDOW_MINUTES, further attempts are refused (whatever 
 the oldest of those failures leaves the window. User names are counted whether or not they exist,
 so being throttled says nothing about an account. Refused attempts do not count as failures, so
 the window always clears."""
+
 from __future__ import annotations
 
 import time
@@ -28,7 +29,7 @@ def user_key(user_name: str) -> str:
 def record_failure(user_name: str, client: str, now: float | None = None) -> None:
     now = now or time.time()
     with closing(app_state.connect(SCHEMA)) as con, con:
-        con.execute("DELETE FROM sign_in_failures WHERE at < ?", (now - 86400,))   # keep a day; the audit log keeps all
+        con.execute("DELETE FROM sign_in_failures WHERE at < ?", (now - 86400,))  # keep a day; the audit log keeps all
         con.execute("INSERT INTO sign_in_failures VALUES (?, ?, ?)", (now, user_key(user_name), client))
 
 
@@ -39,8 +40,13 @@ def retry_after(user_name: str, client: str, now: float | None = None) -> float:
     with closing(app_state.connect(SCHEMA)) as con:
         waits = []
         for column, value in (("user_key", user_key(user_name)), ("client", client)):
-            times = [at for (at,) in con.execute(f"SELECT at FROM sign_in_failures WHERE {column} = ? AND at > ? "
-                                                 "ORDER BY at DESC", (value, now - window))]
+            times = [
+                at
+                for (at,) in con.execute(
+                    f"SELECT at FROM sign_in_failures WHERE {column} = ? AND at > ? ORDER BY at DESC",
+                    (value, now - window),
+                )
+            ]
             if len(times) >= THROTTLE_FAILURES:
                 waits.append(times[THROTTLE_FAILURES - 1] + window - now)
     return max(waits, default=0.0)

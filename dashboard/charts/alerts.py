@@ -1,6 +1,7 @@
 """The not-on-track alert's trade-off: sensitivity for eventual non-improvement against the share of
 episodes alerted, one point per percentile threshold (dashboard/views/alerts.py figures), for the
 director's page and `python -m dashboard validate`."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -9,11 +10,15 @@ import plotly.graph_objects as go
 from dashboard.charts.style import CATEGORY_COLOURS, OKABE_ITO, base_layout, empty, escape_html
 from dashboard.views.words import percentile
 
-TITLE = "Non-improvers caught against episodes alerted"      # fits a 1024 px window with its suffix
+TITLE = "Non-improvers caught against episodes alerted"  # fits a 1024 px window with its suffix
 
 
-def tradeoff(series: dict[str, pd.DataFrame], current: float | None = None,
-             target: tuple[float, float] | None = None, height: int = 480) -> go.Figure:
+def tradeoff(
+    series: dict[str, pd.DataFrame],
+    current: float | None = None,
+    target: tuple[float, float] | None = None,
+    height: int = 480,
+) -> go.Figure:
     """series: name → figures() rows of one instrument (threshold, sensitivity, flag_rate and their
     counts); current: the threshold in use, ringed; target: (flag-rate limit, sensitivity) lines."""
     fig = go.Figure()
@@ -22,18 +27,28 @@ def tradeoff(series: dict[str, pd.DataFrame], current: float | None = None,
     for i, (name, rows) in enumerate(series.items()):
         rows = rows.sort_values("threshold")
         fig.add_scatter(
-            x=rows["flag_rate"], y=rows["sensitivity"], mode="lines+markers+text", name=escape_html(name),
+            x=rows["flag_rate"],
+            y=rows["sensitivity"],
+            mode="lines+markers+text",
+            name=escape_html(name),
             line={"color": CATEGORY_COLOURS[i % len(CATEGORY_COLOURS)]},
-            text=[percentile(t) for t in rows["threshold"]], textposition="top left",
+            text=[percentile(t) for t in rows["threshold"]],
+            textposition="top left",
             customdata=rows[["sensitivity_k", "sensitivity_n", "flag_rate_k", "flag_rate_n"]].to_numpy(),
             hovertemplate="percentile %{text}: caught %{customdata[0]} of %{customdata[1]} non-improvers "
-                          "(%{y:.0%}); alerted %{customdata[2]} of %{customdata[3]} episodes (%{x:.0%})<extra></extra>")
+            "(%{y:.0%}); alerted %{customdata[2]} of %{customdata[3]} episodes (%{x:.0%})<extra></extra>",
+        )
         if current is not None:
             now = rows[(rows["threshold"] - current).abs() < 1e-9]
-            fig.add_scatter(x=now["flag_rate"], y=now["sensitivity"], mode="markers", showlegend=i == 0,
-                            name=f"in use: {percentile(current)} percentile", hoverinfo="skip",
-                            marker={"size": 18, "symbol": "circle-open", "color": OKABE_ITO["vermillion"],
-                                    "line": {"width": 3}})
+            fig.add_scatter(
+                x=now["flag_rate"],
+                y=now["sensitivity"],
+                mode="markers",
+                showlegend=i == 0,
+                name=f"in use: {percentile(current)} percentile",
+                hoverinfo="skip",
+                marker={"size": 18, "symbol": "circle-open", "color": OKABE_ITO["vermillion"], "line": {"width": 3}},
+            )
     if target is not None:
         fig.add_hline(y=target[1], line_dash="dot", annotation_text=f"target {target[1]:.0%}")
         fig.add_vline(x=target[0], line_dash="dot", annotation_text=f"{target[0]:.0%} flagged")

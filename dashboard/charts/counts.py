@@ -1,6 +1,7 @@
 """Bar charts of counts as a view may show them (dashboard/privacy/shown.py): a hidden count is
 not drawn, and its bar is labelled with its mark ("<11", or "suppressed" for one hidden only so
 that a small one cannot be worked out); its value is not in the figure at all."""
+
 from __future__ import annotations
 
 import math
@@ -20,9 +21,19 @@ def bar_text(values, marks) -> tuple[list, list]:
     return heights, labels
 
 
-def count_bars(frame: pd.DataFrame, x: str, y: str, title: str, colour: str | None = None,
-               colours: dict | None = None, x_title: str = "", y_title: str = "", barmode: str = "group",
-               horizontal: bool = False, height: int = 360) -> go.Figure:
+def count_bars(
+    frame: pd.DataFrame,
+    x: str,
+    y: str,
+    title: str,
+    colour: str | None = None,
+    colours: dict | None = None,
+    x_title: str = "",
+    y_title: str = "",
+    barmode: str = "group",
+    horizontal: bool = False,
+    height: int = 360,
+) -> go.Figure:
     """frame: one row per bar with the count in `y` (NaN when hidden) and its `mark`."""
     fig = go.Figure()
     if not len(frame):
@@ -32,9 +43,15 @@ def count_bars(frame: pd.DataFrame, x: str, y: str, title: str, colour: str | No
     for i, (name, part) in enumerate(groups):
         heights, labels = bar_text(part[y].tolist(), marks_of(part))
         categories = [escape_html(v) for v in part[x]]
-        bar = dict(name=escape_html(name) if name is not None else y, text=labels, textposition="outside", cliponaxis=False,
-                   marker_color=(colours or {}).get(name, PALETTE[i % len(PALETTE)]), showlegend=colour is not None,
-                   hovertemplate="%{text}<extra>%{" + ("y" if horizontal else "x") + "}</extra>")
+        bar = dict(
+            name=escape_html(name) if name is not None else y,
+            text=labels,
+            textposition="outside",
+            cliponaxis=False,
+            marker_color=(colours or {}).get(name, PALETTE[i % len(PALETTE)]),
+            showlegend=colour is not None,
+            hovertemplate="%{text}<extra>%{" + ("y" if horizontal else "x") + "}</extra>",
+        )
         if horizontal:
             fig.add_trace(go.Bar(y=categories, x=heights, orientation="h", **bar))
         else:

@@ -3,6 +3,7 @@
 Passwords are asked for at a prompt (or read from standard input with --password-stdin), never
 taken on the command line; every change is written to the audit log under the operating-system
 user who ran the command. The accounts live in the application-state store (IOP_STATE)."""
+
 from __future__ import annotations
 
 import argparse
@@ -17,8 +18,12 @@ from dashboard.access.pages import ROLES
 from dashboard.access.passwords import WeakPassword, check_strength
 from dashboard.store.app_state import private_file, state_path
 
-DEMO = {"director": ("director", None), "clinician": ("clinician", "Chen, M."), "quality": ("quality", None),
-        "admin": ("admin", None)}
+DEMO = {
+    "director": ("director", None),
+    "clinician": ("clinician", "Chen, M."),
+    "quality": ("quality", None),
+    "admin": ("admin", None),
+}
 
 
 def _actor() -> accounts.Actor:
@@ -45,8 +50,15 @@ def write_demo_accounts(credentials: Path) -> dict[str, str] | None:
         return None
     made = {name: secrets.token_urlsafe(12) for name in DEMO}
     for name, (role, clinician) in DEMO.items():
-        accounts.add(name, role, accounts.Actor("make run (demo accounts)", None), f"Demo {name}", clinician,
-                     made[name], demo=True)
+        accounts.add(
+            name,
+            role,
+            accounts.Actor("make run (demo accounts)", None),
+            f"Demo {name}",
+            clinician,
+            made[name],
+            demo=True,
+        )
     private_file(credentials)
     credentials.write_text("".join(f"{name}: {password}\n" for name, password in made.items()))
     return made
@@ -67,8 +79,9 @@ def main(argv=None) -> int:
     add.add_argument("--clinician", help="for role clinician: the clinician's name as the exports spell it")
     add.add_argument("--sso", action="store_true", help="an organisation account: signs in through OIDC, no password")
     for name in ("reset", "disable", "enable"):
-        commands.add_parser(name, help=f"{name} an account's password" if name == "reset" else f"{name} an account"
-                            ).add_argument("user")
+        commands.add_parser(
+            name, help=f"{name} an account's password" if name == "reset" else f"{name} an account"
+        ).add_argument("user")
     commands.add_parser("list", help="list the accounts")
     demo = commands.add_parser("demo", help="the demo accounts for `make run` (once)")
     demo.add_argument("--credentials", default="data/demo-credentials.txt")
@@ -96,7 +109,9 @@ def _run(args) -> int:
         print(f"Password reset for {args.user}; their open sessions have ended.")
     elif args.command in ("disable", "enable"):
         accounts.set_disabled(args.user, args.command == "disable", actor)
-        print(f"{args.user} {args.command}d" + ("; their open sessions have ended." if args.command == "disable" else "."))
+        print(
+            f"{args.user} {args.command}d" + ("; their open sessions have ended." if args.command == "disable" else ".")
+        )
     elif args.command == "list":
         table = accounts.listing().drop(columns=["created_at"])
         print(f"{len(table)} account(s) in {state_path()}")

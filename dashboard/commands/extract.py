@@ -2,6 +2,7 @@
 copy for SQL, instead of the identified database: for every completed quarter, exactly what the
 quality role's pages show (privacy/release.py), suppressed together. No participant id, no date of
 anyone's care, no per-episode row; a hidden count is NULL with its mark beside it."""
+
 from __future__ import annotations
 
 import argparse
@@ -37,29 +38,47 @@ def tables(threshold: int) -> dict[str, pd.DataFrame]:
         r = quarter_release(q, instruments, primary, threshold)
         o = r.overview
         meta = {"quarter": q.label}
-        out.setdefault("overview_headline", []).append(pd.DataFrame(
-            [{**meta, "measure": k, "count": None if m else v, "mark": m} for k, (v, m) in o.headline.items()]))
+        out.setdefault("overview_headline", []).append(
+            pd.DataFrame(
+                [{**meta, "measure": k, "count": None if m else v, "mark": m} for k, (v, m) in o.headline.items()]
+            )
+        )
         # each with its count (NULL when hidden) and the count's mark, as the release shows them
-        for name, frame in (("overview_flow", o.flow), ("overview_discharges", o.discharges),
-                            ("overview_aftercare", o.aftercare), ("overview_completeness", o.completeness)):
-            out.setdefault(name, []).append(frame.drop(columns=[c for c in ("teds_code",) if c in frame]).assign(**meta))
+        for name, frame in (
+            ("overview_flow", o.flow),
+            ("overview_discharges", o.discharges),
+            ("overview_aftercare", o.aftercare),
+            ("overview_completeness", o.completeness),
+        ):
+            out.setdefault(name, []).append(
+                frame.drop(columns=[c for c in ("teds_code",) if c in frame]).assign(**meta)
+            )
         out.setdefault("overview_attendance", []).append(o.attendance.assign(**meta))
         for (dimension, instrument), c in r.cohorts.items():
             meta = {"quarter": q.label, "grouping": dimension, "instrument": instrument}
-            out.setdefault("cohort_completeness", []).append(_counts(c.funnel, list(c.funnel.columns[1:])).assign(**meta))
+            out.setdefault("cohort_completeness", []).append(
+                _counts(c.funnel, list(c.funnel.columns[1:])).assign(**meta)
+            )
             out.setdefault("cohort_outcomes", []).append(
-                _counts(c.outcomes, [col for col in c.outcomes.columns[1:] if "%" not in col and "Cohen" not in col])
-                .assign(**meta))
+                _counts(
+                    c.outcomes, [col for col in c.outcomes.columns[1:] if "%" not in col and "Cohen" not in col]
+                ).assign(**meta)
+            )
             out.setdefault("cohort_hedis", []).append(c.hedis.assign(**meta))
             out.setdefault("cohort_follow_up", []).append(c.follow_up.assign(**meta))
             out.setdefault("cohort_thresholds", []).append(
-                c.thresholds.melt(id_vars="Cohort", var_name="measure", value_name="share").assign(**meta))
+                c.thresholds.melt(id_vars="Cohort", var_name="measure", value_name="share").assign(**meta)
+            )
             out.setdefault("cohort_rates", []).append(c.rates.assign(**meta))
             out.setdefault("cohort_weekly_means", []).append(c.weekly.drop(columns=["n"]).assign(**meta))
             out.setdefault("cohort_retention", []).append(c.retention.drop(columns=["steps"]).assign(**meta))
-        for m in r.measures.values():      # the quality measures' summary submission, by each grouping
-            counts = list(SUMMARY_COLUMNS)[list(SUMMARY_COLUMNS).index("admitted"):list(SUMMARY_COLUMNS).index("rate_percent")]
-            out.setdefault("measures_summary", []).append(_counts(submission_summary(m), counts).assign(quarter=q.label))
+        for m in r.measures.values():  # the quality measures' summary submission, by each grouping
+            counts = list(SUMMARY_COLUMNS)[
+                list(SUMMARY_COLUMNS).index("admitted") : list(SUMMARY_COLUMNS).index("rate_percent")
+            ]
+            out.setdefault("measures_summary", []).append(
+                _counts(submission_summary(m), counts).assign(quarter=q.label)
+            )
     return {name: pd.concat(frames, ignore_index=True) for name, frames in out.items()}
 
 
@@ -70,9 +89,9 @@ def main(argv=None) -> int:
     parser.add_argument("--out", required=True)
     args = parser.parse_args(argv)
     os.environ["IOP_DB"] = args.db
-    os.environ["IOP_WARM"] = "0"     # a one-off run: no background warm-up left running at exit
-    with db.scoped(db.EVERYTHING):       # the whole program: the quality role's scope
-        threshold = policy.threshold()   # as the build in place stored it
+    os.environ["IOP_WARM"] = "0"  # a one-off run: no background warm-up left running at exit
+    with db.scoped(db.EVERYTHING):  # the whole program: the quality role's scope
+        threshold = policy.threshold()  # as the build in place stored it
     if not threshold:
         print("Small-cell suppression is off in the settings: no extract for sharing.", file=sys.stderr)
         return 2
@@ -84,8 +103,10 @@ def main(argv=None) -> int:
             con.execute(f'CREATE TABLE "{name}" AS SELECT * FROM frame')
             con.unregister("frame")
         names = [n for (n,) in con.execute("SELECT table_name FROM information_schema.tables ORDER BY 1").fetchall()]
-    print(f"{out}: {len(names)} tables ({', '.join(names)}), counts from 1 to {threshold} and those that would "
-          "reveal them NULL with their mark")
+    print(
+        f"{out}: {len(names)} tables ({', '.join(names)}), counts from 1 to {threshold} and those that would "
+        "reveal them NULL with their mark"
+    )
     return 0
 
 

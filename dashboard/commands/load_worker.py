@@ -9,6 +9,7 @@ a job; the Data page starts it again when one is queued.
 Only one worker runs per store: it holds the store's worker lock for its life, and a worker that
 takes the lock first fails the jobs a killed worker left running. It writes nothing to its output:
 file names and the loader's messages go to the store only."""
+
 from __future__ import annotations
 
 import argparse
@@ -28,13 +29,14 @@ from dashboard.store.load_jobs import KINDS, ROOT, Job
 
 LOADER = (sys.executable, "-m", "etl", "load")
 IDLE = float(os.environ.get("IOP_LOAD_WORKER_IDLE", "60"))
-TIMEOUT = float(os.environ.get("IOP_LOAD_TIMEOUT", "3600"))      # seconds a load may take before it is stopped
+TIMEOUT = float(os.environ.get("IOP_LOAD_TIMEOUT", "3600"))  # seconds a load may take before it is stopped
 POLL = 0.5
 COUNTS = ("read", "loaded", "updated", "rejected", "duplicate")
 NOTES_KEPT = 50
 
-try:       # the loader stops if the worker dies (Linux): a job the next worker fails is not still loading
+try:  # the loader stops if the worker dies (Linux): a job the next worker fails is not still loading
     import ctypes
+
     _prctl = ctypes.CDLL(None, use_errno=True).prctl
 except (OSError, AttributeError):
     _prctl = None
@@ -42,7 +44,7 @@ except (OSError, AttributeError):
 
 def _die_with_parent() -> None:
     if _prctl is not None:
-        _prctl(1, signal.SIGTERM)          # PR_SET_PDEATHSIG
+        _prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
 
 
 @functools.cache
@@ -84,7 +86,7 @@ def _results(text: str) -> list[dict] | None:
     if not isinstance(rows, list) or not all(isinstance(r, dict) and "file" in r and "status" in r for r in rows):
         return None
     for r in rows:
-        r["file"] = Path(str(r["file"])).name        # the stored copy's folder is gone once the job ends
+        r["file"] = Path(str(r["file"])).name  # the stored copy's folder is gone once the job ends
         r["notes"] = list(r.get("notes") or [])[:NOTES_KEPT]
     return rows
 
@@ -103,8 +105,14 @@ def run_job(job: Job, poll: float = POLL, timeout: float = TIMEOUT) -> tuple[str
     if progress_option(tuple(LOADER)):
         command += ["--progress-file", str(progress_file)]
     with os.fdopen(os.open(out_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as out:
-        loader = subprocess.Popen(command, cwd=ROOT, stdin=subprocess.DEVNULL, stdout=out,
-                                  stderr=subprocess.DEVNULL, preexec_fn=_die_with_parent)
+        loader = subprocess.Popen(
+            command,
+            cwd=ROOT,
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=subprocess.DEVNULL,
+            preexec_fn=_die_with_parent,
+        )
     deadline, shown = time.monotonic() + timeout, None
     while True:
         try:
@@ -119,11 +127,13 @@ def run_job(job: Job, poll: float = POLL, timeout: float = TIMEOUT) -> tuple[str
         if time.monotonic() > deadline:
             loader.kill()
             loader.wait()
-            problem = (f"the load took longer than {timeout / 60:g} minutes and was stopped; "
-                       "nothing was loaded from this upload")
+            problem = (
+                f"the load took longer than {timeout / 60:g} minutes and was stopped; "
+                "nothing was loaded from this upload"
+            )
             return "failed", failed_rows(job, problem), problem
     rows = _results(out_path.read_text(encoding="utf-8", errors="replace"))
-    if rows is None:   # the loader itself failed; its own output is not kept (it may name rows)
+    if rows is None:  # the loader itself failed; its own output is not kept (it may name rows)
         problem = f"the loader stopped (exit {code}); nothing was loaded from this upload"
         return "failed", failed_rows(job, problem), problem
     return "done", rows, None
@@ -131,17 +141,25 @@ def run_job(job: Job, poll: float = POLL, timeout: float = TIMEOUT) -> tuple[str
 
 def _audit(job: Job, rows: list[dict]) -> None:
     for r in rows:
-        audit.record("load", job.user, job.role, page="data", file=r["file"], status=r["status"], job=job.job_id,
-                     **{k: r[k] for k in COUNTS if k in r})
+        audit.record(
+            "load",
+            job.user,
+            job.role,
+            page="data",
+            file=r["file"],
+            status=r["status"],
+            job=job.job_id,
+            **{k: r[k] for k in COUNTS if k in r},
+        )
 
 
 def process(job: Job, poll: float = POLL, timeout: float = TIMEOUT) -> str:
     try:
         status, rows, message = run_job(job, poll, timeout)
-    except Exception as e:        # recorded by kind only: an exception's text may name a file or a row
+    except Exception as e:  # recorded by kind only: an exception's text may name a file or a row
         message = f"the loader worker failed ({type(e).__name__}); nothing was loaded from this upload"
         status, rows = "failed", failed_rows(job, message)
-    _audit(job, rows)             # before the job ends: a worker killed in between fails it, and the trail has both
+    _audit(job, rows)  # before the job ends: a worker killed in between fails it, and the trail has both
     load_jobs.finish(job, status, rows, message)
     return status
 
@@ -196,13 +214,14 @@ def run(idle: float = IDLE, poll: float = POLL, timeout: float = TIMEOUT) -> int
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m dashboard worker",
-                                     description="Load the Data page's queued uploads, one at a time.")
+    parser = argparse.ArgumentParser(
+        prog="python -m dashboard worker", description="Load the Data page's queued uploads, one at a time."
+    )
     parser.add_argument("--idle", type=float, default=IDLE, help="seconds without a job before exiting")
     args = parser.parse_args(argv)
     os.umask(0o077)
     with contextlib.suppress(OSError):
-        os.nice(10)                # the signed-in sessions come first
+        os.nice(10)  # the signed-in sessions come first
     run(args.idle)
     return 0
 

@@ -5,6 +5,7 @@ those of a program that loaded them. Writes the table (CSV) and the trade-off pl
 
     .venv/bin/python -m dashboard validate [--db data/iop.duckdb] [--trials DIR] [--out DIR]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -19,7 +20,7 @@ from clinical.validation import TRIALS, counts, pooled, rbmi_exports, riesby_exp
 from dashboard.views.alerts import ALL, figures, readable
 
 ROOT = Path(__file__).resolve().parents[2]
-FLAG_RATE_LIMIT = 0.30      # the issue's target: at least 70 % sensitivity at no more than 30 % flagged
+FLAG_RATE_LIMIT = 0.30  # the issue's target: at least 70 % sensitivity at no more than 30 % flagged
 SENSITIVITY_TARGET = 0.70
 
 
@@ -36,7 +37,10 @@ def datasets(demo_db: Path | None, work: Path, trials: Path = TRIALS) -> list[tu
         _etl("demo", "--participants", "300", "--seed", "42", "--out", str(work / "demo"))
         _etl("load", str(work / "demo"), "--db", str(demo_db))
     out = [("demo program (300 participants)", demo_db, ("folds", "temporal"))]
-    for name, make in (("Riesby imipramine, HAM-D", riesby_exports), ("rbmi antidepressant trial, HAM-D 17", rbmi_exports)):
+    for name, make in (
+        ("Riesby imipramine, HAM-D", riesby_exports),
+        ("rbmi antidepressant trial, HAM-D 17", rbmi_exports),
+    ):
         db = work / f"{make.__name__}.duckdb"
         _etl("load", *map(str, make(work / make.__name__, trials)), "--db", str(db))
         out.append((name, db, ("folds",)))
@@ -50,16 +54,22 @@ def choice(rows: pd.DataFrame) -> str:
         return f"no threshold keeps the flag rate at or below {FLAG_RATE_LIMIT:.0%}"
     best = within.sort_values(["sensitivity", "threshold"], ascending=[False, True]).iloc[0]
     met = "meets" if best["sensitivity"] >= SENSITIVITY_TARGET else "does not meet"
-    return (f"best within a {FLAG_RATE_LIMIT:.0%} flag rate: the {best['threshold']:.0%} percentile, sensitivity "
-            f"{best['sensitivity']:.0%} at a flag rate of {best['flag_rate']:.0%} ({met} the {SENSITIVITY_TARGET:.0%} target)")
+    return (
+        f"best within a {FLAG_RATE_LIMIT:.0%} flag rate: the {best['threshold']:.0%} percentile, sensitivity "
+        f"{best['sensitivity']:.0%} at a flag rate of {best['flag_rate']:.0%} ({met} the {SENSITIVITY_TARGET:.0%} target)"
+    )
 
 
 def plot(all_rows: pd.DataFrame, path: Path) -> None:
     from dashboard.charts.alerts import tradeoff
     from dashboard.documents.formats import render, renderer_available
+
     pooled_rows = all_rows[all_rows["instrument"] == ALL]
-    fig = tradeoff({f"{d} ({s})": part for (d, s), part in pooled_rows.groupby(["dataset", "split"], sort=False)},
-                   target=(FLAG_RATE_LIMIT, SENSITIVITY_TARGET), height=560)
+    fig = tradeoff(
+        {f"{d} ({s})": part for (d, s), part in pooled_rows.groupby(["dataset", "split"], sort=False)},
+        target=(FLAG_RATE_LIMIT, SENSITIVITY_TARGET),
+        height=560,
+    )
     if renderer_available():
         path.write_bytes(render(fig, "png", width=1000))
     else:
@@ -80,7 +90,11 @@ def main(argv=None) -> int:
             for split in splits:
                 table = counts(db, split, args.folds)
                 rows = figures(pd.concat([table, pooled(table, ALL)], ignore_index=True))
-                how = f"{args.folds} folds by episode" if split == "folds" else "fitted on earlier admissions, tested on later ones"
+                how = (
+                    f"{args.folds} folds by episode"
+                    if split == "folds"
+                    else "fitted on earlier admissions, tested on later ones"
+                )
                 print(f"\n{name}: not-on-track alert, out of sample ({how})")
                 print(readable(rows).to_string(index=False) if len(rows) else "  no episodes judged")
                 print("  " + choice(rows[rows["instrument"] == ALL]))
@@ -89,10 +103,12 @@ def main(argv=None) -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     all_rows.to_csv(args.out / "alert_validation.csv", index=False)
     plot(all_rows, args.out / "alert_tradeoff.png")
-    print(f"\nsensitivity = alerted before the last score among episodes that end without reliable improvement "
-          f"(or with reliable deterioration); flag rate = share of judged episodes alerted; lead = weeks from the "
-          f"first alert to the last score. Anchor: Lambert's curves caught 71-72 % of eventual failures.\n"
-          f"Written: {args.out / 'alert_validation.csv'}, {args.out / 'alert_tradeoff.png'}")
+    print(
+        f"\nsensitivity = alerted before the last score among episodes that end without reliable improvement "
+        f"(or with reliable deterioration); flag rate = share of judged episodes alerted; lead = weeks from the "
+        f"first alert to the last score. Anchor: Lambert's curves caught 71-72 % of eventual failures.\n"
+        f"Written: {args.out / 'alert_validation.csv'}, {args.out / 'alert_tradeoff.png'}"
+    )
     return 0
 
 

@@ -3,6 +3,7 @@ payloads as they may leave the program (suppressed unless a care-team member cho
 cover (title, selection, N, data date, what the counts are), then a page per chart with its caption
 printed below it as text, never over the chart; the title, page N of M and the program's
 confidentiality notice on every page. Letter landscape: a board chart's width."""
+
 from __future__ import annotations
 
 from html import escape
@@ -17,19 +18,26 @@ from dashboard.documents.formats import FileInfo, marked
 from dashboard.privacy.shown import CohortsShown, OverviewShown, label
 from dashboard.store.settings import stored
 
-COLUMN = 950               # CSS px: a Letter landscape page less its margins
-TALLEST = 560              # CSS px: a taller chart is shortened so that it and its caption fill one page
+COLUMN = 950  # CSS px: a Letter landscape page less its margins
+TALLEST = 560  # CSS px: a taller chart is shortened so that it and its caption fill one page
 
 
 def html(info: FileInfo, figures: list[tuple[go.Figure, str]], notice: str) -> str:
     date = f"{pd.Timestamp(info.data_as_of):%d %b %Y}"
     title = f"IOP outcomes: {info.heading}"
-    facts = [("Selection", info.filters), ("N", info.n), ("Data as of", date), ("What the counts are", info.note),
-             ("Charts", str(len(figures)))]
+    facts = [
+        ("Selection", info.filters),
+        ("N", info.n),
+        ("Data as of", date),
+        ("What the counts are", info.note),
+        ("Charts", str(len(figures))),
+    ]
     rows = "".join(f"<tr><th>{escape(k)}</th><td>{escape(str(v))}</td></tr>" for k, v in facts)
-    parts = [f'<section class="cover"><h1>{escape(title)}</h1><table class="facts"><tbody>{rows}</tbody></table></section>']
+    parts = [
+        f'<section class="cover"><h1>{escape(title)}</h1><table class="facts"><tbody>{rows}</tbody></table></section>'
+    ]
     for fig, n in figures:
-        fig = marked(fig, info)             # a copy: its title says INTERNAL when the counts are true counts
+        fig = marked(fig, info)  # a copy: its title says INTERNAL when the counts are true counts
         fig.update_layout(height=min(int(fig.layout.height or 400), TALLEST))
         caption = f"{escape(info.filters)} · N = {escape(str(n))} · data as of {date}<br>{escape(info.note)}"
         parts.append(f'<div class="page">{compose.chart(fig, COLUMN, caption)}</div>')
@@ -43,17 +51,26 @@ def pdf(info: FileInfo, figures: list[tuple[go.Figure, str]], notice: str = "") 
 def board_pack_figures(o: OverviewShown, c: CohortsShown, instrument: str, total_min: float, total_max: float):
     n_o, n_c = o.n(), label(*c.n)
     return [
-        (overview_charts.flow(o), n_o), (overview_charts.discharge_reasons(o), n_o), (overview_charts.attendance(o), n_o),
-        (overview_charts.modality(o), n_o), (overview_charts.completeness(o, instrument), n_o),
+        (overview_charts.flow(o), n_o),
+        (overview_charts.discharge_reasons(o), n_o),
+        (overview_charts.attendance(o), n_o),
+        (overview_charts.modality(o), n_o),
+        (overview_charts.completeness(o, instrument), n_o),
         (overview_charts.flags_by_rule(o), n_o),
-        (cohort_charts.jt_categories(c), n_c), (cohort_charts.rates(c), n_c), (cohort_charts.weekly_means(c), n_c),
-        (cohort_charts.pre_post(c, total_min, total_max), n_c), (cohort_charts.retention(c), n_c),
+        (cohort_charts.jt_categories(c), n_c),
+        (cohort_charts.rates(c), n_c),
+        (cohort_charts.weekly_means(c), n_c),
+        (cohort_charts.pre_post(c, total_min, total_max), n_c),
+        (cohort_charts.retention(c), n_c),
     ]
 
 
-def board_pack_pdf(o: OverviewShown, c: CohortsShown, instrument: str, total_min: float, total_max: float,
-                   selection: str, data_as_of) -> bytes:
-    info = formats.FileInfo("board pack", selection, o.n(), data_as_of, o.disclosure.note(), not o.disclosure.suppressed)
+def board_pack_pdf(
+    o: OverviewShown, c: CohortsShown, instrument: str, total_min: float, total_max: float, selection: str, data_as_of
+) -> bytes:
+    info = formats.FileInfo(
+        "board pack", selection, o.n(), data_as_of, o.disclosure.note(), not o.disclosure.suppressed
+    )
     return pdf(info, board_pack_figures(o, c, instrument, total_min, total_max), notice())
 
 

@@ -1,6 +1,7 @@
 """The pieces of a printed document: the page frame (running header, page N of M, the notice), charts
 (drawn by plotly.js in the printing browser: one browser, no image round trip) and HTML tables.
 Every text from data is escaped here or by the caller."""
+
 from __future__ import annotations
 
 from html import escape
@@ -28,9 +29,18 @@ def css_string(text: str) -> str:
 def document(title: str, header: str, notice: str, body: str, size: str, column: int) -> str:
     """A whole HTML document: header and notice are plain text (escaped here); body is HTML; size the
     @page size; column the width of the printed text in CSS px (the screen's, for the PNG)."""
-    return FRAME.substitute(title=escape(title), css=CSS, size=size, header_css=css_string(header),
-                            notice_css=css_string(notice), header=escape(header), notice=escape(notice), body=body,
-                            plotly=PLOTLY_JS, column=int(column))
+    return FRAME.substitute(
+        title=escape(title),
+        css=CSS,
+        size=size,
+        header_css=css_string(header),
+        notice_css=css_string(notice),
+        header=escape(header),
+        notice=escape(notice),
+        body=body,
+        plotly=PLOTLY_JS,
+        column=int(column),
+    )
 
 
 def chart(fig: go.Figure, width: int, caption: str = "") -> str:
@@ -39,8 +49,10 @@ def chart(fig: go.Figure, width: int, caption: str = "") -> str:
     # <, > and & as JSON escapes: nothing in the data can close the <script> element
     data = pio.to_json(fig, validate=False).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     below = f"<figcaption>{caption}</figcaption>" if caption else ""
-    return (f'<figure class="chart"><script type="application/json" class="figure" data-width="{int(width)}">'
-            f"{data}</script>{below}</figure>")
+    return (
+        f'<figure class="chart"><script type="application/json" class="figure" data-width="{int(width)}">'
+        f"{data}</script>{below}</figure>"
+    )
 
 
 def cell(value) -> str:
@@ -50,6 +62,7 @@ def cell(value) -> str:
 def table(frame: pd.DataFrame, css_class: str = "") -> str:
     """An HTML table whose header repeats on every page it runs onto; rows are never split."""
     head = "".join(f"<th>{escape(str(c))}</th>" for c in frame.columns)
-    rows = "".join("<tr>" + "".join(f"<td>{cell(v)}</td>" for v in row) + "</tr>"
-                   for row in frame.itertuples(index=False))
+    rows = "".join(
+        "<tr>" + "".join(f"<td>{cell(v)}</td>" for v in row) + "</tr>" for row in frame.itertuples(index=False)
+    )
     return f'<table class="{css_class}"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>'

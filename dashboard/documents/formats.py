@@ -3,6 +3,7 @@ system's Chromium; a self-contained HTML file when no browser is installed), tab
 XLSX, and the board pack (one PDF). Every file carries its title, filters, N, data date and what
 its counts are (suppressed for sharing, or INTERNAL true counts, which the title then says too);
 every table cell that a spreadsheet would run as a formula is neutralised, and numbers stay numbers."""
+
 from __future__ import annotations
 
 import atexit
@@ -26,20 +27,26 @@ WIDTH, SCALE = 1100, 2
 @dataclass(frozen=True)
 class FileInfo:
     """What a file says about itself, above its data."""
+
     title: str
     filters: str
     n: str
     data_as_of: object
-    note: str                 # what the counts are (privacy.policy.Disclosure.note)
-    internal: bool            # true counts: the title says INTERNAL
+    note: str  # what the counts are (privacy.policy.Disclosure.note)
+    internal: bool  # true counts: the title says INTERNAL
 
     @property
     def heading(self) -> str:
         return f"INTERNAL · {self.title}" if self.internal else self.title
 
     def lines(self) -> list[str]:
-        return [f"IOP outcomes: {self.heading}", f"Selection: {self.filters}", f"N = {self.n}",
-                f"Data as of {pd.Timestamp(self.data_as_of):%d %b %Y}", self.note]
+        return [
+            f"IOP outcomes: {self.heading}",
+            f"Selection: {self.filters}",
+            f"N = {self.n}",
+            f"Data as of {pd.Timestamp(self.data_as_of):%d %b %Y}",
+            self.note,
+        ]
 
 
 class ExportUnavailable(RuntimeError):
@@ -54,6 +61,7 @@ def _start_renderer() -> None:
     global _renderer_started
     if not _renderer_started:
         import kaleido
+
         kaleido.start_sync_server(silence_warnings=True)
         atexit.register(kaleido.stop_sync_server, silence_warnings=True)
         _renderer_started = True
@@ -72,8 +80,13 @@ def render(fig: go.Figure, fmt: str, width: int = WIDTH, scale: float = SCALE) -
 def browser() -> str | None:
     """The Chromium kaleido uses, and the documents are printed with: BROWSER_PATH, else on PATH."""
     import os
-    return (os.environ.get("BROWSER_PATH") or shutil.which("chromium") or shutil.which("chromium-browser")
-            or shutil.which("google-chrome"))
+
+    return (
+        os.environ.get("BROWSER_PATH")
+        or shutil.which("chromium")
+        or shutil.which("chromium-browser")
+        or shutil.which("google-chrome")
+    )
 
 
 def renderer_available() -> bool:
@@ -97,10 +110,24 @@ def captioned(fig: go.Figure, info: FileInfo) -> go.Figure:
     margin_b = (out.layout.margin.b or 40) + 56
     out.update_layout(height=height, margin={"b": margin_b})
     from html import escape
-    text = (f"{escape(info.filters)} · N = {escape(info.n)} · data as of {pd.Timestamp(info.data_as_of):%d %b %Y}"
-            f"<br>{escape(info.note)}")
-    out.add_annotation(text=text, xref="paper", yref="paper", x=0, y=0, yshift=-margin_b + 8, xanchor="left",
-                       yanchor="bottom", align="left", showarrow=False, font={"size": 11, "color": "#444"})
+
+    text = (
+        f"{escape(info.filters)} · N = {escape(info.n)} · data as of {pd.Timestamp(info.data_as_of):%d %b %Y}"
+        f"<br>{escape(info.note)}"
+    )
+    out.add_annotation(
+        text=text,
+        xref="paper",
+        yref="paper",
+        x=0,
+        y=0,
+        yshift=-margin_b + 8,
+        xanchor="left",
+        yanchor="bottom",
+        align="left",
+        showarrow=False,
+        font={"size": 11, "color": "#444"},
+    )
     return out
 
 
@@ -122,15 +149,19 @@ def neutralise(value):
 
 def _cells(table: pd.DataFrame) -> list[list]:
     """Header and rows with every text cell neutralised; numbers (and missing values) as they are."""
+
     def cell(v):
         if v is None or (isinstance(v, float) and pd.isna(v)):
             return None
-        if hasattr(v, "item") and not isinstance(v, str):   # numpy scalars
+        if hasattr(v, "item") and not isinstance(v, str):  # numpy scalars
             v = v.item()
         if isinstance(v, (pd.Timestamp,)):
             return v.to_pydatetime()
         return neutralise(v) if isinstance(v, str) else v
-    return [[neutralise(str(c)) for c in table.columns]] + [[cell(v) for v in row] for row in table.itertuples(index=False)]
+
+    return [[neutralise(str(c)) for c in table.columns]] + [
+        [cell(v) for v in row] for row in table.itertuples(index=False)
+    ]
 
 
 def table_csv(table: pd.DataFrame, info: FileInfo) -> bytes:
@@ -149,6 +180,7 @@ def table_xlsx(table: pd.DataFrame, info: FileInfo, sheet: str = "data") -> byte
     no cell a formula (openpyxl would write text starting with = as one)."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
+
     book = Workbook()
     ws = book.active
     ws.title = sheet[:31]
@@ -163,7 +195,7 @@ def table_xlsx(table: pd.DataFrame, info: FileInfo, sheet: str = "data") -> byte
                 c.font = Font(bold=True)
     for row in ws.iter_rows():
         for c in row:
-            if c.data_type == "f":       # never: neutralise prefixed it; belt and braces
+            if c.data_type == "f":  # never: neutralise prefixed it; belt and braces
                 c.data_type = "s"
     buffer = io.BytesIO()
     book.save(buffer)
@@ -176,12 +208,22 @@ def submission_zip(table: pd.DataFrame, info: FileInfo, name: str, columns: dict
     `<name>-about.txt`: the lines every file carries (title, selection, N, data date, what the counts
     are) and what each column holds."""
     import zipfile
+
     if list(table.columns) != list(columns):
         raise ValueError(f"{name}: columns {list(table.columns)} are not the documented layout {list(columns)}")
     data = io.StringIO()
     csv.writer(data, lineterminator="\n").writerows(_cells(table))
-    about = "\n".join([*info.lines(), "", f"{name}.csv: {len(table):,} rows; columns:",
-                       *(f"- {column}: {meaning}" for column, meaning in columns.items())]) + "\n"
+    about = (
+        "\n".join(
+            [
+                *info.lines(),
+                "",
+                f"{name}.csv: {len(table):,} rows; columns:",
+                *(f"- {column}: {meaning}" for column, meaning in columns.items()),
+            ]
+        )
+        + "\n"
+    )
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
         z.writestr(f"{name}.csv", data.getvalue())

@@ -1,5 +1,6 @@
 """HTML to PDF and PNG with the system Chromium: one short-lived process per file, each with its own
 throwaway profile, so two can run at once (and beside kaleido's browser)."""
+
 from __future__ import annotations
 
 import io
@@ -15,31 +16,45 @@ from PIL import Image
 from dashboard.documents.formats import ExportUnavailable, browser
 
 TIMEOUT = 90
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer", "--hide-scrollbars",
-         "--no-first-run", "--disable-extensions", "--mute-audio", "--disable-dev-shm-usage",
-         "--virtual-time-budget=10000"]     # plotly.js has drawn the charts before the page is taken
-MAX_HEIGHT = 40000        # CSS px: the tallest PNG window tried
-END = (255, 0, 254)       # document.css .end
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-pdf-header-footer",
+    "--hide-scrollbars",
+    "--no-first-run",
+    "--disable-extensions",
+    "--mute-audio",
+    "--disable-dev-shm-usage",
+    "--virtual-time-budget=10000",
+]  # plotly.js has drawn the charts before the page is taken
+MAX_HEIGHT = 40000  # CSS px: the tallest PNG window tried
+END = (255, 0, 254)  # document.css .end
 
 
 def _start(folder: Path, name: str, args: list[str]) -> subprocess.Popen:
     binary = browser()
     if not binary:
         raise ExportUnavailable("documents need Chromium (apt-get install chromium)")
-    return subprocess.Popen([binary, *FLAGS, f"--user-data-dir={folder / ('profile-' + name)}", *args,
-                             (folder / "doc.html").as_uri()], stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE, start_new_session=True)
+    return subprocess.Popen(
+        [binary, *FLAGS, f"--user-data-dir={folder / ('profile-' + name)}", *args, (folder / "doc.html").as_uri()],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
 
 
 def _finish(proc: subprocess.Popen, out: Path) -> bytes:
     try:
         _, err = proc.communicate(timeout=TIMEOUT)
     except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)     # the group this process started (its renderer children)
+        os.killpg(proc.pid, signal.SIGKILL)  # the group this process started (its renderer children)
         proc.communicate()
         raise ExportUnavailable(f"Chromium took more than {TIMEOUT} s to print the document") from None
     if not out.exists() or not out.stat().st_size:
-        raise ExportUnavailable(f"Chromium wrote no file (exit {proc.returncode}): {err.decode(errors='replace')[-500:]}")
+        raise ExportUnavailable(
+            f"Chromium wrote no file (exit {proc.returncode}): {err.decode(errors='replace')[-500:]}"
+        )
     return out.read_bytes()
 
 
@@ -51,12 +66,13 @@ def _trimmed(png: bytes) -> bytes | None:
     if not len(rows):
         return None
     out = io.BytesIO()
-    image.crop((0, 0, image.width, max(1, int(rows[0]) - 2))).save(out, format="PNG")   # less a blended row
+    image.crop((0, 0, image.width, max(1, int(rows[0]) - 2))).save(out, format="PNG")  # less a blended row
     return out.getvalue()
 
 
-def documents(html: str, pdf: bool = True, png_width: int | None = None, png_height: int = 3000,
-              scale: float = 1.5) -> dict[str, bytes]:
+def documents(
+    html: str, pdf: bool = True, png_width: int | None = None, png_height: int = 3000, scale: float = 1.5
+) -> dict[str, bytes]:
     """{"pdf": the printed document, "png": one screenshot png_width CSS px wide}, built side by side.
     The PNG window starts png_height tall and doubles until the document's end is in it."""
     with tempfile.TemporaryDirectory(prefix="iop-doc-") as tmp:
@@ -68,8 +84,17 @@ def documents(html: str, pdf: bool = True, png_width: int | None = None, png_hei
             height = png_height
             while png_width and "png" not in out:
                 shot = folder / f"out-{height}.png"
-                running.append(_start(folder, f"png-{height}", [f"--screenshot={shot}", f"--force-device-scale-factor={scale}",
-                                                                f"--window-size={png_width},{height}"]))
+                running.append(
+                    _start(
+                        folder,
+                        f"png-{height}",
+                        [
+                            f"--screenshot={shot}",
+                            f"--force-device-scale-factor={scale}",
+                            f"--window-size={png_width},{height}",
+                        ],
+                    )
+                )
                 png = _trimmed(_finish(running[-1], shot))
                 if png is None and height >= MAX_HEIGHT:
                     raise ExportUnavailable(f"the document is taller than {MAX_HEIGHT} px: no PNG")
@@ -79,7 +104,7 @@ def documents(html: str, pdf: bool = True, png_width: int | None = None, png_hei
             if pdf:
                 out["pdf"] = _finish(running[0], folder / "out.pdf")
         finally:
-            for proc in running:      # after an error: no browser left writing into the folder
+            for proc in running:  # after an error: no browser left writing into the folder
                 if proc.poll() is None:
                     os.killpg(proc.pid, signal.SIGKILL)
                     proc.wait()

@@ -1,6 +1,7 @@
 """The quality measures page's tables and its submission files, from the measures as they may be
 shown (MeasuresShown). The files' column layouts are defined here, once, with what each column
 holds; docs/measures.md lists the same (tests/test_quality_measures.py compares)."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -79,8 +80,14 @@ def summary(m: MeasuresShown) -> pd.DataFrame:
         for rate_id, label in spec.rates:
             r = whole.loc[(spec.id, rate_id)] if (spec.id, rate_id) in whole.index else None
             # the value before the long labels: at 1024 px it stays in view
-            rows.append({"Measure": spec.id, "Value (95 % CI)": "—" if r is None else m.rate_text(r), "Rate": label,
-                         "Name": spec.name})
+            rows.append(
+                {
+                    "Measure": spec.id,
+                    "Value (95 % CI)": "—" if r is None else m.rate_text(r),
+                    "Rate": label,
+                    "Name": spec.name,
+                }
+            )
     return pd.DataFrame(rows, columns=["Measure", "Value (95 % CI)", "Rate", "Name"])
 
 
@@ -91,6 +98,7 @@ def steps_table(m: MeasuresShown, measure_id: str) -> pd.DataFrame:
 
     def cells(part: pd.DataFrame, column: str = "episodes") -> dict:
         return {c: mark or _n(v) for c, v, mark in zip(part["cohort"], part[column], part["mark"])}
+
     steps = m.steps[m.steps["measure_id"] == measure_id]
     by_step = {step: cells(part) for step, part in steps.groupby("step", sort=False)}
     rows = [(STEP_LABELS[step], by_step[step]) for step in STEPS[:-1]]
@@ -102,8 +110,10 @@ def steps_table(m: MeasuresShown, measure_id: str) -> pd.DataFrame:
         r = rates[rates["rate_id"] == rate_id]
         rows.append((f"met: {rate_label(rate_id)}", {c: _n(v) for c, v in zip(r["cohort"], r["numerator"])}))
         rows.append((f"% {rate_label(rate_id)} (95 % CI)", {x.cohort: m.interval_text(x) for x in r.itertuples()}))
-    return pd.DataFrame([{"Step": label, **{c: values.get(c, "0") for c in m.cohorts}} for label, values in rows],
-                        columns=["Step", *m.cohorts])
+    return pd.DataFrame(
+        [{"Step": label, **{c: values.get(c, "0") for c in m.cohorts}} for label, values in rows],
+        columns=["Step", *m.cohorts],
+    )
 
 
 def episode_list(m: MeasuresShown, measure_id: str, step: str | None = None) -> pd.DataFrame:
@@ -117,12 +127,23 @@ def episode_list(m: MeasuresShown, measure_id: str, step: str | None = None) -> 
 
     def day(column):
         return e[column].dt.strftime("%Y-%m-%d")
+
     # the step and why before the rest: at 1024 px they stay in view
-    return pd.DataFrame({
-        "Episode": e["episode_id"], "Step": e["stopped_at"].map(STOP_LABELS), "Why": e["reason"],
-        "Participant": e["participant_id"], "Admitted": day("admit_date"), "Cohort": e["cohort"],
-        "Clinician": e["primary_clinician"], "Index": day("index_date"), "Index score": e["index_value"],
-        "Judged on": day("result_date"), "Score judged": e["result_value"]}).reset_index(drop=True)
+    return pd.DataFrame(
+        {
+            "Episode": e["episode_id"],
+            "Step": e["stopped_at"].map(STOP_LABELS),
+            "Why": e["reason"],
+            "Participant": e["participant_id"],
+            "Admitted": day("admit_date"),
+            "Cohort": e["cohort"],
+            "Clinician": e["primary_clinician"],
+            "Index": day("index_date"),
+            "Index score": e["index_value"],
+            "Judged on": day("result_date"),
+            "Score judged": e["result_value"],
+        }
+    ).reset_index(drop=True)
 
 
 def _count(value):
@@ -131,8 +152,10 @@ def _count(value):
 
 def _percents(r) -> dict:
     shown = isinstance(r["shown"], str)
-    return {name: round(100 * r[column], 1) if shown else None
-            for name, column in (("rate_percent", "rate"), ("ci_low_percent", "low"), ("ci_high_percent", "high"))}
+    return {
+        name: round(100 * r[column], 1) if shown else None
+        for name, column in (("rate_percent", "rate"), ("ci_low_percent", "low"), ("ci_high_percent", "high"))
+    }
 
 
 def submission_summary(m: MeasuresShown) -> pd.DataFrame:
@@ -148,16 +171,34 @@ def submission_summary(m: MeasuresShown) -> pd.DataFrame:
                 def step(name, cohort=cohort, spec=spec):
                     s = steps.loc[(spec.id, cohort, name)]
                     return s["mark"] or int(s["episodes"])
+
                 window, denominator = step("window"), step("denominator")
-                excluded = (window - denominator if not isinstance(window, str) and not isinstance(denominator, str)
-                            else "suppressed")
-                rows.append({"measure_id": spec.id, "measure_name": spec.name, "specification": spec.version,
-                             "rate_id": rate_id, "rate_label": rate_name,
-                             "period_start": m.period[0].isoformat(), "period_end": m.period[1].isoformat(),
-                             "grouping": m.dimension, "cohort": cohort, "admitted": step("admitted"),
-                             "eligible": step("eligible"), "index_event": step("index"), "window_closed": window,
-                             "excluded": excluded, "denominator": denominator, "numerator": _count(r["numerator"]),
-                             **_percents(r)})
+                excluded = (
+                    window - denominator
+                    if not isinstance(window, str) and not isinstance(denominator, str)
+                    else "suppressed"
+                )
+                rows.append(
+                    {
+                        "measure_id": spec.id,
+                        "measure_name": spec.name,
+                        "specification": spec.version,
+                        "rate_id": rate_id,
+                        "rate_label": rate_name,
+                        "period_start": m.period[0].isoformat(),
+                        "period_end": m.period[1].isoformat(),
+                        "grouping": m.dimension,
+                        "cohort": cohort,
+                        "admitted": step("admitted"),
+                        "eligible": step("eligible"),
+                        "index_event": step("index"),
+                        "window_closed": window,
+                        "excluded": excluded,
+                        "denominator": denominator,
+                        "numerator": _count(r["numerator"]),
+                        **_percents(r),
+                    }
+                )
     return pd.DataFrame(rows, columns=list(SUMMARY_COLUMNS))
 
 
@@ -169,24 +210,48 @@ def submission_episodes(m: MeasuresShown) -> pd.DataFrame:
     spec = {s.id: s for s in m.specs}
     rows = m.episodes()
     e = rows[rows["stopped_at"] != "eligible"]
-    out = pd.DataFrame({
-        "measure_id": e["measure_id"], "specification": e["measure_id"].map(lambda i: spec[i].version),
-        "rate_id": e["rate_id"], "period_start": m.period[0].isoformat(), "period_end": m.period[1].isoformat(),
-        "episode_id": e["episode_id"], "participant_id": e["participant_id"],
-        "admit_date": e["admit_date"].dt.strftime("%Y-%m-%d"), "discharge_date": e["discharge_date"].dt.strftime("%Y-%m-%d"),
-        "track": e["program"], "clinician": e["primary_clinician"], "cohort": e["cohort"], "step": e["stopped_at"],
-        "reason": e["reason"], "scored": e["scored"], "index_date": e["index_date"].dt.strftime("%Y-%m-%d"),
-        "index_value": e["index_value"], "result_date": e["result_date"].dt.strftime("%Y-%m-%d"),
-        "result_value": e["result_value"], "met": e["met"].astype(int)})
+    out = pd.DataFrame(
+        {
+            "measure_id": e["measure_id"],
+            "specification": e["measure_id"].map(lambda i: spec[i].version),
+            "rate_id": e["rate_id"],
+            "period_start": m.period[0].isoformat(),
+            "period_end": m.period[1].isoformat(),
+            "episode_id": e["episode_id"],
+            "participant_id": e["participant_id"],
+            "admit_date": e["admit_date"].dt.strftime("%Y-%m-%d"),
+            "discharge_date": e["discharge_date"].dt.strftime("%Y-%m-%d"),
+            "track": e["program"],
+            "clinician": e["primary_clinician"],
+            "cohort": e["cohort"],
+            "step": e["stopped_at"],
+            "reason": e["reason"],
+            "scored": e["scored"],
+            "index_date": e["index_date"].dt.strftime("%Y-%m-%d"),
+            "index_value": e["index_value"],
+            "result_date": e["result_date"].dt.strftime("%Y-%m-%d"),
+            "result_value": e["result_value"],
+            "met": e["met"].astype(int),
+        }
+    )
     return out[list(EPISODE_COLUMNS)].reset_index(drop=True)
 
 
 def discharge_extract(frame: pd.DataFrame) -> pd.DataFrame:
     """The TEDS-style discharge extract (queries/quality_measures/discharges.sql): DISCHARGE_COLUMNS."""
-    out = pd.DataFrame({
-        "episode_id": frame["episode_id"], "participant_id": frame["participant_id"],
-        "admit_date": frame["admit_date"].dt.strftime("%Y-%m-%d"), "discharge_date": frame["discharge_date"].dt.strftime("%Y-%m-%d"),
-        "length_of_stay_days": frame["length_of_stay_days"], "level_of_care": frame["level_of_care"],
-        "track": frame["program"], "teds_reason_code": frame["discharge_teds_code"], "teds_reason": frame["teds_reason"],
-        "local_reason": frame["discharge_reason"], "last_contact_date": frame["last_contact_date"].dt.strftime("%Y-%m-%d")})
+    out = pd.DataFrame(
+        {
+            "episode_id": frame["episode_id"],
+            "participant_id": frame["participant_id"],
+            "admit_date": frame["admit_date"].dt.strftime("%Y-%m-%d"),
+            "discharge_date": frame["discharge_date"].dt.strftime("%Y-%m-%d"),
+            "length_of_stay_days": frame["length_of_stay_days"],
+            "level_of_care": frame["level_of_care"],
+            "track": frame["program"],
+            "teds_reason_code": frame["discharge_teds_code"],
+            "teds_reason": frame["teds_reason"],
+            "local_reason": frame["discharge_reason"],
+            "last_contact_date": frame["last_contact_date"].dt.strftime("%Y-%m-%d"),
+        }
+    )
     return out[list(DISCHARGE_COLUMNS)]

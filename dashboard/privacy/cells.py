@@ -13,6 +13,7 @@ And in each chain (counts that can only shrink, a funnel's steps), a hidden step
 shown steps of the same value, which would give it away (admitted 51, eligible hidden, index event
 51): the shown step below is hidden too.
 Primary cells read "<11"; complementary ones read "suppressed", since they are not small."""
+
 from __future__ import annotations
 
 from collections import Counter
@@ -89,7 +90,7 @@ class CellSet:
             if key not in hidden or not self.values[key]:
                 continue
             above = next((k for k in reversed(keys[:i]) if k not in hidden), None)
-            below = next((k for k in keys[i + 1:] if k not in hidden), None)
+            below = next((k for k in keys[i + 1 :] if k not in hidden), None)
             upper = self.values[above] if above is not None else None
             lower = self.values[below] if below is not None else 0
             if upper is not None and upper == lower:

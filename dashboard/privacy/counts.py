@@ -2,6 +2,7 @@
 no count from 1 to the threshold may be shown, nor be derivable; zero may be shown. Counts that add
 up to a total shown elsewhere are suppressed together in cells.py; the threshold is the program's
 setting (privacy.policy.threshold)."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -23,6 +24,10 @@ def safe_percent(numerator, denominator, threshold: int, digits: int = 0) -> str
     Suppression Policy)."""
     if _missing(numerator) or _missing(denominator) or denominator == 0:
         return None
-    if is_small(numerator, threshold) or is_small(denominator, threshold) or is_small(denominator - numerator, threshold):
+    if (
+        is_small(numerator, threshold)
+        or is_small(denominator, threshold)
+        or is_small(denominator - numerator, threshold)
+    ):
         return None
     return f"{100 * numerator / denominator:.{digits}f} %"

@@ -3,6 +3,7 @@ each file of theirs is built. The care team (director) gets its selection with t
 internal; an external role (quality) gets a whole completed quarter and one grouping, from the
 jointly suppressed release (privacy/release.py). Files are suppressed unless a care-team member
 chooses otherwise. The choosing happens on the page (dashboard/ui/selection.py)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -20,19 +21,19 @@ from dashboard.views.quality_measures import quality_measures, trend
 
 @dataclass(frozen=True)
 class PageData:
-    page: str                           # the page's address, for the audit log
+    page: str  # the page's address, for the audit log
     role: str
-    described: str                      # the selection, for captions and files
-    end: dt.date                        # the selection's last day
+    described: str  # the selection, for captions and files
+    end: dt.date  # the selection's last day
     data_as_of: dt.date
-    shown: object                       # the payload on screen (OverviewShown, CohortsShown or MeasuresShown)
+    shown: object  # the payload on screen (OverviewShown, CohortsShown or MeasuresShown)
     for_file: Callable[[bool], object]  # suppress? -> the payload for a file
-    pack_cohorts: Callable[[bool], object] | None = None   # the board pack's cohort half, built when asked for
+    pack_cohorts: Callable[[bool], object] | None = None  # the board pack's cohort half, built when asked for
     instrument: str = ""
-    score_range: tuple[float, float] = (0, 0)   # the instrument's total range (for the intake/latest scatter)
-    trend: object = None                        # measures: rates by quarter as they may be shown
-    trend_note: str = ""                        # measures, external: why earlier quarters are missing from the trend
-    filters: Filters | None = None              # the care team's selection (their identified extracts); None: external
+    score_range: tuple[float, float] = (0, 0)  # the instrument's total range (for the intake/latest scatter)
+    trend: object = None  # measures: rates by quarter as they may be shown
+    trend_note: str = ""  # measures, external: why earlier quarters are missing from the trend
+    filters: Filters | None = None  # the care team's selection (their identified extracts); None: external
 
     @property
     def external(self) -> bool:
@@ -40,37 +41,81 @@ class PageData:
 
 
 def _period(quarter: release.Quarter, dimension: str | None = None) -> str:
-    return (f"{quarter.label} ({quarter.start:%d %b} to {quarter.end:%d %b %Y})"
-            + (f", by {dimension}" if dimension else ""))
+    return f"{quarter.label} ({quarter.start:%d %b} to {quarter.end:%d %b %Y})" + (
+        f", by {dimension}" if dimension else ""
+    )
 
 
-def overview(role: str, opts: FilterOptions, instrument: str, filters: Filters | None = None,
-             quarter: release.Quarter | None = None) -> PageData:
+def overview(
+    role: str,
+    opts: FilterOptions,
+    instrument: str,
+    filters: Filters | None = None,
+    quarter: release.Quarter | None = None,
+) -> PageData:
     """The care team's selection (filters), or an external role's quarter."""
     if quarter is not None:
         rel = release.quarter_release(quarter, tuple(instrument_choices(opts)), instrument, policy.threshold())
-        return PageData("overview", role, _period(quarter), quarter.end, opts.data_as_of, rel.overview,
-                        lambda suppress: rel.overview,
-                        lambda suppress: rel.cohorts[("month", instrument)], instrument)  # the pack: months of the quarter
+        return PageData(
+            "overview",
+            role,
+            _period(quarter),
+            quarter.end,
+            opts.data_as_of,
+            rel.overview,
+            lambda suppress: rel.overview,
+            lambda suppress: rel.cohorts[("month", instrument)],
+            instrument,
+        )  # the pack: months of the quarter
     raw = program_overview(filters, instrument)
-    return PageData("overview", role, filters.describe(), filters.end, opts.data_as_of,
-                    shown.shown_overview(raw, policy.for_view(role), instrument),
-                    lambda suppress: shown.shown_overview(raw, policy.for_export(role, suppress), instrument),
-                    lambda suppress: shown.shown_cohorts(cohort_outcomes(replace(filters, dimension="quarter"), instrument),
-                                                         policy.for_export(role, suppress)), instrument)
+    return PageData(
+        "overview",
+        role,
+        filters.describe(),
+        filters.end,
+        opts.data_as_of,
+        shown.shown_overview(raw, policy.for_view(role), instrument),
+        lambda suppress: shown.shown_overview(raw, policy.for_export(role, suppress), instrument),
+        lambda suppress: shown.shown_cohorts(
+            cohort_outcomes(replace(filters, dimension="quarter"), instrument), policy.for_export(role, suppress)
+        ),
+        instrument,
+    )
 
 
-def cohorts(role: str, opts: FilterOptions, instrument: str, filters: Filters | None = None,
-            quarter: release.Quarter | None = None, dimension: str = "") -> PageData:
+def cohorts(
+    role: str,
+    opts: FilterOptions,
+    instrument: str,
+    filters: Filters | None = None,
+    quarter: release.Quarter | None = None,
+    dimension: str = "",
+) -> PageData:
     if quarter is not None:
-        payload = release.quarter_release(quarter, tuple(instrument_choices(opts)), instrument,
-                                          policy.threshold()).cohorts[(dimension, instrument)]
-        return PageData("cohorts", role, f"admitted in {_period(quarter, dimension)}", quarter.end, opts.data_as_of,
-                        payload, lambda suppress: payload, instrument=instrument)
+        payload = release.quarter_release(
+            quarter, tuple(instrument_choices(opts)), instrument, policy.threshold()
+        ).cohorts[(dimension, instrument)]
+        return PageData(
+            "cohorts",
+            role,
+            f"admitted in {_period(quarter, dimension)}",
+            quarter.end,
+            opts.data_as_of,
+            payload,
+            lambda suppress: payload,
+            instrument=instrument,
+        )
     raw = cohort_outcomes(filters, instrument)
-    return PageData("cohorts", role, f"admitted {filters.describe()}, by {filters.dimension}", filters.end,
-                    opts.data_as_of, db.kept(_shown_cohorts, filters, instrument, policy.for_view(role)),
-                    lambda suppress: shown.shown_cohorts(raw, policy.for_export(role, suppress)), instrument=instrument)
+    return PageData(
+        "cohorts",
+        role,
+        f"admitted {filters.describe()}, by {filters.dimension}",
+        filters.end,
+        opts.data_as_of,
+        db.kept(_shown_cohorts, filters, instrument, policy.for_view(role)),
+        lambda suppress: shown.shown_cohorts(raw, policy.for_export(role, suppress)),
+        instrument=instrument,
+    )
 
 
 def _shown_cohorts(filters: Filters, instrument: str, disclosure: Disclosure) -> shown.CohortsShown:
@@ -78,8 +123,13 @@ def _shown_cohorts(filters: Filters, instrument: str, disclosure: Disclosure) ->
     return shown.shown_cohorts(cohort_outcomes(filters, instrument), disclosure)
 
 
-def measures(role: str, opts: FilterOptions, filters: Filters | None = None, quarter: release.Quarter | None = None,
-             dimension: str = "") -> PageData:
+def measures(
+    role: str,
+    opts: FilterOptions,
+    filters: Filters | None = None,
+    quarter: release.Quarter | None = None,
+    dimension: str = "",
+) -> PageData:
     """External roles get the quarter's release (suppressed with the overview and cohorts) and rates
     by quarter; the care team its selection with true counts, the episodes at each step and its
     identified extracts."""
@@ -91,13 +141,34 @@ def measures(role: str, opts: FilterOptions, filters: Filters | None = None, qua
         earlier = [q for q in release.quarters(opts.first_admission, opts.data_as_of) if q.start <= quarter.start]
         preparing = release.prepare_trend(earlier, *key)
         failed = background.failure(release.TREND)
-        note = (f" Earlier quarters {failed}." if failed else
-                " Earlier quarters are being prepared: reload in a minute to see them." if preparing else "")
-        return PageData("measures", role, f"admitted in {_period(quarter, dimension)}", quarter.end, opts.data_as_of,
-                        payload, lambda suppress: payload, trend=release.measure_trend(earlier, *key), trend_note=note)
+        note = (
+            f" Earlier quarters {failed}."
+            if failed
+            else " Earlier quarters are being prepared: reload in a minute to see them."
+            if preparing
+            else ""
+        )
+        return PageData(
+            "measures",
+            role,
+            f"admitted in {_period(quarter, dimension)}",
+            quarter.end,
+            opts.data_as_of,
+            payload,
+            lambda suppress: payload,
+            trend=release.measure_trend(earlier, *key),
+            trend_note=note,
+        )
     raw = quality_measures(filters)
     disclosure = policy.for_view(role)
-    return PageData("measures", role, f"admitted {filters.describe()}, by {filters.dimension}", filters.end,
-                    opts.data_as_of, shown_measures.shown_measures(raw, disclosure),
-                    lambda suppress: shown_measures.shown_measures(raw, policy.for_export(role, suppress)),
-                    trend=shown_measures.shown_trend(trend(filters), disclosure), filters=filters)
+    return PageData(
+        "measures",
+        role,
+        f"admitted {filters.describe()}, by {filters.dimension}",
+        filters.end,
+        opts.data_as_of,
+        shown_measures.shown_measures(raw, disclosure),
+        lambda suppress: shown_measures.shown_measures(raw, policy.for_export(role, suppress)),
+        trend=shown_measures.shown_trend(trend(filters), disclosure),
+        filters=filters,
+    )

@@ -5,6 +5,7 @@ The care team (director, clinician) sees true counts, marked internal. Small-cel
 what leaves the program: every view of an external role (quality) and every file prepared for sharing:
 for directors a choice on each export, suppressed unless they untick it (a file left unsuppressed
 says INTERNAL in its title); always for external roles."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -16,7 +17,7 @@ INTERNAL = "INTERNAL: true counts for the care team, not for sharing outside the
 
 @dataclass(frozen=True)
 class Disclosure:
-    threshold: int          # counts from 1 to this are hidden; 0: true counts
+    threshold: int  # counts from 1 to this are hidden; 0: true counts
 
     @property
     def suppressed(self) -> bool:
@@ -26,8 +27,10 @@ class Disclosure:
         """One line for captions and file headers: what the counts are."""
         if not self.suppressed:
             return INTERNAL
-        return (f"Suppressed for sharing: counts from 1 to {self.threshold} read <{self.threshold + 1}; other counts "
-                "that would let them be worked out read 'suppressed'")
+        return (
+            f"Suppressed for sharing: counts from 1 to {self.threshold} read <{self.threshold + 1}; other counts "
+            "that would let them be worked out read 'suppressed'"
+        )
 
 
 def threshold() -> int:

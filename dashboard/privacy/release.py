@@ -4,6 +4,7 @@ difference between two nearby selections can be one person), so external views o
 completed quarters (disjoint, and no longer changing with each load) and one grouping at a time;
 the overview and every grouping and instrument of the cohort page for that quarter share one
 CellSet, so a count hidden in one view is hidden in every view that shows it."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -21,8 +22,8 @@ from dashboard.views.filters import WHOLE, Filters, instrument_choices, options,
 from dashboard.views.overview import program_overview
 from dashboard.views.quality_measures import quality_measures
 
-DIMENSIONS = ("month", "track", "clinician", "age group")   # one grouping at a time, each beside the whole program
-MEASURE_DIMENSIONS = ("track", "clinician", "age group")   # the quality measures', with the equity fields recorded
+DIMENSIONS = ("month", "track", "clinician", "age group")  # one grouping at a time, each beside the whole program
+MEASURE_DIMENSIONS = ("track", "clinician", "age group")  # the quality measures', with the equity fields recorded
 
 
 @dataclass(frozen=True)
@@ -55,8 +56,8 @@ def quarters(first_admission: dt.date, data_as_of: dt.date) -> list[Quarter]:
 class Release:
     quarter: Quarter
     overview: shown.OverviewShown
-    cohorts: dict        # (dimension, instrument) -> shown.CohortsShown
-    measures: dict       # dimension -> shown_measures.MeasuresShown
+    cohorts: dict  # (dimension, instrument) -> shown.CohortsShown
+    measures: dict  # dimension -> shown_measures.MeasuresShown
 
 
 def measure_dimensions(group_fields) -> tuple[str, ...]:
@@ -79,7 +80,9 @@ def released(quarter: Quarter, instruments: tuple[str, ...], primary: str, thres
     return db.peek(_release, *_args(quarter, instruments, primary, threshold_))
 
 
-def measure_trend(quarters_: list[Quarter], instruments: tuple[str, ...], primary: str, threshold_: int) -> pd.DataFrame:
+def measure_trend(
+    quarters_: list[Quarter], instruments: tuple[str, ...], primary: str, threshold_: int
+) -> pd.DataFrame:
     """Each measure's whole-program rate by quarter as each quarter's own release shows it (a rate is
     hidden wherever that release hides its numerator or denominator), for the quarters whose release
     is built: measure_id, rate_id, quarter_start, shown, rate, low, high."""
@@ -88,16 +91,20 @@ def measure_trend(quarters_: list[Quarter], instruments: tuple[str, ...], primar
         r = released(q, instruments, primary, threshold_)
         if r is None or not r.measures:
             continue
-        rates = next(iter(r.measures.values())).rates     # the whole program's cells are the same in every grouping
+        rates = next(iter(r.measures.values())).rates  # the whole program's cells are the same in every grouping
         whole = rates[(rates["cohort"] == WHOLE) & rates["shown"].map(lambda v: isinstance(v, str))]
-        frames.append(whole.assign(quarter_start=pd.Timestamp(q.start))[
-            ["measure_id", "rate_id", "quarter_start", "shown", "rate", "low", "high"]])
+        frames.append(
+            whole.assign(quarter_start=pd.Timestamp(q.start))[
+                ["measure_id", "rate_id", "quarter_start", "shown", "rate", "low", "high"]
+            ]
+        )
     columns = ["measure_id", "rate_id", "quarter_start", "shown", "rate", "low", "high"]
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
 
 
-def _release(quarter: Quarter, instruments: tuple[str, ...], primary: str, threshold_: int,
-             group_fields: tuple[str, ...]) -> Release:
+def _release(
+    quarter: Quarter, instruments: tuple[str, ...], primary: str, threshold_: int, group_fields: tuple[str, ...]
+) -> Release:
     cells = CellSet()
     overview = program_overview(quarter.filters(), primary)
     shown.register_overview(cells, overview, primary)
@@ -113,9 +120,12 @@ def _release(quarter: Quarter, instruments: tuple[str, ...], primary: str, thres
         shown_measures.register_measures(cells, measures[dimension])
     marks = cells.solve(threshold_)
     disclosure = Disclosure(threshold_)
-    return Release(quarter, shown.materialise_overview(overview, marks, disclosure, primary),
-                   {k: shown.materialise_cohorts(c, cells, marks, disclosure) for k, c in cohorts.items()},
-                   {k: shown_measures.materialise_measures(m, cells, marks, disclosure) for k, m in measures.items()})
+    return Release(
+        quarter,
+        shown.materialise_overview(overview, marks, disclosure, primary),
+        {k: shown.materialise_cohorts(c, cells, marks, disclosure) for k, c in cohorts.items()},
+        {k: shown_measures.materialise_measures(m, cells, marks, disclosure) for k, m in measures.items()},
+    )
 
 
 def warm() -> None:
@@ -124,7 +134,7 @@ def warm() -> None:
     6 s on the demo). The same cache and key as the pages' own calls. Earlier quarters are built when
     the quality measures' trend first asks for them (prepare_trend): all of them after every load would
     keep the server busy for half a minute."""
-    with db.scoped(db.EVERYTHING):     # the whole program: the external roles' scope
+    with db.scoped(db.EVERYTHING):  # the whole program: the external roles' scope
         if not threshold():
             return
         opts = options()
@@ -133,8 +143,8 @@ def warm() -> None:
             quarter_release(periods[0], tuple(instrument_choices(opts)), primary_instrument(opts), threshold())
 
 
-TREND = "earlier quarters of the trend"     # the background build's name (background.failure)
-_PREPARING: set[tuple] = set()              # the file versions whose earlier quarters are being built
+TREND = "earlier quarters of the trend"  # the background build's name (background.failure)
+_PREPARING: set[tuple] = set()  # the file versions whose earlier quarters are being built
 
 
 def prepare_trend(quarters_: list[Quarter], instruments: tuple[str, ...], primary: str, threshold_: int) -> bool:
@@ -154,6 +164,7 @@ def prepare_trend(quarters_: list[Quarter], instruments: tuple[str, ...], primar
         with db.scoped(scope):
             for q in missing:
                 quarter_release(q, instruments, primary, threshold_)
+
     background.in_background(build, TREND)
     return True
 

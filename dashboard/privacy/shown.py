@@ -5,6 +5,7 @@ mark ("<11" or "suppressed") beside it. With true counts (the care team) nothing
 
 Rates are shown only when their numerator, denominator and the difference are each 0 or above the
 threshold; per-episode points, n in hover text and Kaplan-Meier steps are not shown suppressed."""
+
 from __future__ import annotations
 
 import math
@@ -21,14 +22,26 @@ from dashboard.views.overview import Overview
 
 FUNNEL = ["expected", "with_baseline", "two_or_more_scores", "discharged", "discharge_score"]
 FUNNEL_LABELS = ["expected to take it", "baseline", "2+ scores", "discharged", "discharge score"]
-NESTED = [("expected", "admitted"), ("with_baseline", "expected"), ("with_baseline", "admitted"),
-          ("two_or_more_scores", "with_baseline"), ("two_or_more_scores", "expected"), ("two_or_more_scores", "admitted"),
-          ("discharged", "expected"), ("discharged", "admitted"),
-          ("discharge_score", "discharged"), ("discharge_score", "expected"), ("discharge_score", "admitted")]
+NESTED = [
+    ("expected", "admitted"),
+    ("with_baseline", "expected"),
+    ("with_baseline", "admitted"),
+    ("two_or_more_scores", "with_baseline"),
+    ("two_or_more_scores", "expected"),
+    ("two_or_more_scores", "admitted"),
+    ("discharged", "expected"),
+    ("discharged", "admitted"),
+    ("discharge_score", "discharged"),
+    ("discharge_score", "expected"),
+    ("discharge_score", "admitted"),
+]
 # each step is a subset of the other (directly or down the chain): every difference is a count too
-CHAINS = (("admitted", "expected", "with_baseline", "two_or_more_scores"), ("expected", "discharged", "discharge_score"))
-MILESTONES = (2, 4, 6, 8, 10, 12)            # retention weeks shown when suppressed
-NO_SCORE = "no_score"                        # episodes without a score on the instrument
+CHAINS = (
+    ("admitted", "expected", "with_baseline", "two_or_more_scores"),
+    ("expected", "discharged", "discharge_score"),
+)
+MILESTONES = (2, 4, 6, 8, 10, 12)  # retention weeks shown when suppressed
+NO_SCORE = "no_score"  # episodes without a score on the instrument
 
 
 def label(value, mark: str = "") -> str:
@@ -51,22 +64,23 @@ def percent(k, n, threshold: int) -> str | None:
 
 # ---- overview ------------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class OverviewShown:
     disclosure: Disclosure
-    headline: dict            # name -> (value or NaN, mark)
-    flow: pd.DataFrame        # month, movement, episodes, mark
+    headline: dict  # name -> (value or NaN, mark)
+    flow: pd.DataFrame  # month, movement, episodes, mark
     discharges: pd.DataFrame  # reason, episodes, mark
     attendance: pd.DataFrame  # week_start, rate, mean_hours, mean_asam_min
-    modality: pd.DataFrame    # session_type, hours (NaN when fewer than threshold + 1 people)
-    family: str | None        # share of episodes with a family session
-    flags: pd.DataFrame       # rule_id, severity, label, flags, mark
-    actions: pd.DataFrame     # action_taken, flags, mark
-    red_actions: tuple        # (number of red flags acted on, mark), median days
+    modality: pd.DataFrame  # session_type, hours (NaN when fewer than threshold + 1 people)
+    family: str | None  # share of episodes with a family session
+    flags: pd.DataFrame  # rule_id, severity, label, flags, mark
+    actions: pd.DataFrame  # action_taken, flags, mark
+    red_actions: tuple  # (number of red flags acted on, mark), median days
     red_median_days: float | None
     completeness: pd.DataFrame  # step, episodes, mark
-    aftercare: pd.DataFrame   # aftercare, discharges, mark
-    asam_minimums: str = ""   # the ASAM minimum hours a week the build used, in words
+    aftercare: pd.DataFrame  # aftercare, discharges, mark
+    asam_minimums: str = ""  # the ASAM minimum hours a week the build used, in words
 
     def n(self) -> str:
         return label(*self.headline["episodes"])
@@ -75,17 +89,24 @@ class OverviewShown:
 def register_overview(cells: CellSet, o: Overview, instrument: str) -> None:
     h = o.headline
     n, census = cells.add(("ov", "episodes"), h["episodes"]), cells.add(("ov", "census"), h["active_census"])
-    admitted, discharged = cells.add(("admitted", WHOLE), h["admissions"]), cells.add(("ov", "discharges"), h["discharges"])
-    cells.line([census, discharged], n)   # each selected episode is open at the end or was discharged in the range
+    admitted, discharged = (
+        cells.add(("admitted", WHOLE), h["admissions"]),
+        cells.add(("ov", "discharges"), h["discharges"]),
+    )
+    cells.line([census, discharged], n)  # each selected episode is open at the end or was discharged in the range
     cells.line([admitted, cells.add(("ov", "admitted before"), h["episodes"] - h["admissions"], shown=False)], n)
     for movement, total in (("admissions", admitted), ("discharges", discharged)):
         part = o.flow[o.flow["movement"] == movement]
         cells.line([cells.add(_flow_key(movement, m), v) for m, v in zip(part["month"], part["episodes"])], total)
-    cells.line([cells.add(("ov", "reason", r), v) for r, v in zip(o.discharges["reason"], o.discharges["episodes"])],
-               discharged)
+    cells.line(
+        [cells.add(("ov", "reason", r), v) for r, v in zip(o.discharges["reason"], o.discharges["episodes"])],
+        discharged,
+    )
     if len(o.aftercare):
-        cells.line([cells.add(("ov", "aftercare", a), v) for a, v in zip(o.aftercare["aftercare"], o.aftercare["discharges"])],
-                   discharged)
+        cells.line(
+            [cells.add(("ov", "aftercare", a), v) for a, v in zip(o.aftercare["aftercare"], o.aftercare["discharges"])],
+            discharged,
+        )
     _register_funnel(cells, o.completeness.iloc[0] if len(o.completeness) else None, ("ov", "funnel", instrument), n)
     for r in o.flags.itertuples():
         cells.add(("ov", "flag", r.rule_id, r.severity), r.flags)
@@ -110,7 +131,7 @@ def _register_funnel(cells: CellSet, row, prefix: tuple, admitted_key) -> None:
     for step, parent in NESTED:
         rest = cells.add((*prefix, f"{parent} not {step}"), row[parent] - row[step], shown=False)
         cells.line([keys[step], rest], keys[parent])
-    for chain in CHAINS:       # a hidden step between two shown ones of the same count would be known
+    for chain in CHAINS:  # a hidden step between two shown ones of the same count would be known
         cells.chain(keys[step] for step in chain)
 
 
@@ -124,32 +145,52 @@ def _marked(frame: pd.DataFrame, column: str, keys: list, marks: dict) -> pd.Dat
 def materialise_overview(o: Overview, marks: dict, disclosure: Disclosure, instrument: str) -> OverviewShown:
     t = disclosure.threshold
     h = o.headline
-    keys = {"episodes": ("ov", "episodes"), "active_census": ("ov", "census"), "admissions": ("admitted", WHOLE),
-            "discharges": ("ov", "discharges")}
+    keys = {
+        "episodes": ("ov", "episodes"),
+        "active_census": ("ov", "census"),
+        "admissions": ("admitted", WHOLE),
+        "discharges": ("ov", "discharges"),
+    }
     headline = {name: (np.nan if marks.get(k) else h[name], marks.get(k, "")) for name, k in keys.items()}
 
     def small(v) -> bool:
         return bool(t) and 1 <= v <= t
+
     attendance = o.attendance.assign(
-        rate=[None if (percent(a, s, t) is None) else 100 * a / s for a, s in zip(o.attendance["attended"], o.attendance["scheduled"])],
-        mean_hours=[None if small(n) or not n else m for m, n in zip(o.attendance["mean_hours"], o.attendance["participant_weeks"])],
+        rate=[
+            None if (percent(a, s, t) is None) else 100 * a / s
+            for a, s in zip(o.attendance["attended"], o.attendance["scheduled"])
+        ],
+        mean_hours=[
+            None if small(n) or not n else m
+            for m, n in zip(o.attendance["mean_hours"], o.attendance["participant_weeks"])
+        ],
     )[["week_start", "rate", "mean_hours", "mean_asam_min"]]
-    modality = o.modality.assign(hours=[np.nan if small(e) else hr for hr, e in zip(o.modality["hours"], o.modality["episodes"])])
+    modality = o.modality.assign(
+        hours=[np.nan if small(e) else hr for hr, e in zip(o.modality["hours"], o.modality["episodes"])]
+    )
     funnel = o.completeness.iloc[0] if len(o.completeness) else None
     steps = ["admitted", *FUNNEL]
-    completeness = pd.DataFrame({"step": steps, "episodes": [float(funnel[s]) if funnel is not None else 0.0 for s in steps]})
-    completeness = _marked(completeness, "episodes", [("ov", "episodes")] + [("ov", "funnel", instrument, s) for s in FUNNEL],
-                           marks)
+    completeness = pd.DataFrame(
+        {"step": steps, "episodes": [float(funnel[s]) if funnel is not None else 0.0 for s in steps]}
+    )
+    completeness = _marked(
+        completeness, "episodes", [("ov", "episodes")] + [("ov", "funnel", instrument, s) for s in FUNNEL], marks
+    )
     actions = o.actions.groupby("action_taken").size().rename("flags").reset_index()
     red = o.actions[o.actions["severity"] == "red"]
     red_mark = marks.get(("ov", "red acted"), "")
     return OverviewShown(
-        disclosure, headline,
+        disclosure,
+        headline,
         _marked(o.flow, "episodes", [_flow_key(mv, m) for mv, m in zip(o.flow["movement"], o.flow["month"])], marks),
         _marked(o.discharges, "episodes", [("ov", "reason", r) for r in o.discharges["reason"]], marks),
-        attendance, modality,
+        attendance,
+        modality,
         percent(o.family["with_family_session"], o.family["episodes"], t),
-        _marked(o.flags, "flags", [("ov", "flag", r, s) for r, s in zip(o.flags["rule_id"], o.flags["severity"])], marks),
+        _marked(
+            o.flags, "flags", [("ov", "flag", r, s) for r, s in zip(o.flags["rule_id"], o.flags["severity"])], marks
+        ),
         _marked(actions, "flags", [("ov", "action", a) for a in actions["action_taken"]], marks),
         (np.nan if red_mark else len(red), red_mark),
         None if red_mark or not len(red) else float(red["days_to_action"].median()),
@@ -167,27 +208,32 @@ def shown_overview(o: Overview, disclosure: Disclosure, instrument: str) -> Over
 
 # ---- cohorts -------------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class CohortsShown:
     disclosure: Disclosure
     instrument: str
     dimension: str
-    n: tuple                   # (episodes admitted, mark)
-    funnel: pd.DataFrame       # Cohort, admitted, baseline, 2+ scores, discharged, discharge score
-    outcomes: pd.DataFrame     # Cohort, JT categories, total, response/remission % (95 % CI), Cohen's d
-    hedis: pd.DataFrame        # Cohort, DMS and DRR percentages
-    follow_up: pd.DataFrame    # Cohort, followed up of discharged, improvement sustained at follow-up
-    everyone: pd.DataFrame     # Cohort, completers' response/remission beside everyone admitted's, baseline only, left early
-    thresholds: pd.DataFrame   # Cohort, then per threshold measure (AUDIT-C, BAM Use …) out of the flagged range at latest
-    shares: pd.DataFrame       # cohort, category, share (NaN when hidden or the total is)
-    rates: pd.DataFrame        # cohort, what, rate, low, high (only rates that may be shown)
-    weekly: pd.DataFrame       # cohort, week, mean, low, high, n (n NaN when suppressed)
-    retention: pd.DataFrame    # cohort, time, survival, steps (False: milestone points only)
-    episodes: pd.DataFrame | None   # per-episode outcomes for the intake/latest scatter; None when suppressed
+    n: tuple  # (episodes admitted, mark)
+    funnel: pd.DataFrame  # Cohort, admitted, baseline, 2+ scores, discharged, discharge score
+    outcomes: pd.DataFrame  # Cohort, JT categories, total, response/remission % (95 % CI), Cohen's d
+    hedis: pd.DataFrame  # Cohort, DMS and DRR percentages
+    follow_up: pd.DataFrame  # Cohort, followed up of discharged, improvement sustained at follow-up
+    everyone: (
+        pd.DataFrame
+    )  # Cohort, completers' response/remission beside everyone admitted's, baseline only, left early
+    thresholds: (
+        pd.DataFrame
+    )  # Cohort, then per threshold measure (AUDIT-C, BAM Use …) out of the flagged range at latest
+    shares: pd.DataFrame  # cohort, category, share (NaN when hidden or the total is)
+    rates: pd.DataFrame  # cohort, what, rate, low, high (only rates that may be shown)
+    weekly: pd.DataFrame  # cohort, week, mean, low, high, n (n NaN when suppressed)
+    retention: pd.DataFrame  # cohort, time, survival, steps (False: milestone points only)
+    episodes: pd.DataFrame | None  # per-episode outcomes for the intake/latest scatter; None when suppressed
     cohorts: list[str]
-    measures_note: str = ""    # how the HEDIS-style measures are defined, from the stored catalogue and settings
-    rates_note: str = ""       # why no response or remission rate is drawn, when none is
-    follow_up_note: str = ""   # what counts as a follow-up, from the stored settings
+    measures_note: str = ""  # how the HEDIS-style measures are defined, from the stored catalogue and settings
+    rates_note: str = ""  # why no response or remission rate is drawn, when none is
+    follow_up_note: str = ""  # what counts as a follow-up, from the stored settings
 
 
 def _cohort_key(c: Cohorts, cohort: str) -> tuple:
@@ -214,8 +260,12 @@ def register_cohorts(cells: CellSet, c: Cohorts) -> None:
         # to the cohort's size (the same cell as the completeness table's "admitted")
         no_score = cells.add(("jt", ins, *ck, NO_SCORE), cells.values[admitted] - sum(cells.values[k] for k in jt))
         cells.line([*jt, no_score], admitted)
-        keys = {"admitted": admitted, NO_SCORE: no_score, **{f"jt {cat}": k for cat, k in zip(JT_ORDER, jt)},
-                **{step: ("funnel", ins, *ck, step) for step in FUNNEL}}
+        keys = {
+            "admitted": admitted,
+            NO_SCORE: no_score,
+            **{f"jt {cat}": k for cat, k in zip(JT_ORDER, jt)},
+            **{step: ("funnel", ins, *ck, step) for step in FUNNEL},
+        }
         for name, key in keys.items():
             (whole.__setitem__(name, key) if cohort == WHOLE else columns.setdefault(name, []).append(key))
     if WHOLE in funnel.index and columns:
@@ -235,16 +285,27 @@ def materialise_cohorts(c: Cohorts, cells: CellSet, marks: dict, disclosure: Dis
 
     def key(cohort, *rest):
         return (*rest[:-1], *_cohort_key(c, cohort), rest[-1])
-    funnel_table = pd.DataFrame({
-        "Cohort": names,
-        "admitted": [_cell(marks, values, ("admitted", *_cohort_key(c, n))) for n in names],
-        **{label_: [_cell(marks, values, key(n, "funnel", ins, step)) for n in names]
-           for step, label_ in zip(FUNNEL, FUNNEL_LABELS)}})
-    outcome_table = pd.DataFrame({
-        "Cohort": names,
-        **{cat.replace("_", " "): [_cell(marks, values, key(n, "jt", ins, cat)) for n in names]
-           for cat in (*JT_ORDER, NO_SCORE)},
-        "total": [_cell(marks, values, ("admitted", *_cohort_key(c, n))) for n in names]})
+
+    funnel_table = pd.DataFrame(
+        {
+            "Cohort": names,
+            "admitted": [_cell(marks, values, ("admitted", *_cohort_key(c, n))) for n in names],
+            **{
+                label_: [_cell(marks, values, key(n, "funnel", ins, step)) for n in names]
+                for step, label_ in zip(FUNNEL, FUNNEL_LABELS)
+            },
+        }
+    )
+    outcome_table = pd.DataFrame(
+        {
+            "Cohort": names,
+            **{
+                cat.replace("_", " "): [_cell(marks, values, key(n, "jt", ins, cat)) for n in names]
+                for cat in (*JT_ORDER, NO_SCORE)
+            },
+            "total": [_cell(marks, values, ("admitted", *_cohort_key(c, n))) for n in names],
+        }
+    )
     rates_rows, outcome_rates = [], {"response": [], "remission": []}
     for n in names:
         s = summary.loc[n] if n in summary.index else None
@@ -257,32 +318,44 @@ def materialise_cohorts(c: Cohorts, cells: CellSet, marks: dict, disclosure: Dis
                 rates_rows.append({"cohort": n, "what": what, "rate": k / cases, "low": low, "high": high})
     outcome_table["response % (95 % CI)"] = outcome_rates["response"]
     outcome_table["remission % (95 % CI)"] = outcome_rates["remission"]
-    outcome_table["Cohen's d"] = ["—" if s is None or pd.isna(s["cohens_d"]) or (t and 1 <= s["with_pair"] <= t)
-                                  else f"{s['cohens_d']:.2f}"
-                                  for s in (summary.loc[n] if n in summary.index else None for n in names)]
+    outcome_table["Cohen's d"] = [
+        "—" if s is None or pd.isna(s["cohens_d"]) or (t and 1 <= s["with_pair"] <= t) else f"{s['cohens_d']:.2f}"
+        for s in (summary.loc[n] if n in summary.index else None for n in names)
+    ]
     shares = []
     for n in names:
         total_key = ("admitted", *_cohort_key(c, n))
         for cat in (*JT_ORDER, NO_SCORE):
             k = key(n, "jt", ins, cat)
             hidden = marks.get(k) or marks.get(total_key) or not values[total_key]
-            shares.append({"cohort": n, "category": cat, "share": np.nan if hidden else 100 * values[k] / values[total_key]})
+            shares.append(
+                {"cohort": n, "category": cat, "share": np.nan if hidden else 100 * values[k] / values[total_key]}
+            )
     whole_key = ("admitted", WHOLE)
     return CohortsShown(
-        disclosure, ins, c.filters.dimension,
+        disclosure,
+        ins,
+        c.filters.dimension,
         (values.get(whole_key, 0) if not marks.get(whole_key) else np.nan, marks.get(whole_key, "")),
-        funnel_table, outcome_table, _hedis(c, t, names, marks), _follow_up(summary, names, t),
+        funnel_table,
+        outcome_table,
+        _hedis(c, t, names, marks),
+        _follow_up(summary, names, t),
         _everyone(summary, names, t),
-        _thresholds(c.thresholds, names, t), pd.DataFrame(shares, columns=["cohort", "category", "share"]),
+        _thresholds(c.thresholds, names, t),
+        pd.DataFrame(shares, columns=["cohort", "category", "share"]),
         pd.DataFrame(rates_rows, columns=["cohort", "what", "rate", "low", "high"]),
-        _weekly(c.weekly, t), _retention(c.retention, t),
-        None if t else c.episodes, [n for n in names if n != WHOLE],
+        _weekly(c.weekly, t),
+        _retention(c.retention, t),
+        None if t else c.episodes,
+        [n for n in names if n != WHOLE],
         " ".join(f"{spec.id}: {spec.version}." for spec in c.hedis_specs) + " Quality measures page: each step.",
         "" if rates_rows else _no_rates(c, t),
         f"{c.instrument} scores taken up to {c.follow_up_days} days after discharge, in no later episode. Followed up: "
         "of the discharges whose follow-up window has closed by the data date. Sustained: the last "
         "follow-up score is still a reliable improvement on intake, of those reliably improved at discharge and "
-        "followed up.")
+        "followed up.",
+    )
 
 
 def _no_rates(c: Cohorts, t: int) -> str:
@@ -305,7 +378,9 @@ def _hedis(c: Cohorts, t: int, names: list[str], marks: dict) -> pd.DataFrame:
             column = []
             for n in names:
                 ck = _cohort_key(c, n)
-                hidden = marks.get(("measure", spec.id, rate_id, "met", *ck)) or marks.get(("measure", spec.id, "denominator", *ck))
+                hidden = marks.get(("measure", spec.id, rate_id, "met", *ck)) or marks.get(
+                    ("measure", spec.id, "denominator", *ck)
+                )
                 row = at.loc[(spec.id, rate_id, n)] if (spec.id, rate_id, n) in at.index else None
                 column.append("—" if hidden or row is None else _share(row["numerator"], row["denominator"], t))
             table[f"{spec.id}: {rate_label}"] = column
@@ -313,12 +388,14 @@ def _hedis(c: Cohorts, t: int, names: list[str], marks: dict) -> pd.DataFrame:
 
 
 # each outcome's completers beside everyone admitted: side by side, the comparison stays in view at 1024 px
-EVERYONE = {"Response: completed treatment": ("completed_response", "completed_cases"),
-            "Response: everyone admitted": ("itt_response", "itt_cases"),
-            "Remission: completed treatment": ("completed_remission", "completed_cases"),
-            "Remission: everyone admitted": ("itt_remission", "itt_cases"),
-            "Only a baseline (of everyone admitted)": ("baseline_only", "itt_cases"),
-            "Left before completion (of admitted)": ("discharged_early", "episodes")}
+EVERYONE = {
+    "Response: completed treatment": ("completed_response", "completed_cases"),
+    "Response: everyone admitted": ("itt_response", "itt_cases"),
+    "Remission: completed treatment": ("completed_remission", "completed_cases"),
+    "Remission: everyone admitted": ("itt_remission", "itt_cases"),
+    "Only a baseline (of everyone admitted)": ("baseline_only", "itt_cases"),
+    "Left before completion (of admitted)": ("discharged_early", "episodes"),
+}
 
 
 def _everyone(summary: pd.DataFrame, names: list[str], t: int) -> pd.DataFrame:
@@ -326,8 +403,12 @@ def _everyone(summary: pd.DataFrame, names: list[str], t: int) -> pd.DataFrame:
     rows = []
     for n in names:
         s = summary.loc[n] if n in summary.index else None
-        rows.append({"Cohort": n, **{heading: "—" if s is None else _share(s[k], s[d], t)
-                                     for heading, (k, d) in EVERYONE.items()}})
+        rows.append(
+            {
+                "Cohort": n,
+                **{heading: "—" if s is None else _share(s[k], s[d], t) for heading, (k, d) in EVERYONE.items()},
+            }
+        )
     return pd.DataFrame(rows, columns=["Cohort", *EVERYONE])
 
 
@@ -351,7 +432,9 @@ def _thresholds(frame: pd.DataFrame | None, names: list[str], t: int) -> pd.Data
     table = {"Cohort": names}
     for heading, part in frame.groupby("heading", sort=True):
         at = part.set_index("cohort")
-        table[heading] = [_share(at.loc[n, "cleared"], at.loc[n, "flagged"], t) if n in at.index else "—" for n in names]
+        table[heading] = [
+            _share(at.loc[n, "cleared"], at.loc[n, "flagged"], t) if n in at.index else "—" for n in names
+        ]
     return pd.DataFrame(table)
 
 
@@ -360,6 +443,7 @@ def _follow_up(summary: pd.DataFrame, names: list[str], t: int) -> pd.DataFrame:
 
     def share(k, n):
         return _share(k, n, t)
+
     rows = []
     for n in names:
         s = summary.loc[n] if n in summary.index else None
@@ -371,7 +455,7 @@ def _follow_up(summary: pd.DataFrame, names: list[str], t: int) -> pd.DataFrame:
 def _weekly(weekly: pd.DataFrame, t: int) -> pd.DataFrame:
     keep = weekly.loc[~weekly["n"].between(1, t)].copy() if t else weekly.copy()
     if t:
-        keep["n"] = np.nan    # with n, a hidden cohort's week could be worked out from the whole program's
+        keep["n"] = np.nan  # with n, a hidden cohort's week could be worked out from the whole program's
     return keep
 
 
@@ -388,7 +472,7 @@ def _retention(curves: pd.DataFrame, t: int) -> pd.DataFrame:
         part = curves.take(at).sort_values("time", kind="stable")
         time, survival = part["time"].to_numpy(), part["survival"].to_numpy()
         at_risk, left = part["at_risk"].to_numpy(), part["events"].cumsum().to_numpy()
-        upto = np.searchsorted(time, milestones, side="right")     # rows at or before each week
+        upto = np.searchsorted(time, milestones, side="right")  # rows at or before each week
         for week, n in zip(MILESTONES, upto):
             remaining = at_risk[n] if n < len(time) else 0
             gone = left[n - 1] if n else 0

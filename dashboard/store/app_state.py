@@ -3,6 +3,7 @@ continued-stay justifications, accounts, sessions, the audit log, load jobs), ap
 data so that reloads never wipe it. SQLite in WAL mode lets several sessions write at once.
 IOP_STATE names the file (default data/app_state.sqlite); it is created readable by its owner only,
 and git ignores it."""
+
 from __future__ import annotations
 
 import os

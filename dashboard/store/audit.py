@@ -1,6 +1,7 @@
 """Append-only audit log in the application-state store: who, when, which page, which participant
 was viewed, which export was made (with its filters), sign-ins, failed and throttled sign-ins,
 sign-outs, expired sessions and account changes. Passwords and session tokens are never recorded."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -11,9 +12,23 @@ import pandas as pd
 
 from dashboard.store import app_state
 
-EVENTS = ("sign_in", "sign_in_failed", "sign_in_throttled", "sign_out", "session_expired", "view_page", "view_participant",
-          "export", "stay_justification",
-          "load", "account_added", "account_changed", "password_reset", "account_disabled", "account_enabled")
+EVENTS = (
+    "sign_in",
+    "sign_in_failed",
+    "sign_in_throttled",
+    "sign_out",
+    "session_expired",
+    "view_page",
+    "view_participant",
+    "export",
+    "stay_justification",
+    "load",
+    "account_added",
+    "account_changed",
+    "password_reset",
+    "account_disabled",
+    "account_enabled",
+)
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS audit_log (
     event_id       INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -32,20 +47,34 @@ BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 """
 
 
-def record(event: str, user: str | None, role: str | None, page: str | None = None,
-           participant_id: str | None = None, **detail) -> None:
+def record(
+    event: str, user: str | None, role: str | None, page: str | None = None, participant_id: str | None = None, **detail
+) -> None:
     if event not in EVENTS:
         raise ValueError(f"unknown audit event {event!r}")
     with closing(app_state.connect(SCHEMA)) as con, con:
-        con.execute("INSERT INTO audit_log (at, user_name, role, event, page, participant_id, detail) VALUES (?,?,?,?,?,?,?)",
-                    (dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M:%S"), user, role, event, page,
-                     participant_id, json.dumps(detail, default=str, sort_keys=True) if detail else None))
+        con.execute(
+            "INSERT INTO audit_log (at, user_name, role, event, page, participant_id, detail) VALUES (?,?,?,?,?,?,?)",
+            (
+                dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M:%S"),
+                user,
+                role,
+                event,
+                page,
+                participant_id,
+                json.dumps(detail, default=str, sort_keys=True) if detail else None,
+            ),
+        )
 
 
 def entries(limit: int = 5000) -> pd.DataFrame:
     with closing(app_state.connect(SCHEMA)) as con:
-        return pd.read_sql_query("SELECT at, user_name, role, event, page, participant_id, detail FROM audit_log "
-                                 "ORDER BY event_id DESC LIMIT ?", con, params=[limit])
+        return pd.read_sql_query(
+            "SELECT at, user_name, role, event, page, participant_id, detail FROM audit_log "
+            "ORDER BY event_id DESC LIMIT ?",
+            con,
+            params=[limit],
+        )
 
 
 def exports(limit: int = 5000) -> pd.DataFrame:
@@ -57,18 +86,39 @@ def exports(limit: int = 5000) -> pd.DataFrame:
     for column in ("kind", "file", "filters", "rows", "suppressed"):
         if column not in detail:
             detail[column] = None
-    return pd.DataFrame({"at": log["at"], "user_name": log["user_name"], "role": log["role"], "page": log["page"],
-                         "what": detail["kind"], "file": detail["file"], "selection": detail["filters"],
-                         "rows": detail["rows"], "suppressed": detail["suppressed"].map({True: "yes", False: "no"}),
-                         "participant_id": log["participant_id"]}).reset_index(drop=True)
+    return pd.DataFrame(
+        {
+            "at": log["at"],
+            "user_name": log["user_name"],
+            "role": log["role"],
+            "page": log["page"],
+            "what": detail["kind"],
+            "file": detail["file"],
+            "selection": detail["filters"],
+            "rows": detail["rows"],
+            "suppressed": detail["suppressed"].map({True: "yes", False: "no"}),
+            "participant_id": log["participant_id"],
+        }
+    ).reset_index(drop=True)
 
 
-EVENT_WORDS = {"sign_in": "signed in", "sign_in_failed": "sign-in failed", "sign_in_throttled": "sign-in locked (too many tries)",
-               "sign_out": "signed out", "session_expired": "session expired", "view_page": "opened page",
-               "view_participant": "viewed participant", "export": "downloaded a file",
-               "stay_justification": "wrote a continued-stay justification", "load": "loaded a file",
-               "account_added": "added account", "account_changed": "changed account", "password_reset": "reset password",
-               "account_disabled": "disabled account", "account_enabled": "enabled account"}
+EVENT_WORDS = {
+    "sign_in": "signed in",
+    "sign_in_failed": "sign-in failed",
+    "sign_in_throttled": "sign-in locked (too many tries)",
+    "sign_out": "signed out",
+    "session_expired": "session expired",
+    "view_page": "opened page",
+    "view_participant": "viewed participant",
+    "export": "downloaded a file",
+    "stay_justification": "wrote a continued-stay justification",
+    "load": "loaded a file",
+    "account_added": "added account",
+    "account_changed": "changed account",
+    "password_reset": "reset password",
+    "account_disabled": "disabled account",
+    "account_enabled": "enabled account",
+}
 DETAIL_WORDS = {"kind": "what", "filters": "selection", "episode_id": "episode", "new_role": "role", "client": "from"}
 
 
@@ -88,7 +138,14 @@ def _detail_text(detail: str | None) -> str:
 
 def readable(log: pd.DataFrame) -> pd.DataFrame:
     """The audit trail for people: events in words, details as text, blanks instead of None."""
-    return pd.DataFrame({"When (UTC)": log["at"], "User": log["user_name"].fillna(""), "Role": log["role"].fillna(""),
-                         "Event": log["event"].map(EVENT_WORDS).fillna(log["event"]), "Page": log["page"].fillna(""),
-                         "Participant": log["participant_id"].fillna(""),
-                         "Detail": [_detail_text(d) for d in log["detail"]]})
+    return pd.DataFrame(
+        {
+            "When (UTC)": log["at"],
+            "User": log["user_name"].fillna(""),
+            "Role": log["role"].fillna(""),
+            "Event": log["event"].map(EVENT_WORDS).fillna(log["event"]),
+            "Page": log["page"].fillna(""),
+            "Participant": log["participant_id"].fillna(""),
+            "Detail": [_detail_text(d) for d in log["detail"]],
+        }
+    )

@@ -6,6 +6,7 @@ give way: every page run is marked (`foreground`, in streamlit_app.py), and a ba
 before each batch of queries while any page runs (at most MAX_WAIT seconds at a time, so a busy
 server still builds it). A build that fails is logged (its type and where, never its message, which
 can name a participant) and its failure is kept, so the page that waits for it can say so."""
+
 from __future__ import annotations
 
 import contextlib
@@ -22,8 +23,8 @@ MAX_WAIT = 5.0
 _running_pages = 0
 _pages_done = threading.Condition()
 _background: ContextVar[bool] = ContextVar("iop_background", default=False)
-AFTER_LOAD: list[Callable[[], object]] = []     # run, each in a thread of its own, when a new file is first held
-FAILED: dict[str, str] = {}                     # build name -> why it failed, in words a page may show
+AFTER_LOAD: list[Callable[[], object]] = []  # run, each in a thread of its own, when a new file is first held
+FAILED: dict[str, str] = {}  # build name -> why it failed, in words a page may show
 _threads: weakref.WeakSet[threading.Thread] = weakref.WeakSet()
 
 
@@ -57,6 +58,7 @@ def yield_to_pages() -> None:
 def in_background(build: Callable[[], object], name: str) -> None:
     """build() in a daemon thread whose queries give way to page runs. A failure is logged and kept
     under `name` (failure(name)); a later success of the same name clears it."""
+
     def run() -> None:
         _background.set(True)
         try:
@@ -66,6 +68,7 @@ def in_background(build: Callable[[], object], name: str) -> None:
             LOG.error("background build %r failed: %s\n%s", name, type(e).__name__, where(e))
         else:
             FAILED.pop(name, None)
+
     thread = threading.Thread(target=run, name=name, daemon=True)
     _threads.add(thread)
     thread.start()

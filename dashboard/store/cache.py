@@ -1,6 +1,7 @@
 """Values kept per file version (store/version.py): query results and what is computed from them
 alone. A value is filed under (file version, …): a load replaces the file, and every value of the
 old one goes."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -66,5 +67,5 @@ class Kept:
             self.size = 0
 
 
-RESULTS = Kept(64 * 2**20, copy=lambda frame: frame.copy(deep=False))   # query results
-KEPT = Kept(64 * 2**20)                                                  # what db.kept builds
+RESULTS = Kept(64 * 2**20, copy=lambda frame: frame.copy(deep=False))  # query results
+KEPT = Kept(64 * 2**20)  # what db.kept builds

@@ -9,6 +9,7 @@ version (store/version.py), scope, query and parameters (store/cache.py), so a r
 or another page asking the same question does not read the file again. One scope's results are
 never served to another; what a role may be shown of them (suppression) is decided after, on every
 run. Connections and the file held open: store/live.py."""
+
 from __future__ import annotations
 
 import contextlib
@@ -43,7 +44,7 @@ class NoScope(RuntimeError):
 
 @dataclass(frozen=True)
 class ReadScope:
-    clinician: str | None = None      # a clinician's name: that caseload only; None: the whole program
+    clinician: str | None = None  # a clinician's name: that caseload only; None: the whole program
 
 
 EVERYTHING = ReadScope()
@@ -88,8 +89,10 @@ def _connect() -> tuple[duckdb.DuckDBPyConnection, tuple | None]:
         raise NoScope("no scope bound: a page binds the signed-in identity's (dashboard/ui/session.py)")
     path = db_path()
     if not path.exists():
-        raise NoData(f"No database at {path}. Load exports with `python -m etl load PATH --db {path}` "
-                     "(or `make run` for the demo program).")
+        raise NoData(
+            f"No database at {path}. Load exports with `python -m etl load PATH --db {path}` "
+            "(or `make run` for the demo program)."
+        )
     if (reused := LIVE.reuse(path, scope)) is not None:
         return reused
     con, held = LIVE.connect(path)
@@ -98,8 +101,10 @@ def _connect() -> tuple[duckdb.DuckDBPyConnection, tuple | None]:
         con.execute(_sql("_connection"))
     except duckdb.Error:
         con.close()
-        raise NoData(f"The database at {path} was built by an earlier version: rebuild it with "
-                     f"`python -m etl rebuild --db {path}` (nothing is reloaded).") from None
+        raise NoData(
+            f"The database at {path} was built by an earlier version: rebuild it with "
+            f"`python -m etl rebuild --db {path}` (nothing is reloaded)."
+        ) from None
     return con, held
 
 
@@ -152,7 +157,7 @@ def queries(shared: dict | None = None, **named: tuple[str, dict]) -> dict[str, 
     con, held = _connect()
     try:
         for key, (name, params) in asked.items():
-            if out[key] is None or held != seen:     # a load in between: every result from this snapshot
+            if out[key] is None or held != seen:  # a load in between: every result from this snapshot
                 out[key] = _run(con, name, params)
                 RESULTS.put(_key(held, name, params), out[key])
     except BaseException:
@@ -164,7 +169,7 @@ def queries(shared: dict | None = None, **named: tuple[str, dict]) -> dict[str, 
     return out
 
 
-_read: ContextVar[set | None] = ContextVar("iop_read", default=None)   # the file versions a `kept` build read
+_read: ContextVar[set | None] = ContextVar("iop_read", default=None)  # the file versions a `kept` build read
 
 
 def _kept_key(build: Callable, args: tuple) -> tuple | None:
@@ -188,7 +193,7 @@ def kept(build: Callable[..., T], *args) -> T:
             _read.reset(token)
         if key is not None and read <= {key[0]}:
             KEPT.put(key, value)
-    if (outer := _read.get()) is not None:      # a `kept` build that asked for this one read what it read
+    if (outer := _read.get()) is not None:  # a `kept` build that asked for this one read what it read
         outer |= read
     return value
 

@@ -1,6 +1,7 @@
 """What people did with flags, in the application-state store: acknowledged or snoozed with the
 action taken and a note, and the structured review that acknowledging a not-on-track alert asks for.
 An action covers the evidence it was taken on: a flag that fires on newer evidence is active again."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -11,15 +12,20 @@ import pandas as pd
 from clinical import flag_rules
 from dashboard.store.app_state import ActionRefused, connect
 
-SNOOZE_DAYS = 7            # a snooze's until-date to start with: a week on (the clinician picks another)
+SNOOZE_DAYS = 7  # a snooze's until-date to start with: a week on (the clinician picks another)
 ACTIONS_TAKEN = ("plan adjusted", "level of care changed", "referred", "no change needed")
-PLAN_CHANGES = ("plan adjusted", "level of care changed", "referred")     # a recorded plan change
+PLAN_CHANGES = ("plan adjusted", "level of care changed", "referred")  # a recorded plan change
 
 # The structured review asked for when a not-on-track alert is acknowledged (docs/clinical.md,
 # "Structured review"): the areas of Lambert's clinical support tools, each reviewed or not.
-REVIEW_AREAS = {"alliance": "Therapeutic alliance", "readiness": "Readiness and motivation",
-                "social_support": "Social support", "life_events": "Recent life events",
-                "attendance_barriers": "Attendance barriers", "medication": "Medication review"}
+REVIEW_AREAS = {
+    "alliance": "Therapeutic alliance",
+    "readiness": "Readiness and motivation",
+    "social_support": "Social support",
+    "life_events": "Recent life events",
+    "attendance_barriers": "Attendance barriers",
+    "medication": "Medication review",
+}
 REVIEW_FINDINGS = ("not reviewed", "no concern", "concern")
 LEVEL_OF_CARE_CHANGES = ("no change", "step up to partial hospitalization", "step down to outpatient")
 
@@ -53,7 +59,6 @@ CREATE TABLE IF NOT EXISTS flag_reviews (
     plan_change         TEXT NOT NULL
 );
 """
-
 
 
 def _connect():
@@ -90,9 +95,16 @@ def check_review(review: dict | None, action_taken: str) -> dict:
     return {**findings, "level_of_care": level, "plan_change": plan}
 
 
-def record_action(flag: dict, kind: str, action_taken: str, note: str, user: str,
-                  snooze_until: dt.date | None = None, today: dt.date | None = None,
-                  review: dict | None = None) -> None:
+def record_action(
+    flag: dict,
+    kind: str,
+    action_taken: str,
+    note: str,
+    user: str,
+    snooze_until: dt.date | None = None,
+    today: dt.date | None = None,
+    review: dict | None = None,
+) -> None:
     """Acknowledge or snooze one flag (a row of the flags mart); acknowledging a not-on-track alert
     stores its structured review with it (one transaction)."""
     today = today or dt.date.today()
@@ -109,17 +121,31 @@ def record_action(flag: dict, kind: str, action_taken: str, note: str, user: str
             raise ActionRefused("a snooze needs an until-date after today")
     checked = check_review(review, action_taken) if needs_review(flag, kind) else None
     with closing(_connect()) as con, con:
-        cursor = con.execute("""INSERT INTO flag_actions (flag_key, participant_id, episode_id, rule_id, severity, instrument, fired_on,
+        cursor = con.execute(
+            """INSERT INTO flag_actions (flag_key, participant_id, episode_id, rule_id, severity, instrument, fired_on,
                        kind, action_taken, note, snooze_until, user_name, created_at)
                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-                    (flag["flag_key"], flag["participant_id"], flag["episode_id"], flag["rule_id"], flag.get("severity"),
-                     flag.get("instrument"),
-                     str(pd.Timestamp(flag["fired_on"]).date()), kind, action_taken, note.strip(),
-                     str(snooze_until) if kind == "snoozed" else None, user,
-                     dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M:%S")))
+            (
+                flag["flag_key"],
+                flag["participant_id"],
+                flag["episode_id"],
+                flag["rule_id"],
+                flag.get("severity"),
+                flag.get("instrument"),
+                str(pd.Timestamp(flag["fired_on"]).date()),
+                kind,
+                action_taken,
+                note.strip(),
+                str(snooze_until) if kind == "snoozed" else None,
+                user,
+                dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M:%S"),
+            ),
+        )
         if checked:
-            con.execute(f"INSERT INTO flag_reviews (action_id, {', '.join(checked)}) VALUES (?{', ?' * len(checked)})",
-                        (cursor.lastrowid, *checked.values()))
+            con.execute(
+                f"INSERT INTO flag_reviews (action_id, {', '.join(checked)}) VALUES (?{', ?' * len(checked)})",
+                (cursor.lastrowid, *checked.values()),
+            )
 
 
 def latest_actions(flag_keys: list[str]) -> pd.DataFrame:
@@ -129,10 +155,13 @@ def latest_actions(flag_keys: list[str]) -> pd.DataFrame:
         return pd.DataFrame(columns=columns)
     with closing(_connect()) as con:
         marks = ", ".join("?" * len(flag_keys))
-        return pd.read_sql_query(f"""
-            SELECT {', '.join(columns)} FROM flag_actions
+        return pd.read_sql_query(
+            f"""
+            SELECT {", ".join(columns)} FROM flag_actions
             WHERE action_id IN (SELECT max(action_id) FROM flag_actions WHERE flag_key IN ({marks}) GROUP BY flag_key)""",
-            con, params=flag_keys)
+            con,
+            params=flag_keys,
+        )
 
 
 def with_status(flags: pd.DataFrame, today: dt.date | None = None) -> pd.DataFrame:
@@ -154,10 +183,13 @@ def with_status(flags: pd.DataFrame, today: dt.date | None = None) -> pd.DataFra
 def first_actions() -> pd.DataFrame:
     """The first action on each flag's evidence: how fast flags were acted on, and what was done."""
     with closing(_connect()) as con:
-        return pd.read_sql_query("""
+        return pd.read_sql_query(
+            """
             SELECT episode_id, rule_id, severity, fired_on, kind, action_taken, min(created_at) AS acted_at,
                    julianday(min(created_at)) - julianday(fired_on) AS days_to_action
-            FROM flag_actions GROUP BY flag_key, fired_on""", con)
+            FROM flag_actions GROUP BY flag_key, fired_on""",
+            con,
+        )
 
 
 def reviews(episode_ids: list[str] | None = None) -> pd.DataFrame:
@@ -169,9 +201,13 @@ def reviews(episode_ids: list[str] | None = None) -> pd.DataFrame:
             episode_ids = [""]
         where, params = f"WHERE a.episode_id IN ({', '.join('?' * len(episode_ids))})", list(episode_ids)
     with closing(_connect()) as con:
-        out = pd.read_sql_query(f"""
+        out = pd.read_sql_query(
+            f"""
             SELECT a.participant_id, a.episode_id, a.rule_id, a.instrument, a.fired_on, a.action_taken, a.note,
-                   a.user_name, a.created_at, {', '.join(f'r.{c}' for c in (*REVIEW_AREAS, 'level_of_care', 'plan_change'))}
+                   a.user_name, a.created_at, {", ".join(f"r.{c}" for c in (*REVIEW_AREAS, "level_of_care", "plan_change"))}
             FROM flag_reviews AS r JOIN flag_actions AS a USING (action_id) {where}
-            ORDER BY a.action_id""", con, params=params)
+            ORDER BY a.action_id""",
+            con,
+            params=params,
+        )
     return out.assign(plan_changed=out["action_taken"].isin(PLAN_CHANGES))

@@ -6,6 +6,7 @@ kept idle for the next request of the same scope (its scope's views are made alr
 about 20 ms) while its file is in place. The file's database itself is kept open between requests
 (its connections cost nothing and what it read stays in memory) and let go as soon as a load has
 replaced the file; loads write a copy and swap it in, so the open database never blocks them."""
+
 from __future__ import annotations
 
 import threading
@@ -18,15 +19,17 @@ from dashboard.store import background
 from dashboard.store.cache import KEPT, RESULTS
 from dashboard.store.version import file_version
 
-IDLE_PER_SCOPE = 4     # idle connections kept per scope (sessions running queries at once)
-IDLE_SCOPES = 32       # scopes (the whole program, each clinician's caseload) with idle connections
+IDLE_PER_SCOPE = 4  # idle connections kept per scope (sessions running queries at once)
+IDLE_SCOPES = 32  # scopes (the whole program, each clinician's caseload) with idle connections
 
 
 def _holds(con: duckdb.DuckDBPyConnection) -> tuple | None:
     """What the file a connection reads holds, in brief: it differs from one load or rebuild to the next."""
     try:
-        return (tuple(con.execute("SELECT * FROM dataset_info").fetchall()),
-                con.execute("SELECT count(*), max(load_id) FROM loads").fetchone())
+        return (
+            tuple(con.execute("SELECT * FROM dataset_info").fetchall()),
+            con.execute("SELECT count(*), max(load_id) FROM loads").fetchone(),
+        )
     except duckdb.Error:
         return None
 
@@ -41,7 +44,7 @@ class LiveFile:
     def __init__(self):
         self.lock = threading.Lock()
         self.held: tuple[tuple, duckdb.DuckDBPyConnection] | None = None
-        self.holding: OrderedDict[tuple, tuple] = OrderedDict()    # file version -> what it holds
+        self.holding: OrderedDict[tuple, tuple] = OrderedDict()  # file version -> what it holds
         # connections of the held file with their scope's views made, not in use: (version, scope) -> them
         self.idle: OrderedDict[tuple, list[duckdb.DuckDBPyConnection]] = OrderedDict()
 
@@ -50,7 +53,7 @@ class LiveFile:
         with self.lock:
             version = file_version(path)
             if self.held is not None and self.held[0] != version:
-                self.held[1].close()     # replaced, or another file configured: its database can go
+                self.held[1].close()  # replaced, or another file configured: its database can go
                 self.held = None
                 self._drop_idle()
             con = duckdb.connect(str(path), read_only=True)
@@ -59,16 +62,19 @@ class LiveFile:
             holds = _holds(con) if version is not None else None
             # DuckDB keeps one database per path: an earlier file at this path that another session still
             # has open reads as before, and holds what that earlier version held
-            if holds is None or self.holding.get(version, holds) != holds or any(
-                    h == holds for v, h in self.holding.items() if v != version and v[0] == version[0]):
-                return con, None         # an old file still open elsewhere in the process, or not a built database
+            if (
+                holds is None
+                or self.holding.get(version, holds) != holds
+                or any(h == holds for v, h in self.holding.items() if v != version and v[0] == version[0])
+            ):
+                return con, None  # an old file still open elsewhere in the process, or not a built database
             self.holding[version] = holds
             while len(self.holding) > 32:
                 self.holding.popitem(last=False)
             self.held = (version, duckdb.connect(str(path), read_only=True))
             RESULTS.keep_only(version)
             KEPT.keep_only(version)
-        background.file_replaced()       # a file first held: what only changes with a load is built now
+        background.file_replaced()  # a file first held: what only changes with a load is built now
         return con, version
 
     def reuse(self, path: Path, scope) -> tuple[duckdb.DuckDBPyConnection, tuple] | None:
@@ -76,7 +82,7 @@ class LiveFile:
         with self.lock:
             version = file_version(path)
             if self.held is None or self.held[0] != version:
-                return None              # a load in between: connect() lets the old file go first
+                return None  # a load in between: connect() lets the old file go first
             idle = self.idle.get((version, scope))
             return (idle.pop(), version) if idle else None
 
@@ -88,7 +94,7 @@ class LiveFile:
                 self.idle.move_to_end((version, scope))
                 if len(idle) < IDLE_PER_SCOPE:
                     idle.append(con)
-                    while len(self.idle) > IDLE_SCOPES:      # the scopes asked longest ago let go first
+                    while len(self.idle) > IDLE_SCOPES:  # the scopes asked longest ago let go first
                         for old in self.idle.popitem(last=False)[1]:
                             old.close()
                     return

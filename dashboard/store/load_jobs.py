@@ -10,6 +10,7 @@ their job ends, loaded or not. At most one worker runs per store: it holds an ex
 start one if not. The loader serialises with the command line itself (its writer lock).
 
 Nothing here logs: the files' names and the loader's messages stay in the store."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -32,11 +33,13 @@ ROOT = Path(__file__).resolve().parents[2]
 KINDS = ("attendance", "measures", "roster", "authorizations")
 STATUSES = ("queued", "running", "done", "failed")
 ACTIVE = ("queued", "running")
-ORPHAN_AGE = 3600          # seconds before a folder no job names is swept (a page may be writing it)
-KEEP_FINISHED_DAYS = 90    # a finished job's record (the page's view of an upload) is then dropped;
-                           # what was loaded stays in the database's load history, rejects and audit
-INTERRUPTED = ("the load was interrupted (the loader worker stopped before it finished); "
-               "check the load history and load the files again if they are not there")
+ORPHAN_AGE = 3600  # seconds before a folder no job names is swept (a page may be writing it)
+KEEP_FINISHED_DAYS = 90  # a finished job's record (the page's view of an upload) is then dropped;
+# what was loaded stays in the database's load history, rejects and audit
+INTERRUPTED = (
+    "the load was interrupted (the loader worker stopped before it finished); "
+    "check the load history and load the files again if they are not there"
+)
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS load_jobs (
@@ -76,15 +79,29 @@ class Job:
     progress: dict | None = None
     result: list[dict] | None = None
     message: str | None = None
-    ahead: int = 0                    # active jobs queued before this one (any user's)
+    ahead: int = 0  # active jobs queued before this one (any user's)
 
     @property
     def active(self) -> bool:
         return self.status in ACTIVE
 
 
-COLUMNS = ("job_id", "created_at", "user_name", "role", "kind", "files", "folder", "db_path", "status", "started_at",
-           "finished_at", "progress", "result", "message")
+COLUMNS = (
+    "job_id",
+    "created_at",
+    "user_name",
+    "role",
+    "kind",
+    "files",
+    "folder",
+    "db_path",
+    "status",
+    "started_at",
+    "finished_at",
+    "progress",
+    "result",
+    "message",
+)
 
 
 def _now() -> str:
@@ -104,9 +121,22 @@ def _json(text: str | None):
 
 def _job(row) -> Job:
     r = dict(zip(COLUMNS, row))
-    return Job(r["job_id"], _time(r["created_at"]), r["user_name"], r["role"], r["kind"], _json(r["files"]) or [],
-               Path(r["folder"]) if r["folder"] else None, r["db_path"], r["status"], _time(r["started_at"]),
-               _time(r["finished_at"]), _json(r["progress"]), _json(r["result"]), r["message"])
+    return Job(
+        r["job_id"],
+        _time(r["created_at"]),
+        r["user_name"],
+        r["role"],
+        r["kind"],
+        _json(r["files"]) or [],
+        Path(r["folder"]) if r["folder"] else None,
+        r["db_path"],
+        r["status"],
+        _time(r["started_at"]),
+        _time(r["finished_at"]),
+        _json(r["progress"]),
+        _json(r["result"]),
+        r["message"],
+    )
 
 
 def connect():
@@ -114,6 +144,7 @@ def connect():
 
 
 # --- the private folder -------------------------------------------------------------------------
+
 
 def uploads_root() -> Path:
     """Beside the store and named after it, so `.gitignore`'s `data/app_state.sqlite*` covers it."""
@@ -130,7 +161,7 @@ def _private_dir(path: Path) -> Path:
 
 def _root() -> Path:
     root = _private_dir(uploads_root())
-    ignore = root / ".gitignore"          # in case the store is moved somewhere git does not already ignore
+    ignore = root / ".gitignore"  # in case the store is moved somewhere git does not already ignore
     if not ignore.exists():
         _write_private(ignore, b"*\n")
     return root
@@ -161,12 +192,13 @@ def remove_folder(folder: Path | None) -> None:
 
 # --- the table ----------------------------------------------------------------------------------
 
+
 def queue(files: list[tuple[str, bytes]], kind: str | None, user: str, role: str, db_path: str | Path) -> int:
     """Store the uploads privately and queue a job for them; returns its id. The files are written
     before the job is visible, so a worker never takes a job whose files are not all there."""
     if not files:
         raise ValueError("nothing to load")
-    folder = Path(tempfile.mkdtemp(prefix="job-", dir=_root()))       # mkdtemp makes it 0700
+    folder = Path(tempfile.mkdtemp(prefix="job-", dir=_root()))  # mkdtemp makes it 0700
     try:
         names = []
         for i, (name, content) in enumerate(files):
@@ -176,8 +208,16 @@ def queue(files: list[tuple[str, bytes]], kind: str | None, user: str, role: str
             cursor = con.execute(
                 "INSERT INTO load_jobs (created_at, user_name, role, kind, files, folder, db_path, status) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, 'queued')",
-                (_now(), user, role, kind if kind in KINDS else None, json.dumps(names), str(folder),
-                 str(Path(db_path).resolve())))
+                (
+                    _now(),
+                    user,
+                    role,
+                    kind if kind in KINDS else None,
+                    json.dumps(names),
+                    str(folder),
+                    str(Path(db_path).resolve()),
+                ),
+            )
             return int(cursor.lastrowid)
     except BaseException:
         remove_folder(folder)
@@ -193,13 +233,16 @@ def get(job_id: int) -> Job | None:
 def recent(user: str, limit: int = 5) -> list[Job]:
     """This user's latest jobs, newest first, each with how many jobs wait before it."""
     with closing(connect()) as con:
-        rows = con.execute(f"SELECT {', '.join(COLUMNS)} FROM load_jobs WHERE user_name = ? "
-                           "ORDER BY job_id DESC LIMIT ?", (user, limit)).fetchall()
+        rows = con.execute(
+            f"SELECT {', '.join(COLUMNS)} FROM load_jobs WHERE user_name = ? ORDER BY job_id DESC LIMIT ?",
+            (user, limit),
+        ).fetchall()
         jobs = [_job(r) for r in rows]
         for job in jobs:
             if job.active:
-                job.ahead = con.execute("SELECT count(*) FROM load_jobs WHERE status IN ('queued', 'running') "
-                                        "AND job_id < ?", (job.job_id,)).fetchone()[0]
+                job.ahead = con.execute(
+                    "SELECT count(*) FROM load_jobs WHERE status IN ('queued', 'running') AND job_id < ?", (job.job_id,)
+                ).fetchone()[0]
     return jobs
 
 
@@ -211,16 +254,20 @@ def has_queued() -> bool:
 def claim() -> Job | None:
     """The oldest queued job, now marked running (only the worker holding the lock calls this)."""
     with closing(connect()) as con, con:
-        row = con.execute(f"""UPDATE load_jobs SET status = 'running', started_at = ?
+        row = con.execute(
+            f"""UPDATE load_jobs SET status = 'running', started_at = ?
                               WHERE job_id = (SELECT min(job_id) FROM load_jobs WHERE status = 'queued')
-                              RETURNING {', '.join(COLUMNS)}""", (_now(),)).fetchone()
+                              RETURNING {", ".join(COLUMNS)}""",
+            (_now(),),
+        ).fetchone()
     return _job(row) if row else None
 
 
 def set_progress(job_id: int, progress: dict) -> None:
     with closing(connect()) as con, con:
-        con.execute("UPDATE load_jobs SET progress = ? WHERE job_id = ? AND status = 'running'",
-                    (json.dumps(progress), job_id))
+        con.execute(
+            "UPDATE load_jobs SET progress = ? WHERE job_id = ? AND status = 'running'", (json.dumps(progress), job_id)
+        )
 
 
 def finish(job: Job, status: str, result: list[dict], message: str | None = None) -> None:
@@ -230,8 +277,10 @@ def finish(job: Job, status: str, result: list[dict], message: str | None = None
         raise ValueError(f"a job ends done or failed, not {status!r}")
     cutoff = (dt.datetime.now(dt.UTC) - dt.timedelta(days=KEEP_FINISHED_DAYS)).strftime("%Y-%m-%d %H:%M:%S")
     with closing(connect()) as con, con:
-        con.execute("UPDATE load_jobs SET status = ?, finished_at = ?, result = ?, message = ?, folder = NULL "
-                    "WHERE job_id = ?", (status, _now(), json.dumps(result), message, job.job_id))
+        con.execute(
+            "UPDATE load_jobs SET status = ?, finished_at = ?, result = ?, message = ?, folder = NULL WHERE job_id = ?",
+            (status, _now(), json.dumps(result), message, job.job_id),
+        )
         con.execute("DELETE FROM load_jobs WHERE status IN ('done', 'failed') AND finished_at < ?", (cutoff,))
     remove_folder(job.folder)
 
@@ -239,8 +288,12 @@ def finish(job: Job, status: str, result: list[dict], message: str | None = None
 def abandoned() -> list[Job]:
     """Jobs marked running: when a worker has just taken the lock, no worker is running them."""
     with closing(connect()) as con:
-        return [_job(r) for r in con.execute(f"SELECT {', '.join(COLUMNS)} FROM load_jobs WHERE status = 'running' "
-                                             "ORDER BY job_id").fetchall()]
+        return [
+            _job(r)
+            for r in con.execute(
+                f"SELECT {', '.join(COLUMNS)} FROM load_jobs WHERE status = 'running' ORDER BY job_id"
+            ).fetchall()
+        ]
 
 
 def sweep(min_age: float = ORPHAN_AGE) -> None:
@@ -250,8 +303,12 @@ def sweep(min_age: float = ORPHAN_AGE) -> None:
     if not root.exists():
         return
     with closing(connect()) as con:
-        named = {r[0] for r in con.execute("SELECT folder FROM load_jobs WHERE folder IS NOT NULL "
-                                          "AND status IN ('queued', 'running')")}
+        named = {
+            r[0]
+            for r in con.execute(
+                "SELECT folder FROM load_jobs WHERE folder IS NOT NULL AND status IN ('queued', 'running')"
+            )
+        }
     for folder in root.glob("job-*"):
         try:
             old = time.time() - folder.stat().st_mtime > min_age
@@ -262,6 +319,7 @@ def sweep(min_age: float = ORPHAN_AGE) -> None:
 
 
 # --- the worker's lock --------------------------------------------------------------------------
+
 
 def lock_path() -> Path:
     return uploads_root() / "worker.lock"
@@ -302,6 +360,14 @@ def start_worker() -> bool:
     env = {**os.environ, "IOP_STATE": str(app_state.state_path().resolve())}
     if "IOP_DB" in env:
         env["IOP_DB"] = str(Path(env["IOP_DB"]).resolve())
-    subprocess.Popen([sys.executable, "-m", "dashboard", "worker"], cwd=ROOT, env=env, start_new_session=True,
-                     stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, close_fds=True)
+    subprocess.Popen(
+        [sys.executable, "-m", "dashboard", "worker"],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        close_fds=True,
+    )
     return True

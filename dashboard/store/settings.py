@@ -2,6 +2,7 @@
 in the configuration folder, which may have changed since (a change reaches the dashboard with the
 next load or `python -m etl rebuild`). Queries read the same table with setting_number() and the
 like (clinical/setup/definitions.sql)."""
+
 from __future__ import annotations
 
 from clinical.settings import Settings, load_settings

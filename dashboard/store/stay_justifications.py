@@ -1,6 +1,7 @@
 """Continued-stay justifications in the application-state store: typed by a clinician for a payer's
 utilization review, the newest kept with every earlier one. Saving is audited by the caller; the
 text is never copied into the audit log."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -10,7 +11,7 @@ import pandas as pd
 
 from dashboard.store import app_state
 
-MAX_JUSTIFICATION = 2000   # characters (about 300 words): what the packet's one page holds beside the rest
+MAX_JUSTIFICATION = 2000  # characters (about 300 words): what the packet's one page holds beside the rest
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS stay_justifications (
     justification_id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -30,18 +31,23 @@ def save_justification(participant_id: str, episode_id: str, text: str, user: st
     if not text:
         raise app_state.ActionRefused("write the justification before saving it")
     if len(text) > MAX_JUSTIFICATION:
-        raise app_state.ActionRefused(f"the justification is {len(text):,} characters; the packet's page holds "
-                                  f"{MAX_JUSTIFICATION:,}")
+        raise app_state.ActionRefused(
+            f"the justification is {len(text):,} characters; the packet's page holds {MAX_JUSTIFICATION:,}"
+        )
     with closing(app_state.connect(SCHEMA)) as con, con:
-        con.execute("INSERT INTO stay_justifications (participant_id, episode_id, text, user_name, created_at) "
-                    "VALUES (?, ?, ?, ?, ?)", (participant_id, episode_id, text, user,
-                                               dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M:%S")))
+        con.execute(
+            "INSERT INTO stay_justifications (participant_id, episode_id, text, user_name, created_at) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (participant_id, episode_id, text, user, dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M:%S")),
+        )
 
 
 def justifications(episode_id: str) -> pd.DataFrame:
     """The episode's justifications, newest first: text, user_name, created_at (UTC)."""
     with closing(app_state.connect(SCHEMA)) as con:
-        return pd.read_sql_query("SELECT text, user_name, created_at FROM stay_justifications WHERE episode_id = ? "
-                                 "ORDER BY justification_id DESC", con, params=[episode_id])
-
-
+        return pd.read_sql_query(
+            "SELECT text, user_name, created_at FROM stay_justifications WHERE episode_id = ? "
+            "ORDER BY justification_id DESC",
+            con,
+            params=[episode_id],
+        )

@@ -1,6 +1,7 @@
 """Which database file is in place: the one version key every cache of the dashboard files its
 values under. A load or a rebuild writes a copy and swaps it in (etl/database.py), so the file at
 the path changes inode, mtime or size; its write-ahead log is part of what was read."""
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -1,5 +1,6 @@
 """The Accounts page's callbacks: each change is stored (and audited) before the page reruns and
 reports it; a refusal says why."""
+
 from __future__ import annotations
 
 import streamlit as st
@@ -32,9 +33,17 @@ def _report(action, success: str) -> None:
 def add() -> None:
     s = st.session_state
     user, sso = s.get("new_user", "").strip(), s.get("new_sso", False)
-    _report(lambda: accounts.add(user, s["new_role"], _actor(), s.get("new_name", ""), s.get("new_clinician"),
-                                 None if sso else s.get("new_password", "")),
-            f"Saved: account {escape_markdown(user)} added as {s['new_role']}.")
+    _report(
+        lambda: accounts.add(
+            user,
+            s["new_role"],
+            _actor(),
+            s.get("new_name", ""),
+            s.get("new_clinician"),
+            None if sso else s.get("new_password", ""),
+        ),
+        f"Saved: account {escape_markdown(user)} added as {s['new_role']}.",
+    )
 
 
 def change() -> None:
@@ -43,11 +52,16 @@ def change() -> None:
     if not user:
         st.session_state[OUTCOME] = ("error", "Not saved: choose an account.")
     elif kind == "reset password":
-        _report(lambda: accounts.reset_password(user, s.get("change_password", ""), _actor()),
-                f"Saved: new password for {escape_markdown(user)}; their open sessions have ended.")
+        _report(
+            lambda: accounts.reset_password(user, s.get("change_password", ""), _actor()),
+            f"Saved: new password for {escape_markdown(user)}; their open sessions have ended.",
+        )
     else:
-        _report(lambda: accounts.set_disabled(user, kind == "disable", _actor()),
-                f"Saved: {escape_markdown(user)} {kind}d" + ("; their open sessions have ended." if kind == "disable" else "."))
+        _report(
+            lambda: accounts.set_disabled(user, kind == "disable", _actor()),
+            f"Saved: {escape_markdown(user)} {kind}d"
+            + ("; their open sessions have ended." if kind == "disable" else "."),
+        )
 
 
 def show_outcome() -> None:

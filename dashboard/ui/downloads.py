@@ -3,6 +3,7 @@ the audit log then with who, role, page, what, selection, rows and whether it wa
 Care-team members choose, for each file, whether it is suppressed for sharing (the default) or
 keeps true counts (its title then says INTERNAL); external roles always get suppressed files.
 Streamlit's own table download is turned off (client.disableDataExport), so nothing bypasses this."""
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -19,22 +20,42 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _identity():
-    return st.session_state.get("identity")   # this run's, checked by dashboard/ui/session.py
+    return st.session_state.get("identity")  # this run's, checked by dashboard/ui/session.py
 
 
-def button(label: str, build: Callable[[], bytes], file_name: str, mime: str, key: str, page: str, kind: str,
-           selection: str = "", rows: int | None = None, suppressed: bool | None = None,
-           participant_id: str | None = None) -> None:
+def button(
+    label: str,
+    build: Callable[[], bytes],
+    file_name: str,
+    mime: str,
+    key: str,
+    page: str,
+    kind: str,
+    selection: str = "",
+    rows: int | None = None,
+    suppressed: bool | None = None,
+    participant_id: str | None = None,
+) -> None:
     """A download built on click (the callable runs outside the page run: who is acting is taken now)."""
     identity, read_scope = _identity(), db.current()
 
-    def file_content() -> bytes:       # runs outside the page run: who, and what they may see, are kept from it
+    def file_content() -> bytes:  # runs outside the page run: who, and what they may see, are kept from it
         with db.scoped(read_scope):
             content = build()
-        audit.record("export", identity.user if identity else None, identity.role if identity else None, page=page,
-                     participant_id=participant_id, kind=kind, file=file_name, filters=selection, rows=rows,
-                     suppressed=suppressed)
+        audit.record(
+            "export",
+            identity.user if identity else None,
+            identity.role if identity else None,
+            page=page,
+            participant_id=participant_id,
+            kind=kind,
+            file=file_name,
+            filters=selection,
+            rows=rows,
+            suppressed=suppressed,
+        )
         return content
+
     st.download_button(label, file_content, file_name=file_name, mime=mime, on_click="ignore", key=key)
 
 
@@ -44,20 +65,27 @@ def suppress_choice(key: str) -> bool:
     identity = _identity()
     if identity is None or policy.external(identity.role) or not policy.threshold():
         return bool(policy.threshold())
-    return st.toggle("Suppressed for sharing outside the program", value=True, key=key,
-                     help="Off: true counts, for the care team only; the file's title then says INTERNAL.")
+    return st.toggle(
+        "Suppressed for sharing outside the program",
+        value=True,
+        key=key,
+        help="Off: true counts, for the care team only; the file's title then says INTERNAL.",
+    )
 
 
 def as_text(table: pd.DataFrame) -> pd.DataFrame:
     """Counts with thousands separators beside their marks, for the screen (files keep numbers)."""
+
     def text(v):
         return f"{v:,}" if isinstance(v, (int, np.integer)) and not isinstance(v, bool) else v
+
     return table.apply(lambda column: column.map(text)).astype(object)
 
 
 def _info(title: str, data, payload, n: str) -> formats.FileInfo:
-    return formats.FileInfo(title, data.described, n, data.data_as_of, payload.disclosure.note(),
-                            not payload.disclosure.suppressed)
+    return formats.FileInfo(
+        title, data.described, n, data.data_as_of, payload.disclosure.note(), not payload.disclosure.suppressed
+    )
 
 
 def chart(build: Callable[[object], object], key: str, title: str, data, n: Callable[[object], str]) -> None:
@@ -67,18 +95,38 @@ def chart(build: Callable[[object], object], key: str, title: str, data, n: Call
         suppress = suppress_choice(f"{key}-suppress")
         kinds = (("png", "image/png"), ("svg", "image/svg+xml"), ("pdf", "application/pdf"))
         if not formats.renderer_available():
-            st.caption("Static images need Chromium on the server (apt-get install chromium): interactive HTML instead.")
+            st.caption(
+                "Static images need Chromium on the server (apt-get install chromium): interactive HTML instead."
+            )
             kinds = (("html", "text/html"),)
         for fmt, mime in kinds:
+
             def file(fmt=fmt) -> bytes:
                 payload = data.for_file(suppress)
                 return formats.figure_file(build(payload), fmt, _info(title, data, payload, n(payload)))
-            button(fmt.upper(), file, f"{key}.{fmt}", mime, f"{key}-{fmt}", data.page, f"chart {fmt.upper()}",
-                   data.described, suppressed=suppress)
+
+            button(
+                fmt.upper(),
+                file,
+                f"{key}.{fmt}",
+                mime,
+                f"{key}-{fmt}",
+                data.page,
+                f"chart {fmt.upper()}",
+                data.described,
+                suppressed=suppress,
+            )
 
 
-def table(build: Callable[[object], pd.DataFrame], key: str, title: str, data, n: Callable[[object], str],
-          submission: tuple[Callable[[object], pd.DataFrame], dict[str, str]] | None = None, **dataframe_args) -> None:
+def table(
+    build: Callable[[object], pd.DataFrame],
+    key: str,
+    title: str,
+    data,
+    n: Callable[[object], str],
+    submission: tuple[Callable[[object], pd.DataFrame], dict[str, str]] | None = None,
+    **dataframe_args,
+) -> None:
     """A table of a page's data and its CSV and XLSX files (the same rows, suppressed as chosen); with
     submission (build, documented columns), also that submission file under the same choice."""
     shown = build(data.shown)
@@ -91,17 +139,35 @@ def table(build: Callable[[object], pd.DataFrame], key: str, title: str, data, n
         payload = data.for_file(suppress)
         t, info = build(payload), _info(title, data, payload, n(payload))
         return formats.table_csv(t, info) if fmt == "csv" else formats.table_xlsx(t, info, key)
+
     for column, fmt, mime in zip(buttons, ("csv", "xlsx"), ("text/csv", XLSX)):
         with column:
-            button(fmt.upper(), lambda fmt=fmt: files(fmt), f"{key}.{fmt}", mime, f"{key}-{fmt}", data.page,
-                   f"table {fmt.upper()}", data.described, rows=len(shown), suppressed=suppress)
+            button(
+                fmt.upper(),
+                lambda fmt=fmt: files(fmt),
+                f"{key}.{fmt}",
+                mime,
+                f"{key}-{fmt}",
+                data.page,
+                f"table {fmt.upper()}",
+                data.described,
+                rows=len(shown),
+                suppressed=suppress,
+            )
     if submission:
         with buttons[2]:
             _submission(*submission, f"{key}-submission", f"{title}: submission", data, n, "Submission (ZIP)", suppress)
 
 
-def submission(build: Callable[[object], pd.DataFrame], columns: dict[str, str], key: str, title: str, data,
-               n: Callable[[object], str], label: str) -> None:
+def submission(
+    build: Callable[[object], pd.DataFrame],
+    columns: dict[str, str],
+    key: str,
+    title: str,
+    data,
+    n: Callable[[object], str],
+    label: str,
+) -> None:
     """An identified submission file of the care team (formats.submission_zip): never suppressed,
     always marked INTERNAL; pages offer it only where the data holds episodes."""
     _submission(build, columns, key, title, data, n, label, None)
@@ -109,26 +175,56 @@ def submission(build: Callable[[object], pd.DataFrame], columns: dict[str, str],
 
 def _submission(build, columns, key, title, data, n, label, suppress: bool | None) -> None:
     """suppress None: identified rows, true counts and INTERNAL whatever the role's choice."""
+
     def file() -> bytes:
         payload = data.for_file(bool(suppress))
         info = _info(title, data, payload, n(payload))
         if suppress is None:
             info = formats.FileInfo(title, data.described, n(payload), data.data_as_of, policy.INTERNAL, True)
         return formats.submission_zip(build(payload), info, key, columns)
-    button(label, file, f"{key}.zip", "application/zip", f"{key}-zip", data.page, "submission ZIP", data.described,
-           suppressed=bool(suppress))
+
+    button(
+        label,
+        file,
+        f"{key}.zip",
+        "application/zip",
+        f"{key}-zip",
+        data.page,
+        "submission ZIP",
+        data.described,
+        suppressed=bool(suppress),
+    )
 
 
 def records(frame: pd.DataFrame, key: str, title: str, page: str, data_as_of=None, **dataframe_args) -> None:
     """An administrator's table of records (loads, rejected rows, the audit trail) and its files:
     internal by nature, so never suppressed and always marked INTERNAL."""
     st.dataframe(frame, hide_index=True, key=key, **dataframe_args)
-    info = formats.FileInfo(title, "all", f"{len(frame):,} rows", data_as_of or pd.Timestamp.now(tz="UTC"),
-                            policy.INTERNAL, True)
+    info = formats.FileInfo(
+        title, "all", f"{len(frame):,} rows", data_as_of or pd.Timestamp.now(tz="UTC"), policy.INTERNAL, True
+    )
     left, right = st.columns(2)
     with left:
-        button("CSV", lambda: formats.table_csv(frame, info), f"{key}.csv", "text/csv", f"{key}-csv", page, "table CSV",
-               rows=len(frame), suppressed=False)
+        button(
+            "CSV",
+            lambda: formats.table_csv(frame, info),
+            f"{key}.csv",
+            "text/csv",
+            f"{key}-csv",
+            page,
+            "table CSV",
+            rows=len(frame),
+            suppressed=False,
+        )
     with right:
-        button("XLSX", lambda: formats.table_xlsx(frame, info, key), f"{key}.xlsx", XLSX, f"{key}-xlsx", page,
-               "table XLSX", rows=len(frame), suppressed=False)
+        button(
+            "XLSX",
+            lambda: formats.table_xlsx(frame, info, key),
+            f"{key}.xlsx",
+            XLSX,
+            f"{key}-xlsx",
+            page,
+            "table XLSX",
+            rows=len(frame),
+            suppressed=False,
+        )

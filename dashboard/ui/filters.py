@@ -1,4 +1,5 @@
 """The director's sidebar filters (overview, cohorts, quality measures) and the caseload's clinician and track, kept in the address."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -15,34 +16,51 @@ def director_filters(opts, dimension: bool = False):
     """Sidebar filters for the overview and cohort pages (one set, shared by both, kept in the
     address); returns a Filters."""
     default_start = max(opts.first_admission, opts.data_as_of - dt.timedelta(days=364))
-    groupings = [*DIMENSIONS, *opts.group_fields]          # the equity fields the program records
+    groupings = [*DIMENSIONS, *opts.group_fields]  # the equity fields the program records
     everyone = "Everyone"
-    fields = [view.date_range("filter_dates", opts.first_admission, opts.data_as_of, (default_start, opts.data_as_of)),
-              view.choice("filter_track", "track", ["All tracks", *opts.tracks], "All tracks"),
-              view.choice("filter_clinician", "clinician", ["All clinicians", *opts.clinicians], "All clinicians"),
-              view.choice("filter_age", "age", ["All ages", *opts.age_groups], "All ages"),
-              view.choice("filter_population", "population", [everyone, *opts.populations], everyone),
-              view.choice("filter_by", "by", groupings, "quarter")]    # kept on the overview too: one address
+    fields = [
+        view.date_range("filter_dates", opts.first_admission, opts.data_as_of, (default_start, opts.data_as_of)),
+        view.choice("filter_track", "track", ["All tracks", *opts.tracks], "All tracks"),
+        view.choice("filter_clinician", "clinician", ["All clinicians", *opts.clinicians], "All clinicians"),
+        view.choice("filter_age", "age", ["All ages", *opts.age_groups], "All ages"),
+        view.choice("filter_population", "population", [everyone, *opts.populations], everyone),
+        view.choice("filter_by", "by", groupings, "quarter"),
+    ]  # kept on the overview too: one address
     values = view.restore("filters", fields)
     keep = {"on_change": view.changed, "args": ("filters", fields)}
     with st.sidebar:
         st.header("Filters")
-        st.date_input("Date range", min_value=opts.first_admission, max_value=opts.data_as_of, key="filter_dates", **keep)
+        st.date_input(
+            "Date range", min_value=opts.first_admission, max_value=opts.data_as_of, key="filter_dates", **keep
+        )
         st.selectbox("Track", ["All tracks", *opts.tracks], key="filter_track", **keep)
         st.selectbox("Clinician", ["All clinicians", *opts.clinicians], key="filter_clinician", **keep)
         st.selectbox("Age group", ["All ages", *opts.age_groups], key="filter_age", **keep)
         if opts.populations:
-            st.selectbox("Population", [everyone, *opts.populations], key="filter_population", **keep,
-                         help="Payer, referral source, diagnosis group, sex or gender, race or ethnicity, as the "
-                              "roster records them.")
+            st.selectbox(
+                "Population",
+                [everyone, *opts.populations],
+                key="filter_population",
+                **keep,
+                help="Payer, referral source, diagnosis group, sex or gender, race or ethnicity, as the "
+                "roster records them.",
+            )
         if dimension:
             st.selectbox("Cohorts by", groupings, key="filter_by", **keep)
     start, end = values["filter_dates"]
     track, clinician, age = values["filter_track"], values["filter_clinician"], values["filter_age"]
     field, value = population(values["filter_population"])
-    return Filters(start, end, None if track == "All tracks" else track,
-                   None if clinician == "All clinicians" else clinician, None if age == "All ages" else age,
-                   values["filter_by"], field, value)
+    return Filters(
+        start,
+        end,
+        None if track == "All tracks" else track,
+        None if clinician == "All clinicians" else clinician,
+        None if age == "All ages" else age,
+        values["filter_by"],
+        field,
+        value,
+    )
+
 
 def caseload_filters(options: pd.DataFrame, scope: str | None) -> tuple[str | None, str | None]:
     """The caseload's clinician and track filters (kept in the address); a clinician sees their own

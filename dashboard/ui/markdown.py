@@ -1,5 +1,6 @@
 """Text from data or from people (ids, names, notes, file names) shown in Streamlit elements that
 render markdown: escaped so that it reads as typed and never becomes a link, an image or a format."""
+
 from __future__ import annotations
 
 import re

@@ -4,6 +4,7 @@ Streamlit starts in its legacy multipage mode when a `pages/` folder sits beside
 until some session has run streamlit_app.py, a direct link such as /caseload runs the page script
 alone (no sign-in, no layout, the folder's file names in the sidebar). Each page calls this first;
 it switches the process to st.navigation and reruns, which runs the entry point."""
+
 from __future__ import annotations
 
 import streamlit as st

@@ -2,6 +2,7 @@
 (dashboard/privacy/page_data.py). The care team picks dates, track, clinician, age group, a
 population and a grouping (ui/filters.py); an external role (quality) picks a whole completed
 quarter and one grouping of those the release holds."""
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -18,21 +19,26 @@ from dashboard.ui.markdown import escape_markdown
 from dashboard.views.filters import FilterOptions, instrument_choices, options, primary_instrument, score_range
 
 
-def _external_period(opts: FilterOptions, dimension: bool,
-                     groupings: tuple[str, ...] = release.DIMENSIONS) -> tuple[release.Quarter | None, str]:
+def _external_period(
+    opts: FilterOptions, dimension: bool, groupings: tuple[str, ...] = release.DIMENSIONS
+) -> tuple[release.Quarter | None, str]:
     """The quality role's choices: a whole completed quarter and (cohorts, measures) one grouping of
     those the release holds for the page."""
     periods = release.quarters(opts.first_admission, opts.data_as_of)
     labels = [q.label for q in periods] or ["none"]
-    by_key = "quarter_by" if groupings == release.DIMENSIONS else "measures_by"   # each page its own grouping
-    fields = [view.choice("quarter", "quarter", labels, labels[0]),
-              view.choice(by_key, "by", list(groupings), "track")]
+    by_key = "quarter_by" if groupings == release.DIMENSIONS else "measures_by"  # each page its own grouping
+    fields = [view.choice("quarter", "quarter", labels, labels[0]), view.choice(by_key, "by", list(groupings), "track")]
     values = view.restore("external", fields)
     keep = {"on_change": view.changed, "args": ("external", fields)}
     with st.sidebar:
         st.header("Reporting period")
-        st.selectbox("Quarter", labels, key="quarter", help="Whole completed quarters only: a view shared outside the "
-                     "program cannot be narrowed to a few people.", **keep)
+        st.selectbox(
+            "Quarter",
+            labels,
+            key="quarter",
+            help="Whole completed quarters only: a view shared outside the program cannot be narrowed to a few people.",
+            **keep,
+        )
         if dimension:
             st.selectbox("Cohorts by" if by_key == "quarter_by" else "By", groupings, key=by_key, **keep)
     quarter = next((q for q in periods if q.label == values["quarter"]), None)
@@ -92,7 +98,9 @@ def measures(identity: Identity) -> PageData | None:
     """The quality measures page's data; None / db.NoData as the overview's."""
     opts = options()
     if policy.external(identity.role):
-        quarter, dimension = _external_period(opts, dimension=True, groupings=release.measure_dimensions(opts.group_fields))
+        quarter, dimension = _external_period(
+            opts, dimension=True, groupings=release.measure_dimensions(opts.group_fields)
+        )
         if quarter is None:
             return None
         return page_data.measures(identity.role, opts, quarter=quarter, dimension=dimension)
@@ -101,4 +109,5 @@ def measures(identity: Identity) -> PageData | None:
 
 def _with_range(data: PageData) -> PageData:
     from dataclasses import replace
+
     return replace(data, score_range=score_range(data.instrument))

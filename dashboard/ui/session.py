@@ -2,6 +2,7 @@
 every run checks it against the server-side store (dashboard/access/sessions.py), so sign-out,
 expiry, a disabled account or a reset password end the session at once. Signing in and out
 happen on the web server's routes (dashboard/web/routes.py)."""
+
 from __future__ import annotations
 
 from urllib.parse import urlencode, urlsplit
@@ -13,7 +14,7 @@ from dashboard.access.accounts import Identity
 from dashboard.store import audit, db
 from dashboard.ui.navigation import inside_app
 
-KEY = "identity"            # this run's identity, for widgets that record who acted; re-checked every run
+KEY = "identity"  # this run's identity, for widgets that record who acted; re-checked every run
 TOKEN_KEY = "session_token"  # AppTest only: it cannot send cookies, so tests put a real token here
 SIGNED_OUT = "signed_out"
 
@@ -21,7 +22,7 @@ SIGNED_OUT = "signed_out"
 def _token() -> str | None:
     try:
         cookie = st.context.cookies.get(sessions.COOKIE)
-    except Exception:   # no browser context (bare script)
+    except Exception:  # no browser context (bare script)
         cookie = None
     token = cookie if isinstance(cookie, str) and cookie else st.session_state.get(TOKEN_KEY)
     return token if isinstance(token, str) else None
@@ -62,6 +63,7 @@ def _navigate(url: str) -> None:
     """Send the browser to a server route (how st.login and st.logout leave the app)."""
     from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
     from streamlit.runtime.scriptrunner import get_script_run_ctx
+
     ctx = get_script_run_ctx()
     if ctx is not None:
         msg = ForwardMsg()
@@ -72,10 +74,12 @@ def _navigate(url: str) -> None:
 def leave(reason: str | None) -> None:
     """No live session in this run: say why, and send the browser to sign in again (keeping the address)."""
     if st.session_state.get(SIGNED_OUT):
-        st.info("You have signed out.")    # the browser is on its way to the sign-in page already
+        st.info("You have signed out.")  # the browser is on its way to the sign-in page already
         return
-    ended = {"expired": ("expired", "Your session has expired; sign in again."),
-             "revoked": ("revoked", "Your session was ended; sign in again.")}.get(reason or "", (None, "Sign in to continue."))
+    ended = {
+        "expired": ("expired", "Your session has expired; sign in again."),
+        "revoked": ("revoked", "Your session was ended; sign in again."),
+    }.get(reason or "", (None, "Sign in to continue."))
     st.warning(ended[1])
     params = {"next": _here(), **({"m": ended[0]} if ended[0] else {})}
     _navigate(f"/auth/signout?{urlencode(params)}")
@@ -103,7 +107,7 @@ def watch_expiry() -> None:
 def require(slug: str) -> Identity:
     """Stop the page unless someone is signed in whose role may open it."""
     inside_app()
-    db.bind(None)        # nothing is read until this run's identity says what may be
+    db.bind(None)  # nothing is read until this run's identity says what may be
     identity = current()
     if identity is None:
         leave(st.session_state.get("session_end_reason"))
@@ -111,8 +115,8 @@ def require(slug: str) -> Identity:
     if not pages.allowed(identity.role, slug):
         st.error(f"The {identity.role} role does not open {pages.PAGES[slug].title}.")
         st.stop()
-    db.bind(db.ReadScope(identity.scope_clinician))   # every query of this page run reads only what the role may see
-    if st.session_state.get("visit_page") != slug:    # a visit: arriving on the page, not each click on it
+    db.bind(db.ReadScope(identity.scope_clinician))  # every query of this page run reads only what the role may see
+    if st.session_state.get("visit_page") != slug:  # a visit: arriving on the page, not each click on it
         audit.record("view_page", identity.user, identity.role, page=slug)
         st.session_state["visit_page"] = slug
         st.session_state["visit_number"] = st.session_state.get("visit_number", 0) + 1

@@ -1,4 +1,5 @@
 """The caseload worklist and a group's roster: most urgent first, priority in words with a mark and a coloured cell, one row selectable."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -6,14 +7,20 @@ import streamlit as st
 
 from dashboard.charts.style import FLAG_COLOURS
 
-WORKLIST_ROWS = 25          # rows in view at once; the header stays in view as the table scrolls
+WORKLIST_ROWS = 25  # rows in view at once; the header stays in view as the table scrolls
 
 ROW_PX = 35
 
+
 def _priority_fills() -> dict[int, str]:
     """Cell styles by priority rank (clinical/flag_rules.py PRIORITY): safety, red, amber, none."""
-    return {0: f"background-color: {FLAG_COLOURS['red']}; color: white; font-weight: bold",
-            1: "background-color: #f6d0bd", 2: "background-color: #fbe3b0", 3: ""}
+    return {
+        0: f"background-color: {FLAG_COLOURS['red']}; color: white; font-weight: bold",
+        1: "background-color: #f6d0bd",
+        2: "background-color: #fbe3b0",
+        3: "",
+    }
+
 
 def worklist_table(caseload, show_clinician: bool):
     """The caseload worklist, most urgent first, priority in words with a mark and a coloured cell;
@@ -22,9 +29,20 @@ def worklist_table(caseload, show_clinician: bool):
     (the days left in red when a continued-stay review is due)."""
     rows = caseload.rows
     auth = caseload.authorizations
-    columns = ["priority", "participant_id", *(["auth_ends"] if auth else []), *(["clinician"] if show_clinician else []),
-               "flags", "week_in_program", *caseload.instruments, "attendance_recent", "hours_vs_asam",
-               *(["auth_used"] if auth else []), "track", "handled"]
+    columns = [
+        "priority",
+        "participant_id",
+        *(["auth_ends"] if auth else []),
+        *(["clinician"] if show_clinician else []),
+        "flags",
+        "week_in_program",
+        *caseload.instruments,
+        "attendance_recent",
+        "hours_vs_asam",
+        *(["auth_used"] if auth else []),
+        "track",
+        "handled",
+    ]
     table = rows[columns].astype(object).fillna("")
     fills = _priority_fills()
     red = fills[0]
@@ -41,51 +59,84 @@ def worklist_table(caseload, show_clinician: bool):
     last_column = columns.index("auth_ends" if auth else "priority") + 1
     with pd.option_context("styler.render.max_columns", last_column, "styler.render.max_rows", coloured):
         selection = st.dataframe(
-            styled, hide_index=True, key="worklist", on_select="rerun", selection_mode="single-row",
+            styled,
+            hide_index=True,
+            key="worklist",
+            on_select="rerun",
+            selection_mode="single-row",
             height=ROW_PX * (min(len(table), WORKLIST_ROWS) + 1) + 3,
-            column_config={"priority": st.column_config.TextColumn("Priority", width="small", pinned=True),
-                           "participant_id": st.column_config.TextColumn("Participant", width="small", pinned=True),
-                           "auth_ends": st.column_config.TextColumn(      # its own width: "11 days (02 Feb)" whole
-                               "Authorization ends",
-                               help="Days left of the payer's authorization (its run of blocks without a gap); "
-                                    "red at the settings' authorization.ends_soon_days or fewer, or ended."),
-                           "clinician": st.column_config.TextColumn("Clinician", width="small"),
-                           "flags": st.column_config.TextColumn("Active flags", width="medium"),
-                           "week_in_program": st.column_config.NumberColumn("Week", width="small"),
-                           **{c: st.column_config.TextColumn(f"{c} (change)", width="small") for c in caseload.instruments},
-                           "attendance_recent": st.column_config.TextColumn(f"Attended, last {caseload.recent_days} days"),
-                           "hours_vs_asam": st.column_config.TextColumn("Hours last week / ASAM min"),
-                           "auth_used": st.column_config.TextColumn(
-                               "Used of authorized", help="Hours and days attended in the authorization in use, "
-                                                          "against what it authorizes."),
-                           "track": "Track",
-                           "handled": st.column_config.TextColumn("Acknowledged or snoozed", width="medium")})
+            column_config={
+                "priority": st.column_config.TextColumn("Priority", width="small", pinned=True),
+                "participant_id": st.column_config.TextColumn("Participant", width="small", pinned=True),
+                "auth_ends": st.column_config.TextColumn(  # its own width: "11 days (02 Feb)" whole
+                    "Authorization ends",
+                    help="Days left of the payer's authorization (its run of blocks without a gap); "
+                    "red at the settings' authorization.ends_soon_days or fewer, or ended.",
+                ),
+                "clinician": st.column_config.TextColumn("Clinician", width="small"),
+                "flags": st.column_config.TextColumn("Active flags", width="medium"),
+                "week_in_program": st.column_config.NumberColumn("Week", width="small"),
+                **{c: st.column_config.TextColumn(f"{c} (change)", width="small") for c in caseload.instruments},
+                "attendance_recent": st.column_config.TextColumn(f"Attended, last {caseload.recent_days} days"),
+                "hours_vs_asam": st.column_config.TextColumn("Hours last week / ASAM min"),
+                "auth_used": st.column_config.TextColumn(
+                    "Used of authorized",
+                    help="Hours and days attended in the authorization in use, against what it authorizes.",
+                ),
+                "track": "Track",
+                "handled": st.column_config.TextColumn("Acknowledged or snoozed", width="medium"),
+            },
+        )
     picked = [i for i in selection.selection.rows if i < len(rows)]
     return rows.iloc[picked[0]] if picked else None
+
 
 def roster_table(roster: pd.DataFrame, key: str, show_clinician: bool):
     """A group's members, most urgent first, priority coloured as on the caseload; returns the
     selected member (a Series) or None."""
     # the short attendance facts before the long score texts: at 1024 px they stay in view
-    columns = ["priority", "participant_id", *(["clinician"] if show_clinician else []), "flags", "attendance",
-               "last_attended", "on_the_day", "last_scores", "recovery"]
+    columns = [
+        "priority",
+        "participant_id",
+        *(["clinician"] if show_clinician else []),
+        "flags",
+        "attendance",
+        "last_attended",
+        "on_the_day",
+        "last_scores",
+        "recovery",
+    ]
     fills = _priority_fills()
     ranks = roster["rank"].tolist()
-    styled = roster[columns].astype(object).fillna("").style.apply(lambda col: [fills[r] for r in ranks],
-                                                                   subset=["priority"])
+    styled = (
+        roster[columns]
+        .astype(object)
+        .fillna("")
+        .style.apply(lambda col: [fills[r] for r in ranks], subset=["priority"])
+    )
     selection = st.dataframe(
-        styled, hide_index=True, key=key, on_select="rerun", selection_mode="single-row",
-        column_config={"priority": st.column_config.TextColumn("Priority", width="small", pinned=True),
-                       "participant_id": st.column_config.TextColumn("Participant", width="small", pinned=True),
-                       "clinician": st.column_config.TextColumn("Clinician", width="small"),
-                       "flags": st.column_config.TextColumn("Open flags", width="medium"),
-                       "recovery": st.column_config.TextColumn("Expected recovery", width="medium"),
-                       "last_scores": st.column_config.TextColumn(
-                           "Last scores", width="large", help="Each instrument's last score up to the day, with its "
-                                                              "direction since the score before"),
-                       "attendance": st.column_config.TextColumn("Before this day", width="small",
-                                                                 help="Scheduled sessions in a row attended or missed"),
-                       "last_attended": st.column_config.TextColumn("Last attended", width="small"),
-                       "on_the_day": st.column_config.TextColumn("On the day", width="small")})
+        styled,
+        hide_index=True,
+        key=key,
+        on_select="rerun",
+        selection_mode="single-row",
+        column_config={
+            "priority": st.column_config.TextColumn("Priority", width="small", pinned=True),
+            "participant_id": st.column_config.TextColumn("Participant", width="small", pinned=True),
+            "clinician": st.column_config.TextColumn("Clinician", width="small"),
+            "flags": st.column_config.TextColumn("Open flags", width="medium"),
+            "recovery": st.column_config.TextColumn("Expected recovery", width="medium"),
+            "last_scores": st.column_config.TextColumn(
+                "Last scores",
+                width="large",
+                help="Each instrument's last score up to the day, with its direction since the score before",
+            ),
+            "attendance": st.column_config.TextColumn(
+                "Before this day", width="small", help="Scheduled sessions in a row attended or missed"
+            ),
+            "last_attended": st.column_config.TextColumn("Last attended", width="small"),
+            "on_the_day": st.column_config.TextColumn("On the day", width="small"),
+        },
+    )
     picked = [i for i in selection.selection.rows if i < len(roster)]
     return roster.iloc[picked[0]] if picked else None

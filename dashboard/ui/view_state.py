@@ -5,6 +5,7 @@ Each page binds its widgets to a group of fields. On every run the address wins 
 the back button), then what this session last chose (coming back from another page), then the
 default; a change in a widget is stored by its callback before the page runs, and the address is
 rewritten to match. A value that does not fit the page's options (a mangled or old link) is ignored."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -17,11 +18,11 @@ import streamlit as st
 
 @dataclass(frozen=True)
 class Field:
-    key: str                                         # the widget's key, and the field's name in the session
-    names: tuple[str, ...]                           # its entries in the address
+    key: str  # the widget's key, and the field's name in the session
+    names: tuple[str, ...]  # its entries in the address
     default: Any
-    read: Callable[[Mapping[str, str]], Any]         # the value an address holds; None when absent or unusable
-    write: Callable[[Any], dict[str, str]]           # the address entries for a value
+    read: Callable[[Mapping[str, str]], Any]  # the value an address holds; None when absent or unusable
+    write: Callable[[Any], dict[str, str]]  # the address entries for a value
     ready: Callable[[Any], bool] = lambda value: True  # e.g. a date range with both ends picked
     valid: Callable[[Any], bool] = lambda value: True  # still one of the options (they can change)
 
@@ -30,6 +31,7 @@ def choice(key: str, name: str, options: Sequence[str], default: str) -> Field:
     def read(query):
         value = query.get(name)
         return value if value in options else None
+
     return Field(key, (name,), default, read, lambda value: {name: value}, valid=lambda value: value in options)
 
 
@@ -37,6 +39,7 @@ def text(key: str, name: str, default: str = "") -> Field:
     def read(query):
         value = query.get(name)
         return value.strip()[:200] if value and value.strip() else None
+
     return Field(key, (name,), default, read, lambda value: {name: value} if value else {})
 
 
@@ -48,9 +51,15 @@ def date_range(key: str, lowest: dt.date, highest: dt.date, default: tuple[dt.da
             return None
         start, end = max(lowest, min(start, highest)), max(lowest, min(end, highest))
         return (start, end) if start <= end else None
-    return Field(key, ("from", "to"), default, read,
-                 lambda value: {"from": value[0].isoformat(), "to": value[1].isoformat()},
-                 ready=lambda value: isinstance(value, (tuple, list)) and len(value) == 2)
+
+    return Field(
+        key,
+        ("from", "to"),
+        default,
+        read,
+        lambda value: {"from": value[0].isoformat(), "to": value[1].isoformat()},
+        ready=lambda value: isinstance(value, (tuple, list)) and len(value) == 2,
+    )
 
 
 def day(key: str, name: str, lowest: dt.date, highest: dt.date, default: dt.date) -> Field:
@@ -60,14 +69,27 @@ def day(key: str, name: str, lowest: dt.date, highest: dt.date, default: dt.date
         except (KeyError, ValueError):
             return None
         return max(lowest, min(value, highest))
-    return Field(key, (name,), default, read, lambda value: {name: value.isoformat()},
-                 ready=lambda value: isinstance(value, dt.date),
-                 valid=lambda value: isinstance(value, dt.date) and lowest <= value <= highest)
+
+    return Field(
+        key,
+        (name,),
+        default,
+        read,
+        lambda value: {name: value.isoformat()},
+        ready=lambda value: isinstance(value, dt.date),
+        valid=lambda value: isinstance(value, dt.date) and lowest <= value <= highest,
+    )
 
 
-PAGE_GROUPS = {"overview": ("filters",), "cohorts": ("filters",), "caseload": ("caseload",),
-               "participant": ("participant", "episode"), "alerts": ("alerts",), "groups": ("groups",),
-               "measures": ("filters", "measures")}   # which kept views a page shows
+PAGE_GROUPS = {
+    "overview": ("filters",),
+    "cohorts": ("filters",),
+    "caseload": ("caseload",),
+    "participant": ("participant", "episode"),
+    "alerts": ("alerts",),
+    "groups": ("groups",),
+    "measures": ("filters", "measures"),
+}  # which kept views a page shows
 
 
 def _store(group: str) -> dict:
@@ -96,7 +118,7 @@ def restore(group: str, fields: Sequence[Field]) -> dict[str, Any]:
             values[field.key] = from_address
         elif field.key not in values or not field.valid(values[field.key]):
             values[field.key] = field.default
-        picking = field.key in st.session_state and not field.ready(st.session_state[field.key])   # half a date range
+        picking = field.key in st.session_state and not field.ready(st.session_state[field.key])  # half a date range
         if external or not picking:
             # set even when equal: a widget of the same key on another page is a new widget, and takes
             # its value from the session only when the value was set here

@@ -2,6 +2,7 @@
 response and remission with Wilson intervals, pre-post Cohen's d, retention (Kaplan-Meier),
 mean score by week, and the HEDIS-style DMS-E and DRR-E (dashboard/views/quality_measures.py). Metrics are computed from per-episode rows the
 SQL returns (dashboard/views/statistics.py); counts are suppressed by the page and the exports."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
@@ -19,30 +20,55 @@ from dashboard.views.quality_measures import StoredMeasure, quality_measures
 from dashboard.views.statistics import KM_COLUMNS, cohens_d, kaplan_meier, mean_intervals, proportion, wilson_interval
 
 JT_ORDER = ["recovered", "improved", "unchanged", "deteriorated", "not_a_case", "insufficient_data"]
-SUMMARY_COLUMNS = ["cohort", "episodes", "with_pair", "cases", "response", "remission", "response_rate", "remission_rate",
-                   "cohens_d", "response_low", "response_high", "remission_low", "remission_high", *JT_ORDER,
-                   "follow_up_due", "followed_up", "improved_followed_up", "sustained", *(
-                   "completed_cases", "completed_response", "completed_remission", "itt_cases", "itt_response",
-                   "itt_remission", "baseline_only", "discharged_early")]
+SUMMARY_COLUMNS = [
+    "cohort",
+    "episodes",
+    "with_pair",
+    "cases",
+    "response",
+    "remission",
+    "response_rate",
+    "remission_rate",
+    "cohens_d",
+    "response_low",
+    "response_high",
+    "remission_low",
+    "remission_high",
+    *JT_ORDER,
+    "follow_up_due",
+    "followed_up",
+    "improved_followed_up",
+    "sustained",
+    *(
+        "completed_cases",
+        "completed_response",
+        "completed_remission",
+        "itt_cases",
+        "itt_response",
+        "itt_remission",
+        "baseline_only",
+        "discharged_early",
+    ),
+]
 FOLLOW_UP = ("follow_up_due", "followed_up", "improved_followed_up", "sustained")
 
 
-HEDIS = ("DMS-E", "DRR-E")   # the quality measures (clinical/measures) the cohort page shows by cohort
+HEDIS = ("DMS-E", "DRR-E")  # the quality measures (clinical/measures) the cohort page shows by cohort
 
 
 @dataclass(frozen=True)
 class Cohorts:
     filters: Filters
     instrument: str
-    episodes: pd.DataFrame       # one row per episode with its outcome
-    funnel: pd.DataFrame         # cohort, admitted, with_baseline, two_or_more_scores, discharged, discharge_score
-    summary: pd.DataFrame        # one row per cohort and the whole program
-    retention: pd.DataFrame      # cohort, time (weeks), at_risk, events, censored, survival, ci_low, ci_high
-    weekly: pd.DataFrame         # cohort, week, n, mean, low, high
-    hedis: pd.DataFrame          # measure_id, rate_id, cohort, numerator, denominator (HEDIS measures' rates)
+    episodes: pd.DataFrame  # one row per episode with its outcome
+    funnel: pd.DataFrame  # cohort, admitted, with_baseline, two_or_more_scores, discharged, discharge_score
+    summary: pd.DataFrame  # one row per cohort and the whole program
+    retention: pd.DataFrame  # cohort, time (weeks), at_risk, events, censored, survival, ci_low, ci_high
+    weekly: pd.DataFrame  # cohort, week, n, mean, low, high
+    hedis: pd.DataFrame  # measure_id, rate_id, cohort, numerator, denominator (HEDIS measures' rates)
     hedis_specs: tuple[StoredMeasure, ...]  # their specifications, for labels and the caption
-    follow_up_days: int = 0      # settings outcomes.follow_up_days: the follow-up window after discharge
-    thresholds: pd.DataFrame | None = None   # cohort, measure, heading, flagged (at intake), cleared (at latest)
+    follow_up_days: int = 0  # settings outcomes.follow_up_days: the follow-up window after discharge
+    thresholds: pd.DataFrame | None = None  # cohort, measure, heading, flagged (at intake), cleared (at latest)
 
     @property
     def cohort_names(self) -> list[str]:
@@ -69,17 +95,24 @@ def _summary(episodes: pd.DataFrame) -> pd.DataFrame:
     pre = episodes["baseline_score"].to_numpy(dtype=float, na_value=np.nan)
     post = episodes["latest_score"].to_numpy(dtype=float, na_value=np.nan)
     jt = {category: episodes["jt_category"].eq(category).to_numpy(dtype=bool, na_value=False) for category in JT_ORDER}
-    follow_up = {count: episodes[count].astype(bool).to_numpy() for count in FOLLOW_UP}   # mart follow_up_outcomes
+    follow_up = {count: episodes[count].astype(bool).to_numpy() for count in FOLLOW_UP}  # mart follow_up_outcomes
     everyone = _everyone(episodes)
     rows = []
     for cohort, at in _groups(episodes):
         n_cases = int(cases[at].sum())
         n_response, n_remission = int((cases & response)[at].sum()), int((cases & remission)[at].sum())
         with_pair = at[paired[at]]
-        row = {"cohort": cohort, "episodes": len(at), "with_pair": len(with_pair), "cases": n_cases,
-               "response": n_response, "remission": n_remission,
-               "response_rate": proportion(n_response, n_cases), "remission_rate": proportion(n_remission, n_cases),
-               "cohens_d": cohens_d(pre[with_pair], post[with_pair])}
+        row = {
+            "cohort": cohort,
+            "episodes": len(at),
+            "with_pair": len(with_pair),
+            "cases": n_cases,
+            "response": n_response,
+            "remission": n_remission,
+            "response_rate": proportion(n_response, n_cases),
+            "remission_rate": proportion(n_remission, n_cases),
+            "cohens_d": cohens_d(pre[with_pair], post[with_pair]),
+        }
         row["response_low"], row["response_high"] = wilson_interval(n_response, n_cases)
         row["remission_low"], row["remission_high"] = wilson_interval(n_remission, n_cases)
         row.update({name: int(flags[at].sum()) for name, flags in (*jt.items(), *follow_up.items(), *everyone.items())})
@@ -96,18 +129,26 @@ def _everyone(episodes: pd.DataFrame) -> dict[str, np.ndarray]:
     response, remission = _flag(episodes["response"]), _flag(episodes["remission"])
     paired = episodes["change"].notna().to_numpy()
     completed = in_range & _flag(episodes["completed"]) & paired
-    return {"completed_cases": completed, "completed_response": completed & response,
-            "completed_remission": completed & remission, "itt_cases": in_range,
-            "itt_response": in_range & response, "itt_remission": in_range & remission,
-            "baseline_only": in_range & ~paired, "discharged_early": _flag(episodes["discharged_early"])}
+    return {
+        "completed_cases": completed,
+        "completed_response": completed & response,
+        "completed_remission": completed & remission,
+        "itt_cases": in_range,
+        "itt_response": in_range & response,
+        "itt_remission": in_range & remission,
+        "baseline_only": in_range & ~paired,
+        "discharged_early": _flag(episodes["discharged_early"]),
+    }
 
 
 def _with_discharge(episodes: pd.DataFrame, completed_teds: list[int], censored_teds: list[int]) -> pd.DataFrame:
     """Each episode's completed (a discharge with a completed code) and discharged_early (a discharge the
     retention curve does not censor: not completion, not transfer; settings outcomes.*_teds_codes)."""
     discharged = episodes["discharge_date"].notna()
-    return episodes.assign(completed=discharged & episodes["discharge_teds_code"].isin(completed_teds),
-                           discharged_early=discharged & ~episodes["discharge_teds_code"].isin(censored_teds))
+    return episodes.assign(
+        completed=discharged & episodes["discharge_teds_code"].isin(completed_teds),
+        discharged_early=discharged & ~episodes["discharge_teds_code"].isin(censored_teds),
+    )
 
 
 def _retention(episodes: pd.DataFrame) -> pd.DataFrame:
@@ -139,26 +180,39 @@ def _cohort_outcomes(filters: Filters, instrument: str) -> Cohorts:
     # the selection's rows with a cohort of their own for each episode (queries/_connection.sql), the
     # same whatever the grouping and so read once (db.queries keeps them), then labelled and ordered
     # as the queries order them for this grouping
-    f = db.queries({**replace(filters, dimension=EACH_EPISODE).params(admitted_in_range=True), "instrument": instrument},
-                   episodes=("cohorts/outcomes", {}), funnel=("common/completeness", {}),
-                   substance=("cohorts/substance", {}),
-                   cohorts=("cohorts/episode_cohorts", {"dimension": filters.dimension}),
-                   # a few hundred rows aggregated along the grouping itself: cheaper read again on a
-                   # regrouping than a quarter of a million per-episode scores kept and relabelled
-                   means=("cohorts/weekly_means", {"dimension": filters.dimension}))
+    f = db.queries(
+        {**replace(filters, dimension=EACH_EPISODE).params(admitted_in_range=True), "instrument": instrument},
+        episodes=("cohorts/outcomes", {}),
+        funnel=("common/completeness", {}),
+        substance=("cohorts/substance", {}),
+        cohorts=("cohorts/episode_cohorts", {"dimension": filters.dimension}),
+        # a few hundred rows aggregated along the grouping itself: cheaper read again on a
+        # regrouping than a quarter of a million per-episode scores kept and relabelled
+        means=("cohorts/weekly_means", {"dimension": filters.dimension}),
+    )
     labels = _Labels(f["cohorts"])
     episodes = labels.grouped(f["episodes"])
     measures = quality_measures(filters)
     funnel = labels.funnel(f["funnel"])
     funnel = funnel.assign(cohort=funnel["cohort"].fillna(WHOLE))
     settings = stored()
-    codes = {name: list(settings.wholes("outcomes", f"{name}_teds_codes")) for name in ("completed", "retention_censored")}
+    codes = {
+        name: list(settings.wholes("outcomes", f"{name}_teds_codes")) for name in ("completed", "retention_censored")
+    }
     episodes = _with_discharge(episodes, codes["completed"], codes["retention_censored"])
-    return Cohorts(filters, instrument, episodes, funnel, _summary(episodes),
-                   _retention(episodes), _weekly(f["means"]),
-                   measures.rates[measures.rates["measure_id"].isin(HEDIS)].reset_index(drop=True),
-                   tuple(s for s in measures.specs if s.id in HEDIS),
-                   settings.whole("outcomes", "follow_up_days"), _thresholds(labels.grouped(f["substance"])))
+    return Cohorts(
+        filters,
+        instrument,
+        episodes,
+        funnel,
+        _summary(episodes),
+        _retention(episodes),
+        _weekly(f["means"]),
+        measures.rates[measures.rates["measure_id"].isin(HEDIS)].reset_index(drop=True),
+        tuple(s for s in measures.specs if s.id in HEDIS),
+        settings.whole("outcomes", "follow_up_days"),
+        _thresholds(labels.grouped(f["substance"])),
+    )
 
 
 def _thresholds(frame: pd.DataFrame) -> pd.DataFrame:
@@ -174,9 +228,12 @@ def _thresholds(frame: pd.DataFrame) -> pd.DataFrame:
     by_cohort = frame.groupby(["cohort", *rule], sort=False, observed=True, dropna=False).agg(**counts).reset_index()
     whole = frame.groupby(rule, sort=True, dropna=False).agg(**counts).reset_index().assign(cohort=WHOLE)
     out = pd.concat([by_cohort.astype({"cohort": object}), whole], ignore_index=True)
-    out["heading"] = [f"{m} 0 at latest" if low == 1 else
-                      f"{m} {'<' if pd.notna(low) else '>'} {(low if pd.notna(low) else high):g} at latest"
-                      for m, low, high in zip(out["measure"], out["at_least"], out["at_most"])]
+    out["heading"] = [
+        f"{m} 0 at latest"
+        if low == 1
+        else f"{m} {'<' if pd.notna(low) else '>'} {(low if pd.notna(low) else high):g} at latest"
+        for m, low, high in zip(out["measure"], out["at_least"], out["at_most"])
+    ]
     return out[columns]
 
 
@@ -200,8 +257,12 @@ class _Labels:
     def relabelled(self, frame: pd.DataFrame) -> pd.DataFrame:
         at = self._at(frame["cohort"])
         if (at < 0).any():
-            raise RuntimeError("rows of an episode the selection does not hold: read from another file than its cohorts")
-        return frame.assign(cohort=pd.Series(self.names.take(at), index=frame.index)).astype({"cohort": frame["cohort"].dtype})
+            raise RuntimeError(
+                "rows of an episode the selection does not hold: read from another file than its cohorts"
+            )
+        return frame.assign(cohort=pd.Series(self.names.take(at), index=frame.index)).astype(
+            {"cohort": frame["cohort"].dtype}
+        )
 
     def grouped(self, frame: pd.DataFrame) -> pd.DataFrame:
         """Rows ordered by cohort, then as the query ordered them (by episode, then its own order):
@@ -214,5 +275,7 @@ class _Labels:
         """common/completeness's rows by cohort (ordered by cohort) and its total (cohort NULL, last):
         the counts of each cohort's episodes added up."""
         total = per_episode[per_episode["cohort"].isna()]
-        counts = self.relabelled(per_episode[per_episode["cohort"].notna()]).groupby("cohort", sort=True).sum().reset_index()
+        counts = (
+            self.relabelled(per_episode[per_episode["cohort"].notna()]).groupby("cohort", sort=True).sum().reset_index()
+        )
         return pd.concat([counts, total], ignore_index=True).astype(per_episode.dtypes.to_dict())

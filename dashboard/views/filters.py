@@ -1,6 +1,7 @@
 """The director's filters: date range, track, clinician, age group, a population (an equity field's
 value: payer, referral source, diagnosis group, sex or gender, race, ethnicity, as the roster records
 them) and a cohort dimension (the equity fields among them)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -11,8 +12,8 @@ import pandas as pd
 from dashboard.store import db
 
 DIMENSIONS = ("quarter", "month", "track", "clinician", "age group")
-WHOLE = "Whole program"    # the row beside each grouping's cohorts
-EACH_EPISODE = "episode"   # scoped_episodes' grouping with a cohort of its own for each episode
+WHOLE = "Whole program"  # the row beside each grouping's cohorts
+EACH_EPISODE = "episode"  # scoped_episodes' grouping with a cohort of its own for each episode
 
 
 @dataclass(frozen=True)
@@ -23,19 +24,35 @@ class Filters:
     clinician: str | None = None
     age_group: str | None = None
     dimension: str = "quarter"
-    group_field: str | None = None     # an equity field (episode_groups) and its value, or None: everyone
+    group_field: str | None = None  # an equity field (episode_groups) and its value, or None: everyone
     group_value: str | None = None
 
     def params(self, admitted_in_range: bool) -> dict:
-        return {"start": self.start, "end": self.end, "program": self.program, "clinician": self.clinician,
-                "age_group": self.age_group, "dimension": self.dimension, "admitted_in_range": admitted_in_range,
-                "group_field": self.group_field, "group_value": self.group_value}
+        return {
+            "start": self.start,
+            "end": self.end,
+            "program": self.program,
+            "clinician": self.clinician,
+            "age_group": self.age_group,
+            "dimension": self.dimension,
+            "admitted_in_range": admitted_in_range,
+            "group_field": self.group_field,
+            "group_value": self.group_value,
+        }
 
     def describe(self) -> str:
         """One line for chart captions and exports."""
         parts = [f"{self.start:%d %b %Y} to {self.end:%d %b %Y}"]
-        parts += [f"{k}: {v}" for k, v in (("track", self.program), ("clinician", self.clinician),
-                                             ("age group", self.age_group), (self.group_field, self.group_value)) if v]
+        parts += [
+            f"{k}: {v}"
+            for k, v in (
+                ("track", self.program),
+                ("clinician", self.clinician),
+                ("age group", self.age_group),
+                (self.group_field, self.group_value),
+            )
+            if v
+        ]
         return "; ".join(parts)
 
 
@@ -48,8 +65,8 @@ class FilterOptions:
     age_groups: list[str]
     instruments: list[str]
     primary_instrument: str = ""
-    group_fields: list[str] = ()       # the equity fields the program records (episode_groups)
-    populations: list[str] = ()        # "field: value" of each, for the population filter
+    group_fields: list[str] = ()  # the equity fields the program records (episode_groups)
+    populations: list[str] = ()  # "field: value" of each, for the population filter
 
 
 def primary_instrument(opts: FilterOptions) -> str:
@@ -67,15 +84,23 @@ def instrument_choices(opts: FilterOptions) -> list[str]:
 def options() -> FilterOptions:
     row = db.query("common/overview_filters").iloc[0]
 
-    def listed(values) -> list:          # none loaded yet: NULL
+    def listed(values) -> list:  # none loaded yet: NULL
         return [] if values is None or values is pd.NA else list(values)
-    return FilterOptions(pd.Timestamp(row.first_admission).date(), pd.Timestamp(row.data_as_of).date(),
-                         listed(row.tracks), listed(row.clinicians), listed(row.age_groups), listed(row.instruments),
-                         row.primary_instrument, listed(row.group_fields),
-                         [f"{field}{POPULATION}{value}" for field, value in listed(row.populations)])
+
+    return FilterOptions(
+        pd.Timestamp(row.first_admission).date(),
+        pd.Timestamp(row.data_as_of).date(),
+        listed(row.tracks),
+        listed(row.clinicians),
+        listed(row.age_groups),
+        listed(row.instruments),
+        row.primary_instrument,
+        listed(row.group_fields),
+        [f"{field}{POPULATION}{value}" for field, value in listed(row.populations)],
+    )
 
 
-POPULATION = ": "    # "race: Asian": an equity field and its value, as the population filter offers them
+POPULATION = ": "  # "race: Asian": an equity field and its value, as the population filter offers them
 
 
 def population(choice: str | None) -> tuple[str | None, str | None]:

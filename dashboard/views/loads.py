@@ -4,6 +4,7 @@ privately and the loader worker (`python -m dashboard worker`) runs the loader's
 (`python -m etl load --json`) on them in a process of its own, one job at a time. The dashboard does
 not import the loader, a large file's memory is the loader's, not every signed-in user's, and no
 page run waits for a load."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -15,13 +16,14 @@ import pandas as pd
 from dashboard.store import db, load_jobs
 from dashboard.store.load_jobs import KINDS
 
-POLL_SECONDS = 2          # how often the page looks at a job that is waiting or loading
+POLL_SECONDS = 2  # how often the page looks at a job that is waiting or loading
 COUNTS = ("read", "loaded", "updated", "rejected", "duplicate")
 
 
 @dataclass
 class LoadResult:
     """One file's outcome, as `python -m etl load --json` reports it."""
+
     path: Path
     status: str
     kind: str | None = None
@@ -33,9 +35,16 @@ class LoadResult:
 
 
 def _result(r: dict) -> LoadResult:
-    return LoadResult(Path(r["file"]), r["status"], r.get("kind"), r.get("message") or "",
-                      {k: r.get(k) or 0 for k in COUNTS}, [tuple(x) for x in r.get("reasons") or []],
-                      r.get("notes") or [], r.get("build_notes") or [])
+    return LoadResult(
+        Path(r["file"]),
+        r["status"],
+        r.get("kind"),
+        r.get("message") or "",
+        {k: r.get(k) or 0 for k in COUNTS},
+        [tuple(x) for x in r.get("reasons") or []],
+        r.get("notes") or [],
+        r.get("build_notes") or [],
+    )
 
 
 def _duration(seconds: float) -> str:
@@ -55,12 +64,13 @@ def _names(files: list[str]) -> str:
 class Upload:
     """One upload job as the Data page shows it. The texts are plain (file names are as uploaded):
     the page escapes them."""
+
     job_id: int
-    status: str                   # queued, running, done, failed
+    status: str  # queued, running, done, failed
     files: list[str]
-    state: str                    # Queued, Loading, Loaded, Finished (not every file loaded), Not loaded, Failed
-    detail: str                   # when, how long, how many wait before it
-    step: str = ""                # the loader's last progress line
+    state: str  # Queued, Loading, Loaded, Finished (not every file loaded), Not loaded, Failed
+    detail: str  # when, how long, how many wait before it
+    step: str = ""  # the loader's last progress line
     fraction: float | None = None
     results: list[LoadResult] = field(default_factory=list)
 
@@ -72,10 +82,14 @@ class Upload:
 def _upload(job: load_jobs.Job, now: dt.datetime) -> Upload:
     files = f"{len(job.files)} file{'s' if len(job.files) != 1 else ''}: {_names(job.files)}"
     if job.status == "queued":
-        wait = f"waiting for {job.ahead} earlier upload{'s' if job.ahead != 1 else ''}" if job.ahead else \
-            "the loader starts in a moment"
-        return Upload(job.job_id, job.status, job.files, "Queued",
-                      f"{files} · queued {job.created_at:%H:%M} UTC, {wait}")
+        wait = (
+            f"waiting for {job.ahead} earlier upload{'s' if job.ahead != 1 else ''}"
+            if job.ahead
+            else "the loader starts in a moment"
+        )
+        return Upload(
+            job.job_id, job.status, job.files, "Queued", f"{files} · queued {job.created_at:%H:%M} UTC, {wait}"
+        )
     if job.status == "running":
         progress = job.progress or {}
         done, total = progress.get("done"), progress.get("total")
@@ -83,9 +97,15 @@ def _upload(job: load_jobs.Job, now: dt.datetime) -> Upload:
         step = progress.get("step") or "starting the loader"
         if fraction is not None:
             step += f" ({done} of {total})"
-        return Upload(job.job_id, job.status, job.files, "Loading",
-                      f"{files} · loading for {_duration((now - (job.started_at or now)).total_seconds())}",
-                      step, fraction)
+        return Upload(
+            job.job_id,
+            job.status,
+            job.files,
+            "Loading",
+            f"{files} · loading for {_duration((now - (job.started_at or now)).total_seconds())}",
+            step,
+            fraction,
+        )
     took = _duration(((job.finished_at or now) - (job.started_at or job.created_at)).total_seconds())
     finished = f"{job.finished_at:%d %b %H:%M} UTC" if job.finished_at else ""
     results = [_result(r) for r in job.result or []]
@@ -93,10 +113,12 @@ def _upload(job: load_jobs.Job, now: dt.datetime) -> Upload:
         loaded = sum(r.status == "loaded" for r in results)
         failed = sum(r.status == "failed" for r in results)
         state = "Loaded" if loaded == len(results) else "Not loaded" if failed == len(results) else "Finished"
-        return Upload(job.job_id, job.status, job.files, state, f"{files} · finished {finished} in {took}",
-                      results=results)
-    return Upload(job.job_id, job.status, job.files, "Failed", f"{files} · stopped {finished} after {took}",
-                  results=results)
+        return Upload(
+            job.job_id, job.status, job.files, state, f"{files} · finished {finished} in {took}", results=results
+        )
+    return Upload(
+        job.job_id, job.status, job.files, "Failed", f"{files} · stopped {finished} after {took}", results=results
+    )
 
 
 def start_upload(files: list[tuple[str, bytes]], kind: str | None, user: str, role: str) -> int:

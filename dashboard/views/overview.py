@@ -1,6 +1,7 @@
 """The program overview for clinical directors: who came and went, attendance and hours against
 the ASAM minimum, modality mix, flags and how fast they are acted on, measurement completeness,
 aftercare. Every frame is for the episodes the filters select."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -25,21 +26,40 @@ class Overview:
     actions: pd.DataFrame
     completeness: pd.DataFrame
     aftercare: pd.DataFrame
-    asam_minimums: str        # "9 h adults, 6 h adolescents": the settings the build used
+    asam_minimums: str  # "9 h adults, 6 h adolescents": the settings the build used
 
 
 def program_overview(filters: Filters, instrument: str) -> Overview:
-    f = db.queries(filters.params(admitted_in_range=False),
-                   headline=("overview/headline", {}), flow=("overview/flow", {}), discharges=("overview/discharges", {}),
-                   attendance=("overview/attendance", {}), modality=("overview/modality", {}), family=("overview/family", {}),
-                   flags=("overview/flags", {}), completeness=("common/completeness", {"instrument": instrument}),
-                   aftercare=("overview/aftercare", {}), episodes=("overview/episode_ids", {}))
+    f = db.queries(
+        filters.params(admitted_in_range=False),
+        headline=("overview/headline", {}),
+        flow=("overview/flow", {}),
+        discharges=("overview/discharges", {}),
+        attendance=("overview/attendance", {}),
+        modality=("overview/modality", {}),
+        family=("overview/family", {}),
+        flags=("overview/flags", {}),
+        completeness=("common/completeness", {"instrument": instrument}),
+        aftercare=("overview/aftercare", {}),
+        episodes=("overview/episode_ids", {}),
+    )
     actions = flag_actions.first_actions()
     actions = actions[actions["episode_id"].isin(f["episodes"]["episode_id"])]
     completeness = f["completeness"][f["completeness"]["cohort"].isna()].drop(columns="cohort")
-    return Overview(filters, f["headline"].iloc[0].to_dict(), f["flow"], f["discharges"], f["attendance"],
-                    f["modality"], f["family"].iloc[0].to_dict(), f["flags"], actions, completeness, f["aftercare"],
-                    asam_minimums())
+    return Overview(
+        filters,
+        f["headline"].iloc[0].to_dict(),
+        f["flow"],
+        f["discharges"],
+        f["attendance"],
+        f["modality"],
+        f["family"].iloc[0].to_dict(),
+        f["flags"],
+        actions,
+        completeness,
+        f["aftercare"],
+        asam_minimums(),
+    )
 
 
 def asam_minimums() -> str:

@@ -1,4 +1,5 @@
 """Everything the participant page and the case-review export show for one episode."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -26,10 +27,10 @@ class EpisodeView:
     expected: pd.DataFrame
     bands: pd.DataFrame
     authorizations: pd.DataFrame  # the payer's blocks and their use (authorization_use)
-    follow_ups: pd.DataFrame      # scores after discharge that belong to the episode (follow_up_scores)
-    subscales: pd.DataFrame       # subscale scores (assessment_subscales) with their flag rule and range
-    reading_order: list[str]     # every catalogue instrument: primary, the track's, the rest
-    notice: str                  # the confidentiality notice for files (settings reports.confidentiality_notice)
+    follow_ups: pd.DataFrame  # scores after discharge that belong to the episode (follow_up_scores)
+    subscales: pd.DataFrame  # subscale scores (assessment_subscales) with their flag rule and range
+    reading_order: list[str]  # every catalogue instrument: primary, the track's, the rest
+    notice: str  # the confidentiality notice for files (settings reports.confidentiality_notice)
 
     @property
     def instruments(self) -> list[str]:
@@ -40,7 +41,9 @@ class EpisodeView:
     @property
     def total_instruments(self) -> list[str]:
         """The instruments with a valid total to draw (an instrument scored by subscale alone has none)."""
-        totals = set(self.scores.loc[self.scores["total_valid"].astype(bool) & self.scores["total_score"].notna(), "instrument"])
+        totals = set(
+            self.scores.loc[self.scores["total_valid"].astype(bool) & self.scores["total_score"].notna(), "instrument"]
+        )
         return [i for i in self.instruments if i in totals]
 
     @property
@@ -67,7 +70,9 @@ class EpisodeView:
 
     @property
     def label(self) -> str:
-        return words.episode_label(self.episode["episode_number"], self.episode["admit_date"], self.episode["discharge_date"])
+        return words.episode_label(
+            self.episode["episode_number"], self.episode["admit_date"], self.episode["discharge_date"]
+        )
 
     @property
     def status(self) -> str:
@@ -82,26 +87,49 @@ class EpisodeView:
 
     def recovery_lines(self) -> list[str]:
         """Each instrument's latest expected-recovery explanation, in catalogue order."""
-        return [f"Expected recovery, {o['recovery_status']}: {o['recovery_explanation']}."
-                for o in (self.outcome(i) for i in self.instruments)
-                if o is not None and not words.missing(o["recovery_explanation"])]
+        return [
+            f"Expected recovery, {o['recovery_status']}: {o['recovery_explanation']}."
+            for o in (self.outcome(i) for i in self.instruments)
+            if o is not None and not words.missing(o["recovery_explanation"])
+        ]
 
     def outcome_table(self) -> pd.DataFrame:
         """The outcome summary in words, in reading order: one table for the page and the files."""
         rows = []
         for instrument in [i for i in self.instruments if i in set(self.outcomes["instrument"])]:
             o = self.outcome(instrument)
-            rows.append({"Instrument": instrument,
-                         "Intake": "—" if words.missing(o["baseline_score"]) else words.points(o["baseline_score"]),
-                         "Latest": "—" if words.missing(o["latest_score"]) else words.points(o["latest_score"]),
-                         "Change": words.change(o), "Category": words.category(o),
-                         "Response": words.yes_no(o["response"]), "Remission": words.yes_no(o["remission"]),
-                         "Expected recovery": "—" if words.missing(o["recovery_status"]) else
-                         f"{o['recovery_status']} (week {int(o['recovery_week'])})",
-                         "Scores": int(o["n_scores"]), "After discharge": self.follow_up_text(instrument)})
+            rows.append(
+                {
+                    "Instrument": instrument,
+                    "Intake": "—" if words.missing(o["baseline_score"]) else words.points(o["baseline_score"]),
+                    "Latest": "—" if words.missing(o["latest_score"]) else words.points(o["latest_score"]),
+                    "Change": words.change(o),
+                    "Category": words.category(o),
+                    "Response": words.yes_no(o["response"]),
+                    "Remission": words.yes_no(o["remission"]),
+                    "Expected recovery": "—"
+                    if words.missing(o["recovery_status"])
+                    else f"{o['recovery_status']} (week {int(o['recovery_week'])})",
+                    "Scores": int(o["n_scores"]),
+                    "After discharge": self.follow_up_text(instrument),
+                }
+            )
         # expected recovery beside the scores: at 1024 px the columns after Category scroll out of view
-        return pd.DataFrame(rows, columns=["Instrument", "Intake", "Latest", "Expected recovery", "Change", "Category",
-                                           "Response", "Remission", "Scores", "After discharge"])
+        return pd.DataFrame(
+            rows,
+            columns=[
+                "Instrument",
+                "Intake",
+                "Latest",
+                "Expected recovery",
+                "Change",
+                "Category",
+                "Response",
+                "Remission",
+                "Scores",
+                "After discharge",
+            ],
+        )
 
     def follow_up_text(self, instrument: str) -> str:
         """The latest follow-up score and what it says of the improvement at discharge."""
@@ -112,10 +140,15 @@ class EpisodeView:
         if words.truthy(r["improved_at_discharge"]):
             verdict = "improvement sustained" if words.truthy(r["sustained"]) else "improvement not sustained"
         else:
-            verdict = "reliable improvement by then" if words.truthy(r["reliably_improved_at_follow_up"]) \
+            verdict = (
+                "reliable improvement by then"
+                if words.truthy(r["reliably_improved_at_follow_up"])
                 else "no reliable improvement"
-        return (f"{words.points(r['total_score'])} on {pd.Timestamp(r['assessed_on']):%d %b %Y} "
-                f"({int(r['days_after_discharge'])} days after discharge): {verdict}")
+            )
+        return (
+            f"{words.points(r['total_score'])} on {pd.Timestamp(r['assessed_on']):%d %b %Y} "
+            f"({int(r['days_after_discharge'])} days after discharge): {verdict}"
+        )
 
 
 def _plain(record: dict) -> dict:
@@ -135,8 +168,9 @@ def participant_episodes(participant_id: str) -> pd.DataFrame:
     return db.query("participant/episodes", participant_id=participant_id)
 
 
-def episode_view(participant_id: str, episode_id: str | None = None,
-                 episodes: pd.DataFrame | None = None) -> EpisodeView | None:
+def episode_view(
+    participant_id: str, episode_id: str | None = None, episodes: pd.DataFrame | None = None
+) -> EpisodeView | None:
     """The participant's chosen episode (default: the latest); None if the participant is unknown,
     or not in what this request may see (for a clinician: their caseload)."""
     if episodes is None:
@@ -145,17 +179,31 @@ def episode_view(participant_id: str, episode_id: str | None = None,
         return None
     chosen = episodes[episodes["episode_id"] == episode_id] if episode_id else episodes.head(1)
     episode = _plain((chosen if len(chosen) else episodes.head(1)).iloc[0].to_dict())
-    f = db.queries({"episode_id": episode["episode_id"], "track": episode["program"]},
-                   scores=("participant/scores", {}), items=("participant/items", {}), sessions=("participant/sessions", {}),
-                   weeks=("participant/weeks", {}), outcomes=("participant/outcomes", {}), flags=("participant/flags", {}),
-                   expected=("participant/expected", {}), bands=("common/instrument_bands", {}),
-                   authorizations=("participant/authorizations", {}), follow_ups=("participant/follow_ups", {}),
-                   subscales=("participant/subscales", {}),
-                   order=("participant/instruments", {}))
+    f = db.queries(
+        {"episode_id": episode["episode_id"], "track": episode["program"]},
+        scores=("participant/scores", {}),
+        items=("participant/items", {}),
+        sessions=("participant/sessions", {}),
+        weeks=("participant/weeks", {}),
+        outcomes=("participant/outcomes", {}),
+        flags=("participant/flags", {}),
+        expected=("participant/expected", {}),
+        bands=("common/instrument_bands", {}),
+        authorizations=("participant/authorizations", {}),
+        follow_ups=("participant/follow_ups", {}),
+        subscales=("participant/subscales", {}),
+        order=("participant/instruments", {}),
+    )
     order = f.pop("order")
-    return EpisodeView(episode["participant_id"], episode, episodes, episode["data_as_of"], **f,
-                       reading_order=order["instrument"].tolist(),
-                       notice=stored().text("reports", "confidentiality_notice"))
+    return EpisodeView(
+        episode["participant_id"],
+        episode,
+        episodes,
+        episode["data_as_of"],
+        **f,
+        reading_order=order["instrument"].tolist(),
+        notice=stored().text("reports", "confidentiality_notice"),
+    )
 
 
 def review_table(episode_id: str) -> pd.DataFrame:
@@ -165,8 +213,16 @@ def review_table(episode_id: str) -> pd.DataFrame:
 
     def areas(row, finding):
         return ", ".join(t for a, t in flag_actions.REVIEW_AREAS.items() if row[a] == finding) or "—"
-    return pd.DataFrame({
-        "When (UTC)": r["created_at"], "By": r["user_name"], "Instrument": r["instrument"],
-        "Concerns": [areas(row, "concern") for _, row in r.iterrows()],
-        "No concern": [areas(row, "no concern") for _, row in r.iterrows()],
-        "Level of care": r["level_of_care"], "Action taken": r["action_taken"], "Plan change": r["plan_change"]})
+
+    return pd.DataFrame(
+        {
+            "When (UTC)": r["created_at"],
+            "By": r["user_name"],
+            "Instrument": r["instrument"],
+            "Concerns": [areas(row, "concern") for _, row in r.iterrows()],
+            "No concern": [areas(row, "no concern") for _, row in r.iterrows()],
+            "Level of care": r["level_of_care"],
+            "Action taken": r["action_taken"],
+            "Plan change": r["plan_change"],
+        }
+    )

@@ -2,6 +2,7 @@
 to its numerator, by cohort and for the whole selection, its rates with Wilson intervals, and the
 episodes at each step. The steps come from the mart measure_episodes, which applies the pinned
 specifications (clinical/quality_measures/*.toml); nothing here re-derives a rule."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
@@ -14,13 +15,28 @@ from dashboard.views.statistics import wilson_interval
 
 # the steps of every measure, in order; an episode's stopped_at names the step it did not pass
 STEPS = ("admitted", "eligible", "index", "window", "denominator")
-STEP_LABELS = {"admitted": "admitted in the period", "eligible": "eligible (diagnosis)", "index": "index event",
-               "window": "window closed", "denominator": "denominator (after exclusions)"}
-STOPPED_BEFORE = {"eligible": ("eligible",), "index": ("eligible", "index"), "window": ("eligible", "index", "window"),
-                  "denominator": ("eligible", "index", "window", "excluded")}
+STEP_LABELS = {
+    "admitted": "admitted in the period",
+    "eligible": "eligible (diagnosis)",
+    "index": "index event",
+    "window": "window closed",
+    "denominator": "denominator (after exclusions)",
+}
+STOPPED_BEFORE = {
+    "eligible": ("eligible",),
+    "index": ("eligible", "index"),
+    "window": ("eligible", "index", "window"),
+    "denominator": ("eligible", "index", "window", "excluded"),
+}
 IN_DENOMINATOR = ("numerator", "met")
-STOP_LABELS = {"eligible": "not eligible", "index": "no index event", "window": "window not closed",
-               "excluded": "excluded", "numerator": "not met", "met": "met"}
+STOP_LABELS = {
+    "eligible": "not eligible",
+    "index": "no index event",
+    "window": "window not closed",
+    "excluded": "excluded",
+    "numerator": "not met",
+    "met": "met",
+}
 
 
 def rate_label(rate_id: str) -> str:
@@ -31,6 +47,7 @@ def rate_label(rate_id: str) -> str:
 @dataclass(frozen=True)
 class StoredMeasure:
     """A measure as the build stored it, with its rates (id, label) in order."""
+
     id: str
     name: str
     kind: str
@@ -53,10 +70,10 @@ class Measures:
     filters: Filters
     specs: tuple[StoredMeasure, ...]
     diagnosis_recorded: bool
-    steps: pd.DataFrame       # measure_id, cohort, admitted, eligible, index, window, denominator
+    steps: pd.DataFrame  # measure_id, cohort, admitted, eligible, index, window, denominator
     exclusions: pd.DataFrame  # measure_id, cohort, reason, episodes
-    rates: pd.DataFrame       # measure_id, rate_id, cohort, numerator, denominator, rate, low, high
-    cohorts: list[str]        # the cohorts in order, WHOLE last
+    rates: pd.DataFrame  # measure_id, rate_id, cohort, numerator, denominator, rate, low, high
+    cohorts: list[str]  # the cohorts in order, WHOLE last
 
     def episodes(self, measure_id: str | None = None) -> pd.DataFrame:
         """One row per measure (or this one) x rate x selected episode, read when asked for."""
@@ -78,9 +95,22 @@ def _specs(frame: pd.DataFrame) -> tuple[StoredMeasure, ...]:
     out = []
     for measure_id, part in frame.groupby("measure_id", sort=False):
         r = part.iloc[0]
-        out.append(StoredMeasure(measure_id, r["name"], r["kind"], r["family"], r["version"], r["sources"], r["population"],
-                        r["adaptation"], r["without_diagnosis"], bool(r["by_diagnosis"]), r["source_file"],
-                        tuple(zip(part["rate_id"], part["rate_label"]))))
+        out.append(
+            StoredMeasure(
+                measure_id,
+                r["name"],
+                r["kind"],
+                r["family"],
+                r["version"],
+                r["sources"],
+                r["population"],
+                r["adaptation"],
+                r["without_diagnosis"],
+                bool(r["by_diagnosis"]),
+                r["source_file"],
+                tuple(zip(part["rate_id"], part["rate_label"])),
+            )
+        )
     return tuple(out)
 
 
@@ -93,7 +123,9 @@ def steps(counts: pd.DataFrame) -> pd.DataFrame:
     rate's rows: the steps before the numerator are the same for every rate of a measure)."""
     first = _with_whole(counts[counts["rate_position"] == 0])
     stopped, n = first["stopped_at"], first["episodes"]
-    passed = first.assign(admitted=n, **{step: n.where(~stopped.isin(before), 0) for step, before in STOPPED_BEFORE.items()})
+    passed = first.assign(
+        admitted=n, **{step: n.where(~stopped.isin(before), 0) for step, before in STOPPED_BEFORE.items()}
+    )
     return passed.groupby(["measure_id", "cohort"], sort=False)[list(STEPS)].sum().astype(int).reset_index()
 
 
@@ -105,12 +137,19 @@ def exclusions(counts: pd.DataFrame) -> pd.DataFrame:
 def rates(counts: pd.DataFrame) -> pd.DataFrame:
     judged = _with_whole(counts[counts["stopped_at"].isin(IN_DENOMINATOR)])
     judged = judged.assign(met=judged["episodes"].where(judged["stopped_at"] == "met", 0))
-    out = (judged.groupby(["measure_id", "rate_id", "cohort"], sort=False)
-           .agg(numerator=("met", "sum"), denominator=("episodes", "sum")).reset_index())
+    out = (
+        judged.groupby(["measure_id", "rate_id", "cohort"], sort=False)
+        .agg(numerator=("met", "sum"), denominator=("episodes", "sum"))
+        .reset_index()
+    )
     intervals = [wilson_interval(int(k), int(n)) for k, n in zip(out["numerator"], out["denominator"])]
-    return out.assign(numerator=out["numerator"].astype(int), denominator=out["denominator"].astype(int),
-                      rate=out["numerator"] / out["denominator"],
-                      low=[lo for lo, _ in intervals], high=[hi for _, hi in intervals])
+    return out.assign(
+        numerator=out["numerator"].astype(int),
+        denominator=out["denominator"].astype(int),
+        rate=out["numerator"] / out["denominator"],
+        low=[lo for lo, _ in intervals],
+        high=[hi for _, hi in intervals],
+    )
 
 
 def quality_measures(filters: Filters) -> Measures:
@@ -119,11 +158,22 @@ def quality_measures(filters: Filters) -> Measures:
 
 
 def _quality_measures(filters: Filters) -> Measures:
-    f = db.queries(filters.params(admitted_in_range=True), counts=("quality_measures/counts", {}), specs=("quality_measures/specs", {}))
+    f = db.queries(
+        filters.params(admitted_in_range=True),
+        counts=("quality_measures/counts", {}),
+        specs=("quality_measures/specs", {}),
+    )
     counts = f["counts"].astype({"cohort": object})
     names = sorted(counts["cohort"].dropna().unique().tolist())
-    return Measures(filters, _specs(f["specs"]), bool(len(f["specs"]) and f["specs"]["diagnosis_recorded"].iloc[0]),
-                    steps(counts), exclusions(counts), rates(counts), [*names, WHOLE])
+    return Measures(
+        filters,
+        _specs(f["specs"]),
+        bool(len(f["specs"]) and f["specs"]["diagnosis_recorded"].iloc[0]),
+        steps(counts),
+        exclusions(counts),
+        rates(counts),
+        [*names, WHOLE],
+    )
 
 
 def episode_rows(filters: Filters, measure_id: str | None = None) -> pd.DataFrame:
@@ -141,8 +191,11 @@ def trend(filters: Filters) -> pd.DataFrame:
     population; every quarter): measure_id, rate_id, quarter_start, numerator, denominator, rate, low, high."""
     frame = db.query("quality_measures/trend", **replace(filters, dimension="quarter").params(admitted_in_range=True))
     intervals = [wilson_interval(int(k), int(n)) for k, n in zip(frame["numerator"], frame["denominator"])]
-    return frame.assign(rate=[k / n if n else float("nan") for k, n in zip(frame["numerator"], frame["denominator"])],
-                        low=[lo for lo, _ in intervals], high=[hi for _, hi in intervals])
+    return frame.assign(
+        rate=[k / n if n else float("nan") for k, n in zip(frame["numerator"], frame["denominator"])],
+        low=[lo for lo, _ in intervals],
+        high=[hi for _, hi in intervals],
+    )
 
 
 def discharges(filters: Filters) -> pd.DataFrame:

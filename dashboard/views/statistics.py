@@ -3,6 +3,7 @@ means with t intervals and the Kaplan-Meier retention curve.
 
 Pure functions on numbers and arrays; no database access; quantiles and intervals from scipy.
 Suppression of small counts is the caller's job (dashboard.privacy) — these return the raw figures."""
+
 from __future__ import annotations
 
 import math
@@ -34,9 +35,9 @@ def wilson_interval(successes: int, n: int, z: float = Z_95) -> tuple[float, flo
     # Newcombe 1998's closed form, the arithmetic scipy's proportion_ci uses, without building a
     # binomial test per rate (a page computes a few hundred)
     p = successes / n
-    denom = 2 * (n + z ** 2)
-    center = (2 * n * p + z ** 2) / denom
-    delta = z / denom * math.sqrt(4 * n * p * (1 - p) + z ** 2)
+    denom = 2 * (n + z**2)
+    center = (2 * n * p + z**2) / denom
+    delta = z / denom * math.sqrt(4 * n * p * (1 - p) + z**2)
     # at 0 or n the bound is exactly 0 or 1: set it so rounding never shows -0.0 or 0.9999999
     low = 0.0 if successes == 0 else max(0.0, center - delta)
     high = 1.0 if successes == n else min(1.0, center + delta)
@@ -98,7 +99,7 @@ def median_interval(values) -> tuple[float, float, float]:
     x = x[~np.isnan(x)]
     if x.size == 0:
         return math.nan, math.nan, math.nan
-    low_rank = int(stats.binom.ppf(0.025, x.size, 0.5))      # 1-based rank of the lower bound
+    low_rank = int(stats.binom.ppf(0.025, x.size, 0.5))  # 1-based rank of the lower bound
     if low_rank < 1:
         return float(np.median(x)), math.nan, math.nan
     return float(np.median(x)), float(x[low_rank - 1]), float(x[x.size - low_rank])
@@ -143,12 +144,14 @@ def kaplan_meier(durations, events) -> pd.DataFrame:
         ci_high = survival ** np.exp(-Z_95 * se_loglog)
     defined = (survival > 0) & (survival < 1)
     # the first row: time 0, everyone at risk, nothing yet
-    return pd.DataFrame({
-        "time": pd.Series(np.concatenate([np.zeros(1, dtype=time.dtype), time]), dtype=times.dtype),
-        "at_risk": np.concatenate([[total], at_risk]).astype("int64"),
-        "events": np.concatenate([[0], d]).astype("int64"),
-        "censored": np.concatenate([[0], leaving - d]).astype("int64"),
-        "survival": np.concatenate([[1.0], survival]).astype(float),
-        "ci_low": np.concatenate([[math.nan], np.where(defined, np.clip(ci_low, 0, 1), math.nan)]).astype(float),
-        "ci_high": np.concatenate([[math.nan], np.where(defined, np.clip(ci_high, 0, 1), math.nan)]).astype(float),
-    })[KM_COLUMNS]
+    return pd.DataFrame(
+        {
+            "time": pd.Series(np.concatenate([np.zeros(1, dtype=time.dtype), time]), dtype=times.dtype),
+            "at_risk": np.concatenate([[total], at_risk]).astype("int64"),
+            "events": np.concatenate([[0], d]).astype("int64"),
+            "censored": np.concatenate([[0], leaving - d]).astype("int64"),
+            "survival": np.concatenate([[1.0], survival]).astype(float),
+            "ci_low": np.concatenate([[math.nan], np.where(defined, np.clip(ci_low, 0, 1), math.nan)]).astype(float),
+            "ci_high": np.concatenate([[math.nan], np.where(defined, np.clip(ci_high, 0, 1), math.nan)]).astype(float),
+        }
+    )[KM_COLUMNS]

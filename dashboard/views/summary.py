@@ -1,4 +1,5 @@
 """The program summary: headline figures read from the loaded data."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -35,18 +36,37 @@ def _value(v):
 
 
 def program_summary(weeks: int = 12) -> ProgramSummary:
-    f = db.queries(head=("summary/summary_headline", {}), attended=("summary/attended_by_week", {"weeks": weeks}),
-                   census=("summary/census_by_track", {}), loads=("summary/recent_loads", {"limit": 10}))
+    f = db.queries(
+        head=("summary/summary_headline", {}),
+        attended=("summary/attended_by_week", {"weeks": weeks}),
+        census=("summary/census_by_track", {}),
+        loads=("summary/recent_loads", {"limit": 10}),
+    )
     head = f["head"].iloc[0].to_dict()
     head = {k: _value(v) for k, v in head.items()}
     for k in ("data_as_of", "last_week_start", "last_week_end"):
         if isinstance(head[k], dt.datetime):
             head[k] = head[k].date()
-    counts = {k: int(head[k] or 0) for k in ("active_census", "active_inferred", "sessions_attended_last_week",
-                                            "participants_attended_last_week", "assessments_loaded",
-                                            "participants_assessed", "files_loaded", "rows_rejected")}
+    counts = {
+        k: int(head[k] or 0)
+        for k in (
+            "active_census",
+            "active_inferred",
+            "sessions_attended_last_week",
+            "participants_attended_last_week",
+            "assessments_loaded",
+            "participants_assessed",
+            "files_loaded",
+            "rows_rejected",
+        )
+    }
     return ProgramSummary(
-        data_as_of=head["data_as_of"], last_load_at=head["last_load_at"],
-        last_week_start=head["last_week_start"], last_week_end=head["last_week_end"], **counts,
-        attended_by_week=f["attended"], census_by_track=f["census"], recent_loads=f["loads"],
+        data_as_of=head["data_as_of"],
+        last_load_at=head["last_load_at"],
+        last_week_start=head["last_week_start"],
+        last_week_end=head["last_week_end"],
+        **counts,
+        attended_by_week=f["attended"],
+        census_by_track=f["census"],
+        recent_loads=f["loads"],
     )

@@ -1,5 +1,6 @@
 """Clinical results in words, one wording for the screen and every file: Jacobson & Truax
 categories, a change against its reliable-change threshold, yes/no, an episode's label."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -7,12 +8,25 @@ import datetime as dt
 import pandas as pd
 
 # Attendance statuses in words (the loader's coded values, etl/vocabulary.toml), for charts and tables.
-STATUS_WORDS = {"attended": "attended", "late": "late", "left_early": "left early", "excused": "excused",
-                "no_show": "no-show", "cancelled": "cancelled by program"}
+STATUS_WORDS = {
+    "attended": "attended",
+    "late": "late",
+    "left_early": "left early",
+    "excused": "excused",
+    "no_show": "no-show",
+    "cancelled": "cancelled by program",
+}
 # The expected-recovery statuses that judge a score (recovery_status; "no expected range" does not).
 JUDGED = ("on track", "at risk", "not on track")
-JT_LABELS = {"recovered": "recovered", "improved": "improved", "unchanged": "unchanged", "deteriorated": "deteriorated",
-             "not_a_case": "not a case at intake", "insufficient_data": "insufficient data", "no_score": "no score"}
+JT_LABELS = {
+    "recovered": "recovered",
+    "improved": "improved",
+    "unchanged": "unchanged",
+    "deteriorated": "deteriorated",
+    "not_a_case": "not a case at intake",
+    "insufficient_data": "insufficient data",
+    "no_score": "no score",
+}
 
 
 def missing(value) -> bool:

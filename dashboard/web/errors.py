@@ -2,6 +2,7 @@
 
 The log holds the exception's type and where it happened, not its message or values, which can
 name a participant. IOP_MODE=development shows Streamlit's own full error instead."""
+
 from __future__ import annotations
 
 import logging
@@ -19,8 +20,11 @@ def on_script_error(exc: BaseException) -> bool:
     if policy.development():
         return False
     import streamlit as st
-    st.error(f"Something went wrong on this page (reference {reference}). It has been logged; "
-             "tell your administrator the reference if it happens again.")
+
+    st.error(
+        f"Something went wrong on this page (reference {reference}). It has been logged; "
+        "tell your administrator the reference if it happens again."
+    )
     return True
 
 

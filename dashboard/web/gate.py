@@ -4,6 +4,7 @@ A page address opened without one goes to the sign-in page with the address kept
 unknown address gets a plain 'no page here' answer instead of Streamlit's page-not-found dialog;
 Streamlit's metrics endpoint answers administrators only. Static files (the app's JavaScript) and
 the health check stay public: they hold no data."""
+
 from __future__ import annotations
 
 import base64
@@ -34,16 +35,30 @@ def _inline_script_hashes() -> str:
     return " ".join(f"'sha256-{base64.b64encode(hashlib.sha256(s.encode()).digest()).decode()}'" for s in scripts)
 
 
-CSP = "; ".join([
-    "default-src 'self'", f"script-src 'self' {_inline_script_hashes()}".strip(),
-    "style-src 'self' 'unsafe-inline'",        # Streamlit's components style themselves inline
-    "img-src 'self' data: blob:", "font-src 'self' data:", "connect-src 'self'", "worker-src 'self' blob:",
-    "frame-src 'self'", "object-src 'none'", "base-uri 'self'", "form-action 'self'", "frame-ancestors 'none'",
-])
-HEADERS = [(b"content-security-policy", CSP.encode()), (b"x-frame-options", b"DENY"),
-           (b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"no-referrer"),
-           (b"permissions-policy", b"camera=(), microphone=(), geolocation=(), payment=()"),
-           (b"cross-origin-opener-policy", b"same-origin")]
+CSP = "; ".join(
+    [
+        "default-src 'self'",
+        f"script-src 'self' {_inline_script_hashes()}".strip(),
+        "style-src 'self' 'unsafe-inline'",  # Streamlit's components style themselves inline
+        "img-src 'self' data: blob:",
+        "font-src 'self' data:",
+        "connect-src 'self'",
+        "worker-src 'self' blob:",
+        "frame-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+HEADERS = [
+    (b"content-security-policy", CSP.encode()),
+    (b"x-frame-options", b"DENY"),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"permissions-policy", b"camera=(), microphone=(), geolocation=(), payment=()"),
+    (b"cross-origin-opener-policy", b"same-origin"),
+]
 
 
 def page_slug(path: str) -> str | None:
@@ -79,8 +94,11 @@ class Gate:
             if exchanged is not None:
                 return await exchanged(scope, receive, send)
         if identity is None:
-            return await _refuse(request, scope, slug, check.reason)(scope, receive, send) \
-                if scope["type"] == "http" else await send({"type": "websocket.close", "code": 1008})
+            return (
+                await _refuse(request, scope, slug, check.reason)(scope, receive, send)
+                if scope["type"] == "http"
+                else await send({"type": "websocket.close", "code": 1008})
+            )
         if path in ADMIN_ONLY and identity.role != "admin":
             return await PlainTextResponse("Not found", status_code=404)(scope, receive, send)
         if slug == "" and scope["type"] == "http":
@@ -121,8 +139,9 @@ def _refuse(request: HTTPConnection, scope: Scope, slug: str | None, reason: str
     params = {"next": _address(scope)} if slug else {}
     if reason in ("expired", "revoked"):
         params["m"] = reason
-    response = RedirectResponse(f"{routes.SIGNIN_PATH}?{urlencode(params)}" if params else routes.SIGNIN_PATH,
-                                status_code=303)
+    response = RedirectResponse(
+        f"{routes.SIGNIN_PATH}?{urlencode(params)}" if params else routes.SIGNIN_PATH, status_code=303
+    )
     if request.cookies.get(sessions.COOKIE):
         routes.clear_session_cookie(response)
     return response
@@ -142,4 +161,5 @@ def _with_headers(send: Send, scope: Scope) -> Send:
                 headers.append((b"strict-transport-security", b"max-age=31536000"))
             message = {**message, "headers": headers}
         await send(message)
+
     return wrapped

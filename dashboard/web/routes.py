@@ -2,6 +2,7 @@
 
 The session token travels only in an HttpOnly, SameSite=Lax cookie (Secure over HTTPS), so page
 scripts never see it; the sign-in form carries a CSRF token of its own (double-submit cookie)."""
+
 from __future__ import annotations
 
 import hmac
@@ -19,7 +20,7 @@ from dashboard.web import oidc, signin_page
 CSRF_COOKIE = "iop_csrf"
 NEXT_COOKIE = "iop_next"
 SIGNIN_PATH = "/auth/signin"
-MESSAGES = {   # ?m=... on the sign-in page: fixed texts only, nothing from the address is shown
+MESSAGES = {  # ?m=... on the sign-in page: fixed texts only, nothing from the address is shown
     "signed_out": ("You have signed out.", True),
     "expired": ("Your session has expired; sign in again.", True),
     "revoked": ("Your session was ended (signed out elsewhere, or the account was changed); sign in again.", True),
@@ -45,8 +46,15 @@ def client_address(request: Request) -> str:
 
 
 def set_session_cookie(response: Response, request: Request, token: str) -> None:
-    response.set_cookie(sessions.COOKIE, token, max_age=int(60 * policy.session_minutes()), path="/",
-                        httponly=True, samesite="lax", secure=request.url.scheme == "https")
+    response.set_cookie(
+        sessions.COOKIE,
+        token,
+        max_age=int(60 * policy.session_minutes()),
+        path="/",
+        httponly=True,
+        samesite="lax",
+        secure=request.url.scheme == "https",
+    )
 
 
 def clear_session_cookie(response: Response) -> None:
@@ -58,8 +66,15 @@ def _form(request: Request, next_path: str, message: str = "", info: bool = Fals
     sso = oidc.configured()
     html = signin_page.render(next_path, csrf, message, info, sso=sso, passwords=not (sso and policy.production()))
     response = HTMLResponse(html, status_code=status)
-    response.set_cookie(CSRF_COOKIE, csrf, max_age=3600, path="/auth", httponly=True, samesite="strict",
-                        secure=request.url.scheme == "https")
+    response.set_cookie(
+        CSRF_COOKIE,
+        csrf,
+        max_age=3600,
+        path="/auth",
+        httponly=True,
+        samesite="strict",
+        secure=request.url.scheme == "https",
+    )
     return response
 
 
@@ -80,8 +95,9 @@ async def signin_submit(request: Request) -> Response:
     expected = request.cookies.get(CSRF_COOKIE, "")
     if not expected or not hmac.compare_digest(expected, str(form.get("csrf", ""))):
         return _form(request, next_path, "The sign-in form had expired; sign in again.", status=400)
-    outcome = await run_in_threadpool(signin.password_sign_in, str(form.get("username", "")),
-                                      str(form.get("password", "")), client_address(request))
+    outcome = await run_in_threadpool(
+        signin.password_sign_in, str(form.get("username", "")), str(form.get("password", "")), client_address(request)
+    )
     if outcome.token is None:
         return _form(request, next_path, outcome.message, status=429 if "Too many" in outcome.message else 401)
     response = RedirectResponse(next_path, status_code=303)
@@ -96,8 +112,9 @@ async def sso_start(request: Request) -> Response:
         return RedirectResponse(SIGNIN_PATH, status_code=303)
     nonce = await run_in_threadpool(sessions.remember_next, safe_next(request.query_params.get("next")))
     response = RedirectResponse(oidc.login_url(), status_code=303)
-    response.set_cookie(NEXT_COOKIE, nonce, max_age=600, path="/", httponly=True, samesite="lax",
-                        secure=request.url.scheme == "https")
+    response.set_cookie(
+        NEXT_COOKIE, nonce, max_age=600, path="/", httponly=True, samesite="lax", secure=request.url.scheme == "https"
+    )
     return response
 
 
@@ -107,7 +124,7 @@ async def signout(request: Request) -> Response:
     token = request.cookies.get(sessions.COOKIE)
     method = await run_in_threadpool(sessions.end, token, "signed out") if token else None
     reason = request.query_params.get("m") if request.query_params.get("m") in MESSAGES else "signed_out"
-    next_path = safe_next(request.query_params.get("next"))     # an expired page: back to it after signing in
+    next_path = safe_next(request.query_params.get("next"))  # an expired page: back to it after signing in
     if method == "oidc" or (oidc.configured() and oidc.provider_sign_in(request)):
         response: Response = RedirectResponse(oidc.LOGOUT_PATH, status_code=303)
     else:
@@ -117,5 +134,9 @@ async def signout(request: Request) -> Response:
     return response
 
 
-ROUTES = [Route(SIGNIN_PATH, signin_form, methods=["GET"]), Route(SIGNIN_PATH, signin_submit, methods=["POST"]),
-          Route("/auth/sso", sso_start, methods=["GET"]), Route("/auth/signout", signout, methods=["GET"])]
+ROUTES = [
+    Route(SIGNIN_PATH, signin_form, methods=["GET"]),
+    Route(SIGNIN_PATH, signin_submit, methods=["POST"]),
+    Route("/auth/sso", sso_start, methods=["GET"]),
+    Route("/auth/signout", signout, methods=["GET"]),
+]

@@ -1,4 +1,5 @@
 """The sign-in page: plain server-rendered HTML (no script), every dynamic value escaped."""
+
 from __future__ import annotations
 
 from html import escape
@@ -22,12 +23,15 @@ p.message.info { background: #eef5fb; border-color: #9cc3e5; }
 NOTICE = "Mental-health and addiction treatment records (HIPAA, 42 CFR Part 2): sign in to continue."
 
 
-def render(next_path: str, csrf: str, message: str = "", info: bool = False, sso: bool = False,
-           passwords: bool = True) -> str:
+def render(
+    next_path: str, csrf: str, message: str = "", info: bool = False, sso: bool = False, passwords: bool = True
+) -> str:
     parts = [f'<p class="message{" info" if info else ""}" role="alert">{escape(message)}</p>' if message else ""]
     if sso:
-        parts.append(f'<a class="sso" href="/auth/sso?next={escape(_quote(next_path))}">'
-                     "Sign in with your organisation's account</a>")
+        parts.append(
+            f'<a class="sso" href="/auth/sso?next={escape(_quote(next_path))}">'
+            "Sign in with your organisation's account</a>"
+        )
     if passwords:
         parts.append(f"""<form method="post" action="/auth/signin">
   <input type="hidden" name="next" value="{escape(next_path)}">
@@ -55,4 +59,5 @@ def not_found(path: str) -> str:
 
 def _quote(path: str) -> str:
     from urllib.parse import quote
+
     return quote(path, safe="")

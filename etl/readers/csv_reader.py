@@ -1,5 +1,6 @@
 """CSV in UTF-8 (with or without BOM), UTF-16/32 with a BOM (read from a UTF-8 copy) or Latin-1; comma,
 semicolon, tab or pipe separated."""
+
 from __future__ import annotations
 
 import duckdb

@@ -10,6 +10,7 @@
   (else its id). Unknown LOINC codes and unresolvable subjects are rejected with a reason, never
   guessed. Each QuestionnaireResponse or Observation that is not read through a panel is a row;
   its row number is its position in the file (1 = the first resource)."""
+
 from __future__ import annotations
 
 import json
@@ -125,17 +126,28 @@ def _answer(answer: dict, instrument: Instrument, where: str, notes: list[str]) 
     coding = answer.get("valueCoding") or next(iter(_codings(answer.get("valueCodeableConcept"))), None)
     if coding is None:
         return None, f"{where} has no answer value"
-    ordinal = next((e.get("valueDecimal", e.get("valueInteger")) for e in coding.get("extension", [])
-                    if any(u in e.get("url", "") for u in ORDINAL_URLS)), None)
+    ordinal = next(
+        (
+            e.get("valueDecimal", e.get("valueInteger"))
+            for e in coding.get("extension", [])
+            if any(u in e.get("url", "") for u in ORDINAL_URLS)
+        ),
+        None,
+    )
     coded = instrument.answer_codes.get(coding.get("code"))
     if ordinal is not None:
         if coded is not None and coded != ordinal:
-            notes.append(f"{where}: answer code {coding.get('code')} means {coded} but its ordinal value is "
-                         f"{_number(ordinal)}; the ordinal value was used")
+            notes.append(
+                f"{where}: answer code {coding.get('code')} means {coded} but its ordinal value is "
+                f"{_number(ordinal)}; the ordinal value was used"
+            )
         return _number(ordinal), None
     if coded is not None:
         return str(coded), None
-    return None, f"{where}: answer code {coding.get('code')} is not known for {instrument.code} (add it to the catalogue's answer_codes)"
+    return (
+        None,
+        f"{where}: answer code {coding.get('code')} is not known for {instrument.code} (add it to the catalogue's answer_codes)",
+    )
 
 
 def _participant(subject: dict | None, index: Index) -> tuple[str | None, str | None]:
@@ -152,8 +164,13 @@ def _participant(subject: dict | None, index: Index) -> tuple[str | None, str | 
 
 
 def _date(r: dict) -> str | None:
-    for value in (r.get("authored"), r.get("effectiveDateTime"), (r.get("effectivePeriod") or {}).get("start"),
-                  r.get("effectiveInstant"), r.get("issued")):
+    for value in (
+        r.get("authored"),
+        r.get("effectiveDateTime"),
+        (r.get("effectivePeriod") or {}).get("start"),
+        r.get("effectiveInstant"),
+        r.get("issued"),
+    ):
         if value:
             return str(value)[:10]
     return None
@@ -170,14 +187,22 @@ def _questionnaire_response(r: dict, number: int, index: Index, codes: Codes, no
             flat.append(item)
     found = []
     for item in flat:
-        known = [codes.codes[c] for c in codes.of(item.get("linkId"), item.get("definition"),
-                                                    *[c.get("code") for c in item.get("code", [])]) if c in codes.codes]
+        known = [
+            codes.codes[c]
+            for c in codes.of(
+                item.get("linkId"), item.get("definition"), *[c.get("code") for c in item.get("code", [])]
+            )
+            if c in codes.codes
+        ]
         if known:
             found.append((item, known[0]))
     instruments = {k[0] for _, k in found if k[1] in ("item", "total")}
     if len(instruments) != 1:
-        record.problem = record.problem or ("no answer carries the LOINC code of a catalogue instrument" if not instruments
-                                            else f"answers of several instruments in one response ({', '.join(sorted(instruments))})")
+        record.problem = record.problem or (
+            "no answer carries the LOINC code of a catalogue instrument"
+            if not instruments
+            else f"answers of several instruments in one response ({', '.join(sorted(instruments))})"
+        )
         return record
     record.instrument = instruments.pop()
     instrument = codes.catalogue[record.instrument]
@@ -216,7 +241,9 @@ def _observation(r: dict, number: int, index: Index, codes: Codes, notes: list[s
             if member is None:
                 record.problem = record.problem or f"panel member {ref} is not in the file(s) loaded"
                 continue
-            member_code = next((c.get("code") for c in _codings(member.get("code")) if c.get("code") in codes.codes), None)
+            member_code = next(
+                (c.get("code") for c in _codings(member.get("code")) if c.get("code") in codes.codes), None
+            )
             m_name, m_role, m_n = codes.codes.get(member_code, (None, None, None))
             if m_name != name or m_role not in ("item", "total"):
                 continue  # e.g. PHQ-9's difficulty question 69722-7: asked, not scored
@@ -226,7 +253,9 @@ def _observation(r: dict, number: int, index: Index, codes: Codes, notes: list[s
     return record
 
 
-def read_fhir(data: dict, index: Index, codes: Codes) -> tuple[list[str], list[list], list[str], list[tuple], list[tuple]]:
+def read_fhir(
+    data: dict, index: Index, codes: Codes
+) -> tuple[list[str], list[list], list[str], list[tuple], list[tuple]]:
     """(header, records, raw JSON per record, rejects, notes) for one file."""
     records, notes_by_row = [], []
     for number, (_, r) in enumerate(resources(data), start=1):
@@ -249,7 +278,15 @@ def read_fhir(data: dict, index: Index, codes: Codes) -> tuple[list[str], list[l
         if r.problem:
             rejects.append((r.row_number, r.problem, raw))
             continue
-        rows.append([r.row_number, r.participant_id, r.date, r.instrument, r.total,
-                     *[r.items.get(i) for i in range(1, width + 1)]])
+        rows.append(
+            [
+                r.row_number,
+                r.participant_id,
+                r.date,
+                r.instrument,
+                r.total,
+                *[r.items.get(i) for i in range(1, width + 1)],
+            ]
+        )
         raws.append(raw)
     return header, rows, raws, rejects, notes_by_row

@@ -5,6 +5,7 @@ Read streaming, in batches, whatever the sheet's size marker says: openpyxl's re
 trusts `<dimension ref=…>`, which careless exports understate (rows beyond it would be lost
 without a word), so the marker is reset and every row is read. The archive's unpacked size is
 checked against the loader's limit from its own size fields before anything is unpacked."""
+
 from __future__ import annotations
 
 import contextlib
@@ -45,9 +46,12 @@ def check_archive(export: ExportFile, max_expanded_mb: float) -> None:
     except (zipfile.BadZipFile, OSError, ValueError, EOFError) as e:
         raise FileProblem(export.path, f"is not a readable Excel workbook ({_why(e)})") from None
     if expanded > max_expanded_mb * 1e6:
-        raise FileProblem(export.path, f"unpacks to {expanded / 1e6:,.0f} MB, above the loader's limit of "
-                                       f"{max_expanded_mb:,.0f} MB (settings [loader] xlsx_max_expanded_mb); "
-                                       "export it as CSV or split it")
+        raise FileProblem(
+            export.path,
+            f"unpacks to {expanded / 1e6:,.0f} MB, above the loader's limit of "
+            f"{max_expanded_mb:,.0f} MB (settings [loader] xlsx_max_expanded_mb); "
+            "export it as CSV or split it",
+        )
 
 
 def _why(e: BaseException) -> str:
@@ -59,6 +63,7 @@ def _why(e: BaseException) -> str:
 def _rows(export: ExportFile, sheet: str | None) -> Iterator[Iterator[tuple]]:
     """The sheet's rows as tuples of cell values; any reader error becomes a one-line refusal."""
     from openpyxl import load_workbook  # imported when a workbook is read: CSV loads start faster
+
     book = None
     try:
         book = load_workbook(export.source, read_only=True, data_only=True)
@@ -68,7 +73,7 @@ def _rows(export: ExportFile, sheet: str | None) -> Iterator[Iterator[tuple]]:
             raise FileProblem(export.path, "has no worksheets")
         worksheet = book[sheet] if sheet else book.worksheets[0]
         if hasattr(worksheet, "reset_dimensions"):
-            worksheet.reset_dimensions()     # read to the last row, not to the size marker
+            worksheet.reset_dimensions()  # read to the last row, not to the size marker
         yield worksheet.iter_rows(values_only=True)
     except FileProblem:
         raise
@@ -98,9 +103,14 @@ def read_xlsx(con: duckdb.DuckDBPyConnection, export: ExportFile, sheet: str | N
             cells = [_text(v) for v in row]
             if not any(c is not None for c in cells):
                 continue  # a blank row is not a row
-            if any(c is not None for c in cells[width:]):   # rejected whole, not loaded
-                rejects.append((number, "the row has values to the right of the last header column",
-                                json.dumps({f"column {i + 1}": c for i, c in enumerate(cells) if c is not None})))
+            if any(c is not None for c in cells[width:]):  # rejected whole, not loaded
+                rejects.append(
+                    (
+                        number,
+                        "the row has values to the right of the last header column",
+                        json.dumps({f"column {i + 1}": c for i, c in enumerate(cells) if c is not None}),
+                    )
+                )
                 continue
             batch.append([number, *(cells[:width] + [None] * (width - len(cells)))])
             if len(batch) >= BATCH:
