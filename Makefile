@@ -6,7 +6,7 @@ DB       ?= data/iop.duckdb
 PORT     ?= 8501
 IOP_HOST ?= 127.0.0.1
 
-.PHONY: run test bench demo setup clean-db
+.PHONY: run test lint format bench demo setup clean-db
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -32,9 +32,19 @@ run: $(VENV)/.installed $(DB)
 	$(PY) -m dashboard accounts demo --credentials data/demo-credentials.txt
 	IOP_DB=$(DB) $(VENV)/bin/streamlit run server.py --server.address $(IOP_HOST) --server.port $(PORT)
 
-test: $(VENV)/.installed-test
-	PYTHONPATH=. $(VENV)/bin/lint-imports --no-cache
+# lint first (seconds): style, then the import contracts, then every test (pytest.ini: three
+# workers, the slowest 15 printed at the end)
+test: lint
 	$(PY) -m pytest -q
+
+lint: $(VENV)/.installed-test
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	PYTHONPATH=. $(VENV)/bin/lint-imports --no-cache
+
+format: $(VENV)/.installed-test
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
 
 bench: $(VENV)/.installed-test
 	$(PY) bench/bench_load.py

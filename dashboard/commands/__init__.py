@@ -1,1 +1,2 @@
-"""The dashboard's commands (`python -m dashboard ...`): accounts, the quality extract, alert validation, the load worker."""
+"""The dashboard's commands (`python -m dashboard ...`): accounts, the quality extract, alert
+validation, the load worker."""

@@ -1,4 +1,5 @@
-"""The director's sidebar filters (overview, cohorts, quality measures) and the caseload's clinician and track, kept in the address."""
+"""The director's sidebar filters (overview, cohorts, quality measures) and the caseload's clinician and
+track, kept in the address."""
 
 from __future__ import annotations
 

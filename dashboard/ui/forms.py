@@ -1,4 +1,6 @@
-"""Forms that write: acting on a flag (with the structured review of a not-on-track alert) and the continued-stay justification. Each Save button's callback stores the record before the page runs again, so a reload straight after cannot lose it."""
+"""Forms that write: acting on a flag (with the structured review of a not-on-track alert) and the
+continued-stay justification. Each Save button's callback stores the record before the page runs
+again, so a reload straight after cannot lose it."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""The caseload worklist and a group's roster: most urgent first, priority in words with a mark and a coloured cell, one row selectable."""
+"""The caseload worklist and a group's roster: most urgent first, priority in words with a mark and a
+coloured cell, one row selectable."""
 
 from __future__ import annotations
 
