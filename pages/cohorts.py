@@ -4,7 +4,7 @@ import streamlit as st
 
 from dashboard.charts import cohorts as charts
 from dashboard.privacy import policy
-from dashboard.privacy.shown import label
+from dashboard.privacy.marks import label
 from dashboard.ui import downloads, selection, session
 from dashboard.ui.markdown import escape_markdown
 from dashboard.ui.notes import data_as_of

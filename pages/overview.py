@@ -4,7 +4,7 @@ import streamlit as st
 
 from dashboard.charts import overview as charts
 from dashboard.documents.board_pack import board_pack_pdf
-from dashboard.privacy.shown import label
+from dashboard.privacy.marks import label
 from dashboard.ui import downloads, selection, session
 from dashboard.ui.notes import data_as_of
 

@@ -115,13 +115,13 @@ def demo(demo_db, monkeypatch):
 
 
 def _cohorts(opts, instrument, **filters):
-    from dashboard.privacy import shown
+    from dashboard.privacy import shown_cohorts
     from dashboard.privacy.policy import Disclosure
     from dashboard.views.cohorts import cohort_outcomes
     from dashboard.views.filters import Filters
 
     f = Filters(opts.first_admission, opts.data_as_of, **filters)
-    return shown.shown_cohorts(cohort_outcomes(f, instrument), Disclosure(0))
+    return shown_cohorts.shown_cohorts(cohort_outcomes(f, instrument), Disclosure(0))
 
 
 def test_month_cohorts_have_one_colour_each_in_every_chart(demo):

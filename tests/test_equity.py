@@ -92,7 +92,7 @@ def test_the_overview_narrowed_to_a_population(program):
 
 
 def test_a_file_for_sharing_hides_the_small_groups(program):
-    from dashboard.privacy import shown
+    from dashboard.privacy import shown_cohorts
     from dashboard.privacy.policy import Disclosure
     from dashboard.store import db
     from dashboard.views.cohorts import cohort_outcomes
@@ -100,7 +100,7 @@ def test_a_file_for_sharing_hides_the_small_groups(program):
 
     with db.scoped(db.EVERYTHING):
         raw = cohort_outcomes(Filters(dt.date(2025, 1, 1), dt.date(2025, 1, 31), dimension="race"), "PHQ-9")
-    shared = shown.shown_cohorts(raw, Disclosure(10))
+    shared = shown_cohorts.shown_cohorts(raw, Disclosure(10))
     admitted = dict(shared.funnel[["Cohort", "admitted"]].values.tolist())
     assert admitted["Asian"] != 3 and admitted["not recorded"] != 1  # counts of 1 to 10 never leave
     assert all(isinstance(v, str) or v == 0 or v > 10 for v in admitted.values())

@@ -251,15 +251,17 @@ def test_an_internal_board_pack_says_so_on_every_page():
 def test_board_pack_of_the_program_carries_the_settings_notice(program):
     _chromium_or_skip()
     from dashboard.documents.board_pack import board_pack_pdf, notice
-    from dashboard.privacy import policy, shown
+    from dashboard.privacy import policy, shown_cohorts, shown_overview
     from dashboard.views.cohorts import cohort_outcomes
     from dashboard.views.filters import Filters
     from dashboard.views.overview import program_overview
 
     assert notice().startswith(NOTICE_START)
     filters, disclosure = Filters(ADMIT, AS_OF), policy.for_export("director", True)
-    o = shown.shown_overview(program_overview(filters, "PHQ-9"), disclosure, "PHQ-9")
-    c = shown.shown_cohorts(cohort_outcomes(dataclasses.replace(filters, dimension="quarter"), "PHQ-9"), disclosure)
+    o = shown_overview.shown_overview(program_overview(filters, "PHQ-9"), disclosure, "PHQ-9")
+    c = shown_cohorts.shown_cohorts(
+        cohort_outcomes(dataclasses.replace(filters, dimension="quarter"), "PHQ-9"), disclosure
+    )
     pages = _pages(board_pack_pdf(o, c, "PHQ-9", 0, 27, filters.describe(), AS_OF))
     assert len(pages) == 12  # the cover and eleven charts
     for n, text in enumerate(pages, start=1):

@@ -7,7 +7,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 
 from dashboard.charts.style import CATEGORY_COLOURS, OKABE_ITO, base_layout, draw, empty, escape_html, level, upright
-from dashboard.privacy.shown import CohortsShown
+from dashboard.privacy.shown_cohorts import CohortsShown
 from dashboard.views.cohorts import WHOLE
 from dashboard.views.words import JT_LABELS
 

@@ -1,4 +1,4 @@
-"""Bar charts of counts as a view may show them (dashboard/privacy/shown.py): a hidden count is
+"""Bar charts of counts as a view may show them (dashboard/privacy/shown_overview.py, shown_cohorts.py): a hidden count is
 not drawn, and its bar is labelled with its mark ("<11", or "suppressed" for one hidden only so
 that a small one cannot be worked out); its value is not in the figure at all."""
 

@@ -9,7 +9,7 @@ from plotly.subplots import make_subplots
 
 from dashboard.charts.counts import count_bars
 from dashboard.charts.style import FLAG_COLOURS, OKABE_ITO, SESSION_TYPE_COLOURS, base_layout, escape_html
-from dashboard.privacy.shown import OverviewShown
+from dashboard.privacy.shown_overview import OverviewShown
 
 
 def flow(o: OverviewShown) -> go.Figure:

@@ -15,7 +15,9 @@ from dashboard.charts import cohorts as cohort_charts
 from dashboard.charts import overview as overview_charts
 from dashboard.documents import compose, formats, printing
 from dashboard.documents.formats import FileInfo, marked
-from dashboard.privacy.shown import CohortsShown, OverviewShown, label
+from dashboard.privacy.marks import label
+from dashboard.privacy.shown_cohorts import CohortsShown
+from dashboard.privacy.shown_overview import OverviewShown
 from dashboard.store.settings import stored
 
 COLUMN = 950  # CSS px: a Letter landscape page less its margins

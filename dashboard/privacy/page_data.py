@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from dashboard.privacy import policy, release, shown, shown_measures
+from dashboard.privacy import policy, release, shown_cohorts, shown_measures, shown_overview
 from dashboard.privacy.policy import Disclosure
 from dashboard.store import background, db
 from dashboard.views.cohorts import cohort_outcomes
@@ -74,9 +74,9 @@ def overview(
         filters.describe(),
         filters.end,
         opts.data_as_of,
-        shown.shown_overview(raw, policy.for_view(role), instrument),
-        lambda suppress: shown.shown_overview(raw, policy.for_export(role, suppress), instrument),
-        lambda suppress: shown.shown_cohorts(
+        shown_overview.shown_overview(raw, policy.for_view(role), instrument),
+        lambda suppress: shown_overview.shown_overview(raw, policy.for_export(role, suppress), instrument),
+        lambda suppress: shown_cohorts.shown_cohorts(
             cohort_outcomes(replace(filters, dimension="quarter"), instrument), policy.for_export(role, suppress)
         ),
         instrument,
@@ -113,14 +113,14 @@ def cohorts(
         filters.end,
         opts.data_as_of,
         db.kept(_shown_cohorts, filters, instrument, policy.for_view(role)),
-        lambda suppress: shown.shown_cohorts(raw, policy.for_export(role, suppress)),
+        lambda suppress: shown_cohorts.shown_cohorts(raw, policy.for_export(role, suppress)),
         instrument=instrument,
     )
 
 
-def _shown_cohorts(filters: Filters, instrument: str, disclosure: Disclosure) -> shown.CohortsShown:
+def _shown_cohorts(filters: Filters, instrument: str, disclosure: Disclosure) -> shown_cohorts.CohortsShown:
     """What the page shows of a selection's cohorts under a disclosure: made once per load (db.kept)."""
-    return shown.shown_cohorts(cohort_outcomes(filters, instrument), disclosure)
+    return shown_cohorts.shown_cohorts(cohort_outcomes(filters, instrument), disclosure)
 
 
 def measures(

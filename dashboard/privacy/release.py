@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from dashboard.privacy import shown, shown_measures
+from dashboard.privacy import shown_cohorts, shown_measures, shown_overview
 from dashboard.privacy.cells import CellSet
 from dashboard.privacy.policy import Disclosure, threshold
 from dashboard.store import background, db
@@ -55,8 +55,8 @@ def quarters(first_admission: dt.date, data_as_of: dt.date) -> list[Quarter]:
 @dataclass(frozen=True)
 class Release:
     quarter: Quarter
-    overview: shown.OverviewShown
-    cohorts: dict  # (dimension, instrument) -> shown.CohortsShown
+    overview: shown_overview.OverviewShown
+    cohorts: dict  # (dimension, instrument) -> shown_cohorts.CohortsShown
     measures: dict  # dimension -> shown_measures.MeasuresShown
 
 
@@ -107,12 +107,12 @@ def _release(
 ) -> Release:
     cells = CellSet()
     overview = program_overview(quarter.filters(), primary)
-    shown.register_overview(cells, overview, primary)
+    shown_overview.register_overview(cells, overview, primary)
     cohorts = {}
     for dimension in DIMENSIONS:
         for instrument in instruments:
             c = cohort_outcomes(quarter.filters(dimension), instrument)
-            shown.register_cohorts(cells, c)
+            shown_cohorts.register_cohorts(cells, c)
             cohorts[(dimension, instrument)] = c
     measures = {}
     for dimension in measure_dimensions(group_fields):
@@ -122,8 +122,8 @@ def _release(
     disclosure = Disclosure(threshold_)
     return Release(
         quarter,
-        shown.materialise_overview(overview, marks, disclosure, primary),
-        {k: shown.materialise_cohorts(c, cells, marks, disclosure) for k, c in cohorts.items()},
+        shown_overview.materialise_overview(overview, marks, disclosure, primary),
+        {k: shown_cohorts.materialise_cohorts(c, cells, marks, disclosure) for k, c in cohorts.items()},
         {k: shown_measures.materialise_measures(m, cells, marks, disclosure) for k, m in measures.items()},
     )
 

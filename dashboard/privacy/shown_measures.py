@@ -15,8 +15,8 @@ import numpy as np
 import pandas as pd
 
 from dashboard.privacy.cells import CellSet
+from dashboard.privacy.marks import label, percent
 from dashboard.privacy.policy import Disclosure
-from dashboard.privacy.shown import label, percent
 from dashboard.views.filters import WHOLE
 from dashboard.views.quality_measures import STEP_LABELS, STEPS, Measures, StoredMeasure
 

@@ -1,212 +1,19 @@
-"""The overview and cohort views as they may be shown under a disclosure: every count registered as
-a cell of a CellSet (the same key wherever the same count appears), suppressed together, and then
-materialised so that a hidden value never reaches a chart, a table or a file: it is NaN, with its
-mark ("<11" or "suppressed") beside it. With true counts (the care team) nothing is hidden.
-
-Rates are shown only when their numerator, denominator and the difference are each 0 or above the
-threshold; per-episode points, n in hover text and Kaplan-Meier steps are not shown suppressed."""
+"""The cohort page as it may be shown under a disclosure, as shown_overview.py does for the overview:
+counts registered as cells and suppressed together, then materialised with their marks. Rates are
+shown only when their numerator, denominator and the difference are each 0 or above the threshold;
+per-episode points, n in hover text and Kaplan-Meier steps are not shown suppressed."""
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from dashboard.privacy.cells import CellSet
-from dashboard.privacy.counts import safe_percent
+from dashboard.privacy.marks import FUNNEL, FUNNEL_LABELS, MILESTONES, NO_SCORE, count_or_mark, percent, register_funnel
 from dashboard.privacy.policy import Disclosure
 from dashboard.views.cohorts import FOLLOW_UP, JT_ORDER, WHOLE, Cohorts
-from dashboard.views.overview import Overview
-
-FUNNEL = ["expected", "with_baseline", "two_or_more_scores", "discharged", "discharge_score"]
-FUNNEL_LABELS = ["expected to take it", "baseline", "2+ scores", "discharged", "discharge score"]
-NESTED = [
-    ("expected", "admitted"),
-    ("with_baseline", "expected"),
-    ("with_baseline", "admitted"),
-    ("two_or_more_scores", "with_baseline"),
-    ("two_or_more_scores", "expected"),
-    ("two_or_more_scores", "admitted"),
-    ("discharged", "expected"),
-    ("discharged", "admitted"),
-    ("discharge_score", "discharged"),
-    ("discharge_score", "expected"),
-    ("discharge_score", "admitted"),
-]
-# each step is a subset of the other (directly or down the chain): every difference is a count too
-CHAINS = (
-    ("admitted", "expected", "with_baseline", "two_or_more_scores"),
-    ("expected", "discharged", "discharge_score"),
-)
-MILESTONES = (2, 4, 6, 8, 10, 12)  # retention weeks shown when suppressed
-NO_SCORE = "no_score"  # episodes without a score on the instrument
-
-
-def label(value, mark: str = "") -> str:
-    """A count as text: its mark when hidden, else with thousands separators."""
-    if mark:
-        return mark
-    return "" if value is None or (isinstance(value, float) and math.isnan(value)) else f"{int(value):,}"
-
-
-def _value(value, mark):
-    """A count for a table or a file: the number itself, or the mark in its place."""
-    return mark if mark else int(value)
-
-
-def percent(k, n, threshold: int) -> str | None:
-    if threshold:
-        return safe_percent(k, n, threshold)
-    return None if not n or pd.isna(n) else f"{100 * k / n:.0f} %"
-
-
-# ---- overview ------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class OverviewShown:
-    disclosure: Disclosure
-    headline: dict  # name -> (value or NaN, mark)
-    flow: pd.DataFrame  # month, movement, episodes, mark
-    discharges: pd.DataFrame  # reason, episodes, mark
-    attendance: pd.DataFrame  # week_start, rate, mean_hours, mean_asam_min
-    modality: pd.DataFrame  # session_type, hours (NaN when fewer than threshold + 1 people)
-    family: str | None  # share of episodes with a family session
-    flags: pd.DataFrame  # rule_id, severity, label, flags, mark
-    actions: pd.DataFrame  # action_taken, flags, mark
-    red_actions: tuple  # (number of red flags acted on, mark), median days
-    red_median_days: float | None
-    completeness: pd.DataFrame  # step, episodes, mark
-    aftercare: pd.DataFrame  # aftercare, discharges, mark
-    asam_minimums: str = ""  # the ASAM minimum hours a week the build used, in words
-
-    def n(self) -> str:
-        return label(*self.headline["episodes"])
-
-
-def register_overview(cells: CellSet, o: Overview, instrument: str) -> None:
-    h = o.headline
-    n, census = cells.add(("ov", "episodes"), h["episodes"]), cells.add(("ov", "census"), h["active_census"])
-    admitted, discharged = (
-        cells.add(("admitted", WHOLE), h["admissions"]),
-        cells.add(("ov", "discharges"), h["discharges"]),
-    )
-    cells.line([census, discharged], n)  # each selected episode is open at the end or was discharged in the range
-    cells.line([admitted, cells.add(("ov", "admitted before"), h["episodes"] - h["admissions"], shown=False)], n)
-    for movement, total in (("admissions", admitted), ("discharges", discharged)):
-        part = o.flow[o.flow["movement"] == movement]
-        cells.line([cells.add(_flow_key(movement, m), v) for m, v in zip(part["month"], part["episodes"])], total)
-    cells.line(
-        [cells.add(("ov", "reason", r), v) for r, v in zip(o.discharges["reason"], o.discharges["episodes"])],
-        discharged,
-    )
-    if len(o.aftercare):
-        cells.line(
-            [cells.add(("ov", "aftercare", a), v) for a, v in zip(o.aftercare["aftercare"], o.aftercare["discharges"])],
-            discharged,
-        )
-    _register_funnel(cells, o.completeness.iloc[0] if len(o.completeness) else None, ("ov", "funnel", instrument), n)
-    for r in o.flags.itertuples():
-        cells.add(("ov", "flag", r.rule_id, r.severity), r.flags)
-    for action, count in o.actions.groupby("action_taken").size().items():
-        cells.add(("ov", "action", action), count)
-    cells.add(("ov", "red acted"), int((o.actions["severity"] == "red").sum()))
-
-
-def _flow_key(movement: str, month) -> tuple:
-    month = pd.Timestamp(month).strftime("%Y-%m")
-    # admissions by month are the month cohorts' sizes on the cohort page: one count, one cell
-    return ("admitted", "month", month) if movement == "admissions" else ("ov", "discharged", month)
-
-
-def _register_funnel(cells: CellSet, row, prefix: tuple, admitted_key) -> None:
-    """The funnel's steps, each a subset of an earlier one (the differences are counts too)."""
-    if row is None:
-        return
-    keys = {"admitted": admitted_key}
-    for step in FUNNEL:
-        keys[step] = cells.add((*prefix, step), row[step])
-    for step, parent in NESTED:
-        rest = cells.add((*prefix, f"{parent} not {step}"), row[parent] - row[step], shown=False)
-        cells.line([keys[step], rest], keys[parent])
-    for chain in CHAINS:  # a hidden step between two shown ones of the same count would be known
-        cells.chain(keys[step] for step in chain)
-
-
-def _marked(frame: pd.DataFrame, column: str, keys: list, marks: dict) -> pd.DataFrame:
-    out = frame.copy()
-    out["mark"] = [marks.get(k, "") for k in keys]
-    out[column] = [np.nan if m else float(v) for v, m in zip(frame[column], out["mark"])]
-    return out
-
-
-def materialise_overview(o: Overview, marks: dict, disclosure: Disclosure, instrument: str) -> OverviewShown:
-    t = disclosure.threshold
-    h = o.headline
-    keys = {
-        "episodes": ("ov", "episodes"),
-        "active_census": ("ov", "census"),
-        "admissions": ("admitted", WHOLE),
-        "discharges": ("ov", "discharges"),
-    }
-    headline = {name: (np.nan if marks.get(k) else h[name], marks.get(k, "")) for name, k in keys.items()}
-
-    def small(v) -> bool:
-        return bool(t) and 1 <= v <= t
-
-    attendance = o.attendance.assign(
-        rate=[
-            None if (percent(a, s, t) is None) else 100 * a / s
-            for a, s in zip(o.attendance["attended"], o.attendance["scheduled"])
-        ],
-        mean_hours=[
-            None if small(n) or not n else m
-            for m, n in zip(o.attendance["mean_hours"], o.attendance["participant_weeks"])
-        ],
-    )[["week_start", "rate", "mean_hours", "mean_asam_min"]]
-    modality = o.modality.assign(
-        hours=[np.nan if small(e) else hr for hr, e in zip(o.modality["hours"], o.modality["episodes"])]
-    )
-    funnel = o.completeness.iloc[0] if len(o.completeness) else None
-    steps = ["admitted", *FUNNEL]
-    completeness = pd.DataFrame(
-        {"step": steps, "episodes": [float(funnel[s]) if funnel is not None else 0.0 for s in steps]}
-    )
-    completeness = _marked(
-        completeness, "episodes", [("ov", "episodes")] + [("ov", "funnel", instrument, s) for s in FUNNEL], marks
-    )
-    actions = o.actions.groupby("action_taken").size().rename("flags").reset_index()
-    red = o.actions[o.actions["severity"] == "red"]
-    red_mark = marks.get(("ov", "red acted"), "")
-    return OverviewShown(
-        disclosure,
-        headline,
-        _marked(o.flow, "episodes", [_flow_key(mv, m) for mv, m in zip(o.flow["movement"], o.flow["month"])], marks),
-        _marked(o.discharges, "episodes", [("ov", "reason", r) for r in o.discharges["reason"]], marks),
-        attendance,
-        modality,
-        percent(o.family["with_family_session"], o.family["episodes"], t),
-        _marked(
-            o.flags, "flags", [("ov", "flag", r, s) for r, s in zip(o.flags["rule_id"], o.flags["severity"])], marks
-        ),
-        _marked(actions, "flags", [("ov", "action", a) for a in actions["action_taken"]], marks),
-        (np.nan if red_mark else len(red), red_mark),
-        None if red_mark or not len(red) else float(red["days_to_action"].median()),
-        completeness.assign(step=["admitted", *FUNNEL_LABELS]),
-        _marked(o.aftercare, "discharges", [("ov", "aftercare", a) for a in o.aftercare["aftercare"]], marks),
-        o.asam_minimums,
-    )
-
-
-def shown_overview(o: Overview, disclosure: Disclosure, instrument: str) -> OverviewShown:
-    cells = CellSet()
-    register_overview(cells, o, instrument)
-    return materialise_overview(o, cells.solve(disclosure.threshold), disclosure, instrument)
-
-
-# ---- cohorts -------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -253,7 +60,7 @@ def register_cohorts(cells: CellSet, c: Cohorts) -> None:
     for cohort in funnel.index:
         ck = _cohort_key(c, cohort)
         admitted = cells.add(("admitted", *ck), funnel.loc[cohort, "admitted"])
-        _register_funnel(cells, funnel.loc[cohort], ("funnel", ins, *ck), admitted)
+        register_funnel(cells, funnel.loc[cohort], ("funnel", ins, *ck), admitted)
         row = summary.loc[cohort] if cohort in summary.index else None
         jt = [cells.add(("jt", ins, *ck, cat), row[cat] if row is not None else 0) for cat in JT_ORDER]
         # episodes with no score on this instrument have no category: shown as such, so the row adds up
@@ -274,7 +81,7 @@ def register_cohorts(cells: CellSet, c: Cohorts) -> None:
 
 
 def _cell(marks: dict, cells_values, key):
-    return _value(cells_values[key], marks.get(key, ""))
+    return count_or_mark(cells_values[key], marks.get(key, ""))
 
 
 def materialise_cohorts(c: Cohorts, cells: CellSet, marks: dict, disclosure: Disclosure) -> CohortsShown:
