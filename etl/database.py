@@ -8,6 +8,7 @@ live file exactly as it was."""
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import fcntl
 import os
 import re
@@ -18,6 +19,17 @@ from string import Template
 import duckdb
 
 SQL = Path(__file__).with_name("sql")
+
+
+def now() -> dt.datetime:
+    """UTC now to the second, as loads and builds stamp what they did."""
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
+
+
+def set_variables(con: duckdb.DuckDBPyConnection, **values) -> None:
+    """SET VARIABLE name = value for each: what the loader's SQL reads with getvariable()."""
+    for name, value in values.items():
+        con.execute(f"SET VARIABLE {name} = ?", [value])
 
 
 def sql(name: str) -> str:
