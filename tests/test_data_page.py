@@ -12,7 +12,7 @@ import time
 import pytest
 
 from conftest import ATTENDANCE_HEADER, MEASURES_HEADER, ROOT, app, load_files, shown, write
-from dashboard.store import audit, db, load_jobs
+from dashboard.store import audit, db, load_jobs, upload_files, worker_lock
 
 
 def test_data_page_shows_loads_rejects_and_findings(tmp_path, monkeypatch):
@@ -103,7 +103,7 @@ def jobs(monkeypatch):
     """Workers the page starts go away a second after their last job; one still running is stopped."""
     monkeypatch.setenv("IOP_LOAD_WORKER_IDLE", "1")
     yield
-    pid = load_jobs.worker_pid()
+    pid = worker_lock.worker_pid()
     if pid:
         os.kill(pid, signal.SIGTERM)
 
@@ -150,7 +150,7 @@ def test_the_data_page_stays_responsive_while_an_upload_job_loads(tmp_path, monk
     [job] = load_jobs.recent("admin@example.org")
     assert any(line.startswith("**Queued** · 1 file: more.csv · queued ") for line in _markdown(admin))
     assert admin.file_uploader[0].value in (None, [])  # a fresh uploader: the files are on their way
-    stored = load_jobs.stored_files(job.folder)
+    stored = upload_files.stored_files(job.folder)
     assert [stat.S_IMODE(f.stat().st_mode) for f in stored] == [0o600]  # private while it waits
     _wait(job.job_id, "running")
 

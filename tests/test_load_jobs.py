@@ -17,7 +17,7 @@ import pytest
 
 from conftest import ATTENDANCE_HEADER, ROOT, load_files, rows, write
 from dashboard.commands import load_worker
-from dashboard.store import audit, load_jobs
+from dashboard.store import app_state, audit, load_jobs, upload_files, worker_lock
 from dashboard.views import loads
 
 ATTENDANCE = ATTENDANCE_HEADER + (
@@ -33,7 +33,7 @@ def database(tmp_path, monkeypatch):
     monkeypatch.setenv("IOP_DB", str(db))
     monkeypatch.setenv("IOP_LOAD_WORKER_IDLE", "1")  # workers the tests start go away on their own
     yield db
-    pid = load_jobs.worker_pid()  # and one still running at the end is stopped
+    pid = worker_lock.worker_pid()  # and one still running at the end is stopped
     if pid:
         os.kill(pid, signal.SIGTERM)
 
@@ -67,9 +67,9 @@ def test_queued_files_are_private_and_kept_beside_the_store_where_git_ignores_th
         None,
         ["attendance.csv", "evil.csv"],
     )
-    root = load_jobs.uploads_root()
-    assert root.parent == load_jobs.app_state.state_path().parent and job.folder.parent == root
-    files = load_jobs.stored_files(job.folder)
+    root = upload_files.uploads_root()
+    assert root.parent == app_state.state_path().parent and job.folder.parent == root
+    files = upload_files.stored_files(job.folder)
     assert [f.name for f in files] == ["attendance.csv", "evil.csv"]
     assert all(f.is_relative_to(job.folder) for f in files)  # a name cannot climb out
     assert [mode(f) for f in files] == [0o600, 0o600]
@@ -193,14 +193,14 @@ def test_progress_is_read_defensively(tmp_path):
 
 
 def test_one_worker_at_a_time(database):
-    assert not load_jobs.worker_alive()
-    with load_jobs.open_lock() as held:  # as a live worker holds it
+    assert not worker_lock.worker_alive()
+    with worker_lock.open_lock() as held:  # as a live worker holds it
         fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        assert load_jobs.worker_alive()
-        assert load_jobs.start_worker() is False  # the page starts none
+        assert worker_lock.worker_alive()
+        assert worker_lock.start_worker() is False  # the page starts none
         load_jobs.queue([("a.csv", b"x")], None, "admin@example.org", "admin", database)
         assert load_worker.run(idle=0) == 0  # a second worker leaves the jobs to the first
-    assert not load_jobs.worker_alive()
+    assert not worker_lock.worker_alive()
 
 
 def _loader_of(worker: int) -> int | None:
@@ -236,11 +236,11 @@ def test_a_job_left_running_by_a_killed_worker_fails_when_the_next_worker_starts
         "admin",
         database,
     )
-    assert load_jobs.start_worker()
+    assert worker_lock.start_worker()
     deadline = time.monotonic() + 30
     while (
         load_jobs.get(job_id).status != "running"
-        or not (pid := load_jobs.worker_pid())
+        or not (pid := worker_lock.worker_pid())
         or not (loader := _loader_of(pid))
     ):
         assert time.monotonic() < deadline, "the worker did not start the job"

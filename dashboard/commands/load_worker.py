@@ -24,7 +24,7 @@ import sys
 import time
 from pathlib import Path
 
-from dashboard.store import audit, load_jobs
+from dashboard.store import audit, load_jobs, upload_files, worker_lock
 from dashboard.store.load_jobs import KINDS, ROOT, Job
 
 LOADER = (sys.executable, "-m", "etl", "load")
@@ -97,7 +97,7 @@ def run_job(job: Job, poll: float = POLL, timeout: float = TIMEOUT) -> tuple[str
     if folder is None or not folder.is_dir():
         problem = "the uploaded file was not found; nothing was loaded from this upload, load it again"
         return "failed", failed_rows(job, problem), problem
-    paths = load_jobs.stored_files(folder)
+    paths = upload_files.stored_files(folder)
     progress_file, out_path = folder / "progress.json", folder / "loader.out"
     command = [*LOADER, *map(str, paths), "--db", job.db_path, "--json"]
     if job.kind in KINDS:
@@ -191,7 +191,7 @@ def run(idle: float = IDLE, poll: float = POLL, timeout: float = TIMEOUT) -> int
     worker holds the lock: that one takes them)."""
     ran = 0
     while True:
-        with load_jobs.open_lock() as lock:
+        with worker_lock.open_lock() as lock:
             try:
                 fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:

@@ -2,24 +2,17 @@
 worker (`python -m dashboard worker`) takes the jobs in turn and runs the loader's own command
 on them, so no page run waits for a load and every session stays responsive meanwhile.
 
-The jobs are a table in the application-state store (`app_state.connect`), next to the audit log. The
-files wait in a private folder beside the store (`<store>-uploads/`, which git ignores with the
-store: `data/app_state.sqlite-uploads/` by default): folders 0700, files 0600, deleted as soon as
-their job ends, loaded or not. At most one worker runs per store: it holds an exclusive `flock` on
-`<store>-uploads/worker.lock` for as long as it lives, so a page can tell whether one is alive and
-start one if not. The loader serialises with the command line itself (its writer lock).
+The jobs are a table in the application-state store (`app_state.connect`), next to the audit log; the
+files wait in a private folder beside the store (store/upload_files.py), deleted as soon as their job
+ends, loaded or not. At most one worker runs per store (store/worker_lock.py). The loader serialises
+with the command line itself (its writer lock).
 
 Nothing here logs: the files' names and the loader's messages stay in the store."""
 
 from __future__ import annotations
 
 import datetime as dt
-import fcntl
 import json
-import os
-import shutil
-import subprocess
-import sys
 import tempfile
 import time
 from contextlib import closing
@@ -27,6 +20,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dashboard.store import app_state
+from dashboard.store.upload_files import (
+    private_dir,
+    private_root,
+    remove_folder,
+    safe_name,
+    uploads_root,
+    write_private,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 # the loader's kinds (etl/vocabulary.py KINDS; the dashboard never imports the loader: a test keeps them equal)
@@ -143,67 +144,17 @@ def connect():
     return app_state.connect(SCHEMA)
 
 
-# --- the private folder -------------------------------------------------------------------------
-
-
-def uploads_root() -> Path:
-    """Beside the store and named after it, so `.gitignore`'s `data/app_state.sqlite*` covers it."""
-    path = app_state.state_path()
-    return path.with_name(path.name + "-uploads")
-
-
-def _private_dir(path: Path) -> Path:
-    path.mkdir(mode=0o700, parents=True, exist_ok=True)
-    if path.stat().st_mode & 0o077:
-        path.chmod(0o700)
-    return path
-
-
-def _root() -> Path:
-    root = _private_dir(uploads_root())
-    ignore = root / ".gitignore"  # in case the store is moved somewhere git does not already ignore
-    if not ignore.exists():
-        _write_private(ignore, b"*\n")
-    return root
-
-
-def _write_private(path: Path, content: bytes) -> None:
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "wb") as f:
-        f.write(content)
-
-
-def _safe_name(name: str) -> str:
-    name = Path(str(name).replace("\\", "/")).name.strip()
-    return name if name and not name.startswith(".") else f"upload{name}"
-
-
-def stored_files(folder: Path) -> list[Path]:
-    """The job's files, in the order they were uploaded (each in a numbered folder of its own, so two
-    uploads with one name both keep it)."""
-    slots = sorted((p for p in folder.iterdir() if p.is_dir() and p.name.isdigit()), key=lambda p: int(p.name))
-    return [f for slot in slots for f in sorted(slot.iterdir()) if f.is_file()]
-
-
-def remove_folder(folder: Path | None) -> None:
-    if folder is not None:
-        shutil.rmtree(folder, ignore_errors=True)
-
-
-# --- the table ----------------------------------------------------------------------------------
-
-
 def queue(files: list[tuple[str, bytes]], kind: str | None, user: str, role: str, db_path: str | Path) -> int:
     """Store the uploads privately and queue a job for them; returns its id. The files are written
     before the job is visible, so a worker never takes a job whose files are not all there."""
     if not files:
         raise ValueError("nothing to load")
-    folder = Path(tempfile.mkdtemp(prefix="job-", dir=_root()))  # mkdtemp makes it 0700
+    folder = Path(tempfile.mkdtemp(prefix="job-", dir=private_root()))  # mkdtemp makes it 0700
     try:
         names = []
         for i, (name, content) in enumerate(files):
-            names.append(_safe_name(name))
-            _write_private(_private_dir(folder / str(i)) / names[-1], content)
+            names.append(safe_name(name))
+            write_private(private_dir(folder / str(i)) / names[-1], content)
         with closing(connect()) as con, con:
             cursor = con.execute(
                 "INSERT INTO load_jobs (created_at, user_name, role, kind, files, folder, db_path, status) "
@@ -316,58 +267,3 @@ def sweep(min_age: float = ORPHAN_AGE) -> None:
             continue
         if folder.is_dir() and str(folder) not in named and old:
             remove_folder(folder)
-
-
-# --- the worker's lock --------------------------------------------------------------------------
-
-
-def lock_path() -> Path:
-    return uploads_root() / "worker.lock"
-
-
-def open_lock():
-    """The lock file, opened (0600) but not locked."""
-    path = _root() / "worker.lock"
-    return os.fdopen(os.open(path, os.O_RDWR | os.O_CREAT, 0o600), "r+")
-
-
-def worker_alive() -> bool:
-    """Whether a worker holds the lock (a probe that gets it lets it go at once)."""
-    with open_lock() as lock:
-        try:
-            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            return True
-        fcntl.flock(lock, fcntl.LOCK_UN)
-        return False
-
-
-def worker_pid() -> int | None:
-    """The live worker's process id, as it wrote it in the lock file (None when none is alive)."""
-    if not worker_alive():
-        return None
-    try:
-        return int(lock_path().read_text().strip() or 0) or None
-    except (OSError, ValueError):
-        return None
-
-
-def start_worker() -> bool:
-    """Start the loader worker unless one is alive; True when one was started. It runs detached
-    (its own session, no output), with this process's store and database named absolutely."""
-    if worker_alive():
-        return False
-    env = {**os.environ, "IOP_STATE": str(app_state.state_path().resolve())}
-    if "IOP_DB" in env:
-        env["IOP_DB"] = str(Path(env["IOP_DB"]).resolve())
-    subprocess.Popen(
-        [sys.executable, "-m", "dashboard", "worker"],
-        cwd=ROOT,
-        env=env,
-        start_new_session=True,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        close_fds=True,
-    )
-    return True

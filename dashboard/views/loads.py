@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from dashboard.store import db, load_jobs
+from dashboard.store import db, load_jobs, worker_lock
 from dashboard.store.load_jobs import KINDS
 
 POLL_SECONDS = 2  # how often the page looks at a job that is waiting or loading
@@ -126,7 +126,7 @@ def start_upload(files: list[tuple[str, bytes]], kind: str | None, user: str, ro
     the loader worker runs; returns the job's id at once. kind (one of KINDS) when the administrator
     says what the files are, else each is recognised by its header."""
     job_id = load_jobs.queue(files, kind if kind in KINDS else None, user, role, db.db_path())
-    load_jobs.start_worker()
+    worker_lock.start_worker()
     return job_id
 
 
@@ -135,7 +135,7 @@ def uploads(user: str, limit: int = 5) -> list[Upload]:
     with no worker alive (it was killed, or stopped idling just as the job came) gets one."""
     jobs = load_jobs.recent(user, limit)
     if any(j.active for j in jobs):
-        load_jobs.start_worker()
+        worker_lock.start_worker()
     now = dt.datetime.now(dt.UTC)
     return [_upload(j, now) for j in jobs]
 
