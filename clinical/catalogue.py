@@ -144,7 +144,7 @@ def alias_rows(catalogue: dict[str, Instrument]) -> list[tuple[str, str]]:
 
 
 def catalogue_tables(catalogue: dict[str, Instrument]) -> dict[str, list[tuple]]:
-    """The catalogue as rows of the tables in etl/sql/catalogue.sql."""
+    """The catalogue as rows of the tables in clinical/setup/catalogue.sql."""
     tables: dict[str, list[tuple]] = {
         k: []
         for k in (

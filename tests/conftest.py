@@ -16,7 +16,7 @@ from etl.load import load
 
 ROOT = Path(__file__).resolve().parents[1]
 
-# no background warm-up after each test's load (dashboard/store/db.py AFTER_LOAD): hundreds of small loads
+# no background warm-up after each test's load (dashboard/store/background.py AFTER_LOAD): hundreds of small loads
 # would each start one; tests/test_data_reuse.py runs it on purpose
 os.environ["IOP_WARM"] = "0"
 

@@ -53,7 +53,7 @@ SUMMARY_COLUMNS = [
 FOLLOW_UP = ("follow_up_due", "followed_up", "improved_followed_up", "sustained")
 
 
-HEDIS = ("DMS-E", "DRR-E")  # the quality measures (clinical/measures) the cohort page shows by cohort
+HEDIS = ("DMS-E", "DRR-E")  # the quality measures (clinical/quality_measures) the cohort page shows by cohort
 
 
 @dataclass(frozen=True)
