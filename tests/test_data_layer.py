@@ -92,7 +92,7 @@ PYTHON_OUTSIDE_THE_ENGINE = [
         *(ROOT / "dashboard").rglob("*.py"),
         *(ROOT / "etl").rglob("*.py"),
     )
-    if "demo" not in p.relative_to(ROOT).parts     # the demo's simulator plans its own weeks of attendance
+    if "demo" not in p.relative_to(ROOT).parts  # the demo's simulator plans its own weeks of attendance
 ]
 
 
