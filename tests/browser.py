@@ -9,6 +9,9 @@ import re
 from playwright.sync_api import Page, expect
 
 PASSWORD = "correct horse battery staple"
+# Every expectation waits up to 30 s unless it says otherwise (Playwright's own default is 5 s): on a
+# busy machine a table can render seconds after its heading (the off-track journey once failed so)
+expect.set_options(timeout=30_000)
 
 
 def idle(page: Page) -> None:

@@ -47,7 +47,10 @@ def wait_for(url: str, seconds: float = 30) -> None:
 
 
 def start_streamlit(port: int, cwd: Path, env: dict, log: Path | None = None) -> subprocess.Popen:
-    """The dashboard's own server (server.py, as `make run` starts it) on 127.0.0.1."""
+    """The dashboard's own server (server.py, as `make run` starts it) on 127.0.0.1, with the project's
+    .streamlit/config.toml: Streamlit reads it from the folder it starts in, a test's own."""
+    (cwd / ".streamlit").mkdir(exist_ok=True)
+    shutil.copyfile(ROOT / ".streamlit" / "config.toml", cwd / ".streamlit" / "config.toml")
     out = open(log, "w") if log else subprocess.DEVNULL
     proc = subprocess.Popen(
         [

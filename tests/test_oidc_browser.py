@@ -25,7 +25,7 @@ def servers(tmp_path):
         write(tmp_path, "a.csv", ATTENDANCE_HEADER + "P1,2025-03-03,group,attended,180,Trauma,Chen\n"),
         today=dt.date(2026, 1, 31),
     )
-    (tmp_path / ".streamlit").mkdir()
+    (tmp_path / ".streamlit").mkdir(exist_ok=True)
     (tmp_path / ".streamlit" / "secrets.toml").write_text(f"""[auth]
 redirect_uri = "http://127.0.0.1:{app_port}/oauth2callback"
 cookie_secret = "a-test-cookie-secret-that-is-long-enough"

@@ -14,8 +14,8 @@ import pandas as pd
 
 def frame_bytes(value) -> int:
     """Bytes of the frames a value holds: a frame, or dataclasses, dicts, lists and tuples of them."""
-    if isinstance(value, pd.DataFrame):
-        return int(value.memory_usage(index=True, deep=False).sum())
+    if isinstance(value, pd.DataFrame):  # 8 bytes a cell: pandas' memory_usage costs a millisecond a frame
+        return 8 * value.shape[0] * (value.shape[1] + 1)
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return sum(frame_bytes(v) for v in vars(value).values())
     if isinstance(value, dict):
