@@ -30,18 +30,11 @@ from bench_pages import measure, summary
 from streamlit import logger as streamlit_logger
 
 from dashboard.access import accounts
+from dashboard.documents.printing import HEADLESS
 from etl.demo import write_demo
 from etl.load import load
 
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+ARGS = HEADLESS  # as the dashboard runs Chromium for its documents
 
 
 def page_times(db: str, repeat: int) -> dict[str, list[float]]:

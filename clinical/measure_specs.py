@@ -40,7 +40,10 @@ class Rate:
 
 
 @dataclass(frozen=True)
-class MeasureSpec:
+class MeasureText:
+    """What names and describes a measure in its specification's words: the same in the file and as
+    the build stored it (the dashboard's StoredMeasure)."""
+
     id: str
     name: str
     kind: str
@@ -49,6 +52,12 @@ class MeasureSpec:
     sources: str
     population: str
     adaptation: str
+
+
+@dataclass(frozen=True)
+class MeasureSpec(MeasureText):
+    """A measure file, checked: its words and the rules the mart applies."""
+
     diagnosis_groups: tuple[str, ...]
     without_diagnosis: str
     scores: tuple[tuple[str, str | None], ...]  # (instrument, subscale) in order of preference

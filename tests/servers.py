@@ -12,18 +12,11 @@ import time
 import urllib.request
 from pathlib import Path
 
+from dashboard.documents.printing import HEADLESS
+
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = shutil.which("chromium")
-# without the background-networking flags Chromium keeps trying the (closed) network
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+CHROMIUM_ARGS = HEADLESS  # as the dashboard runs Chromium for its documents
 NEEDS_CHROMIUM = dict(
     condition=not CHROMIUM and not os.environ.get("CI"), reason="needs Debian's chromium (CI installs it)"
 )

@@ -16,13 +16,21 @@ from PIL import Image
 from dashboard.documents.formats import ExportUnavailable, browser
 
 TIMEOUT = 90
-FLAGS = [
+# what any headless Chromium run here needs: no sandbox (it runs as the server's user, often root in a
+# container), no GPU, and none of its calls home (the machine's network is closed: refused connections)
+HEADLESS = [
     "--headless",
     "--no-sandbox",
     "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+FLAGS = [
+    *HEADLESS,
     "--no-pdf-header-footer",
     "--hide-scrollbars",
-    "--no-first-run",
     "--disable-extensions",
     "--mute-audio",
     "--disable-dev-shm-usage",

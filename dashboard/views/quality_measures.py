@@ -9,6 +9,7 @@ from dataclasses import dataclass, replace
 
 import pandas as pd
 
+from clinical.measure_specs import MeasureText
 from dashboard.store import db
 from dashboard.views.filters import WHOLE, Filters
 from dashboard.views.statistics import wilson_interval
@@ -45,17 +46,9 @@ def rate_label(rate_id: str) -> str:
 
 
 @dataclass(frozen=True)
-class StoredMeasure:
+class StoredMeasure(MeasureText):
     """A measure as the build stored it, with its rates (id, label) in order."""
 
-    id: str
-    name: str
-    kind: str
-    family: str
-    version: str
-    sources: str
-    population: str
-    adaptation: str
     without_diagnosis: str
     by_diagnosis: bool
     source_file: str
