@@ -9,14 +9,14 @@ import os
 import streamlit as st
 from starlette.middleware import Middleware
 
-from dashboard.access import policy
+from dashboard.access import signin_policy
 from dashboard.web.errors import on_script_error, quiet_streamlit_error_log
 from dashboard.web.gate import Gate
 from dashboard.web.routes import ROUTES
 
 os.umask(0o077)  # every file the server creates (state store, uploads, exports) is the owner's only
 logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-if policy.development():
+if signin_policy.development():
     st.set_option("client.showErrorDetails", "full")
 else:
     quiet_streamlit_error_log()

@@ -10,7 +10,7 @@ from __future__ import annotations
 import importlib
 import sys
 
-COMMANDS = {"accounts": "accounts", "extract": "extract", "validate": "validate", "worker": "load_worker"}
+COMMANDS = {"accounts": "accounts_cli", "extract": "extract", "validate": "validate", "worker": "load_worker"}
 
 
 def main(argv: list[str]) -> int:

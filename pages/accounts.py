@@ -5,7 +5,7 @@ import streamlit as st
 
 from dashboard.access.accounts import listing
 from dashboard.access.pages import ROLES
-from dashboard.access.policy import MIN_PASSWORD_LENGTH
+from dashboard.access.signin_policy import MIN_PASSWORD_LENGTH
 from dashboard.ui import account_actions as actions
 from dashboard.ui import session
 

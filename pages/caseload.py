@@ -4,7 +4,7 @@ import streamlit as st
 
 from dashboard.store import db
 from dashboard.ui import session
-from dashboard.ui.filters import caseload_filters
+from dashboard.ui.filter_widgets import caseload_filters
 from dashboard.ui.forms import flag_action_form
 from dashboard.ui.markdown import escape_markdown
 from dashboard.ui.notes import data_as_of

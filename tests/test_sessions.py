@@ -8,7 +8,7 @@ import time
 import pytest
 
 from conftest import ATTENDANCE_HEADER, PASSWORD, account, load_files, write
-from dashboard.access import accounts, passwords, policy, sessions, signin, throttle
+from dashboard.access import accounts, passwords, sessions, signin, signin_policy, throttle
 from dashboard.store import app_state, audit
 
 ADMIN = accounts.Actor("admin", "admin")
@@ -146,15 +146,17 @@ def test_the_window_clears_fifteen_minutes_after_the_fifth_failure():
         throttle.record_failure("dana", "10.0.0.1", now=start + 60 * minute)
     assert throttle.retry_after("dana", "10.0.0.4", now=start + 4 * 60) == pytest.approx(11 * 60)  # until 0:15
     assert throttle.retry_after("dana", "10.0.0.4", now=start + 15 * 60 + 1) == 0  # the first has left the window
-    assert policy.THROTTLE_FAILURES == 5 and policy.THROTTLE_WINDOW_MINUTES == 15
+    assert signin_policy.THROTTLE_FAILURES == 5 and signin_policy.THROTTLE_WINDOW_MINUTES == 15
 
 
 @pytest.mark.timing
 def test_unknown_users_are_checked_against_a_hash_of_the_same_cost(monkeypatch):
-    monkeypatch.setattr(passwords, "BCRYPT_ROUNDS", policy.BCRYPT_ROUNDS)  # the real cost, not the tests' cheap one
+    monkeypatch.setattr(
+        passwords, "BCRYPT_ROUNDS", signin_policy.BCRYPT_ROUNDS
+    )  # the real cost, not the tests' cheap one
     passwords.placeholder_hash.cache_clear()
     real = passwords.hash_password(PASSWORD)
-    assert passwords.cost(real) == passwords.cost(passwords.placeholder_hash()) == policy.BCRYPT_ROUNDS == 12
+    assert passwords.cost(real) == passwords.cost(passwords.placeholder_hash()) == signin_policy.BCRYPT_ROUNDS == 12
 
     def fastest(check) -> float:  # the best of three: a busy machine only ever adds time
         times = []

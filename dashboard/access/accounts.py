@@ -17,7 +17,7 @@ import pandas as pd
 
 from dashboard.access import passwords
 from dashboard.access.pages import ROLES
-from dashboard.access.policy import production
+from dashboard.access.signin_policy import production
 from dashboard.store import app_state, audit
 
 SCHEMA = f"""

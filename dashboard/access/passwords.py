@@ -7,7 +7,7 @@ from functools import cache
 
 import bcrypt
 
-from dashboard.access.policy import BCRYPT_ROUNDS, MIN_PASSWORD_LENGTH
+from dashboard.access.signin_policy import BCRYPT_ROUNDS, MIN_PASSWORD_LENGTH
 
 
 class WeakPassword(ValueError):

@@ -13,7 +13,7 @@ import time
 from contextlib import closing
 from dataclasses import dataclass
 
-from dashboard.access import accounts, policy
+from dashboard.access import accounts, signin_policy
 from dashboard.store import app_state, audit
 
 COOKIE = "iop_session"
@@ -74,9 +74,9 @@ def check(token: str | None, touch: bool = True, now: float | None = None) -> Ch
         return Check(None, "expired" if revoked in ("expired", "idle") else "revoked")
     ended = (
         "expired"
-        if now - created > 60 * policy.session_minutes()
+        if now - created > 60 * signin_policy.session_minutes()
         else "idle"
-        if now - seen > 60 * policy.idle_minutes()
+        if now - seen > 60 * signin_policy.idle_minutes()
         else None
     )
     identity = accounts.identity_of(user, method, session_opened=created)
@@ -85,7 +85,7 @@ def check(token: str | None, touch: bool = True, now: float | None = None) -> Ch
         if _revoke(digest(token), reason, now) and ended:
             audit.record("session_expired", user, identity.role if identity else None, reason=reason)
         return Check(None, "expired" if ended else "revoked")
-    if touch and now - seen > policy.TOUCH_EVERY_SECONDS:
+    if touch and now - seen > signin_policy.TOUCH_EVERY_SECONDS:
         with closing(app_state.connect()) as con, con:
             con.execute("UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?", (now, digest(token)))
     return Check(identity)

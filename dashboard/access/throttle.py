@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 from contextlib import closing
 
-from dashboard.access.policy import THROTTLE_FAILURES, THROTTLE_WINDOW_MINUTES
+from dashboard.access.signin_policy import THROTTLE_FAILURES, THROTTLE_WINDOW_MINUTES
 from dashboard.store import app_state
 
 SCHEMA = """

@@ -14,7 +14,7 @@ from dashboard.privacy import page_data, policy, release
 from dashboard.privacy.page_data import PageData
 from dashboard.store import db
 from dashboard.ui import view_state as view
-from dashboard.ui.filters import director_filters
+from dashboard.ui.filter_widgets import director_filters
 from dashboard.ui.markdown import escape_markdown
 from dashboard.views.filters import FilterOptions, instrument_choices, options, primary_instrument, score_range
 

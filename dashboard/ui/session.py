@@ -9,7 +9,7 @@ from urllib.parse import urlencode, urlsplit
 
 import streamlit as st
 
-from dashboard.access import pages, policy, sessions
+from dashboard.access import pages, sessions, signin_policy
 from dashboard.access.accounts import Identity
 from dashboard.store import audit, db
 from dashboard.ui.navigation import inside_app
@@ -95,7 +95,7 @@ def sign_out() -> None:
     _navigate("/auth/signout")
 
 
-@st.fragment(run_every=policy.check_every_seconds())
+@st.fragment(run_every=signin_policy.check_every_seconds())
 def watch_expiry() -> None:
     """Re-checks the session while the page sits idle; on expiry the page stops showing data."""
     check = sessions.check(_token(), touch=False)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 import secrets
 
-from dashboard.access import policy
+from dashboard.access import signin_policy
 from dashboard.store.background import where
 
 LOG = logging.getLogger("iop.errors")
@@ -17,7 +17,7 @@ LOG = logging.getLogger("iop.errors")
 def on_script_error(exc: BaseException) -> bool:
     reference = secrets.token_hex(4).upper()
     LOG.error("page error %s: %s\n%s", reference, type(exc).__name__, where(exc))
-    if policy.development():
+    if signin_policy.development():
         return False
     import streamlit as st
 

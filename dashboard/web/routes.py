@@ -14,7 +14,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from dashboard.access import pages, policy, sessions, signin
+from dashboard.access import pages, sessions, signin, signin_policy
 from dashboard.web import oidc, signin_page
 
 CSRF_COOKIE = "iop_csrf"
@@ -49,7 +49,7 @@ def set_session_cookie(response: Response, request: Request, token: str) -> None
     response.set_cookie(
         sessions.COOKIE,
         token,
-        max_age=int(60 * policy.session_minutes()),
+        max_age=int(60 * signin_policy.session_minutes()),
         path="/",
         httponly=True,
         samesite="lax",
@@ -64,7 +64,9 @@ def clear_session_cookie(response: Response) -> None:
 def _form(request: Request, next_path: str, message: str = "", info: bool = False, status: int = 200) -> HTMLResponse:
     csrf = secrets.token_urlsafe(24)
     sso = oidc.configured()
-    html = signin_page.render(next_path, csrf, message, info, sso=sso, passwords=not (sso and policy.production()))
+    html = signin_page.render(
+        next_path, csrf, message, info, sso=sso, passwords=not (sso and signin_policy.production())
+    )
     response = HTMLResponse(html, status_code=status)
     response.set_cookie(
         CSRF_COOKIE,
@@ -90,7 +92,7 @@ async def signin_form(request: Request) -> Response:
 async def signin_submit(request: Request) -> Response:
     form = await request.form()
     next_path = safe_next(str(form.get("next", "")))
-    if oidc.configured() and policy.production():
+    if oidc.configured() and signin_policy.production():
         return _form(request, next_path, "Sign in with your organisation's account.", status=403)
     expected = request.cookies.get(CSRF_COOKIE, "")
     if not expected or not hmac.compare_digest(expected, str(form.get("csrf", ""))):
