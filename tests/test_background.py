@@ -49,3 +49,24 @@ def test_the_quality_measures_trend_says_when_earlier_quarters_could_not_be_buil
     assert page_data.measures("quality", opts, quarter=quarter, dimension="track").trend_note == (
         " Earlier quarters could not be built (MemoryError); the error is in the server's log."
     )
+
+
+def test_an_unreadable_sign_in_cookie_from_the_identity_provider_is_logged(monkeypatch, caplog):
+    """oidc.py reads the provider's answer through Streamlit's private auth functions: if an upgrade
+    breaks them, every organisation sign-in would read as 'not signed in' with no line in the log."""
+    from types import SimpleNamespace
+
+    from streamlit.web.server.starlette import starlette_auth_routes
+    from streamlit.web.server.starlette.starlette_server_config import USER_COOKIE_NAME
+
+    from dashboard.web import oidc
+
+    def broken(request, name):
+        raise AttributeError("a private function changed")
+
+    monkeypatch.setattr(starlette_auth_routes, "_get_cookie_value_from_request", broken)
+    request = SimpleNamespace(cookies={USER_COOKIE_NAME: "signed-value"})
+    with caplog.at_level(logging.ERROR, logger="iop.oidc"):
+        assert oidc.provider_sign_in(request) is None
+    [record] = [r for r in caplog.records if r.name == "iop.oidc"]
+    assert "AttributeError" in record.getMessage() and "sign-in cookie could not be read" in record.getMessage()
