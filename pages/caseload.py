@@ -3,7 +3,7 @@
 import streamlit as st
 
 from dashboard.store import db
-from dashboard.ui import session
+from dashboard.ui import row_choice, session
 from dashboard.ui.filter_widgets import caseload_filters
 from dashboard.ui.forms import flag_action_form
 from dashboard.ui.markdown import escape_markdown
@@ -33,7 +33,7 @@ st.markdown(
 chosen = worklist_table(caseload, show_clinician=not identity.scope_clinician)
 if chosen is None:
     st.caption("Select a row to act on that participant's flags or open their progress.")
-else:
+else:  # every part below names and acts on the chosen episode, wherever the re-sorted list puts it
     st.subheader(f"{escape_markdown(chosen['participant_id'])}: act on a flag")
     if st.button("Open participant progress", key="open_participant"):
         st.switch_page(
@@ -41,27 +41,19 @@ else:
             query_params={"participant": chosen["participant_id"], "episode": chosen["episode_id"]},
         )
     flag_action_form(flags[flags["episode_id"] == chosen["episode_id"]], key="caseload")
+    after = caseload.next_open(chosen["episode_id"])
+    if after is not None:
+        st.button(
+            f"Next with an open flag: {escape_markdown(after['participant_id'])} ({after['priority']})",
+            key="next_open",
+            on_click=row_choice.choose,
+            args=("worklist", after["episode_id"]),
+        )
 
-handled = flags[flags["status"] != "active"]
+handled = caseload.handled()
 if len(handled):
     st.subheader("Acknowledged and snoozed")
-    st.dataframe(
-        handled[
-            ["participant_id", "label", "status", "action_taken", "note", "snooze_until", "user_name", "created_at"]
-        ],
-        hide_index=True,
-        key="handled",
-        column_config={
-            "participant_id": "Participant",
-            "label": "Flag",
-            "status": "Status",
-            "action_taken": "Action taken",
-            "note": "Note",
-            "snooze_until": "Until",
-            "user_name": "By",
-            "created_at": "When (UTC)",
-        },
-    )
+    st.dataframe(handled, hide_index=True, key="handled")
 
 st.subheader("Measures due this week")
 one_caseload = bool(identity.scope_clinician or clinician)  # the whole program's done ones: counted below, not listed

@@ -31,7 +31,8 @@ if not held:
     )
     st.stop()
 st.caption(
-    "Members: everyone with a session in the group that day. Flags are those open on the data date; "
+    "Members: everyone with a session in the group that day. Open flags: those firing on the data date and "
+    "neither acknowledged nor snoozed (as on the caseload); "
     "'Before this day' and 'Last attended' count the sessions before it; scores up to the day."
 )
 

@@ -9,13 +9,13 @@ from dashboard.charts.trajectory import trajectory
 from dashboard.documents import stay_packet
 from dashboard.documents.case_review import case_review_files
 from dashboard.documents.formats import renderer_available
-from dashboard.store import audit, db, flag_actions, stay_justifications
+from dashboard.store import audit, db, stay_justifications
 from dashboard.ui import downloads, session
 from dashboard.ui.forms import flag_action_form, stay_justification_form
 from dashboard.ui.markdown import escape_markdown
 from dashboard.ui.notes import data_as_of
 from dashboard.ui.pickers import episode_picker, participant_picker
-from dashboard.views import stay_review
+from dashboard.views import stay_review, words
 from dashboard.views.participant import episode_view, participant_episodes, review_table
 
 identity = session.require("participant")
@@ -61,11 +61,12 @@ st.markdown(
     f" · **Status:** {escape_markdown(view.status)}"
 )
 
-flags = flag_actions.with_status(view.flags).sort_values("priority", kind="stable")  # safety first
+flags = view.flags  # open first, then snoozed, then acknowledged; safety, red, amber within each
 for flag in flags.itertuples():
     text = f"**{escape_markdown(flag.label)}** — {escape_markdown(flag.explanation)}"
     if flag.status != "active":  # the note is typed by staff: shown as typed
-        text += f"  \n_{flag.status} by {escape_markdown(flag.user_name)} \\({escape_markdown(flag.action_taken)}\\): {escape_markdown(flag.note)}_"
+        state = flag.status if flag.status != "snoozed" else f"snoozed until {words.day(flag.snooze_until)}"
+        text += f"  \n_{state} by {escape_markdown(flag.user_name)} \\({escape_markdown(flag.action_taken)}\\): {escape_markdown(flag.note)}_"
     # each priority its own box and icon shape, so a safety item is not one red box among others
     show, icon = (
         (
@@ -79,8 +80,8 @@ for flag in flags.itertuples():
         else (st.info, ":material/task_alt:")
     )
     show(text, icon=icon)
-if not len(flags):
-    st.success("No open flags.")
+if not (flags["status"] == "active").any():
+    st.success("No open flags." + (" Those above were acknowledged or snoozed." if len(flags) else ""))
 
 st.subheader("Scores")
 weeks = st.toggle(

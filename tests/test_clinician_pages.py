@@ -58,7 +58,10 @@ def test_caseload_filters_by_clinician(clinic):
 def _select(at, participant):
     """Select the participant's row of the worklist, as a click on it does."""
     index = at.dataframe[0].value["participant_id"].tolist().index(participant)
-    at.session_state["worklist"] = {"selection": {"rows": [index], "columns": [], "cells": []}}
+    version = at.session_state["worklist-version"] if "worklist-version" in at.session_state else 0
+    at.session_state["worklist" if not version else f"worklist-{version}"] = {
+        "selection": {"rows": [index], "columns": [], "cells": []}
+    }
     at.run()
 
 
@@ -84,9 +87,52 @@ def test_acknowledging_a_flag_persists(clinic):
     assert table.loc[1, "flags"] == "No-shows in a row · Hours below ASAM · Low attendance"
     assert table.loc[1, "handled"] == "Disengaged — acknowledged by dr.chen@example.org"
     handled = again.dataframe[1].value
-    assert handled[["participant_id", "label", "status", "action_taken", "note", "user_name"]].values.tolist() == [
-        ["P2", "Disengaged", "acknowledged", "referred", "Phoned; outreach booked", "dr.chen@example.org"]
+    assert handled[["Participant", "Flag", "State", "Until", "Action taken", "Note", "By"]].values.tolist() == [
+        ["P2", "Disengaged", "acknowledged", "", "referred", "Phoned; outreach booked", "dr.chen@example.org"]
     ]
+
+
+def _worklist_selection(at) -> list[int]:
+    version = at.session_state["worklist-version"] if "worklist-version" in at.session_state else 0
+    return list(at.session_state["worklist" if not version else f"worklist-{version}"]["selection"]["rows"])
+
+
+def test_after_a_save_the_form_stays_on_the_person_acted_on_when_the_list_re_sorts(clinic):
+    """P1 is row 1 (safety flag). Acknowledging it leaves P1 one red flag, so P2 (four) moves above: the
+    heading, the selected row, the form and 'Open participant progress' stay on P1, the flag box moves to
+    P1's next open flag, and P2 is offered by name."""
+    at = _page("pages/caseload.py")
+    _act(at, "P1: Safety item", "acknowledge", "Safety plan reviewed with P1")
+    assert not at.exception
+    assert at.dataframe[0].value["participant_id"].tolist() == ["P2", "P1", "P3"]  # re-sorted
+    assert shown(at.success[0].value).startswith("Saved: P1: Safety item (PHQ-9) acknowledged")
+    assert shown(at.subheader[0].value) == "P1: act on a flag"
+    assert _worklist_selection(at) == [1]  # the row selected is P1's, where the list now has it
+    assert at.selectbox(key="caseload-flag").value.startswith("P1: Deteriorating (PHQ-9)")
+    assert at.button(key="next_open").label == "Next with an open flag: P2 (● Red)"
+    at.button(key="open_participant").click().run()
+    assert at.query_params["participant"] in ("P1", ["P1"])
+
+
+def test_the_next_button_moves_the_table_and_the_form_to_that_person(clinic):
+    at = _page("pages/caseload.py")
+    _act(at, "P1: Safety item", "acknowledge", "Safety plan reviewed")
+    at.button(key="next_open").click().run()
+    assert shown(at.subheader[0].value) == "P2: act on a flag"
+    assert _worklist_selection(at) == [0]
+    assert at.selectbox(key="caseload-flag").value.startswith("P2: Disengaged")
+    # a click on another row after all that is read against the order on screen
+    _select(at, "P3")
+    assert shown(at.subheader[0].value) == "P3: act on a flag"
+
+
+def test_after_a_snooze_the_flag_box_moves_to_the_next_open_flag(clinic):
+    at = _page("pages/caseload.py")
+    _act(at, "P2: No-shows in a row", "snooze", "Outreach call Friday")
+    assert shown(at.success[0].value).startswith("Saved: P2: No-shows in a row snoozed")
+    options = at.selectbox(key="caseload-flag").options
+    assert options[-1].startswith("P2: No-shows in a row")  # still choosable (to acknowledge), after the open ones
+    assert at.selectbox(key="caseload-flag").value.startswith("P2: Disengaged")
 
 
 def test_safety_flag_cannot_be_snoozed(clinic):

@@ -42,20 +42,48 @@ def facts(view: EpisodeView) -> str:
 
 
 def flags(view: EpisodeView) -> str:
+    """Open flags (neither acknowledged nor snoozed), then those handled with who handled them and how:
+    the same state as the caseload and the progress page."""
     f = view.flags
-    if not len(f):
-        return "<section><h2>Open flags</h2><p>No open flags.</p></section>"
-    f = f.sort_values("priority", kind="stable")  # safety first
+    active, handled = f[f["status"] == "active"], f[f["status"] != "active"]
+    if not len(active):
+        section = "<section><h2>Open flags</h2><p>No open flags.</p></section>"
+    else:
+        rows = "".join(
+            f'<tr class="{PRIORITY_CLASS[r]}"><td><span class="severity {PRIORITY_CLASS[r]}">{escape(SEVERITY[r])}</span></td>'
+            f"<td>{escape(label)}</td><td>{compose.cell(x)}</td><td class='numbers'>{_date(when)}</td></tr>"
+            for r, label, x, when in zip(active["priority"], active["label"], active["explanation"], active["fired_on"])
+        )
+        section = (
+            '<h2>Open flags</h2><table class="flags"><colgroup><col style="width:11%"><col style="width:25%"><col>'
+            '<col style="width:13%"></colgroup><thead><tr><th>Severity</th><th>Flag</th><th>Explanation</th>'
+            f"<th>Raised</th></tr></thead><tbody>{rows}</tbody></table>"
+        )
+    if not len(handled):
+        return section
     rows = "".join(
-        f'<tr class="{PRIORITY_CLASS[r]}"><td><span class="severity {PRIORITY_CLASS[r]}">{escape(SEVERITY[r])}</span></td>'
-        f"<td>{escape(label)}</td><td>{compose.cell(x)}</td><td class='numbers'>{_date(when)}</td></tr>"
-        for r, label, x, when in zip(f["priority"], f["label"], f["explanation"], f["fired_on"])
+        f"<tr><td>{escape(SEVERITY[r])}</td><td>{escape(label)}</td><td>{escape(_handling(status, until))}</td>"
+        f"<td>{compose.cell(taken)}: {compose.cell(note)}</td><td>{compose.cell(by)}</td></tr>"
+        for r, label, status, until, taken, note, by in zip(
+            handled["priority"],
+            handled["label"],
+            handled["status"],
+            handled["snooze_until"],
+            handled["action_taken"],
+            handled["note"],
+            handled["user_name"],
+        )
     )
-    return (
-        '<h2>Open flags</h2><table class="flags"><colgroup><col style="width:11%"><col style="width:25%"><col>'
-        '<col style="width:13%"></colgroup><thead><tr><th>Severity</th><th>Flag</th><th>Explanation</th>'
-        f"<th>Raised</th></tr></thead><tbody>{rows}</tbody></table>"
+    return section + (
+        '<h2>Acknowledged and snoozed</h2><table class="flags"><colgroup><col style="width:11%">'
+        '<col style="width:25%"><col style="width:17%"><col><col style="width:13%"></colgroup><thead><tr>'
+        "<th>Severity</th><th>Flag</th><th>State</th><th>Action taken: note</th><th>By</th></tr></thead>"
+        f"<tbody>{rows}</tbody></table>"
     )
+
+
+def _handling(status: str, until) -> str:
+    return f"snoozed until {_date(until)}" if status == "snoozed" else status
 
 
 def _date(value) -> str:

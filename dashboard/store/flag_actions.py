@@ -177,7 +177,28 @@ def with_status(flags: pd.DataFrame, today: dt.date | None = None) -> pd.DataFra
     out["status"] = "active"
     out.loc[covers & (out["kind"] == "acknowledged"), "status"] = "acknowledged"
     out.loc[snoozing, "status"] = "snoozed"
-    return out
+    return in_order(out)
+
+
+HANDLING_ORDER = {"active": 0, "snoozed": 1, "acknowledged": 2}  # open flags before handled ones
+
+
+def in_order(flags: pd.DataFrame) -> pd.DataFrame:
+    """The one order of flags on every page and document: open before snoozed before acknowledged,
+    then safety, red, amber (the flag rules' priority), then participant and label."""
+    rank = flags["status"].map(HANDLING_ORDER) if "status" in flags else 0
+    return (
+        flags.assign(_handling=rank)
+        .sort_values(["_handling", "priority", "participant_id", "label"], kind="stable")
+        .drop(columns="_handling")
+        .reset_index(drop=True)
+    )
+
+
+def open_only(flags: pd.DataFrame, today: dt.date | None = None) -> pd.DataFrame:
+    """The flags still open (neither acknowledged nor snoozed), in the one order."""
+    flags = with_status(flags, today)
+    return flags[flags["status"] == "active"].reset_index(drop=True)
 
 
 def first_actions() -> pd.DataFrame:

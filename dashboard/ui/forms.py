@@ -24,7 +24,7 @@ def flag_action_form(flags: pd.DataFrame, key: str, today: dt.date | None = None
     straight after cannot lose it."""
     if outcome := st.session_state.pop(f"{key}-outcome", None):
         (st.success if outcome[0] == "saved" else st.error)(outcome[1])
-    open_flags = flags[flags["status"] != "acknowledged"]
+    open_flags = flags[flags["status"] != "acknowledged"]  # in the one order: open, then snoozed
     if not len(open_flags):
         st.caption("No flags to act on.")
         return
@@ -108,6 +108,7 @@ def _save_flag_action(key: str, choices: dict, today: dt.date | None) -> None:
         }
         for typed, value in defaults.items():
             s[f"{key}-{typed}"] = value
+        s[f"{key}-flag"] = None  # the next open flag is chosen, not the one just handled
         s[f"{key}-outcome"] = (
             "saved",
             f"Saved: {escape_markdown(chosen.split(' — ')[0])} {done} by {escape_markdown(user)}.",

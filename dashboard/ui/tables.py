@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.charts.style import FLAG_COLOURS
+from dashboard.ui import row_choice
 
 WORKLIST_ROWS = 25  # rows in view at once; the header stays in view as the table scrolls
 
@@ -25,7 +26,8 @@ def _priority_fills() -> dict[int, str]:
 
 def worklist_table(caseload, show_clinician: bool):
     """The caseload worklist, most urgent first, priority in words with a mark and a coloured cell;
-    returns the selected row (a Series) or None. The clinician column is for those who see more
+    returns the chosen episode's row (a Series) or None, followed by episode when the list re-sorts
+    (ui/row_choice.py). The clinician column is for those who see more
     than their own caseload; the authorization columns for programs that load authorizations
     (the days left in red when a continued-stay review is due)."""
     rows = caseload.rows
@@ -58,13 +60,16 @@ def worklist_table(caseload, show_clinician: bool):
     # numbers, no formats).
     coloured = max((i + 1 for i, (r, s) in enumerate(zip(ranks, soon)) if fills[r] or (auth and s)), default=1)
     last_column = columns.index("auth_ends" if auth else "priority") + 1
+    key, default, position = row_choice.follow(rows, "worklist", "episode_id")
     with pd.option_context("styler.render.max_columns", last_column, "styler.render.max_rows", coloured):
-        selection = st.dataframe(
+        st.dataframe(
             styled,
             hide_index=True,
-            key="worklist",
+            key=key,
             on_select="rerun",
             selection_mode="single-row",
+            selection_default=default,
+            alt="Open episodes, most urgent first: select a row to act on that participant's flags",
             height=ROW_PX * (min(len(table), WORKLIST_ROWS) + 1) + 3,
             column_config={
                 "priority": st.column_config.TextColumn("Priority", width="small", pinned=True),
@@ -88,13 +93,12 @@ def worklist_table(caseload, show_clinician: bool):
                 "handled": st.column_config.TextColumn("Acknowledged or snoozed", width="medium"),
             },
         )
-    picked = [i for i in selection.selection.rows if i < len(rows)]
-    return rows.iloc[picked[0]] if picked else None
+    return None if position is None else rows.iloc[position]
 
 
 def roster_table(roster: pd.DataFrame, key: str, show_clinician: bool):
     """A group's members, most urgent first, priority coloured as on the caseload; returns the
-    selected member (a Series) or None."""
+    chosen member (a Series) or None, followed by episode as the roster changes."""
     # the short attendance facts before the long score texts: at 1024 px they stay in view
     columns = [
         "priority",
@@ -115,12 +119,15 @@ def roster_table(roster: pd.DataFrame, key: str, show_clinician: bool):
         .fillna("")
         .style.apply(lambda col: [fills[r] for r in ranks], subset=["priority"])
     )
-    selection = st.dataframe(
+    widget, default, position = row_choice.follow(roster, key, "episode_id")
+    st.dataframe(
         styled,
         hide_index=True,
-        key=key,
+        key=widget,
         on_select="rerun",
         selection_mode="single-row",
+        selection_default=default,
+        alt="The group's members, most urgent first: select a row to open that participant's progress",
         column_config={
             "priority": st.column_config.TextColumn("Priority", width="small", pinned=True),
             "participant_id": st.column_config.TextColumn("Participant", width="small", pinned=True),
@@ -139,5 +146,4 @@ def roster_table(roster: pd.DataFrame, key: str, show_clinician: bool):
             "on_the_day": st.column_config.TextColumn("On the day", width="small"),
         },
     )
-    picked = [i for i in selection.selection.rows if i < len(roster)]
-    return roster.iloc[picked[0]] if picked else None
+    return None if position is None else roster.iloc[position]

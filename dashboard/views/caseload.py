@@ -28,6 +28,27 @@ class Caseload:
         """Open episodes whose most urgent flag has this priority rank (0 safety, 1 red, 2 amber)."""
         return int((self.rows["rank"] == rank).sum())
 
+    def next_open(self, episode_id: str | None) -> pd.Series | None:
+        """The most urgent other episode with an open flag: offered after a save, by name."""
+        rows = self.rows[(self.rows["rank"] < 3) & (self.rows["episode_id"] != episode_id)]
+        return None if not len(rows) else rows.iloc[0]
+
+    def handled(self) -> pd.DataFrame:
+        """The acknowledged and snoozed flags, in words: dates as everywhere, nothing shown as None."""
+        h = self.flags[self.flags["status"] != "active"]
+        return pd.DataFrame(
+            {
+                "Participant": h["participant_id"],
+                "Flag": h["label"],
+                "State": h["status"],
+                "Until": [words.day(u) if s == "snoozed" else "" for u, s in zip(h["snooze_until"], h["status"])],
+                "Action taken": h["action_taken"],
+                "Note": h["note"],
+                "By": h["user_name"],
+                "When (UTC)": [f"{pd.Timestamp(c):%d %b %Y %H:%M}" for c in h["created_at"]],
+            }
+        )
+
 
 def filters() -> pd.DataFrame:
     return db.query("caseload/filters")
@@ -58,8 +79,7 @@ def worklist(clinician: str | None = None, program: str | None = None, today: dt
     )
     episodes = frames["episodes"]
     flags = frames["flags"][frames["flags"]["episode_id"].isin(episodes["episode_id"])]
-    flags = flag_actions.with_status(flags, today).rename(columns={"priority": "rank"})
-    flags = flags.sort_values(["rank", "participant_id", "label"], kind="stable")
+    flags = flag_actions.with_status(flags, today).rename(columns={"priority": "rank"})  # open first, then handled
     active = flags[flags["status"] == "active"]
     handled = flags[flags["status"] != "active"]
     summary = active.groupby("episode_id").agg(

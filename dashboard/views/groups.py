@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from clinical.flag_rules import PRIORITY
-from dashboard.store import db
+from dashboard.store import db, flag_actions
 from dashboard.views import words
 
 
@@ -76,10 +76,16 @@ def _scores(scores: pd.DataFrame) -> pd.DataFrame:
 
 
 def _flags(flags: pd.DataFrame) -> pd.DataFrame:
+    """Each member's open flags (neither acknowledged nor snoozed: as on the caseload), most urgent first."""
+    flags = flag_actions.open_only(flags)
     if not len(flags):
         return pd.DataFrame(columns=["episode_id", "rank", "flags"])
-    flags = flags.rename(columns={"priority": "rank"}).sort_values(["rank", "label"], kind="stable")
-    return flags.groupby("episode_id", sort=False).agg(rank=("rank", "min"), flags=("label", " · ".join)).reset_index()
+    return (
+        flags.rename(columns={"priority": "rank"})
+        .groupby("episode_id", sort=False)
+        .agg(rank=("rank", "min"), flags=("label", " · ".join))
+        .reset_index()
+    )
 
 
 def _streak(attended, streak) -> str:

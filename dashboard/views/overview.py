@@ -54,11 +54,23 @@ def program_overview(filters: Filters, instrument: str) -> Overview:
         f["attendance"],
         f["modality"],
         f["family"].iloc[0].to_dict(),
-        f["flags"],
+        open_flags_by_rule(f["flags"]),
         actions,
         completeness,
         f["aftercare"],
         asam_minimums(),
+    )
+
+
+def open_flags_by_rule(flags: pd.DataFrame) -> pd.DataFrame:
+    """Open flags (neither acknowledged nor snoozed: the caseload's reading) by rule, most urgent rule first."""
+    open_flags = flag_actions.open_only(flags)
+    return (
+        open_flags.groupby(["rule_id", "severity", "label", "priority"], as_index=False)
+        .agg(flags=("flag_key", "size"), episodes=("episode_id", "nunique"))
+        .sort_values(["priority", "flags", "rule_id"], ascending=[True, False, True], kind="stable")
+        .drop(columns="priority")
+        .reset_index(drop=True)
     )
 
 

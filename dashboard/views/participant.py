@@ -23,7 +23,7 @@ class EpisodeView:
     sessions: pd.DataFrame
     weeks: pd.DataFrame
     outcomes: pd.DataFrame
-    flags: pd.DataFrame
+    flags: pd.DataFrame  # firing on the data date, with their state (flag_actions.with_status), open first
     expected: pd.DataFrame
     bands: pd.DataFrame
     authorizations: pd.DataFrame  # the payer's blocks and their use (authorization_use)
@@ -195,6 +195,7 @@ def episode_view(
         order=("participant/instruments", {}),
     )
     order = f.pop("order")
+    f["flags"] = flag_actions.with_status(f["flags"])  # each flag's state, in the one order (open first)
     return EpisodeView(
         episode["participant_id"],
         episode,

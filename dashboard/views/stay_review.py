@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from dashboard.store import flag_actions, stay_justifications
+from dashboard.store import stay_justifications
 from dashboard.views import words
 from dashboard.views.participant import EpisodeView
 
@@ -150,10 +150,9 @@ def _scores(view: EpisodeView) -> pd.DataFrame:
 
 
 def _flags(view: EpisodeView) -> pd.DataFrame:
-    f = flag_actions.with_status(view.flags)
+    f = view.flags  # with their state, open first
     if not len(f):
         return pd.DataFrame(columns=["Flag", "Explanation", "Status", "Action taken"])
-    f = f.sort_values("priority", kind="stable")
     taken = [
         "—" if words.missing(a) else f"{a}: {n} ({u}, {str(c)[:10]})"
         for a, n, u, c in zip(f["action_taken"], f["note"], f["user_name"], f["created_at"])

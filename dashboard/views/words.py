@@ -43,6 +43,11 @@ def yes_no(value) -> str:
     return "—" if missing(value) else ("Yes" if bool(value) else "No")
 
 
+def day(value) -> str:
+    """A date as every page and file writes it: 06 Dec 2026; missing as —."""
+    return "—" if missing(value) or value == "" else f"{pd.Timestamp(value):%d %b %Y}"
+
+
 def points(value) -> str:
     return f"{float(value):g}".replace("-", "−")
 
