@@ -187,6 +187,46 @@ def test_off_track_review_journey(server, page):
     assert stored == 1
 
 
+def test_acting_on_row_one_of_a_re_sorting_worklist_stays_on_that_person(page, tmp_path, demo_source):
+    """The director acknowledges the first flag of row 1; the list re-sorts (that row has one flag fewer) and
+    the heading, the selected row, the form and 'Open participant progress' stay on the person acted on."""
+    from playwright.sync_api import expect
+
+    with demo_server(tmp_path, PASSWORD, demo_source) as (url, _, _):  # it acts on the demo: a copy of its own
+        page.set_viewport_size({"width": 1024, "height": 1400})
+        _sign_in(page, f"{url}/caseload", "director")
+        heading(page, "Caseload")
+        grid = page.get_by_test_id("stDataFrame").first
+        expect(grid.locator("tr").nth(1)).to_be_attached(timeout=30000)
+        first = re.search(r"IOP-\d{5}", grid.locator("tr").nth(1).inner_text())[0]
+        box = grid.bounding_box()
+        page.mouse.click(box["x"] + 15, box["y"] + 35 + 17)  # select row 1
+        heading(page, f"{first}: act on a flag")
+        for saved in range(1, 9):  # the flag offered next each time, until row 1 is someone else
+            form = page.get_by_test_id("stForm").filter(has_text="Action taken")
+            form.get_by_role("textbox", name="Note").fill(f"Case review: discussed ({saved})")
+            if form.get_by_text("Structured review").count():  # a not-on-track alert takes the review
+                form.get_by_role("radiogroup", name="Therapeutic alliance").get_by_text("concern", exact=True).click()
+                form.get_by_role("textbox", name="Plan change").fill("Weekly individual session added")
+            form.get_by_role("button", name="Save").click()
+            expect(page.get_by_text(re.compile(rf"Saved: {first}: .* by director\."))).to_be_visible(timeout=60000)
+            idle(page)
+            expect(page.get_by_role("heading", name=f"{first}: act on a flag", exact=True)).to_be_visible()
+            if first not in grid.locator("tr").nth(1).inner_text():
+                break
+        page.get_by_role("heading", name=f"{first}: act on a flag", exact=True).scroll_into_view_if_needed()
+        page.screenshot(path=str(ARTIFACTS / "director-caseload-after-save-1024.png"))
+        assert first not in grid.locator("tr").nth(1).inner_text(), "no re-sort: the test would prove nothing"
+        expect(page.get_by_role("heading", name=f"{first}: act on a flag", exact=True)).to_be_visible()
+        expect(grid.locator("tr[aria-selected=true]")).to_have_count(1)
+        expect(grid.locator("tr[aria-selected=true]")).to_contain_text(first)
+        if page.get_by_role("combobox", name="Flag").count():  # flags left to act on: the box offers that person's
+            expect(page.get_by_role("combobox", name="Flag")).to_have_value(re.compile(rf"^{first}: "))
+        page.get_by_role("button", name="Open participant progress").click()
+        heading(page, "Participant progress")
+        expect(page).to_have_url(re.compile(rf"participant={first}(&|$)"), timeout=30000)
+
+
 def test_groups_to_continued_stay_packet_journey(server, page):
     """The clinician's huddle: Today's groups, a member of the first group opened, the continued-stay
     justification written and the one-page packet downloaded (hours, scores and the justification in it)."""
