@@ -64,6 +64,10 @@ def _check(settings: dict[str, dict]) -> None:
     follow_up = settings["outcomes"]["follow_up_days"]
     if not isinstance(follow_up, int) or follow_up < 1:
         raise ValueError("settings outcomes.follow_up_days: a whole number of days, 1 or more")
+    for key in ("stale_after_days", "min_note_characters", "min_justification_characters"):
+        value = settings["reports"][key]
+        if not isinstance(value, int) or value < 0:
+            raise ValueError(f"settings reports.{key}: a whole number, 0 or more")
     soon = settings["authorization"]["ends_soon_days"]
     if not isinstance(soon, int) or soon < 0:
         raise ValueError("settings authorization.ends_soon_days: a whole number of days, 0 or more")

@@ -38,11 +38,13 @@ show(charts.modality, "modality", "modality mix")
 show(lambda o: charts.completeness(o, instrument), "completeness", f"measurement completeness ({instrument})")
 
 st.subheader("Flags and how fast they are acted on")
+st.caption("Open flags: firing on the data date and neither acknowledged nor snoozed, as on the caseload.")
 if view.red_median_days is not None:
     st.metric(
         "Red flags: median days to first action",
         f"{view.red_median_days:.1f}",
-        help=f"Over {label(*view.red_actions)} red flags acted on.",
+        help=f"Over {label(*view.red_actions)} red flags acted on: from the first load that could show the flag "
+        "(the first after its evidence date) to its first acknowledgement or snooze.",
     )
 show(charts.flags_by_rule, "flags", "open flags by rule")
 if len(view.actions):

@@ -5,6 +5,7 @@ import streamlit as st
 from dashboard.charts.summary import attended_by_week
 from dashboard.store import db
 from dashboard.ui import session
+from dashboard.ui.notes import data_as_of
 from dashboard.views.summary import program_summary
 
 identity = session.require("summary")
@@ -20,7 +21,7 @@ if summary.data_as_of is None:
     st.info("The database holds no sessions, assessments or admissions yet.")
     st.stop()
 
-st.caption(f"Data as of **{summary.data_as_of:%d %b %Y}** · last load {summary.last_load_at:%d %b %Y %H:%M} UTC")
+data_as_of(summary.data_as_of)
 
 census, attended, assessed, loads = st.columns(4)
 census.metric(
@@ -40,10 +41,11 @@ assessed.metric(
     f"{summary.assessments_loaded:,}",
     help=f"Questionnaire administrations for {summary.participants_assessed:,} participants.",
 )
-loads.metric(
+loads.metric(  # the day alone: "06 Dec 10:32" was cut to "06 De…" at 1024 px; the time is in the help
     "Last load",
-    f"{summary.last_load_at:%d %b %H:%M}",
-    help=f"{summary.files_loaded:,} files loaded in all; {summary.rows_rejected:,} rows rejected with reasons.",
+    f"{summary.last_load_at:%d %b}",
+    help=f"{summary.last_load_at:%d %b %Y %H:%M} UTC. {summary.files_loaded:,} files loaded in all; "
+    f"{summary.rows_rejected:,} rows rejected with reasons.",
 )
 if summary.active_inferred:
     st.caption(f"{summary.active_inferred:,} of the active episodes are inferred from attendance (no roster row).")

@@ -121,6 +121,12 @@ ROSTER_HEADER = (
 )
 
 
+def caption_with(at, text: str) -> str:
+    """The first caption of the page that holds `text` (captions come and go above it: the data date
+    is a warning when the data are old)."""
+    return next(c.value for c in at.caption if text in c.value)
+
+
 def shown(markdown: str) -> str:
     """What a reader sees of markdown that dashboard.ui.markdown.escape_markdown escaped (AppTest gives the source)."""
     import re

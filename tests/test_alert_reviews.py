@@ -53,7 +53,7 @@ def off_track(request, monkeypatch):
 @pytest.mark.parametrize(
     "change,message",
     [
-        ({"plan_change": "  "}, "say what changes in the plan (or why nothing does)"),
+        ({"plan_change": " ok "}, "say in at least 10 characters what changes in the plan (or why nothing does)"),
         ({a: "not reviewed" for a in flag_actions.REVIEW_AREAS}, "review at least one area"),
         ({"alliance": "maybe"}, "each review area is one of: not reviewed, no concern, concern"),
         (
@@ -87,7 +87,7 @@ def test_acknowledging_a_not_on_track_alert_needs_the_review_and_stores_it_with_
     }
     # other flags are acknowledged without one, as before
     flag_actions.record_action(
-        {**FLAG, "flag_key": "k2", "rule_id": "disengaged"}, "acknowledged", "referred", "phoned", "dr"
+        {**FLAG, "flag_key": "k2", "rule_id": "disengaged"}, "acknowledged", "referred", "phoned them", "dr"
     )
     assert len(flag_actions.reviews()) == 1
 
@@ -109,7 +109,7 @@ def test_what_followed_the_alerts_hand_counted():
             {**FLAG, "flag_key": episode, "episode_id": episode},
             "acknowledged",
             taken,
-            "review",
+            "case review",
             "dr",
             review={**REVIEW, "level_of_care": "no change"},
         )
@@ -176,7 +176,7 @@ def test_the_review_is_recorded_from_the_participant_page_and_shown_there(off_tr
     at = _participant_page()
     _fill_review(at, "")
     assert [shown(e.value) for e in at.error if e.value.startswith("Not saved")] == [
-        "Not saved: say what changes in the plan (or why nothing does)."
+        "Not saved: say in at least 10 characters what changes in the plan (or why nothing does)."
     ]
     assert at.text_area(key="participant-note").value == "Case review 21 Jan"  # a refusal keeps what was typed
     at.text_area(key="participant-review-plan_change").input("Refer to PHP; daily safety check-ins")

@@ -137,7 +137,7 @@ def test_after_a_snooze_the_flag_box_moves_to_the_next_open_flag(clinic):
 
 def test_safety_flag_cannot_be_snoozed(clinic):
     at = _page("pages/caseload.py")
-    _act(at, "P1: Safety item", "snooze", "later")
+    _act(at, "P1: Safety item", "snooze", "Call back later this week")
     assert at.error[0].value == "Not saved: safety flags can be acknowledged, never snoozed."
 
 

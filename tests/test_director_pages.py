@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from conftest import app, chart, rows
+from conftest import app, caption_with, chart, rows
 
 START, END = dt.date(2025, 11, 21), dt.date(2026, 11, 20)
 
@@ -60,7 +60,9 @@ def test_overview_headline_matches_the_data(app_env):
 
 def test_the_director_sees_true_counts_marked_internal(app_env):
     at = _page("pages/overview.py")
-    assert at.caption[1].value.endswith("INTERNAL: true counts for the care team, not for sharing outside the program")
+    assert caption_with(at, "INTERNAL").endswith(
+        "INTERNAL: true counts for the care team, not for sharing outside the program"
+    )
     flow = chart(at, 0)
     admissions = next(t for t in flow["data"] if t["name"] == "admissions")
     [(first_month,)] = rows(

@@ -11,7 +11,7 @@ import datetime as dt
 
 import pytest
 
-from conftest import ROSTER_HEADER, app, load_files, rows, scenario, write
+from conftest import ROSTER_HEADER, app, caption_with, load_files, rows, scenario, write
 
 HEADER = ROSTER_HEADER.strip() + ",Payer,Referral Source,Primary Diagnosis,Gender,Race,Ethnicity\n"
 
@@ -88,7 +88,7 @@ def test_the_overview_narrowed_to_a_population(program):
     assert not at.exception, at.exception
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Admissions"] == "4"
-    assert "payer\\: Commercial" in at.caption[1].value
+    assert "payer\\: Commercial" in caption_with(at, "payer")
 
 
 def test_a_file_for_sharing_hides_the_small_groups(program):

@@ -9,7 +9,7 @@ import zipfile
 
 import pytest
 
-from conftest import app, chart, rows
+from conftest import app, caption_with, chart, rows
 
 START, END = "2025-11-21", "2026-11-20"  # the director's default: the year to the data date
 
@@ -48,7 +48,9 @@ def test_the_director_sees_each_measure_with_its_true_counts(app_env):
         f"{k} of {n} · {100 * k / n:.0f} % ("
     )
     assert len(summary) == 12  # 9 measures, DRR-E with three rates and SU-USE with two
-    assert at.caption[1].value.endswith("INTERNAL: true counts for the care team, not for sharing outside the program")
+    assert caption_with(at, "INTERNAL").endswith(
+        "INTERNAL: true counts for the care team, not for sharing outside the program"
+    )
 
 
 def test_the_waterfall_and_the_episode_list_agree_with_the_mart(app_env):
@@ -83,7 +85,7 @@ def test_the_measure_is_kept_in_the_address(app_env):
 
 def test_the_quality_role_gets_the_suppressed_release_and_no_episode(app_env):
     at = _page("quality", quarter="2025 Q4")
-    assert "Suppressed for sharing" in at.caption[1].value
+    assert "Suppressed for sharing" in caption_with(at, "Suppressed for sharing")
     assert not [s for s in at.subheader if s.value == "Episodes at each step"]
     labels = [b.label for b in at.get("download_button")]
     assert "Episodes submission (ZIP)" not in labels and "TEDS-style discharge extract (ZIP)" not in labels

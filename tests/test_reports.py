@@ -107,6 +107,7 @@ def _long_view():
             "explanation": explanation,
             "label": flag_rules.label(rule_id, instrument),
             "priority": flag_rules.rule(rule_id).rank,
+            "status": "active",  # as the view gives it (flag_actions.with_status): open
         }
 
     view = episode_view(PID)

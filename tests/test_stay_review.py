@@ -13,7 +13,7 @@ import json
 import pytest
 from pypdf import PdfReader
 
-from conftest import app, build, load_files, measures_row, scenario, write
+from conftest import app, build, load_files, measures_row, scenario, shown, write
 
 AS_OF = dt.date(2025, 1, 24)
 AUTH = (
@@ -80,7 +80,7 @@ def test_the_packet_by_hand(program):
         ["Primary clinician", "Chen"],
         ["Payer", "State Medicaid"],
         ["Authorization", "A1: 06 Jan 2025 – 26 Jan 2025"],
-        ["Authorized", "through 26 Jan 2025 (2 days left)"],
+        ["Authorized", "through 26 Jan 2025 (2 days after the data date, 24 Jan 2025)"],
         ["Data as of", "24 Jan 2025"],
     ]
     assert p.attendance.values.tolist() == [
@@ -111,7 +111,11 @@ def test_a_justification_is_refused_when_empty_or_longer_than_the_page(program):
     from dashboard.store import app_state, stay_justifications
 
     for text, why in (
-        ("  ", "write the justification before saving it"),
+        ("  ", "write a justification of at least 40 characters"),
+        (
+            "Needs more time in IOP.",
+            "write a justification of at least 40 characters",
+        ),  # 23: says nothing a payer reads
         ("x" * 2001, "the justification is 2,001 characters; the packet's page holds 2,000"),
     ):
         with pytest.raises(app_state.ActionRefused, match=why):
@@ -128,12 +132,14 @@ def test_the_pdf_is_one_page_with_the_hours_scores_and_justification(program):
 
     typed = "Needs two more weeks: <b>sleep</b> & trauma processing not yet begun."
     stay_justifications.save_justification("P1", "P1#20250106", typed, "dr.chen")
-    stay_justifications.save_justification("P1", "P1#20250106", "An earlier draft is not the packet's.", "dr.chen")
+    stay_justifications.save_justification(
+        "P1", "P1#20250106", "An earlier draft is not the one in the packet.", "dr.chen"
+    )
     stay_justifications.save_justification("P1", "P1#20250106", typed, "dr.chen")
     pages = PdfReader(io.BytesIO(stay_packet.pdf(_packet()))).pages
     assert len(pages) == 1
     text = " ".join(pages[0].extract_text().split())
-    for shown in (
+    for expected in (
         "Continued-stay review · P1",
         "42.0 h 45 h authorized",
         "14 15 days authorized",
@@ -145,7 +151,7 @@ def test_the_pdf_is_one_page_with_the_hours_scores_and_justification(program):
         "By dr.chen,",
         "page 1 of 1",
     ):
-        assert shown in text, shown
+        assert expected in text, expected
     assert "earlier draft" not in text
 
 
@@ -157,24 +163,24 @@ def test_the_clinician_saves_a_justification_on_the_page_and_it_is_audited(progr
     at.switch_page("pages/participant.py").run()
     assert not at.exception, at.exception
     assert "The packet can be downloaded once a justification is saved" in " ".join(c.value for c in at.caption)
-    at.text_area(key="stay-text").input("Still at risk: safety plan active.")
+    at.text_area(key="stay-text").input("Still at risk: safety plan active; two more weeks.")
     at.button(key="FormSubmitter:stay-form-Save justification").click().run()
     assert not at.exception, at.exception
     assert [s.value for s in at.success][-1].startswith("Saved: the justification by")
     assert at.text_area(key="stay-text").value == ""  # emptied once saved
     written = next(d.value for d in at.dataframe if "Justification" in d.value.columns)
-    assert written["Justification"].tolist() == ["Still at risk: safety plan active."]
+    assert written["Justification"].tolist() == ["Still at risk: safety plan active; two more weeks."]
     [entry] = audit.entries().query("event == 'stay_justification'").to_dict("records")
     assert entry["participant_id"] == "P1" and entry["role"] == "clinician"
     assert json.loads(entry["detail"]) == {
-        "characters": 34,
+        "characters": 50,
         "episode_id": "P1#20250106",
     }  # the text stays out of the log
     fresh = app("clinician", clinician="Chen")  # a reload: still there
     fresh.query_params["participant"] = "P1"
     fresh.switch_page("pages/participant.py").run()
     assert next(d.value for d in fresh.dataframe if "Justification" in d.value.columns)["Justification"].tolist() == [
-        "Still at risk: safety plan active."
+        "Still at risk: safety plan active; two more weeks."
     ]
     assert not [c for c in fresh.caption if "once a justification is saved" in c.value]
 
@@ -184,4 +190,7 @@ def test_an_empty_justification_is_refused_on_the_page_with_the_reason(program):
     at.query_params["participant"] = "P1"
     at.switch_page("pages/participant.py").run()
     at.button(key="FormSubmitter:stay-form-Save justification").click().run()
-    assert [e.value for e in at.error][-1] == "Not saved: write the justification before saving it."
+    assert shown([e.value for e in at.error][-1]) == (
+        "Not saved: write a justification of at least 40 characters: symptoms and risk, progress, what the next "
+        "period will address."
+    )

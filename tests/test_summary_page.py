@@ -3,7 +3,16 @@
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from conftest import ATTENDANCE_HEADER, MEASURES_HEADER, ROSTER_HEADER, app, chart, load_files, scenario, write
+from conftest import (
+    ATTENDANCE_HEADER,
+    MEASURES_HEADER,
+    ROSTER_HEADER,
+    app,
+    chart,
+    load_files,
+    scenario,
+    write,
+)
 
 
 def _make_summary_db(tmp_path, db):
@@ -77,8 +86,8 @@ def test_summary_shows_the_figures_of_the_loaded_data(summary_db):
         "Assessments loaded": "3",
         "Last load": metrics["Last load"],
     }
-    assert "Data as of **12 Mar 2025**" in at.caption[0].value
-    assert at.caption[1].value == "1 of the active episodes are inferred from attendance (no roster row)."
+    assert "The latest activity in them is 12 Mar 2025" in at.warning[0].value  # old data: said at the top
+    assert at.caption[0].value == "1 of the active episodes are inferred from attendance (no roster row)."
     census = at.dataframe[0].value
     # on 12 Mar, Trauma: P1 16 days in = treatment week 3, P5 6 days = week 1 -> median 2; P2 9 days = week 2
     assert census.to_dict("list") == {

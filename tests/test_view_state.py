@@ -2,7 +2,7 @@
 overview and cohort pages, the caseload's filters, the participant and episode shown; a link's
 values are used, and values that do not fit (old or mangled links) are ignored."""
 
-from conftest import app, shown
+from conftest import app, caption_with, shown
 
 
 def _director():
@@ -18,7 +18,7 @@ def test_the_overview_filters_are_the_cohort_filters_and_are_in_the_address(clin
     assert at.query_params["track"] == "Trauma"
     at.switch_page("pages/cohorts.py").run()
     assert at.selectbox(key="filter_track").value == "Trauma"
-    assert "track: Trauma" in shown(at.caption[1].value)
+    assert "track: Trauma" in shown(caption_with(at, "track"))
     at.selectbox(key="filter_by").set_value("track").run()
     at.switch_page("pages/caseload.py").run()  # a page without these filters in between
     at.switch_page("pages/overview.py").run()
@@ -41,7 +41,7 @@ def test_a_link_opens_the_view_it_holds(clinic):
     assert [str(d) for d in at.date_input(key="filter_dates").value] == ["2025-01-06", "2025-02-01"]
     assert at.selectbox(key="filter_track").value == "Depression/Anxiety"
     assert at.selectbox(key="filter_by").value == "clinician"
-    assert shown(at.caption[1].value).startswith(
+    assert shown(caption_with(at, "Episodes admitted")).startswith(
         "Episodes admitted 06 Jan 2025 to 01 Feb 2025; track: Depression/Anxiety, by clinician"
     )
 

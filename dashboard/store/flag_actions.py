@@ -11,6 +11,7 @@ import pandas as pd
 
 from clinical import flag_rules
 from dashboard.store.app_state import ActionRefused, connect
+from dashboard.store.settings import stored
 
 SNOOZE_DAYS = 7  # a snooze's until-date to start with: a week on (the clinician picks another)
 ACTIONS_TAKEN = ("plan adjusted", "level of care changed", "referred", "no change needed")
@@ -70,6 +71,11 @@ def _connect():
     return con
 
 
+def minimum(key: str) -> int:
+    """The shortest text the settings allow (reports.min_note_characters, min_justification_characters)."""
+    return stored().whole("reports", key)
+
+
 def needs_review(flag: dict, kind: str) -> bool:
     return kind == "acknowledged" and flag["rule_id"] in flag_rules.reviewed_rules()
 
@@ -90,8 +96,8 @@ def check_review(review: dict | None, action_taken: str) -> dict:
     if (level != "no change") != (action_taken == "level of care changed"):
         raise ActionRefused("a level-of-care change is recorded both as the action taken and in the review")
     plan = str(review.get("plan_change") or "").strip()
-    if not plan:
-        raise ActionRefused("say what changes in the plan (or why nothing does)")
+    if len(plan) < (shortest := minimum("min_note_characters")):
+        raise ActionRefused(f"say in at least {shortest} characters what changes in the plan (or why nothing does)")
     return {**findings, "level_of_care": level, "plan_change": plan}
 
 
@@ -112,8 +118,8 @@ def record_action(
         raise ActionRefused(f"unknown action {kind!r}")
     if action_taken not in ACTIONS_TAKEN:
         raise ActionRefused(f"action taken must be one of: {', '.join(ACTIONS_TAKEN)}")
-    if not note.strip():
-        raise ActionRefused("a note is required")
+    if len(note.strip()) < (shortest := minimum("min_note_characters")):
+        raise ActionRefused(f"write a note of at least {shortest} characters: what was decided")
     if kind == "snoozed":
         if flag["rule_id"] in flag_rules.safety_rules():
             raise ActionRefused("safety flags can be acknowledged, never snoozed")

@@ -10,6 +10,7 @@ from contextlib import closing
 import pandas as pd
 
 from dashboard.store import app_state
+from dashboard.store.settings import stored
 
 MAX_JUSTIFICATION = 2000  # characters (about 300 words): what the packet's one page holds beside the rest
 SCHEMA = """
@@ -28,8 +29,11 @@ CREATE INDEX IF NOT EXISTS stay_justifications_episode ON stay_justifications (e
 def save_justification(participant_id: str, episode_id: str, text: str, user: str) -> None:
     """Store a justification; refused (app_state.ActionRefused) when empty or longer than a page holds."""
     text = (text or "").strip()
-    if not text:
-        raise app_state.ActionRefused("write the justification before saving it")
+    if len(text) < (shortest := stored().whole("reports", "min_justification_characters")):
+        raise app_state.ActionRefused(
+            f"write a justification of at least {shortest} characters: symptoms and risk, progress, what the "
+            "next period will address"
+        )
     if len(text) > MAX_JUSTIFICATION:
         raise app_state.ActionRefused(
             f"the justification is {len(text):,} characters; the packet's page holds {MAX_JUSTIFICATION:,}"

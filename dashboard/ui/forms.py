@@ -47,6 +47,8 @@ def flag_action_form(flags: pd.DataFrame, key: str, today: dt.date | None = None
         st.selectbox("Action taken", flag_actions.ACTIONS_TAKEN, key=f"{key}-taken")
         st.date_input(
             "Snooze until",
+            help=f"A date in real time: the default is {flag_actions.SNOOZE_DAYS} days from today, "
+            "whatever the data date.",
             value=(today or dt.date.today()) + dt.timedelta(days=flag_actions.SNOOZE_DAYS),
             key=f"{key}-until",
         )

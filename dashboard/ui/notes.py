@@ -7,12 +7,27 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
+from dashboard.store.settings import stored
 from dashboard.ui.markdown import escape_markdown
 
 
-def data_as_of(when: dt.date | None) -> None:
-    if when is not None:
-        st.caption(f"Data as of **{pd.Timestamp(when):%d %b %Y}**")
+def data_as_of(when: dt.date | None, today: dt.date | None = None) -> None:
+    """The one date the page counts from (the latest activity in the data: flags, due, overdue and days
+    left are as of it), and, when it is older than the settings' reports.stale_after_days, a warning
+    at the top of the page that says so."""
+    if when is None:
+        return
+    day, today = pd.Timestamp(when).date(), today or dt.date.today()
+    age = (today - day).days
+    if age > stored().whole("reports", "stale_after_days"):
+        st.warning(
+            f"**These data are {age} days old.** The latest activity in them is {day:%d %b %Y}: flags, scores, "
+            f"days left, due and overdue are as of that date, not today ({today:%d %b %Y}). "
+            "A newer export brings them up to date.",
+            icon=":material/history:",
+        )
+    else:
+        st.caption(f"Data as of **{day:%d %b %Y}**: flags, days left, due and overdue are counted from this date.")
 
 
 def load_results(results) -> None:

@@ -76,8 +76,9 @@ def worklist_table(caseload, show_clinician: bool):
                 "participant_id": st.column_config.TextColumn("Participant", width="small", pinned=True),
                 "auth_ends": st.column_config.TextColumn(  # its own width: "11 days (02 Feb)" whole
                     "Authorization ends",
-                    help="Days left of the payer's authorization (its run of blocks without a gap); "
-                    "red at the settings' authorization.ends_soon_days or fewer, or ended.",
+                    help="Days left of the payer's authorization (its run of blocks without a gap), counted from "
+                    "the data date like every flag; red at the settings' authorization.ends_soon_days or fewer, "
+                    "or ended.",
                 ),
                 "clinician": st.column_config.TextColumn("Clinician", width="small"),
                 "flags": st.column_config.TextColumn("Active flags", width="medium"),

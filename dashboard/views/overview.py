@@ -42,9 +42,10 @@ def program_overview(filters: Filters, instrument: str) -> Overview:
         completeness=("common/completeness", {"instrument": instrument}),
         aftercare=("overview/aftercare", {}),
         episodes=("overview/episode_ids", {}),
+        loads=("overview/load_times", {}),
     )
     actions = flag_actions.first_actions()
-    actions = actions[actions["episode_id"].isin(f["episodes"]["episode_id"])]
+    actions = seen_to_action(actions[actions["episode_id"].isin(f["episodes"]["episode_id"])], f["loads"])
     completeness = f["completeness"][f["completeness"]["cohort"].isna()].drop(columns="cohort")
     return Overview(
         filters,
@@ -62,14 +63,32 @@ def program_overview(filters: Filters, instrument: str) -> Overview:
     )
 
 
+def seen_to_action(actions: pd.DataFrame, loads: pd.DataFrame) -> pd.DataFrame:
+    """days_to_action counted from when the flag could first be seen (the first load on or after its
+    evidence date) to its first action: two events, so the figure does not grow with the wall clock
+    or with how late an export arrived."""
+    if not len(actions):
+        return actions.assign(seen_at=pd.Series(dtype="datetime64[us]"))
+    fired = pd.to_datetime(actions["fired_on"]).astype("datetime64[us]")
+    loaded = pd.to_datetime(loads["loaded_at"]).astype("datetime64[us]").sort_values().to_numpy()
+    after = loaded.searchsorted(fired.to_numpy())  # the first load at or after the evidence day's start
+    seen = pd.Series(
+        [loaded[i] if i < len(loaded) else f for i, f in zip(after, fired)], index=actions.index, dtype="datetime64[us]"
+    )
+    acted = pd.to_datetime(actions["acted_at"]).astype("datetime64[us]")
+    days = ((acted - seen).dt.total_seconds() / 86400).clip(lower=0)
+    return actions.assign(seen_at=seen, days_to_action=days)
+
+
 def open_flags_by_rule(flags: pd.DataFrame) -> pd.DataFrame:
     """Open flags (neither acknowledged nor snoozed: the caseload's reading) by rule, most urgent rule first."""
-    open_flags = flag_actions.open_only(flags)
+    open_flags = flag_actions.open_only(flags.assign(label=flags["flag_label"]))
     return (
-        open_flags.groupby(["rule_id", "severity", "label", "priority"], as_index=False)
+        open_flags.groupby(["rule_id", "severity", "rule_label", "rule_priority"], as_index=False)
         .agg(flags=("flag_key", "size"), episodes=("episode_id", "nunique"))
-        .sort_values(["priority", "flags", "rule_id"], ascending=[True, False, True], kind="stable")
-        .drop(columns="priority")
+        .sort_values(["rule_priority", "flags", "rule_id"], ascending=[True, False, True], kind="stable")
+        .rename(columns={"rule_label": "label"})
+        .drop(columns="rule_priority")
         .reset_index(drop=True)
     )
 

@@ -67,7 +67,8 @@ def _facts(view: EpisodeView, current: dict | None) -> pd.DataFrame:
         ends = (
             f"ended {_day(current['covered_through'])}"
             if left < 0
-            else f"through {_day(current['covered_through'])} ({left} day{'s' * (left != 1)} left)"
+            else f"through {_day(current['covered_through'])} ({left} day{'s' * (left != 1)} after the data date, "
+            f"{_day(view.data_as_of)})"
         )
         rows += [
             ("Payer", current["payer"] or "not recorded"),
