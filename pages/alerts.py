@@ -5,7 +5,7 @@ import streamlit as st
 
 from dashboard.charts.alerts import tradeoff
 from dashboard.store import db
-from dashboard.ui import session
+from dashboard.ui import figures, session
 from dashboard.ui.notes import data_as_of
 from dashboard.ui.pickers import measure_picker
 from dashboard.views.alerts import ALL, alert_report, lead, rate, readable
@@ -70,7 +70,7 @@ if now is not None:
     )
     st.caption(f"Deteriorations caught: {rate(now, 'sensitivity_deterioration')}.")
 
-st.plotly_chart(
+figures.show(
     tradeoff({("All measures" if instrument == ALL else instrument): report.of(instrument)}, report.setting),
     key="tradeoff",
 )

@@ -5,7 +5,7 @@ import streamlit as st
 
 from dashboard.charts import quality_measures as charts
 from dashboard.documents import quality_tables
-from dashboard.ui import downloads, selection, session
+from dashboard.ui import downloads, figures, selection, session
 from dashboard.ui.markdown import escape_markdown
 from dashboard.ui.notes import data_as_of
 from dashboard.ui.pickers import quality_measure_picker
@@ -51,12 +51,12 @@ st.caption(
 )
 with st.expander("Where the program's data differs from the specification"):
     st.text(spec.adaptation)
-st.plotly_chart(charts.waterfall(shown, spec.id), key="waterfall")
+figures.show(charts.waterfall(shown, spec.id), key="waterfall")
 downloads.table(
     lambda m: quality_tables.steps_table(m, spec.id), "steps", f"{spec.id} steps by {shown.dimension}", data, n
 )
-st.plotly_chart(charts.rates_by_cohort(shown, spec.id), key="rates_by_cohort")
-st.plotly_chart(charts.trend(data.trend, spec), key="trend")
+figures.show(charts.rates_by_cohort(shown, spec.id), key="rates_by_cohort")
+figures.show(charts.trend(data.trend, spec), key="trend")
 if data.external:
     st.caption(
         "Each quarter's rate as that quarter's own shared release shows it (a rate resting on a hidden count "

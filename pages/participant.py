@@ -10,7 +10,7 @@ from dashboard.documents import stay_packet
 from dashboard.documents.case_review import case_review_files
 from dashboard.documents.formats import renderer_available
 from dashboard.store import audit, db, stay_justifications
-from dashboard.ui import downloads, session
+from dashboard.ui import downloads, figures, session
 from dashboard.ui.forms import flag_action_form, stay_justification_form
 from dashboard.ui.markdown import escape_markdown
 from dashboard.ui.notes import data_as_of
@@ -93,7 +93,7 @@ if not view.instruments:
     st.caption("No scores in this episode yet.")
 for instrument in view.total_instruments:
     bands = view.bands[view.bands["instrument"] == instrument]
-    st.plotly_chart(
+    figures.show(
         trajectory(
             instrument,
             view.scores[view.scores["instrument"] == instrument],
@@ -116,7 +116,7 @@ for instrument in view.total_instruments:
         )
 
 for instrument in view.subscale_instruments:
-    st.plotly_chart(
+    figures.show(
         subscale_chart(instrument, view.subscales[view.subscales["instrument"] == instrument]),
         key=f"subscales-{instrument}",
     )
@@ -139,17 +139,17 @@ if len(outcomes):
 if view.item_instruments:
     st.subheader("Item answers")
     for instrument in view.item_instruments:
-        st.plotly_chart(
+        figures.show(
             item_heatmap(instrument, view.items[view.items["instrument"] == instrument]), key=f"items-{instrument}"
         )
 
 st.subheader("Attendance")
 if len(view.sessions):
-    st.plotly_chart(attendance_calendar(view.sessions), key="calendar")
+    figures.show(attendance_calendar(view.sessions), key="calendar")
 else:
     st.caption("No sessions recorded in this episode.")
 if len(view.weeks):
-    st.plotly_chart(weekly_hours(view.weeks), key="hours")
+    figures.show(weekly_hours(view.weeks), key="hours")
 
 st.subheader("Act on a flag")
 flag_action_form(flags, key="participant")

@@ -4,7 +4,7 @@ import streamlit as st
 
 from dashboard.charts.summary import attended_by_week
 from dashboard.store import db
-from dashboard.ui import session
+from dashboard.ui import figures, session
 from dashboard.ui.notes import data_as_of
 from dashboard.views.summary import program_summary
 
@@ -52,7 +52,7 @@ if summary.active_inferred:
 
 left, right = st.columns([3, 2])
 with left:
-    st.plotly_chart(attended_by_week(summary.attended_by_week), key="attended_by_week")
+    figures.show(attended_by_week(summary.attended_by_week), key="attended_by_week")
 with right:
     st.subheader("Active census by track")
     st.dataframe(

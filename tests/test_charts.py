@@ -201,3 +201,33 @@ def test_completeness_counts_only_the_tracks_that_take_the_instrument(demo, demo
     assert funnel["with_baseline"] <= funnel["expected"]
     phq = program_overview(Filters(demo.first_admission, demo.data_as_of), "PHQ-9").completeness.iloc[0]
     assert phq["expected"] == phq["admitted"]  # every track takes the PHQ-9
+
+
+def test_every_chart_has_a_text_alternative_made_from_what_it_draws():
+    import re
+    from pathlib import Path
+
+    import plotly.graph_objects as go
+
+    from dashboard.charts.describe import describe
+
+    fig = go.Figure(
+        [
+            go.Bar(x=["Safety item", "Not on track &lt;b&gt;"], y=[3, None], name="red"),
+            go.Scatter(x=list(range(1, 21)), y=[float(v) for v in range(20, 0, -1)], name="PHQ-9<br>mean"),
+        ]
+    )
+    fig.update_layout(title_text="Open flags <sup>by rule</sup>")
+    assert describe(fig) == (
+        "Open flags by rule. red: Safety item 3, Not on track <b> not shown; "
+        "PHQ-9 mean: 20 values from 1 to 20, lowest 1, highest 20, last 1"
+    )
+    # one place draws charts, with that text: no page or helper calls st.plotly_chart itself
+    root = Path(__file__).resolve().parents[1]
+    callers = [
+        str(p.relative_to(root))
+        for folder in ("pages", "dashboard")
+        for p in (root / folder).rglob("*.py")
+        if re.search(r"st\.plotly_chart\(", p.read_text())
+    ]
+    assert callers == ["dashboard/ui/figures.py"]

@@ -1,5 +1,6 @@
 """Every page of every role in real Chromium at 1440 × 900 and 1024 × 768, on the demo program:
-the page runs without an error, nothing spills past the window's width, and a full-page
+the page runs without an error, nothing spills past the window's width, an accessibility check
+(axe-core, WCAG 2.0/2.1 A and AA) finds no serious or critical violation, and a full-page
 screenshot is saved to test-artifacts/screen-<width>-<role>-<page>.png to be looked at."""
 
 import pytest
@@ -41,6 +42,24 @@ def _charts_drawn(page) -> None:
     )
 
 
+WCAG_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+
+
+def _accessibility_violations(page) -> list[str]:
+    """axe-core's serious and critical WCAG 2.1 A/AA violations on the page as shown, one line each
+    with the first elements concerned."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    found = Axe().run(page, options=WCAG_AA).response["violations"]
+    return [
+        f"{v['impact']} {v['id']}: {v['help']} ({len(v['nodes'])}: "
+        + "; ".join(" ".join(n["target"]) + " " + (n.get("failureSummary") or "")[:160] for n in v["nodes"][:3])
+        + ")"
+        for v in found
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
 def _whole_page(page, path, width, height) -> None:
     """Streamlit scrolls inside its main block, not the document: the window is made as tall as the
     content for the screenshot, then put back."""
@@ -61,6 +80,7 @@ def test_every_page_of_every_role_at_two_widths(demo_app, chromium, role, width,
     url, db, _ = demo_app
     context = chromium.new_context(viewport={"width": width, "height": height})
     page = context.new_page()
+    violations = {}
     try:
         page.goto(url)
         sign_in(page, role)
@@ -74,6 +94,16 @@ def test_every_page_of_every_role_at_two_widths(demo_app, chromium, role, width,
             idle(page)
             spill = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
             assert spill <= 0, f"{p.slug} is {spill} px wider than the window at {width}"
+            if width == SIZES[0][0]:  # the page's content is the same at both widths: checked once
+                violations[p.slug] = _accessibility_violations(page)
+                unnamed = page.evaluate(
+                    "[...document.querySelectorAll('[data-testid=stPlotlyChart]')]"
+                    ".filter(c => !c.closest('[role=figure][aria-label]') && !c.querySelector('[role=figure][aria-label]')).length"
+                )
+                assert unnamed == 0, f"{p.slug}: {unnamed} charts without a text alternative"
             _whole_page(page, ARTIFACTS / f"screen-{width}-{role}-{p.slug}.png", width, height)
     finally:
         context.close()
+    assert not {slug: v for slug, v in violations.items() if v}, "\n".join(
+        f"{slug}: {line}" for slug, lines in violations.items() for line in lines
+    )

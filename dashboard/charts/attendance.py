@@ -54,6 +54,11 @@ def weekly_hours(weeks: pd.DataFrame) -> go.Figure:
             x=pd.to_datetime(weeks["week_start"]),
             y=weeks["hours_attended"],
             marker_color=colours,
+            # colour is never the only cue: a partial week is hatched and its bar says so
+            marker_pattern_shape=["" if truthy(f) else "/" for f in weeks["full_week"]],
+            marker_line={"color": "#333", "width": [0 if truthy(f) else 1 for f in weeks["full_week"]]},
+            text=["" if truthy(f) else "partial" for f in weeks["full_week"]],
+            textposition="outside",
             name="hours attended",
             customdata=["" if truthy(f) else " (partial week)" for f in weeks["full_week"]],
             hovertemplate="week of %{x|%d %b}: %{y:.1f} h%{customdata}<extra></extra>",
@@ -74,6 +79,6 @@ def weekly_hours(weeks: pd.DataFrame) -> go.Figure:
         )
     fig.update_yaxes(title="hours attended")
     fig.update_xaxes(title="week starting", tickformat="%d %b")
-    base_layout(fig, "Weekly hours (amber: a full week below the minimum; light: partial week)", height=340)
+    base_layout(fig, "Weekly hours (amber: a full week below the minimum; hatched: partial week)", height=340)
     fig.update_layout(legend={"orientation": "h", "x": 0, "y": 1.0, "yanchor": "bottom"}, margin={"t": 90})
     return fig

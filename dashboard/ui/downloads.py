@@ -15,6 +15,7 @@ import streamlit as st
 from dashboard.documents import formats
 from dashboard.privacy import policy
 from dashboard.store import audit, db
+from dashboard.ui import figures
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -90,7 +91,7 @@ def _info(title: str, data, payload, n: str) -> formats.FileInfo:
 
 def chart(build: Callable[[object], object], key: str, title: str, data, n: Callable[[object], str]) -> None:
     """A chart of a page's data (dashboard/privacy/page_data.py) and its PNG, SVG and PDF files."""
-    st.plotly_chart(build(data.shown), key=key)
+    figures.show(build(data.shown), key=key)
     with st.popover("Download chart", key=f"{key}-downloads"):
         suppress = suppress_choice(f"{key}-suppress")
         kinds = (("png", "image/png"), ("svg", "image/svg+xml"), ("pdf", "application/pdf"))
