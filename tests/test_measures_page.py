@@ -110,9 +110,10 @@ def files(caught_downloads):
     return caught_downloads
 
 
-def _archive(files, key):
+def _archive(files, key, internal=False):
     name, build = files[key]
-    assert name == f"{key.removesuffix('-zip')}.zip"
+    # a file with true counts is named so (the care team's episodes and TEDS extract): never the shareable name
+    assert name == f"{key.removesuffix('-zip')}{'-INTERNAL' if internal else ''}.zip"
     return zipfile.ZipFile(io.BytesIO(build()))
 
 
@@ -137,7 +138,7 @@ def test_the_director_downloads_episodes_and_the_teds_extract_marked_internal(ap
     from dashboard.documents.quality_tables import DISCHARGE_COLUMNS, EPISODE_COLUMNS
 
     _page("director")
-    episodes = _archive(files, "measures-episodes-zip")
+    episodes = _archive(files, "measures-episodes-zip", internal=True)
     lines = episodes.read("measures-episodes.csv").decode("utf-8").splitlines()
     assert lines[0] == ",".join(EPISODE_COLUMNS)
     [(eligible_rows,)] = rows(
@@ -149,7 +150,7 @@ def test_the_director_downloads_episodes_and_the_teds_extract_marked_internal(ap
     )
     assert len(lines) - 1 == eligible_rows
     assert "INTERNAL" in episodes.read("measures-episodes-about.txt").decode("utf-8")
-    teds = _archive(files, "teds-discharges-zip")
+    teds = _archive(files, "teds-discharges-zip", internal=True)
     lines = teds.read("teds-discharges.csv").decode("utf-8").splitlines()
     assert lines[0] == ",".join(DISCHARGE_COLUMNS)
     [(discharges,)] = rows(app_env, "SELECT count(*) FROM episodes WHERE discharge_date BETWEEN ? AND ?", [START, END])

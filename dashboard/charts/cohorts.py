@@ -4,6 +4,7 @@ per-episode point or Kaplan-Meier step when the view is suppressed."""
 
 from __future__ import annotations
 
+import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.charts.style import CATEGORY_COLOURS, OKABE_ITO, base_layout, draw, empty, escape_html, level, upright
@@ -35,18 +36,36 @@ def _order(c: CohortsShown) -> list[str]:
 
 
 def jt_categories(c: CohortsShown) -> go.Figure:
+    """Stacked shares; a share not shown (suppressed, or resting on a small count) is drawn as such: a
+    hatched grey 'not shown' segment closes each bar at 100 %, so no segment moves and no bar looks short."""
     fig = go.Figure()
     order = _order(c)
+    labels = [escape_html(n) for n in order]
     for category, name in JT_LABELS.items():
-        part = c.shares[c.shares["category"] == category].set_index("cohort").reindex(order)
+        part = c.shares[c.shares["category"] == category].set_index("cohort").reindex(order)["share"]
         fig.add_trace(
             go.Bar(
-                y=[escape_html(n) for n in order],
-                x=part["share"],
+                y=labels,
+                x=part.fillna(0),
                 name=name,
                 orientation="h",
                 marker_color=JT_COLOURS[category],
-                hovertemplate=f"{name}: %{{x:.0f}} %<extra>%{{y}}</extra>",
+                customdata=["not shown" if pd.isna(v) else f"{v:.0f} %" for v in part],
+                hovertemplate=f"{name}: %{{customdata}}<extra>%{{y}}</extra>",
+            )
+        )
+    # what the shown shares leave of 100 % (derivable from them already: nothing new is told)
+    rest = (100 - c.shares.groupby("cohort")["share"].sum().reindex(order).fillna(0)).clip(lower=0)
+    rest = rest.where(rest > 0.5, 0)
+    if rest.any() and not c.shares["share"].isna().all():
+        fig.add_trace(
+            go.Bar(
+                y=labels,
+                x=rest.round(1),
+                name="not shown (small counts)",
+                orientation="h",
+                marker={"color": "#ffffff", "pattern": {"shape": "/", "fgcolor": "#777777"}, "line": {"color": "#777"}},
+                hovertemplate="not shown: categories resting on small counts<extra>%{y}</extra>",
             )
         )
     if c.shares["share"].isna().all():

@@ -42,6 +42,9 @@ def _series(trace) -> str | None:
         return f"a grid of {len(z)} rows" if z is not None else None
     values = list(values)
     labels = list(labels) if labels is not None else list(range(1, len(values) + 1))
+    marks = list(trace.customdata) if trace.customdata is not None and len(trace.customdata) == len(values) else []
+    # a stacked segment drawn as 0 because its share is not shown says so in its customdata
+    values = [None if i < len(marks) and str(marks[i]) == "not shown" else v for i, v in enumerate(values)]
     name = _plain(trace.name) or "values"
     if not values:
         return None

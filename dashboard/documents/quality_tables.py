@@ -44,7 +44,7 @@ EPISODE_COLUMNS = {
     "track": "the episode's track",
     "clinician": "its primary clinician",
     "cohort": "its group along the file's grouping",
-    "step": "where it left the measure: eligible, index, window, excluded, numerator (in the denominator, not met) or met",
+    "step": "where it left the measure: index, window, excluded, not met (in the denominator) or met",
     "reason": "why, in words",
     "scored": "the instrument (and subscale) scored",
     "index_date": "the index event's date",
@@ -224,7 +224,7 @@ def submission_episodes(m: MeasuresShown) -> pd.DataFrame:
             "track": e["program"],
             "clinician": e["primary_clinician"],
             "cohort": e["cohort"],
-            "step": e["stopped_at"],
+            "step": e["stopped_at"].replace({"numerator": "not met"}),  # the step's name read as "met"
             "reason": e["reason"],
             "scored": e["scored"],
             "index_date": e["index_date"].dt.strftime("%Y-%m-%d"),

@@ -37,8 +37,11 @@ def button(
     suppressed: bool | None = None,
     participant_id: str | None = None,
 ) -> None:
-    """A download built on click (the callable runs outside the page run: who is acting is taken now)."""
+    """A download built on click (the callable runs outside the page run: who is acting is taken now).
+    A file with true counts (suppressed=False) is named so: board-pack-2026-11-20-INTERNAL.pdf, never the
+    shareable file's name."""
     identity, read_scope = _identity(), db.current()
+    file_name = internal_name(file_name) if suppressed is False else file_name
 
     def file_content() -> bytes:  # runs outside the page run: who, and what they may see, are kept from it
         with db.scoped(read_scope):
@@ -58,6 +61,11 @@ def button(
         return content
 
     st.download_button(label, file_content, file_name=file_name, mime=mime, on_click="ignore", key=key)
+
+
+def internal_name(file_name: str) -> str:
+    stem, dot, extension = file_name.rpartition(".")
+    return f"{stem}-INTERNAL.{extension}" if dot else f"{file_name}-INTERNAL"
 
 
 def suppress_choice(key: str) -> bool:
