@@ -4,7 +4,6 @@ import streamlit as st
 
 from dashboard.charts import cohorts as charts
 from dashboard.privacy import policy
-from dashboard.privacy.marks import label
 from dashboard.ui import downloads, selection, session
 from dashboard.ui.markdown import escape_markdown
 from dashboard.ui.notes import data_as_of
@@ -14,11 +13,11 @@ st.title("Cohort outcomes")
 data = selection.or_stop(selection.cohorts, identity)
 instrument = data.instrument
 data_as_of(data.data_as_of)
-st.caption(f"Episodes {escape_markdown(data.described)}; N = {label(*data.shown.n)} · {data.shown.disclosure.note()}")
+st.caption(f"Episodes {escape_markdown(data.described)}; N = {data.shown.n_text()} · {data.shown.disclosure.note()}")
 
 
 def n(c):
-    return label(*c.n)
+    return c.n_text()
 
 
 def show(build, key, title):

@@ -95,6 +95,8 @@ if shown.episodes is not None:  # the care team only: never in a shared view
             "teds-discharges",
             "TEDS-style discharge extract",
             data,
-            n,
+            lambda m: f"{len(discharges(data.filters)):,} discharges",
             "TEDS-style discharge extract (ZIP)",
+            # its own population: discharged in the range, whatever the admission date
+            described=f"discharged {data.filters.describe()} (any admission date)",
         )

@@ -12,6 +12,7 @@ import pytest
 from conftest import _decode, app, chart
 from dashboard.charts import cohorts as cohort_charts
 from dashboard.charts import overview as overview_charts
+from dashboard.privacy.marks import IN_TREATMENT
 from dashboard.privacy.release import DIMENSIONS, quarter_release, quarters
 from dashboard.views.cohorts import JT_ORDER, WHOLE, cohort_outcomes
 from dashboard.views.filters import instrument_choices, options, primary_instrument
@@ -147,7 +148,9 @@ def _see_overview(adv: Adversary, o, ins):
         for key, v, m in zip(keys, frame[name], frame["mark"]):
             adv.see(key, m or v)
         adv.line(keys, ("ov", "discharges"))
-    steps = {r.step: (r.mark or r.episodes) for r in o.completeness.itertuples()}
+    steps = {
+        ("admitted" if r.step == IN_TREATMENT else r.step): (r.mark or r.episodes) for r in o.completeness.itertuples()
+    }
     names = dict(zip(STEPS, STEPS))
     for step, v in steps.items():
         if step != "admitted":

@@ -15,7 +15,6 @@ from dashboard.charts import cohorts as cohort_charts
 from dashboard.charts import overview as overview_charts
 from dashboard.documents import compose, formats, printing
 from dashboard.documents.formats import FileInfo, marked
-from dashboard.privacy.marks import label
 from dashboard.privacy.shown_cohorts import CohortsShown
 from dashboard.privacy.shown_overview import OverviewShown
 from dashboard.store.settings import stored
@@ -51,7 +50,7 @@ def pdf(info: FileInfo, figures: list[tuple[go.Figure, str]], notice: str = "") 
 
 
 def board_pack_figures(o: OverviewShown, c: CohortsShown, instrument: str, total_min: float, total_max: float):
-    n_o, n_c = o.n(), label(*c.n)
+    n_o, n_c = o.n(), c.n_text()
     return [
         (overview_charts.flow(o), n_o),
         (overview_charts.discharge_reasons(o), n_o),
@@ -71,7 +70,12 @@ def board_pack_pdf(
     o: OverviewShown, c: CohortsShown, instrument: str, total_min: float, total_max: float, selection: str, data_as_of
 ) -> bytes:
     info = formats.FileInfo(
-        "board pack", selection, o.n(), data_as_of, o.disclosure.note(), not o.disclosure.suppressed
+        "board pack",
+        selection,
+        f"{o.n()} (overview charts); {c.n_text()} (outcome charts)",
+        data_as_of,
+        o.disclosure.note(),
+        not o.disclosure.suppressed,
     )
     return pdf(info, board_pack_figures(o, c, instrument, total_min, total_max), notice())
 

@@ -13,6 +13,9 @@ from dashboard.privacy.cells import CellSet
 from dashboard.privacy.counts import safe_percent
 
 FUNNEL = ["expected", "with_baseline", "two_or_more_scores", "discharged", "discharge_score"]
+# the overview's completeness starts from the episodes in treatment during the range (not those admitted in
+# it, as the cohort pages do): its first bar says so
+IN_TREATMENT = "in treatment in the range"
 FUNNEL_LABELS = ["expected to take it", "baseline", "2+ scores", "discharged", "discharge score"]
 NESTED = [
     ("expected", "admitted"),

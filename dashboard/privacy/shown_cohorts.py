@@ -11,7 +11,16 @@ import numpy as np
 import pandas as pd
 
 from dashboard.privacy.cells import CellSet
-from dashboard.privacy.marks import FUNNEL, FUNNEL_LABELS, MILESTONES, NO_SCORE, count_or_mark, percent, register_funnel
+from dashboard.privacy.marks import (
+    FUNNEL,
+    FUNNEL_LABELS,
+    MILESTONES,
+    NO_SCORE,
+    count_or_mark,
+    label,
+    percent,
+    register_funnel,
+)
 from dashboard.privacy.policy import Disclosure
 from dashboard.views.cohorts import FOLLOW_UP, JT_ORDER, WHOLE, Cohorts
 
@@ -22,6 +31,11 @@ class CohortsShown:
     instrument: str
     dimension: str
     n: tuple  # (episodes admitted, mark)
+
+    def n_text(self) -> str:
+        """N as every file and caption writes it, saying what it counts."""
+        return f"{label(*self.n)} episodes admitted in the range"
+
     funnel: pd.DataFrame  # Cohort, admitted, baseline, 2+ scores, discharged, discharge score
     outcomes: pd.DataFrame  # Cohort, JT categories, total, response/remission % (95 % CI), Cohen's d
     hedis: pd.DataFrame  # Cohort, DMS and DRR percentages

@@ -42,8 +42,8 @@ class MeasuresShown:
         """The selection's admitted episodes, as text (its mark when hidden)."""
         whole = self.steps[(self.steps["step"] == "admitted") & (self.steps["cohort"] == WHOLE)]
         if not len(whole):
-            return "0"
-        return label(whole["episodes"].iloc[0], whole["mark"].iloc[0])
+            return "0 episodes admitted in the period"
+        return f"{label(whole['episodes'].iloc[0], whole['mark'].iloc[0])} episodes admitted in the period"
 
     def interval_text(self, row) -> str:
         """'97 % (89–99)', or — when not shown."""

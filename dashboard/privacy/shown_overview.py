@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from dashboard.privacy.cells import CellSet
-from dashboard.privacy.marks import FUNNEL, FUNNEL_LABELS, label, marked, percent, register_funnel
+from dashboard.privacy.marks import FUNNEL, FUNNEL_LABELS, IN_TREATMENT, label, marked, percent, register_funnel
 from dashboard.privacy.policy import Disclosure
 from dashboard.views.cohorts import WHOLE
 from dashboard.views.overview import Overview
@@ -35,7 +35,8 @@ class OverviewShown:
     asam_minimums: str = ""  # the ASAM minimum hours a week the build used, in words
 
     def n(self) -> str:
-        return label(*self.headline["episodes"])
+        """The overview's population, saying what it counts: the headline's Admissions counts fewer."""
+        return f"{label(*self.headline['episodes'])} episodes in treatment during the range"
 
 
 def register_overview(cells: CellSet, o: Overview, instrument: str) -> None:
@@ -125,7 +126,7 @@ def materialise_overview(o: Overview, marks: dict, disclosure: Disclosure, instr
         marked(actions, "flags", [("ov", "action", a) for a in actions["action_taken"]], marks),
         (np.nan if red_mark else len(red), red_mark),
         None if red_mark or not len(red) else float(red["days_to_action"].median()),
-        completeness.assign(step=["admitted", *FUNNEL_LABELS]),
+        completeness.assign(step=[IN_TREATMENT, *FUNNEL_LABELS]),
         marked(o.aftercare, "discharges", [("ov", "aftercare", a) for a in o.aftercare["aftercare"]], marks),
         o.asam_minimums,
     )

@@ -176,20 +176,24 @@ def submission(
     data,
     n: Callable[[object], str],
     label: str,
+    described: str | None = None,
 ) -> None:
     """An identified submission file of the care team (formats.submission_zip): never suppressed,
-    always marked INTERNAL; pages offer it only where the data holds episodes."""
-    _submission(build, columns, key, title, data, n, label, None)
+    always marked INTERNAL; pages offer it only where the data holds episodes. `described`: the file's
+    own population when it is not the page's (the discharge extract: discharged in the range)."""
+    _submission(build, columns, key, title, data, n, label, None, described)
 
 
-def _submission(build, columns, key, title, data, n, label, suppress: bool | None) -> None:
+def _submission(build, columns, key, title, data, n, label, suppress: bool | None, described=None) -> None:
     """suppress None: identified rows, true counts and INTERNAL whatever the role's choice."""
 
     def file() -> bytes:
         payload = data.for_file(bool(suppress))
         info = _info(title, data, payload, n(payload))
         if suppress is None:
-            info = formats.FileInfo(title, data.described, n(payload), data.data_as_of, policy.INTERNAL, True)
+            info = formats.FileInfo(
+                title, described or data.described, n(payload), data.data_as_of, policy.INTERNAL, True
+            )
         return formats.submission_zip(build(payload), info, key, columns)
 
     button(
