@@ -60,13 +60,25 @@ CREATE OR REPLACE TEMP VIEW visible_load_notes AS SELECT * FROM load_notes WHERE
 -- (month, quarter, track, clinician, age group, an equity field; 'episode': a cohort of its own for
 -- each episode, so that the cohort page reads a selection once and groups it any way without reading
 -- it again, dashboard/views/cohorts.py).
+-- A month or quarter the date range cuts is labelled as the part of it the selection holds, e.g.
+-- "2025 Q4 (part: 21 Nov–31 Dec)": its rate is not the whole quarter's (the measures' trend, the
+-- quality role's releases), and the label says so wherever it is read.
+CREATE OR REPLACE TEMP MACRO part_of_period(period_start, length, range_start, range_end, admitted_in_range) AS
+    CASE WHEN admitted_in_range AND (period_start < CAST(range_start AS DATE)
+                                     OR CAST(period_start + length - INTERVAL 1 DAY AS DATE) > CAST(range_end AS DATE))
+         THEN ' (part: ' || strftime(greatest(period_start, CAST(range_start AS DATE)), '%d %b') || '–'
+              || strftime(least(CAST(period_start + length - INTERVAL 1 DAY AS DATE), CAST(range_end AS DATE)), '%d %b') || ')'
+         ELSE '' END;
+
 CREATE OR REPLACE TEMP MACRO scoped_episodes(range_start, range_end, program_is, clinician_is, age_group_is,
                                              dimension, admitted_in_range, group_field, group_value) AS TABLE
 SELECT e.*,
        coalesce(e.age_group, 'not recorded') AS age_band,
        CASE dimension
            WHEN 'month' THEN strftime(e.admit_date, '%Y-%m')
+                || part_of_period(date_trunc('month', e.admit_date), INTERVAL 1 MONTH, range_start, range_end, admitted_in_range)
            WHEN 'quarter' THEN CAST(year(e.admit_date) AS VARCHAR) || ' Q' || CAST(quarter(e.admit_date) AS VARCHAR)
+                || part_of_period(date_trunc('quarter', e.admit_date), INTERVAL 3 MONTH, range_start, range_end, admitted_in_range)
            WHEN 'track' THEN coalesce(e.program, 'not recorded')
            WHEN 'clinician' THEN coalesce(e.primary_clinician, 'not recorded')
            WHEN 'age group' THEN coalesce(e.age_group, 'not recorded')
