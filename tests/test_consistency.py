@@ -121,9 +121,8 @@ def test_an_acknowledged_flag_reads_as_handled_everywhere(demo):
 
 
 def test_a_whole_quarter_has_one_rate_and_a_cut_quarter_says_it_is_part_of_one(demo):
-    from dashboard.views.quality_measures import quality_measures, trend
-
     from dashboard.views.filters import Filters
+    from dashboard.views.quality_measures import quality_measures, trend
 
     whole = Filters(dt.date(2026, 4, 1), dt.date(2026, 6, 30), dimension="quarter")
     by_quarter = quality_measures(whole).rates.set_index(["measure_id", "rate_id", "cohort"])

@@ -202,6 +202,14 @@ def test_acting_on_row_one_of_a_re_sorting_worklist_stays_on_that_person(page, t
         box = grid.bounding_box()
         page.mouse.click(box["x"] + 15, box["y"] + 35 + 17)  # select row 1
         heading(page, f"{first}: act on a flag")
+        # a refusal is said beside the Save button, in view at 1024 px (it once rendered 713 px above it)
+        form = page.get_by_test_id("stForm").filter(has_text="Action taken")
+        form.get_by_role("textbox", name="Note").fill("ok")
+        form.get_by_role("button", name="Save").click()
+        refusal = page.get_by_text(re.compile(r"^Not saved: "))
+        expect(refusal).to_be_visible(timeout=60000)
+        expect(refusal).to_be_in_viewport()
+        page.screenshot(path=str(ARTIFACTS / "director-caseload-refusal-1024.png"))
         for saved in range(1, 9):  # the flag offered next each time, until row 1 is someone else
             form = page.get_by_test_id("stForm").filter(has_text="Action taken")
             form.get_by_role("textbox", name="Note").fill(f"Case review: discussed ({saved})")

@@ -22,10 +22,10 @@ def flag_action_form(flags: pd.DataFrame, key: str, today: dt.date | None = None
     outside the form: the form then shows what that flag needs. The Save button's callback writes
     the action before the page runs again, so it is stored before the page says so, and a reload
     straight after cannot lose it."""
-    if outcome := st.session_state.pop(f"{key}-outcome", None):
-        (st.success if outcome[0] == "saved" else st.error)(outcome[1])
+    outcome = st.session_state.pop(f"{key}-outcome", None)
     open_flags = flags[flags["status"] != "acknowledged"]  # in the one order: open, then snoozed
     if not len(open_flags):
+        _say(outcome)
         st.caption("No flags to act on.")
         return
     choices = {
@@ -56,6 +56,12 @@ def flag_action_form(flags: pd.DataFrame, key: str, today: dt.date | None = None
         if reviewed:
             _review_fields(key)
         st.form_submit_button("Save", on_click=_save_flag_action, args=(key, choices, today))
+    _say(outcome)  # beside the button that caused it: at 1024 px a tall form puts its top out of view
+
+
+def _say(outcome: tuple[str, str] | None) -> None:
+    if outcome:
+        (st.success if outcome[0] == "saved" else st.error)(outcome[1])
 
 
 def _review_fields(key: str) -> None:
@@ -121,8 +127,7 @@ def stay_justification_form(participant_id: str, episode_id: str, key: str = "st
     """The clinician's justification for a continued stay: saved (and audited) by the button's
     callback before the page runs again, so the packet built in that run carries it; a refusal keeps
     what was typed."""
-    if outcome := st.session_state.pop(f"{key}-outcome", None):
-        (st.success if outcome[0] == "saved" else st.error)(outcome[1])
+    outcome = st.session_state.pop(f"{key}-outcome", None)
     with st.form(key=f"{key}-form"):
         st.text_area(
             "Clinical justification for continued stay",
@@ -135,6 +140,7 @@ def stay_justification_form(participant_id: str, episode_id: str, key: str = "st
         st.form_submit_button(
             "Save justification", on_click=_save_justification, args=(participant_id, episode_id, key)
         )
+    _say(outcome)  # beside the button
 
 
 def _save_justification(participant_id: str, episode_id: str, key: str) -> None:
