@@ -66,7 +66,7 @@ for flag in flags.itertuples():
     text = f"**{escape_markdown(flag.label)}** — {escape_markdown(flag.explanation)}"
     if flag.status != "active":  # the note is typed by staff: shown as typed
         state = flag.status if flag.status != "snoozed" else f"snoozed until {words.day(flag.snooze_until)}"
-        text += f"  \n_{state} by {escape_markdown(flag.user_name)} \\({escape_markdown(flag.action_taken)}\\): {escape_markdown(flag.note)}_"
+        text += f"  \n_{state} by {escape_markdown(flag.author)} \\({escape_markdown(flag.action_taken)}\\): {escape_markdown(flag.note)}_"
     # each priority its own box and icon shape, so a safety item is not one red box among others
     show, icon = (
         (
@@ -177,7 +177,7 @@ written = stay_justifications.justifications(view.episode["episode_id"])
 if len(written):
     st.markdown("**Justifications written** (the newest is in the packet)")
     st.dataframe(
-        written.rename(columns={"created_at": "When (UTC)", "user_name": "By", "text": "Justification"}),
+        written.rename(columns={"created_at": "When (UTC)", "author": "By", "text": "Justification"}),
         hide_index=True,
         key="stay-justifications",
         column_order=["When (UTC)", "By", "Justification"],

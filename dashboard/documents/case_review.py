@@ -71,7 +71,7 @@ def flags(view: EpisodeView) -> str:
             handled["snooze_until"],
             handled["action_taken"],
             handled["note"],
-            handled["user_name"],
+            handled["author"],
         )
     )
     return section + (

@@ -68,6 +68,8 @@ def _connect():
     columns = {row[1] for row in con.execute("PRAGMA table_info(flag_actions)")}
     if "severity" not in columns:  # stores written before severity was recorded
         con.execute("ALTER TABLE flag_actions ADD COLUMN severity TEXT")
+    if "author" not in columns:  # ... and before the author's name was kept beside the account
+        con.execute("ALTER TABLE flag_actions ADD COLUMN author TEXT")
     return con
 
 
@@ -110,9 +112,11 @@ def record_action(
     snooze_until: dt.date | None = None,
     today: dt.date | None = None,
     review: dict | None = None,
+    author: str | None = None,
 ) -> None:
     """Acknowledge or snooze one flag (a row of the flags mart); acknowledging a not-on-track alert
-    stores its structured review with it (one transaction)."""
+    stores its structured review with it (one transaction). `user` is the account; `author` the name
+    every page and document prints (the account's display name; the account when none)."""
     today = today or dt.date.today()
     if kind not in ("acknowledged", "snoozed"):
         raise ActionRefused(f"unknown action {kind!r}")
@@ -129,8 +133,8 @@ def record_action(
     with closing(_connect()) as con, con:
         cursor = con.execute(
             """INSERT INTO flag_actions (flag_key, participant_id, episode_id, rule_id, severity, instrument, fired_on,
-                       kind, action_taken, note, snooze_until, user_name, created_at)
-                       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                       kind, action_taken, note, snooze_until, user_name, author, created_at)
+                       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
             (
                 flag["flag_key"],
                 flag["participant_id"],
@@ -144,6 +148,7 @@ def record_action(
                 note.strip(),
                 str(snooze_until) if kind == "snoozed" else None,
                 user,
+                (author or "").strip() or user,
                 dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M:%S"),
             ),
         )
@@ -158,12 +163,12 @@ def latest_actions(flag_keys: list[str]) -> pd.DataFrame:
     """The most recent action on each of these flags."""
     columns = ["flag_key", "fired_on", "kind", "action_taken", "note", "snooze_until", "user_name", "created_at"]
     if not flag_keys:
-        return pd.DataFrame(columns=columns)
+        return pd.DataFrame(columns=[*columns, "author"])
     with closing(_connect()) as con:
         marks = ", ".join("?" * len(flag_keys))
         return pd.read_sql_query(
             f"""
-            SELECT {", ".join(columns)} FROM flag_actions
+            SELECT {", ".join(columns)}, coalesce(author, user_name) AS author FROM flag_actions
             WHERE action_id IN (SELECT max(action_id) FROM flag_actions WHERE flag_key IN ({marks}) GROUP BY flag_key)""",
             con,
             params=flag_keys,
@@ -227,11 +232,12 @@ def reviews(episode_ids: list[str] | None = None) -> pd.DataFrame:
         if not episode_ids:
             episode_ids = [""]
         where, params = f"WHERE a.episode_id IN ({', '.join('?' * len(episode_ids))})", list(episode_ids)
+    review_columns = ", ".join(f"r.{c}" for c in (*REVIEW_AREAS, "level_of_care", "plan_change"))
     with closing(_connect()) as con:
         out = pd.read_sql_query(
             f"""
             SELECT a.participant_id, a.episode_id, a.rule_id, a.instrument, a.fired_on, a.action_taken, a.note,
-                   a.user_name, a.created_at, {", ".join(f"r.{c}" for c in (*REVIEW_AREAS, "level_of_care", "plan_change"))}
+                   a.user_name, coalesce(a.author, a.user_name) AS author, a.created_at, {review_columns}
             FROM flag_reviews AS r JOIN flag_actions AS a USING (action_id) {where}
             ORDER BY a.action_id""",
             con,

@@ -26,8 +26,16 @@ CREATE INDEX IF NOT EXISTS stay_justifications_episode ON stay_justifications (e
 """
 
 
-def save_justification(participant_id: str, episode_id: str, text: str, user: str) -> None:
-    """Store a justification; refused (app_state.ActionRefused) when empty or longer than a page holds."""
+def _connect():
+    con = app_state.connect(SCHEMA)
+    if "author" not in {row[1] for row in con.execute("PRAGMA table_info(stay_justifications)")}:
+        con.execute("ALTER TABLE stay_justifications ADD COLUMN author TEXT")  # stores from before it was kept
+    return con
+
+
+def save_justification(participant_id: str, episode_id: str, text: str, user: str, author: str | None = None) -> None:
+    """Store a justification with its account (user) and the author's name as documents print it;
+    refused (app_state.ActionRefused) when shorter than the settings allow or longer than a page holds."""
     text = (text or "").strip()
     if len(text) < (shortest := stored().whole("reports", "min_justification_characters")):
         raise app_state.ActionRefused(
@@ -38,19 +46,28 @@ def save_justification(participant_id: str, episode_id: str, text: str, user: st
         raise app_state.ActionRefused(
             f"the justification is {len(text):,} characters; the packet's page holds {MAX_JUSTIFICATION:,}"
         )
-    with closing(app_state.connect(SCHEMA)) as con, con:
+    with closing(_connect()) as con, con:
         con.execute(
-            "INSERT INTO stay_justifications (participant_id, episode_id, text, user_name, created_at) "
-            "VALUES (?, ?, ?, ?, ?)",
-            (participant_id, episode_id, text, user, dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M:%S")),
+            "INSERT INTO stay_justifications (participant_id, episode_id, text, user_name, author, created_at) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            (
+                participant_id,
+                episode_id,
+                text,
+                user,
+                (author or "").strip() or user,
+                dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M:%S"),
+            ),
         )
 
 
 def justifications(episode_id: str) -> pd.DataFrame:
-    """The episode's justifications, newest first: text, user_name, created_at (UTC)."""
-    with closing(app_state.connect(SCHEMA)) as con:
+    """The episode's justifications, newest first: text, user_name, author (the name documents print),
+    created_at (UTC)."""
+    with closing(_connect()) as con:
         return pd.read_sql_query(
-            "SELECT text, user_name, created_at FROM stay_justifications WHERE episode_id = ? "
+            "SELECT text, user_name, coalesce(author, user_name) AS author, created_at FROM stay_justifications "
+            "WHERE episode_id = ? "
             "ORDER BY justification_id DESC",
             con,
             params=[episode_id],

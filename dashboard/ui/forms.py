@@ -87,7 +87,8 @@ def _save_flag_action(key: str, choices: dict, today: dt.date | None) -> None:
         else None
     )
     try:
-        user = session.acting().user
+        acting = session.acting()
+        user = acting.user
         if chosen not in choices:
             raise app_state.ActionRefused("choose a flag")
         flag_actions.record_action(
@@ -99,6 +100,7 @@ def _save_flag_action(key: str, choices: dict, today: dt.date | None) -> None:
             snooze_until=s.get(f"{key}-until") if kind == "snooze" else None,
             today=today,
             review=review,
+            author=acting.name,
         )
     except (app_state.ActionRefused, session.SessionEnded) as e:
         s[f"{key}-outcome"] = ("refused", f"Not saved: {escape_markdown(e)}.")
@@ -148,7 +150,7 @@ def _save_justification(participant_id: str, episode_id: str, key: str) -> None:
     try:
         identity = session.acting()
         text = s.get(f"{key}-text", "")
-        stay_justifications.save_justification(participant_id, episode_id, text, identity.user)
+        stay_justifications.save_justification(participant_id, episode_id, text, identity.user, identity.name)
     except (app_state.ActionRefused, session.SessionEnded) as e:
         s[f"{key}-outcome"] = ("refused", f"Not saved: {escape_markdown(e)}.")
         return

@@ -44,7 +44,7 @@ class Caseload:
                 "Until": [words.day(u) if s == "snoozed" else "" for u, s in zip(h["snooze_until"], h["status"])],
                 "Action taken": h["action_taken"],
                 "Note": h["note"],
-                "By": h["user_name"],
+                "By": h["author"],
                 "When (UTC)": [f"{pd.Timestamp(c):%d %b %Y %H:%M}" for c in h["created_at"]],
             }
         )
@@ -89,7 +89,7 @@ def worklist(clinician: str | None = None, program: str | None = None, today: dt
         handled.assign(
             text=[
                 f"{lab} — {status} by {user}"
-                for lab, status, user in zip(handled["label"], handled["status"], handled["user_name"])
+                for lab, status, user in zip(handled["label"], handled["status"], handled["author"])
             ]
         )
         .groupby("episode_id")["text"]

@@ -218,7 +218,7 @@ def review_table(episode_id: str) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "When (UTC)": r["created_at"],
-            "By": r["user_name"],
+            "By": r["author"],
             "Instrument": r["instrument"],
             "Concerns": [areas(row, "concern") for _, row in r.iterrows()],
             "No concern": [areas(row, "no concern") for _, row in r.iterrows()],

@@ -40,7 +40,7 @@ class Packet:
     @property
     def justification_line(self) -> str:
         j = self.justification
-        return "No justification written yet." if j is None else f"By {j['user_name']}, {j['created_at']} UTC"
+        return "No justification written yet." if j is None else f"By {j['author']}, {j['created_at']} UTC"
 
 
 def _day(value) -> str:
@@ -156,7 +156,7 @@ def _flags(view: EpisodeView) -> pd.DataFrame:
         return pd.DataFrame(columns=["Flag", "Explanation", "Status", "Action taken"])
     taken = [
         "—" if words.missing(a) else f"{a}: {n} ({u}, {str(c)[:10]})"
-        for a, n, u, c in zip(f["action_taken"], f["note"], f["user_name"], f["created_at"])
+        for a, n, u, c in zip(f["action_taken"], f["note"], f["author"], f["created_at"])
     ]
     return pd.DataFrame(
         {"Flag": f["label"], "Explanation": f["explanation"], "Status": f["status"], "Action taken": taken}
