@@ -7,6 +7,7 @@ from __future__ import annotations
 import pandas as pd
 
 from dashboard.privacy.shown_measures import MeasuresShown
+from dashboard.views import words
 from dashboard.views.filters import WHOLE
 from dashboard.views.quality_measures import STEP_LABELS, STEPS, STOP_LABELS, rate_label
 
@@ -125,8 +126,11 @@ def episode_list(m: MeasuresShown, measure_id: str, step: str | None = None) -> 
     if step:
         e = e[e["stopped_at"] == step]
 
-    def day(column):
-        return e[column].dt.strftime("%Y-%m-%d")
+    def day(column):  # as every page writes a date; none as —
+        return e[column].map(words.day)
+
+    def value(column):
+        return e[column].astype(object).where(e[column].notna(), "—")
 
     # the step and why before the rest: at 1024 px they stay in view
     return pd.DataFrame(
@@ -139,9 +143,9 @@ def episode_list(m: MeasuresShown, measure_id: str, step: str | None = None) -> 
             "Cohort": e["cohort"],
             "Clinician": e["primary_clinician"],
             "Index": day("index_date"),
-            "Index score": e["index_value"],
+            "Index score": value("index_value"),
             "Judged on": day("result_date"),
-            "Score judged": e["result_value"],
+            "Score judged": value("result_value"),
         }
     ).reset_index(drop=True)
 
