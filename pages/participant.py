@@ -140,7 +140,8 @@ if view.item_instruments:
     st.subheader("Item answers")
     for instrument in view.item_instruments:
         figures.show(
-            item_heatmap(instrument, view.items[view.items["instrument"] == instrument]), key=f"items-{instrument}"
+            item_heatmap(instrument, view.items[view.items["instrument"] == instrument], view.total_only(instrument)),
+            key=f"items-{instrument}",
         )
 
 st.subheader("Attendance")

@@ -231,3 +231,37 @@ def test_every_chart_has_a_text_alternative_made_from_what_it_draws():
         if re.search(r"st\.plotly_chart\(", p.read_text())
     ]
     assert callers == ["dashboard/ui/figures.py"]
+
+
+def test_only_a_subscale_that_raises_a_flag_is_drawn_as_one_and_a_total_without_items_is_named():
+    import pandas as pd
+
+    from dashboard.charts.items import item_heatmap
+    from dashboard.charts.subscales import subscale_chart
+
+    bam = pd.DataFrame(
+        {
+            "assessed_on": ["2026-11-02"] * 3,
+            "subscale": ["Use", "Risk", "Protective"],
+            "score": [4, 18, 7],
+            "flag_at_least": [1, 12, None],
+            "flag_at_most": [None, None, 12],
+            "low": [0, 0, 0],
+            "high": [12, 24, 24],
+            "raises_flag": [True, False, False],
+        }
+    )
+    notes = [a.text for a in subscale_chart("BAM", bam).layout.annotations if "at " in (a.text or "")]
+    assert notes == ["red flag at 1 or more", "concern (no flag) at 12 or more", "concern (no flag) at 12 or less"]
+    items = pd.DataFrame(
+        {
+            "assessed_on": ["2026-11-02", "2026-11-02"],
+            "item_number": [1, 2],
+            "value": [2, 1],
+            "item_max": [3, 3],
+            "item_label": ["nervous", "worry"],
+            "safety_item": [False, False],
+        }
+    )
+    title = item_heatmap("GAD-7", items, [pd.Timestamp("2026-11-09").date()]).layout.title.text
+    assert "Not in the grid (a total without item answers): 09 Nov 2026" in title

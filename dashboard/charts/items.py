@@ -8,8 +8,9 @@ import plotly.graph_objects as go
 from dashboard.charts.style import FLAG_COLOURS, SEVERITY_RAMP, base_layout, draw, escape_html
 
 
-def item_heatmap(instrument: str, items: pd.DataFrame) -> go.Figure:
-    """items: assessed_on, item_number, value, item_max, item_label, safety_item (one instrument)."""
+def item_heatmap(instrument: str, items: pd.DataFrame, total_only: list | tuple = ()) -> go.Figure:
+    """items: assessed_on, item_number, value, item_max, item_label, safety_item (one instrument);
+    total_only: days with a total but no item answers, named under the title (never silently left out)."""
     dates = sorted(
         pd.to_datetime(items["assessed_on"]).dt.strftime("%d %b %y").unique(),
         key=lambda d: pd.to_datetime(d, format="%d %b %y"),
@@ -67,9 +68,16 @@ def item_heatmap(instrument: str, items: pd.DataFrame) -> go.Figure:
         ],
     )
     fig.update_yaxes(autorange="reversed")
+    missing = (
+        "<br><sup>Not in the grid (a total without item answers): "
+        + ", ".join(f"{pd.Timestamp(d):%d %b %Y}" for d in total_only)
+        + "</sup>"
+        if len(total_only)
+        else ""
+    )
     base_layout(
         fig,
-        f"{escape_html(instrument)} item answers (safety item outlined when endorsed)",
+        f"{escape_html(instrument)} item answers (safety item outlined when endorsed){missing}",
         height=max(260, 26 * len(grid.index) + 130),
     )
     fig.update_layout(margin={"l": 260})  # room for the item labels

@@ -11,7 +11,9 @@ from dashboard.charts.style import FLAG_COLOURS, SCORE_COLOUR, base_layout, esca
 
 
 def subscale_chart(instrument: str, subscales: pd.DataFrame) -> go.Figure:
-    """subscales: assessed_on, subscale, score, flag_at_least, flag_at_most, low, high."""
+    """subscales: assessed_on, subscale, score, flag_at_least, flag_at_most, low, high, raises_flag. A cutoff
+    that raises a plan-review flag is drawn red and says so; the instrument's other cutoffs are levels of
+    concern, drawn grey: they raise no flag."""
     names = list(dict.fromkeys(subscales["subscale"]))
     fig = make_subplots(
         rows=1, cols=len(names), subplot_titles=[escape_html(n) for n in names], horizontal_spacing=0.08
@@ -19,10 +21,12 @@ def subscale_chart(instrument: str, subscales: pd.DataFrame) -> go.Figure:
     for col, name in enumerate(names, start=1):
         part = subscales[subscales["subscale"] == name]
         first = part.iloc[0]
+        raises = bool(first.get("raises_flag", False))
+        what = "red flag" if raises else "concern (no flag)"
         rule = (
-            f"flagged at {first.flag_at_least:g} or more"
+            f"{what} at {first.flag_at_least:g} or more"
             if pd.notna(first.flag_at_least)
-            else f"flagged at {first.flag_at_most:g} or less"
+            else f"{what} at {first.flag_at_most:g} or less"
             if pd.notna(first.flag_at_most)
             else ""
         )
@@ -46,7 +50,7 @@ def subscale_chart(instrument: str, subscales: pd.DataFrame) -> go.Figure:
             y = at - 0.5 if pd.notna(first.flag_at_least) else at + 0.5
             fig.add_hline(
                 y=y,
-                line={"dash": "dash", "color": FLAG_COLOURS["red"], "width": 1.5},
+                line={"dash": "dash", "color": FLAG_COLOURS["red"] if raises else "#666666", "width": 1.5},
                 row=1,
                 col=col,
                 annotation_text=rule,

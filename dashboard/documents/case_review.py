@@ -113,7 +113,10 @@ def charts(view: EpisodeView) -> list[tuple[str, list[tuple[go.Figure, str]]]]:
     scores += [
         (subscale_chart(i, view.subscales[view.subscales["instrument"] == i]), "") for i in view.subscale_instruments
     ]
-    items = [(item_heatmap(i, view.items[view.items["instrument"] == i]), "") for i in view.item_instruments]
+    items = [
+        (item_heatmap(i, view.items[view.items["instrument"] == i], view.total_only(i)), "")
+        for i in view.item_instruments
+    ]
     attendance = ([(attendance_calendar(view.sessions), "")] if len(view.sessions) else []) + (
         [(weekly_hours(view.weeks), "")] if len(view.weeks) else []
     )

@@ -81,6 +81,12 @@ class EpisodeView:
         reason = self.episode["discharge_category"] or "reason not recorded"
         return f"discharged {self.episode['discharge_date']:%d %b %Y} ({reason})"
 
+    def total_only(self, instrument: str) -> list[dt.date]:
+        """Days the instrument has a total but no item answers: the item grid cannot show them, so it says so."""
+        scored = pd.to_datetime(self.scores.loc[self.scores["instrument"] == instrument, "assessed_on"]).dt.date
+        answered = set(pd.to_datetime(self.items.loc[self.items["instrument"] == instrument, "assessed_on"]).dt.date)
+        return sorted(d for d in set(scored) if d not in answered)
+
     def outcome(self, instrument: str) -> dict | None:
         rows = self.outcomes[self.outcomes["instrument"] == instrument]
         return rows.iloc[0].to_dict() if len(rows) else None

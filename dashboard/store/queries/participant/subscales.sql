@@ -5,7 +5,11 @@ WITH ranges AS (
     FROM instrument_subscales AS s JOIN instrument_catalogue AS c USING (instrument)
     GROUP BY ALL
 )
-SELECT a.instrument, a.assessed_on, sub.subscale, sub.score, sub.flag_at_least, sub.flag_at_most, r.low, r.high
+-- raises_flag: the subscale raises a plan-review flag (instrument_safety: the BAM's Use); the others' cutoffs
+-- are the instrument's own levels of concern, shown as such, never as flags.
+SELECT a.instrument, a.assessed_on, sub.subscale, sub.score, sub.flag_at_least, sub.flag_at_most, r.low, r.high,
+       EXISTS (SELECT 1 FROM instrument_safety AS s WHERE s.instrument = sub.instrument AND s.subscale = sub.subscale)
+           AS raises_flag
 FROM visible_assessments AS a
 JOIN assessment_subscales AS sub USING (assessment_id)
 JOIN ranges AS r ON r.instrument = sub.instrument AND r.subscale = sub.subscale
