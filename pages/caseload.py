@@ -31,6 +31,11 @@ st.markdown(
 )
 
 chosen = worklist_table(caseload, show_clinician=not identity.scope_clinician)
+st.caption(
+    "A score's 'on track' compares it with people who started at a similar score (expected recovery); "
+    "'No improvement' compares it with this person's own intake (no reliable change by the settings' week): "
+    "both can hold for one score."
+)
 if chosen is None:
     st.caption("Select a row to act on that participant's flags or open their progress.")
 else:  # every part below names and acts on the chosen episode, wherever the re-sorted list puts it

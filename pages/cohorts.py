@@ -37,6 +37,11 @@ st.caption(
 downloads.table(lambda c: c.everyone, "everyone_admitted", f"outcomes for everyone admitted ({instrument})", data, n)
 # one chart to a row: side by side they were too narrow to read at 1024 px, and each is pasted alone
 show(charts.jt_categories, "jt_categories", f"Jacobson & Truax categories ({instrument})")
+st.caption(
+    "Jacobson & Truax (1991) categories from intake to the latest score: recovered = a reliable improvement "
+    "(at least the instrument's reliable-change score) that ends below the clinical cutoff; improved = a "
+    "reliable improvement that does not; deteriorated = a reliable worsening; unchanged = neither."
+)
 show(charts.rates, "response_remission", f"response and remission ({instrument})")
 show(lambda c: charts.weekly_means(c, *data.score_range), "weekly_means", f"mean {instrument} by treatment week")
 show(lambda c: charts.pre_post(c, *data.score_range), "pre_post", f"{instrument}: intake against latest")
@@ -57,7 +62,8 @@ if len(data.shown.thresholds.columns) > 1:
 
 st.subheader("HEDIS-style measures")
 st.caption(
-    f"— = not shown: no index episodes, or a rate that would rest on a count from 1 to {policy.threshold()} "
+    "Modelled on NCQA's HEDIS measures (DMS-E, DRR-E) and computed from this program's data alone: not "
+    f"certified HEDIS results. — = not shown: no index episodes, or a rate that would rest on a count from 1 to {policy.threshold()} "
     f"in a shared view. {escape_markdown(data.shown.measures_note)}"
 )
 downloads.table(lambda c: c.hedis, "hedis", "HEDIS-style measures", data, n)

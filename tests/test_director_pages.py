@@ -90,7 +90,7 @@ def test_the_director_sees_the_true_dms(app_env):
     )
     assert dms["Whole program"] == f"{k} of {n} ({100 * k / n:.0f} %)"
     assert "DRR-E: Follow-up: a PHQ-9 120-240 days after the index" in hedis.columns
-    measures = next(c.value for c in at.caption if c.value.startswith("— = not shown")).replace("\\", "")
+    measures = caption_with(at, "— = not shown").replace("\\", "")
     assert "a count from 1 to 10 in a shared view" in measures
     assert "DRR-E: HEDIS MY2023 DRR-E as summarised in the reference [4]" in measures
 
