@@ -132,13 +132,13 @@ def episode_list(m: MeasuresShown, measure_id: str, step: str | None = None) -> 
     def value(column):
         return e[column].astype(object).where(e[column].notna(), "—")
 
-    # the step and why before the rest: at 1024 px they stay in view
+    # the participant, the step and why first: at 1024 px they stay in view; the episode is the participant
+    # and the admission date (its internal id, "IOP-10111#20251124", is for files only)
     return pd.DataFrame(
         {
-            "Episode": e["episode_id"],
+            "Participant": e["participant_id"],
             "Step": e["stopped_at"].map(STOP_LABELS),
             "Why": e["reason"],
-            "Participant": e["participant_id"],
             "Admitted": day("admit_date"),
             "Cohort": e["cohort"],
             "Clinician": e["primary_clinician"],
