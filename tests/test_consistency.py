@@ -153,3 +153,22 @@ def test_days_left_of_an_authorization_read_the_same_on_caseload_packet_and_data
     packet = stay_review.packet(participant.episode_view(auth["participant_id"], auth["episode_id"]))
     authorized = packet.facts.set_index(packet.facts.columns[0]).loc["Authorized"].iloc[0]
     assert f"({left} days after the data date, 20 Nov 2026)" in authorized
+
+
+def test_before_a_suppressed_download_the_care_team_is_told_how_many_cells_it_hides(demo):
+    """The default (suppressed) summary submission hides cells the director sees: the page says how many,
+    counted against the file's own rows."""
+    from dashboard.documents import quality_tables
+    from dashboard.privacy import policy
+    from dashboard.privacy.shown_measures import shown_measures
+    from dashboard.ui.downloads import hidden_cells
+    from dashboard.views.quality_measures import quality_measures
+
+    at = _page("director", "pages/measures.py")
+    said = [c.value for c in at.caption if c.value.startswith("The shared file hides")]
+    assert said, [c.value for c in at.caption]
+    raw = quality_measures(_filters(dimension="track"))
+    screen = shown_measures(raw, policy.for_view("director"))
+    shared = shown_measures(raw, policy.for_export("director", True))
+    expected = hidden_cells(quality_tables.summary(screen), quality_tables.summary(shared))
+    assert expected == said[0] and not expected.startswith("The shared file hides 0 ")

@@ -68,6 +68,20 @@ def internal_name(file_name: str) -> str:
     return f"{stem}-INTERNAL.{extension}" if dot else f"{file_name}-INTERNAL"
 
 
+def hidden_cells(on_screen: pd.DataFrame, shared: pd.DataFrame) -> str:
+    """How many of the table's cells the suppressed file shows otherwise than the screen (hidden, or
+    marked), said before the download."""
+    if on_screen.shape != shared.shape:
+        return "The shared file is suppressed: some cells of this table will not be shown in it."
+    differ = int((on_screen.astype(str).to_numpy() != shared.astype(str).to_numpy()).sum())
+    cells = on_screen.size
+    if not differ:
+        return "The shared file shows every cell of this table as here."
+    return (
+        f"The shared file hides {differ:,} of this table's {cells:,} cells (small counts and what they would reveal)."
+    )
+
+
 def suppress_choice(key: str) -> bool:
     """Is the file for sharing outside the program (suppressed)? A choice for the care team, on by
     default; always for external roles, who get no choice."""
@@ -143,6 +157,8 @@ def table(
     left, *buttons = st.columns([2, 1, 1, 2] if submission else [2, 1, 1])
     with left:
         suppress = suppress_choice(f"{key}-suppress")
+        if suppress and not data.external:  # the care team sees true counts: say what the shared file hides
+            st.caption(hidden_cells(shown, build(data.for_file(True))))
 
     def files(fmt: str) -> bytes:
         payload = data.for_file(suppress)
