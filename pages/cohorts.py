@@ -30,6 +30,11 @@ downloads.table(lambda c: c.funnel, "completeness", f"measurement completeness (
 st.subheader("Outcomes")
 downloads.table(lambda c: c.outcomes, "outcomes", f"outcomes ({instrument})", data, n)
 st.caption(
+    "Response and remission here are of the episodes in the clinical range at intake with a later score (the four "
+    "Jacobson & Truax categories); below, of those who completed treatment and of everyone admitted; the "
+    "HEDIS-style DRR-E, of its index episodes. Each is a different population, so the rates differ."
+)
+st.caption(
     f"Beside those who completed treatment, everyone admitted starting in the clinical range: the last "
     f"{instrument} score carried as the outcome, so an episode with only a baseline counts as not improved; "
     "and the share who left before completing (not transfers), so that losing people cannot raise a rate."

@@ -132,7 +132,9 @@ def test_cohort_whole_program_row_matches_the_marts(app_env):
         (p + z * z / (2 * n)) / (1 + z * z / n),
         z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n),
     )
-    assert whole["response % (95 % CI)"] == f"{100 * p:.0f} % ({100 * (centre - half):.0f}–{100 * (centre + half):.0f})"
+    assert whole["response % (95 % CI)"] == (  # with its base: the care team's counts are true
+        f"{100 * p:.0f} % of {n} ({100 * (centre - half):.0f}–{100 * (centre + half):.0f})"
+    )
 
 
 def test_no_small_count_anywhere_on_the_quality_pages(app_env):

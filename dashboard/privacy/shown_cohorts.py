@@ -134,7 +134,10 @@ def materialise_cohorts(c: Cohorts, cells: CellSet, marks: dict, disclosure: Dis
             k, cases = (s[what], s["cases"]) if s is not None else (0, 0)
             shown = percent(k, cases, t)
             low, high = (s[f"{what}_low"], s[f"{what}_high"]) if s is not None else (np.nan, np.nan)
-            outcome_rates[what].append("—" if shown is None else f"{shown} ({100 * low:.0f}–{100 * high:.0f})")
+            # its base beside it where counts are true (the care team): three tables give three response rates,
+            # each of its own population; a shared view keeps the base out (it would add up hidden categories)
+            base = "" if t or shown is None else f" of {int(cases):,}"
+            outcome_rates[what].append("—" if shown is None else f"{shown}{base} ({100 * low:.0f}–{100 * high:.0f})")
             if shown is not None:
                 rates_rows.append({"cohort": n, "what": what, "rate": k / cases, "low": low, "high": high})
     outcome_table["response % (95 % CI)"] = outcome_rates["response"]
