@@ -3,16 +3,13 @@ review), who took it, when, with which selection, how many rows, and whether it 
 
 import streamlit as st
 
-from dashboard.privacy import policy
+from dashboard.privacy.export_log import export_log
 from dashboard.store import audit
 from dashboard.ui import downloads, session
 
 identity = session.require("exports")
 st.title("What left the program")
-log = audit.exports()
-if policy.external(identity.role):
-    # an external role sees that a participant's file was taken, not whose
-    log = log.assign(participant_id=log["participant_id"].where(log["participant_id"].isna(), "(a participant)"))
+log, note = export_log(audit.exports(), identity.role)  # outside the care team: whose file is not said
 suppressed = (log["suppressed"] == "yes").sum()
 st.caption(
     f"{len(log):,} files, newest first; {suppressed:,} suppressed for sharing, "
@@ -23,6 +20,7 @@ downloads.records(
     "exports",
     "files that left the program",
     "exports",
+    note=note,
     column_config={
         "at": "When (UTC)",
         "user_name": "Who",

@@ -163,6 +163,34 @@ def test_what_left_the_program_lists_every_file(program, files):
     assert _exports()[0]["page"] == "exports"
 
 
+def test_the_quality_role_reads_that_a_participants_file_left_never_whose(program, files):
+    """A director's case review is in the export log; the quality role's page, and the CSV it downloads of
+    that log, name neither the participant nor the file (case-review-<id>.pdf), and the CSV says what it is."""
+    from dashboard.store import audit
+
+    audit.record(
+        "export",
+        "dr.chen",
+        "clinician",
+        page="participant",
+        participant_id="P1",
+        kind="case review PDF",
+        file="case-review-P1.pdf",
+        rows=None,
+        suppressed=None,
+    )
+    at = _page("quality", "pages/exports.py", files)
+    table = at.dataframe[0].value
+    assert table["participant_id"].tolist() == ["(a participant)"]
+    assert table["file"].tolist() == ["(a participant's file)"]
+    name, build = files["exports-csv"]
+    text = build().decode("utf-8")
+    assert "P1" not in text and "case-review" not in text
+    assert "participants' files are not named" in text and "INTERNAL" not in text and name == "exports.csv"
+    director = _page("director", "pages/exports.py", files)  # the care team reads the log as logged
+    assert "case-review-P1.pdf" in director.dataframe[0].value["file"].tolist()
+
+
 def test_no_table_has_streamlits_own_download():
     import tomllib
 

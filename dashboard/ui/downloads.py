@@ -225,13 +225,22 @@ def _submission(build, columns, key, title, data, n, label, suppress: bool | Non
     )
 
 
-def records(frame: pd.DataFrame, key: str, title: str, page: str, data_as_of=None, **dataframe_args) -> None:
-    """An administrator's table of records (loads, rejected rows, the audit trail) and its files:
-    internal by nature, so never suppressed and always marked INTERNAL."""
+def records(
+    frame: pd.DataFrame, key: str, title: str, page: str, data_as_of=None, note: str | None = None, **dataframe_args
+) -> None:
+    """A table of records (loads, rejected rows, the audit trail, the export log) and its files: internal
+    by nature, so never suppressed and marked INTERNAL, unless `note` says what else they are (the
+    export log as an external role reads it)."""
     st.dataframe(frame, hide_index=True, key=key, **dataframe_args)
     info = formats.FileInfo(
-        title, "all", f"{len(frame):,} rows", data_as_of or pd.Timestamp.now(tz="UTC"), policy.INTERNAL, True
+        title,
+        "all",
+        f"{len(frame):,} rows",
+        data_as_of or pd.Timestamp.now(tz="UTC"),
+        note or policy.INTERNAL,
+        not note,
     )
+    suppressed = None if note else False  # not counts: neither suppressed nor INTERNAL when a note says what it is
     left, right = st.columns(2)
     with left:
         button(
@@ -243,7 +252,7 @@ def records(frame: pd.DataFrame, key: str, title: str, page: str, data_as_of=Non
             page,
             "table CSV",
             rows=len(frame),
-            suppressed=False,
+            suppressed=suppressed,
         )
     with right:
         button(
@@ -255,5 +264,5 @@ def records(frame: pd.DataFrame, key: str, title: str, page: str, data_as_of=Non
             page,
             "table XLSX",
             rows=len(frame),
-            suppressed=False,
+            suppressed=suppressed,
         )
