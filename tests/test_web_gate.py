@@ -160,9 +160,15 @@ def test_data_routes_and_metrics_need_a_session(client):
     _sign_in(client, "director")
     assert client.get("/media/abc.csv").status_code == 200
     assert client.get("/_stcore/metrics").status_code == 404  # administrators only
+    # the upload endpoint: only for a role whose pages upload (an administrator's Data page)
+    assert client.put("/_stcore/upload_file/sid/fid", content=b"x" * 1000).status_code == 403
+    client.cookies.clear()
+    _sign_in(client, "clinician")
+    assert client.put("/_stcore/upload_file/sid/fid", content=b"x" * 1000).status_code == 403
     client.cookies.clear()
     _sign_in(client, "admin")
     assert client.get("/_stcore/metrics").text == "app /_stcore/metrics"
+    assert client.put("/_stcore/upload_file/sid/fid", content=b"x").status_code not in (401, 403)  # to the app
 
 
 def test_an_address_that_is_no_page_says_so_plainly(client):

@@ -26,6 +26,10 @@ PUBLIC_PREFIXES = ("/static/", "/auth/")
 PUBLIC_PATHS = {"/_stcore/health", "/favicon.png", "/manifest.json", "/oauth2callback"}
 STREAMLIT_PREFIXES = ("/_stcore/", "/media/", "/component/", "/static/")
 ADMIN_ONLY = {"/_stcore/metrics"}
+# Streamlit's upload endpoint takes a file from any session that knows its own id: only a role whose pages
+# upload (the Data page) may send one, or any signed-in role could fill the server's memory.
+UPLOAD_PREFIX = "/_stcore/upload_file/"
+UPLOADING_PAGE = "data"
 
 
 def _inline_script_hashes() -> str:
@@ -101,6 +105,8 @@ class Gate:
             )
         if path in ADMIN_ONLY and identity.role != "admin":
             return await PlainTextResponse("Not found", status_code=404)(scope, receive, send)
+        if path.startswith(UPLOAD_PREFIX) and not pages.allowed(identity.role, UPLOADING_PAGE):
+            return await PlainTextResponse("Uploads are for the Data page", status_code=403)(scope, receive, send)
         if slug == "" and scope["type"] == "http":
             query = scope.get("query_string", b"").decode()
             start = "/" + pages.START[identity.role] + (f"?{query}" if query else "")
