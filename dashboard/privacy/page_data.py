@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from functools import cached_property
 
 from dashboard.privacy import policy, release, shown_cohorts, shown_measures, shown_overview
 from dashboard.privacy.policy import Disclosure
@@ -38,6 +39,12 @@ class PageData:
     @property
     def external(self) -> bool:
         return policy.external(self.role)
+
+    @cached_property
+    def shared(self) -> object:
+        """The payload as a file for sharing shows it (suppressed): made once per page run, however many
+        tables say what it hides."""
+        return self.for_file(True)
 
 
 def _period(quarter: release.Quarter, dimension: str | None = None) -> str:

@@ -158,7 +158,7 @@ def table(
     with left:
         suppress = suppress_choice(f"{key}-suppress")
         if suppress and not data.external:  # the care team sees true counts: say what the shared file hides
-            st.caption(hidden_cells(shown, build(data.for_file(True))))
+            st.caption(hidden_cells(shown, build(data.shared)))
 
     def files(fmt: str) -> bytes:
         payload = data.for_file(suppress)
