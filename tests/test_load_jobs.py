@@ -250,6 +250,9 @@ def test_a_job_left_running_by_a_killed_worker_fails_when_the_next_worker_starts
     while not _gone(loader):  # the loader goes with its worker
         assert time.monotonic() < deadline, "the loader outlived its worker"
         time.sleep(0.1)
+    while worker_lock.worker_alive():  # its lock goes when the killed process is gone (a moment, when busy)
+        assert time.monotonic() < deadline, "the killed worker's lock was not released"
+        time.sleep(0.1)
     folder = load_jobs.get(job_id).folder
     assert load_jobs.get(job_id).status == "running" and folder.exists()
     assert load_worker.run(idle=0) == 0
