@@ -191,6 +191,8 @@ def test_an_idle_page_hides_its_data_when_the_session_expires(tmp_path, chromium
         expect(page.get_by_test_id("stDataFrame").first).to_be_visible()
         # no click from here: the page re-checks its session and leaves within seconds of expiry
         expect(page.get_by_text("Your session has expired; sign in again.")).to_be_visible(timeout=40000)
+        # the page says so, then goes to sign-in: on a busy machine the address follows a moment later
+        expect(page).to_have_url(re.compile(r"/auth/signin\?m=expired&next=%2Fsummary$"), timeout=30000)
         assert address(page) == "/auth/signin?m=expired&next=%2Fsummary"
         assert page.get_by_test_id("stDataFrame").count() == 0
         page.screenshot(path=str(ARTIFACTS / "expired.png"))
