@@ -68,6 +68,11 @@ def _check(settings: dict[str, dict]) -> None:
         value = settings["reports"][key]
         if not isinstance(value, int) or value < 0:
             raise ValueError(f"settings reports.{key}: a whole number, 0 or more")
+    privacy = settings["privacy"]
+    if not isinstance(privacy["protection_width"], int) or not 1 <= privacy["protection_width"] < max(
+        privacy["small_cell_max"], 2
+    ):
+        raise ValueError("settings privacy.protection_width: a whole number from 1 to small_cell_max - 1")
     soon = settings["authorization"]["ends_soon_days"]
     if not isinstance(soon, int) or soon < 0:
         raise ValueError("settings authorization.ends_soon_days: a whole number of days, 0 or more")

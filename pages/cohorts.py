@@ -13,7 +13,7 @@ st.title("Cohort outcomes")
 data = selection.or_stop(selection.cohorts, identity)
 instrument = data.instrument
 data_as_of(data.data_as_of)
-st.caption(f"Episodes {escape_markdown(data.described)}; N = {data.shown.n_text()} · {data.shown.disclosure.note()}")
+st.caption(f"Episodes {escape_markdown(data.described)}; N = {data.shown.n_text()} · {data.privacy_note}")
 
 
 def n(c):

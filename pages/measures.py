@@ -16,7 +16,7 @@ st.title("Quality measures")
 data = selection.or_stop(selection.measures, identity)
 shown = data.shown
 data_as_of(data.data_as_of)
-st.caption(f"Episodes {escape_markdown(data.described)} · {shown.disclosure.note()}")
+st.caption(f"Episodes {escape_markdown(data.described)} · {data.privacy_note}")
 
 
 def n(m):

@@ -12,13 +12,18 @@ import pytest
 from conftest import _decode, app, chart
 from dashboard.charts import cohorts as cohort_charts
 from dashboard.charts import overview as overview_charts
+from dashboard.privacy.auditor import audit
+from dashboard.privacy.cells import CellSet
 from dashboard.privacy.marks import IN_TREATMENT
-from dashboard.privacy.release import DIMENSIONS, quarter_release, quarters
+from dashboard.privacy.release import DIMENSIONS, measure_dimensions, quarter_release, quarters
 from dashboard.views.cohorts import JT_ORDER, WHOLE, cohort_outcomes
 from dashboard.views.filters import instrument_choices, options, primary_instrument
 from dashboard.views.overview import program_overview
+from dashboard.views.quality_measures import STEPS as QM_STEPS
+from dashboard.views.quality_measures import quality_measures
 
 T = 10
+WIDTH = 4  # [privacy] protection_width
 MARKS = ("<11", "suppressed")
 STEPS = {
     "admitted": "admitted",
@@ -51,70 +56,74 @@ def demo(demo_db, monkeypatch):
 
 
 class Adversary:
-    """Sees every shown count of every setting, knows which add up to which, and works out what follows."""
+    """Sees every shown count of every setting and knows what each mark means ("<11": 1 to 10;
+    "suppressed": 11 or more), which counts add up to which (groups to the whole program, categories
+    to a row's N, a funnel's and a measure's steps with those who left at each) and works out, for
+    every hidden count at once, the lowest and highest value all of that allows (linear programming
+    over the whole quarter). It is told the true counts only to say which hidden ones are small."""
 
     def __init__(self):
-        self.known, self.lines, self.cells = {}, [], set()
+        self.shown, self.truth, self.lines = {}, {}, []
 
-    def see(self, key, value):
-        self.cells.add(key)
+    def see(self, key, value, true):
         if isinstance(value, str):
             assert value in MARKS, (key, value)
-            return
-        value = float(value)
-        assert value == 0 or value > T, (key, value)  # nothing small is shown
-        assert self.known.setdefault(key, value) == value, (key, value, self.known[key])  # one count, one value
+        else:
+            value = float(value)
+            assert value == 0 or value > T, (key, value)  # nothing small is shown
+            assert value == float(true), (key, value, true)
+        assert self.shown.setdefault(key, value) == value, (key, value, self.shown[key])  # one count, one value
+        self.unknown(key, true)
+
+    def unknown(self, key, true):
+        """A count the reader does not see but reasons about (those who left at a step)."""
+        assert self.truth.setdefault(key, float(true)) == float(true), (key, true, self.truth[key])
 
     def line(self, members, total):
         self.lines.append((tuple(members), total))
 
-    def work_out(self):
-        derived = {}
-        changed = True
-        while changed:
-            changed = False
-            for members, total in self.lines:
-                unknown = [k for k in (*members, total) if k not in self.known]
-                if len(unknown) == 1:
-                    k = unknown[0]
-                    rest = sum(self.known[m] for m in members if m != k)
-                    self.known[k] = derived[k] = (self.known[total] - rest) if k != total else rest
-                    changed = True
-        for key, value in derived.items():
-            assert value == 0 or value > T, ("worked out", key, value)
+    def work_out(self, width=None) -> dict:
+        """Every hidden count narrowed below the protection width (or, hidden to protect another, pinned):
+        key -> (lowest, highest)."""
+        cells = CellSet()
+        for key, true in self.truth.items():
+            cells.add(key, true, shown=key in self.shown)
         for members, total in self.lines:
-            if total in self.known:
-                hidden = self.known[total] - sum(self.known[m] for m in members if m in self.known)
-                if any(m not in self.known for m in members):
-                    assert hidden == 0 or hidden > T, ("hidden members add up to", members, hidden)
-        return derived
+            cells.line(members, total)  # the true counts add up as the reader assumes
+        marks = {k: self.shown.get(k, "") for k in self.truth if isinstance(self.shown.get(k, ""), str)}
+        return audit(cells, marks, T, WIDTH if width is None else width)
 
 
 def _cohort(dim, cohort):
     return ("whole",) if cohort == WHOLE else (dim, cohort)
 
 
-def _see_cohorts(adv: Adversary, c, dim, ins):
+def _see_cohorts(adv: Adversary, c, raw, dim, ins):
     funnel = c.funnel.set_index("Cohort")
     outcomes = c.outcomes.set_index("Cohort")
+    true_funnel = raw.funnel.set_index("cohort")
+    true_jt = raw.summary.set_index("cohort")
     names = list(funnel.index)
     for name in names:
         ck = _cohort(dim, name)
-        adv.see(("admitted", *ck), funnel.loc[name, "admitted"])
-        for col in list(STEPS)[1:]:
-            adv.see(("f", ins, *ck, col), funnel.loc[name, col])
+        truth = {col: true_funnel.loc[name, STEPS[col]] for col in STEPS}
+
+        def key(col, ck=ck):
+            return ("admitted", *ck) if col == "admitted" else ("f", ins, *ck, col)
+
+        for col in STEPS:
+            adv.see(key(col), funnel.loc[name, col], truth[col])
         for child, parent in NESTED:
-
-            def key(col, ck=ck):
-                return ("admitted", *ck) if col == "admitted" else ("f", ins, *ck, col)
-
-            adv.cells.add(("gap", ins, *ck, child, parent))
-            adv.line([key(child), ("gap", ins, *ck, child, parent)], key(parent))
+            gap = ("gap", ins, *ck, child, parent)
+            adv.unknown(gap, truth[parent] - truth[child])
+            adv.line([key(child), gap], key(parent))
+        jt = {cat: true_jt.loc[name, cat] if name in true_jt.index else 0 for cat in JT_ORDER}
+        jt["no_score"] = truth["admitted"] - sum(jt.values())
         cats = [("jt", ins, *ck, cat) for cat in CATEGORIES]
         for cat, k in zip(CATEGORIES, cats):
-            adv.see(k, outcomes.loc[name, cat.replace("_", " ")])
-        adv.see(("admitted", *ck), outcomes.loc[name, "total"])  # the row's total is the cohort's size
-        adv.line(cats, ("admitted", *ck))
+            adv.see(k, outcomes.loc[name, cat.replace("_", " ")], jt[cat])
+        adv.see(key("admitted"), outcomes.loc[name, "total"], truth["admitted"])  # the row's total: the cohort's size
+        adv.line(cats, key("admitted"))
     body = [n for n in names if n != WHOLE]
     if body:
         adv.line([("admitted", dim, n) for n in body], ("admitted", "whole"))
@@ -124,47 +133,105 @@ def _see_cohorts(adv: Adversary, c, dim, ins):
             adv.line([("jt", ins, dim, n, cat) for n in body], ("jt", ins, "whole", cat))
 
 
-def _see_overview(adv: Adversary, o, ins):
+def _see_measures(adv: Adversary, m, raw, dim, only=None):
+    """The quality measures page: each measure's steps by cohort, its exclusions by reason and each
+    rate's numerator; a reason a cohort does not list is none of its episodes."""
+    steps = m.steps.set_index(["measure_id", "cohort", "step"])
+    true_steps = raw.steps.set_index(["measure_id", "cohort"])
+    excl = m.exclusions.set_index(["measure_id", "cohort", "reason"])
+    true_excl = raw.exclusions.set_index(["measure_id", "cohort", "reason"])["episodes"]
+    rates = m.rates.set_index(["measure_id", "rate_id", "cohort"])
+    true_rates = raw.rates.set_index(["measure_id", "rate_id", "cohort"])["numerator"]
+    for spec in (s for s in m.specs if only in (None, s.id)):
+        reasons = sorted(set(m.exclusions.loc[m.exclusions["measure_id"] == spec.id, "reason"]))
+        by_name: dict = {}
+        for cohort in m.cohorts:
+            ck = _cohort(dim, cohort)
+
+            def true(step, cohort=cohort, measure=spec.id):
+                at = (measure, cohort)
+                return int(true_steps.loc[at, step]) if at in true_steps.index else 0
+
+            keys = {}
+            for step in QM_STEPS:
+                keys[step] = ("admitted", *ck) if step == "admitted" else ("m", spec.id, step, *ck)
+                r = steps.loc[(spec.id, cohort, step)]
+                adv.see(keys[step], r["mark"] or r["episodes"], true(step))
+            for before, step in zip(QM_STEPS, QM_STEPS[1:]):
+                if step == "denominator":
+                    continue  # the window's closed episodes are the denominator and the exclusions
+                left = ("m", spec.id, "left at", step, *ck)
+                adv.unknown(left, true(before) - true(step))
+                adv.line([keys[step], left], keys[before])
+            for reason in reasons:
+                keys[reason] = ("m", spec.id, "excluded", reason, *ck)
+                at = (spec.id, cohort, reason)
+                shown = (excl.loc[at, "mark"] or excl.loc[at, "episodes"]) if at in excl.index else 0
+                adv.see(keys[reason], shown, int(true_excl.get(at, 0)))
+            adv.line([keys["denominator"], *(keys[r] for r in reasons)], keys["window"])
+            for rate_id, _ in spec.rates:
+                at = (spec.id, rate_id, cohort)
+                keys[rate_id] = ("m", spec.id, rate_id, "met", *ck)
+                numerator = rates.loc[at, "numerator"] if at in rates.index else 0
+                met = int(true_rates.get(at, 0))
+                adv.see(keys[rate_id], numerator, met)
+                not_met = ("m", spec.id, rate_id, "not met", *ck)
+                adv.unknown(not_met, true("denominator") - met)
+                adv.line([keys[rate_id], not_met], keys["denominator"])
+            for name, key in keys.items():
+                by_name.setdefault(name, {})[cohort] = key
+        if len(m.cohorts) > 1:
+            for by_cohort in by_name.values():
+                adv.line([k for c, k in by_cohort.items() if c != WHOLE], by_cohort[WHOLE])
+
+
+def _see_overview(adv: Adversary, o, raw, ins):
     h = {k: (v if not m else m) for k, (v, m) in o.headline.items()}
+    true = raw.headline
     for name in ("episodes", "active_census", "discharges"):
-        adv.see(("ov", name), h[name])
-    adv.see(("admitted", "whole"), h["admissions"])
+        adv.see(("ov", name), h[name], true[name])
+    adv.see(("admitted", "whole"), h["admissions"], true["admissions"])
     adv.line([("ov", "active_census"), ("ov", "discharges")], ("ov", "episodes"))
+    adv.unknown(("ov", "before"), true["episodes"] - true["admissions"])
     adv.line([("admitted", "whole"), ("ov", "before")], ("ov", "episodes"))
     for movement, total in (("admissions", ("admitted", "whole")), ("discharges", ("ov", "discharges"))):
         part = o.flow[o.flow["movement"] == movement]
+        true_part = raw.flow[raw.flow["movement"] == movement]
         keys = []
-        for month, v, m in zip(part["month"], part["episodes"], part["mark"]):
+        for month, v, m, t in zip(part["month"], part["episodes"], part["mark"], true_part["episodes"]):
             key = (
                 ("admitted", "month", f"{pd.Timestamp(month):%Y-%m}")
                 if movement == "admissions"
                 else ("ov", "out", month)
             )
-            adv.see(key, m or v)
+            adv.see(key, m or v, t)
             keys.append(key)
         adv.line(keys, total)
-    for frame, column, name in ((o.discharges, "reason", "episodes"), (o.aftercare, "aftercare", "discharges")):
+    for frame, raw_frame, column, name in (
+        (o.discharges, raw.discharges, "reason", "episodes"),
+        (o.aftercare, raw.aftercare, "aftercare", "discharges"),
+    ):
         keys = [("ov", column, r) for r in frame[column]]
-        for key, v, m in zip(keys, frame[name], frame["mark"]):
-            adv.see(key, m or v)
+        for key, v, m, t in zip(keys, frame[name], frame["mark"], raw_frame[name]):
+            adv.see(key, m or v, t)
         adv.line(keys, ("ov", "discharges"))
     steps = {
         ("admitted" if r.step == IN_TREATMENT else r.step): (r.mark or r.episodes) for r in o.completeness.itertuples()
     }
-    names = dict(zip(STEPS, STEPS))
+    true_steps = raw.completeness.iloc[0]
+    truth = {label: true_steps[STEPS[label]] for label in STEPS if label != "admitted"}
+    truth["admitted"] = true["episodes"]
     for step, v in steps.items():
         if step != "admitted":
-            adv.see(("ovf", ins, names[step]), v)
-    adv.see(("ov", "episodes"), steps["admitted"])
+            adv.see(("ovf", ins, step), v, truth[step])
+    adv.see(("ov", "episodes"), steps["admitted"], truth["admitted"])
     for child, parent in NESTED:
 
         def key(col):
             return ("ov", "episodes") if col == "admitted" else ("ovf", ins, col)
 
+        adv.unknown(("ovgap", child, parent), truth[parent] - truth[child])
         adv.line([key(child), ("ovgap", child, parent)], key(parent))
-    for frame in (o.flags, o.actions):
-        for v, m in zip(frame["flags"], frame["mark"]):
-            adv.see(("ov", "other", id(frame), len(adv.cells)), m or v)
 
 
 def _rate_rests_on_no_small_count(k, n):
@@ -234,12 +301,12 @@ def test_every_setting_of_the_quality_views_leaves_nothing_small_to_work_out(dem
     assert [q.label for q in periods] == ["2026 Q3", "2026 Q2", "2026 Q1", "2025 Q4", "2025 Q3", "2025 Q2"]
     for earlier, later in zip(periods[1:], periods):  # whole quarters: nothing to difference between them
         assert earlier.end < later.start
-    settings = worked_out = 0
+    settings = 0
     for quarter in periods:
         release = quarter_release(quarter, instruments, primary, T)
         adv = Adversary()
-        _see_overview(adv, release.overview, primary)
         raw_overview = program_overview(quarter.filters(), primary)
+        _see_overview(adv, release.overview, raw_overview, primary)
         for w, r in zip(release.overview.attendance.itertuples(), raw_overview.attendance.itertuples()):
             if w.rate is not None and not pd.isna(w.rate):
                 assert _rate_rests_on_no_small_count(r.attended, r.scheduled), (quarter.label, r.week_start)
@@ -251,12 +318,12 @@ def test_every_setting_of_the_quality_views_leaves_nothing_small_to_work_out(dem
             overview_charts.flags_by_rule,
             overview_charts.aftercare,
         ):
-            _check_figure(build(release.overview), adv.known)
+            _check_figure(build(release.overview), adv.shown)
         for dimension in DIMENSIONS:
             for instrument in instruments:
                 c = release.cohorts[(dimension, instrument)]
                 raw = cohort_outcomes(quarter.filters(dimension), instrument)
-                _see_cohorts(adv, c, dimension, instrument)
+                _see_cohorts(adv, c, raw, dimension, instrument)
                 _check_rates_and_curves(c, raw)
                 _check_hedis(c, raw)
                 for table in (c.follow_up, c.thresholds):  # shares only, never a count, in a shared view
@@ -269,7 +336,7 @@ def test_every_setting_of_the_quality_views_leaves_nothing_small_to_work_out(dem
                     cohort_charts.retention,
                     lambda c: cohort_charts.pre_post(c, 0, 27),
                 ):
-                    _check_figure(build(c), adv.known)
+                    _check_figure(build(c), adv.shown)
                 shares = c.shares.dropna(subset=["share"])
                 outcomes = c.outcomes.set_index("Cohort")
                 for s in shares.itertuples():
@@ -277,9 +344,87 @@ def test_every_setting_of_the_quality_views_leaves_nothing_small_to_work_out(dem
                     assert not isinstance(count, str) and not isinstance(total, str)
                     assert s.share * total / 100 == pytest.approx(count)  # a share is only ever a shown count's
                 settings += 1
-        worked_out += len(adv.work_out())
-    assert settings == len(periods) * len(DIMENSIONS) * len(instruments) == 72  # 6 quarters, 4 groupings, 3 instruments
-    assert worked_out > 0  # the adversary does work things out: all of them large
+        for dimension in measure_dimensions(opts.group_fields):
+            _see_measures(adv, release.measures[dimension], quality_measures(quarter.filters(dimension)), dimension)
+            settings += 1
+        assert len(adv.truth) > 4000  # every count of the quarter, seen together
+        assert adv.work_out() == {}, quarter.label
+    # 6 quarters: 4 groupings x 3 instruments on the cohort page, 9 groupings on the measures page
+    assert settings == len(periods) * (len(DIMENSIONS) * len(instruments) + 9) == 126
+
+
+def _line_by_line(quarter):
+    """The quarter's release as the line-by-line pass alone made it (before the auditor)."""
+    from dashboard.privacy import release
+    from dashboard.privacy.auditor import Verdict
+
+    opts = options()
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(release, "suppress", lambda cells, t: (cells.solve(t), Verdict()))
+        return release._release(
+            quarter, tuple(instrument_choices(opts)), primary_instrument(opts), T, tuple(opts.group_fields)
+        )
+
+
+def _quarter(label):
+    opts = options()
+    return next(q for q in quarters(opts.first_admission, opts.data_as_of) if q.label == label)
+
+
+def _release_now(label):
+    opts = options()
+    return quarter_release(_quarter(label), tuple(instrument_choices(opts)), primary_instrument(opts), T)
+
+
+def test_ret_90_by_sex_alone_no_longer_gives_a_hidden_count_away(demo):
+    """The issue's one-table example: 2026 Q3, RET-90 by sex or gender. Window closed: Female 13, Male
+    hidden, Non-binary <11, whole 26; excluded 0, <11, <11, whole <11. Male's window is at most
+    26 - 13 - 1 and at least 11 + 1: 12, and a non-binary participant's transfer follows."""
+    quarter, dim = _quarter("2026 Q3"), "sex or gender"
+    raw = quality_measures(quarter.filters(dim))
+
+    def adversary(release):
+        adv = Adversary()
+        _see_measures(adv, release.measures[dim], raw, dim, only="RET-90")
+        return adv
+
+    before = adversary(_line_by_line(quarter)).work_out()
+    assert before[("m", "RET-90", "window", dim, "Male")] == pytest.approx((12, 12))  # pinned, as the issue found
+    assert before[("m", "RET-90", "excluded", "discharged: transferred", dim, "Non-binary")] == pytest.approx((1, 1))
+    adv = adversary(_release_now("2026 Q3"))
+    assert adv.work_out() == {}  # every small count keeps 4 or more either way; nothing hidden is pinned
+    assert adv.work_out(width=1) == {}
+
+
+def test_pcl_5_no_score_by_month_and_track_no_longer_gives_april_away(demo):
+    """The issue's cohort-page example: 2026 Q2, PCL-5 "no score" by track is 13, <11, 15, 0 (so the
+    whole program's is at least 29); by month each is <11, so April's is at least 9; April's row is
+    <11, 0, <11, 0, 0, 0, no score, total 11: April's no score is 9, recovered 1, unchanged 1."""
+    quarter = _quarter("2026 Q2")
+    raws = {dim: cohort_outcomes(quarter.filters(dim), "PCL-5") for dim in ("month", "track")}
+
+    def adversary(release):
+        adv = Adversary()
+        for dim, raw in raws.items():
+            _see_cohorts(adv, release.cohorts[(dim, "PCL-5")], raw, dim, "PCL-5")
+        return adv
+
+    before = adversary(_line_by_line(quarter)).work_out()
+    assert before[("jt", "PCL-5", "month", "2026-04", "no_score")] == pytest.approx((9, 9))
+    assert before[("jt", "PCL-5", "month", "2026-04", "recovered")] == pytest.approx((1, 1))
+    adv = adversary(_release_now("2026 Q2"))
+    assert adv.work_out() == {} and adv.work_out(width=1) == {}
+
+
+def test_the_release_keeps_the_auditors_verdict(demo):
+    verdict = _release_now("2026 Q3").verdict
+    assert verdict.exposed == 0 and verdict.level == WIDTH
+    assert verdict.cells > 4000 and verdict.small > 1000 and verdict.added > 0
+    assert verdict.hidden > 1000  # marked "<11" or "suppressed"; the rest of the small ones are never shown
+    assert "every one protected" in verdict.summary()
+    assert verdict.public() == (
+        "no hidden count can be narrowed to fewer than 5 possible values from everything this quarter shows, taken together"
+    )
 
 
 def test_the_quality_pages_through_apptest_for_a_sample_of_settings(demo):

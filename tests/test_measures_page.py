@@ -86,6 +86,7 @@ def test_the_measure_is_kept_in_the_address(app_env):
 def test_the_quality_role_gets_the_suppressed_release_and_no_episode(app_env):
     at = _page("quality", quarter="2025 Q4")
     assert "Suppressed for sharing" in caption_with(at, "Suppressed for sharing")
+    assert "Release audit: no hidden count can be narrowed" in caption_with(at, "Release audit")
     assert not [s for s in at.subheader if s.value == "Episodes at each step"]
     labels = [b.label for b in at.get("download_button")]
     assert "Episodes submission (ZIP)" not in labels and "TEDS-style discharge extract (ZIP)" not in labels

@@ -4,7 +4,7 @@
 
 -- The shape of these definitions: raised whenever a definition is added or changed, so a
 -- database built before is rebuilt (build.prepared) and the dashboard asks for a rebuild.
-CREATE OR REPLACE MACRO definitions_version() AS 7;
+CREATE OR REPLACE MACRO definitions_version() AS 8;
 
 -- Treatment week of a date in an episode: the admission day is in week 1 (days 0-6), days 7-13 are
 -- week 2, and days before admission are week 0 or earlier. The only week formula: flags, expected

@@ -38,6 +38,9 @@ def tables(threshold: int) -> dict[str, pd.DataFrame]:
         r = quarter_release(q, instruments, primary, threshold)
         o = r.overview
         meta = {"quarter": q.label}
+        out.setdefault("release_audit", []).append(
+            pd.DataFrame([{**meta, "protection_width": r.verdict.level, "audit": r.verdict.public()}])
+        )
         out.setdefault("overview_headline", []).append(
             pd.DataFrame(
                 [{**meta, "measure": k, "count": None if m else v, "mark": m} for k, (v, m) in o.headline.items()]

@@ -35,6 +35,13 @@ class PageData:
     trend: object = None  # measures: rates by quarter as they may be shown
     trend_note: str = ""  # measures, external: why earlier quarters are missing from the trend
     filters: Filters | None = None  # the care team's selection (their identified extracts); None: external
+    audit_note: str = ""  # external: the release auditor's verdict on the quarter, in words
+
+    @property
+    def privacy_note(self) -> str:
+        """What the counts are, and for a release what its audit found."""
+        note = self.shown.disclosure.note()
+        return f"{note}. Release audit: {self.audit_note}" if self.audit_note else note
 
     @property
     def external(self) -> bool:
@@ -73,6 +80,7 @@ def overview(
             lambda suppress: rel.overview,
             lambda suppress: rel.cohorts[("month", instrument)],
             instrument,
+            audit_note=rel.verdict.public(),
         )  # the pack: months of the quarter
     raw = program_overview(filters, instrument)
     return PageData(
@@ -99,9 +107,8 @@ def cohorts(
     dimension: str = "",
 ) -> PageData:
     if quarter is not None:
-        payload = release.quarter_release(
-            quarter, tuple(instrument_choices(opts)), instrument, policy.threshold()
-        ).cohorts[(dimension, instrument)]
+        rel = release.quarter_release(quarter, tuple(instrument_choices(opts)), instrument, policy.threshold())
+        payload = rel.cohorts[(dimension, instrument)]
         return PageData(
             "cohorts",
             role,
@@ -111,6 +118,7 @@ def cohorts(
             payload,
             lambda suppress: payload,
             instrument=instrument,
+            audit_note=rel.verdict.public(),
         )
     raw = cohort_outcomes(filters, instrument)
     return PageData(
@@ -142,7 +150,8 @@ def measures(
     identified extracts."""
     if quarter is not None:
         key = (tuple(instrument_choices(opts)), primary_instrument(opts), policy.threshold())
-        payload = release.quarter_release(quarter, *key).measures[dimension]
+        rel = release.quarter_release(quarter, *key)
+        payload = rel.measures[dimension]
         # the trend: each earlier quarter as its own release shows it, for those already built; the
         # missing ones are built in the background (seconds each: never while the page waits)
         earlier = [q for q in release.quarters(opts.first_admission, opts.data_as_of) if q.start <= quarter.start]
@@ -165,6 +174,7 @@ def measures(
             lambda suppress: payload,
             trend=release.measure_trend(earlier, *key),
             trend_note=note,
+            audit_note=rel.verdict.public(),
         )
     raw = quality_measures(filters)
     disclosure = policy.for_view(role)

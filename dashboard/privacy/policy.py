@@ -39,6 +39,11 @@ def threshold() -> int:
     return s.whole("privacy", "small_cell_max") if s.switch("privacy", "small_cell_suppression") else 0
 
 
+def protection_width() -> int:
+    """How wide the interval of a hidden small count must stay against everything its release shows."""
+    return stored().whole("privacy", "protection_width")
+
+
 def external(role: str) -> bool:
     """Does this role's view leave the program (so that it is always suppressed)?"""
     return role in stored().texts("privacy", "external_roles")

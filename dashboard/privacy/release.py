@@ -2,8 +2,10 @@
 together. Free combinations of dates, track, clinician and age group cannot be made safe (the
 difference between two nearby selections can be one person), so external views offer whole
 completed quarters (disjoint, and no longer changing with each load) and one grouping at a time;
-the overview and every grouping and instrument of the cohort page for that quarter share one
-CellSet, so a count hidden in one view is hidden in every view that shows it."""
+the overview, every grouping and instrument of the cohort page and every grouping of the quality
+measures for that quarter share one CellSet, so a count hidden in one view is hidden in every view
+that shows it; then the auditor (auditor.py) solves what a reader of all of them together can work
+out and hides more until no small count can be narrowed. Its verdict is kept with the release."""
 
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from dashboard.privacy import shown_cohorts, shown_measures, shown_overview
+from dashboard.privacy.auditor import Verdict, suppress
 from dashboard.privacy.cells import CellSet
 from dashboard.privacy.policy import Disclosure, threshold
 from dashboard.store import background, db
@@ -58,6 +61,7 @@ class Release:
     overview: shown_overview.OverviewShown
     cohorts: dict  # (dimension, instrument) -> shown_cohorts.CohortsShown
     measures: dict  # dimension -> shown_measures.MeasuresShown
+    verdict: Verdict  # the auditor's: what a reader of the whole release could work out, and what it hid for it
 
 
 def measure_dimensions(group_fields) -> tuple[str, ...]:
@@ -118,13 +122,14 @@ def _release(
     for dimension in measure_dimensions(group_fields):
         measures[dimension] = quality_measures(quarter.filters(dimension))
         shown_measures.register_measures(cells, measures[dimension])
-    marks = cells.solve(threshold_)
+    marks, verdict = suppress(cells, threshold_)
     disclosure = Disclosure(threshold_)
     return Release(
         quarter,
         shown_overview.materialise_overview(overview, marks, disclosure, primary),
         {k: shown_cohorts.materialise_cohorts(c, cells, marks, disclosure) for k, c in cohorts.items()},
         {k: shown_measures.materialise_measures(m, cells, marks, disclosure) for k, m in measures.items()},
+        verdict,
     )
 
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from dashboard.privacy.auditor import suppress
 from dashboard.privacy.cells import CellSet
 from dashboard.privacy.marks import (
     FUNNEL,
@@ -308,4 +309,4 @@ def _retention(curves: pd.DataFrame, t: int) -> pd.DataFrame:
 def shown_cohorts(c: Cohorts, disclosure: Disclosure) -> CohortsShown:
     cells = CellSet()
     register_cohorts(cells, c)
-    return materialise_cohorts(c, cells, cells.solve(disclosure.threshold), disclosure)
+    return materialise_cohorts(c, cells, suppress(cells, disclosure.threshold)[0], disclosure)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from dashboard.privacy.auditor import suppress
 from dashboard.privacy.cells import CellSet
 from dashboard.privacy.marks import label, percent
 from dashboard.privacy.policy import Disclosure
@@ -191,7 +192,7 @@ def materialise_measures(m: Measures, cells: CellSet, marks: dict, disclosure: D
 def shown_measures(m: Measures, disclosure: Disclosure) -> MeasuresShown:
     cells = CellSet()
     register_measures(cells, m)
-    return materialise_measures(m, cells, cells.solve(disclosure.threshold), disclosure)
+    return materialise_measures(m, cells, suppress(cells, disclosure.threshold)[0], disclosure)
 
 
 def shown_trend(trend: pd.DataFrame, disclosure: Disclosure) -> pd.DataFrame:

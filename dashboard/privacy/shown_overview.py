@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from dashboard.privacy.auditor import suppress
 from dashboard.privacy.cells import CellSet
 from dashboard.privacy.marks import FUNNEL, FUNNEL_LABELS, IN_TREATMENT, label, marked, percent, register_funnel
 from dashboard.privacy.policy import Disclosure
@@ -135,4 +136,4 @@ def materialise_overview(o: Overview, marks: dict, disclosure: Disclosure, instr
 def shown_overview(o: Overview, disclosure: Disclosure, instrument: str) -> OverviewShown:
     cells = CellSet()
     register_overview(cells, o, instrument)
-    return materialise_overview(o, cells.solve(disclosure.threshold), disclosure, instrument)
+    return materialise_overview(o, suppress(cells, disclosure.threshold)[0], disclosure, instrument)

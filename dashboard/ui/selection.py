@@ -61,7 +61,7 @@ def or_stop(build: Callable[[Identity], PageData | None], identity: Identity) ->
 
 def caption(data: PageData) -> str:
     """For st.caption: the selection (track and clinician names come from the data) and what the counts are."""
-    return f"{escape_markdown(data.described)} · {data.shown.disclosure.note()}"
+    return f"{escape_markdown(data.described)} · {data.privacy_note}"
 
 
 def overview(identity: Identity) -> PageData | None:

@@ -1,0 +1,348 @@
+"""The release auditor: what a reader of everything a release shows can work out about each hidden
+count, solved as linear programmes (HiGHS), the way statistical offices audit tables (tau-Argus'
+interval audit; ResDAC's CMS cell size suppression policy: no count from 1 to 10 shown or derivable).
+
+The reader's knowledge, as constraints on one unknown per hidden cell:
+- a shown count is exact (a constant);
+- a mark is a bound: "<11" is 1..10, "suppressed" is 11 or more, a count never shown is 0 or more;
+- every sum the release lets a reader check holds (CellSet.line: groups to the whole program, a
+  funnel's steps and those who left at each, categories to their row's N, numerator plus not met to
+  the denominator);
+- every chain of shrinking counts holds (CellSet.chain: each step at most the one before).
+For each hidden count the auditor computes the smallest and the largest value those constraints
+allow. A count from 1 to the threshold (marked or never shown) is protected when that interval is at
+least `width` wide ([privacy] protection_width; the reader cannot tell it from its neighbours); a
+count hidden to protect others must not be pinned (width 1). One that is not is exposed; `protect`
+then hides more shown counts beside it (complementary suppression: the smallest group count with
+room to move first, the whole program's last) and audits again until none is exposed. Hiding a count
+only loosens the reader's constraints, so a count found protected stays so.
+
+The reader is modelled as a linear programme (the relaxation of the integer one): intervals of
+integer counts are at most as wide, and for sums of one-way and two-way tables the same.
+
+The unknowns split into independent parts (hidden cells linked by constraints); each part is one
+model, solved again for each objective from the last basis, and every solution found is used to
+settle all the bounds it already reaches (so most cells need no solve of their own)."""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from collections.abc import Hashable
+from dataclasses import dataclass, field
+
+import highspy
+import numpy as np
+
+from dashboard.privacy.cells import COMPLEMENTARY, CellSet
+from dashboard.privacy.policy import protection_width
+from dashboard.views.filters import WHOLE
+
+INF = highspy.kHighsInf
+TOLERANCE = 1e-6
+SWEEPS = 6
+
+
+@dataclass
+class Verdict:
+    """What the auditor found and did for one release, kept with it."""
+
+    cells: int = 0  # counts in the release (shown, hidden and never shown but derivable)
+    hidden: int = 0  # marked hidden ("<11" or "suppressed")
+    small: int = 0  # counts from 1 to the threshold, hidden or never shown: each audited
+    added: int = 0  # hidden by the auditor because the line-by-line pass left a small count exposed
+    exposed: int = 0  # small counts still exposed after protection (0 for a release that may be published)
+    solves: int = 0  # linear programmes solved
+    level: int = 0  # the protection width audited against
+    seconds: float = 0.0
+    narrowest: list = field(default_factory=list)  # (key, true value, low, high) of those still exposed
+
+    def summary(self) -> str:
+        """For the administrator and the notes: the figures."""
+        state = "every one protected" if not self.exposed else f"{self.exposed:,} still exposed"
+        return (
+            f"{self.small:,} small counts audited against all {self.cells:,} counts of the release jointly "
+            f"(linear programming, HiGHS): {state}; {self.added:,} more counts hidden to protect them"
+        )
+
+    def public(self) -> str:
+        """For the release's readers: what the audit guarantees, without figures about hidden counts."""
+        if self.exposed:
+            return "some hidden counts could be narrowed; do not share this release"
+        return (
+            f"no hidden count can be narrowed to fewer than {self.level + 1} possible values from everything "
+            "this quarter shows, taken together"
+        )
+
+
+class _System:
+    """The reader's constraints over the hidden cells: rows of {cell: coefficient} with bounds."""
+
+    def __init__(self, cells: CellSet, marks: dict, threshold: int) -> None:
+        self.values = cells.values
+        self.lower = {k: (1.0 if m.startswith("<") else threshold + 1.0 if m else 0.0) for k, m in marks.items()}
+        # no count of a release is above all its counts together: a bound any reader has, which keeps every
+        # objective bounded
+        ceiling = sum(v for v in self.values.values() if v > 0)
+        self.upper = {k: (float(threshold) if m.startswith("<") else ceiling) for k, m in marks.items()}
+        self.rows: list[tuple[dict, float, float]] = []
+        for members, total in cells.lines:
+            coef: dict = defaultdict(float)
+            rhs = 0.0
+            for k in members:
+                if k in marks:
+                    coef[k] += 1.0
+                else:
+                    rhs -= self.values[k]
+            if total in marks:
+                coef[total] -= 1.0
+            else:
+                rhs += self.values[total]
+            if coef:
+                self.rows.append((dict(coef), rhs, rhs))
+        for keys in cells.chains:
+            for above, below in zip(keys, keys[1:]):
+                if above in marks and below in marks:
+                    self.rows.append(({below: 1.0, above: -1.0}, -INF, 0.0))
+                elif below in marks:
+                    self.upper[below] = min(self.upper[below], self.values[above])
+                elif above in marks:
+                    self.lower[above] = max(self.lower[above], self.values[below])
+        for coef, low, high in self.rows:  # a row of one unknown is a bound on it
+            if len(coef) == 1:
+                ((k, a),) = coef.items()
+                bounds = sorted((low / a, high / a))
+                self.lower[k] = max(self.lower[k], bounds[0])
+                self.upper[k] = min(self.upper[k], bounds[1])
+        self.rows = [r for r in self.rows if len(r[0]) > 1]
+
+    def parts(self) -> list[list[Hashable]]:
+        """The hidden cells in groups that share no constraint."""
+        parent = {k: k for k in self.lower}
+
+        def root(k):
+            while parent[k] != k:
+                parent[k] = parent[parent[k]]
+                k = parent[k]
+            return k
+
+        for coef, _, _ in self.rows:
+            first, *rest = coef
+            for k in rest:
+                parent[root(k)] = root(first)
+        groups: dict = defaultdict(list)
+        for k in parent:
+            groups[root(k)].append(k)
+        return list(groups.values())
+
+
+class _Part:
+    """One group of linked hidden cells as a HiGHS model, re-solved for each objective."""
+
+    def __init__(self, system: _System, keys: list, rows: list) -> None:
+        self.keys, self.index = keys, {k: i for i, k in enumerate(keys)}
+        self.lower = np.array([system.lower[k] for k in keys])
+        self.upper = np.array([system.upper[k] for k in keys])
+        self.highs = highspy.Highs()
+        self.highs.setOptionValue("output_flag", False)
+        self.highs.setOptionValue("presolve", "off")  # each objective starts from the last basis,
+        self.highs.setOptionValue("simplex_strategy", 4)  # which stays feasible: primal simplex (3x faster here)
+        lp = highspy.HighsLp()
+        lp.num_col_, lp.num_row_ = len(keys), len(rows)
+        lp.col_cost_ = np.zeros(len(keys))
+        lp.col_lower_, lp.col_upper_ = self.lower, self.upper
+        lp.row_lower_ = np.array([r[1] for r in rows], dtype=float)
+        lp.row_upper_ = np.array([r[2] for r in rows], dtype=float)
+        starts, index, value = [0], [], []
+        columns: list[list] = [[] for _ in keys]
+        for r, (coef, _, _) in enumerate(rows):
+            for k, a in coef.items():
+                columns[self.index[k]].append((r, a))
+        for entries in columns:
+            index += [r for r, _ in entries]
+            value += [a for _, a in entries]
+            starts.append(len(index))
+        lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+        lp.a_matrix_.start_, lp.a_matrix_.index_, lp.a_matrix_.value_ = starts, index, value
+        self.highs.passModel(lp)
+        self.solves = 0
+
+    def pushed(self, cost: np.ndarray) -> np.ndarray:
+        """A solution minimising the cost (bounded: every count is at most `ceiling`)."""
+        self.highs.changeColsCost(len(self.keys), np.arange(len(self.keys), dtype=np.int32), cost)
+        self.highs.run()
+        self.solves += 1
+        return np.array(self.highs.getSolution().col_value)
+
+    def extreme(self, key, sense: int) -> np.ndarray | None:
+        """A solution where one cell takes its smallest (sense 1) or largest (sense -1) value; None
+        when that is unbounded."""
+        i = self.index[key]
+        cost = np.zeros(len(self.keys))
+        cost[i] = sense
+        self.highs.changeColsCost(len(self.keys), np.arange(len(self.keys), dtype=np.int32), cost)
+        self.highs.run()
+        self.solves += 1
+        status = self.highs.getModelStatus()
+        if status == highspy.HighsModelStatus.kUnbounded:
+            return None
+        if status != highspy.HighsModelStatus.kOptimal:
+            raise RuntimeError(f"the release's constraints cannot be solved: {self.highs.modelStatusToString(status)}")
+        return np.array(self.highs.getSolution().col_value)
+
+
+def _audit_part(part: _Part, need: dict, verdict: Verdict) -> dict:
+    """The cells of one part whose interval is narrower than they need: key -> (low, high). `need`:
+    key -> the width its interval must have. Every solution found widens what is known of every cell
+    it holds, so a cell already wide enough across the solutions so far is not solved for."""
+    keys = sorted(need, key=str)  # neighbours in a table one after the other
+    at = np.array([part.index[k] for k in keys])
+    width = np.array([need[k] for k in keys])
+    low, high = np.full(len(keys), INF), np.full(len(keys), -INF)
+    rng = np.random.default_rng(0)
+    for _ in range(SWEEPS):  # solutions pushing every cell at once, each up or down at random
+        x = part.pushed(rng.choice((-1.0, 1.0), size=len(part.keys)))
+        np.minimum(low, x[at], out=low)
+        np.maximum(high, x[at], out=high)
+    for i, k in enumerate(keys):
+        for sense in (1, -1):
+            if high[i] - low[i] >= width[i] - TOLERANCE:
+                break
+            x = part.extreme(k, sense)
+            if x is None:  # unbounded above: wide whatever its low side
+                high[i] = INF
+                continue
+            np.minimum(low, x[at], out=low)
+            np.maximum(high, x[at], out=high)
+    verdict.solves += part.solves
+    narrow = high - low < width - TOLERANCE
+    return {keys[i]: (low[i], high[i]) for i in np.flatnonzero(narrow)}
+
+
+def needs(cells: CellSet, marks: dict, threshold: int, width: int) -> dict:
+    """How wide each hidden cell's interval must be: `width` for a count from 1 to the threshold
+    (hidden or never shown); 1 (not pinned) for one hidden as complementary."""
+    out = {k: float(width) for k in marks if 1 <= cells.values[k] <= threshold}
+    out.update({k: 1.0 for k, m in marks.items() if m == COMPLEMENTARY})
+    return out
+
+
+def audit(cells: CellSet, marks: dict, threshold: int, width: int, verdict: Verdict | None = None, only=None) -> dict:
+    """Every hidden count whose interval, against everything the release shows, is narrower than it
+    needs (`needs`): key -> (lowest, highest) value the release allows. `only`: audit just these."""
+    verdict = verdict or Verdict()
+    system = _System(cells, marks, threshold)
+    need = needs(cells, marks, threshold, width)
+    if only is not None:
+        need = {k: v for k, v in need.items() if k in only}
+    rows_by_cell: dict = defaultdict(list)
+    for r, row in enumerate(system.rows):
+        for k in row[0]:
+            rows_by_cell[k].append(r)
+    exposed = {}
+    for keys in system.parts():
+        wanted = {k: need[k] for k in keys if k in need}
+        if not wanted:
+            continue
+        rows = sorted({r for k in keys for r in rows_by_cell[k]})
+        part = _Part(system, keys, [system.rows[r] for r in rows])
+        exposed.update(_audit_part(part, wanted, verdict))
+    return exposed
+
+
+def intervals(cells: CellSet, marks: dict, threshold: int, keys) -> dict:
+    """The lowest and highest value the release allows for each of these hidden cells, each solved for."""
+    system = _System(cells, marks, threshold)
+    rows_by_cell: dict = defaultdict(list)
+    for r, row in enumerate(system.rows):
+        for k in row[0]:
+            rows_by_cell[k].append(r)
+    out = {}
+    for part_keys in system.parts():
+        wanted = [k for k in part_keys if k in set(keys)]
+        if not wanted:
+            continue
+        rows = sorted({r for k in part_keys for r in rows_by_cell[k]})
+        part = _Part(system, part_keys, [system.rows[r] for r in rows])
+        for k in wanted:
+            low, high = part.extreme(k, 1), part.extreme(k, -1)
+            out[k] = (low[part.index[k]], INF if high is None else high[part.index[k]])
+    return out
+
+
+def _neighbours(cells: CellSet, key) -> list:
+    """The counts that share a sum or a chain with this one."""
+    out = []
+    for members, total in cells.lines:
+        if key == total or key in members:
+            out += [*members, total]
+    for keys in cells.chains:
+        if key in keys:
+            out += list(keys)
+    return out
+
+
+def _whole(key) -> bool:
+    return key[0] == "ov" or WHOLE in key
+
+
+def _candidate(cells: CellSet, marks: dict, key, threshold: int, width: int):
+    """The shown count to hide beside an exposed one: among the non-zero shown counts sharing a sum
+    or a chain with it (or, when all of those are hidden, with its hidden neighbours), the smallest
+    that leaves room to move (11 or more above the threshold by the width needed, as a hidden count
+    of 11 can move only upwards), else the largest."""
+    near = {k for k in _neighbours(cells, key) if k not in marks and cells.values[k] > 0}
+    if not near:
+        near = {
+            k
+            for h in _neighbours(cells, key)
+            if h in marks
+            for k in _neighbours(cells, h)
+            if k not in marks and cells.values[k] > 0
+        }
+    if not near:
+        return None
+    # the whole program's counts (a release's N, the overview) are hidden last: a group's count beside
+    # the exposed one protects it as well and costs the reader less
+    in_groups = {k for k in near if not _whole(k)}
+    near = in_groups or near
+    roomy = [k for k in near if cells.values[k] >= threshold + 1 + width]
+    if roomy:
+        return min(roomy, key=lambda k: (cells.values[k], str(k)))
+    return max(near, key=lambda k: (cells.values[k], str(k)))
+
+
+def protect(cells: CellSet, marks: dict, threshold: int, width: int) -> tuple[dict, Verdict]:
+    """The marks with more counts hidden until the audit finds no hidden count narrower than it
+    needs, and the verdict. Each round hides one more count beside each exposed one, then audits
+    again the ones that were exposed and the ones just hidden: hiding a count only loosens the
+    reader's constraints, so an interval wide enough stays so."""
+    started = time.perf_counter()
+    marks = dict(marks)
+    verdict = Verdict(cells=len(cells.values), level=width)
+    exposed = audit(cells, marks, threshold, width, verdict) if threshold else {}
+    while exposed:
+        chosen = {c for key in sorted(exposed, key=str) if (c := _candidate(cells, marks, key, threshold, width))}
+        if not chosen:
+            break  # nothing left to hide near them: reported as exposed
+        for k in chosen:
+            marks[k] = COMPLEMENTARY if cells.values[k] > threshold else f"<{threshold + 1}"
+        verdict.added += len(chosen)
+        exposed = audit(cells, marks, threshold, width, verdict, only={*exposed, *chosen})
+    verdict.hidden = sum(1 for m in marks.values() if m)
+    verdict.small = sum(1 for k in marks if 1 <= cells.values[k] <= threshold)
+    verdict.exposed = len(exposed)
+    verdict.narrowest = sorted(
+        ((k, cells.values[k], lo, hi) for k, (lo, hi) in exposed.items()), key=lambda r: r[3] - r[2]
+    )
+    verdict.seconds = time.perf_counter() - started
+    return marks, verdict
+
+
+def suppress(cells: CellSet, threshold: int, width: int | None = None) -> tuple[dict, Verdict]:
+    """Every view's and release's marks: the line-by-line pass (CellSet.solve), then the audit and as
+    many more hidden counts as it asks for. Threshold 0 (true counts): only never-shown cells."""
+    marks = cells.solve(threshold)
+    if not threshold:
+        return marks, Verdict(cells=len(cells.values))
+    return protect(cells, marks, threshold, protection_width() if width is None else width)
