@@ -73,6 +73,14 @@ def test_director_journey(server, page):
         page.get_by_role("button", name="PNG", exact=True).first.click()
     png = Image.open(io.BytesIO(open(download.value.path(), "rb").read()))
     assert png.format == "PNG" and png.size[0] == 2200 and png.size[1] > 600
+    # the file's address works for the session that made it, and for no other signed-in session
+    made = download.value.url
+    assert "/media/" in made and page.request.get(made).status == 200
+    other = page.context.browser.new_context()
+    _sign_in(other.new_page(), url, "quality")
+    refused = other.request.get(made)
+    assert refused.status == 403 and "another session" in refused.text()
+    other.close()
     # board pack from the overview
     page.keyboard.press("Escape")
     _open(page, "Program overview", "director-overview-2")

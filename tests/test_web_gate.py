@@ -158,7 +158,7 @@ def test_data_routes_and_metrics_need_a_session(client):
     for path in ("/media/abc.csv", "/_stcore/metrics", "/_stcore/host-config", "/_stcore/upload_file/x/y"):
         assert client.get(path).status_code == 401, path
     _sign_in(client, "director")
-    assert client.get("/media/abc.csv").status_code == 200
+    assert client.get("/media/abc.csv").status_code == 403  # a file no tab of this session made
     assert client.get("/_stcore/metrics").status_code == 404  # administrators only
     # the upload endpoint: only for a role whose pages upload (an administrator's Data page)
     assert client.put("/_stcore/upload_file/sid/fid", content=b"x" * 1000).status_code == 403
@@ -194,3 +194,27 @@ def test_the_sign_in_page_shows_only_its_own_messages(client):
     assert "Your session has expired; sign in again." in client.get("/auth/signin?m=expired").text
     page = client.get("/auth/signin?next=%2Fparticipant%3Fparticipant%3D%22%3E%3Cscript%3Ealert(1)%3C%2Fscript%3E")
     assert "<script>alert(1)" not in page.text and "&lt;script&gt;" in page.text
+
+
+def test_a_download_is_served_only_to_the_session_that_made_it_and_every_fetch_is_audited(client):
+    from dashboard.access import media_owners, sessions
+
+    _sign_in(client, "clinician")
+    clinician = client.cookies["iop_session"]
+    media_owners.bind("tab-1", sessions.digest(clinician))  # the clinician's page run in tab-1
+    media_owners.made("f00d", "tab-1")  # made a case review there
+    assert client.get("/media/f00d.pdf").status_code == 200
+    client.cookies.clear()
+    _sign_in(client, "director")
+    refused = client.get("/media/f00d.pdf")
+    assert refused.status_code == 403 and "another session" in refused.text
+    client.cookies.clear()
+    client.cookies.set("iop_session", clinician)
+    assert client.get("/media/f00d.pdf").status_code == 200
+    log = audit.entries()
+    fetches = log[log["event"].str.startswith("download")].iloc[::-1]  # newest first: oldest first
+    assert list(zip(fetches["user_name"], fetches["event"])) == [
+        ("clinician", "download_fetched"),
+        ("director", "download_refused"),
+        ("clinician", "download_fetched"),
+    ]

@@ -21,6 +21,8 @@ EVENTS = (
     "view_page",
     "view_participant",
     "export",
+    "download_fetched",
+    "download_refused",
     "stay_justification",
     "load",
     "account_added",

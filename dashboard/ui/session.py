@@ -9,7 +9,7 @@ from urllib.parse import urlencode, urlsplit
 
 import streamlit as st
 
-from dashboard.access import pages, sessions, signin_policy
+from dashboard.access import media_owners, pages, sessions, signin_policy
 from dashboard.access.accounts import Identity
 from dashboard.store import audit, db
 from dashboard.ui.navigation import inside_app
@@ -28,6 +28,15 @@ def _token() -> str | None:
     return token if isinstance(token, str) else None
 
 
+def _bind_tab(token: str) -> None:
+    """Files this tab makes are served to this signed-in session only (dashboard/web/media.py)."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    if ctx is not None:
+        media_owners.bind(ctx.session_id, sessions.digest(token))
+
+
 class SessionEnded(Exception):
     def __str__(self) -> str:
         return "your session has ended; sign in again"
@@ -43,7 +52,10 @@ def acting() -> Identity:
 
 
 def current(touch: bool = True) -> Identity | None:
-    check = sessions.check(_token(), touch)
+    token = _token()
+    check = sessions.check(token, touch)
+    if check.identity is not None and token:
+        _bind_tab(token)
     st.session_state[KEY] = check.identity
     st.session_state["session_end_reason"] = check.reason
     return check.identity

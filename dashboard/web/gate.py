@@ -19,8 +19,9 @@ from starlette.requests import HTTPConnection
 from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from dashboard.access import pages, sessions, signin
-from dashboard.web import oidc, routes, signin_page
+from dashboard.access import media_owners, pages, sessions, signin
+from dashboard.store import audit
+from dashboard.web import media, oidc, routes, signin_page
 
 PUBLIC_PREFIXES = ("/static/", "/auth/")
 PUBLIC_PATHS = {"/_stcore/health", "/favicon.png", "/manifest.json", "/oauth2callback"}
@@ -107,6 +108,10 @@ class Gate:
             return await PlainTextResponse("Not found", status_code=404)(scope, receive, send)
         if path.startswith(UPLOAD_PREFIX) and not pages.allowed(identity.role, UPLOADING_PAGE):
             return await PlainTextResponse("Uploads are for the Data page", status_code=403)(scope, receive, send)
+        if path.startswith(media.PREFIX):
+            refused = await run_in_threadpool(_media_refused, path, request.cookies.get(sessions.COOKIE), identity)
+            if refused:
+                return await PlainTextResponse(refused, status_code=403)(scope, receive, send)
         if slug == "" and scope["type"] == "http":
             query = scope.get("query_string", b"").decode()
             start = "/" + pages.START[identity.role] + (f"?{query}" if query else "")
@@ -131,6 +136,14 @@ class Gate:
         routes.set_session_cookie(response, request, outcome.token)
         response.delete_cookie(routes.NEXT_COOKIE, path="/")
         return response
+
+
+def _media_refused(path: str, token: str | None, identity) -> str:
+    """Why this session may not fetch this file ('' when it may): every fetch audited."""
+    fid = media.file_id(path)
+    allowed = bool(token) and media_owners.may_fetch(fid, sessions.digest(token))
+    audit.record("download_fetched" if allowed else "download_refused", identity.user, identity.role, file=fid)
+    return "" if allowed else "This file was made for another session: open the page and download it there."
 
 
 def _address(scope: Scope) -> str:
