@@ -26,6 +26,9 @@ settle all the bounds it already reaches (so most cells need no solve of their o
 
 from __future__ import annotations
 
+import os
+import sys
+import threading
 import time
 from collections import defaultdict
 from collections.abc import Hashable
@@ -136,6 +139,29 @@ class _System:
         return list(groups.values())
 
 
+_first = threading.Lock()
+_announced = False
+
+
+def _highs() -> highspy.Highs:
+    """A solver. HiGHS prints its banner on standard output the first time one is made in a process:
+    that one is made with standard output closed, as commands write their results there."""
+    global _announced
+    with _first:
+        if _announced:
+            return highspy.Highs()
+        sys.stdout.flush()
+        saved, quiet = os.dup(1), os.open(os.devnull, os.O_WRONLY)
+        os.dup2(quiet, 1)
+        try:
+            return highspy.Highs()
+        finally:
+            os.dup2(saved, 1)
+            os.close(saved)
+            os.close(quiet)
+            _announced = True
+
+
 class _Part:
     """One group of linked hidden cells as a HiGHS model, re-solved for each objective."""
 
@@ -143,7 +169,7 @@ class _Part:
         self.keys, self.index = keys, {k: i for i, k in enumerate(keys)}
         self.lower = np.array([system.lower[k] for k in keys])
         self.upper = np.array([system.upper[k] for k in keys])
-        self.highs = highspy.Highs()
+        self.highs = _highs()
         self.highs.setOptionValue("output_flag", False)
         self.highs.setOptionValue("presolve", "off")  # each objective starts from the last basis,
         self.highs.setOptionValue("simplex_strategy", 4)  # which stays feasible: primal simplex (3x faster here)
