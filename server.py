@@ -10,7 +10,7 @@ import streamlit as st
 from starlette.middleware import Middleware
 
 from dashboard.access import signin_policy
-from dashboard.web import media
+from dashboard.web import media, proxy
 from dashboard.web.errors import on_script_error, quiet_streamlit_error_log
 from dashboard.web.gate import Gate
 from dashboard.web.routes import ROUTES
@@ -45,4 +45,5 @@ for module in (
     importlib.import_module(module)
 
 media.install()  # each file Streamlit serves goes only to the session that made it
+proxy.install()  # X-Forwarded-For believed only from IOP_TRUSTED_PROXY (none by default)
 app = st.App("streamlit_app.py", routes=ROUTES, middleware=[Middleware(Gate)], on_script_error=on_script_error)

@@ -180,6 +180,17 @@ def test_the_sixth_wrong_password_is_throttled_even_when_right(tmp_path, chromiu
         expect(page.get_by_text(re.compile(r"Too many failed sign-ins.*Try again in 15 minutes"))).to_be_visible()
         assert page.get_by_role("button", name="Sign out").count() == 0
         page.context.close()
+        # a forged X-Forwarded-For is not believed (no trusted proxy is named): still this computer's pair
+        import httpx
+
+        with httpx.Client(base_url=url) as client:
+            csrf = re.search(r'name="csrf" value="([^"]+)"', client.get("/auth/signin").text).group(1)
+            forged = client.post(
+                "/auth/signin",
+                data={"username": "director", "password": PASSWORD, "next": "/", "csrf": csrf},
+                headers={"X-Forwarded-For": "10.9.9.9"},
+            )
+        assert forged.status_code == 429 and "Too many failed sign-ins" in forged.text
 
 
 def test_an_idle_page_hides_its_data_when_the_session_expires(tmp_path, chromium, demo_source):

@@ -218,3 +218,16 @@ def test_a_download_is_served_only_to_the_session_that_made_it_and_every_fetch_i
         ("director", "download_refused"),
         ("clinician", "download_fetched"),
     ]
+
+
+def test_a_websocket_from_another_origin_is_refused_even_on_this_machine(client):
+    _sign_in(client, "director")
+    cookie = f"iop_session={client.cookies['iop_session']}"
+    for origin in ("http://127.0.0.1:3000", "http://localhost:8501", "https://evil.example"):
+        with pytest.raises(WebSocketDisconnect) as refused:
+            with client.websocket_connect("/_stcore/stream", headers={"cookie": cookie, "origin": origin}) as ws:
+                ws.receive_text()
+        assert refused.value.code == 1008, origin
+    headers = {"cookie": cookie, "origin": "http://testserver"}  # this very address (the test client's socket host)
+    with client.websocket_connect("/_stcore/stream", headers=headers) as ws:
+        assert ws.receive_text() == "connected"

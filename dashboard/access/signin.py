@@ -19,10 +19,14 @@ class Outcome:
 
 
 def throttled_message(seconds: float) -> str:
-    minutes = max(1, math.ceil(seconds / 60))
+    if seconds < 60:
+        wait = f"{math.ceil(seconds)} second{'s' if math.ceil(seconds) > 1 else ''}"
+    else:
+        minutes = math.ceil(seconds / 60)
+        wait = f"{minutes} minute{'s' if minutes > 1 else ''}"
     return (
-        f"Too many failed sign-ins for this user name or from this computer. Try again in {minutes} "
-        f"minute{'s' if minutes > 1 else ''}, or ask an administrator to reset the password."
+        f"Too many failed sign-ins from this computer. Try again in {wait}, or ask an administrator "
+        "to reset the password. Signing in from another computer is not affected."
     )
 
 

@@ -6,8 +6,9 @@ import os
 
 BCRYPT_ROUNDS = 12  # every stored hash and the unknown-user placeholder use this cost
 MIN_PASSWORD_LENGTH = 12
-THROTTLE_FAILURES = 5  # this many failed sign-ins for one user name, or from one address ...
-THROTTLE_WINDOW_MINUTES = 15  # ... within this many minutes refuse further attempts until the window clears
+THROTTLE_FAILURES = 5  # this many failed sign-ins for one user name from one address ...
+THROTTLE_WINDOW_MINUTES = 15  # ... within this many minutes refuse that pair's attempts until the window clears
+ADDRESS_FAILURES = 10  # from one address (any names) in the window: then a delay doubling with each failure
 TOUCH_EVERY_SECONDS = 30  # how often activity is written to a session's last-seen time
 
 

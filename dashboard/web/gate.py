@@ -11,7 +11,7 @@ import base64
 import hashlib
 import re
 from pathlib import Path
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import streamlit
 from starlette.concurrency import run_in_threadpool
@@ -66,6 +66,16 @@ HEADERS = [
 ]
 
 
+def same_origin(request: HTTPConnection) -> bool:
+    """A websocket opened by a page of this very address (scheme aside: a TLS proxy may end in front):
+    its Origin names the host and port the request was sent to. Streamlit compares host names only (any
+    localhost port passes) and looks up the machine's public address for any other origin."""
+    origin = request.headers.get("origin")
+    if origin is None:
+        return True  # not a browser: it still needs a live session
+    return urlsplit(origin).netloc.lower() == request.headers.get("host", "").lower()
+
+
 def page_slug(path: str) -> str | None:
     """The page an address names ('' for the start page), None when it names none."""
     slug = path.strip("/")
@@ -89,6 +99,8 @@ class Gate:
         if _is_public(path):
             return await self.app(scope, receive, send)
         request = HTTPConnection(scope)
+        if scope["type"] == "websocket" and not same_origin(request):
+            return await send({"type": "websocket.close", "code": 1008})
         slug = page_slug(path)
         if scope["type"] == "http" and slug is None and not path.startswith(STREAMLIT_PREFIXES):
             return await HTMLResponse(signin_page.not_found(path), status_code=404)(scope, receive, send)
