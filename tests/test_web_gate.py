@@ -129,7 +129,14 @@ def test_only_addresses_of_this_apps_pages_are_followed_after_sign_in(asked):
 def test_sign_out_revokes_the_session_and_an_old_cookie_replayed_is_refused(client):
     _sign_in(client, "director")
     token = client.cookies["iop_session"]
-    r = client.get("/auth/signout")
+    # an address alone (a link on another site) does not end a live session: it asks to confirm
+    asked = client.get("/auth/signout")
+    assert asked.status_code == 200 and "Sign out?" in asked.text
+    assert client.get("/overview").status_code == 200  # still signed in
+    assert client.post("/auth/signout", data={"csrf": "forged"}).status_code == 400
+    assert client.get("/overview").status_code == 200
+    csrf = re.search(r'name="csrf" value="([^"]+)"', asked.text).group(1)
+    r = client.post("/auth/signout", data={"csrf": csrf})
     assert (r.status_code, r.headers["location"]) == (303, "/auth/signin?m=signed_out")
     assert 'iop_session=""' in r.headers["set-cookie"] and "Max-Age=0" in r.headers["set-cookie"]
     client.cookies.clear()
@@ -231,3 +238,18 @@ def test_a_websocket_from_another_origin_is_refused_even_on_this_machine(client)
     headers = {"cookie": cookie, "origin": "http://testserver"}  # this very address (the test client's socket host)
     with client.websocket_connect("/_stcore/stream", headers=headers) as ws:
         assert ws.receive_text() == "connected"
+
+
+def test_a_new_sign_in_ends_the_same_browsers_previous_session(client):
+    form = client.get("/auth/signin")  # a sign-in form left open in another tab
+    csrf = re.search(r'name="csrf" value="([^"]+)"', form.text).group(1)
+    _sign_in(client, "director")
+    first = client.cookies["iop_session"]
+    again = {"username": "clinician", "password": PASSWORD, "next": "/", "csrf": csrf}
+    client.cookies.set("iop_csrf", csrf, path="/auth")
+    assert client.post("/auth/signin", data=again).status_code == 303  # that tab signs in as well
+    second = client.cookies["iop_session"]
+    assert second != first
+    client.cookies.clear()
+    client.cookies.set("iop_session", first)
+    assert client.get("/overview").status_code == 303  # the first token no longer opens anything

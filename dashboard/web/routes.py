@@ -102,6 +102,9 @@ async def signin_submit(request: Request) -> Response:
     )
     if outcome.token is None:
         return _form(request, next_path, outcome.message, status=429 if "Too many" in outcome.message else 401)
+    previous = request.cookies.get(sessions.COOKIE)
+    if previous:  # this browser's earlier session ends with the new one: an old token must not stay valid
+        await run_in_threadpool(sessions.revoke, previous, "signed in again")
     response = RedirectResponse(next_path, status_code=303)
     set_session_cookie(response, request, outcome.token)
     response.delete_cookie(CSRF_COOKIE, path="/auth")
@@ -121,9 +124,37 @@ async def sso_start(request: Request) -> Response:
 
 
 async def signout(request: Request) -> Response:
-    """End the session (if the page has not already), clear the cookie; organisation accounts go
-    on to Streamlit's logout, which ends the provider's session too."""
+    """An address alone (GET) never ends a live session, or any page of another site could sign the user
+    out: it asks to confirm (a POST with a CSRF token). The app's Sign out button ends the session
+    itself (dashboard/ui/session.py) and comes here to clear the cookie; so does a page whose session
+    has ended. Organisation accounts go on to Streamlit's logout, which ends the provider's session too."""
     token = request.cookies.get(sessions.COOKIE)
+    if token and (await run_in_threadpool(sessions.check, token, False)).identity is not None:
+        csrf = secrets.token_urlsafe(24)
+        response: Response = HTMLResponse(signin_page.confirm_sign_out(csrf))
+        response.set_cookie(
+            CSRF_COOKIE,
+            csrf,
+            max_age=3600,
+            path="/auth",
+            httponly=True,
+            samesite="strict",
+            secure=request.url.scheme == "https",
+        )
+        return response
+    return await _signed_out(request, token)
+
+
+async def signout_submit(request: Request) -> Response:
+    """The confirmed sign-out: the form's token must match its cookie."""
+    form = await request.form()
+    expected = request.cookies.get(CSRF_COOKIE, "")
+    if not expected or not hmac.compare_digest(expected, str(form.get("csrf", ""))):
+        return HTMLResponse("The sign-out form had expired; use the Sign out button in the app.", status_code=400)
+    return await _signed_out(request, request.cookies.get(sessions.COOKIE))
+
+
+async def _signed_out(request: Request, token: str | None) -> Response:
     method = await run_in_threadpool(sessions.end, token, "signed out") if token else None
     reason = request.query_params.get("m") if request.query_params.get("m") in MESSAGES else "signed_out"
     next_path = safe_next(request.query_params.get("next"))  # an expired page: back to it after signing in
@@ -133,6 +164,7 @@ async def signout(request: Request) -> Response:
         params = {"m": reason, **({"next": next_path} if next_path != "/" else {})}
         response = RedirectResponse(f"{SIGNIN_PATH}?{urlencode(params)}", status_code=303)
     clear_session_cookie(response)
+    response.delete_cookie(CSRF_COOKIE, path="/auth")
     return response
 
 
@@ -141,4 +173,5 @@ ROUTES = [
     Route(SIGNIN_PATH, signin_submit, methods=["POST"]),
     Route("/auth/sso", sso_start, methods=["GET"]),
     Route("/auth/signout", signout, methods=["GET"]),
+    Route("/auth/signout", signout_submit, methods=["POST"]),
 ]

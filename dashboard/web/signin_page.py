@@ -50,6 +50,18 @@ def render(
 </main></body></html>"""
 
 
+def confirm_sign_out(csrf: str) -> str:
+    """A sign-out asked for by an address alone (a link, another site): it ends the session only when
+    the user confirms here (POST with this form's token)."""
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Sign out · IOP outcomes</title><style>{STYLE}</style></head>
+<body><main><h1>Sign out?</h1><p class="note">You are signed in to the IOP outcomes dashboard.</p>
+<form method="post" action="/auth/signout"><input type="hidden" name="csrf" value="{escape(csrf)}">
+<button type="submit">Sign out</button></form>
+<a class="sso" href="/" style="margin-top:1rem">Stay signed in</a></main></body></html>"""
+
+
 def not_found(path: str) -> str:
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>No such page · IOP outcomes</title><style>{STYLE}</style></head>
