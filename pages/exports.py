@@ -30,6 +30,7 @@ downloads.records(
         "file": "File",
         "selection": "Selection",
         "rows": "Rows",
+        "n": "N",
         "suppressed": "Suppressed",
         "participant_id": "Participant",
     },

@@ -75,4 +75,5 @@ downloads.button(
     "board pack PDF",
     data.described,
     suppressed=suppress,
+    n=lambda: data.for_file(suppress).n(),  # the N its cover states, in the audit log
 )

@@ -197,6 +197,8 @@ else:
         "stay_pdf",
         "participant",
         "continued-stay packet PDF",
+        f"episode {view.episode['episode_id']}",
+        rows=1,  # one episode's record
         participant_id=view.participant_id,
     )
 
@@ -215,6 +217,8 @@ with pdf:
         "case_review_pdf",
         "participant",
         "case review PDF",
+        f"episode {view.episode['episode_id']}",
+        rows=1,  # one episode's record
         participant_id=view.participant_id,
     )
 with png:
@@ -226,5 +230,7 @@ with png:
         "case_review_png",
         "participant",
         "case review PNG",
+        f"episode {view.episode['episode_id']}",
+        rows=1,  # one episode's record
         participant_id=view.participant_id,
     )

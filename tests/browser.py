@@ -31,7 +31,7 @@ def sign_in(page: Page, user: str, password: str = PASSWORD) -> None:
 
 
 def heading(page: Page, title: str) -> None:
-    expect(page.get_by_role("heading", name=title, exact=True).first).to_be_visible(timeout=60000)
+    expect(page.get_by_role("heading", name=title, exact=True).first).to_be_visible(timeout=120000)
     idle(page)
 
 

@@ -224,7 +224,9 @@ def app(role: str = "director", user: str = "dr.chen@example.org", clinician: st
 
     from dashboard.ui.session import TOKEN_KEY
 
-    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60)
+    # 180 s: a quality page's first run builds and audits its quarter's release (10-40 s alone, several
+    # times that on a busy machine); a hung run still fails
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=180)
     if role:
         at.session_state[TOKEN_KEY] = session_token(role, user, clinician)
     return at

@@ -158,6 +158,21 @@ def test_admin_sees_the_audit_trail(clinic):
         ["dr.chen@example.org", "viewed participant", "P2", "episode: P2#20250106"],
     ]
     assert not log.isna().any().any() and "None" not in log.to_string() and "{" not in log.to_string()
+    # the page holds every entry of the chosen days, not the newest few thousand: an entry of 40 days ago
+    # is there once the range reaches it
+    import datetime as dt
+
+    from dashboard.store import app_state
+
+    old = dt.datetime.now(dt.UTC) - dt.timedelta(days=40)
+    with app_state.connect(audit.SCHEMA) as con:
+        con.execute(
+            "INSERT INTO audit_log (at, user_name, role, event) VALUES (?, 'old.user', 'director', 'sign_in')",
+            (old.strftime("%Y-%m-%d %H:%M:%S"),),
+        )
+    assert "old.user" not in at.dataframe[0].value["User"].tolist()  # the last 30 days by default
+    at.date_input(key="audit_from").set_value(old.date() - dt.timedelta(days=1)).run()
+    assert "old.user" in at.dataframe[0].value["User"].tolist()
 
 
 def test_one_audit_entry_per_visit_not_per_click(clinic):

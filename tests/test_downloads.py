@@ -141,6 +141,7 @@ def test_administrators_record_files_are_audited_and_neutralised(program, files,
         "audit",
         "table CSV",
     )
+    assert entry["filters"].endswith(f"{dt.datetime.now(dt.UTC).date():%d %b %Y}") and entry["rows"] >= 1  # filter, N
     files.clear()
     _page("admin", "pages/data.py")
     assert {"loads-csv", "loads-xlsx", "rejects-csv", "rejects-xlsx", "findings-csv", "findings-xlsx"} <= set(files)
@@ -176,11 +177,13 @@ def test_the_quality_role_reads_that_a_participants_file_left_never_whose(progra
         participant_id="P1",
         kind="case review PDF",
         file="case-review-P1.pdf",
-        rows=None,
+        filters="episode P1#20250101",
+        rows=1,
         suppressed=None,
     )
     at = _page("quality", "pages/exports.py", files)
     table = at.dataframe[0].value
+    assert table["selection"].tolist() == ["(one episode)"]
     assert table["participant_id"].tolist() == ["(a participant)"]
     assert table["file"].tolist() == ["(a participant's file)"]
     name, build = files["exports-csv"]

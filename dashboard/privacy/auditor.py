@@ -26,6 +26,7 @@ settle all the bounds it already reaches (so most cells need no solve of their o
 
 from __future__ import annotations
 
+import hashlib
 import os
 import sys
 import threading
@@ -296,34 +297,34 @@ def intervals(cells: CellSet, marks: dict, threshold: int, keys) -> dict:
     return out
 
 
-def _neighbours(cells: CellSet, key) -> list:
-    """The counts that share a sum or a chain with this one."""
-    out = []
+def _index(cells: CellSet) -> dict:
+    """Each count -> the counts it shares a sum or a chain with."""
+    by_key: dict = defaultdict(list)
     for members, total in cells.lines:
-        if key == total or key in members:
-            out += [*members, total]
+        for k in (*members, total):
+            by_key[k] += [*members, total]
     for keys in cells.chains:
-        if key in keys:
-            out += list(keys)
-    return out
+        for k in keys:
+            by_key[k] += keys
+    return by_key
 
 
 def _whole(key) -> bool:
     return key[0] == "ov" or WHOLE in key
 
 
-def _candidate(cells: CellSet, marks: dict, key, threshold: int, width: int):
+def _candidate(cells: CellSet, marks: dict, key, threshold: int, width: int, neighbours: dict):
     """The shown count to hide beside an exposed one: among the non-zero shown counts sharing a sum
     or a chain with it (or, when all of those are hidden, with its hidden neighbours), the smallest
     that leaves room to move (11 or more above the threshold by the width needed, as a hidden count
     of 11 can move only upwards), else the largest."""
-    near = {k for k in _neighbours(cells, key) if k not in marks and cells.values[k] > 0}
+    near = {k for k in neighbours.get(key, ()) if k not in marks and cells.values[k] > 0}
     if not near:
         near = {
             k
-            for h in _neighbours(cells, key)
+            for h in neighbours.get(key, ())
             if h in marks
-            for k in _neighbours(cells, h)
+            for k in neighbours.get(h, ())
             if k not in marks and cells.values[k] > 0
         }
     if not near:
@@ -347,8 +348,11 @@ def protect(cells: CellSet, marks: dict, threshold: int, width: int) -> tuple[di
     marks = dict(marks)
     verdict = Verdict(cells=len(cells.values), level=width)
     exposed = audit(cells, marks, threshold, width, verdict) if threshold else {}
+    neighbours = _index(cells) if exposed else {}
     while exposed:
-        chosen = {c for key in sorted(exposed, key=str) if (c := _candidate(cells, marks, key, threshold, width))}
+        chosen = {
+            c for key in sorted(exposed, key=str) if (c := _candidate(cells, marks, key, threshold, width, neighbours))
+        }
         if not chosen:
             break  # nothing left to hide near them: reported as exposed
         for k in chosen:
@@ -371,4 +375,26 @@ def suppress(cells: CellSet, threshold: int, width: int | None = None) -> tuple[
     marks = cells.solve(threshold)
     if not threshold:
         return marks, Verdict(cells=len(cells.values))
-    return protect(cells, marks, threshold, protection_width() if width is None else width)
+    width = protection_width() if width is None else width
+    key = _fingerprint(cells, marks, threshold, width)
+    with _first:
+        kept = _AUDITED.get(key)
+    if kept is not None:  # the same counts and sums audited already (a load that changed nothing here)
+        return dict(kept[0]), kept[1]
+    protected, verdict = protect(cells, marks, threshold, width)
+    with _first:
+        _AUDITED[key] = (protected, verdict)
+        while len(_AUDITED) > 64:
+            _AUDITED.pop(next(iter(_AUDITED)))
+    return dict(protected), verdict
+
+
+_AUDITED: dict[str, tuple[dict, Verdict]] = {}  # fingerprint -> its audit, newest last
+
+
+def _fingerprint(cells: CellSet, marks: dict, threshold: int, width: int) -> str:
+    """The release's counts, sums, chains and first marks, as one hash: what the audit depends on."""
+    digest = hashlib.sha256(repr((threshold, width)).encode())
+    for part in (sorted(cells.values.items(), key=repr), cells.lines, cells.chains, sorted(marks.items(), key=repr)):
+        digest.update(repr(part).encode())
+    return digest.hexdigest()

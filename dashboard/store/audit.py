@@ -69,23 +69,44 @@ def record(
         )
 
 
-def entries(limit: int = 5000) -> pd.DataFrame:
+def entries(
+    limit: int | None = 5000,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    events: tuple[str, ...] = (),
+    user: str = "",
+) -> pd.DataFrame:
+    """Entries newest first: the newest `limit` (None: all) of those from `start` to `end` (UTC days),
+    of these events, whose user name contains `user`."""
+    where, params = [], []
+    if start:
+        where.append("at >= ?")
+        params.append(f"{start:%Y-%m-%d} 00:00:00")
+    if end:
+        where.append("at <= ?")
+        params.append(f"{end:%Y-%m-%d} 23:59:59")
+    if events:
+        where.append(f"event IN ({','.join('?' * len(events))})")
+        params += list(events)
+    if user:
+        where.append("instr(lower(coalesce(user_name, '')), lower(?)) > 0")
+        params.append(user)
+    sql = (
+        "SELECT at, user_name, role, event, page, participant_id, detail FROM audit_log"
+        + (f" WHERE {' AND '.join(where)}" if where else "")
+        + " ORDER BY event_id DESC"
+        + (" LIMIT ?" if limit else "")
+    )
     with closing(app_state.connect(SCHEMA)) as con:
-        return pd.read_sql_query(
-            "SELECT at, user_name, role, event, page, participant_id, detail FROM audit_log "
-            "ORDER BY event_id DESC LIMIT ?",
-            con,
-            params=[limit],
-        )
+        return pd.read_sql_query(sql, con, params=[*params, *([limit] if limit else [])])
 
 
-def exports(limit: int = 5000) -> pd.DataFrame:
+def exports(limit: int | None = None) -> pd.DataFrame:
     """Every file the app has let out, newest first: who, when, from which page, what, the selection,
-    rows and whether it was suppressed."""
-    log = entries(limit)
-    log = log[log["event"] == "export"]
+    rows, N and whether it was suppressed."""
+    log = entries(limit, events=("export",))
     detail = pd.DataFrame([json.loads(d) if d else {} for d in log["detail"]], index=log.index)
-    for column in ("kind", "file", "filters", "rows", "suppressed"):
+    for column in ("kind", "file", "filters", "rows", "n", "suppressed"):
         if column not in detail:
             detail[column] = None
     return pd.DataFrame(
@@ -98,6 +119,7 @@ def exports(limit: int = 5000) -> pd.DataFrame:
             "file": detail["file"],
             "selection": detail["filters"],
             "rows": detail["rows"],
+            "n": detail["n"],
             "suppressed": detail["suppressed"].map({True: "yes", False: "no"}),
             "participant_id": log["participant_id"],
         }
@@ -113,6 +135,8 @@ EVENT_WORDS = {
     "view_page": "opened page",
     "view_participant": "viewed participant",
     "export": "downloaded a file",
+    "download_fetched": "fetched a download",
+    "download_refused": "fetch refused (another session's file)",
     "stay_justification": "wrote a continued-stay justification",
     "load": "loaded a file",
     "account_added": "added account",

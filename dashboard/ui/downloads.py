@@ -33,11 +33,14 @@ def button(
     page: str,
     kind: str,
     selection: str = "",
-    rows: int | None = None,
+    rows: int | Callable[[], int | None] | None = None,
     suppressed: bool | None = None,
     participant_id: str | None = None,
+    n: Callable[[], str] | None = None,
 ) -> None:
     """A download built on click (the callable runs outside the page run: who is acting is taken now).
+    `rows` (or a callable read once the file is built) and `n` (the population the file states) are
+    written in the audit log with the file.
     A file with true counts (suppressed=False) is named so: board-pack-2026-11-20-INTERNAL.pdf, never the
     shareable file's name."""
     identity, read_scope = _identity(), db.current()
@@ -46,6 +49,7 @@ def button(
     def file_content() -> bytes:  # runs outside the page run: who, and what they may see, are kept from it
         with db.scoped(read_scope):
             content = build()
+            population = n() if n else None
         audit.record(
             "export",
             identity.user if identity else None,
@@ -55,7 +59,8 @@ def button(
             kind=kind,
             file=file_name,
             filters=selection,
-            rows=rows,
+            rows=rows() if callable(rows) else rows,
+            n=population,
             suppressed=suppressed,
         )
         return content
@@ -203,6 +208,8 @@ def submission(
 def _submission(build, columns, key, title, data, n, label, suppress: bool | None, described=None) -> None:
     """suppress None: identified rows, true counts and INTERNAL whatever the role's choice."""
 
+    counted: list[int] = []  # the file's rows, once built: for the audit log
+
     def file() -> bytes:
         payload = data.for_file(bool(suppress))
         info = _info(title, data, payload, n(payload))
@@ -210,7 +217,9 @@ def _submission(build, columns, key, title, data, n, label, suppress: bool | Non
             info = formats.FileInfo(
                 title, described or data.described, n(payload), data.data_as_of, policy.INTERNAL, True
             )
-        return formats.submission_zip(build(payload), info, key, columns)
+        frame = build(payload)
+        counted.append(len(frame))
+        return formats.submission_zip(frame, info, key, columns)
 
     button(
         label,
@@ -220,13 +229,22 @@ def _submission(build, columns, key, title, data, n, label, suppress: bool | Non
         f"{key}-zip",
         data.page,
         "submission ZIP",
-        data.described,
+        described or data.described,
+        rows=lambda: counted[-1] if counted else None,
         suppressed=bool(suppress),
+        n=lambda: n(data.for_file(bool(suppress))),
     )
 
 
 def records(
-    frame: pd.DataFrame, key: str, title: str, page: str, data_as_of=None, note: str | None = None, **dataframe_args
+    frame: pd.DataFrame,
+    key: str,
+    title: str,
+    page: str,
+    data_as_of=None,
+    note: str | None = None,
+    selection: str = "all",
+    **dataframe_args,
 ) -> None:
     """A table of records (loads, rejected rows, the audit trail, the export log) and its files: internal
     by nature, so never suppressed and marked INTERNAL, unless `note` says what else they are (the
@@ -234,7 +252,7 @@ def records(
     st.dataframe(frame, hide_index=True, key=key, **dataframe_args)
     info = formats.FileInfo(
         title,
-        "all",
+        selection,
         f"{len(frame):,} rows",
         data_as_of or pd.Timestamp.now(tz="UTC"),
         note or policy.INTERNAL,
@@ -251,6 +269,7 @@ def records(
             f"{key}-csv",
             page,
             "table CSV",
+            selection,
             rows=len(frame),
             suppressed=suppressed,
         )
@@ -263,6 +282,7 @@ def records(
             f"{key}-xlsx",
             page,
             "table XLSX",
+            selection,
             rows=len(frame),
             suppressed=suppressed,
         )
