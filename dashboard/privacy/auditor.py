@@ -2,13 +2,7 @@
 count, solved as linear programmes (HiGHS), the way statistical offices audit tables (tau-Argus'
 interval audit; ResDAC's CMS cell size suppression policy: no count from 1 to 10 shown or derivable).
 
-The reader's knowledge, as constraints on one unknown per hidden cell:
-- a shown count is exact (a constant);
-- a mark is a bound: "<11" is 1..10, "suppressed" is 11 or more, a count never shown is 0 or more;
-- every sum the release lets a reader check holds (CellSet.line: groups to the whole program, a
-  funnel's steps and those who left at each, categories to their row's N, numerator plus not met to
-  the denominator);
-- every chain of shrinking counts holds (CellSet.chain: each step at most the one before).
+The reader's knowledge is stated as linear constraints on one unknown per hidden cell (reader.py).
 For each hidden count the auditor computes the smallest and the largest value those constraints
 allow. A count from 1 to the threshold (marked or never shown) is protected when that interval is at
 least `width` wide ([privacy] protection_width; the reader cannot tell it from its neighbours); a
@@ -20,31 +14,23 @@ only loosens the reader's constraints, so a count found protected stays so.
 The reader is modelled as a linear programme (the relaxation of the integer one): intervals of
 integer counts are at most as wide, and for sums of one-way and two-way tables the same.
 
-The unknowns split into independent parts (hidden cells linked by constraints); each part is one
-model, solved again for each objective from the last basis, and every solution found is used to
-settle all the bounds it already reaches (so most cells need no solve of their own)."""
+Every solution found is used to settle all the bounds it already reaches, so most cells need no
+solve of their own."""
 
 from __future__ import annotations
 
 import hashlib
-import os
-import sys
 import threading
 import time
 from collections import defaultdict
-from collections.abc import Hashable
 from dataclasses import dataclass, field
 
-import highspy
 import numpy as np
 
 from dashboard.privacy.cells import COMPLEMENTARY, CellSet
 from dashboard.privacy.policy import protection_width
+from dashboard.privacy.reader import INF, SWEEPS, TOLERANCE, Part, System
 from dashboard.views.filters import WHOLE
-
-INF = highspy.kHighsInf
-TOLERANCE = 1e-6
-SWEEPS = 6
 
 
 @dataclass
@@ -79,146 +65,7 @@ class Verdict:
         )
 
 
-class _System:
-    """The reader's constraints over the hidden cells: rows of {cell: coefficient} with bounds."""
-
-    def __init__(self, cells: CellSet, marks: dict, threshold: int) -> None:
-        self.values = cells.values
-        self.lower = {k: (1.0 if m.startswith("<") else threshold + 1.0 if m else 0.0) for k, m in marks.items()}
-        # no count of a release is above all its counts together: a bound any reader has, which keeps every
-        # objective bounded
-        ceiling = sum(v for v in self.values.values() if v > 0)
-        self.upper = {k: (float(threshold) if m.startswith("<") else ceiling) for k, m in marks.items()}
-        self.rows: list[tuple[dict, float, float]] = []
-        for members, total in cells.lines:
-            coef: dict = defaultdict(float)
-            rhs = 0.0
-            for k in members:
-                if k in marks:
-                    coef[k] += 1.0
-                else:
-                    rhs -= self.values[k]
-            if total in marks:
-                coef[total] -= 1.0
-            else:
-                rhs += self.values[total]
-            if coef:
-                self.rows.append((dict(coef), rhs, rhs))
-        for keys in cells.chains:
-            for above, below in zip(keys, keys[1:]):
-                if above in marks and below in marks:
-                    self.rows.append(({below: 1.0, above: -1.0}, -INF, 0.0))
-                elif below in marks:
-                    self.upper[below] = min(self.upper[below], self.values[above])
-                elif above in marks:
-                    self.lower[above] = max(self.lower[above], self.values[below])
-        for coef, low, high in self.rows:  # a row of one unknown is a bound on it
-            if len(coef) == 1:
-                ((k, a),) = coef.items()
-                bounds = sorted((low / a, high / a))
-                self.lower[k] = max(self.lower[k], bounds[0])
-                self.upper[k] = min(self.upper[k], bounds[1])
-        self.rows = [r for r in self.rows if len(r[0]) > 1]
-
-    def parts(self) -> list[list[Hashable]]:
-        """The hidden cells in groups that share no constraint."""
-        parent = {k: k for k in self.lower}
-
-        def root(k):
-            while parent[k] != k:
-                parent[k] = parent[parent[k]]
-                k = parent[k]
-            return k
-
-        for coef, _, _ in self.rows:
-            first, *rest = coef
-            for k in rest:
-                parent[root(k)] = root(first)
-        groups: dict = defaultdict(list)
-        for k in parent:
-            groups[root(k)].append(k)
-        return list(groups.values())
-
-
-_first = threading.Lock()
-_announced = False
-
-
-def _highs() -> highspy.Highs:
-    """A solver. HiGHS prints its banner on standard output the first time one is made in a process:
-    that one is made with standard output closed, as commands write their results there."""
-    global _announced
-    with _first:
-        if _announced:
-            return highspy.Highs()
-        sys.stdout.flush()
-        saved, quiet = os.dup(1), os.open(os.devnull, os.O_WRONLY)
-        os.dup2(quiet, 1)
-        try:
-            return highspy.Highs()
-        finally:
-            os.dup2(saved, 1)
-            os.close(saved)
-            os.close(quiet)
-            _announced = True
-
-
-class _Part:
-    """One group of linked hidden cells as a HiGHS model, re-solved for each objective."""
-
-    def __init__(self, system: _System, keys: list, rows: list) -> None:
-        self.keys, self.index = keys, {k: i for i, k in enumerate(keys)}
-        self.lower = np.array([system.lower[k] for k in keys])
-        self.upper = np.array([system.upper[k] for k in keys])
-        self.highs = _highs()
-        self.highs.setOptionValue("output_flag", False)
-        self.highs.setOptionValue("presolve", "off")  # each objective starts from the last basis,
-        self.highs.setOptionValue("simplex_strategy", 4)  # which stays feasible: primal simplex (3x faster here)
-        lp = highspy.HighsLp()
-        lp.num_col_, lp.num_row_ = len(keys), len(rows)
-        lp.col_cost_ = np.zeros(len(keys))
-        lp.col_lower_, lp.col_upper_ = self.lower, self.upper
-        lp.row_lower_ = np.array([r[1] for r in rows], dtype=float)
-        lp.row_upper_ = np.array([r[2] for r in rows], dtype=float)
-        starts, index, value = [0], [], []
-        columns: list[list] = [[] for _ in keys]
-        for r, (coef, _, _) in enumerate(rows):
-            for k, a in coef.items():
-                columns[self.index[k]].append((r, a))
-        for entries in columns:
-            index += [r for r, _ in entries]
-            value += [a for _, a in entries]
-            starts.append(len(index))
-        lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-        lp.a_matrix_.start_, lp.a_matrix_.index_, lp.a_matrix_.value_ = starts, index, value
-        self.highs.passModel(lp)
-        self.solves = 0
-
-    def pushed(self, cost: np.ndarray) -> np.ndarray:
-        """A solution minimising the cost (bounded: every count is at most `ceiling`)."""
-        self.highs.changeColsCost(len(self.keys), np.arange(len(self.keys), dtype=np.int32), cost)
-        self.highs.run()
-        self.solves += 1
-        return np.array(self.highs.getSolution().col_value)
-
-    def extreme(self, key, sense: int) -> np.ndarray | None:
-        """A solution where one cell takes its smallest (sense 1) or largest (sense -1) value; None
-        when that is unbounded."""
-        i = self.index[key]
-        cost = np.zeros(len(self.keys))
-        cost[i] = sense
-        self.highs.changeColsCost(len(self.keys), np.arange(len(self.keys), dtype=np.int32), cost)
-        self.highs.run()
-        self.solves += 1
-        status = self.highs.getModelStatus()
-        if status == highspy.HighsModelStatus.kUnbounded:
-            return None
-        if status != highspy.HighsModelStatus.kOptimal:
-            raise RuntimeError(f"the release's constraints cannot be solved: {self.highs.modelStatusToString(status)}")
-        return np.array(self.highs.getSolution().col_value)
-
-
-def _audit_part(part: _Part, need: dict, verdict: Verdict) -> dict:
+def _audit_part(part: Part, need: dict) -> dict:
     """The cells of one part whose interval is narrower than they need: key -> (low, high). `need`:
     key -> the width its interval must have. Every solution found widens what is known of every cell
     it holds, so a cell already wide enough across the solutions so far is not solved for."""
@@ -241,7 +88,6 @@ def _audit_part(part: _Part, need: dict, verdict: Verdict) -> dict:
                 continue
             np.minimum(low, x[at], out=low)
             np.maximum(high, x[at], out=high)
-    verdict.solves += part.solves
     narrow = high - low < width - TOLERANCE
     return {keys[i]: (low[i], high[i]) for i in np.flatnonzero(narrow)}
 
@@ -258,7 +104,7 @@ def audit(cells: CellSet, marks: dict, threshold: int, width: int, verdict: Verd
     """Every hidden count whose interval, against everything the release shows, is narrower than it
     needs (`needs`): key -> (lowest, highest) value the release allows. `only`: audit just these."""
     verdict = verdict or Verdict()
-    system = _System(cells, marks, threshold)
+    system = System(cells, marks, threshold)
     need = needs(cells, marks, threshold, width)
     if only is not None:
         need = {k: v for k, v in need.items() if k in only}
@@ -272,14 +118,15 @@ def audit(cells: CellSet, marks: dict, threshold: int, width: int, verdict: Verd
         if not wanted:
             continue
         rows = sorted({r for k in keys for r in rows_by_cell[k]})
-        part = _Part(system, keys, [system.rows[r] for r in rows])
-        exposed.update(_audit_part(part, wanted, verdict))
+        part = Part(system, keys, [system.rows[r] for r in rows])
+        exposed.update(_audit_part(part, wanted))
+        verdict.solves += part.solves
     return exposed
 
 
 def intervals(cells: CellSet, marks: dict, threshold: int, keys) -> dict:
     """The lowest and highest value the release allows for each of these hidden cells, each solved for."""
-    system = _System(cells, marks, threshold)
+    system = System(cells, marks, threshold)
     rows_by_cell: dict = defaultdict(list)
     for r, row in enumerate(system.rows):
         for k in row[0]:
@@ -290,7 +137,7 @@ def intervals(cells: CellSet, marks: dict, threshold: int, keys) -> dict:
         if not wanted:
             continue
         rows = sorted({r for k in part_keys for r in rows_by_cell[k]})
-        part = _Part(system, part_keys, [system.rows[r] for r in rows])
+        part = Part(system, part_keys, [system.rows[r] for r in rows])
         for k in wanted:
             low, high = part.extreme(k, 1), part.extreme(k, -1)
             out[k] = (low[part.index[k]], INF if high is None else high[part.index[k]])
@@ -377,12 +224,12 @@ def suppress(cells: CellSet, threshold: int, width: int | None = None) -> tuple[
         return marks, Verdict(cells=len(cells.values))
     width = protection_width() if width is None else width
     key = _fingerprint(cells, marks, threshold, width)
-    with _first:
+    with _kept_lock:
         kept = _AUDITED.get(key)
     if kept is not None:  # the same counts and sums audited already (a load that changed nothing here)
         return dict(kept[0]), kept[1]
     protected, verdict = protect(cells, marks, threshold, width)
-    with _first:
+    with _kept_lock:
         _AUDITED[key] = (protected, verdict)
         while len(_AUDITED) > 64:
             _AUDITED.pop(next(iter(_AUDITED)))
@@ -390,6 +237,7 @@ def suppress(cells: CellSet, threshold: int, width: int | None = None) -> tuple[
 
 
 _AUDITED: dict[str, tuple[dict, Verdict]] = {}  # fingerprint -> its audit, newest last
+_kept_lock = threading.Lock()
 
 
 def _fingerprint(cells: CellSet, marks: dict, threshold: int, width: int) -> str:
