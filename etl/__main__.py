@@ -134,6 +134,17 @@ def cmd_status(args) -> int:
     return 0
 
 
+def cmd_clean(args) -> int:
+    from etl.database import clean
+
+    removed = clean(Path(args.db))
+    if removed is None:
+        print("a load is running: it removes what an earlier one left when it starts")
+    else:
+        print(f"removed {len(removed)} file(s) or folder(s) left by a killed load")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     from etl.vocabulary import KINDS
 
@@ -161,6 +172,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--db", default=DEFAULT_DB)
     p.add_argument("--instruments", help="a program's own instrument catalogue file (TOML)")
     p.set_defaults(run=cmd_rebuild)
+    p = sub.add_parser("clean", help="remove what a killed load left beside the database (working copy, spill)")
+    p.add_argument("--db", default=DEFAULT_DB)
+    p.set_defaults(run=cmd_clean)
     p = sub.add_parser("status", help="print the load history")
     p.add_argument("--db", default=DEFAULT_DB)
     p.set_defaults(run=cmd_status)

@@ -71,16 +71,36 @@ def writer_lock(db: Path):
         yield
 
 
+def remove_stale(db: Path) -> list[Path]:
+    """Delete the working copies and spill folders a killed load left beside `db` (call with the
+    writer lock held: a running load's own are the same names)."""
+    stale = [*db.parent.glob(f".{db.name}.loading-*"), *db.parent.glob(f".{db.name}.spill-*")]
+    for path in stale:
+        if path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
+    return stale
+
+
+def clean(db: Path) -> list[Path] | None:
+    """What a killed load left, removed now unless a load is running (None: it is, and cleans at its start)."""
+    if not db.parent.exists():
+        return []
+    with open(db.parent / f".{db.name}.lock", "w") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return None
+        return remove_stale(db)
+
+
 @contextlib.contextmanager
 def working_copy(db: Path, memory_limit_mb: float = 1000):
     """Yields a read-write connection to a copy of `db`; on success the copy replaces `db`.
     DuckDB works within memory_limit_mb and spills the rest to a private folder beside the copy,
     so a file of any size loads in bounded memory."""
-    for stale in [*db.parent.glob(f".{db.name}.loading-*"), *db.parent.glob(f".{db.name}.spill-*")]:
-        if stale.is_dir():  # left by a load that was killed
-            shutil.rmtree(stale, ignore_errors=True)
-        else:
-            stale.unlink(missing_ok=True)
+    remove_stale(db)
     work = db.parent / f".{db.name}.loading-{os.getpid()}"
     spill = db.parent / f".{db.name}.spill-{os.getpid()}"
     spill.mkdir(mode=0o700, exist_ok=True)

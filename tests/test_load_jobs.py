@@ -245,6 +245,17 @@ def test_a_job_left_running_by_a_killed_worker_fails_when_the_next_worker_starts
     ):
         assert time.monotonic() < deadline, "the worker did not start the job"
         time.sleep(0.1)
+
+    def left_by_the_load():
+        return [
+            *database.parent.glob(f".{database.name}.loading-*"),
+            *database.parent.glob(f".{database.name}.spill-*"),
+        ]
+
+    deadline = time.monotonic() + 60
+    while len(left_by_the_load()) < 2:  # its working copy (identified data) and spill folder are made
+        assert time.monotonic() < deadline, "the load made no working copy"
+        time.sleep(0.1)
     os.kill(pid, signal.SIGKILL)
     deadline = time.monotonic() + 10
     while not _gone(loader):  # the loader goes with its worker
@@ -255,7 +266,16 @@ def test_a_job_left_running_by_a_killed_worker_fails_when_the_next_worker_starts
         time.sleep(0.1)
     folder = load_jobs.get(job_id).folder
     assert load_jobs.get(job_id).status == "running" and folder.exists()
+
+    def left_by_the_load():
+        return [
+            *database.parent.glob(f".{database.name}.loading-*"),
+            *database.parent.glob(f".{database.name}.spill-*"),
+        ]
+
+    assert left_by_the_load()  # its working copy (identified data) and spill folder
     assert load_worker.run(idle=0) == 0
+    assert left_by_the_load() == []  # removed when the next worker starts, not at the next load
     job = load_jobs.get(job_id)
     assert (job.status, job.message) == ("failed", load_jobs.INTERRUPTED)
     assert not folder.exists()
