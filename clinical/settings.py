@@ -68,6 +68,9 @@ def _check(settings: dict[str, dict]) -> None:
         value = settings["reports"][key]
         if not isinstance(value, int) or value < 0:
             raise ValueError(f"settings reports.{key}: a whole number, 0 or more")
+    longest = settings["loader"]["max_id_characters"]
+    if not isinstance(longest, int) or not 8 <= longest <= 1000:
+        raise ValueError("settings loader.max_id_characters: a whole number from 8 to 1000")
     privacy = settings["privacy"]
     if not isinstance(privacy["protection_width"], int) or not 1 <= privacy["protection_width"] < max(
         privacy["small_cell_max"], 2

@@ -175,6 +175,7 @@ def _setup(con: duckdb.DuckDBPyConnection, today: dt.date, instruments: str | No
         session_types=", ".join(allowed("session_type")),
         statuses=", ".join(allowed("status")),
         instruments=", ".join(known),
+        max_id_characters=load_settings()["loader"]["max_id_characters"],
     )
     return notes
 

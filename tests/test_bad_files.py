@@ -132,6 +132,24 @@ def test_dates_before_1990_and_ids_with_control_characters_are_refused(tmp_path,
     ]
 
 
+def test_ids_that_reverse_on_screen_or_run_past_the_limit_are_refused_with_their_reason(tmp_path, db):
+    long_id = "P" * 100_000  # loaded, it could not be opened, and overflows a spreadsheet cell
+    f = write(
+        tmp_path,
+        "a.csv",
+        "participant_id,session_date,session_type,status,minutes\n"
+        "IOP-\u202e09201,2026-01-05,group,attended,180\n"
+        f"{long_id},2026-01-05,group,attended,180\n"
+        f"{'Q' * 64},2026-01-05,group,attended,180\n",  # at the limit: loaded
+    )
+    [r] = load_files(db, f)
+    assert r.counts == {"read": 3, "loaded": 1, "updated": 0, "rejected": 2, "duplicate": 0}
+    assert rows(db, "SELECT reason FROM rejects ORDER BY row_number") == [
+        ("participant_id contains a text-direction control character (it would show the id reversed or reordered)",),
+        ("participant_id is 100000 characters long; at most 64 are accepted (settings [loader] max_id_characters)",),
+    ]
+
+
 def test_a_load_that_runs_out_of_memory_says_so_and_changes_nothing(tmp_path, db, monkeypatch):
     import duckdb
 

@@ -122,3 +122,11 @@ def test_board_pack_has_a_cover_and_a_page_per_chart():
     assert len(reader.pages) == 3
     assert "outcomes (PHQ-9)" in reader.pages[0].extract_text()
     assert "N = <11" in reader.pages[2].extract_text()
+
+
+def test_text_longer_than_a_spreadsheet_cell_is_cut_and_says_so():
+    table = pd.DataFrame({"row": ["P" * 100_000, "short"]})
+    book = openpyxl.load_workbook(io.BytesIO(formats.table_xlsx(table, INFO, "rejects")))
+    long, short = book["rejects"]["A"][7].value, book["rejects"]["A"][8].value
+    assert len(long) == formats.CELL_MAX and long.endswith("… [cut: 100,000 characters]") and short == "short"
+    assert "[cut: 100,000 characters]" in formats.table_csv(table, INFO).decode("utf-8-sig")

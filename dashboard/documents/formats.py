@@ -147,8 +147,19 @@ def neutralise(value):
     return value
 
 
+CELL_MAX = 32_767  # the most characters a spreadsheet cell holds (Excel); longer text is cut and says so
+
+
+def _fits(text: str) -> str:
+    if len(text) <= CELL_MAX:
+        return text
+    note = f" … [cut: {len(text):,} characters]"
+    return text[: CELL_MAX - len(note)] + note
+
+
 def _cells(table: pd.DataFrame) -> list[list]:
-    """Header and rows with every text cell neutralised; numbers (and missing values) as they are."""
+    """Header and rows with every text cell neutralised and cut to what a spreadsheet cell holds;
+    numbers (and missing values) as they are."""
 
     def cell(v):
         if v is None or (isinstance(v, float) and pd.isna(v)):
@@ -157,7 +168,7 @@ def _cells(table: pd.DataFrame) -> list[list]:
             v = v.item()
         if isinstance(v, (pd.Timestamp,)):
             return v.to_pydatetime()
-        return neutralise(v) if isinstance(v, str) else v
+        return _fits(neutralise(v)) if isinstance(v, str) else v
 
     return [[neutralise(str(c)) for c in table.columns]] + [
         [cell(v) for v in row] for row in table.itertuples(index=False)

@@ -39,7 +39,7 @@ typed AS MATERIALIZED (
 checked AS (
     SELECT *, CASE
         WHEN participant_id IS NULL THEN 'participant_id is empty'
-        WHEN regexp_matches(participant_id, '[[:cntrl:]]') THEN 'participant_id contains a line break or another control character'
+        WHEN id_problem('participant_id', participant_id) IS NOT NULL THEN id_problem('participant_id', participant_id)
         WHEN blank(session_date_text) THEN 'session_date is empty'
         WHEN session_date IS NULL THEN format('session_date {} is not a date (use YYYY-MM-DD, M/D/YYYY or an Excel date number)', quoted(session_date_text))
         WHEN session_date > getvariable('today') THEN format('session_date {} is in the future', session_date)

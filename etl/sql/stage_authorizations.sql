@@ -21,9 +21,9 @@ WITH typed AS MATERIALIZED (
 checked AS (
     SELECT *, CASE
         WHEN participant_id IS NULL THEN 'participant_id is empty'
-        WHEN regexp_matches(participant_id, '[[:cntrl:]]') THEN 'participant_id contains a line break or another control character'
+        WHEN id_problem('participant_id', participant_id) IS NOT NULL THEN id_problem('participant_id', participant_id)
         WHEN authorization_id IS NULL THEN 'authorization_id is empty'
-        WHEN regexp_matches(authorization_id, '[[:cntrl:]]') THEN 'authorization_id contains a line break or another control character'
+        WHEN id_problem('authorization_id', authorization_id) IS NOT NULL THEN id_problem('authorization_id', authorization_id)
         WHEN blank(start_text) THEN 'start_date is empty'
         WHEN start_date IS NULL THEN format('start_date {} is not a date (use YYYY-MM-DD, M/D/YYYY or an Excel date number)', quoted(start_text))
         WHEN start_date < DATE '1990-01-01' THEN format('start_date {} is before 1990', quoted(start_text))

@@ -57,7 +57,7 @@ scored AS (
 checked AS (
     SELECT *, CASE
         WHEN participant_id IS NULL THEN 'participant_id is empty'
-        WHEN regexp_matches(participant_id, '[[:cntrl:]]') THEN 'participant_id contains a line break or another control character'
+        WHEN id_problem('participant_id', participant_id) IS NOT NULL THEN id_problem('participant_id', participant_id)
         WHEN blank(assessed_on_text) THEN 'assessment_date is empty'
         WHEN assessed_on IS NULL THEN format('assessment_date {} is not a date (use YYYY-MM-DD, M/D/YYYY or an Excel date number)', quoted(assessed_on_text))
         WHEN assessed_on > getvariable('today') THEN format('assessment_date {} is in the future', assessed_on)

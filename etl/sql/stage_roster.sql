@@ -36,7 +36,7 @@ WITH typed AS MATERIALIZED (
 checked AS (
     SELECT *, CASE
         WHEN participant_id IS NULL THEN 'participant_id is empty'
-        WHEN regexp_matches(participant_id, '[[:cntrl:]]') THEN 'participant_id contains a line break or another control character'
+        WHEN id_problem('participant_id', participant_id) IS NOT NULL THEN id_problem('participant_id', participant_id)
         WHEN blank(admit_text) THEN 'admit_date is empty'
         WHEN admit_date IS NULL THEN format('admit_date {} is not a date (use YYYY-MM-DD, M/D/YYYY or an Excel date number)', quoted(admit_text))
         WHEN admit_date > getvariable('today') THEN format('admit_date {} is in the future', admit_date)
