@@ -140,13 +140,15 @@ def test_ids_that_reverse_on_screen_or_run_past_the_limit_are_refused_with_their
         "participant_id,session_date,session_type,status,minutes\n"
         "IOP-\u202e09201,2026-01-05,group,attended,180\n"
         f"{long_id},2026-01-05,group,attended,180\n"
-        f"{'Q' * 64},2026-01-05,group,attended,180\n",  # at the limit: loaded
+        f"{'Q' * 64},2026-01-05,group,attended,180\n"  # at the limit: loaded
+        "https://example.org/x,2026-01-05,group,attended,180\n",
     )
     [r] = load_files(db, f)
-    assert r.counts == {"read": 3, "loaded": 1, "updated": 0, "rejected": 2, "duplicate": 0}
+    assert r.counts == {"read": 4, "loaded": 1, "updated": 0, "rejected": 3, "duplicate": 0}
     assert rows(db, "SELECT reason FROM rejects ORDER BY row_number") == [
         ("participant_id contains a text-direction control character (it would show the id reversed or reordered)",),
         ("participant_id is 100000 characters long; at most 64 are accepted (settings [loader] max_id_characters)",),
+        ("participant_id looks like a web address, not an id (a screen would show it as a link)",),
     ]
 
 

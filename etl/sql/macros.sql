@@ -38,13 +38,14 @@ END;
 CREATE OR REPLACE TEMP MACRO quoted(s) AS '''' || coalesce(s, '') || '''';
 
 -- An identifier people read, type and find in file names: no control characters (a line break splits a
--- CSV row), no direction controls (U+202E shows "IOP-10290" reversed on screen), no longer than
+-- CSV row), no web address (shown as a link), no direction controls (U+202E shows "IOP-10290" reversed on screen), no longer than
 -- [loader] max_id_characters (a 100,000-character id loads, cannot be opened, and overflows a spreadsheet cell).
 CREATE OR REPLACE TEMP MACRO id_problem(name, value) AS CASE
     WHEN value IS NULL THEN NULL
     WHEN regexp_matches(value, '[[:cntrl:]]') THEN name || ' contains a line break or another control character'
     WHEN regexp_matches(value, '[\x{061C}\x{200E}\x{200F}\x{202A}-\x{202E}\x{2066}-\x{2069}]')
         THEN name || ' contains a text-direction control character (it would show the id reversed or reordered)'
+    WHEN regexp_matches(lower(value), '://|^www\.|^mailto:') THEN name || ' looks like a web address, not an id (a screen would show it as a link)'
     WHEN length(value) > getvariable('max_id_characters')
         THEN format('{} is {} characters long; at most {} are accepted (settings [loader] max_id_characters)',
                     name, length(value), getvariable('max_id_characters'))
