@@ -3,6 +3,7 @@ where each address goes with and without a session, the cookie's flags, CSRF, th
 security headers, and addresses that are not pages."""
 
 import re
+import time
 
 import pytest
 from starlette.applications import Starlette
@@ -253,3 +254,18 @@ def test_a_new_sign_in_ends_the_same_browsers_previous_session(client):
     client.cookies.clear()
     client.cookies.set("iop_session", first)
     assert client.get("/overview").status_code == 303  # the first token no longer opens anything
+
+
+def test_an_administrator_may_upload_only_so_much_an_hour(client):
+    from dashboard.access import signin_policy, upload_quota
+
+    upload_quota._sent.clear()
+    _sign_in(client, "admin")
+    for i in range(signin_policy.UPLOAD_FILES_PER_HOUR):
+        assert client.put(f"/_stcore/upload_file/sid/f{i}", content=b"x" * 100).status_code not in (403, 429)
+    refused = client.put("/_stcore/upload_file/sid/more", content=b"x")
+    assert refused.status_code == 429 and "files an hour" in refused.text
+    assert upload_quota.take("other@example.org", 1) == ""  # another account's hour is its own
+    big = signin_policy.UPLOAD_MB_PER_HOUR * 1_000_000
+    assert "MB an hour" in upload_quota.take("third@example.org", big + 1)
+    assert upload_quota.take("admin", 1, now=time.time() + 3601) == ""  # the hour passes

@@ -35,3 +35,9 @@ def production() -> bool:
 
 def development() -> bool:
     return os.environ.get("IOP_MODE", "").lower() == "development"
+
+
+# Uploads (the Data page's, the only role that may upload): Streamlit holds each file in memory until the
+# page has read it, so one account may send at most this much in an hour (counted by the gate)
+UPLOAD_FILES_PER_HOUR = 30
+UPLOAD_MB_PER_HOUR = 2_000

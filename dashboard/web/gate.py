@@ -19,7 +19,7 @@ from starlette.requests import HTTPConnection
 from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from dashboard.access import media_owners, pages, sessions, signin
+from dashboard.access import media_owners, pages, sessions, signin, upload_quota
 from dashboard.store import audit
 from dashboard.web import media, oidc, routes, signin_page
 
@@ -120,6 +120,11 @@ class Gate:
             return await PlainTextResponse("Not found", status_code=404)(scope, receive, send)
         if path.startswith(UPLOAD_PREFIX) and not pages.allowed(identity.role, UPLOADING_PAGE):
             return await PlainTextResponse("Uploads are for the Data page", status_code=403)(scope, receive, send)
+        if path.startswith(UPLOAD_PREFIX) and scope.get("method") in ("PUT", "POST"):
+            size = int(request.headers.get("content-length") or 0)
+            refused = upload_quota.take(identity.user, size)
+            if refused:
+                return await PlainTextResponse(refused, status_code=429)(scope, receive, send)
         if path.startswith(media.PREFIX):
             refused = await run_in_threadpool(_media_refused, path, request.cookies.get(sessions.COOKIE), identity)
             if refused:
