@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from conftest import app, build, measures_row, scenario, shown
 
-PID = "![p](http://evil.example/p.png)"
+PID = "![p](//evil.example/p.png)"  # markdown, HTML and a link, in an id the loader accepts
 TRACK = '<a href="javascript:alert(1)">[t](http://evil.example)</a>'
 CLINICIAN = "**Chen**"
 NOTE = "![n](http://evil.example/beacon.png) <img src=x onerror=alert(1)> [click](javascript:alert(1))"

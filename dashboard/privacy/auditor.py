@@ -6,7 +6,7 @@ The reader's knowledge is stated as linear constraints on one unknown per hidden
 For each hidden count the auditor computes the smallest and the largest value those constraints
 allow. A count from 1 to the threshold (marked or never shown) is protected when that interval is at
 least `width` wide ([privacy] protection_width; the reader cannot tell it from its neighbours); a
-count hidden to protect others must not be pinned (width 1). One that is not is exposed; `protect`
+count hidden to protect others must not be pinned (width 1), so that no hidden count is known exactly. One that is not is exposed; `protect`
 then hides more shown counts beside it (complementary suppression: the smallest group count with
 room to move first, the whole program's last) and audits again until none is exposed. Hiding a count
 only loosens the reader's constraints, so a count found protected stays so.
@@ -29,7 +29,7 @@ import numpy as np
 
 from dashboard.privacy.cells import COMPLEMENTARY, CellSet
 from dashboard.privacy.policy import protection_width
-from dashboard.privacy.reader import INF, SWEEPS, TOLERANCE, Part, System
+from dashboard.privacy.reader import INF, SWEEPS, TOLERANCE, Part, System, Unsolved
 from dashboard.views.filters import WHOLE
 
 
@@ -76,19 +76,25 @@ def _audit_part(part: Part, need: dict) -> dict:
     rng = np.random.default_rng(0)
     for _ in range(SWEEPS):  # solutions pushing every cell at once, each up or down at random
         x = part.pushed(rng.choice((-1.0, 1.0), size=len(part.keys)))
-        np.minimum(low, x[at], out=low)
-        np.maximum(high, x[at], out=high)
+        if x is not None:
+            np.minimum(low, x[at], out=low)
+            np.maximum(high, x[at], out=high)
+    unsolved = np.zeros(len(keys), dtype=bool)
     for i, k in enumerate(keys):
         for sense in (1, -1):
             if high[i] - low[i] >= width[i] - TOLERANCE:
                 break
-            x = part.extreme(k, sense)
+            try:
+                x = part.extreme(k, sense)
+            except Unsolved:  # its interval cannot be shown wide enough: counted as exposed
+                unsolved[i] = True
+                break
             if x is None:  # unbounded above: wide whatever its low side
                 high[i] = INF
                 continue
             np.minimum(low, x[at], out=low)
             np.maximum(high, x[at], out=high)
-    narrow = high - low < width - TOLERANCE
+    narrow = (high - low < width - TOLERANCE) | unsolved
     return {keys[i]: (low[i], high[i]) for i in np.flatnonzero(narrow)}
 
 

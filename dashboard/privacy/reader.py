@@ -141,25 +141,42 @@ class Part:
         self.highs.passModel(lp)
         self.solves = 0
 
-    def pushed(self, cost: np.ndarray) -> np.ndarray:
-        """A solution minimising the cost (bounded: every count is at most `ceiling`)."""
-        self.highs.changeColsCost(len(self.keys), np.arange(len(self.keys), dtype=np.int32), cost)
-        self.highs.run()
-        self.solves += 1
-        return np.array(self.highs.getSolution().col_value)
-
-    def extreme(self, key, sense: int) -> np.ndarray | None:
-        """A solution where one cell takes its smallest (sense 1) or largest (sense -1) value; None
-        when that is unbounded."""
-        i = self.index[key]
-        cost = np.zeros(len(self.keys))
-        cost[i] = sense
+    def _solve(self, cost: np.ndarray):
+        """Solve for this cost from the last basis; when that ends without an answer (HiGHS reports
+        'Unknown' at times on a degenerate basis), once more from scratch with presolve."""
         self.highs.changeColsCost(len(self.keys), np.arange(len(self.keys), dtype=np.int32), cost)
         self.highs.run()
         self.solves += 1
         status = self.highs.getModelStatus()
+        if status not in (highspy.HighsModelStatus.kOptimal, highspy.HighsModelStatus.kUnbounded):
+            self.highs.clearSolver()
+            self.highs.setOptionValue("presolve", "on")
+            self.highs.setOptionValue("simplex_strategy", 1)
+            self.highs.run()
+            self.solves += 1
+            self.highs.setOptionValue("presolve", "off")
+            self.highs.setOptionValue("simplex_strategy", 4)
+            status = self.highs.getModelStatus()
+        return status
+
+    def pushed(self, cost: np.ndarray) -> np.ndarray | None:
+        """A solution minimising the cost (bounded: every count is at most `ceiling`); None without one."""
+        if self._solve(cost) != highspy.HighsModelStatus.kOptimal:
+            return None
+        return np.array(self.highs.getSolution().col_value)
+
+    def extreme(self, key, sense: int) -> np.ndarray | None:
+        """A solution where one cell takes its smallest (sense 1) or largest (sense -1) value; None
+        when that is unbounded. Unsolved: raises Unsolved (the caller counts the cell as exposed)."""
+        cost = np.zeros(len(self.keys))
+        cost[self.index[key]] = sense
+        status = self._solve(cost)
         if status == highspy.HighsModelStatus.kUnbounded:
             return None
         if status != highspy.HighsModelStatus.kOptimal:
-            raise RuntimeError(f"the release's constraints cannot be solved: {self.highs.modelStatusToString(status)}")
+            raise Unsolved(self.highs.modelStatusToString(status))
         return np.array(self.highs.getSolution().col_value)
+
+
+class Unsolved(RuntimeError):
+    """HiGHS found no answer for one objective: nothing can be said of that bound."""
