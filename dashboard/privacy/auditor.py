@@ -29,7 +29,7 @@ import numpy as np
 
 from dashboard.privacy.cells import COMPLEMENTARY, CellSet
 from dashboard.privacy.policy import protection_width
-from dashboard.privacy.reader import INF, SWEEPS, TOLERANCE, Part, System, Unsolved
+from dashboard.privacy.reader import INF, SWEEPS, TOLERANCE, Part, System, Unsolved, models
 from dashboard.views.filters import WHOLE
 
 
@@ -114,37 +114,18 @@ def audit(cells: CellSet, marks: dict, threshold: int, width: int, verdict: Verd
     need = needs(cells, marks, threshold, width)
     if only is not None:
         need = {k: v for k, v in need.items() if k in only}
-    rows_by_cell: dict = defaultdict(list)
-    for r, row in enumerate(system.rows):
-        for k in row[0]:
-            rows_by_cell[k].append(r)
     exposed = {}
-    for keys in system.parts():
-        wanted = {k: need[k] for k in keys if k in need}
-        if not wanted:
-            continue
-        rows = sorted({r for k in keys for r in rows_by_cell[k]})
-        part = Part(system, keys, [system.rows[r] for r in rows])
-        exposed.update(_audit_part(part, wanted))
+    for part in models(system, need):
+        exposed.update(_audit_part(part, {k: need[k] for k in part.keys if k in need}))
         verdict.solves += part.solves
     return exposed
 
 
 def intervals(cells: CellSet, marks: dict, threshold: int, keys) -> dict:
     """The lowest and highest value the release allows for each of these hidden cells, each solved for."""
-    system = System(cells, marks, threshold)
-    rows_by_cell: dict = defaultdict(list)
-    for r, row in enumerate(system.rows):
-        for k in row[0]:
-            rows_by_cell[k].append(r)
-    out = {}
-    for part_keys in system.parts():
-        wanted = [k for k in part_keys if k in set(keys)]
-        if not wanted:
-            continue
-        rows = sorted({r for k in part_keys for r in rows_by_cell[k]})
-        part = Part(system, part_keys, [system.rows[r] for r in rows])
-        for k in wanted:
+    wanted, out = set(keys), {}
+    for part in models(System(cells, marks, threshold), wanted):
+        for k in (k for k in part.keys if k in wanted):
             low, high = part.extreme(k, 1), part.extreme(k, -1)
             out[k] = (low[part.index[k]], INF if high is None else high[part.index[k]])
     return out

@@ -14,7 +14,7 @@ import os
 import sys
 import threading
 from collections import defaultdict
-from collections.abc import Hashable
+from collections.abc import Hashable, Iterator
 
 import highspy
 import numpy as np
@@ -85,6 +85,18 @@ class System:
         for k in parent:
             groups[root(k)].append(k)
         return list(groups.values())
+
+
+def models(system: System, wanted) -> Iterator[Part]:
+    """A solver model for each independent part holding any of the wanted cells."""
+    rows_by_cell: dict = defaultdict(list)
+    for r, row in enumerate(system.rows):
+        for k in row[0]:
+            rows_by_cell[k].append(r)
+    for keys in system.parts():
+        if any(k in wanted for k in keys):
+            rows = sorted({r for k in keys for r in rows_by_cell[k]})
+            yield Part(system, keys, [system.rows[r] for r in rows])
 
 
 _first = threading.Lock()

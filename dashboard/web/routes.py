@@ -67,7 +67,11 @@ def _form(request: Request, next_path: str, message: str = "", info: bool = Fals
     html = signin_page.render(
         next_path, csrf, message, info, sso=sso, passwords=not (sso and signin_policy.production())
     )
-    response = HTMLResponse(html, status_code=status)
+    return _with_csrf(HTMLResponse(html, status_code=status), request, csrf)
+
+
+def _with_csrf(response: Response, request: Request, csrf: str) -> Response:
+    """The form's token, also in a strict cookie of /auth: a POST must carry both (double submit)."""
     response.set_cookie(
         CSRF_COOKIE,
         csrf,
@@ -131,17 +135,7 @@ async def signout(request: Request) -> Response:
     token = request.cookies.get(sessions.COOKIE)
     if token and (await run_in_threadpool(sessions.check, token, False)).identity is not None:
         csrf = secrets.token_urlsafe(24)
-        response: Response = HTMLResponse(signin_page.confirm_sign_out(csrf))
-        response.set_cookie(
-            CSRF_COOKIE,
-            csrf,
-            max_age=3600,
-            path="/auth",
-            httponly=True,
-            samesite="strict",
-            secure=request.url.scheme == "https",
-        )
-        return response
+        return _with_csrf(HTMLResponse(signin_page.confirm_sign_out(csrf)), request, csrf)
     return await _signed_out(request, token)
 
 
