@@ -79,6 +79,9 @@ def counts(db: Path, split: str = "folds", folds: int = 10, thresholds: list[flo
         "assessment_items",
         "sessions",
         "authorizations",
+        "participants",  # with roster_admissions and diagnoses: the quality measures' ages and diagnoses
+        "roster_admissions",
+        "diagnoses",
         "dataset_info",
         "teds_reasons",
         "instrument_catalogue",

@@ -21,7 +21,8 @@ from etl.load_file import FileResult, Prepared, load_one, prepare, unreadable
 from etl.readers import fhir_reader
 from etl.vocabulary import allowed, teds_labels, value_rows
 
-ORDER = {"roster": 0, "attendance": 1, "measures": 2, "authorizations": 3}  # episodes need admissions before sessions
+# episodes need admissions before sessions
+ORDER = {"roster": 0, "attendance": 1, "measures": 2, "authorizations": 3, "diagnoses": 4}
 
 
 def load(

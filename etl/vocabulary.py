@@ -10,7 +10,7 @@ from pathlib import Path
 from clinical.catalogue import token
 
 VOCABULARY_FILE = Path(__file__).with_name("vocabulary.toml")
-KINDS = ("attendance", "measures", "roster", "authorizations")
+KINDS = ("attendance", "measures", "roster", "authorizations", "diagnoses")
 ITEM_COLUMN = re.compile(r"^(?:item|q|question|i)_?(\d{1,3})$")
 
 

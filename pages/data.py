@@ -16,7 +16,7 @@ st.title("Data")
 st.subheader("Load exports")
 upload_round = st.session_state.get("upload_round", 0)  # a new key gives an empty uploader once files are queued
 uploads = st.file_uploader(
-    "Attendance, measures, roster or authorization exports (CSV, XLSX, FHIR JSON)",
+    "Attendance, measures, roster, authorization or diagnosis exports (CSV, XLSX, FHIR JSON)",
     accept_multiple_files=True,
     type=["csv", "tsv", "txt", "xlsx", "json"],
     key=f"uploads-{upload_round}",

@@ -30,8 +30,9 @@ UNUSABLE = [
         "unknown.csv: cannot tell what kind of export this is from its header (foo, bar); attendance needs "
         "participant_id, session_date, session_type, status, minutes; measures needs participant_id, assessment_date, "
         "instrument; roster needs participant_id, admit_date; authorizations needs participant_id, authorization_id, "
-        "start_date, end_date, authorized_sessions or authorized_hours; rename its columns, or say which kind it is "
-        "(--kind attendance|measures|roster|authorizations)",
+        "start_date, end_date, authorized_sessions or authorized_hours; diagnoses needs participant_id, icd10_code, "
+        "start_date; rename its columns, or say which kind it is "
+        "(--kind attendance|measures|roster|authorizations|diagnoses)",
     ),
     (
         "image.csv",

@@ -27,6 +27,7 @@ IDENTIFIED = (
     "load_notes",
     "roster_admissions",
     "authorizations",
+    "diagnoses",
     "authorization_use",
     "measures_due",
 )

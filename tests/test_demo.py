@@ -10,7 +10,7 @@ from etl.demo import write_demo
 def test_shipped_demo_exports_are_what_the_generator_writes(tmp_path):
     result = etl_cli("demo", "--out", tmp_path)
     assert result.returncode == 0, result.stderr
-    for name in ("attendance.csv", "measures.csv", "roster.csv", "authorizations.csv"):
+    for name in ("attendance.csv", "measures.csv", "roster.csv", "authorizations.csv", "diagnoses.csv"):
         assert filecmp.cmp(tmp_path / name, ROOT / "data" / "demo" / name, shallow=False), name
 
 
@@ -23,11 +23,14 @@ def test_demo_loads_with_exactly_the_planted_problems(tmp_path, db):
         "measures": (1, 1),
         "roster": (0, 0),
         "authorizations": (1, 0),
+        "diagnoses": (2, 0),
     }
-    [bad] = [r for (r,) in rows(db, "SELECT reason FROM rejects WHERE reason LIKE 'end_date%'")]
-    assert bad.startswith("end_date ") and " is before start_date " in bad
+    backwards = rows(db, "SELECT file_name, reason FROM rejects WHERE reason LIKE 'end_date%' ORDER BY 1")
+    assert [f for f, _ in backwards] == ["authorizations.csv", "diagnoses.csv"]
+    assert all(r.startswith("end_date ") and " is before start_date " in r for _, r in backwards)
     assert sorted(r for (r,) in rows(db, "SELECT reason FROM rejects WHERE reason NOT LIKE 'end_date%'")) == [
         "PHQ-9 total 31 is above the maximum 27",
+        "icd10_code '296.32' is not an ICD-10 code (a letter, two characters, then up to four; e.g. F33.1)",
         "session_date '2025-02-30' is not a date (use YYYY-MM-DD, M/D/YYYY or an Excel date number)",
         "status 'came' is not one of attended, late, left_early, excused, no_show, cancelled",
     ]
@@ -123,3 +126,49 @@ def test_demo_trajectories_fall_in_the_published_ranges_they_were_built_from(dem
         WHERE instrument = 'PHQ-9' AND jt_category NOT IN ('insufficient_data', 'not_a_case')""",
     )
     assert 0.05 - 2 * (0.05 * 0.95 / judged) ** 0.5 <= deteriorated <= 0.10 + 2 * (0.10 * 0.90 / judged) ** 0.5
+
+
+# the codes each roster diagnosis group may carry (etl/demo/parameters.py), by prefix
+GROUP_CODES = {
+    "Depressive disorders": ("F32.", "F33.", "F34.1", "F31.", "F60.3", "F29"),
+    "Anxiety disorders": ("F41.1", "F32.1"),
+    "Trauma- and stressor-related disorders": ("F43.1",),
+    "Substance use disorders": ("F10.20", "F11.20", "F12.20"),
+    "Co-occurring disorders": ("F10.20", "F11.20", "F12.20", "F33.1", "F41.1"),
+}
+
+
+def test_demo_diagnoses_and_dates_of_birth_agree_with_the_roster(demo_db):
+    assert rows(
+        demo_db,
+        "SELECT rows_read, rows_loaded, rows_updated, rows_rejected, rows_duplicate FROM loads WHERE kind = 'diagnoses'",
+    ) == [(358, 356, 0, 2, 0)]
+    # a date of birth in the birth year, one per person, and the age group the birth year gave
+    assert rows(
+        demo_db,
+        """SELECT count(*) FILTER (birth_date IS NULL OR year(birth_date) <> birth_year),
+                  count(DISTINCT participant_id) - count(DISTINCT (participant_id, birth_date)),
+                  count(*) FILTER ((year(admit_date) - birth_year < 18) <> (age_group = 'adolescent'))
+           FROM roster_admissions""",
+    ) == [(0, 0, 0)]
+    # every code fits a roster diagnosis group of its person
+    held = rows(
+        demo_db,
+        "SELECT d.icd10_code, list(DISTINCT r.diagnosis_group) FROM diagnoses d "
+        "JOIN roster_admissions r USING (participant_id) GROUP BY d.participant_id, d.icd10_code",
+    )
+    assert len(held) == rows(demo_db, "SELECT count(DISTINCT (participant_id, icd10_code)) FROM diagnoses")[0][0]
+    assert not [(c, g) for c, g in held if not any(c.startswith(GROUP_CODES[x]) for x in g)]
+    # the excluding diagnoses: each on a few depressive episodes, noted before the admission
+    excluded = rows(
+        demo_db,
+        """SELECT substr(d.icd10_code, 1, 3), count(*), bool_and(d.start_date < r.admit_date)
+           FROM diagnoses d JOIN roster_admissions r USING (participant_id)
+           WHERE d.icd10_code SIMILAR TO 'F(31|60|29).*' AND r.diagnosis_group = 'Depressive disorders'
+           GROUP BY 1 ORDER BY 1""",
+    )
+    assert [(code, n >= 1, before) for code, n, before in excluded] == [
+        ("F29", True, True),
+        ("F31", True, True),
+        ("F60", True, True),
+    ]

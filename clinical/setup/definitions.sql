@@ -4,13 +4,20 @@
 
 -- The shape of these definitions: raised whenever a definition is added or changed, so a
 -- database built before is rebuilt (build.prepared) and the dashboard asks for a rebuild.
-CREATE OR REPLACE MACRO definitions_version() AS 8;
+CREATE OR REPLACE MACRO definitions_version() AS 9;
 
 -- Treatment week of a date in an episode: the admission day is in week 1 (days 0-6), days 7-13 are
 -- week 2, and days before admission are week 0 or earlier. The only week formula: flags, expected
 -- response, charts, headers and explanations all use it (docs/clinical.md).
 CREATE OR REPLACE MACRO treatment_week(day, admit_date) AS
     CAST(floor(datediff('day', CAST(admit_date AS DATE), CAST(day AS DATE)) / 7) AS INTEGER) + 1;
+
+-- Full years from born to on_day (an age): a birthday not yet reached that year does not count, and
+-- a 29 February birthday is reached on 1 March in other years (as CQL's AgeInYearsAt counts). The
+-- loader's roster checks and the quality measures' ages (clinical/sql/11_measure_inputs.sql) use it.
+-- (dayofmonth, not day: the marts define a day() macro that writes a date as text.)
+CREATE OR REPLACE MACRO full_years(born, on_day) AS
+    year(on_day) - year(born) - (month(on_day) * 100 + dayofmonth(on_day) < month(born) * 100 + dayofmonth(born))::INTEGER;
 
 -- A setting as the build used it: setting_number('flags_low_attendance_days'), setting_text(...),
 -- setting_list('attendance_attended').

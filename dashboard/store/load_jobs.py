@@ -31,7 +31,7 @@ from dashboard.store.upload_files import (
 
 ROOT = Path(__file__).resolve().parents[2]
 # the loader's kinds (etl/vocabulary.py KINDS; the dashboard never imports the loader: a test keeps them equal)
-KINDS = ("attendance", "measures", "roster", "authorizations")
+KINDS = ("attendance", "measures", "roster", "authorizations", "diagnoses")
 ACTIVE = ("queued", "running")
 ORPHAN_AGE = 3600  # seconds before a folder no job names is swept (a page may be writing it)
 KEEP_FINISHED_DAYS = 90  # a finished job's record (the page's view of an upload) is then dropped;

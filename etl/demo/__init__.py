@@ -20,9 +20,19 @@ PHP, or still open at `end`. About 3% of people are readmitted later with a seco
 The files look like real exports - the roster has a vendor header and US dates - and each of
 attendance.csv and measures.csv carries a few planted data-quality problems, exactly once each,
 so the loader's checks have something to find. Same (participants, seed, end) gives
-byte-identical files: everything comes from random.Random(seed) (authorizations from a stream
-seeded by name, so the other files are as they were before it), nothing from the clock.
-authorizations.csv holds each episode's payer approvals in three-week blocks (none for self-pay).
+byte-identical files: everything comes from random.Random(seed) (authorizations, diagnoses and the
+roster's dates of birth from streams seeded by name, so the other files are as they were before
+them), nothing from the clock.
+
+- attendance.csv: every scheduled session (participant, date, type, status, minutes, group).
+- measures.csv: PHQ-9, GAD-7 and PCL-5 with items, the substance-use measures, follow-up surveys.
+- roster.csv: admissions and discharges with the equity fields and, last, the date of birth (within
+  the birth year, the same in every episode of a person).
+- authorizations.csv: each episode's payer approvals in three-week blocks (none for self-pay); one
+  planted authorization ends before it starts.
+- diagnoses.csv: an Epic-style problem list of ICD-10-CM codes consistent with each episode's roster
+  diagnosis group (a few depressive episodes also carry a bipolar, personality or psychotic
+  disorder); planted: one ICD-9 code (296.32) and one problem resolved before it was noted.
 """
 
 import csv
@@ -32,13 +42,21 @@ import random
 
 from etl.demo.attendance import attendance_rows
 from etl.demo.authorizations import authorization_rows, equity, payer
+from etl.demo.diagnoses import birth_dates, diagnosis_rows
 from etl.demo.episodes import build_episodes
 from etl.demo.measures import follow_up_rows, measure_rows, substance_rows
 from etl.demo.mess import MEASURES_MESS, attendance_mess, plant, targets
-from etl.demo.parameters import ATTENDANCE_HEADER, AUTH_HEADER, MEASURES_HEADER, ROSTER_HEADER, us_date
+from etl.demo.parameters import (
+    ATTENDANCE_HEADER,
+    AUTH_HEADER,
+    DIAGNOSIS_HEADER,
+    MEASURES_HEADER,
+    ROSTER_HEADER,
+    us_date,
+)
 
 
-def _roster_row(ep, seed):
+def _roster_row(ep, seed, born):
     gender, race, ethnicity, referral, diagnosis = equity(seed, ep)
     return [
         ep.pid,
@@ -56,6 +74,7 @@ def _roster_row(ep, seed):
         gender,
         race,
         ethnicity,
+        us_date(born[ep.pid]),
     ]
 
 
@@ -67,11 +86,12 @@ def _open_writer(path):
 def write_demo(
     out_dir, participants: int = 300, seed: int = 42, end: datetime.date = datetime.date(2026, 11, 20)
 ) -> dict[str, pathlib.Path]:
-    """Write attendance.csv, measures.csv, roster.csv and authorizations.csv into out_dir (created if
-    missing); return {kind: path}."""
+    """Write attendance.csv, measures.csv, roster.csv, authorizations.csv and diagnoses.csv into out_dir
+    (created if missing); return {kind: path}."""
     out = pathlib.Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    paths = {kind: out / f"{kind}.csv" for kind in ("attendance", "measures", "roster", "authorizations")}
+    kinds = ("attendance", "measures", "roster", "authorizations", "diagnoses")
+    paths = {kind: out / f"{kind}.csv" for kind in kinds}
     rng = random.Random(seed)
     episodes = build_episodes(rng, participants, end)
     # Separate streams so that changing one file's rules leaves the other files unchanged.
@@ -106,10 +126,11 @@ def write_demo(
             later = [a for a in admits[ep.pid] if a > ep.admit]
             meas.writerows(follow_up_rows(follow_rng, ep, end, min(later) if later else None))
 
+    born = birth_dates(seed, episodes)
     roster_file, roster = _open_writer(paths["roster"])
     with roster_file:
         roster.writerow(ROSTER_HEADER)
-        roster.writerows(_roster_row(ep, seed) for ep in sorted(episodes, key=lambda e: (e.pid, e.admit)))
+        roster.writerows(_roster_row(ep, seed, born) for ep in sorted(episodes, key=lambda e: (e.pid, e.admit)))
 
     # a stream of its own (seeded by name), so that the other files are as they were without it
     auth_rng, rows = random.Random(f"{seed}-authorizations"), []
@@ -122,4 +143,10 @@ def write_demo(
     with auth_file:
         auth.writerow(AUTH_HEADER)
         auth.writerows(rows)
+
+    groups = {(ep.pid, ep.admit): equity(seed, ep)[4] for ep in episodes}  # the roster's diagnosis group
+    dx_file, dx = _open_writer(paths["diagnoses"])
+    with dx_file:
+        dx.writerow(DIAGNOSIS_HEADER)
+        dx.writerows(diagnosis_rows(seed, episodes, groups, end))
     return paths

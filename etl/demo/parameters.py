@@ -80,6 +80,7 @@ ROSTER_HEADER = [
     "Gender",
     "Race",
     "Ethnicity",
+    "Date of Birth",  # last: the columns before it are as they were without it
 ]
 # Equity fields (the demo's own shares, near those US IOP programs report; blank = not recorded):
 # OMB race and ethnicity categories, gender, referral source, the track's diagnosis group.
@@ -126,6 +127,41 @@ PAYERS = [
     ("Medicare", 0.10, "hours"),
     ("Self-pay", 0.05, None),
 ]
+# The problem list, as an Epic problem-list report words it: ICD-10-CM codes consistent with each
+# episode's roster diagnosis group (the codes' shares are the demo's own).
+DIAGNOSIS_HEADER = ["MRN", "ICD-10 Code", "Problem", "Noted Date", "Resolved Date"]
+ICD10_NAMES = {
+    "F32.1": "Major depressive disorder, single episode, moderate",
+    "F32.2": "Major depressive disorder, single episode, severe without psychotic features",
+    "F32.A": "Depression, unspecified",
+    "F33.1": "Major depressive disorder, recurrent, moderate",
+    "F33.2": "Major depressive disorder, recurrent severe without psychotic features",
+    "F34.1": "Dysthymic disorder",
+    "F41.1": "Generalized anxiety disorder",
+    "F43.10": "Post-traumatic stress disorder, unspecified",
+    "F43.12": "Post-traumatic stress disorder, chronic",
+    "F10.20": "Alcohol dependence, uncomplicated",
+    "F11.20": "Opioid dependence, uncomplicated",
+    "F12.20": "Cannabis dependence, uncomplicated",
+    "F31.81": "Bipolar II disorder",
+    "F31.32": "Bipolar disorder, current episode depressed, moderate",
+    "F60.3": "Borderline personality disorder",
+    "F29": "Unspecified psychosis not due to a substance or known physiological condition",
+}
+DEPRESSIVE_CODES = [
+    ("F33.1", 0.30),
+    ("F33.2", 0.18),
+    ("F32.1", 0.20),
+    ("F32.2", 0.12),
+    ("F34.1", 0.12),
+    ("F32.A", 0.08),
+]
+TRAUMA_CODES = [("F43.10", 0.6), ("F43.12", 0.4)]
+SUBSTANCE_CODES = [("F10.20", 0.45), ("F11.20", 0.25), ("F12.20", 0.30)]
+ANXIETY_WITH_DEPRESSION = 0.15  # anxiety episodes with a comorbid F32.1
+# A few depressive episodes also carry a diagnosis the depression measures exclude, noted before admission.
+EXCLUDING = [(("F31.81", "F31.32"), 0.03), (("F60.3",), 0.02), (("F29",), 0.01)]
+RESOLVED_P = 0.3  # completed episodes whose mental-health problem is marked resolved after discharge
 AUTH_BLOCK_DAYS = 21  # each block is approved for three weeks; a continued-stay review extends it
 
 

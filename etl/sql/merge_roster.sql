@@ -9,8 +9,9 @@ format('repeats row {} (same participant and admit_date) with different values',
 INSERT INTO roster_admissions
     (participant_id, admit_date, discharge_date, discharge_reason, discharge_teds_code, program, level_of_care,
      primary_clinician, birth_year, age_group, aftercare_plan, aftercare_note, value_hash, load_id, source_row,
-     payer, referral_source, diagnosis_group, sex_or_gender, race, ethnicity)
+     payer, referral_source, diagnosis_group, sex_or_gender, race, ethnicity, birth_date, age_at_admission)
 SELECT participant_id, admit_date, discharge_date, discharge_reason, discharge_teds_code, program, level_of_care,
        primary_clinician, birth_year, age_group, aftercare_plan, aftercare_text, value_hash,
-       getvariable('load_id'), row_number, payer, referral_source, diagnosis_group, sex_or_gender, race, ethnicity
+       getvariable('load_id'), row_number, payer, referral_source, diagnosis_group, sex_or_gender, race, ethnicity,
+       birth_date, age_at_admission
 FROM merge_plan WHERE outcome IN ('loaded', 'updated');

@@ -173,6 +173,11 @@ ALTER TABLE roster_admissions_history ADD COLUMN IF NOT EXISTS diagnosis_group V
 ALTER TABLE roster_admissions_history ADD COLUMN IF NOT EXISTS sex_or_gender VARCHAR;
 ALTER TABLE roster_admissions_history ADD COLUMN IF NOT EXISTS race VARCHAR;
 ALTER TABLE roster_admissions_history ADD COLUMN IF NOT EXISTS ethnicity VARCHAR;
+-- date of birth (optional): kept here only, never in participants or episodes (the dashboard reads those)
+ALTER TABLE roster_admissions ADD COLUMN IF NOT EXISTS birth_date DATE;
+ALTER TABLE roster_admissions ADD COLUMN IF NOT EXISTS age_at_admission INTEGER;
+ALTER TABLE roster_admissions_history ADD COLUMN IF NOT EXISTS birth_date DATE;
+ALTER TABLE roster_admissions_history ADD COLUMN IF NOT EXISTS age_at_admission INTEGER;
 
 -- Payer authorizations as the authorizations export states them (optional export).
 CREATE TABLE IF NOT EXISTS authorizations (
@@ -190,6 +195,21 @@ CREATE TABLE IF NOT EXISTS authorizations (
 );
 CREATE TABLE IF NOT EXISTS authorizations_history AS
     SELECT *, NULL::INTEGER AS replaced_by_load, NULL::TIMESTAMP AS replaced_at FROM authorizations WHERE false;
+
+-- Diagnoses as EHR problem lists and claims lines state them (optional export).
+CREATE TABLE IF NOT EXISTS diagnoses (
+    participant_id VARCHAR NOT NULL,
+    icd10_code     VARCHAR NOT NULL,  -- canonical: upper case, a dot after the third character (F33.1)
+    start_date     DATE NOT NULL,     -- noted, onset or service date
+    end_date       DATE,              -- resolved; NULL: still active
+    episode_ref    VARCHAR,           -- the episode, encounter or claim id as exported
+    description    VARCHAR,           -- as exported
+    value_hash     VARCHAR NOT NULL,
+    load_id        INTEGER NOT NULL,
+    source_row     BIGINT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS diagnoses_history AS
+    SELECT *, NULL::INTEGER AS replaced_by_load, NULL::TIMESTAMP AS replaced_at FROM diagnoses WHERE false;
 
 CREATE TABLE IF NOT EXISTS participants (participant_id VARCHAR PRIMARY KEY);
 CREATE TABLE IF NOT EXISTS episodes (

@@ -15,6 +15,10 @@ WITH typed AS MATERIALIZED (
         nullif(trim(src.primary_clinician), '')      AS primary_clinician,
         src.birth_year                               AS birth_year_text,
         parse_int(src.birth_year)                    AS birth_year,
+        src.birth_date                               AS birth_date_text,
+        parse_date(src.birth_date)                   AS birth_date,
+        src.age_at_admission                         AS age_text,
+        parse_int(src.age_at_admission)              AS age_at_admission,
         src.age_group                                AS age_group_text,
         age.value                                    AS stated_age_group,
         nullif(trim(src.aftercare_plan), '')         AS aftercare_text,
@@ -50,17 +54,30 @@ checked AS (
         WHEN discharge_reason IS NOT NULL AND discharge_date IS NULL THEN format('discharge_reason {} given without a discharge_date', quoted(discharge_reason))
         WHEN NOT blank(birth_year_text) AND birth_year IS NULL THEN format('birth_year {} is not a year', quoted(birth_year_text))
         WHEN birth_year < 1900 OR birth_year > year(admit_date) THEN format('birth_year {} is not possible for an admission in {}', birth_year, year(admit_date))
+        WHEN NOT blank(birth_date_text) AND birth_date IS NULL THEN format('birth_date {} is not a date (use YYYY-MM-DD, M/D/YYYY or an Excel date number)', quoted(birth_date_text))
+        WHEN birth_date < DATE '1900-01-01' THEN format('birth_date {} is before 1900', quoted(birth_date_text))
+        WHEN birth_date > admit_date THEN format('birth_date {} is after admit_date {}', birth_date, admit_date)
+        WHEN birth_year <> year(birth_date) THEN format('birth_year {} disagrees with birth_date {}', birth_year, birth_date)
+        WHEN NOT blank(age_text) AND (age_at_admission IS NULL OR age_at_admission NOT BETWEEN 0 AND 120)
+            THEN format('age_at_admission {} is not a whole number of years from 0 to 120', quoted(age_text))
+        WHEN age_at_admission <> full_years(birth_date, admit_date)
+            THEN format('age_at_admission {} disagrees with birth_date {}: {} full years at admit_date {}',
+                        age_at_admission, birth_date, full_years(birth_date, admit_date), admit_date)
         WHEN NOT blank(age_group_text) AND stated_age_group IS NULL THEN format('age_group {} is not one of adult, adolescent', quoted(age_group_text))
     END AS reason
     FROM typed
 )
-SELECT *,
-    -- ASAM uses separate hour minimums for adolescents; age at admission from the birth year
-    -- (a year of birth can be off by one: the stated age group wins when both are given).
-    coalesce(stated_age_group, CASE WHEN year(admit_date) - birth_year < 18 THEN 'adolescent'
-                                    WHEN birth_year IS NOT NULL THEN 'adult' END) AS age_group,
-    -- concat_ws skips NULLs: a roster without the equity fields hashes as before they were read
+SELECT * REPLACE (coalesce(birth_year, year(birth_date)) AS birth_year),
+    -- ASAM uses separate hour minimums for adolescents; age at admission exact from the date of birth
+    -- or the stated age, else from the birth year (which can be off by one: the stated age group wins).
+    coalesce(stated_age_group,
+             CASE WHEN coalesce(full_years(birth_date, admit_date), age_at_admission) < 18 THEN 'adolescent'
+                  WHEN birth_date IS NOT NULL OR age_at_admission IS NOT NULL THEN 'adult'
+                  WHEN year(admit_date) - birth_year < 18 THEN 'adolescent'
+                  WHEN birth_year IS NOT NULL THEN 'adult' END) AS age_group,
+    -- concat_ws skips NULLs: a roster without the equity fields or the date of birth hashes as before
+    -- they were read (the birth year as stated, not as derived from the date of birth)
     md5(concat_ws('|', discharge_date, discharge_reason, program, level_of_care, primary_clinician, birth_year,
                   stated_age_group, aftercare_text, payer, referral_source, diagnosis_group, sex_or_gender,
-                  race, ethnicity)) AS value_hash
+                  race, ethnicity, birth_date, age_at_admission)) AS value_hash
 FROM checked;
