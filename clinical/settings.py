@@ -71,6 +71,9 @@ def _check(settings: dict[str, dict]) -> None:
     longest = settings["loader"]["max_id_characters"]
     if not isinstance(longest, int) or not 8 <= longest <= 1000:
         raise ValueError("settings loader.max_id_characters: a whole number from 8 to 1000")
+    month = settings["quality"]["period_start_month"]
+    if not isinstance(month, int) or not 1 <= month <= 12:
+        raise ValueError("settings quality.period_start_month: a month, 1 to 12")
     privacy = settings["privacy"]
     if not isinstance(privacy["protection_width"], int) or not 1 <= privacy["protection_width"] < max(
         privacy["small_cell_max"], 2

@@ -1,14 +1,17 @@
 """Quality measures on small crafted programs, every step counted by hand (docs/measures.md).
 
 Depression program, as of 30 Sep 2026, reporting period Q1 2026 (admitted 1 Jan - 31 Mar):
-  D1  Depressive, PHQ-9 18 on 5 Jan (index), 4 on 5 May = day 120 after the index: inside the
-      120-240 day window -> remission and response; attended 6 Jan and 20 Feb
+  D1  Depressive, PHQ-9 18 on 5 Jan (index), 4 on 5 May = day 120 after the index: inside DRR-E's
+      120-240 day window -> remission and response there; one day before DEP-REM-6's window (six
+      calendar months after the index, 5 Jul, minus 60 days = 6 May) -> not met there; attended 6 Jan
+      and 20 Feb
   D2  Depressive, PHQ-9 12 on 6 Jan (index), 3 on 5 May = day 119: outside the window -> no score in
       it, not met; attended 7 Jan and 4 May (two 4-month periods, each with a PHQ-9)
   D3  Depressive, PHQ-9 8 and 9: never above 9 -> no index event; attended 6 Jan (DMS-E: met)
   D4  Depressive, only a baseline PHQ-9 15 -> in the denominator, not met; attended 6 Jan and 10 Sep
       (the September-December period has not ended: not judged)
-  D5  Depressive, admitted 1 Mar, PHQ-9 20 on 1 Mar: the window closes 27 Oct -> not yet judged
+  D5  Depressive, admitted 1 Mar, PHQ-9 20 on 1 Mar: the window closes 31 Oct (1 Sep + 60 days;
+      DRR-E: day 240, 27 Oct) -> not yet judged
   D6  Bipolar: outside the population
   D7  Depressive, PHQ-9 14, discharged "Deceased" 10 Feb -> excluded (TEDS-D 6)
   D8  no diagnosis recorded -> not eligible
@@ -149,11 +152,11 @@ def depression(request, monkeypatch):
 def test_depression_remission_at_six_months_step_by_step(depression):
     m = depression
     # admitted 11 (not D10) -> eligible 9 (not D6, D8) -> index 7 (not D3, D11) -> window closed 5 (not D5, D12)
-    # -> D7 excluded (death) -> denominator 4 (D1, D2, D4, D9) -> remission: D1 alone
+    # -> D7 excluded (death) -> denominator 4 (D1, D2, D4, D9) -> remission: none (D1's 4 is a day early)
     assert _steps(m, "DEP-REM-6") == [11, 9, 7, 5, 4]
-    assert _rate(m, "DEP-REM-6", "remission") == (1, 4)
+    assert _rate(m, "DEP-REM-6", "remission") == (0, 4)
     assert _stopped(m, "DEP-REM-6") == {
-        "D1": "met",
+        "D1": "numerator",
         "D2": "numerator",
         "D3": "index",
         "D4": "numerator",
@@ -168,10 +171,11 @@ def test_depression_remission_at_six_months_step_by_step(depression):
     excl = m.exclusions[(m.exclusions["measure_id"] == "DEP-REM-6") & (m.exclusions["cohort"] == "Whole program")]
     assert excl[["reason", "episodes"]].values.tolist() == [["discharged: death", 1]]
     reasons = _rows(m)[_rows(m)["measure_id"] == "DEP-REM-6"].set_index("participant_id")["reason"]
+    assert reasons["D1"] == "no PHQ-9 in the window"  # 4 on 5 May: the window opens 6 May
     assert reasons["D2"] == "no PHQ-9 in the window"  # 3 on day 119 is outside it
     assert reasons["D4"] == "no PHQ-9 in the window"  # only a baseline
     assert reasons["D3"] == "no PHQ-9 above 9 in the stay"  # 9 is not above 9
-    assert reasons["D5"] == "window closes 27 Oct 2026"
+    assert reasons["D5"] == "window closes 31 Oct 2026"
     assert reasons["D8"] == "no diagnosis group recorded"
     assert reasons["D9"] == "PHQ-9 20 → 12"  # the latest in the window, not 1 June's 10
 
@@ -179,7 +183,7 @@ def test_depression_remission_at_six_months_step_by_step(depression):
 def test_depression_response_and_the_hedis_rates_share_the_denominator(depression):
     m = depression
     assert _steps(m, "DEP-RESP-6") == [11, 9, 7, 5, 4]
-    assert _rate(m, "DEP-RESP-6", "response") == (1, 4)  # D1 (4 <= 9); D9's latest 12 > 10
+    assert _rate(m, "DEP-RESP-6", "response") == (0, 4)  # D1's 4 is before the window; D9's latest 12 > 10
     assert _rate(m, "DRR-E", "follow_up") == (2, 4)  # D1 and D9 have a PHQ-9 in the window
     assert _rate(m, "DRR-E", "response") == (1, 4)
     assert _rate(m, "DRR-E", "remission") == (1, 4)
@@ -207,9 +211,9 @@ def test_without_a_diagnosis_column_eligibility_falls_to_the_index_score(tmp_pat
     assert not m.diagnosis_recorded
     # every admitted episode is eligible; D6 (bipolar, unknown here) now has an index and is judged
     assert _steps(m, "DEP-REM-6") == [11, 11, 8, 6, 5]
-    assert _rate(m, "DEP-REM-6", "remission") == (1, 5)
+    assert _rate(m, "DEP-REM-6", "remission") == (0, 5)  # D1's 4 is a day before the window
     spec = m.spec("DEP-REM-6")
-    assert m.eligibility_note(spec).startswith("The roster has no diagnosis group")
+    assert m.eligibility_note(spec).startswith("Neither ICD-10 diagnoses nor a roster diagnosis group")
 
 
 SU_ROSTER = [
@@ -335,10 +339,10 @@ def test_the_summary_submission_column_by_column(depression):
         "window_closed": 5,
         "excluded": 1,
         "denominator": 4,
-        "numerator": 1,
-        "rate_percent": 25.0,
-        "ci_low_percent": 4.6,
-        "ci_high_percent": 69.9,
+        "numerator": 0,  # D1's 4 is a day before the calendar window
+        "rate_percent": 0.0,
+        "ci_low_percent": 0.0,
+        "ci_high_percent": 49.0,
     }
     info = formats.FileInfo("quality measures: summary", "Q1 2026", "11", AS_OF, "INTERNAL", True)
     archive = zipfile.ZipFile(io.BytesIO(formats.submission_zip(table, info, "summary", SUMMARY_COLUMNS)))
@@ -375,12 +379,13 @@ def test_the_suppressed_submission_hides_small_counts(depression):
         ("### Summary", "SUMMARY_COLUMNS"),
         ("### Episodes", "EPISODE_COLUMNS"),
         ("### Discharge extract", "DISCHARGE_COLUMNS"),
+        ("### Specified submission", "SPECIFIED_COLUMNS"),
     ],
 )
 def test_the_documented_layouts_are_the_files(heading, columns):
     """docs/measures.md lists each submission file's columns and what they hold, as the code writes them."""
     from conftest import ROOT
-    from dashboard.documents import quality_tables
+    from dashboard.documents import quality_tables, specified_tables
 
     text = (ROOT / "docs" / "measures.md").read_text()
     section = text[text.index(heading) :]
@@ -390,7 +395,8 @@ def test_the_documented_layouts_are_the_files(heading, columns):
         for line in section.splitlines()
         if line.startswith("| ") and not line.startswith(("| column", "|---"))
     )
-    assert {k.strip(): v.strip(" |") for k, v in documented.items()} == getattr(quality_tables, columns)
+    module = specified_tables if columns == "SPECIFIED_COLUMNS" else quality_tables
+    assert {k.strip(): v.strip(" |") for k, v in documented.items()} == getattr(module, columns)
 
 
 def test_every_measure_file_is_read_and_a_bad_one_is_named(tmp_path):

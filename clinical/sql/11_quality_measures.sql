@@ -1,23 +1,42 @@
 -- Quality measures (docs/measures.md): each specification of clinical/quality_measures/*.toml
 -- (tables measure_specs, measure_scores, measure_rates) applied to every episode admitted by the
 -- as-of date. One row per measure x rate x episode, with the step at which the episode left the
--- measure: 'eligible' (diagnosis), 'index' (no index event), 'window' (its window has not closed),
--- 'excluded', 'numerator' (in the denominator, not met), or 'met'; and why, in words.
+-- measure: 'eligible' (diagnosis, age), 'index' (no index event), 'window' (its window has not closed),
+-- 'excluded', 'numerator' (in the denominator, not met), or 'met'; and why, in words. This is the
+-- program's own view, per episode admitted in a period; the specifications' count (one index per
+-- participant per measurement period) is measure_specified (12_measures_as_specified.sql). Diagnoses
+-- and ages come from 11_measure_inputs.sql.
 -- the DMS encounters mart of definitions version 4 is replaced by the DMS-E measure here
 DROP TABLE IF EXISTS dms_encounters;
 
+-- the value sets each episode has a diagnosis of, active on some day of its stay (to the data date)
+CREATE OR REPLACE TEMP TABLE episode_dx AS
+SELECT DISTINCT e.episode_id, q.value_set
+FROM episodes AS e
+JOIN measure_dx AS q ON q.participant_id = e.participant_id
+ AND q.start_date <= least(coalesce(e.discharge_date, getvariable('as_of')), getvariable('as_of'))
+ AND q.end_date >= e.admit_date;
+
 CREATE OR REPLACE TEMP TABLE measure_base AS
 SELECT s.measure_id, s.kind, e.episode_id, e.participant_id, e.admit_date, e.discharge_date, e.discharge_teds_code,
-       s.index_above, s.from_days, s.to_days, s.period_months, s.days, s.engaged_days,
-       CASE WHEN len(s.diagnosis_groups) = 0 OR NOT dx.recorded THEN NULL
-            WHEN e.diagnosis_group IS NULL THEN 'no diagnosis group recorded'
-            WHEN NOT list_contains(s.diagnosis_groups, e.diagnosis_group) THEN 'diagnosis group outside the measure'
+       s.index_above, s.from_days, s.to_days, s.months, s.minus_days, s.plus_days, s.period_months, s.days,
+       s.engaged_days, s.min_age, s.exclude_value_sets,
+       CASE WHEN s.diagnosis_value_set IS NULL AND len(s.diagnosis_groups) = 0 THEN 'no diagnosis needed'
+            ELSE src.dx_source END AS dx_source,
+       CASE WHEN s.diagnosis_value_set IS NULL AND len(s.diagnosis_groups) = 0 THEN NULL
+            WHEN src.dx_source = 'ICD-10 diagnoses' AND s.diagnosis_value_set IS NOT NULL AND ed.episode_id IS NULL
+                THEN 'no ' || lower(vs.name) || ' diagnosis active in the stay'
+            WHEN src.dx_source = 'roster diagnosis group' AND e.diagnosis_group IS NULL THEN 'no diagnosis group recorded'
+            WHEN src.dx_source = 'roster diagnosis group' AND NOT in_groups(s.diagnosis_groups, e.diagnosis_group)
+                THEN 'diagnosis group outside the measure'
        END AS not_eligible,
        list_contains(s.exclude_codes, e.discharge_teds_code) AS discharge_excluded,
        CASE WHEN list_contains(s.exclude_codes, e.discharge_teds_code) THEN 'discharged: ' || lower(t.label) END AS exclusion
 FROM measure_specs AS s
 CROSS JOIN episodes AS e
-CROSS JOIN (SELECT count(diagnosis_group) > 0 AS recorded FROM episodes) AS dx
+LEFT JOIN measure_dx_source AS src ON src.participant_id = e.participant_id
+LEFT JOIN measure_value_sets AS vs ON vs.value_set = s.diagnosis_value_set
+LEFT JOIN episode_dx AS ed ON ed.episode_id = e.episode_id AND ed.value_set = s.diagnosis_value_set
 LEFT JOIN teds_reasons AS t ON t.code = e.discharge_teds_code
 WHERE e.admit_date <= getvariable('as_of');
 
@@ -40,6 +59,14 @@ SELECT m.measure_id, m.priority, m.instrument || coalesce(' ' || m.subscale, '')
        v.assessed_on, v.value
 FROM measure_scores AS m JOIN scored_values AS v ON v.instrument = m.instrument AND v.subscale IS NOT DISTINCT FROM m.subscale;
 
+-- a score window's first and last day: six calendar months after the index minus and plus 60 days
+-- (months, minus_days, plus_days: a month added to the 31st ends on the month's last day, as CQL
+-- adds months), or from_days to to_days after it (HEDIS DRR-E's 120-240); both inclusive
+CREATE OR REPLACE TEMP MACRO window_opens(index_date, months, minus_days, from_days) AS
+    CASE WHEN months IS NOT NULL THEN CAST(index_date + to_months(months) AS DATE) - minus_days ELSE index_date + from_days END;
+CREATE OR REPLACE TEMP MACRO window_shuts(index_date, months, plus_days, to_days) AS
+    CASE WHEN months IS NOT NULL THEN CAST(index_date + to_months(months) AS DATE) + plus_days ELSE index_date + to_days END;
+
 CREATE OR REPLACE TEMP TABLE measure_steps AS
 WITH
 -- score_window: the episode's first score above the index threshold, then the participant's latest
@@ -57,13 +84,14 @@ sw_result AS (
     FROM sw_index AS i
     JOIN measure_base AS b USING (measure_id, episode_id)
     JOIN measure_values AS v ON v.measure_id = i.measure_id AND v.participant_id = b.participant_id AND v.priority = 1
-     AND v.assessed_on BETWEEN i.index_date + b.from_days AND i.index_date + b.to_days
+     AND v.assessed_on BETWEEN window_opens(i.index_date, b.months, b.minus_days, b.from_days)
+                           AND window_shuts(i.index_date, b.months, b.plus_days, b.to_days)
     GROUP BY ALL
 ),
 score_window AS (
     SELECT b.*, coalesce(i.scored, (SELECT any_value(instrument) FROM measure_scores AS m WHERE m.measure_id = b.measure_id)) AS scored,
            i.index_date IS NOT NULL AS has_index, i.index_date, i.index_value,
-           i.index_date + b.to_days AS window_closes, r.result_date, r.result_value, NULL::BOOLEAN AS engaged
+           window_shuts(i.index_date, b.months, b.plus_days, b.to_days) AS window_closes, r.result_date, r.result_value, NULL::BOOLEAN AS engaged
     FROM measure_base AS b LEFT JOIN sw_index AS i USING (measure_id, episode_id) LEFT JOIN sw_result AS r USING (measure_id, episode_id)
     WHERE b.kind = 'score_window'
 ),
@@ -161,7 +189,30 @@ UNION ALL BY NAME SELECT * FROM use_at_discharge
 UNION ALL BY NAME SELECT * FROM from_admission;
 
 CREATE OR REPLACE TABLE measure_episodes AS
-WITH judged AS (
+WITH
+-- excluded by a diagnosis (bipolar, psychotic …) that started by the window's end (the data date
+-- while the window is open), named by its value set (the first by name when several)
+dx_excluded AS (
+    SELECT k.measure_id, k.episode_id, 'diagnosis: ' || lower(min(vs.name)) AS exclusion
+    FROM measure_steps AS k
+    JOIN measure_dx AS q ON q.participant_id = k.participant_id AND list_contains(k.exclude_value_sets, q.value_set)
+     AND q.start_date <= least(coalesce(k.window_closes, getvariable('as_of')), getvariable('as_of'))
+     AND (q.lookback = 'history' OR q.end_date >= k.admit_date)   -- palliative care: during the stay or after
+    JOIN measure_value_sets AS vs ON vs.value_set = q.value_set
+    GROUP BY ALL
+),
+checked AS (
+    SELECT k.* REPLACE (
+               coalesce(k.not_eligible,
+                        age_problem(k.min_age, b.birth_date, b.age_at_admission, b.age_admit_date, b.birth_year,
+                                    coalesce(k.index_date, k.admit_date),
+                                    CASE WHEN k.index_date IS NULL THEN 'admission' ELSE 'the index' END)) AS not_eligible,
+               coalesce(k.exclusion, x.exclusion) AS exclusion)
+    FROM measure_steps AS k
+    LEFT JOIN measure_births AS b USING (participant_id)
+    LEFT JOIN dx_excluded AS x USING (measure_id, episode_id)
+),
+judged AS (
     SELECT r.rate_id, r.position AS rate_position, k.*,
            coalesce(k.window_closes <= getvariable('as_of'), FALSE) AS window_closed,
            coalesce(CASE r.rule
@@ -174,10 +225,10 @@ WITH judged AS (
                WHEN 'within' THEN k.result_value <= k.days
                WHEN 'engaged' THEN k.engaged
            END, FALSE) AS met
-    FROM measure_steps AS k JOIN measure_rates AS r USING (measure_id)
+    FROM checked AS k JOIN measure_rates AS r USING (measure_id)
 )
 SELECT measure_id, rate_id, rate_position, episode_id, participant_id, admit_date, discharge_date, scored,
-       index_date, index_value, window_closes, result_date, result_value, met,
+       index_date, index_value, window_closes, result_date, result_value, met, dx_source,
        CASE WHEN not_eligible IS NOT NULL THEN 'eligible' WHEN NOT has_index THEN 'index'
             WHEN NOT window_closed THEN 'window' WHEN exclusion IS NOT NULL THEN 'excluded'
             WHEN NOT met THEN 'numerator' ELSE 'met' END AS stopped_at,
