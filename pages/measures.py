@@ -4,11 +4,11 @@ to the numerator, its trend by quarter and the submission files."""
 import streamlit as st
 
 from dashboard.charts import quality_measures as charts
-from dashboard.documents import quality_tables
+from dashboard.documents import quality_tables, specified_tables
 from dashboard.ui import downloads, figures, selection, session
 from dashboard.ui.markdown import escape_markdown
 from dashboard.ui.notes import data_as_of
-from dashboard.ui.pickers import quality_measure_picker
+from dashboard.ui.pickers import measurement_period_picker, quality_measure_picker
 from dashboard.views.quality_measures import STOP_LABELS, discharges
 
 identity = session.require("measures")
@@ -23,22 +23,49 @@ def n(m):
     return m.n()
 
 
-st.subheader("Measures")
+st.subheader("As the specifications count them: the submission")
+periods = selection.specified_periods(identity)
+if not periods:
+    st.info("No measurement period has ended yet: the specified count is shared once its period has ended.")
+else:
+    period = measurement_period_picker(periods, data.data_as_of)
+    specified = selection.specified(identity, period, data.data_as_of)
+    st.caption(
+        "One index event per participant per measurement period, as each specification counts it: the first "
+        "elevated score with the qualifying diagnosis active and the age, its window in calendar months (HEDIS "
+        "DRR-E: in days after the index), exclusions by diagnosis and death; DMS-E counts each 4-month assessment period "
+        f"with an attended session. {specified.privacy_note}"
+    )
+    downloads.table(
+        specified_tables.table,
+        "specified",
+        "quality measures as specified",
+        specified,
+        lambda s: s.n(),
+        submission=(specified_tables.submission, specified_tables.SPECIFIED_COLUMNS),
+    )
+    st.caption(
+        "Submission: a ZIP with these counts in their documented column layout (docs/measures.md, with the "
+        'conformance table of every clause) and, beside it, what the file holds. "Diagnoses from" says '
+        "whose diagnoses came from the diagnoses export (ICD-10) and whose from the roster's diagnosis group."
+    )
+
+st.subheader("Per episode of care: the program's own view")
 st.caption(
-    "Each rate over its denominator: admitted in the period, eligible, with the index event, the window "
-    "closed by the data date and not excluded. An episode with no score in the window counts as not met."
+    "Each episode admitted in the period, its own index event and window (the program's view for its care, "
+    "not the submission count). Each rate over its denominator: admitted in the period, eligible, with the "
+    "index event, the window closed by the data date and not excluded. An episode with no score in the "
+    "window counts as not met."
 )
 downloads.table(
     quality_tables.summary,
     "measures",
-    "quality measures",
+    "quality measures per episode",
     data,
     n,
     submission=(quality_tables.submission_summary, quality_tables.SUMMARY_COLUMNS),
-)
-st.caption(
-    "Submission: a ZIP with the summary CSV in its documented column layout (docs/measures.md) and, "
-    "beside it, what the file holds and what its counts are."
+    submission_label="Per-episode file (ZIP)",
+    file_key="per-episode",
 )
 
 spec = quality_measure_picker(shown.specs)
@@ -76,6 +103,9 @@ if shown.episodes is not None:  # the care team only: never in a shared view
         hide_index=True,
         key="measure_episodes",
     )
+    if periods and specified.shown.rows is not None and spec.id in {s.id for s in specified.shown.specs}:
+        st.subheader(f"Participants in {spec.id} as specified, {specified.shown.period.label}")
+        st.dataframe(specified_tables.participant_list(specified.shown, spec.id), hide_index=True, key="specified_rows")
     st.caption("Files with episodes are identified: for the care team, marked INTERNAL.")
     left, right = st.columns(2)
     with left:

@@ -3,7 +3,7 @@
 import pytest
 
 from dashboard.privacy.auditor import audit, intervals, protect
-from dashboard.privacy.cells import COMPLEMENTARY, CellSet
+from dashboard.privacy.cells import COMPLEMENTARY, WITHHELD, CellSet
 
 T, WIDTH = 10, 4
 
@@ -81,3 +81,19 @@ def test_a_never_shown_difference_is_audited_too():
     assert audit(cells, marks, T, WIDTH) == {"without": pytest.approx((3, 3))}
     protected, verdict = protect(cells, marks, T, WIDTH)
     assert verdict.exposed == 0 and set(protected) == {"without", "baseline"}
+
+
+def test_small_groups_under_a_small_whole_are_withheld_when_nothing_else_can_be_hidden():
+    # seven groups of 1 and one of 0 under a whole of 7 (<11): each "<11" group is at least 1, so each
+    # is at most 10 - 6 = 4 (1..4: exposed). Hiding the 0 (it may then be any count) leaves each at
+    # most 10 - 6 still; nothing shown is left, so the small counts read "withheld" (any count, 0 too)
+    cells = CellSet()
+    groups = [cells.add(f"g{i}", 1) for i in range(7)] + [cells.add("g7", 0)]
+    cells.line(groups, cells.add("whole", 7))
+    marks = cells.solve(T)
+    assert marks == {**{f"g{i}": "<11" for i in range(7)}, "whole": "<11"}
+    assert audit(cells, marks, T, WIDTH)["g0"] == pytest.approx((1, 4))
+    protected, verdict = protect(cells, marks, T, WIDTH)
+    assert protected["g7"] == WITHHELD and {protected[f"g{i}"] for i in range(7)} == {WITHHELD}
+    assert audit(cells, protected, T, WIDTH) == {} and verdict.exposed == 0
+    assert intervals(cells, protected, T, ["g0"])["g0"][0] == pytest.approx(0)  # a withheld count may be 0

@@ -24,7 +24,7 @@ from dashboard.views.quality_measures import quality_measures
 
 T = 10
 WIDTH = 4  # [privacy] protection_width
-MARKS = ("<11", "suppressed")
+MARKS = ("<11", "suppressed", "withheld")
 STEPS = {
     "admitted": "admitted",
     "expected to take it": "expected",

@@ -351,7 +351,7 @@ def test_quality_measures_journey(server, page):
 
     from playwright.sync_api import expect
 
-    from dashboard.documents.quality_tables import SUMMARY_COLUMNS
+    from dashboard.documents.specified_tables import SPECIFIED_COLUMNS
 
     url, db, tmp = server
     received = []
@@ -380,11 +380,12 @@ def test_quality_measures_journey(server, page):
     with page.expect_download(timeout=60000) as download:
         page.get_by_role("button", name="Submission (ZIP)").click()
     archive = zipfile.ZipFile(download.value.path())
-    lines = archive.read("measures-submission.csv").decode("utf-8").splitlines()
-    assert lines[0] == ",".join(SUMMARY_COLUMNS)
-    assert "Suppressed for sharing" in archive.read("measures-submission-about.txt").decode("utf-8")
+    # the submission is the specified count (an ended measurement period), suppressed and audited
+    lines = archive.read("specified-submission.csv").decode("utf-8").splitlines()
+    assert lines[0] == ",".join(SPECIFIED_COLUMNS) and len(lines) > 1
+    assert "Suppressed for sharing" in archive.read("specified-submission-about.txt").decode("utf-8")
     exports = rows_state(tmp, "SELECT page, detail FROM audit_log WHERE event = 'export' AND role = 'quality'")
-    assert any(p == "measures" and '"file": "measures-submission.zip"' in d for p, d in exports)
+    assert any(p == "measures" and '"file": "specified-submission.zip"' in d for p, d in exports)
     ids = [pid for (pid,) in rows(db, "SELECT DISTINCT participant_id FROM episodes")]
     blob = b"".join(received)
     assert blob and not [pid for pid in ids if pid.encode() in blob]

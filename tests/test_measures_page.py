@@ -35,7 +35,7 @@ def _small_numbers(text: str) -> list[str]:
 
 def test_the_director_sees_each_measure_with_its_true_counts(app_env):
     at = _page("director")
-    summary = at.dataframe[0].value.set_index("Rate")
+    summary = next(d.value for d in at.dataframe if "Name" in d.value.columns).set_index("Rate")  # per episode
     [(k, n)] = rows(
         app_env,
         """
@@ -55,7 +55,7 @@ def test_the_director_sees_each_measure_with_its_true_counts(app_env):
 
 def test_the_waterfall_and_the_episode_list_agree_with_the_mart(app_env):
     at = _page("director", measure="SU-USE")
-    assert at.subheader[1].value == "SU-USE: Reduced or no substance use at discharge"
+    assert "SU-USE: Reduced or no substance use at discharge" in [s.value for s in at.subheader]
     counts = dict(
         rows(
             app_env,
@@ -124,15 +124,15 @@ def test_the_quality_role_downloads_the_summary_suppressed(app_env, files):
 
     _page("quality", quarter="2025 Q4")
     assert not {"measures-episodes-zip", "teds-discharges-zip"} & set(files)
-    archive = _archive(files, "measures-submission-zip")
-    lines = archive.read("measures-submission.csv").decode("utf-8").splitlines()
+    archive = _archive(files, "measures-per-episode-zip")
+    lines = archive.read("measures-per-episode.csv").decode("utf-8").splitlines()
     assert lines[0] == ",".join(SUMMARY_COLUMNS) and len(lines) > 1
     for line in lines[1:]:
         assert not _small_numbers(",".join(line.split(",")[9:16])), line  # the seven count columns
-    about = archive.read("measures-submission-about.txt").decode("utf-8")
+    about = archive.read("measures-per-episode-about.txt").decode("utf-8")
     assert "2025 Q4" in about and "Suppressed for sharing" in about
     entry = next(e for e in audit.entries().to_dict("records") if e["event"] == "export")
-    assert json.loads(entry["detail"])["file"] == "measures-submission.zip"
+    assert json.loads(entry["detail"])["file"] in {"measures-per-episode.zip", "specified-submission.zip"}
 
 
 def test_the_director_downloads_episodes_and_the_teds_extract_marked_internal(app_env, files):
@@ -199,3 +199,37 @@ def test_the_earlier_quarters_of_the_trend_are_built_in_the_background(app_env, 
             thread.join(120)
         assert all(release.released(q, *key) is not None for q in earlier)
         assert release.prepare_trend(earlier, *key) is False  # nothing left to build
+
+
+def test_the_specified_count_is_the_marts_and_says_where_diagnoses_came_from(app_env):
+    at = _page("director", measure="DEP-REM-6")
+    assert at.selectbox(key="measurement_period").value == "2026-01-01"  # the latest period by default
+    table = next(d.value for d in at.dataframe if "Index events" in d.value.columns).set_index("Measure")
+    [(candidates, index, denominator, icd10)] = rows(
+        app_env,
+        """
+        SELECT count(*), count(*) FILTER (stopped_at <> 'eligible'),
+               count(*) FILTER (stopped_at IN ('numerator', 'met')),
+               count(*) FILTER (stopped_at <> 'eligible' AND dx_source = 'ICD-10 diagnoses')
+        FROM measure_specified WHERE measure_id = 'DEP-REM-6' AND rate_id = 'remission' AND period_start = '2026-01-01'""",
+    )
+    row = table.loc["DEP-REM-6"]
+    assert (row["Candidates"], row["Index events"], row["Denominator"]) == (
+        f"{candidates:,}",
+        f"{index:,}",
+        f"{denominator:,}",
+    )
+    assert f"ICD-10 diagnoses {icd10:,}" in row["Diagnoses from"]
+    listed = next(
+        d.value for d in at.dataframe if "Diagnoses from" in d.value.columns and "Participant" in d.value.columns
+    )
+    assert len(listed) == candidates  # the care team's list behind the counts
+    at.selectbox(key="measurement_period").set_value("2025-01-01").run()
+    assert at.query_params["mperiod"] in (["2025-01-01"], "2025-01-01")
+
+
+def test_the_quality_role_sees_only_ended_measurement_periods(app_env):
+    at = _page("quality", quarter="2025 Q4")
+    assert at.selectbox(key="measurement_period").options == ["01 Jan 2025 to 31 Dec 2025"]
+    assert "Release audit: no hidden count can be narrowed" in caption_with(at, "everything this measurement period")
+    assert not [d for d in at.dataframe if "Participant" in d.value.columns]

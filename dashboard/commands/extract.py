@@ -1,6 +1,7 @@
 """`python -m dashboard extract --db data/iop.duckdb --out quality.duckdb`: the quality team's own
 copy for SQL, instead of the identified database: for every completed quarter, exactly what the
-quality role's pages show (privacy/release.py), suppressed together. No participant id, no date of
+quality role's pages show (privacy/release.py), suppressed together; and for every ended measurement
+period, the measures as specified (the submission's counts, privacy/shown_specified.py). No participant id, no date of
 anyone's care, no per-episode row; a hidden count is NULL with its mark beside it."""
 
 from __future__ import annotations
@@ -14,10 +15,15 @@ import duckdb
 import pandas as pd
 
 from dashboard.documents.quality_tables import SUMMARY_COLUMNS, submission_summary
+from dashboard.documents.specified_tables import SPECIFIED_COLUMNS, submission
 from dashboard.privacy import policy
+from dashboard.privacy.policy import Disclosure
 from dashboard.privacy.release import quarter_release, quarters
+from dashboard.privacy.shown_specified import shown_specified
 from dashboard.store import db
 from dashboard.views.filters import instrument_choices, options, primary_instrument
+from dashboard.views.measures_specified import periods, specified
+from dashboard.views.quality_measures import stored_specs
 
 
 def _counts(frame: pd.DataFrame, counts: list[str]) -> pd.DataFrame:
@@ -82,6 +88,16 @@ def tables(threshold: int) -> dict[str, pd.DataFrame]:
             out.setdefault("measures_summary", []).append(
                 _counts(submission_summary(m), counts).assign(quarter=q.label)
             )
+    # the submission: the measures as specified, for every measurement period that has ended, each
+    # suppressed and audited as its own release
+    counts = list(SPECIFIED_COLUMNS)[
+        list(SPECIFIED_COLUMNS).index("candidates") : list(SPECIFIED_COLUMNS).index("rate_percent")
+    ]
+    for period in (p for p in periods() if p.ended):
+        shown = shown_specified(specified(period), stored_specs(), Disclosure(threshold))
+        out.setdefault("measures_specified", []).append(
+            _counts(submission(shown), counts).assign(audit=shown.verdict.public("this measurement period's count"))
+        )
     return {name: pd.concat(frames, ignore_index=True) for name, frames in out.items()}
 
 

@@ -129,8 +129,8 @@ def episode_list(m: MeasuresShown, measure_id: str, step: str | None = None) -> 
     def day(column):  # as every page writes a date; none as —
         return e[column].map(words.day)
 
-    def value(column):
-        return e[column].astype(object).where(e[column].notna(), "—")
+    def value(column):  # text: a column of numbers and dashes is not one type for the browser's table
+        return e[column].map(lambda v: "—" if pd.isna(v) else f"{v:g}")
 
     # the participant, the step and why first: at 1024 px they stay in view; the episode is the participant
     # and the admission date (its internal id, "IOP-10111#20251124", is for files only)

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from dashboard.privacy.cells import COMPLEMENTARY, CellSet
+from dashboard.privacy.cells import COMPLEMENTARY, WITHHELD, CellSet
 from dashboard.privacy.policy import protection_width
 from dashboard.privacy.reader import INF, SWEEPS, TOLERANCE, Part, System, Unsolved, models
 from dashboard.views.filters import WHOLE
@@ -55,13 +55,13 @@ class Verdict:
             f"(linear programming, HiGHS): {state}; {self.added:,} more counts hidden to protect them"
         )
 
-    def public(self) -> str:
+    def public(self, what: str = "this quarter") -> str:
         """For the release's readers: what the audit guarantees, without figures about hidden counts."""
         if self.exposed:
             return "some hidden counts could be narrowed; do not share this release"
         return (
             f"no hidden count can be narrowed to fewer than {self.level + 1} possible values from everything "
-            "this quarter shows, taken together"
+            f"{what} shows, taken together"
         )
 
 
@@ -161,6 +161,11 @@ def _candidate(cells: CellSet, marks: dict, key, threshold: int, width: int, nei
             for k in neighbours.get(h, ())
             if k not in marks and cells.values[k] > 0
         }
+    if not near:  # only zeros are left to hide: a withheld zero may be any count, which widens the others
+        near = {k for k in neighbours.get(key, ()) if k not in marks}
+        near = near or {
+            k for h in neighbours.get(key, ()) if h in marks for k in neighbours.get(h, ()) if k not in marks
+        }
     if not near:
         return None
     # the whole program's counts (a release's N, the overview) are hidden last: a group's count beside
@@ -184,13 +189,20 @@ def protect(cells: CellSet, marks: dict, threshold: int, width: int) -> tuple[di
     exposed = audit(cells, marks, threshold, width, verdict) if threshold else {}
     neighbours = _index(cells) if exposed else {}
     while exposed:
-        chosen = {
-            c for key in sorted(exposed, key=str) if (c := _candidate(cells, marks, key, threshold, width, neighbours))
-        }
-        if not chosen:
-            break  # nothing left to hide near them: reported as exposed
+        chosen, widened = set(), set()
+        for key in sorted(exposed, key=str):
+            if c := _candidate(cells, marks, key, threshold, width, neighbours):
+                chosen.add(c)
+            else:  # nothing shown is left beside it: its small neighbours read "withheld" (any count, 0 too)
+                widened |= {k for k in (key, *neighbours.get(key, ())) if marks.get(k, "").startswith("<")}
+        if not chosen and not widened:
+            break  # nothing left to hide or widen near them: reported as exposed
         for k in chosen:
-            marks[k] = COMPLEMENTARY if cells.values[k] > threshold else f"<{threshold + 1}"
+            value = cells.values[k]
+            marks[k] = COMPLEMENTARY if value > threshold else f"<{threshold + 1}" if value else WITHHELD
+        for k in widened:
+            marks[k] = WITHHELD
+        chosen |= widened
         verdict.added += len(chosen)
         exposed = audit(cells, marks, threshold, width, verdict, only={*exposed, *chosen})
     verdict.hidden = sum(1 for m in marks.values() if m)

@@ -20,6 +20,9 @@ from collections import Counter
 from collections.abc import Hashable, Iterable
 
 COMPLEMENTARY = "suppressed"  # hidden only so that a small count cannot be worked out; it is 11 or more
+# a zero hidden by the release auditor when nothing else beside a small count is left to hide (a group's
+# small counts under a small whole): it may be any count, 0 included
+WITHHELD = "withheld"
 
 
 class CellSet:

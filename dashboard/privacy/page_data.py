@@ -11,13 +11,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import cached_property
 
-from dashboard.privacy import policy, release, shown_cohorts, shown_measures, shown_overview
+from dashboard.privacy import policy, release, shown_cohorts, shown_measures, shown_overview, shown_specified
 from dashboard.privacy.policy import Disclosure
 from dashboard.store import background, db
 from dashboard.views.cohorts import cohort_outcomes
 from dashboard.views.filters import FilterOptions, Filters, instrument_choices, primary_instrument
+from dashboard.views.measures_specified import Period, periods, specified
 from dashboard.views.overview import program_overview
-from dashboard.views.quality_measures import quality_measures, trend
+from dashboard.views.quality_measures import quality_measures, stored_specs, trend
 
 
 @dataclass(frozen=True)
@@ -189,3 +190,30 @@ def measures(
         trend=shown_measures.shown_trend(trend(filters), disclosure),
         filters=filters,
     )
+
+
+def specified_periods(role: str) -> list[Period]:
+    """The measurement periods a role may see counted as specified: an external role only those that
+    have ended (their counts no longer change with each load, as the quarter release's)."""
+    return [p for p in periods() if p.ended or not policy.external(role)]
+
+
+def measures_specified(role: str, period: Period, data_as_of: dt.date) -> PageData:
+    """The measurement period's specified count (the submission's): true counts for the care team;
+    suppressed and audited as a release of its own for an external role and for shared files."""
+    raw, specs = specified(period), stored_specs()
+    shown = db.kept(_shown_specified, period, policy.for_view(role))
+    return PageData(
+        "measures",
+        role,
+        f"as specified, measurement period {period.label}",
+        period.end,
+        data_as_of,
+        shown,
+        lambda suppress: shown_specified.shown_specified(raw, specs, policy.for_export(role, suppress)),
+        audit_note=shown.verdict.public("this measurement period's count") if shown.disclosure.suppressed else "",
+    )
+
+
+def _shown_specified(period: Period, disclosure: Disclosure) -> shown_specified.SpecifiedShown:
+    return shown_specified.shown_specified(specified(period), stored_specs(), disclosure)

@@ -29,7 +29,7 @@ class Disclosure:
             return INTERNAL
         return (
             f"Suppressed for sharing: counts from 1 to {self.threshold} read <{self.threshold + 1}; other counts "
-            "that would let them be worked out read 'suppressed'"
+            "that would let them be worked out read 'suppressed' (11 or more) or 'withheld' (any count, 0 too)"
         )
 
 

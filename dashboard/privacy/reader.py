@@ -19,7 +19,7 @@ from collections.abc import Hashable, Iterator
 import highspy
 import numpy as np
 
-from dashboard.privacy.cells import CellSet
+from dashboard.privacy.cells import WITHHELD, CellSet
 
 INF = highspy.kHighsInf
 TOLERANCE = 1e-6
@@ -31,7 +31,10 @@ class System:
 
     def __init__(self, cells: CellSet, marks: dict, threshold: int) -> None:
         self.values = cells.values
-        self.lower = {k: (1.0 if m.startswith("<") else threshold + 1.0 if m else 0.0) for k, m in marks.items()}
+        # "<11": 1 to 10; "suppressed": 11 or more; withheld or never shown: any count
+        self.lower = {
+            k: (1.0 if m.startswith("<") else 0.0 if m in ("", WITHHELD) else threshold + 1.0) for k, m in marks.items()
+        }
         # no count of a release is above all its counts together: a bound any reader has, which keeps every
         # objective bounded
         ceiling = sum(v for v in self.values.values() if v > 0)

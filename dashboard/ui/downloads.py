@@ -153,10 +153,13 @@ def table(
     data,
     n: Callable[[object], str],
     submission: tuple[Callable[[object], pd.DataFrame], dict[str, str]] | None = None,
+    submission_label: str = "Submission (ZIP)",
+    file_key: str = "submission",
     **dataframe_args,
 ) -> None:
     """A table of a page's data and its CSV and XLSX files (the same rows, suppressed as chosen); with
-    submission (build, documented columns), also that submission file under the same choice."""
+    submission (build, documented columns), also that file (its button submission_label, its name
+    <key>-<file_key>.zip) under the same choice."""
     shown = build(data.shown)
     st.dataframe(as_text(shown), hide_index=True, key=key, **dataframe_args)
     left, *buttons = st.columns([2, 1, 1, 2] if submission else [2, 1, 1])
@@ -186,7 +189,7 @@ def table(
             )
     if submission:
         with buttons[2]:
-            _submission(*submission, f"{key}-submission", f"{title}: submission", data, n, "Submission (ZIP)", suppress)
+            _submission(*submission, f"{key}-{file_key}", f"{title}: {file_key}", data, n, submission_label, suppress)
 
 
 def submission(

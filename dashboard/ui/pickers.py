@@ -40,6 +40,26 @@ def quality_measure_picker(specs):
     return next(s for s in specs if s.id == chosen["measure"])
 
 
+def measurement_period_picker(periods, data_as_of):
+    """The quality measures page's measurement period for the specified count (kept in the address);
+    returns its Period: by default the one the data date falls in (DRR-E's intake can already count
+    for next year's), else the latest."""
+    by_start = {p.start.isoformat(): p for p in periods}
+    starts = list(by_start)
+    default = next((s for s, p in by_start.items() if p.start <= data_as_of), starts[0])
+    fields = [view.choice("measurement_period", "mperiod", starts, default)]
+    chosen = view.restore("measures_period", fields)
+    st.selectbox(
+        "Measurement period",
+        starts,
+        key="measurement_period",
+        format_func=lambda s: by_start[s].label,
+        on_change=view.changed,
+        args=("measures_period", fields),
+    )
+    return by_start[chosen["measurement_period"]]
+
+
 def measure_picker(instruments: list[str], everything: str) -> str:
     """The alerts page's measure (`everything`: all measures together), kept in the address."""
     fields = [view.choice("alerts_instrument", "measure", instruments, everything)]

@@ -107,6 +107,16 @@ def measures(identity: Identity) -> PageData | None:
     return page_data.measures(identity.role, opts, filters=director_filters(opts, dimension=True))
 
 
+def specified_periods(identity: Identity):
+    """The measurement periods the role may see counted as specified, latest first."""
+    return page_data.specified_periods(identity.role)
+
+
+def specified(identity: Identity, period, data_as_of) -> PageData:
+    """The quality measures page's specified count for a measurement period (the submission's)."""
+    return page_data.measures_specified(identity.role, period, data_as_of)
+
+
 def _with_range(data: PageData) -> PageData:
     from dataclasses import replace
 

@@ -67,6 +67,7 @@ class Measures:
     exclusions: pd.DataFrame  # measure_id, cohort, reason, episodes
     rates: pd.DataFrame  # measure_id, rate_id, cohort, numerator, denominator, rate, low, high
     cohorts: list[str]  # the cohorts in order, WHOLE last
+    sources: dict  # measure_id -> where the selection's diagnoses came from (names, no counts)
 
     def episodes(self, measure_id: str | None = None) -> pd.DataFrame:
         """One row per measure (or this one) x rate x selected episode, read when asked for."""
@@ -76,11 +77,20 @@ class Measures:
         return next(s for s in self.specs if s.id == measure_id)
 
     def eligibility_note(self, spec: StoredMeasure) -> str:
-        """What eligibility means here: by diagnosis, or what is done without one."""
+        """What eligibility means here: by diagnosis (from which source), or what is done without one.
+        Names the sources only, never how many episodes each gave (it is shown to external roles)."""
         if not spec.by_diagnosis:
             return "Every admitted episode is eligible."
+        used = self.sources.get(spec.id, ())
+        if "ICD-10 diagnoses" in used:
+            note = "Eligible by ICD-10 diagnoses from the diagnoses export (with exclusions by diagnosis)"
+            if "roster diagnosis group" in used:
+                note += (
+                    "; for participants it lists none for, by the roster's diagnosis group (no exclusions by diagnosis)"
+                )
+            return note + "."
         if self.diagnosis_recorded:
-            return "Eligible by the roster's diagnosis group."
+            return "Eligible by the roster's diagnosis group (no diagnoses export: no exclusions by diagnosis)."
         return spec.without_diagnosis
 
 
@@ -105,6 +115,11 @@ def _specs(frame: pd.DataFrame) -> tuple[StoredMeasure, ...]:
             )
         )
     return tuple(out)
+
+
+def stored_specs() -> tuple[StoredMeasure, ...]:
+    """The measures as the build stored them, in order."""
+    return _specs(db.query("quality_measures/specs"))
 
 
 def _with_whole(counts: pd.DataFrame) -> pd.DataFrame:
@@ -166,6 +181,10 @@ def _quality_measures(filters: Filters) -> Measures:
         exclusions(counts),
         rates(counts),
         [*names, WHOLE],
+        {
+            measure_id: tuple(sorted(part["dx_source"].dropna().unique()))
+            for measure_id, part in counts.groupby("measure_id", sort=False)
+        },
     )
 
 

@@ -45,6 +45,10 @@ CREATE OR REPLACE TEMP VIEW visible_authorization_use AS
 SELECT a.* FROM authorization_use AS a WHERE a.episode_id IN (SELECT episode_id FROM visible_episodes);
 CREATE OR REPLACE TEMP VIEW visible_measure_episodes AS
 SELECT m.* FROM measure_episodes AS m WHERE m.episode_id IN (SELECT episode_id FROM visible_episodes);
+-- the specified count is per participant and period (an index may fall outside any episode)
+CREATE OR REPLACE TEMP VIEW visible_measure_specified AS
+SELECT m.* FROM measure_specified AS m
+WHERE getvariable('scope_clinician') IS NULL OR m.participant_id IN (SELECT participant_id FROM visible_episodes);
 CREATE OR REPLACE TEMP VIEW visible_attendance_weekly AS
 SELECT w.* FROM attendance_weekly AS w WHERE w.episode_id IN (SELECT episode_id FROM visible_episodes);
 CREATE OR REPLACE TEMP VIEW visible_participants AS

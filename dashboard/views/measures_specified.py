@@ -1,0 +1,117 @@
+"""The quality measures as their specifications count them (mart measure_specified; docs/measures.md,
+the conformance table): for one measurement period, each measure's steps from everyone with a
+candidate index event (DMS-E: member-periods with an attended session) to its numerator, its rates
+with Wilson intervals, and where each count's diagnoses came from. This is what the submission file
+holds; the page's per-episode tables (quality_measures.py) are the program's own view."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pandas as pd
+
+from dashboard.store import db
+from dashboard.views.quality_measures import IN_DENOMINATOR
+from dashboard.views.statistics import wilson_interval
+
+# the steps of the specified count, in order; a row's stopped_at names the step it did not pass
+STEPS = ("candidates", "eligible", "window", "denominator")
+STEP_LABELS = {
+    "candidates": "with a candidate index event",
+    "eligible": "index event (diagnosis and age)",
+    "window": "window closed",
+    "denominator": "denominator (after exclusions)",
+}
+STOPPED_BEFORE = {
+    "eligible": ("eligible",),
+    "window": ("eligible", "window"),
+    "denominator": ("eligible", "window", "excluded"),
+}
+SOURCES = ("ICD-10 diagnoses", "roster diagnosis group", "not recorded")
+
+
+@dataclass(frozen=True)
+class Period:
+    start: dt.date
+    end: dt.date
+    ended: bool
+
+    @property
+    def label(self) -> str:
+        return f"{self.start:%d %b %Y} to {self.end:%d %b %Y}" + ("" if self.ended else " (not ended)")
+
+
+@dataclass(frozen=True)
+class Specified:
+    period: Period
+    steps: pd.DataFrame  # measure_id, candidates, eligible, window, denominator
+    exclusions: pd.DataFrame  # measure_id, reason, units
+    rates: pd.DataFrame  # measure_id, rate_id, numerator, denominator, rate, low, high
+    sources: pd.DataFrame  # measure_id, dx_source, units (of those with an index event)
+
+    def rows(self) -> pd.DataFrame:
+        """The care team's list behind the counts, read when asked for."""
+        return specified_rows(self.period.start)
+
+
+def periods() -> list[Period]:
+    """The measurement periods with rows, latest first."""
+    frame = db.query("quality_measures/specified_periods")
+    return [Period(r.period_start.date(), r.period_end.date(), bool(r.ended)) for r in frame.itertuples()]
+
+
+def steps(counts: pd.DataFrame) -> pd.DataFrame:
+    first = counts[counts["rate_position"] == 0]
+    stopped, n = first["stopped_at"], first["units"]
+    passed = first.assign(
+        candidates=n, **{step: n.where(~stopped.isin(before), 0) for step, before in STOPPED_BEFORE.items()}
+    )
+    return passed.groupby("measure_id", sort=True)[list(STEPS)].sum().astype(int).reset_index()
+
+
+def sources(counts: pd.DataFrame) -> pd.DataFrame:
+    """Where the diagnoses of those with an index event came from, per measure."""
+    first = counts[(counts["rate_position"] == 0) & (counts["stopped_at"] != "eligible")]
+    return first.groupby(["measure_id", "dx_source"], sort=True)["units"].sum().astype(int).reset_index()
+
+
+def exclusions(counts: pd.DataFrame) -> pd.DataFrame:
+    first = counts[(counts["rate_position"] == 0) & (counts["stopped_at"] == "excluded")]
+    return first.groupby(["measure_id", "reason"], sort=True)["units"].sum().astype(int).reset_index()
+
+
+def rates(counts: pd.DataFrame) -> pd.DataFrame:
+    judged = counts[counts["stopped_at"].isin(IN_DENOMINATOR)]
+    judged = judged.assign(met=judged["units"].where(judged["stopped_at"] == "met", 0))
+    out = (
+        judged.groupby(["measure_id", "rate_id"], sort=True)
+        .agg(numerator=("met", "sum"), denominator=("units", "sum"))
+        .reset_index()
+    )
+    intervals = [wilson_interval(int(k), int(n)) for k, n in zip(out["numerator"], out["denominator"])]
+    return out.assign(
+        numerator=out["numerator"].astype(int),
+        denominator=out["denominator"].astype(int),
+        rate=out["numerator"] / out["denominator"],
+        low=[lo for lo, _ in intervals],
+        high=[hi for _, hi in intervals],
+    )
+
+
+def specified(period: Period) -> Specified:
+    """The period's specified counts: made once per load (db.kept)."""
+    return db.kept(_specified, period)
+
+
+def _specified(period: Period) -> Specified:
+    counts = db.query("quality_measures/specified", period_start=period.start)
+    return Specified(period, steps(counts), exclusions(counts), rates(counts), sources(counts))
+
+
+def specified_rows(period_start: dt.date) -> pd.DataFrame:
+    return db.kept(_rows, period_start)
+
+
+def _rows(period_start: dt.date) -> pd.DataFrame:
+    return db.query("quality_measures/specified_rows", period_start=period_start)
