@@ -15,8 +15,10 @@ expect.set_options(timeout=30_000)
 
 
 def idle(page: Page) -> None:
-    """The current run has finished (call after waiting for something the run shows)."""
-    expect(page.get_by_test_id("stApp")).to_have_attribute("data-test-script-state", "notRunning", timeout=60000)
+    """The current run has finished (call after waiting for something the run shows). Up to 180 s, as
+    AppTest waits: a quality role's first visit to a quarter builds and audits its release in the run
+    (15-30 s alone, more than 60 s beside two other test workers)."""
+    expect(page.get_by_test_id("stApp")).to_have_attribute("data-test-script-state", "notRunning", timeout=180000)
     assert page.get_by_test_id("stException").count() == 0
 
 

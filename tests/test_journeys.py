@@ -369,7 +369,8 @@ def test_quality_measures_journey(server, page):
     page.get_by_role("option", name="2025 Q4").click()
     # its release is built and audited now, beside the trend's earlier quarters in the background
     expect(page.get_by_text("2025 Q4 (01 Oct to 31 Dec 2025)").first).to_be_visible(timeout=240000)
-    page.get_by_test_id("stSelectbox").filter(has_text="Measure").click()
+    # the measure's picker (not the specified count's "Measurement period")
+    page.get_by_test_id("stSelectbox").filter(has_text=re.compile(r"^Measure(?!ment)")).click()
     page.get_by_role("option", name=re.compile("^RET-30")).click()
     heading(page, "RET-30: Still engaged 30 days after admission")
     idle(page)
