@@ -16,7 +16,6 @@ st.title("Quality measures")
 data = selection.or_stop(selection.measures, identity)
 shown = data.shown
 data_as_of(data.data_as_of)
-st.caption(f"Episodes {escape_markdown(data.described)} · {data.privacy_note}")
 
 
 def n(m):
@@ -51,6 +50,7 @@ else:
     )
 
 st.subheader("Per episode of care: the program's own view")
+st.caption(f"Episodes {escape_markdown(data.described)} · {data.privacy_note}")
 st.caption(
     "Each episode admitted in the period, its own index event and window (the program's view for its care, "
     "not the submission count). Each rate over its denominator: admitted in the period, eligible, with the "
