@@ -14,6 +14,8 @@ Everyone has F33.1 from 1 Jan 2025 unless said otherwise; data as of 30 Jun 2027
   W1-W4  index 31 Aug 2026 -> +6 months = 28 Feb 2027 -> window 30 Dec 2026 .. 29 Apr 2027;
          a PHQ-9 3 on 29 Dec (outside), 30 Dec (first day), 29 Apr (last day), 30 Apr (outside)
   W5-W6  index 30 Apr 2026 -> 30 Oct 2026 -> window 31 Aug .. 29 Dec 2026; a 3 on 30 Aug (outside), 31 Aug (in)
+  W7-W8  index 31 Mar 2026 -> 30 Sep 2026 (a 30-day month: the 31st ends on the 30th) -> window 1 Aug .. 29 Nov;
+         a 3 on 31 Jul (outside), 1 Aug (in)
   X1  PHQ-9 16 on 1 Feb 2026, F32.1 from 2 Feb (no diagnosis before), 13 on 20 Feb -> index 20 Feb (13)
   X2  PHQ-9 16 on 1 Feb 2026, F32.1 from 2 Feb, no later score -> no index event
   E1  index 15 Jan 2026 (window 16 May .. 13 Sep 2026), F31.81 from 13 Sep 2026 -> excluded
@@ -48,6 +50,8 @@ PEOPLE = {  # id: (admission, birth date, roster group)
     "W4": ("2026-08-31", "1990-05-05", "Depressive disorders"),
     "W5": ("2026-04-30", "1990-05-05", "Depressive disorders"),
     "W6": ("2026-04-30", "1990-05-05", "Depressive disorders"),
+    "W7": ("2026-03-31", "1990-05-05", "Depressive disorders"),
+    "W8": ("2026-03-31", "1990-05-05", "Depressive disorders"),
     "X1": ("2026-02-01", "1990-05-05", "Depressive disorders"),
     "X2": ("2026-02-01", "1990-05-05", "Depressive disorders"),
     "E1": ("2026-01-15", "1990-05-05", "Depressive disorders"),
@@ -69,6 +73,8 @@ SCORES = [
     ("W4", "2026-08-31", 16), ("W4", "2027-04-30", 3),
     ("W5", "2026-04-30", 16), ("W5", "2026-08-30", 3),
     ("W6", "2026-04-30", 16), ("W6", "2026-08-31", 3),
+    ("W7", "2026-03-31", 16), ("W7", "2026-07-31", 3),
+    ("W8", "2026-03-31", 16), ("W8", "2026-08-01", 3),
     ("X1", "2026-02-01", 16), ("X1", "2026-02-20", 13),
     ("X2", "2026-02-01", 16),
     ("E1", "2026-01-15", 15), ("E2", "2026-01-15", 15),
@@ -149,6 +155,8 @@ def test_the_12th_birthday_and_an_index_of_9_and_10(specified):
         ("W4", dt.date(2026, 12, 30), dt.date(2027, 4, 29), False),  # the day after
         ("W5", dt.date(2026, 8, 31), dt.date(2026, 12, 29), False),
         ("W6", dt.date(2026, 8, 31), dt.date(2026, 12, 29), True),
+        ("W7", dt.date(2026, 8, 1), dt.date(2026, 11, 29), False),
+        ("W8", dt.date(2026, 8, 1), dt.date(2026, 11, 29), True),
     ],
 )
 def test_the_window_is_six_calendar_months_minus_and_plus_60_days(specified, person, opens, closes, met):
@@ -216,8 +224,8 @@ def test_depression_monitoring_counts_member_periods(frame):
 
 
 def test_the_submission_file_counts_as_specified(program, monkeypatch):
-    """DEP-REM-6, 2026: 19 with a PHQ-9 above 9 -> 17 index events (not X2, F1) -> every window closed ->
-    E1 and P2 excluded -> 15; remission: W2, W3, W6. Diagnoses: ICD-10 for 16, the roster's group for G1."""
+    """DEP-REM-6, 2026: 21 with a PHQ-9 above 9 -> 19 index events (not X2, F1) -> every window closed ->
+    E1 and P2 excluded -> 17; remission: W2, W3, W6, W8. Diagnoses: ICD-10 for 18, the roster's group for G1."""
     from dashboard.documents.specified_tables import SPECIFIED_COLUMNS, submission
     from dashboard.privacy.policy import Disclosure
     from dashboard.privacy.shown_specified import shown_specified
@@ -237,16 +245,16 @@ def test_the_submission_file_counts_as_specified(program, monkeypatch):
         "period_end": "2026-12-31",
         "period_ended": 1,
         "unit": "index event",
-        "candidates": 19,
-        "index_events": 17,
-        "window_closed": 17,
+        "candidates": 21,
+        "index_events": 19,
+        "window_closed": 19,
         "excluded": 2,
-        "denominator": 15,
-        "numerator": 3,
-        "rate_percent": 20.0,
-        "ci_low_percent": 7.0,
-        "ci_high_percent": 45.2,
-        "diagnoses_icd10": 16,
+        "denominator": 17,
+        "numerator": 4,
+        "rate_percent": 23.5,
+        "ci_low_percent": 9.6,
+        "ci_high_percent": 47.3,
+        "diagnoses_icd10": 18,
         "diagnoses_roster_group": 1,
         "diagnoses_not_recorded": 0,
     }
