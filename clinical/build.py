@@ -134,9 +134,27 @@ def prepare(
         insert_rows(con, "build_notes", [(now, n) for n in notes])
     write_specs(con)
     write_rules(con)
+    define(con)
+    return catalogue, notes
+
+
+# what a build stores beside the settings and catalogue: a copy of a database with these keeps its build
+STORED = (
+    "settings",
+    "measurement_plan",
+    "flag_rules",
+    "measure_specs",
+    "measure_scores",
+    "measure_rates",
+    "measure_value_sets",
+    "measure_value_set_codes",
+)
+
+
+def define(con: duckdb.DuckDBPyConnection) -> None:
+    """The stored definitions (macros) and each session's flags, from the settings already stored."""
     con.execute((SETUP / "definitions.sql").read_text())
     flag_sessions(con)
-    return catalogue, notes
 
 
 def flag_sessions(con: duckdb.DuckDBPyConnection) -> None:

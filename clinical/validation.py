@@ -16,7 +16,8 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from clinical import marts
+from clinical import build, marts
+from clinical.settings import load_settings, variables
 
 TRIALS = Path(__file__).with_name("trials")
 ANCHOR = dt.date(2020, 1, 6)  # trial day 0 becomes this admission date
@@ -73,6 +74,9 @@ def counts(db: Path, split: str = "folds", folds: int = 10, thresholds: list[flo
         raise ValueError(f"split is one of {SPLITS}, not {split!r}")
     con = duckdb.connect()
     con.execute("ATTACH ? AS source (READ_ONLY)", [str(db)])
+    present = {
+        t for (t,) in con.execute("SELECT table_name FROM duckdb_tables() WHERE database_name = 'source'").fetchall()
+    }
     for table in (
         "episodes",
         "assessments",
@@ -89,10 +93,16 @@ def counts(db: Path, split: str = "folds", folds: int = 10, thresholds: list[flo
         "instrument_bands",
         "instrument_subscales",
         "instrument_safety",
-        "settings",
+        *build.STORED,  # the settings, plan, flag rules and measures the database was built with
     ):
-        con.execute(f"CREATE TABLE {table} AS SELECT * FROM source.{table}")
+        if table in present:
+            con.execute(f"CREATE TABLE {table} AS SELECT * FROM source.{table}")
     con.execute("DETACH source")
+    # built with every setting this version reads: rebuilt with the database's own settings, plan and
+    # rules (an older build lacks some: the configuration folder's are read instead)
+    stored = {n for (n,) in con.execute("SELECT name FROM settings").fetchall()} if "settings" in present else set()
+    if "measurement_plan" in present and set(variables(load_settings(shipped_only=True))) <= stored:
+        build.define(con)
     marts.rebuild(con)
     if thresholds is None:  # the settings' thresholds (alert_validation.thresholds, in percent)
         thresholds = [p / 100 for p in con.execute("SELECT getvariable('alert_validation_thresholds')").fetchone()[0]]

@@ -91,3 +91,29 @@ def test_rbmi_baseline_and_visits(tmp_path):
     with duckdb.connect(str(db), read_only=True) as con:
         # 172 baselines + 608 visits
         assert con.execute("SELECT count(DISTINCT participant_id), count(*) FROM assessments").fetchone() == (172, 780)
+
+
+def test_validate_reads_the_settings_the_database_was_built_with(tmp_path, monkeypatch):
+    """Loaded with 15 neighbours, the 75th percentile and 3 folds (a program's configuration), then
+    validated without that configuration: the figures are the database's own re-check, not the
+    shipped settings' (30 neighbours, 80th percentile, 5 folds)."""
+    from etl.demo import write_demo
+
+    config = tmp_path / "config"
+    config.mkdir()
+    (config / "settings.toml").write_text(
+        "[expected_response]\nneighbours = 15\noff_track_percentile = 0.75\n\n"
+        "[alert_validation]\nfolds = 3\nthresholds = [75]\n"
+    )
+    monkeypatch.setenv("IOP_CONFIG", str(config))
+    db = tmp_path / "iop.duckdb"
+    paths = write_demo(tmp_path / "demo", participants=120, seed=3)
+    load([str(p) for p in paths.values()], db, today=dt.date(2026, 11, 26), progress=False)
+    with duckdb.connect(str(db), read_only=True) as con:
+        own = con.execute("FROM alert_performance ORDER BY instrument, threshold").df()
+    monkeypatch.setenv("IOP_CONFIG", str(tmp_path / "elsewhere"))  # the command run without the configuration
+    table = counts(db, "folds", 3)
+    assert table["threshold"].unique().tolist() == [0.75]  # the database's thresholds, not the shipped nine
+    columns = ["instrument", "threshold", "episodes", "with_a_range", "alerted", "not_improved", "alerted_not_improved",
+               "deteriorated", "alerted_deteriorated", "improved", "improved_not_alerted"]  # fmt: skip
+    assert len(own) and own[columns].reset_index(drop=True).equals(table[columns].reset_index(drop=True))

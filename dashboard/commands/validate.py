@@ -32,11 +32,12 @@ def _etl(*args: str) -> None:
 
 def datasets(demo_db: Path | None, work: Path, trials: Path = TRIALS) -> list[tuple[str, Path, tuple[str, ...]]]:
     """(name, database, splits): the trials have no calendar admissions, so folds only."""
+    name = f"{demo_db} (with the settings it was built with)"
     if demo_db is None:
-        demo_db = work / "demo.duckdb"
+        demo_db, name = work / "demo.duckdb", "demo program (300 participants)"
         _etl("demo", "--participants", "300", "--seed", "42", "--out", str(work / "demo"))
         _etl("load", str(work / "demo"), "--db", str(demo_db))
-    out = [("demo program (300 participants)", demo_db, ("folds", "temporal"))]
+    out = [(name, demo_db, ("folds", "temporal"))]
     for name, make in (
         ("Riesby imipramine, HAM-D", riesby_exports),
         ("rbmi antidepressant trial, HAM-D 17", rbmi_exports),
