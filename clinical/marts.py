@@ -41,7 +41,10 @@ def rebuild(con: duckdb.DuckDBPyConnection, as_of: dt.date | None = None, settin
         "SELECT getvariable('alert_validation_folds'), getvariable('alert_validation_thresholds')"
     ).fetchall()
     validate(con, "folds", int(folds), [p / 100 for p in percents])
-    con.execute("CREATE OR REPLACE TABLE alert_performance AS SELECT * FROM validation_counts")
+    con.execute(
+        "CREATE OR REPLACE TABLE alert_performance AS "
+        "SELECT *, getvariable('alert_validation_min_checked') AS min_checked FROM validation_counts"
+    )
 
 
 def validate(con: duckdb.DuckDBPyConnection, split: str, folds: int, thresholds: list[float]) -> None:

@@ -55,7 +55,7 @@ def _check(settings: dict[str, dict]) -> None:
         raise ValueError(
             "settings alert_validation.thresholds: whole-number percentiles from 1 to 99, e.g. [65, 80, 85]"
         )
-    for name, lowest in (("folds", 2), ("max_episodes", 1)):
+    for name, lowest in (("folds", 2), ("max_episodes", 1), ("min_checked", 1)):
         if not isinstance(check[name], int) or check[name] < lowest:
             raise ValueError(f"settings alert_validation.{name}: a whole number, {lowest} or more")
     grace = settings["measurement"]["overdue_grace_days"]

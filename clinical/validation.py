@@ -112,14 +112,23 @@ def counts(db: Path, split: str = "folds", folds: int = 10, thresholds: list[flo
 def run(con: duckdb.DuckDBPyConnection, split: str, folds: int, thresholds: list[float]) -> pd.DataFrame:
     """setup/validation.sql on a connection whose marts are built."""
     marts.validate(con, split, folds, thresholds)
-    return con.execute("FROM validation_counts ORDER BY instrument, threshold").df()
+    return con.execute(
+        "SELECT *, getvariable('alert_validation_min_checked') AS min_checked FROM validation_counts "
+        "ORDER BY instrument, threshold"
+    ).df()
 
 
 def pooled(table: pd.DataFrame, label: str = "all instruments") -> pd.DataFrame:
     """counts() added up over instruments, per threshold (one setting applies to every instrument)."""
     if table.empty:
         return table
-    numbers = table.drop(columns=["instrument", "lead_weeks"]).groupby("threshold", as_index=False).sum()
+    numbers = (
+        table.drop(columns=["instrument", "lead_weeks", "min_checked"], errors="ignore")
+        .groupby("threshold", as_index=False)
+        .sum()
+    )
+    if "min_checked" in table:  # a setting, not a count: the same for every instrument
+        numbers["min_checked"] = table["min_checked"].max()
     leads = table.groupby("threshold")["lead_weeks"].agg(
         lambda lists: [w for x in lists if isinstance(x, (list, tuple, np.ndarray)) for w in x]
     )

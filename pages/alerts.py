@@ -8,7 +8,7 @@ from dashboard.store import db
 from dashboard.ui import figures, session
 from dashboard.ui.notes import data_as_of
 from dashboard.ui.pickers import measure_picker
-from dashboard.views.alerts import ALL, alert_report, lead, rate, readable
+from dashboard.views.alerts import ALL, alert_report, lead, not_checked, rate, readable
 from dashboard.views.words import percentile, share
 
 identity = session.require("alerts")
@@ -37,18 +37,27 @@ if not report.instruments:
 
 instrument = measure_picker(report.instruments, ALL)
 now = report.current(instrument)
+
+
+def shown(r, name: str) -> str:
+    """A metric's value: the rate, — without a denominator, or 'not checked'."""
+    return "not checked" if not r["checked"] else f"{r[name]:.0%}" if r[f"{name}_n"] else "—"
+
+
 if now is not None:
     st.subheader(f"The setting in use: the {percentile(report.setting)} percentile")
+    if not now["checked"]:
+        st.info(f"The alert is {not_checked(now)}: these figures say nothing yet about how well it works.")
     # three and two to a row: five side by side cut their labels at 1024 px
     caught, alerted, ahead = st.columns(3)
     caught.metric(
         "Non-improvers caught",
-        f"{now['sensitivity']:.0%}" if now["sensitivity_n"] else "—",
+        shown(now, "sensitivity"),
         help=rate(now, "sensitivity") + " ended without reliable improvement and were alerted first (95 % interval).",
     )
     alerted.metric(
         "Episodes alerted",
-        f"{now['flag_rate']:.0%}" if now["flag_rate_n"] else "—",
+        shown(now, "flag_rate"),
         help=rate(now, "flag_rate") + " of the ended episodes judged.",
     )
     ahead.metric(
@@ -60,20 +69,21 @@ if now is not None:
     specific, ppv, _ = st.columns(3)
     specific.metric(
         "Improvers not alerted",
-        f"{now['specificity']:.0%}" if now["specificity_n"] else "—",
+        shown(now, "specificity"),
         help=rate(now, "specificity") + " (specificity).",
     )
     ppv.metric(
         "Alerts that were right",
-        f"{now['ppv']:.0%}" if now["ppv_n"] else "—",
+        shown(now, "ppv"),
         help=rate(now, "ppv") + " of alerted episodes ended without reliable improvement (PPV).",
     )
     st.caption(f"Deteriorations caught: {rate(now, 'sensitivity_deterioration')}.")
 
-figures.show(
-    tradeoff({("All measures" if instrument == ALL else instrument): report.of(instrument)}, report.setting),
-    key="tradeoff",
-)
+checked = report.of(instrument)[report.of(instrument)["checked"]]  # a threshold not checked is no point on it
+if len(checked):
+    figures.show(
+        tradeoff({("All measures" if instrument == ALL else instrument): checked}, report.setting), key="tradeoff"
+    )
 st.caption(
     "Each point is a threshold: a lower percentile alerts more people and catches more of those who will not "
     "improve. The ringed point is the setting in use (settings expected_response.off_track_percentile)."

@@ -4,11 +4,12 @@ mart, refitted at every load) and what followed the alerts."""
 
 import re
 
+import duckdb
 import pandas as pd
 import pytest
 from test_flags import D, _history, day
 
-from conftest import app, build, chart, measures_row, rows, scenario, shown
+from conftest import app, build, measures_row, rows, scenario, shown
 from dashboard.store import app_state, flag_actions
 from dashboard.views.alerts import review_follow_up
 
@@ -200,7 +201,10 @@ def test_the_review_is_recorded_from_the_participant_page_and_shown_there(off_tr
     assert any("acknowledged by dr.chen@example.org" in shown(i.value) for i in again.info)
 
 
-def test_the_directors_page_shows_the_hit_rate_and_what_followed(off_track):
+def test_the_directors_page_says_not_checked_and_shows_what_followed(off_track):
+    """The 50 ended episodes are judged in 10 folds, each against ranges fitted on the other 45: under the
+    50 completed episodes a range needs, so none had one. The page says "not checked", never 0 % caught
+    and 100 % of improvers not alerted (what the counts alone would read)."""
     flag_actions.record_action(
         {**FLAG, "flag_key": rows(off_track, "SELECT flag_key FROM flags WHERE rule_id = 'below_expected'")[0][0]},
         "acknowledged",
@@ -214,10 +218,14 @@ def test_the_directors_page_shows_the_hit_rate_and_what_followed(off_track):
     assert not at.exception, at.exception
     assert at.title[0].value == "How well our alerts work"
     metrics = {m.label: (m.value, m.help) for m in at.metric}
-    assert metrics["Non-improvers caught"][0] == "0%" and metrics["Non-improvers caught"][1].startswith("0/40 = 0%")
-    assert metrics["Episodes alerted"][1].startswith("0/50 = 0%")
-    assert metrics["Improvers not alerted"][1].startswith("10/10 = 100%")
-    assert metrics["Alerts that were right"][0] == "—"
+    why = "not checked: 0 of 50 judged episodes had an expected range (at least 20 needed)"
+    for label in ("Non-improvers caught", "Episodes alerted", "Improvers not alerted", "Alerts that were right"):
+        assert metrics[label][0] == "not checked" and metrics[label][1].startswith(why), label
+    assert metrics["Weeks of warning"][0] == "not checked"
+    assert any(why in i.value for i in at.info)
+    assert not at.get("plotly_chart")  # no threshold was checked: no point to draw
+    table = next(d.value for d in at.dataframe if "with an expected range" in d.value.columns)
+    assert set(table["with an expected range"]) == {"0 of 50"} and set(table["specificity"]) == {"not checked"}
     follow = next(m.value for m in at.markdown if m.value.startswith("Of **"))
     # P1, and the 10 ended episodes whose week-3 scores (13, 14) are above the 80th percentile too
     assert follow == (
@@ -229,9 +237,15 @@ def test_the_directors_page_shows_the_hit_rate_and_what_followed(off_track):
         "0 of 0 scored again after the first alert",
         "0 of 0 scored again after the first alert",
     ]
-    line = chart(at, 0)["data"][0]
-    assert (line["name"], list(line["x"]), list(line["y"])) == ("All measures", [0.0] * 9, [0.0] * 9)
-    assert line["text"] == ["50th", "55th", "60th", "65th", "70th", "75th", "80th", "85th", "90th"]
+
+
+def test_the_validate_command_says_not_checked_too(off_track):
+    from dashboard.commands.validate import choice
+    from dashboard.views.alerts import figures
+
+    with duckdb.connect(str(off_track), read_only=True) as con:
+        table = con.execute("FROM alert_performance ORDER BY threshold").df()
+    assert choice(figures(table)) == "not checked: 0 of 50 judged episodes had an expected range (at least 20 needed)"
 
 
 @pytest.mark.parametrize("role", ["clinician", "quality"])
@@ -270,7 +284,8 @@ def test_the_measure_chosen_is_kept_in_the_address(off_track):
     again.query_params["measure"] = "PHQ-9"
     again.run()
     assert again.selectbox(key="alerts_instrument").value == "PHQ-9"
-    assert chart(again, 0)["data"][0]["name"] == "PHQ-9"
+    table = next(d.value for d in again.dataframe if "with an expected range" in d.value.columns)
+    assert set(table["instrument"]) == {"PHQ-9"}
 
 
 @pytest.mark.parametrize(

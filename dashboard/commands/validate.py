@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from clinical.validation import TRIALS, counts, pooled, rbmi_exports, riesby_exports
-from dashboard.views.alerts import ALL, figures, readable
+from dashboard.views.alerts import ALL, figures, not_checked, readable
 
 ROOT = Path(__file__).resolve().parents[2]
 FLAG_RATE_LIMIT = 0.30  # the issue's target: at least 70 % sensitivity at no more than 30 % flagged
@@ -49,7 +49,11 @@ def datasets(demo_db: Path | None, work: Path, trials: Path = TRIALS) -> list[tu
 
 
 def choice(rows: pd.DataFrame) -> str:
-    """The highest sensitivity at a flag rate within the limit, in words."""
+    """The highest sensitivity at a flag rate within the limit, in words (only thresholds that could be
+    checked: enough judged episodes with an expected range)."""
+    if len(rows) and not rows["checked"].any():
+        return not_checked(rows.iloc[0])
+    rows = rows[rows["checked"]] if len(rows) else rows
     within = rows[rows["flag_rate"] <= FLAG_RATE_LIMIT]
     if within.empty:
         return f"no threshold keeps the flag rate at or below {FLAG_RATE_LIMIT:.0%}"

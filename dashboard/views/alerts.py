@@ -31,7 +31,11 @@ def figures(table: pd.DataFrame) -> pd.DataFrame:
             "not_improved": r.not_improved,
             "deteriorated": r.deteriorated,
             "alerted": r.alerted,
+            "with_a_range": r.with_a_range,
+            "min_checked": int(getattr(r, "min_checked", 1) or 1),
         }
+        # too few judged episodes had an expected range: nothing was checked, whatever the rates say
+        row["checked"] = int(r.with_a_range) >= row["min_checked"]
         for name, k, n in (
             ("sensitivity", r.alerted_not_improved, r.not_improved),
             ("sensitivity_deterioration", r.alerted_deteriorated, r.deteriorated),
@@ -56,14 +60,26 @@ def figures(table: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def rate(r, name: str) -> str:
-    """One rate of a figures() row as 'k/n = x % (low–high)'."""
+def not_checked(r) -> str:
+    """Why a figures() row says nothing: too few judged episodes had an expected range."""
+    return (
+        f"not checked: {int(r['with_a_range'])} of {int(r['episodes'])} judged episodes had an expected range "
+        f"(at least {int(r['min_checked'])} needed)"
+    )
+
+
+def rate(r, name: str, short: bool = False) -> str:
+    """One rate of a figures() row as 'k/n = x % (low–high)', or why it was not checked."""
+    if not r["checked"]:
+        return "not checked" if short else not_checked(r)
     if not r[f"{name}_n"]:
         return "—"
     return f"{r[f'{name}_k']}/{r[f'{name}_n']} = {r[name]:.0%} ({r[f'{name}_low']:.0%}–{r[f'{name}_high']:.0%})"
 
 
 def lead(r) -> str:
+    if not r["checked"]:
+        return "not checked"
     if not r["lead_n"]:
         return "—"
     interval = "" if pd.isna(r["lead_low"]) else f" ({r['lead_low']:g}–{r['lead_high']:g})"
@@ -77,11 +93,12 @@ def readable(f: pd.DataFrame) -> pd.DataFrame:
         {
             "instrument": f["instrument"],
             "percentile": (f["threshold"] * 100).round().astype(int),
-            "sensitivity (no reliable improvement)": [rate(r, "sensitivity") for r in rows],
-            "sensitivity (deterioration)": [rate(r, "sensitivity_deterioration") for r in rows],
-            "specificity": [rate(r, "specificity") for r in rows],
-            "flag rate": [rate(r, "flag_rate") for r in rows],
-            "PPV": [rate(r, "ppv") for r in rows],
+            "with an expected range": [f"{int(r['with_a_range'])} of {int(r['episodes'])}" for r in rows],
+            "sensitivity (no reliable improvement)": [rate(r, "sensitivity", True) for r in rows],
+            "sensitivity (deterioration)": [rate(r, "sensitivity_deterioration", True) for r in rows],
+            "specificity": [rate(r, "specificity", True) for r in rows],
+            "flag rate": [rate(r, "flag_rate", True) for r in rows],
+            "PPV": [rate(r, "ppv", True) for r in rows],
             "median lead, weeks": [lead(r) for r in rows],
         }
     )
