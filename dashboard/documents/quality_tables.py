@@ -150,11 +150,13 @@ def episode_list(m: MeasuresShown, measure_id: str, step: str | None = None) -> 
     ).reset_index(drop=True)
 
 
-def _count(value):
+def file_count(value):
+    """A count for a file: its mark when hidden, else the whole number."""
     return value if isinstance(value, str) else int(value)
 
 
-def _percents(r) -> dict:
+def percents(r) -> dict:
+    """A rate row's rate_percent and 95 % interval columns for a file: empty when the rate is not shown."""
     shown = isinstance(r["shown"], str)
     return {
         name: round(100 * r[column], 1) if shown else None
@@ -199,8 +201,8 @@ def submission_summary(m: MeasuresShown) -> pd.DataFrame:
                         "window_closed": window,
                         "excluded": excluded,
                         "denominator": denominator,
-                        "numerator": _count(r["numerator"]),
-                        **_percents(r),
+                        "numerator": file_count(r["numerator"]),
+                        **percents(r),
                     }
                 )
     return pd.DataFrame(rows, columns=list(SUMMARY_COLUMNS))

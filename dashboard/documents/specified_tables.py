@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from dashboard.documents.quality_tables import file_count, percents
 from dashboard.privacy.marks import label
 from dashboard.privacy.shown_specified import SpecifiedShown
 from dashboard.views import words
@@ -118,7 +119,6 @@ def submission(s: SpecifiedShown) -> pd.DataFrame:
         }
         for rate_id, rate_name in spec.rates:
             r = rates.loc[rate_id]
-            shown = isinstance(r["shown"], str)
             rows.append(
                 {
                     "measure_id": spec.id,
@@ -135,15 +135,8 @@ def submission(s: SpecifiedShown) -> pd.DataFrame:
                     "window_closed": window,
                     "excluded": excluded,
                     "denominator": denominator,
-                    "numerator": r["numerator"] if isinstance(r["numerator"], str) else int(r["numerator"]),
-                    **{
-                        name: round(100 * r[column], 1) if shown else None
-                        for name, column in (
-                            ("rate_percent", "rate"),
-                            ("ci_low_percent", "low"),
-                            ("ci_high_percent", "high"),
-                        )
-                    },
+                    "numerator": file_count(r["numerator"]),
+                    **percents(r),
                     **sources,
                 }
             )

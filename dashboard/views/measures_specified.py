@@ -12,8 +12,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from dashboard.store import db
-from dashboard.views.quality_measures import IN_DENOMINATOR
-from dashboard.views.statistics import wilson_interval
+from dashboard.views.quality_measures import IN_DENOMINATOR, rate_rows
 
 # the steps of the specified count, in order; a row's stopped_at names the step it did not pass
 STEPS = ("candidates", "eligible", "window", "denominator")
@@ -82,21 +81,7 @@ def exclusions(counts: pd.DataFrame) -> pd.DataFrame:
 
 
 def rates(counts: pd.DataFrame) -> pd.DataFrame:
-    judged = counts[counts["stopped_at"].isin(IN_DENOMINATOR)]
-    judged = judged.assign(met=judged["units"].where(judged["stopped_at"] == "met", 0))
-    out = (
-        judged.groupby(["measure_id", "rate_id"], sort=True)
-        .agg(numerator=("met", "sum"), denominator=("units", "sum"))
-        .reset_index()
-    )
-    intervals = [wilson_interval(int(k), int(n)) for k, n in zip(out["numerator"], out["denominator"])]
-    return out.assign(
-        numerator=out["numerator"].astype(int),
-        denominator=out["denominator"].astype(int),
-        rate=out["numerator"] / out["denominator"],
-        low=[lo for lo, _ in intervals],
-        high=[hi for _, hi in intervals],
-    )
+    return rate_rows(counts[counts["stopped_at"].isin(IN_DENOMINATOR)], ["measure_id", "rate_id"], "units", sort=True)
 
 
 def specified(period: Period) -> Specified:

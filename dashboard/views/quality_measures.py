@@ -144,12 +144,15 @@ def exclusions(counts: pd.DataFrame) -> pd.DataFrame:
 
 def rates(counts: pd.DataFrame) -> pd.DataFrame:
     judged = _with_whole(counts[counts["stopped_at"].isin(IN_DENOMINATOR)])
-    judged = judged.assign(met=judged["episodes"].where(judged["stopped_at"] == "met", 0))
-    out = (
-        judged.groupby(["measure_id", "rate_id", "cohort"], sort=False)
-        .agg(numerator=("met", "sum"), denominator=("episodes", "sum"))
-        .reset_index()
-    )
+    return rate_rows(judged, ["measure_id", "rate_id", "cohort"], "episodes", sort=False)
+
+
+def rate_rows(judged: pd.DataFrame, keys: list[str], column: str, sort: bool) -> pd.DataFrame:
+    """Counts of rows in the denominator (stopped_at numerator or met; `column` holds the count) as
+    numerator, denominator, rate and its 95 % Wilson interval per `keys`: the per-episode view's and
+    the specified count's rates alike."""
+    judged = judged.assign(met=judged[column].where(judged["stopped_at"] == "met", 0))
+    out = judged.groupby(keys, sort=sort).agg(numerator=("met", "sum"), denominator=(column, "sum")).reset_index()
     intervals = [wilson_interval(int(k), int(n)) for k, n in zip(out["numerator"], out["denominator"])]
     return out.assign(
         numerator=out["numerator"].astype(int),
