@@ -16,6 +16,7 @@ import duckdb
 from clinical.catalogue import Instrument, catalogue_files, catalogue_tables, load_catalogue, source_name
 from clinical.flag_rules import write_rules
 from clinical.measure_specs import write_specs
+from clinical.published_recovery import write_curves
 from clinical.rows import insert_rows
 from clinical.settings import load_settings, plan_rows, setting_rows, variables
 
@@ -134,6 +135,7 @@ def prepare(
         insert_rows(con, "build_notes", [(now, n) for n in notes])
     write_specs(con)
     write_rules(con)
+    write_curves(con)
     define(con)
     return catalogue, notes
 
@@ -148,6 +150,8 @@ STORED = (
     "measure_rates",
     "measure_value_sets",
     "measure_value_set_codes",
+    "published_recovery",
+    "published_recovery_measures",
 )
 
 

@@ -55,9 +55,15 @@ def _check(settings: dict[str, dict]) -> None:
         raise ValueError(
             "settings alert_validation.thresholds: whole-number percentiles from 1 to 99, e.g. [65, 80, 85]"
         )
-    for name, lowest in (("folds", 2), ("max_episodes", 1), ("min_checked", 1)):
+    for name, lowest in (("folds", 2), ("max_episodes", 1), ("min_checked", 1), ("early_change_week", 2)):
         if not isinstance(check[name], int) or check[name] < lowest:
             raise ValueError(f"settings alert_validation.{name}: a whole number, {lowest} or more")
+    response = settings["expected_response"]
+    if response["alert_rule"] not in ("expected_range", "percent_change"):
+        raise ValueError('settings expected_response.alert_rule: "expected_range" or "percent_change"')
+    share = response["percent_change_min_improvement"]
+    if isinstance(share, bool) or not isinstance(share, (int, float)) or not -1 < share < 1:
+        raise ValueError("settings expected_response.percent_change_min_improvement: a share from -1 to 1, e.g. 0.20")
     grace = settings["measurement"]["overdue_grace_days"]
     if not isinstance(grace, int) or grace < 0:
         raise ValueError("settings measurement.overdue_grace_days: a whole number of days, 0 or more")

@@ -17,30 +17,20 @@ import numpy as np
 import pandas as pd
 
 from clinical import build, marts
+from clinical.published_recovery import TRIALS, rbmi_visits, riesby_visits
 from clinical.settings import load_settings, variables
 
-TRIALS = Path(__file__).with_name("trials")
 ANCHOR = dt.date(2020, 1, 6)  # trial day 0 becomes this admission date
 
 
 def riesby_exports(out: Path, trials: Path = TRIALS) -> list[Path]:
-    data = pd.read_csv(
-        trials / "riesby.dat.txt",
-        sep=r"\s+",
-        header=None,
-        na_values=".",
-        names=["id", "hamd", "intercept", "week", "endog", "endweek"],
-    ).dropna(subset=["hamd"])
-    return _exports(out, "riesby", data["id"], data["week"] * 7, data["hamd"])
+    v = riesby_visits(trials)
+    return _exports(out, "riesby", v["patient"], v["day"], v["score"])
 
 
 def rbmi_exports(out: Path, trials: Path = TRIALS) -> list[Path]:
-    data = pd.read_csv(trials / "rbmi_antidepressant_data_HAMD17.csv")
-    baseline = (
-        data.drop_duplicates("PATIENT")[["PATIENT", "BASVAL"]].assign(RELDAYS=0).rename(columns={"BASVAL": "HAMDTL17"})
-    )
-    visits = pd.concat([baseline, data[["PATIENT", "RELDAYS", "HAMDTL17"]]]).dropna()
-    return _exports(out, "rbmi", visits["PATIENT"], visits["RELDAYS"], visits["HAMDTL17"])
+    v = rbmi_visits(trials)
+    return _exports(out, "rbmi", v["patient"], v["day"], v["score"])
 
 
 def _exports(out: Path, name: str, patient, day, score) -> list[Path]:
@@ -64,6 +54,16 @@ def _exports(out: Path, name: str, patient, day, score) -> list[Path]:
 
 
 SPLITS = ("folds", "temporal")
+
+# What setup/validation.sql judges, by its method name: the alert, the plan-review signals the
+# clinician sees (alone and together), and the one-line baselines at the alert's flag rate.
+ALERT = "expected_range"
+SIGNALS = ("all_signals", "reliable_deterioration", "no_improvement", "severe_persisting")
+# the one-line alert at the program's own X (expected_response.percent_change_min_improvement)
+CHOSEN_RULE = "percent_change_setting"
+BASELINES = ("first_follow_up", "early_change", "worst_change", "percent_change")
+METHODS = (ALERT, CHOSEN_RULE, *BASELINES, *SIGNALS)
+LISTS = ("lead_weeks", "alert_weeks")  # per-episode weeks, concatenated when instruments are pooled
 
 
 def counts(db: Path, split: str = "folds", folds: int = 10, thresholds: list[float] | None = None) -> pd.DataFrame:
@@ -93,7 +93,7 @@ def counts(db: Path, split: str = "folds", folds: int = 10, thresholds: list[flo
         "instrument_bands",
         "instrument_subscales",
         "instrument_safety",
-        *build.STORED,  # the settings, plan, flag rules and measures the database was built with
+        *build.STORED,  # the settings, plan, flag rules, measures and curves the database was built with
     ):
         if table in present:
             con.execute(f"CREATE TABLE {table} AS SELECT * FROM source.{table}")
@@ -114,22 +114,24 @@ def run(con: duckdb.DuckDBPyConnection, split: str, folds: int, thresholds: list
     marts.validate(con, split, folds, thresholds)
     return con.execute(
         "SELECT *, getvariable('alert_validation_min_checked') AS min_checked FROM validation_counts "
-        "ORDER BY instrument, threshold"
+        "ORDER BY method, instrument, threshold"
     ).df()
 
 
 def pooled(table: pd.DataFrame, label: str = "all instruments") -> pd.DataFrame:
-    """counts() added up over instruments, per threshold (one setting applies to every instrument)."""
+    """counts() added up over instruments, per method and threshold (one setting applies to every instrument)."""
     if table.empty:
         return table
+    keys = ["method", "threshold"] if "method" in table else ["threshold"]
     numbers = (
-        table.drop(columns=["instrument", "lead_weeks", "min_checked"], errors="ignore")
-        .groupby("threshold", as_index=False)
+        table.drop(columns=["instrument", *LISTS, "min_checked", "rule_cut"], errors="ignore")
+        .groupby(keys, as_index=False)
         .sum()
     )
     if "min_checked" in table:  # a setting, not a count: the same for every instrument
         numbers["min_checked"] = table["min_checked"].max()
-    leads = table.groupby("threshold")["lead_weeks"].agg(
-        lambda lists: [w for x in lists if isinstance(x, (list, tuple, np.ndarray)) for w in x]
+    weeks = table.groupby(keys)[[c for c in LISTS if c in table]].agg(
+        lambda lists: sorted(w for x in lists if isinstance(x, (list, tuple, np.ndarray)) for w in x)
     )
-    return numbers.assign(instrument=label, lead_weeks=numbers["threshold"].map(leads))
+    # a baseline's X is per instrument (points of different scales): none over all of them
+    return numbers.merge(weeks.reset_index(), on=keys).assign(instrument=label)

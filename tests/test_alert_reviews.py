@@ -35,6 +35,16 @@ FLAG = {
 
 
 def _make_off_track(tmp_path, db):
+    # no published curves: under 50 completed episodes the re-check's folds get no range at all
+    config = tmp_path / "config"
+    config.mkdir()
+    (config / "settings.toml").write_text("[expected_response]\npublished_curves = false\n")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("IOP_CONFIG", str(config))
+        _load_off_track(tmp_path, db)
+
+
+def _load_off_track(tmp_path, db):
     roster, measures = _history()
     roster.append("P1,2025-01-06,,,Trauma,Chen,1990,")
     measures += [measures_row("P1", day(0), "PHQ-9", 12), measures_row("P1", day(14), "PHQ-9", 13)]
@@ -132,7 +142,7 @@ def test_the_performance_mart_judges_every_ended_episode_once(off_track):
     got = rows(
         off_track,
         "SELECT threshold, episodes, alerted, not_improved, improved, improved_not_alerted "
-        "FROM alert_performance ORDER BY threshold",
+        "FROM alert_performance WHERE method = 'expected_range' ORDER BY threshold",
     )
     assert got == [(t / 100, 50, 0, 40, 10, 10) for t in (50, 55, 60, 65, 70, 75, 80, 85, 90)]
 
@@ -149,7 +159,9 @@ def test_the_performance_mart_keeps_the_most_recent_episodes(tmp_path, db, monke
         for i, m in enumerate(measures)
     ]
     build(tmp_path, db, roster=roster, measures=measures, as_of=D(2025, 1, 22))
-    assert rows(db, "SELECT threshold, episodes, not_improved, improved FROM alert_performance") == [(0.8, 10, 8, 2)]
+    assert rows(
+        db, "SELECT threshold, episodes, not_improved, improved FROM alert_performance WHERE method = 'expected_range'"
+    ) == [(0.8, 10, 8, 2)]
 
 
 def _participant_page(role="director"):
@@ -244,7 +256,7 @@ def test_the_validate_command_says_not_checked_too(off_track):
     from dashboard.views.alerts import figures
 
     with duckdb.connect(str(off_track), read_only=True) as con:
-        table = con.execute("FROM alert_performance ORDER BY threshold").df()
+        table = con.execute("FROM alert_performance WHERE method = 'expected_range' ORDER BY threshold").df()
     assert choice(figures(table)) == "not checked: 0 of 50 judged episodes had an expected range (at least 20 needed)"
 
 

@@ -3,6 +3,7 @@ Participant P1 is admitted on Monday 6 Jan 2025; flags are computed as of a chos
 
 import datetime as dt
 
+import numpy as np
 import pytest
 
 from conftest import PROGRAM_INSTRUMENT, build, measures_row, rows
@@ -162,16 +163,70 @@ def test_status_of_a_programs_own_instrument_where_lower_is_worse(tmp_path, db, 
     assert len(flagged) == (status == "not on track")
 
 
-def test_no_expected_range_below_the_neighbours_needed(tmp_path, db):
+def _small_program(tmp_path, db, week_3=20):
     roster, measures = _history()
     roster, measures = roster[:20], measures[:40]  # 20 completed episodes: fewer than 50 (and 30 neighbours)
     roster.append("P1,2025-01-06,,,Trauma,Chen,1990,")
-    measures += [phq(0, 12), phq(14, 20)]
+    measures += [phq(0, 12), phq(14, week_3)]
     build(tmp_path, db, roster=roster, measures=measures, as_of=D(2025, 1, 22))
+
+
+def test_a_small_program_is_judged_against_the_published_recovery_curves(tmp_path, db):
+    """20 completed episodes: too few for the program's own ranges, so PHQ-9 ranges come from the two
+    trials, recomputed here from the trial files: week 3, the 30 participants nearest in intake severity
+    (12 / PHQ-9's severe 20 = 0.6 of the severe band; HAM-D 14.4), their improvement shares applied to 12."""
+    from clinical.published_recovery import curves
+
+    _small_program(tmp_path, db)
+    c = curves(severe_from=24)  # HAM-D-17's severe band
+    c = c[c["week"] == 3].assign(gap=lambda f: (f["severity"] - 0.6).abs())
+    nearest = c.sort_values(["gap", "trial", "patient"]).head(30)
+    scores = 12 - nearest["share"] * 12
+    p25, p75, limit = (round(float(np.quantile(scores, q)), 1) for q in (0.25, 0.75, 0.8))  # shown to 0.1
+    [(status, explanation)] = rows(
+        db, "SELECT status, explanation FROM recovery_status WHERE episode_id = 'P1#20250106'"
+    )
+    assert (status, explanation) == (
+        "not on track",
+        f"PHQ-9 20 in week 3; people starting at 12 in published trials are usually {p25:g}–{p75:g} by week 3 (the "
+        "middle half of 30 trial participants of similar severity, scaled to this intake; the program has 20 completed "
+        f"episodes, 50 needed for its own); above {limit:g} is not on track",
+    )
+    assert 12 < limit < 20  # the week-3 score of 20 is past it
+    assert rows(db, "SELECT DISTINCT range_source FROM expected_recovery WHERE instrument = 'PHQ-9'") == [
+        ("published",)
+    ]
+    assert rows(db, "SELECT count(*) FROM flags WHERE rule_id = 'below_expected'") == [(1,)]
+
+
+def test_no_expected_range_below_the_neighbours_needed_without_published_curves(tmp_path, db, monkeypatch):
+    config = tmp_path / "config"
+    config.mkdir()
+    (config / "settings.toml").write_text("[expected_response]\npublished_curves = false\n")
+    monkeypatch.setenv("IOP_CONFIG", str(config))
+    _small_program(tmp_path, db)
     assert rows(db, "SELECT status, explanation FROM recovery_status WHERE episode_id = 'P1#20250106'") == [
-        ("no expected range", "no expected range: 20 completed episodes of PHQ-9, 50 needed")
+        (
+            "no expected range",
+            "no expected range: 20 completed episodes of PHQ-9, 50 needed (no published recovery curve applies to it)",
+        )
     ]
     assert rows(db, "SELECT count(*) FROM flags WHERE rule_id = 'below_expected'") == [(0,)]
+
+
+def test_the_one_line_rule_as_the_programs_alert(tmp_path, db, monkeypatch):
+    """expected_response.alert_rule = "percent_change": not on track when a score from week 2 has improved
+    less than the set share from intake (12 -> 10 is 17 % better: short of 20 %)."""
+    config = tmp_path / "config"
+    config.mkdir()
+    (config / "settings.toml").write_text('[expected_response]\nalert_rule = "percent_change"\n')
+    monkeypatch.setenv("IOP_CONFIG", str(config))
+    _small_program(tmp_path, db, week_3=10)
+    assert rows(db, "SELECT status, explanation FROM recovery_status WHERE episode_id = 'P1#20250106'") == [
+        ("not on track", "PHQ-9 10 in week 3: 17 % better than intake 12; the alert in use flags less than 20 % better")
+    ]
+    [(explanation,)] = rows(db, "SELECT explanation FROM flags WHERE rule_id = 'below_expected'")
+    assert explanation.startswith("PHQ-9 10 in week 3: 17 % better")
 
 
 # --- consecutive_no_shows --------------------------------------------------------------------------

@@ -5,6 +5,7 @@ import datetime as dt
 
 import duckdb
 import pandas as pd
+import pytest
 
 from clinical.validation import TRIALS, counts, rbmi_exports, riesby_exports
 from conftest import build, measures_row
@@ -51,7 +52,8 @@ def test_hit_rate_of_a_crafted_program_fitted_on_earlier_admissions(tmp_path):
         ]
     db = tmp_path / "crafted.duckdb"
     build(tmp_path, db, roster=roster, measures=measures, as_of=dt.date(2025, 3, 1))
-    table = counts(db, "temporal", thresholds=[0.65, 0.8]).set_index("threshold")
+    every = counts(db, "temporal", thresholds=[0.65, 0.8])
+    table = every[every["method"] == "expected_range"].set_index("threshold")
     for threshold in (0.65, 0.8):
         row = table.loc[threshold]
         assert (row["episodes"], row["alerted"], row["not_improved"], row["alerted_not_improved"]) == (50, 20, 10, 10)
@@ -62,6 +64,25 @@ def test_hit_rate_of_a_crafted_program_fitted_on_earlier_admissions(tmp_path):
             30,
         )
         assert list(row["lead_weeks"]) == [2] * 10  # alerted in week 3, last score in week 5
+    # The baselines flag as many (20) on the same week-3 scores: 13 is 1 point and 1/12 worse than the
+    # intake of 12 (the same 20 episodes), 9 is 25 % better. The one-line rule at its default X (less
+    # than 20 % better) flags the same 20; no week judged is week 4 or later, or reliably worse.
+    at = every[every["threshold"] == 0.8].set_index("method")
+    for method, cut in (
+        ("first_follow_up", 1 / 12),
+        ("early_change", 1 / 12),
+        ("percent_change", 1 / 12),
+        ("worst_change", 1),
+    ):
+        assert (at.loc[method, "alerted"], at.loc[method, "alerted_not_improved"]) == (20, 10), method
+        assert at.loc[method, "rule_cut"] == pytest.approx(cut), method
+    assert (at.loc["percent_change_setting", "alerted"], at.loc["percent_change_setting", "alerted_not_improved"]) == (
+        20,
+        10,
+    )
+    for method in ("reliable_deterioration", "no_improvement", "severe_persisting"):
+        assert at.loc[method, "alerted"] == 0, method
+    assert (at.loc["all_signals", "alerted"], list(at.loc["all_signals", "alert_weeks"])) == (20, [3] * 20)
     [f] = figures(table.reset_index().head(1)).to_dict("records")
     assert (f["sensitivity"], f["flag_rate"], f["specificity"], f["ppv"]) == (1.0, 0.4, 0.75, 0.5)
     assert (round(f["sensitivity_low"], 3), f["lead_weeks"]) == (0.722, 2.0)  # Wilson 10/10: 72.2 %-100 %
@@ -81,7 +102,8 @@ def test_every_ended_episode_is_judged_once_in_ten_folds(tmp_path):
         names=["id", "hamd", "intercept", "week", "endog", "endweek"],
     ).dropna(subset=["hamd"])
     paired = int((data.groupby("id")["week"].agg(lambda w: w.min() * 7 <= 7 and len(w) > 1)).sum())
-    assert table["episodes"].tolist() == [paired]
+    assert set(table["episodes"]) == {paired}  # every method judges the same episodes
+    assert len(table) == 10  # the alert, the chosen-rule row, four baselines and four signals
     assert int(table["improved"].iloc[0] + table["not_improved"].iloc[0]) == paired
 
 
@@ -110,10 +132,10 @@ def test_validate_reads_the_settings_the_database_was_built_with(tmp_path, monke
     paths = write_demo(tmp_path / "demo", participants=120, seed=3)
     load([str(p) for p in paths.values()], db, today=dt.date(2026, 11, 26), progress=False)
     with duckdb.connect(str(db), read_only=True) as con:
-        own = con.execute("FROM alert_performance ORDER BY instrument, threshold").df()
+        own = con.execute("FROM alert_performance ORDER BY method, instrument, threshold").df()
     monkeypatch.setenv("IOP_CONFIG", str(tmp_path / "elsewhere"))  # the command run without the configuration
     table = counts(db, "folds", 3)
     assert table["threshold"].unique().tolist() == [0.75]  # the database's thresholds, not the shipped nine
-    columns = ["instrument", "threshold", "episodes", "with_a_range", "alerted", "not_improved", "alerted_not_improved",
+    columns = ["method", "instrument", "threshold", "episodes", "with_a_range", "alerted", "not_improved", "alerted_not_improved",
                "deteriorated", "alerted_deteriorated", "improved", "improved_not_alerted"]  # fmt: skip
     assert len(own) and own[columns].reset_index(drop=True).equals(table[columns].reset_index(drop=True))

@@ -4,7 +4,7 @@
 
 -- The shape of these definitions: raised whenever a definition is added or changed, so a
 -- database built before is rebuilt (build.prepared) and the dashboard asks for a rebuild.
-CREATE OR REPLACE MACRO definitions_version() AS 9;
+CREATE OR REPLACE MACRO definitions_version() AS 10;
 
 -- Treatment week of a date in an episode: the admission day is in week 1 (days 0-6), days 7-13 are
 -- week 2, and days before admission are week 0 or earlier. The only week formula: flags, expected
@@ -59,3 +59,24 @@ CREATE OR REPLACE MACRO group_label(group_name, session_type, program, start_tim
          WHEN session_type = 'group'
              THEN coalesce(program || ' ', '') || 'group' || coalesce(' at ' || substr(CAST(start_time AS VARCHAR), 1, 5), '')
     END;
+
+-- The plan-review rules on one score against the episode's intake score (docs/clinical.md, "Flags"),
+-- with worsening = (score - intake) * worse_sign (positive: worse). The live flags (sql/05_flags.sql),
+-- the outcomes (02_participant_outcomes.sql) and the alert check (setup/validation.sql, which judges
+-- every signal week by week) read these, so a rule means the same wherever it is counted.
+CREATE OR REPLACE MACRO reliably_worse(worsening, rc_points) AS worsening >= rc_points;
+-- The improvement from intake as a share of the intake score (0.2 = 20 % better; negative: worse); an
+-- intake of 0 counts as 1 so that the share stays finite.
+CREATE OR REPLACE MACRO improvement_share(score, intake, worse_sign) AS
+    (intake - score) * worse_sign / greatest(abs(intake), 1);
+-- The one-line alert a program may choose instead of the expected range (expected_response.alert_rule
+-- = 'percent_change'): from first_week, a score improved less than percent_change_min_improvement from intake.
+CREATE OR REPLACE MACRO short_of_percent_change(score, intake, worse_sign) AS
+    improvement_share(score, intake, worse_sign) < getvariable('expected_response_percent_change_min_improvement');
+CREATE OR REPLACE MACRO reliably_better(worsening, rc_points) AS worsening <= -rc_points;
+CREATE OR REPLACE MACRO no_improvement_at(week, worsening, rc_points, score, cutoff, worse_sign) AS
+    NOT reliably_better(worsening, rc_points) AND NOT reliably_worse(worsening, rc_points)
+    AND (score - cutoff) * worse_sign >= 0 AND week >= getvariable('flags_no_improvement_week');
+CREATE OR REPLACE MACRO severe_persisting_at(week, score, severe_from, worse_sign) AS
+    severe_from IS NOT NULL AND (score - severe_from) * worse_sign >= 0
+    AND week >= getvariable('flags_severe_persisting_week');

@@ -6,7 +6,11 @@
 -- 'temporal' (fitted on admissions up to the median admission date, tested on those after it).
 -- Judged: ended episodes (discharged by the as-of date, whatever the reason) with an intake score,
 -- a later score and a reliable-change figure, the most recent alert_validation_max_episodes per
--- instrument; the outcome is that of the last score. Results: the temp table validation_counts.
+-- instrument; the outcome is that of the last score. Beside the alert (method 'expected_range'),
+-- on the same test episodes and weeks: every plan-review signal alone and all of them together
+-- (what the clinician sees), and the one-line baselines at the alert's flag rate (docs/clinical.md,
+-- "How well our alerts work"). Results: the temp table validation_counts, one row per method,
+-- instrument and threshold.
 CREATE OR REPLACE TEMP TABLE judged AS
 SELECT po.episode_id, po.instrument, po.worse_sign, po.reliable_improvement, po.reliable_deterioration,
        t.completed, e.admit_date, hash(po.episode_id) % getvariable('folds') AS fold,
@@ -29,14 +33,6 @@ SELECT 0, j.episode_id, j.instrument, j.admit_date > cut.cut
 FROM judged AS j, cut
 WHERE getvariable('split') = 'temporal';
 
-CREATE OR REPLACE TEMP TABLE recovery_reference AS
-SELECT s.split, w.instrument, w.intake, w.week, w.score
-FROM splits AS s
-JOIN judged AS j USING (episode_id, instrument)
-JOIN recovery_weekly AS w USING (episode_id, instrument)
-WHERE NOT s.is_test AND j.completed
-  AND w.week BETWEEN getvariable('expected_response_first_week') AND getvariable('expected_response_max_week');
-
 -- the weeks judged: from first_week, before the last score (an alert at the last score is too late)
 CREATE OR REPLACE TEMP TABLE tested_weeks AS
 SELECT s.split, w.episode_id, w.instrument, w.intake, w.week, w.score
@@ -53,6 +49,21 @@ SELECT s.split, s.instrument, count(*) FILTER (j.completed) AS completed_episode
 FROM splits AS s JOIN judged AS j USING (episode_id, instrument)
 WHERE NOT s.is_test GROUP BY ALL;
 
+-- each split's ranges from its own completed episodes, or the published curves while they are too few
+-- (04b_expected_recovery.sql)
+CREATE OR REPLACE TEMP TABLE recovery_sources AS SELECT * FROM range_sources('fitted_on');
+
+CREATE OR REPLACE TEMP TABLE recovery_reference AS
+SELECT s.split, w.instrument, w.intake, w.week, w.score
+FROM splits AS s
+JOIN judged AS j USING (episode_id, instrument)
+JOIN recovery_weekly AS w USING (episode_id, instrument)
+JOIN recovery_sources AS r ON r.split = s.split AND r.instrument = s.instrument AND r.source = 'program'
+WHERE NOT s.is_test AND j.completed
+  AND w.week BETWEEN getvariable('expected_response_first_week') AND getvariable('expected_response_max_week')
+UNION ALL
+SELECT * FROM published_reference();
+
 CREATE OR REPLACE TEMP TABLE validation_bands AS
 SELECT * FROM recovery_bands(list_concat(getvariable('thresholds'), [1 - q FOR q IN getvariable('thresholds')]));
 
@@ -63,14 +74,14 @@ WITH thresholds AS (
 ),
 checked AS (
     SELECT t.split, t.episode_id, t.instrument, t.week, h.threshold,
-           b.distance IS NOT NULL AND k.completed_episodes >= getvariable('expected_response_min_completed_episodes') AS available,
+           b.distance IS NOT NULL AND k.source IS NOT NULL AS available,
            (t.score - CASE WHEN j.worse_sign > 0 THEN b.limits[h.i] ELSE b.limits[len(getvariable('thresholds')) + h.i] END)
                * j.worse_sign > 0 AS worse
     FROM tested_weeks AS t
     JOIN judged AS j USING (episode_id, instrument)
     JOIN validation_bands AS b ON b.split = t.split AND b.instrument = t.instrument AND b.intake = t.intake
                               AND b.week = least(t.week, getvariable('expected_response_max_week'))
-    JOIN fitted_on AS k ON k.split = t.split AND k.instrument = t.instrument
+    JOIN recovery_sources AS k ON k.split = t.split AND k.instrument = t.instrument
     CROSS JOIN thresholds AS h
 )
 SELECT j.episode_id, j.instrument, h.threshold, j.reliable_improvement, j.reliable_deterioration, j.last_week,
@@ -83,8 +94,125 @@ LEFT JOIN checked AS c ON c.split = s.split AND c.episode_id = j.episode_id AND 
 WHERE s.is_test
 GROUP BY ALL;
 
+-- Each test week's score against the intake, with the plan-review rules the live flags apply
+-- (definitions.sql) and the baselines' values (positive: worse).
+CREATE OR REPLACE TEMP TABLE tested_signals AS
+SELECT t.split, t.episode_id, t.instrument, t.week,
+       (t.score - t.intake) * j.worse_sign AS worsening,
+       -improvement_share(t.score, t.intake, j.worse_sign) AS worsening_share,  -- 0.3 = 30 % worse; -0.2 = 20 % better
+       short_of_percent_change(t.score, t.intake, j.worse_sign) AS short_of_change,
+       coalesce(reliably_worse((t.score - t.intake) * j.worse_sign, po.reliable_change_points), false) AS deteriorating,
+       coalesce(no_improvement_at(t.week, (t.score - t.intake) * j.worse_sign, po.reliable_change_points, t.score,
+                                  po.clinical_cutoff, j.worse_sign), false) AS not_improving,
+       coalesce(severe_persisting_at(t.week, t.score, po.severe_from, j.worse_sign), false) AS severe,
+       row_number() OVER (PARTITION BY t.split, t.episode_id, t.instrument ORDER BY t.week) AS nth
+FROM tested_weeks AS t
+JOIN judged AS j USING (episode_id, instrument)
+JOIN participant_outcomes AS po USING (episode_id, instrument);
+
+-- The baselines' values week by week: a rule "flag when value >= X" fires at the first such week.
+--   first_follow_up: the first score from first_week, worse than intake by X of the intake (a rule
+--                    flags "improved less than 20 %" as X = -0.2)
+--   early_change:    the last score up to alert_validation.early_change_week, the same share
+--                    (early improvement under 20 % by week 2-4 predicts non-response: Szegedi 2009 [47])
+--   worst_change:    any score before the last worse than intake by X points
+--   percent_change:  any score before the last worse than intake by X of the intake (the rule a program
+--                    can choose as its alert, expected_response.alert_rule; its X there is a setting)
+CREATE OR REPLACE TEMP TABLE baseline_values AS
+SELECT split, episode_id, instrument, week, 'first_follow_up' AS method, worsening_share AS value
+FROM tested_signals WHERE nth = 1
+UNION ALL
+(SELECT split, episode_id, instrument, week, 'early_change', worsening_share
+ FROM tested_signals WHERE week <= getvariable('alert_validation_early_change_week')
+ QUALIFY row_number() OVER (PARTITION BY split, episode_id, instrument ORDER BY week DESC) = 1)
+UNION ALL
+SELECT split, episode_id, instrument, week, 'worst_change', worsening FROM tested_signals
+UNION ALL
+SELECT split, episode_id, instrument, week, 'percent_change', worsening_share FROM tested_signals;
+
+-- At each threshold, each baseline flags as many test episodes of the instrument as the alert did:
+-- the highest values (ties broken by a hash of the episode, not by the outcome); X is the value of
+-- the last one flagged, and an episode is flagged in the first week its value reaches X.
+CREATE OR REPLACE TEMP TABLE baseline_flags AS
+WITH alert_counts AS (
+    SELECT instrument, threshold, count(*) FILTER (first_alert_week IS NOT NULL) AS k
+    FROM validation_alerts GROUP BY ALL
+),
+peaks AS (
+    SELECT method, episode_id, instrument, max(value) AS peak FROM baseline_values GROUP BY ALL
+),
+ranked AS (
+    SELECT p.*, a.threshold,
+           row_number() OVER (PARTITION BY p.method, p.instrument, a.threshold ORDER BY p.peak DESC, hash(p.episode_id)) AS place,
+           a.k
+    FROM peaks AS p JOIN alert_counts AS a USING (instrument)
+),
+cuts AS (
+    SELECT method, instrument, threshold, min(peak) AS cut FROM ranked WHERE place <= k GROUP BY ALL
+)
+SELECT r.method, r.episode_id, r.instrument, r.threshold, c.cut,
+       (SELECT min(v.week) FROM baseline_values AS v
+        WHERE v.method = r.method AND v.episode_id = r.episode_id AND v.instrument = r.instrument AND v.value >= c.cut) AS first_alert_week
+FROM ranked AS r JOIN cuts AS c USING (method, instrument, threshold)
+WHERE r.place <= r.k;
+
+-- One row per method, test episode, instrument and threshold: the first week it fired (NULL: never).
+-- The signals alone need no expected range; the baselines are judged where the alert could be (they
+-- flag as many as it did).
+CREATE OR REPLACE TEMP TABLE validation_flags AS
+WITH rules AS (
+    SELECT episode_id, instrument,
+           min(week) FILTER (deteriorating) AS deteriorating,
+           min(week) FILTER (not_improving) AS not_improving,
+           min(week) FILTER (severe) AS severe,
+           min(week) FILTER (short_of_change) AS short_of_change,
+           count(*) AS weeks_judged
+    FROM tested_signals GROUP BY ALL
+),
+episodes AS (
+    SELECT a.*, r.deteriorating, r.not_improving, r.severe, r.short_of_change, coalesce(r.weeks_judged, 0) AS weeks_judged
+    FROM validation_alerts AS a LEFT JOIN rules AS r USING (episode_id, instrument)
+)
+SELECT 'expected_range' AS method, episode_id, instrument, threshold, reliable_improvement, reliable_deterioration,
+       last_week, weeks_judged, judged_with_a_range, first_alert_week, NULL::DOUBLE AS cut
+FROM episodes
+UNION ALL
+SELECT 'all_signals', episode_id, instrument, threshold, reliable_improvement, reliable_deterioration, last_week,
+       weeks_judged, true,   -- what fires is what the clinician sees, with or without a range
+       -- with the alert the program chose
+       least(CASE getvariable('expected_response_alert_rule') WHEN 'percent_change' THEN short_of_change ELSE first_alert_week END,
+             deteriorating, not_improving, severe), NULL
+FROM episodes
+UNION ALL
+-- the one-line alert at the program's own X (expected_response.percent_change_min_improvement), as
+-- it would flag if chosen: its own flag rate
+SELECT 'percent_change_setting', episode_id, instrument, threshold, reliable_improvement, reliable_deterioration,
+       last_week, weeks_judged, true, short_of_change, NULL
+FROM episodes
+UNION ALL
+SELECT 'reliable_deterioration', episode_id, instrument, threshold, reliable_improvement, reliable_deterioration,
+       last_week, weeks_judged, true, deteriorating, NULL
+FROM episodes
+UNION ALL
+SELECT 'no_improvement', episode_id, instrument, threshold, reliable_improvement, reliable_deterioration,
+       last_week, weeks_judged, true, not_improving, NULL
+FROM episodes
+UNION ALL
+SELECT 'severe_persisting', episode_id, instrument, threshold, reliable_improvement, reliable_deterioration,
+       last_week, weeks_judged, true, severe, NULL
+FROM episodes
+UNION ALL
+SELECT m.method, e.episode_id, e.instrument, e.threshold, e.reliable_improvement, e.reliable_deterioration,
+       e.last_week, e.weeks_judged, e.judged_with_a_range, b.first_alert_week, b.cut
+FROM episodes AS e
+CROSS JOIN (VALUES ('first_follow_up'), ('early_change'), ('worst_change'), ('percent_change')) AS m(method)
+LEFT JOIN baseline_flags AS b ON b.method = m.method AND b.episode_id = e.episode_id
+                             AND b.instrument = e.instrument AND b.threshold = e.threshold;
+
+-- "alertable": at least one judged week (a score from first_week before the last one; with the
+-- intake, two scores before the last), the only episodes any signal could flag in time.
 CREATE OR REPLACE TEMP TABLE validation_counts AS
-SELECT instrument, threshold,
+SELECT method, instrument, threshold,
        count(*) AS episodes,
        count(*) FILTER (judged_with_a_range) AS with_a_range,
        count(*) FILTER (first_alert_week IS NOT NULL) AS alerted,
@@ -92,10 +220,14 @@ SELECT instrument, threshold,
        count(*) FILTER (NOT reliable_improvement AND first_alert_week IS NOT NULL) AS alerted_not_improved,
        count(*) FILTER (reliable_deterioration) AS deteriorated,
        count(*) FILTER (reliable_deterioration AND first_alert_week IS NOT NULL) AS alerted_deteriorated,
+       count(*) FILTER (reliable_deterioration AND weeks_judged >= 1) AS deteriorated_alertable,
+       count(*) FILTER (reliable_deterioration AND weeks_judged >= 1 AND first_alert_week IS NOT NULL) AS alerted_deteriorated_alertable,
        count(*) FILTER (reliable_improvement) AS improved,
        count(*) FILTER (reliable_improvement AND first_alert_week IS NULL) AS improved_not_alerted,
        list(last_week - first_alert_week ORDER BY last_week - first_alert_week)
-           FILTER (NOT reliable_improvement AND first_alert_week IS NOT NULL) AS lead_weeks
-FROM validation_alerts
+           FILTER (NOT reliable_improvement AND first_alert_week IS NOT NULL) AS lead_weeks,
+       list(first_alert_week ORDER BY first_alert_week) FILTER (first_alert_week IS NOT NULL) AS alert_weeks,
+       max(cut) AS rule_cut       -- a baseline's X at this flag rate
+FROM validation_flags
 GROUP BY ALL
-ORDER BY instrument, threshold;
+ORDER BY method, instrument, threshold;

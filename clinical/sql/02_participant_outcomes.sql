@@ -70,8 +70,8 @@ final AS (
              THEN -worsening >= response_drop * abs(baseline_score) END AS response,
         CASE WHEN has_pair AND baseline_is_case AND remission_below IS NOT NULL
              THEN latest_score * worse_sign < remission_below * worse_sign END AS remission,
-        CASE WHEN has_pair AND reliable_change_points IS NOT NULL THEN worsening >= reliable_change_points END AS reliable_deterioration,
-        CASE WHEN has_pair AND reliable_change_points IS NOT NULL THEN worsening <= -reliable_change_points END AS reliable_improvement,
+        CASE WHEN has_pair AND reliable_change_points IS NOT NULL THEN reliably_worse(worsening, reliable_change_points) END AS reliable_deterioration,
+        CASE WHEN has_pair AND reliable_change_points IS NOT NULL THEN reliably_better(worsening, reliable_change_points) END AS reliable_improvement,
         CASE
             WHEN has_pair THEN NULL
             WHEN n_scores = 0 THEN format('no score in this episode; the last was on {} (before admission)',

@@ -15,15 +15,51 @@ FROM episode_scores AS s JOIN episode_strata AS t USING (episode_id, instrument)
 WHERE s.treatment_week >= 1
 GROUP BY ALL;
 
-CREATE OR REPLACE TEMP TABLE recovery_reference AS
-SELECT 0 AS split, w.instrument, w.intake, w.week, w.score
-FROM recovery_weekly AS w JOIN episode_strata AS t USING (episode_id, instrument)
-WHERE t.completed AND w.week BETWEEN getvariable('expected_response_first_week') AND getvariable('expected_response_max_week');
-
 -- every episode's intake in every week judged (a later week is judged against the last week's range)
 CREATE OR REPLACE TEMP TABLE recovery_targets AS
 SELECT DISTINCT 0 AS split, w.instrument, w.intake, least(w.week, getvariable('expected_response_max_week')) AS week
 FROM recovery_weekly AS w WHERE w.week >= getvariable('expected_response_first_week');
+
+-- Where each measure's expected ranges come from (split: 0 here; a fold in the validation, from the
+-- table fitted_on(split, instrument, completed_episodes)): the program's own completed episodes once
+-- it has min_completed_episodes of them; until then the published recovery curves
+-- (published_recovery.toml) for the depression measures it lists, with a severe band; else none.
+CREATE OR REPLACE TEMP MACRO range_sources(fitted) AS TABLE
+SELECT f.split, f.instrument, f.completed_episodes,
+       CASE WHEN f.completed_episodes >= getvariable('expected_response_min_completed_episodes') THEN 'program'
+            WHEN c.severe_from IS NOT NULL AND c.higher_is_worse AND c.total_rule = 'sum'
+                 AND getvariable('expected_response_published_curves')
+                 AND f.instrument IN (SELECT instrument FROM published_recovery_measures)
+                 AND EXISTS (SELECT 1 FROM published_recovery) THEN 'published'
+       END AS source
+FROM query_table(fitted) AS f JOIN instrument_catalogue AS c USING (instrument);
+
+CREATE OR REPLACE TEMP TABLE recovery_fitted AS
+SELECT 0 AS split, instrument, count(*) FILTER (completed) AS completed_episodes FROM episode_strata GROUP BY ALL;
+CREATE OR REPLACE TEMP TABLE recovery_sources AS SELECT * FROM range_sources('recovery_fitted');
+
+-- The published curves as reference scores for each target: the `neighbours` trial participants
+-- nearest in intake severity (intake / severe_from), their improvement share that week (the last
+-- week the trials cover for later weeks) applied to the target's intake. All at the target's
+-- intake, so the nearest-neighbour window below takes them whole.
+CREATE OR REPLACE TEMP MACRO published_reference() AS TABLE
+SELECT t.split, t.instrument, t.intake, t.week,
+       t.intake - p.share * greatest(abs(t.intake), 1) AS score
+FROM recovery_targets AS t
+JOIN recovery_sources AS s ON s.split = t.split AND s.instrument = t.instrument AND s.source = 'published'
+JOIN instrument_catalogue AS c ON c.instrument = t.instrument
+JOIN published_recovery AS p ON p.week = least(t.week, (SELECT max(week) FROM published_recovery))
+QUALIFY row_number() OVER (PARTITION BY t.split, t.instrument, t.intake, t.week
+                           ORDER BY abs(p.severity - t.intake / c.severe_from), p.trial, p.patient)
+        <= getvariable('expected_response_neighbours');
+
+CREATE OR REPLACE TEMP TABLE recovery_reference AS
+SELECT 0 AS split, w.instrument, w.intake, w.week, w.score
+FROM recovery_weekly AS w JOIN episode_strata AS t USING (episode_id, instrument)
+JOIN recovery_sources AS s ON s.split = 0 AND s.instrument = w.instrument AND s.source = 'program'
+WHERE t.completed AND w.week BETWEEN getvariable('expected_response_first_week') AND getvariable('expected_response_max_week')
+UNION ALL
+SELECT * FROM published_reference();
 
 -- Percentiles (`probabilities`) of the reference scores for each target: the tables
 -- recovery_reference(split, instrument, intake, week, score) and recovery_targets(split,
@@ -57,17 +93,14 @@ GROUP BY ALL;
 -- p10 … p90 as percentiles of scores; the limits oriented so that beyond them is worse (for an
 -- instrument where lower is worse, the at-risk limit is the 35th percentile when at risk is 65 %)
 CREATE OR REPLACE TABLE expected_recovery AS
-WITH completed_counts AS (
-    SELECT instrument, count(*) FILTER (completed) AS completed_episodes FROM episode_strata GROUP BY ALL
-),
-bands AS (
+WITH bands AS (
     SELECT * FROM recovery_bands([0.1, 0.25, 0.5, 0.75, 0.9,
                                   getvariable('expected_response_at_risk_percentile'), 1 - getvariable('expected_response_at_risk_percentile'),
                                   getvariable('expected_response_off_track_percentile'), 1 - getvariable('expected_response_off_track_percentile')])
 )
 SELECT b.instrument, b.intake AS intake_score, b.week AS treatment_week, b.n_episodes, b.distance AS intake_distance,
-       k.completed_episodes,
-       b.distance IS NOT NULL AND k.completed_episodes >= getvariable('expected_response_min_completed_episodes') AS available,
+       k.completed_episodes, k.source AS range_source,
+       b.distance IS NOT NULL AND k.source IS NOT NULL AS available,
        CASE WHEN available THEN round(b.limits[1], 2) END AS p10,
        CASE WHEN available THEN round(b.limits[2], 2) END AS p25,
        CASE WHEN available THEN round(b.limits[3], 2) END AS p50,
@@ -75,31 +108,44 @@ SELECT b.instrument, b.intake AS intake_score, b.week AS treatment_week, b.n_epi
        CASE WHEN available THEN round(b.limits[5], 2) END AS p90,
        CASE WHEN available THEN round(CASE WHEN c.higher_is_worse THEN b.limits[6] ELSE b.limits[7] END, 2) END AS at_risk_limit,
        CASE WHEN available THEN round(CASE WHEN c.higher_is_worse THEN b.limits[8] ELSE b.limits[9] END, 2) END AS off_track_limit,
-       CASE WHEN k.completed_episodes < getvariable('expected_response_min_completed_episodes')
-            THEN format('no expected range: {} completed episodes of {}, {} needed', k.completed_episodes, b.instrument,
-                        getvariable('expected_response_min_completed_episodes'))
+       CASE WHEN k.source IS NULL
+            THEN format('no expected range: {} completed episodes of {}, {} needed (no published recovery curve applies to it)',
+                        k.completed_episodes, b.instrument, getvariable('expected_response_min_completed_episodes'))
             WHEN b.distance IS NULL
             THEN format('no expected range: {} completed episodes started near {} and had a week-{} score, {} needed',
                         b.nearby, num(b.intake), b.week, getvariable('expected_response_neighbours'))
        END AS note
 FROM bands AS b
 JOIN instrument_catalogue AS c USING (instrument)
-JOIN completed_counts AS k USING (instrument)
+JOIN recovery_sources AS k USING (split, instrument)
 ORDER BY 1, 2, 3;
 
 -- Each episode's status in each treatment week from first_week: on track, at risk, not on track.
 CREATE OR REPLACE TABLE recovery_status AS
 SELECT w.episode_id, w.instrument, w.week AS treatment_week, w.scored_on, w.score, w.intake AS intake_score,
        x.p25, x.p50, x.p75, x.at_risk_limit, x.off_track_limit, x.n_episodes,
-       CASE WHEN NOT x.available THEN 'no expected range'
+       CASE WHEN getvariable('expected_response_alert_rule') = 'percent_change'    -- the program's one-line rule
+            THEN CASE WHEN short_of_percent_change(w.score, w.intake, po.worse_sign) THEN 'not on track' ELSE 'on track' END
+            WHEN NOT x.available THEN 'no expected range'
             WHEN (w.score - x.off_track_limit) * po.worse_sign > 0 THEN 'not on track'
             WHEN (w.score - x.at_risk_limit) * po.worse_sign > 0 THEN 'at risk'
             ELSE 'on track' END AS status,
-       CASE WHEN NOT x.available THEN x.note
-            ELSE format('{} {} in week {}; people starting at {} here are usually {}–{} by week {} (the middle half of {} similar completed episodes); {} {} is not on track',
-                        w.instrument, num(w.score), w.week, num(w.intake), num(least(x.p25, x.p75)), num(greatest(x.p25, x.p75)),
-                        x.treatment_week, x.n_episodes, CASE WHEN po.worse_sign > 0 THEN 'above' ELSE 'below' END,
-                        num(x.off_track_limit))
+       CASE WHEN getvariable('expected_response_alert_rule') = 'percent_change'
+            THEN format('{} {} in week {}: {} than intake {}; the alert in use flags less than {} % better',
+                        w.instrument, num(w.score), w.week, CASE WHEN improvement_share(w.score, w.intake, po.worse_sign) >= 0
+                            THEN num(round(100 * improvement_share(w.score, w.intake, po.worse_sign))) || ' % better'
+                            ELSE num(round(-100 * improvement_share(w.score, w.intake, po.worse_sign))) || ' % worse' END,
+                        num(w.intake), num(round(100 * getvariable('expected_response_percent_change_min_improvement'))))
+            WHEN NOT x.available THEN x.note
+            ELSE format('{} {} in week {}; people starting at {} {} usually {}–{} by week {} ({}); {} {} is not on track',
+                        w.instrument, num(w.score), w.week, num(w.intake),
+                        CASE WHEN x.range_source = 'published' THEN 'in published trials are' ELSE 'here are' END,
+                        num(least(x.p25, x.p75)), num(greatest(x.p25, x.p75)), x.treatment_week,
+                        CASE WHEN x.range_source = 'published'
+                             THEN format('the middle half of {} trial participants of similar severity, scaled to this intake; the program has {} completed episodes, {} needed for its own',
+                                         x.n_episodes, x.completed_episodes, getvariable('expected_response_min_completed_episodes'))
+                             ELSE format('the middle half of {} similar completed episodes', x.n_episodes) END,
+                        CASE WHEN po.worse_sign > 0 THEN 'above' ELSE 'below' END, num(x.off_track_limit))
        END AS explanation
 FROM recovery_weekly AS w
 JOIN participant_outcomes AS po USING (episode_id, instrument)

@@ -56,17 +56,14 @@ no_improvement AS (
                   CASE WHEN change < 0 THEN 'down ' || num(-change) WHEN change > 0 THEN 'up ' || num(change) ELSE 'no change' END,
                   num(reliable_change_points), num(clinical_cutoff))
     FROM open_outcomes
-    WHERE NOT reliable_improvement AND NOT reliable_deterioration
-      AND (latest_score - clinical_cutoff) * worse_sign >= 0
-      AND latest_week >= getvariable('flags_no_improvement_week')
+    WHERE no_improvement_at(latest_week, change * worse_sign, reliable_change_points, latest_score, clinical_cutoff, worse_sign)
 ),
 severe_persisting AS (
     SELECT participant_id, episode_id, 'severe_persisting', latest_date, instrument,
            format('{} {} in week {}: still in the severe band ({} or more)', instrument, num(latest_score),
                   latest_week, num(severe_from))
     FROM open_outcomes
-    WHERE severe_from IS NOT NULL AND (latest_score - severe_from) * worse_sign >= 0
-      AND latest_week >= getvariable('flags_severe_persisting_week')
+    WHERE severe_persisting_at(latest_week, latest_score, severe_from, worse_sign)
 ),
 below_expected AS (
     -- not on track in the latest week judged (04b_expected_recovery.sql: expected recovery for this

@@ -16,12 +16,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from clinical.validation import TRIALS, counts, pooled, rbmi_exports, riesby_exports
-from dashboard.views.alerts import ALL, figures, not_checked, readable
+from clinical.validation import ALERT, BASELINES, SIGNALS, TRIALS, counts, pooled, rbmi_exports, riesby_exports
+from dashboard.views.alerts import ALL, figures, not_checked, readable, versus_baselines
 
 ROOT = Path(__file__).resolve().parents[2]
 FLAG_RATE_LIMIT = 0.30  # the target: at least 70 % sensitivity at no more than 30 % flagged
 SENSITIVITY_TARGET = 0.70
+SHOWN = (0.7, 0.8, 0.9)  # the thresholds whose every-method comparison is printed (all are in the CSV)
 
 
 def _etl(*args: str) -> None:
@@ -69,7 +70,7 @@ def plot(all_rows: pd.DataFrame, path: Path) -> None:
     from dashboard.charts.alerts import tradeoff
     from dashboard.documents.formats import render, renderer_available
 
-    pooled_rows = all_rows[all_rows["instrument"] == ALL]
+    pooled_rows = all_rows[(all_rows["instrument"] == ALL) & (all_rows["method"] == ALERT)]
     fig = tradeoff(
         {f"{d} ({s})": part for (d, s), part in pooled_rows.groupby(["dataset", "split"], sort=False)},
         target=(FLAG_RATE_LIMIT, SENSITIVITY_TARGET),
@@ -101,8 +102,20 @@ def main(argv=None) -> int:
                     else "fitted on earlier admissions, tested on later ones"
                 )
                 print(f"\n{name}: not-on-track alert, out of sample ({how})")
-                print(readable(rows).to_string(index=False) if len(rows) else "  no episodes judged")
-                print("  " + choice(rows[rows["instrument"] == ALL]))
+                if rows.empty:
+                    print("  no episodes judged")
+                    continue
+                alert = rows[rows["method"] == ALERT]
+                print(readable(alert).to_string(index=False))
+                print("  " + choice(alert[alert["instrument"] == ALL]))
+                print(f"\n{name}: the alert, the one-line baselines at its flag rate, and every plan-review signal")
+                every = rows[rows["instrument"] == ALL]
+                for threshold, at in every.groupby("threshold"):
+                    if not any(abs(threshold - t) < 1e-9 for t in SHOWN):
+                        continue
+                    order = at["method"].map((ALERT, *BASELINES, *SIGNALS).index)
+                    print(readable(at.assign(o=order).sort_values("o"), by="method").to_string(index=False))
+                    print("  " + (versus_baselines(at) or "not checked"))
                 frames.append(rows.assign(dataset=name, split=split))
     all_rows = pd.concat(frames, ignore_index=True)
     args.out.mkdir(parents=True, exist_ok=True)

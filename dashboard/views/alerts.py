@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from clinical import flag_rules
-from clinical.validation import pooled
+from clinical.validation import ALERT, BASELINES, CHOSEN_RULE, METHODS, pooled
 from dashboard.store import db, flag_actions
 from dashboard.store.settings import stored
 from dashboard.views.statistics import median_interval, proportion, wilson_interval
@@ -21,10 +21,12 @@ ALL = "all instruments"
 
 
 def figures(table: pd.DataFrame) -> pd.DataFrame:
-    """Validation counts as rates with 95 % Wilson intervals and the median lead time with its interval."""
+    """Validation counts as rates with 95 % Wilson intervals and the median lead time with its interval,
+    per method (clinical.validation.METHODS), instrument and threshold."""
     rows = []
     for r in table.itertuples():
         row = {
+            "method": getattr(r, "method", ALERT),
             "instrument": r.instrument,
             "threshold": r.threshold,
             "episodes": r.episodes,
@@ -33,12 +35,18 @@ def figures(table: pd.DataFrame) -> pd.DataFrame:
             "alerted": r.alerted,
             "with_a_range": r.with_a_range,
             "min_checked": int(getattr(r, "min_checked", 1) or 1),
+            "rule_cut": getattr(r, "rule_cut", None),
         }
         # too few judged episodes had an expected range: nothing was checked, whatever the rates say
         row["checked"] = int(r.with_a_range) >= row["min_checked"]
         for name, k, n in (
             ("sensitivity", r.alerted_not_improved, r.not_improved),
             ("sensitivity_deterioration", r.alerted_deteriorated, r.deteriorated),
+            (
+                "sensitivity_deterioration_alertable",
+                getattr(r, "alerted_deteriorated_alertable", r.alerted_deteriorated),
+                getattr(r, "deteriorated_alertable", r.deteriorated),
+            ),
             ("specificity", r.improved_not_alerted, r.improved),
             ("flag_rate", r.alerted, r.episodes),
             ("ppv", r.alerted_not_improved, r.alerted),
@@ -53,11 +61,58 @@ def figures(table: pd.DataFrame) -> pd.DataFrame:
                     f"{name}_high": high,
                 }
             )
-        leads = list(r.lead_weeks) if isinstance(r.lead_weeks, (list, tuple, np.ndarray)) else []
+        leads = _weeks(r.lead_weeks)
         row["lead_weeks"], row["lead_low"], row["lead_high"] = median_interval(leads)
         row["lead_n"] = len(leads)
+        first = _weeks(getattr(r, "alert_weeks", None))
+        row["alert_week"] = float(np.median(first)) if first else np.nan
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+def _weeks(value) -> list:
+    return list(value) if isinstance(value, (list, tuple, np.ndarray)) else []
+
+
+def label(method: str, cut=None, early_week: int = 4) -> str:
+    """A method in words; a baseline with its X at this flag rate (none when instruments are pooled:
+    each has its own)."""
+    known = cut is not None and not pd.isna(cut)
+    if method == "first_follow_up":
+        return "First follow-up " + (_share(cut) if known else "improved less than X % (set per measure)")
+    if method == "early_change":
+        return f"By week {early_week}: " + (_share(cut) if known else "improved less than X % (set per measure)")
+    if method == "worst_change":
+        if not known:
+            return "Any score before the last worse than intake by X points (set per measure)"
+        if cut > 0:
+            return f"Any score before the last {cut:g}+ points worse than intake"
+        if cut == 0:
+            return "Any score before the last no better than intake"
+        return f"Any score before the last less than {-cut:g} points better than intake"
+    if method == "percent_change":
+        if not known:
+            return "Any score before the last improved less than X % from intake (set per measure)"
+        return "Any score before the last " + _share(cut)
+    return METHOD_NAMES[method]
+
+
+def _share(cut: float) -> str:
+    if cut < 0:
+        return f"improved less than {-cut:.0%} from intake"
+    if cut == 0:
+        return "no better than intake"
+    return f"{cut:.0%} or more worse than intake"
+
+
+METHOD_NAMES = {
+    ALERT: "Not on track (expected range)",
+    CHOSEN_RULE: "Not on track (improved less than the set share from intake)",
+    "all_signals": "Any plan-review signal",
+    "reliable_deterioration": "Deteriorating (reliable change)",
+    "no_improvement": "No improvement",
+    "severe_persisting": "Still severe",
+}
 
 
 def not_checked(r) -> str:
@@ -86,21 +141,67 @@ def lead(r) -> str:
     return f"{r['lead_weeks']:g}{interval}"
 
 
-def readable(f: pd.DataFrame) -> pd.DataFrame:
-    """The figures as a table to read: each rate as 'k/n = x % (low–high)'."""
+def readable(f: pd.DataFrame, by: str = "threshold", early_week: int = 4) -> pd.DataFrame:
+    """The figures as a table to read: each rate as 'k/n = x % (low–high)'; by 'threshold' (one
+    method's percentiles) or by 'method' (every method at one threshold)."""
     rows = [r for _, r in f.iterrows()]
+    first = {"percentile": (f["threshold"] * 100).round().astype(int)}
+    if by == "method":
+        first["rule"] = [label(r["method"], r["rule_cut"], early_week) for r in rows]
     return pd.DataFrame(
         {
             "instrument": f["instrument"],
-            "percentile": (f["threshold"] * 100).round().astype(int),
+            **first,
             "with an expected range": [f"{int(r['with_a_range'])} of {int(r['episodes'])}" for r in rows],
             "sensitivity (no reliable improvement)": [rate(r, "sensitivity", True) for r in rows],
             "sensitivity (deterioration)": [rate(r, "sensitivity_deterioration", True) for r in rows],
+            "deterioration, 2+ scores before the last": [
+                rate(r, "sensitivity_deterioration_alertable", True) for r in rows
+            ],
             "specificity": [rate(r, "specificity", True) for r in rows],
             "flag rate": [rate(r, "flag_rate", True) for r in rows],
             "PPV": [rate(r, "ppv", True) for r in rows],
             "median lead, weeks": [lead(r) for r in rows],
+            "median first alert week": [
+                "not checked" if not r["checked"] else "—" if pd.isna(r["alert_week"]) else f"{r['alert_week']:g}"
+                for r in rows
+            ],
         }
+    )
+
+
+def versus_baselines(rows: pd.DataFrame) -> str | None:
+    """figures() rows of one instrument at one threshold (every method): whether a one-line rule
+    caught as many non-improvers as the alert at the same flag rate, in a sentence (None: nothing
+    checked)."""
+    alert = rows[rows["method"] == ALERT]
+    if alert.empty or not alert.iloc[0]["checked"] or not alert.iloc[0]["sensitivity_n"]:
+        return None
+    a = alert.iloc[0]
+    rules = rows[rows["method"].isin(BASELINES)].sort_values("sensitivity_k", ascending=False)
+    if rules.empty:
+        return None
+    b = rules.iloc[0]
+    name = label(b["method"], b["rule_cut"])
+    if b["sensitivity_k"] >= a["sensitivity_k"]:
+        said = (
+            f"A one-line rule does as well: “{name}”, flagging as many episodes ({a['alerted']}), caught "
+            f"{b['sensitivity_k']} of {b['sensitivity_n']} non-improvers against the alert's {a['sensitivity_k']}."
+        )
+        same = rows[rows["method"] == "percent_change"]
+        if len(same) and not pd.isna(same.iloc[0]["rule_cut"]) and -1 < -same.iloc[0]["rule_cut"] < 1:
+            c = same.iloc[0]
+            said += (
+                f" The program can make the one-line rule its alert: settings expected_response.alert_rule = "
+                f'"percent_change" and percent_change_min_improvement = {-c["rule_cut"]:.2f} flag as many '
+                f"(it caught {c['sensitivity_k']} here)."
+            )
+        return said
+    overlap = b["sensitivity_high"] >= a["sensitivity_low"]
+    return (
+        f"The alert caught {a['sensitivity_k']} of {a['sensitivity_n']} non-improvers; the best one-line rule "
+        f"flagging as many episodes, “{name}”, caught {b['sensitivity_k']}"
+        + (" (the intervals overlap: the difference may be chance)." if overlap else ".")
     )
 
 
@@ -113,17 +214,30 @@ class AlertReport:
     folds: int
     max_episodes: int
     first_week: int
+    early_week: int  # alert_validation.early_change_week (a baseline's week)
+    rule: str  # expected_response.alert_rule: the alert in use
+    min_improvement: float  # expected_response.percent_change_min_improvement
     follow_up: dict  # review_follow_up()
+    sources: pd.DataFrame  # alerts/range_sources: where each measure's expected ranges come from
 
     @property
     def instruments(self) -> list[str]:
         return [ALL, *sorted(set(self.figures["instrument"]) - {ALL})] if len(self.figures) else []
 
-    def of(self, instrument: str) -> pd.DataFrame:
-        return self.figures[self.figures["instrument"] == instrument]
+    def of(self, instrument: str, method: str = ALERT) -> pd.DataFrame:
+        """One method's rows for an instrument, a threshold each."""
+        f = self.figures
+        return f[(f["instrument"] == instrument) & (f["method"] == method)]
+
+    def at_setting(self, instrument: str) -> pd.DataFrame:
+        """Every method's row for an instrument at the threshold in use, in METHODS order."""
+        f = self.figures
+        rows = f[(f["instrument"] == instrument) & np.isclose(f["threshold"], self.setting)]
+        return rows.sort_values("method", key=lambda m: m.map(METHODS.index))
 
     def current(self, instrument: str) -> pd.Series | None:
-        rows = self.of(instrument)
+        """The alert in use (the expected range or the program's one-line rule) at the threshold in use."""
+        rows = self.of(instrument, CHOSEN_RULE if self.rule == "percent_change" else ALERT)
         rows = rows[np.isclose(rows["threshold"], self.setting)]
         return rows.iloc[0] if len(rows) else None
 
@@ -133,6 +247,7 @@ def alert_report() -> AlertReport:
         performance=("alerts/performance", {}),
         alerted=("alerts/off_track_episodes", {}),
         info=("common/dataset_info", {}),
+        sources=("alerts/range_sources", {}),
     )
     settings = stored()
     table = f["performance"].drop(columns="whole_program")
@@ -147,7 +262,11 @@ def alert_report() -> AlertReport:
         settings.whole("alert_validation", "folds"),
         settings.whole("alert_validation", "max_episodes"),
         settings.whole("expected_response", "first_week"),
+        settings.whole("alert_validation", "early_change_week"),
+        settings.text("expected_response", "alert_rule"),
+        settings.number("expected_response", "percent_change_min_improvement"),
         review_follow_up(f["alerted"]),
+        f["sources"],
     )
 
 
@@ -179,3 +298,19 @@ def review_follow_up(alerted: pd.DataFrame) -> dict:
         k, n = int(part["improved_after"].fillna(False).astype(bool).sum()), len(part)
         out[name] = (k, n, proportion(k, n), *wilson_interval(k, n))
     return out
+
+
+def range_source(row) -> str:
+    """Where one measure's expected ranges come from, in a sentence (an alerts/range_sources row)."""
+    own, needed = int(row["completed_episodes"]), int(row["needed"])
+    if row["range_source"] == "program":
+        return f"{row['instrument']}: from the program's own {own:,} completed episodes."
+    if row["range_source"] == "published":
+        return (
+            f"{row['instrument']}: from published recovery curves (two antidepressant trials, by intake severity) "
+            f"until the program has {needed} completed episodes of its own; it has {own}."
+        )
+    return (
+        f"{row['instrument']}: none yet: {own} completed episodes, {needed} needed, and no published curve "
+        "applies to this measure."
+    )

@@ -1,0 +1,95 @@
+"""Published recovery curves for a program too new for its own (published_recovery.toml says what and
+why): each trial participant's improvement from intake in each treatment week, as a share of the
+intake score, with the intake's severity (intake / the instrument's severe_from). The build stores
+them as the table published_recovery; sql/04b_expected_recovery.sql scales them to an episode's
+intake when a measure has too few completed episodes of the program's own. The trial readers are
+also what `python -m dashboard validate` loads the trials with (validation.py)."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+
+TRIALS = Path(__file__).with_name("trials")
+SPEC = Path(__file__).with_name("published_recovery.toml")
+
+
+def riesby_visits(trials: Path = TRIALS) -> pd.DataFrame:
+    """patient, day (from intake), score of the Reisby imipramine study (HAM-D, weeks 0-5)."""
+    data = pd.read_csv(
+        trials / "riesby.dat.txt",
+        sep=r"\s+",
+        header=None,
+        na_values=".",
+        names=["id", "hamd", "intercept", "week", "endog", "endweek"],
+    ).dropna(subset=["hamd"])
+    return pd.DataFrame({"patient": data["id"].astype(int), "day": data["week"] * 7, "score": data["hamd"]})
+
+
+def rbmi_visits(trials: Path = TRIALS) -> pd.DataFrame:
+    """patient, day, score of the rbmi antidepressant trial (HAM-D 17 at baseline, weeks 1, 2, 4, 6)."""
+    data = pd.read_csv(trials / "rbmi_antidepressant_data_HAMD17.csv")
+    baseline = data.drop_duplicates("PATIENT")[["PATIENT", "BASVAL"]].assign(RELDAYS=0)
+    visits = pd.concat([baseline.rename(columns={"BASVAL": "HAMDTL17"}), data[["PATIENT", "RELDAYS", "HAMDTL17"]]])
+    visits = visits.dropna()
+    return pd.DataFrame(
+        {"patient": visits["PATIENT"].astype(int), "day": visits["RELDAYS"], "score": visits["HAMDTL17"]}
+    )
+
+
+READERS = {"riesby.dat.txt": riesby_visits, "rbmi_antidepressant_data_HAMD17.csv": rbmi_visits}
+
+
+def spec() -> dict:
+    return tomllib.loads(SPEC.read_text())
+
+
+def curves(severe_from: float, trials: Path = TRIALS) -> pd.DataFrame:
+    """trial, patient, intake, severity, week, share: for each treatment week the spec covers, the
+    participant's score nearest that week (within a week either side; the later of two as near),
+    as the improvement from intake over the intake. Intake: the score on day 0."""
+    s = spec()
+    rows = []
+    for trial in s["trials"]:
+        visits = READERS[trial["file"]](trials)
+        visits = visits.assign(week=visits["day"] // 7 + 1)  # the treatment week (week 1 holds day 0)
+        intake = visits[visits["day"] == 0].groupby("patient")["score"].first()
+        later = visits[visits["day"] > 0].join(intake.rename("intake"), on="patient", how="inner")
+        for week in range(s["first_week"], s["last_week"] + 1):
+            near = later[(later["week"] - week).abs() <= 1].assign(gap=lambda v: (v["week"] - week).abs())
+            near = near.sort_values(["patient", "gap", "day"], ascending=[True, True, False])
+            near = near.drop_duplicates("patient")
+            rows.append(
+                pd.DataFrame(
+                    {
+                        "trial": trial["name"],
+                        "patient": near["patient"],
+                        "intake": near["intake"],
+                        "severity": near["intake"] / severe_from,
+                        "week": week,
+                        "share": (near["intake"] - near["score"]) / near["intake"].clip(lower=1),
+                    }
+                )
+            )
+    return pd.concat(rows, ignore_index=True)
+
+
+def write_curves(con: duckdb.DuckDBPyConnection) -> None:
+    """The table published_recovery, from the trials and the catalogue's severe band of their
+    instrument (stored: a copy of the database keeps the curves its build used)."""
+    con.execute("""CREATE OR REPLACE TABLE published_recovery (trial VARCHAR, patient INTEGER, intake DOUBLE,
+                   severity DOUBLE, week INTEGER, share DOUBLE)""")
+    con.execute("CREATE OR REPLACE TABLE published_recovery_measures (instrument VARCHAR)")
+    con.execute("INSERT INTO published_recovery_measures SELECT unnest(?::VARCHAR[])", [spec()["applies_to"]])
+    found = con.execute(
+        "SELECT severe_from FROM instrument_catalogue WHERE instrument = ?", [spec()["instrument"]]
+    ).fetchall()
+    if not found or found[0][0] is None:  # a catalogue without the trials' instrument: no published curves
+        return
+    con.register("trial_curves", curves(float(found[0][0])))
+    con.execute("INSERT INTO published_recovery SELECT * FROM trial_curves")
+    con.unregister("trial_curves")
