@@ -13,7 +13,6 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-
 TRIALS = Path(__file__).with_name("trials")
 SPEC = Path(__file__).with_name("published_recovery.toml")
 
@@ -60,7 +59,8 @@ def curves(severe_from: float, trials: Path = TRIALS) -> pd.DataFrame:
         intake = visits[visits["day"] == 0].groupby("patient")["score"].first()
         later = visits[visits["day"] > 0].join(intake.rename("intake"), on="patient", how="inner")
         for week in range(s["first_week"], s["last_week"] + 1):
-            near = later[(later["week"] - week).abs() <= 1].assign(gap=lambda v: (v["week"] - week).abs())
+            gap = (later["week"] - week).abs()
+            near = later.assign(gap=gap)[gap <= 1]
             near = near.sort_values(["patient", "gap", "day"], ascending=[True, True, False])
             near = near.drop_duplicates("patient")
             rows.append(

@@ -3,12 +3,12 @@ what followed the alerts (structured reviews, plan changes, later improvement)."
 
 import streamlit as st
 
+from clinical.validation import ALERT, BASELINES, SIGNALS
 from dashboard.charts.alerts import tradeoff
 from dashboard.store import db
 from dashboard.ui import figures, session
 from dashboard.ui.notes import data_as_of
 from dashboard.ui.pickers import measure_picker
-from clinical.validation import ALERT, BASELINES, SIGNALS
 from dashboard.views.alerts import (
     ALL,
     alert_report,
