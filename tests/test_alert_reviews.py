@@ -229,6 +229,8 @@ def test_the_directors_page_says_not_checked_and_shows_what_followed(off_track):
     at.switch_page("pages/alerts.py").run()
     assert not at.exception, at.exception
     assert at.title[0].value == "How well our alerts work"
+    # the live ranges use all 50 completed episodes; each fold's re-check is fitted on 45, too few
+    assert [t.value for t in at.text] == ["PHQ-9: from the program's own 50 completed episodes."]
     metrics = {m.label: (m.value, m.help) for m in at.metric}
     why = "not checked: 0 of 50 judged episodes had an expected range (at least 20 needed)"
     for label in ("Non-improvers caught", "Episodes alerted", "Improvers not alerted", "Alerts that were right"):
@@ -320,3 +322,58 @@ def test_settings_the_sql_cannot_use_are_refused_by_name(tmp_path, monkeypatch, 
     (tmp_path / "ours.toml").write_text(text)
     with pytest.raises(ValueError, match=re.escape(message)):
         load_settings(tmp_path / "ours.toml")
+
+
+def _make_small_program(tmp_path, db):
+    from etl.demo import write_demo
+    from etl.load import load
+
+    paths = write_demo(tmp_path / "demo", participants=40, seed=11)
+    load([str(p) for p in paths.values()], db, today=D(2026, 11, 26), progress=False)
+
+
+@pytest.fixture
+def small_program(request, monkeypatch):
+    """The demo program with 40 participants: 24 completed PHQ-9 episodes, under the 50 its own ranges need."""
+    db = scenario(request, _make_small_program)
+    monkeypatch.setenv("IOP_DB", str(db))
+    return db
+
+
+def test_a_small_program_gets_its_alert_checked_on_published_curves_beside_the_baselines(small_program):
+    expected = rows(
+        small_program,
+        "SELECT method, episodes, with_a_range, alerted, not_improved, alerted_not_improved FROM alert_performance "
+        "WHERE instrument = 'PHQ-9' AND threshold = 0.8 ORDER BY method",
+    )
+    counts = {m: rest for m, *rest in expected}
+    assert counts["expected_range"][:2] == [35, 35]  # every judged episode had a (published) range
+    at = app("director")
+    at.switch_page("pages/alerts.py").run()
+    assert not at.exception, at.exception
+    said = [t.value for t in at.text]
+    assert "PHQ-9: from published recovery curves (two antidepressant trials, by intake severity) until the program " \
+        "has 50 completed episodes of its own; it has 24." in said  # fmt: skip
+    assert "GAD-7: none yet: 24 completed episodes, 50 needed, and no published curve applies to this measure." in said
+    at.selectbox(key="alerts_instrument").set_value("PHQ-9").run()
+    metrics = {m.label: m.value for m in at.metric}
+    _, _, alerted, not_improved, caught = counts["expected_range"]
+    assert metrics["Non-improvers caught"] == f"{caught / not_improved:.0%}"
+    assert metrics["Episodes alerted"] == f"{alerted / 35:.0%}"
+    baselines = next(d.value for d in at.dataframe if "rule" in d.value.columns and "Not on track (expected range)" in
+                     set(d.value["rule"]) and len(d.value) == 5)  # fmt: skip
+    for method, row in zip(("expected_range", "first_follow_up", "early_change", "worst_change", "percent_change"),
+                           baselines.to_dict("records"), strict=True):  # fmt: skip
+        k = counts[method][4]
+        assert row["sensitivity (no reliable improvement)"].startswith(f"{k}/{not_improved} = "), method
+        assert row["flag rate"].startswith(f"{alerted}/35 = "), method  # the same flag rate
+    best = max(counts[m][4] for m in ("first_follow_up", "early_change", "worst_change", "percent_change"))
+    verdicts = [w.value for w in (*at.warning, *at.info)]
+    if best >= caught:
+        assert any(v.startswith("A one-line rule does as well") for v in verdicts)
+    else:
+        assert any(v.startswith(f"The alert caught {caught} of {not_improved} non-improvers") for v in verdicts)
+    signals = next(d.value for d in at.dataframe if "Any plan-review signal" in set(d.value.get("rule", [])))
+    assert list(signals["rule"]) == ["Not on track (expected range)", "Any plan-review signal",
+                                     "Deteriorating (reliable change)", "No improvement", "Still severe"]  # fmt: skip
+    assert signals.iloc[1]["flag rate"].startswith(f"{counts['all_signals'][2]}/35 = ")
