@@ -118,10 +118,24 @@ def run(con: duckdb.DuckDBPyConnection, split: str, folds: int, thresholds: list
     ).df()
 
 
+def checked_instruments(table: pd.DataFrame) -> list[str]:
+    """The instruments whose alert could be checked: at least min_checked judged episodes with an
+    expected range (the same at every threshold)."""
+    if table.empty or "min_checked" not in table:
+        return sorted(set(table.get("instrument", [])))
+    alert = table[table["method"] == ALERT] if "method" in table else table
+    return sorted(set(alert.loc[alert["with_a_range"] >= alert["min_checked"], "instrument"]))
+
+
 def pooled(table: pd.DataFrame, label: str = "all instruments") -> pd.DataFrame:
-    """counts() added up over instruments, per method and threshold (one setting applies to every instrument)."""
+    """counts() added up over the instruments whose alert could be checked (all of them when none
+    could), per method and threshold (one setting applies to every instrument): a measure without
+    expected ranges would count every one of its non-improvers as missed."""
     if table.empty:
         return table
+    checked = checked_instruments(table)
+    if checked:
+        table = table[table["instrument"].isin(checked)]
     keys = ["method", "threshold"] if "method" in table else ["threshold"]
     numbers = (
         table.drop(columns=["instrument", *LISTS, "min_checked", "rule_cut"], errors="ignore")
@@ -134,4 +148,5 @@ def pooled(table: pd.DataFrame, label: str = "all instruments") -> pd.DataFrame:
         lambda lists: sorted(w for x in lists if isinstance(x, (list, tuple, np.ndarray)) for w in x)
     )
     # a baseline's X is per instrument (points of different scales): none over all of them
-    return numbers.merge(weeks.reset_index(), on=keys).assign(instrument=label)
+    pooled_over = ", ".join(sorted(set(table["instrument"])))
+    return numbers.merge(weeks.reset_index(), on=keys).assign(instrument=label, pooled_over=pooled_over)

@@ -12,6 +12,7 @@ from dashboard.ui.pickers import measure_picker
 from dashboard.views.alerts import (
     ALL,
     alert_report,
+    compact,
     label,
     lead,
     not_checked,
@@ -46,11 +47,11 @@ else:
         f"(**at risk**: worse than {report.at_risk:.0%})."
     )
 st.markdown(
-    "To see how well the alerts catch the people who end without "
-    f"reliable improvement, each load re-checks the program's own ended episodes (the latest "
-    f"{report.max_episodes:,} per measure) out of sample: they are split into {report.folds} groups, and each group's "
-    "episodes are judged against expected ranges built from the other groups only, week by week, up to their "
-    "last score. An episode counts as caught when it was alerted before its last score."
+    "To see how well the alerts catch the people who end without reliable improvement, each load re-checks the "
+    f"program's own ended episodes (the latest {report.max_episodes:,} per measure) out of sample: they are split "
+    f"into {report.folds} groups, and each group's episodes are judged against expected ranges built from the other "
+    "groups only (or from the published recovery curves, for a measure with too few completed episodes), week by "
+    "week, up to their last score. An episode counts as caught when it was alerted before its last score."
 )
 
 with st.container(border=True):
@@ -63,13 +64,12 @@ if not report.instruments:
     st.stop()
 
 instrument = measure_picker(report.instruments, ALL)
+if instrument == ALL and report.pooled_over():
+    st.caption(
+        f"All measures together: {report.pooled_over()}, the measures whose alert could be checked; an episode "
+        "scored on two of them counts once for each (episode-measures)."
+    )
 now = report.current(instrument)
-
-
-def shown(r, name: str) -> str:
-    """A metric's value: the rate, — without a denominator, or 'not checked'."""
-    return "not checked" if not r["checked"] else f"{r[name]:.0%}" if r[f"{name}_n"] else "—"
-
 
 if now is not None:
     st.subheader(
@@ -78,75 +78,84 @@ if now is not None:
         else f"The setting in use: the {percentile(report.setting)} percentile"
     )
     if not now["checked"]:
-        st.info(f"The alert is {not_checked(now)}: these figures say nothing yet about how well it works.")
-    # three and two to a row: five side by side cut their labels at 1024 px
-    caught, alerted, ahead = st.columns(3)
-    caught.metric(
-        "Non-improvers caught",
-        shown(now, "sensitivity"),
-        help=rate(now, "sensitivity") + " ended without reliable improvement and were alerted first (95 % interval).",
-    )
-    alerted.metric(
-        "Episodes alerted",
-        shown(now, "flag_rate"),
-        help=rate(now, "flag_rate") + " of the ended episodes judged.",
-    )
-    ahead.metric(
-        "Weeks of warning",
-        lead(now),
-        help=f"Median weeks from the first alert to the last score, over {now['lead_n']} caught episodes "
-        "(95 % interval in brackets).",
-    )
-    specific, ppv, _ = st.columns(3)
-    specific.metric(
-        "Improvers not alerted",
-        shown(now, "specificity"),
-        help=rate(now, "specificity") + " (specificity).",
-    )
-    ppv.metric(
-        "Alerts that were right",
-        shown(now, "ppv"),
-        help=rate(now, "ppv") + " of alerted episodes ended without reliable improvement (PPV).",
-    )
-    st.caption(f"Deteriorations caught: {rate(now, 'sensitivity_deterioration')}.")
+        # no metric at all: "0 %" and "100 %" would read as a verdict on an alert that was never tried
+        st.info(f"The alert is {not_checked(now)}: nothing yet says how well it works.")
+    else:
+        # three and two to a row: five side by side cut their labels at 1024 px
+        caught, alerted, ahead = st.columns(3)
+        caught.metric(
+            "Non-improvers caught",
+            f"{now['sensitivity']:.0%}" if now["sensitivity_n"] else "—",
+            help=rate(now, "sensitivity")
+            + " ended without reliable improvement and were alerted first (95 % interval).",
+        )
+        alerted.metric(
+            "Episodes alerted",
+            f"{now['flag_rate']:.0%}" if now["flag_rate_n"] else "—",
+            help=rate(now, "flag_rate")
+            + " of the ended episodes judged"
+            + (" (episode-measures: an episode scored on two measures counts twice)." if instrument == ALL else "."),
+        )
+        ahead.metric(
+            "Weeks of warning",
+            lead(now),
+            help=f"Median weeks from the first alert to the last score, over {now['lead_n']} caught episodes "
+            "(95 % interval in brackets).",
+        )
+        specific, ppv, _ = st.columns(3)
+        specific.metric(
+            "Improvers not alerted",
+            f"{now['specificity']:.0%}" if now["specificity_n"] else "—",
+            help=rate(now, "specificity") + " (specificity).",
+        )
+        ppv.metric(
+            "Alerts that were right",
+            f"{now['ppv']:.0%}" if now["ppv_n"] else "—",
+            help=rate(now, "ppv") + " of alerted episodes ended without reliable improvement (PPV).",
+        )
+        st.caption(f"Deteriorations caught: {rate(now, 'sensitivity_deterioration')}.")
 
-st.subheader("Against the simplest rules, at the same flag rate")
-st.markdown(
-    "Could a clinician do as well by eye? Each one-line rule below flags as many of the same episodes as the alert "
-    "(its X set only for that), judged on the same weeks before the last score."
-)
 at_setting = report.at_setting(instrument)
-verdict = versus_baselines(at_setting)
-if verdict is not None:
-    (st.warning if verdict.startswith("A one-line rule") else st.info)(verdict, icon=None)
-compared = at_setting[at_setting["method"].isin((ALERT, *BASELINES))]
-st.dataframe(readable(compared, by="method", early_week=report.early_week), hide_index=True, key="baselines")
+if now is not None and now["checked"]:
+    st.subheader("Against the simplest rules, flagging as many")
+    st.markdown(
+        "Could a clinician do as well by eye? Each one-line rule below flags as many of the same episodes as the "
+        "alert, its cut-off chosen only for that, judged on the same weeks before the last score."
+    )
+    verdict = versus_baselines(at_setting, report.early_week)
+    if verdict is not None:
+        st.info(verdict, icon=None)
+    compared = at_setting[at_setting["method"].isin((ALERT, *BASELINES))]
+    st.dataframe(compact(compared, report.early_week), hide_index=True, key="baselines")
 
-# a threshold not checked is no point on the chart; each baseline flags as many as the alert, so its
-# points sit straight above or below the alert's
-series = {
-    label(m, early_week=report.early_week): report.of(instrument, m)[report.of(instrument, m)["checked"]]
-    for m in (ALERT, *BASELINES)
-}
-if len(series[label(ALERT)]):
-    figures.show(tradeoff(series, report.setting), key="tradeoff")
-st.caption(
-    "Each point is a threshold: a lower percentile alerts more people and catches more of those who will not "
-    "improve. The ringed point is the setting in use (settings expected_response.off_track_percentile)."
-)
-with st.expander("Every threshold, with counts and 95 % intervals"):
-    st.dataframe(readable(report.of(instrument)), hide_index=True, key="thresholds")
+    # a threshold not checked is no point on the chart; the alert first (its points labelled and ringed)
+    series = {}
+    for m in (ALERT, *BASELINES):
+        rows = report.of(instrument, m)
+        rows = rows[rows["checked"]]
+        cut = rows["rule_cut"].iloc[0] if len(rows) and m != ALERT and len(set(rows["rule_cut"])) == 1 else None
+        series[label(m, cut, report.early_week) if cut is not None else label(m, early_week=report.early_week)] = rows
+    if len(next(iter(series.values()))):
+        figures.show(tradeoff(series, report.setting), key="tradeoff")
+        st.caption(
+            "Each point of the alert is a threshold: a lower percentile alerts more people and catches more of those "
+            "who will not improve; the ringed point is the one in use. Each one-line rule's point sits above or below "
+            "the alert's, flagging as many."
+        )
+    with st.expander("Every threshold, with counts and 95 % intervals"):
+        st.dataframe(readable(report.of(instrument)), hide_index=True, key="thresholds")
 
 st.subheader("Every signal that asks for a plan change")
 st.markdown(
     "What the clinician sees: an episode counts once, at the first week any of these fired before its last "
-    "score, and each signal alone."
+    "score, and each signal alone (these need no expected range)."
 )
 signals = at_setting[at_setting["method"].isin((ALERT, *SIGNALS))]
-st.dataframe(readable(signals, by="method", early_week=report.early_week), hide_index=True, key="signals")
+st.dataframe(compact(signals, report.early_week, first_week=True), hide_index=True, key="signals")
 
 st.subheader("What followed the alerts")
-f = report.follow_up
+st.caption("The live alerts, open episodes included (not the re-check above): what the care team recorded after them.")
+f = report.follow_up(instrument)
 if not f["alerted"]:
     st.caption("No episode has been not on track yet.")
 else:
@@ -159,17 +168,17 @@ else:
     )
     left, right = st.columns(2)
     for column, key, title in (
-        (left, "with_change", "With a recorded plan change"),
-        (right, "without_change", "Without one"),
+        (left, "with_change", "Improved later, with a plan change"),
+        (right, "without_change", "Improved later, without one"),
     ):
-        k, n, share, low, high = f[key]
+        k, n, part, low, high = f[key]
         column.metric(
-            f"{title}: reliably improved later",
-            "—" if not n else f"{share:.0%}",
-            help=f"{k} of {n} scored again after their first alert"
+            title,
+            "—" if not n else f"{part:.0%}",
+            help=f"{k} of {n} scored again after their first alert reliably improved"
             + ("" if not n else f" ({low:.0%}–{high:.0%}, 95 % interval)"),
         )
-        column.caption(f"{k} of {n} scored again after the first alert")
+        column.caption(f"Of {n} scored again after the first alert, {k} reliably improved")
     st.caption(
         "Later reliable improvement is judged at the latest score after the first alert. The two groups were "
         "not assigned at random: this shows what followed, not what the plan change caused."

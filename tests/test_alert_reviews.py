@@ -231,15 +231,18 @@ def test_the_directors_page_says_not_checked_and_shows_what_followed(off_track):
     assert at.title[0].value == "How well our alerts work"
     # the live ranges use all 50 completed episodes; each fold's re-check is fitted on 45, too few
     assert [t.value for t in at.text] == ["PHQ-9: from the program's own 50 completed episodes."]
-    metrics = {m.label: (m.value, m.help) for m in at.metric}
     why = "not checked: 0 of 50 judged episodes had an expected range (at least 20 needed)"
-    for label in ("Non-improvers caught", "Episodes alerted", "Improvers not alerted", "Alerts that were right"):
-        assert metrics[label][0] == "not checked" and metrics[label][1].startswith(why), label
-    assert metrics["Weeks of warning"][0] == "not checked"
-    assert any(why in i.value for i in at.info)
+    assert f"The alert is {why}: nothing yet says how well it works." in [i.value for i in at.info]
+    # no rate of the alert is shown at all: not 0 % caught, not 100 % of improvers not alerted
+    assert [m.label for m in at.metric] == ["Improved later, with a plan change", "Improved later, without one"]
     assert not at.get("plotly_chart")  # no threshold was checked: no point to draw
-    table = next(d.value for d in at.dataframe if "with an expected range" in d.value.columns)
-    assert set(table["with an expected range"]) == {"0 of 50"} and set(table["specificity"]) == {"not checked"}
+    assert "Against the simplest rules, flagging as many" not in [h.value for h in at.subheader]
+    # the signals that need no range are judged: 50 ended episodes, none before week 4 or reliably worse
+    signals = next(d.value for d in at.dataframe if "First alert (median week)" in d.value.columns)
+    assert list(signals["Rule"]) == ["Not on track (expected range)", "Any plan-review signal",
+                                     "Deteriorating (reliable change)", "No improvement", "Still severe"]  # fmt: skip
+    assert signals.iloc[0]["Flagged"] == "not checked"
+    assert signals.iloc[1]["Flagged"].startswith("0/50 = 0%")
     follow = next(m.value for m in at.markdown if m.value.startswith("Of **"))
     # P1, and the 10 ended episodes whose week-3 scores (13, 14) are above the 80th percentile too
     assert follow == (
@@ -248,8 +251,8 @@ def test_the_directors_page_says_not_checked_and_shows_what_followed(off_track):
     )
     # every one of them was last scored when it was first not on track: nothing followed yet
     assert [c.value for c in at.caption if "scored again" in c.value] == [
-        "0 of 0 scored again after the first alert",
-        "0 of 0 scored again after the first alert",
+        "Of 0 scored again after the first alert, 0 reliably improved",
+        "Of 0 scored again after the first alert, 0 reliably improved",
     ]
 
 
@@ -298,8 +301,9 @@ def test_the_measure_chosen_is_kept_in_the_address(off_track):
     again.query_params["measure"] = "PHQ-9"
     again.run()
     assert again.selectbox(key="alerts_instrument").value == "PHQ-9"
-    table = next(d.value for d in again.dataframe if "with an expected range" in d.value.columns)
-    assert set(table["instrument"]) == {"PHQ-9"}
+    # PHQ-9's own figures: not the pooled caption of all measures together
+    assert not [c.value for c in again.caption if c.value.startswith("All measures together")]
+    assert any("not checked: 0 of 50 judged episodes" in i.value for i in again.info)
 
 
 @pytest.mark.parametrize(
@@ -360,20 +364,20 @@ def test_a_small_program_gets_its_alert_checked_on_published_curves_beside_the_b
     _, _, alerted, not_improved, caught = counts["expected_range"]
     assert metrics["Non-improvers caught"] == f"{caught / not_improved:.0%}"
     assert metrics["Episodes alerted"] == f"{alerted / 35:.0%}"
-    baselines = next(d.value for d in at.dataframe if "rule" in d.value.columns and "Not on track (expected range)" in
-                     set(d.value["rule"]) and len(d.value) == 5)  # fmt: skip
+    baselines = next(d.value for d in at.dataframe if list(d.value.columns) == [
+        "Rule", "Non-improvers caught", "Deteriorations caught", "Flagged", "Alerts that were right", "Weeks of warning"])  # fmt: skip
     for method, row in zip(("expected_range", "first_follow_up", "early_change", "worst_change", "percent_change"),
                            baselines.to_dict("records"), strict=True):  # fmt: skip
         k = counts[method][4]
-        assert row["sensitivity (no reliable improvement)"].startswith(f"{k}/{not_improved} = "), method
-        assert row["flag rate"].startswith(f"{alerted}/35 = "), method  # the same flag rate
+        assert row["Non-improvers caught"].startswith(f"{k}/{not_improved} = "), method
+        assert row["Flagged"].startswith(f"{alerted}/35 = "), method  # the same flag rate
     best = max(counts[m][4] for m in ("first_follow_up", "early_change", "worst_change", "percent_change"))
-    verdicts = [w.value for w in (*at.warning, *at.info)]
-    if best >= caught:
-        assert any(v.startswith("A one-line rule does as well") for v in verdicts)
-    else:
-        assert any(v.startswith(f"The alert caught {caught} of {not_improved} non-improvers") for v in verdicts)
-    signals = next(d.value for d in at.dataframe if "Any plan-review signal" in set(d.value.get("rule", [])))
-    assert list(signals["rule"]) == ["Not on track (expected range)", "Any plan-review signal",
+    opening = ("A one-line rule did better." if best > caught else "A one-line rule did as well." if best == caught
+               else "The alert did better than each one-line rule.")  # fmt: skip
+    [verdict] = [i.value for i in at.info if "one-line rule" in i.value]
+    assert verdict.startswith(f"{opening} Flagging as many episodes ({alerted}), the alert caught {caught} of "
+                              f"{not_improved} non-improvers and the best one-line rule")  # fmt: skip
+    signals = next(d.value for d in at.dataframe if "First alert (median week)" in d.value.columns)
+    assert list(signals["Rule"]) == ["Not on track (expected range)", "Any plan-review signal",
                                      "Deteriorating (reliable change)", "No improvement", "Still severe"]  # fmt: skip
-    assert signals.iloc[1]["flag rate"].startswith(f"{counts['all_signals'][2]}/35 = ")
+    assert signals.iloc[1]["Flagged"].startswith(f"{counts['all_signals'][2]}/35 = ")

@@ -130,8 +130,9 @@ SELECT split, episode_id, instrument, week, 'worst_change', worsening FROM teste
 UNION ALL
 SELECT split, episode_id, instrument, week, 'percent_change', worsening_share FROM tested_signals;
 
--- At each threshold, each baseline flags as many test episodes of the instrument as the alert did:
--- the highest values (ties broken by a hash of the episode, not by the outcome); X is the value of
+-- At each threshold, each baseline flags as many test episodes of the instrument as the alert did, among
+-- those the alert could judge: the highest values (ties broken by a hash of the episode, not by the
+-- outcome); X is the value of
 -- the last one flagged, and an episode is flagged in the first week its value reaches X.
 CREATE OR REPLACE TEMP TABLE baseline_flags AS
 WITH alert_counts AS (
@@ -141,11 +142,13 @@ WITH alert_counts AS (
 peaks AS (
     SELECT method, episode_id, instrument, max(value) AS peak FROM baseline_values GROUP BY ALL
 ),
-ranked AS (
+ranked AS (       -- among the episodes the alert could judge (with an expected range): the same pool
     SELECT p.*, a.threshold,
            row_number() OVER (PARTITION BY p.method, p.instrument, a.threshold ORDER BY p.peak DESC, hash(p.episode_id)) AS place,
            a.k
     FROM peaks AS p JOIN alert_counts AS a USING (instrument)
+    JOIN validation_alerts AS v ON v.episode_id = p.episode_id AND v.instrument = p.instrument
+                               AND v.threshold = a.threshold AND v.judged_with_a_range
 ),
 cuts AS (
     SELECT method, instrument, threshold, min(peak) AS cut FROM ranked WHERE place <= k GROUP BY ALL

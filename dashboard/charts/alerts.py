@@ -20,31 +20,35 @@ def tradeoff(
     height: int = 480,
 ) -> go.Figure:
     """series: name → figures() rows of one instrument (threshold, sensitivity, flag_rate and their
-    counts); current: the threshold in use, ringed; target: (flag-rate limit, sensitivity) lines."""
+    counts); current: the threshold in use, ringed; target: (flag-rate limit, sensitivity) lines.
+    With current, the first series is the alert: only its points carry percentile labels and the
+    ring (the others, one-line rules flagging as many, sit straight above or below them)."""
     fig = go.Figure()
     if not any(len(rows) for rows in series.values()):
         return empty(fig, TITLE, "No ended episode could be judged yet", height=height)
     for i, (name, rows) in enumerate(series.items()):
         rows = rows.sort_values("threshold")
+        labelled = current is None or i == 0
         fig.add_scatter(
             x=rows["flag_rate"],
             y=rows["sensitivity"],
-            mode="lines+markers+text",
+            mode="lines+markers+text" if labelled else "lines+markers",
             name=escape_html(name),
-            line={"color": CATEGORY_COLOURS[i % len(CATEGORY_COLOURS)]},
+            line={"color": CATEGORY_COLOURS[i % len(CATEGORY_COLOURS)], "dash": "solid" if labelled else "dot"},
             text=[percentile(t) for t in rows["threshold"]],
             textposition="top left",
             customdata=rows[["sensitivity_k", "sensitivity_n", "flag_rate_k", "flag_rate_n"]].to_numpy(),
-            hovertemplate="percentile %{text}: caught %{customdata[0]} of %{customdata[1]} non-improvers "
+            hovertemplate=("percentile %{text}: " if labelled else "flagging as many as the alert at %{text}: ")
+            + "caught %{customdata[0]} of %{customdata[1]} non-improvers "
             "(%{y:.0%}); alerted %{customdata[2]} of %{customdata[3]} episodes (%{x:.0%})<extra></extra>",
         )
-        if current is not None:
+        if current is not None and i == 0:
             now = rows[(rows["threshold"] - current).abs() < 1e-9]
             fig.add_scatter(
                 x=now["flag_rate"],
                 y=now["sensitivity"],
                 mode="markers",
-                showlegend=i == 0,
+                showlegend=True,
                 name=f"in use: {percentile(current)} percentile",
                 hoverinfo="skip",
                 marker={"size": 18, "symbol": "circle-open", "color": OKABE_ITO["vermillion"], "line": {"width": 3}},
@@ -52,7 +56,12 @@ def tradeoff(
     if target is not None:
         fig.add_hline(y=target[1], line_dash="dot", annotation_text=f"target {target[1]:.0%}")
         fig.add_vline(x=target[0], line_dash="dot", annotation_text=f"{target[0]:.0%} flagged")
-    fig.update_xaxes(title="share of ended episodes alerted (flag rate)", tickformat=".0%", range=[0, 1])
+    widest = max((float(r["flag_rate"].max()) for r in series.values() if len(r)), default=1.0)
+    if target is not None:
+        widest = max(widest, target[0])
+    fig.update_xaxes(
+        title="share of ended episodes alerted (flag rate)", tickformat=".0%", range=[0, min(1.0, widest * 1.15 + 0.02)]
+    )
     fig.update_yaxes(title="non-improvers alerted before their last score", tickformat=".0%", range=[0, 1.05])
     fig.update_layout(legend={"orientation": "h", "y": -0.2})
     return base_layout(fig, TITLE + " (labels: percentile)", height=height)

@@ -36,6 +36,7 @@ def figures(table: pd.DataFrame) -> pd.DataFrame:
             "with_a_range": r.with_a_range,
             "min_checked": int(getattr(r, "min_checked", 1) or 1),
             "rule_cut": getattr(r, "rule_cut", None),
+            "pooled_over": getattr(r, "pooled_over", r.instrument),
         }
         # too few judged episodes had an expected range: nothing was checked, whatever the rates say
         row["checked"] = int(r.with_a_range) >= row["min_checked"]
@@ -170,39 +171,66 @@ def readable(f: pd.DataFrame, by: str = "threshold", early_week: int = 4) -> pd.
     )
 
 
-def versus_baselines(rows: pd.DataFrame) -> str | None:
-    """figures() rows of one instrument at one threshold (every method): whether a one-line rule
-    caught as many non-improvers as the alert at the same flag rate, in a sentence (None: nothing
-    checked)."""
+def versus_baselines(rows: pd.DataFrame, early_week: int = 4) -> str | None:
+    """figures() rows of one instrument at one threshold (every method): how the best one-line rule
+    flagging as many episodes did against the alert, in plain words, and whether the program can
+    choose a one-line rule as its alert (None: nothing checked)."""
     alert = rows[rows["method"] == ALERT]
     if alert.empty or not alert.iloc[0]["checked"] or not alert.iloc[0]["sensitivity_n"]:
         return None
     a = alert.iloc[0]
-    rules = rows[rows["method"].isin(BASELINES)].sort_values("sensitivity_k", ascending=False)
+    rules = rows[rows["method"].isin(BASELINES)].sort_values("sensitivity_k", ascending=False, kind="stable")
     if rules.empty:
         return None
     b = rules.iloc[0]
-    name = label(b["method"], b["rule_cut"])
-    if b["sensitivity_k"] >= a["sensitivity_k"]:
-        said = (
-            f"A one-line rule does as well: “{name}”, flagging as many episodes ({a['alerted']}), caught "
-            f"{b['sensitivity_k']} of {b['sensitivity_n']} non-improvers against the alert's {a['sensitivity_k']}."
-        )
-        same = rows[rows["method"] == "percent_change"]
-        if len(same) and not pd.isna(same.iloc[0]["rule_cut"]) and -1 < -same.iloc[0]["rule_cut"] < 1:
-            c = same.iloc[0]
-            said += (
-                f" The program can make the one-line rule its alert: settings expected_response.alert_rule = "
-                f'"percent_change" and percent_change_min_improvement = {-c["rule_cut"]:.2f} flag as many '
-                f"(it caught {c['sensitivity_k']} here)."
-            )
-        return said
-    overlap = b["sensitivity_high"] >= a["sensitivity_low"]
-    return (
-        f"The alert caught {a['sensitivity_k']} of {a['sensitivity_n']} non-improvers; the best one-line rule "
-        f"flagging as many episodes, “{name}”, caught {b['sensitivity_k']}"
-        + (" (the intervals overlap: the difference may be chance)." if overlap else ".")
+    name = label(b["method"], b["rule_cut"], early_week)
+    chance = b["sensitivity_high"] >= a["sensitivity_low"] and a["sensitivity_high"] >= b["sensitivity_low"]
+    how = (
+        f"Flagging as many episodes ({a['alerted']}), the alert caught {a['sensitivity_k']} of "
+        f"{a['sensitivity_n']} non-improvers and the best one-line rule, “{name}”, caught {b['sensitivity_k']}"
     )
+    if b["sensitivity_k"] > a["sensitivity_k"]:
+        said = f"A one-line rule did better. {how}"
+    elif b["sensitivity_k"] == a["sensitivity_k"]:
+        said = f"A one-line rule did as well. {how}"
+    else:
+        said = f"The alert did better than each one-line rule. {how}"
+    said += " (the 95 % intervals overlap: the difference may be chance)." if chance else "."
+    same = rows[rows["method"] == "percent_change"]
+    if b["sensitivity_k"] >= a["sensitivity_k"] and len(same) and not pd.isna(same.iloc[0]["rule_cut"]):
+        c = same.iloc[0]
+        if c["sensitivity_k"] >= a["sensitivity_k"] and -1 < c["rule_cut"] < 1:
+            said += (
+                f" The program can make a one-line rule its alert: “{label('percent_change', c['rule_cut'])}” "
+                f"caught {c['sensitivity_k']} here (settings: expected_response.alert_rule = percent_change, "
+                f"percent_change_min_improvement = {-c['rule_cut']:.2f})."
+            )
+    return said
+
+
+PLAIN = {  # the page's words for a figures() rate
+    "sensitivity": "Non-improvers caught",
+    "sensitivity_deterioration": "Deteriorations caught",
+    "flag_rate": "Flagged",
+    "ppv": "Alerts that were right",
+}
+
+
+def compact(rows: pd.DataFrame, early_week: int = 4, first_week: bool = False) -> pd.DataFrame:
+    """figures() rows of one instrument at one threshold as a table narrow enough for 1024 px: each rule
+    with the page's words for its rates ('k/n = x % (low–high)'), the weeks of warning, and with
+    first_week the median week of the first alert."""
+    records = [r for _, r in rows.iterrows()]
+    table = {"Rule": [label(r["method"], r["rule_cut"], early_week) for r in records]}
+    for name, title in PLAIN.items():
+        table[title] = [rate(r, name, True) for r in records]
+    table["Weeks of warning"] = [lead(r) for r in records]
+    if first_week:
+        table["First alert (median week)"] = [
+            "not checked" if not r["checked"] else "—" if pd.isna(r["alert_week"]) else f"{r['alert_week']:g}"
+            for r in records
+        ]
+    return pd.DataFrame(table)
 
 
 @dataclass(frozen=True)
@@ -217,7 +245,7 @@ class AlertReport:
     early_week: int  # alert_validation.early_change_week (a baseline's week)
     rule: str  # expected_response.alert_rule: the alert in use
     min_improvement: float  # expected_response.percent_change_min_improvement
-    follow_up: dict  # review_follow_up()
+    alerted: pd.DataFrame  # alerts/off_track_episodes: every episode-measure ever not on track (live)
     sources: pd.DataFrame  # alerts/range_sources: where each measure's expected ranges come from
 
     @property
@@ -234,6 +262,15 @@ class AlertReport:
         f = self.figures
         rows = f[(f["instrument"] == instrument) & np.isclose(f["threshold"], self.setting)]
         return rows.sort_values("method", key=lambda m: m.map(METHODS.index))
+
+    def follow_up(self, instrument: str) -> dict:
+        """review_follow_up() of the live alerts on this measure (all of them for ALL)."""
+        a = self.alerted
+        return review_follow_up(a if instrument == ALL else a[a["instrument"] == instrument])
+
+    def pooled_over(self) -> str:
+        rows = self.of(ALL)
+        return rows.iloc[0]["pooled_over"] if len(rows) and "pooled_over" in rows else ""
 
     def current(self, instrument: str) -> pd.Series | None:
         """The alert in use (the expected range or the program's one-line rule) at the threshold in use."""
@@ -265,7 +302,7 @@ def alert_report() -> AlertReport:
         settings.whole("alert_validation", "early_change_week"),
         settings.text("expected_response", "alert_rule"),
         settings.number("expected_response", "percent_change_min_improvement"),
-        review_follow_up(f["alerted"]),
+        f["alerted"],
         f["sources"],
     )
 
