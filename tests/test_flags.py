@@ -219,7 +219,9 @@ def test_the_one_line_rule_as_the_programs_alert(tmp_path, db, monkeypatch):
     less than the set share from intake (12 -> 10 is 17 % better: short of 20 %)."""
     config = tmp_path / "config"
     config.mkdir()
-    (config / "settings.toml").write_text('[expected_response]\nalert_rule = "percent_change"\n')
+    (config / "settings.toml").write_text(
+        '[expected_response]\nalert_rule = "percent_change"\npercent_change_min_improvement = 0.2\n'
+    )
     monkeypatch.setenv("IOP_CONFIG", str(config))
     _small_program(tmp_path, db, week_3=10)
     assert rows(db, "SELECT status, explanation FROM recovery_status WHERE episode_id = 'P1#20250106'") == [

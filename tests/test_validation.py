@@ -65,8 +65,8 @@ def test_hit_rate_of_a_crafted_program_fitted_on_earlier_admissions(tmp_path):
         )
         assert list(row["lead_weeks"]) == [2] * 10  # alerted in week 3, last score in week 5
     # The baselines flag as many (20) on the same week-3 scores: 13 is 1 point and 1/12 worse than the
-    # intake of 12 (the same 20 episodes), 9 is 25 % better. The one-line rule at its default X (less
-    # than 20 % better) flags the same 20; no week judged is week 4 or later, or reliably worse.
+    # intake of 12 (the same 20 episodes), 9 is 25 % better. The one-line rule at its default X (no
+    # better than intake) flags the same 20; no week judged is week 4 or later, or reliably worse.
     at = every[every["threshold"] == 0.8].set_index("method")
     for method, cut in (
         ("first_follow_up", 1 / 12),

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from clinical.validation import ALERT, BASELINES, SIGNALS, TRIALS, counts, pooled, rbmi_exports, riesby_exports
+from clinical.validation import ALERT, METHODS, TRIALS, counts, pooled, rbmi_exports, riesby_exports
 from dashboard.views.alerts import ALL, figures, not_checked, readable, versus_baselines
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -113,7 +113,7 @@ def main(argv=None) -> int:
                 for threshold, at in every.groupby("threshold"):
                     if not any(abs(threshold - t) < 1e-9 for t in SHOWN):
                         continue
-                    order = at["method"].map((ALERT, *BASELINES, *SIGNALS).index)
+                    order = at["method"].map(METHODS.index)
                     print(readable(at.assign(o=order).sort_values("o"), by="method").to_string(index=False))
                     print("  " + (versus_baselines(at) or "not checked"))
                 frames.append(rows.assign(dataset=name, split=split))
