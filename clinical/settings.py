@@ -64,6 +64,9 @@ def _check(settings: dict[str, dict]) -> None:
     share = response["percent_change_min_improvement"]
     if isinstance(share, bool) or not isinstance(share, (int, float)) or not -1 < share < 1:
         raise ValueError("settings expected_response.percent_change_min_improvement: a share from -1 to 1, e.g. 0.20")
+    worse = settings["flags"]["worsening_share"]
+    if isinstance(worse, bool) or not isinstance(worse, (int, float)) or not 0 < worse < 1:
+        raise ValueError("settings flags.worsening_share: a share of the reliable change above 0 and below 1, e.g. 0.5")
     grace = settings["measurement"]["overdue_grace_days"]
     if not isinstance(grace, int) or grace < 0:
         raise ValueError("settings measurement.overdue_grace_days: a whole number of days, 0 or more")

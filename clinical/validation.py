@@ -58,7 +58,7 @@ SPLITS = ("folds", "temporal")
 # What setup/validation.sql judges, by its method name: the alert, the plan-review signals the
 # clinician sees (alone and together), and the one-line baselines at the alert's flag rate.
 ALERT = "expected_range"
-SIGNALS = ("all_signals", "reliable_deterioration", "no_improvement", "severe_persisting")
+SIGNALS = ("all_signals", "reliable_deterioration", "worsening", "no_improvement", "severe_persisting")
 # the one-line alert at the program's own X (expected_response.percent_change_min_improvement)
 CHOSEN_RULE = "percent_change_setting"
 BASELINES = ("first_follow_up", "early_change", "worst_change", "percent_change")

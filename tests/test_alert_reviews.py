@@ -240,7 +240,8 @@ def test_the_directors_page_says_not_checked_and_shows_what_followed(off_track):
     # the signals that need no range are judged: 50 ended episodes, none before week 4 or reliably worse
     signals = next(d.value for d in at.dataframe if "First alert (median week)" in d.value.columns)
     assert list(signals["Rule"]) == ["Not on track (expected range)", "Any plan-review signal",
-                                     "Deteriorating (reliable change)", "No improvement", "Still severe"]  # fmt: skip
+                                     "Deteriorating (reliable change)", "Worsening or deteriorating (half the reliable change)",
+                                     "No improvement", "Still severe"]  # fmt: skip
     assert signals.iloc[0]["Flagged"] == "not checked"
     assert signals.iloc[1]["Flagged"].startswith("0/50 = 0%")
     follow = next(m.value for m in at.markdown if m.value.startswith("Of **"))
@@ -379,5 +380,6 @@ def test_a_small_program_gets_its_alert_checked_on_published_curves_beside_the_b
                               f"{not_improved} non-improvers and the best one-line rule")  # fmt: skip
     signals = next(d.value for d in at.dataframe if "First alert (median week)" in d.value.columns)
     assert list(signals["Rule"]) == ["Not on track (expected range)", "Any plan-review signal",
-                                     "Deteriorating (reliable change)", "No improvement", "Still severe"]  # fmt: skip
+                                     "Deteriorating (reliable change)", "Worsening or deteriorating (half the reliable change)",
+                                     "No improvement", "Still severe"]  # fmt: skip
     assert signals.iloc[1]["Flagged"].startswith(f"{counts['all_signals'][2]}/35 = ")

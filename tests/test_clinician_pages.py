@@ -26,7 +26,10 @@ def _page(path, role="director", clinician=None, **query) -> AppTest:
 
 
 def test_marts_hold_the_scenario(clinic):
+    # P1's 19 in week 6 is past the published curves' 80th percentile for an intake of 12 (10.7): the
+    # clinic has no completed episode of its own (test_flags checks the curves' numbers)
     assert rows(clinic, "SELECT participant_id, rule_id, severity FROM flags ORDER BY 1, 2") == [
+        ("P1", "below_expected", "red"),
         ("P1", "reliable_deterioration", "red"),
         ("P1", "safety_item", "red"),
         ("P2", "below_asam_hours", "amber"),
@@ -42,10 +45,10 @@ def test_caseload_rows_and_order(clinic):
     assert table["participant_id"].tolist() == ["P1", "P2", "P3"]
     assert table["priority"].tolist() == ["⚠ SAFETY", "● Red", ""]
     assert table["clinician"].tolist() == ["Chen", "Chen", "Rivera"]  # a director sees whose they are
-    assert table.loc[0, "flags"] == "Safety item (PHQ-9) · Deteriorating (PHQ-9)"
+    assert table.loc[0, "flags"] == "Safety item (PHQ-9) · Deteriorating (PHQ-9) · Not on track (PHQ-9)"
     assert table.loc[1, "flags"] == "Disengaged · No-shows in a row · Hours below ASAM · Low attendance"
-    assert table.loc[0, "PHQ-9"] == "19 (+7)"  # 12 at baseline, 19 now
-    assert table.loc[2, "PHQ-9"] == "8 (-10)"
+    assert table.loc[0, "PHQ-9"] == "19 (+7) · not on track"  # 12 at baseline, 19 now: past the published range
+    assert table.loc[2, "PHQ-9"] == "8 (-10) · on track"
     assert table["week_in_program"].tolist() == [6, 6, 6]
 
 
@@ -150,6 +153,9 @@ def test_participant_page_shows_the_marts(clinic):
     flags = sorted(shown(e.value) for e in at.error)
     assert flags == [
         "**Deteriorating (PHQ-9)** — PHQ-9 12 → 19: up 7 since intake; reliable change is 6",
+        "**Not on track (PHQ-9)** — PHQ-9 19 in week 6; people starting at 12 in published trials are usually "
+        "3.1–9.9 by week 6 (the middle half of 30 trial participants of similar severity, scaled to this intake; "
+        "the program has 0 completed episodes, 50 needed for its own); above 10.7 is not on track",
         "**Safety item (PHQ-9)** — PHQ-9 item 9 (thoughts of being better off dead or of self-harm) answered 1 on 10 Feb 2025",
     ]
     assert shown(at.markdown[0].value) == "**P1** · Episode 1: 06 Jan 2025 – open"
@@ -164,7 +170,7 @@ def test_participant_page_shows_the_marts(clinic):
             "Category": "deteriorated",
             "Response": "No",
             "Remission": "No",
-            "Expected recovery": "no expected range (week 6)",
+            "Expected recovery": "not on track (week 6)",
             "Scores": 6,  # no completed episodes to compare with
             "After discharge": "—",
         }
@@ -262,6 +268,11 @@ def test_the_worklist_puts_safety_first_then_red_then_amber(tmp_path, monkeypatc
     measures = [measures_row("RED", _days(7 * w), "PHQ-9", 12 if w < 5 else 19) for w in range(6)]
     measures += [measures_row("AMBER", _days(7 * w), "PHQ-9", 15) for w in range(6)]
     measures += [measures_row("SAFE", _days(21 + 7 * w), "PHQ-9", "", [1, 1, 1, 1, 1, 1, 1, 0, 2]) for w in range(3)]
+    # no published curves: AMBER's flat 15 would be not on track against them (red), and this is about order
+    config = tmp_path / "config"
+    config.mkdir()
+    (config / "settings.toml").write_text("[expected_response]\npublished_curves = false\n")
+    monkeypatch.setenv("IOP_CONFIG", str(config))
     build(tmp_path, db, roster=roster, attendance=attendance, measures=measures, as_of=AS_OF)
     monkeypatch.setenv("IOP_DB", str(db))
     at = _page("pages/caseload.py")

@@ -127,7 +127,9 @@ def test_case_review_pages_name_the_participant_and_keep_every_row_whole(program
     from dashboard.documents.case_review import case_review_files
 
     view = _long_view()
-    assert len(view.flags) == 13
+    assert (
+        len(view.flags) == 14
+    )  # 4 of the participant (not on track against the published curves among them), 10 added
     files = case_review_files(view)
     pages = _pages(files["pdf"])
     header = f"Case review · {PID} · Episode 1: 06 Jan 2025 – open"

@@ -98,7 +98,7 @@ def test_the_packet_by_hand(program):
             "18 (moderately severe), 06 Jan 2025",
             "10 (moderate), 20 Jan 2025",
             "−8 points: reliable improvement (threshold 6)",
-            "no expected range (week 3)",
+            "on track (week 3)",  # 44 % better by week 3: inside the published curves
         ]
     ]
     [row] = p.flags.values.tolist()

@@ -80,7 +80,7 @@ def test_hit_rate_of_a_crafted_program_fitted_on_earlier_admissions(tmp_path):
         20,
         10,
     )
-    for method in ("reliable_deterioration", "no_improvement", "severe_persisting"):
+    for method in ("reliable_deterioration", "worsening", "no_improvement", "severe_persisting"):
         assert at.loc[method, "alerted"] == 0, method
     assert (at.loc["all_signals", "alerted"], list(at.loc["all_signals", "alert_weeks"])) == (20, [3] * 20)
     [f] = figures(table.reset_index().head(1)).to_dict("records")
@@ -103,7 +103,7 @@ def test_every_ended_episode_is_judged_once_in_ten_folds(tmp_path):
     ).dropna(subset=["hamd"])
     paired = int((data.groupby("id")["week"].agg(lambda w: w.min() * 7 <= 7 and len(w) > 1)).sum())
     assert set(table["episodes"]) == {paired}  # every method judges the same episodes
-    assert len(table) == 10  # the alert, the chosen-rule row, four baselines and four signals
+    assert len(table) == 11  # the alert, the chosen-rule row, four baselines and five signals
     assert int(table["improved"].iloc[0] + table["not_improved"].iloc[0]) == paired
 
 

@@ -74,6 +74,10 @@ CREATE OR REPLACE MACRO improvement_share(score, intake, worse_sign) AS
 CREATE OR REPLACE MACRO short_of_percent_change(score, intake, worse_sign) AS
     improvement_share(score, intake, worse_sign) < getvariable('expected_response_percent_change_min_improvement');
 CREATE OR REPLACE MACRO reliably_better(worsening, rc_points) AS worsening <= -rc_points;
+-- Worse than intake by flags.worsening_share of the reliable change or more, short of a reliable
+-- deterioration: the early warning of one (docs/clinical.md, "How well our alerts work").
+CREATE OR REPLACE MACRO worsening_at(worsening, rc_points) AS
+    worsening >= getvariable('flags_worsening_share') * rc_points AND NOT reliably_worse(worsening, rc_points);
 CREATE OR REPLACE MACRO no_improvement_at(week, worsening, rc_points, score, cutoff, worse_sign) AS
     NOT reliably_better(worsening, rc_points) AND NOT reliably_worse(worsening, rc_points)
     AND (score - cutoff) * worse_sign >= 0 AND week >= getvariable('flags_no_improvement_week');

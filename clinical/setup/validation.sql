@@ -105,6 +105,7 @@ SELECT t.split, t.episode_id, t.instrument, t.week,
        coalesce(no_improvement_at(t.week, (t.score - t.intake) * j.worse_sign, po.reliable_change_points, t.score,
                                   po.clinical_cutoff, j.worse_sign), false) AS not_improving,
        coalesce(severe_persisting_at(t.week, t.score, po.severe_from, j.worse_sign), false) AS severe,
+       coalesce(worsening_at((t.score - t.intake) * j.worse_sign, po.reliable_change_points), false) AS worsening_flag,
        row_number() OVER (PARTITION BY t.split, t.episode_id, t.instrument ORDER BY t.week) AS nth
 FROM tested_weeks AS t
 JOIN judged AS j USING (episode_id, instrument)
@@ -168,12 +169,13 @@ WITH rules AS (
            min(week) FILTER (deteriorating) AS deteriorating,
            min(week) FILTER (not_improving) AS not_improving,
            min(week) FILTER (severe) AS severe,
+           min(week) FILTER (worsening_flag) AS worsening,
            min(week) FILTER (short_of_change) AS short_of_change,
            count(*) AS weeks_judged
     FROM tested_signals GROUP BY ALL
 ),
 episodes AS (
-    SELECT a.*, r.deteriorating, r.not_improving, r.severe, r.short_of_change, coalesce(r.weeks_judged, 0) AS weeks_judged
+    SELECT a.*, r.deteriorating, r.not_improving, r.severe, r.worsening, r.short_of_change, coalesce(r.weeks_judged, 0) AS weeks_judged
     FROM validation_alerts AS a LEFT JOIN rules AS r USING (episode_id, instrument)
 )
 SELECT 'expected_range' AS method, episode_id, instrument, threshold, reliable_improvement, reliable_deterioration,
@@ -184,7 +186,7 @@ SELECT 'all_signals', episode_id, instrument, threshold, reliable_improvement, r
        weeks_judged, true,   -- what fires is what the clinician sees, with or without a range
        -- with the alert the program chose
        least(CASE getvariable('expected_response_alert_rule') WHEN 'percent_change' THEN short_of_change ELSE first_alert_week END,
-             deteriorating, not_improving, severe), NULL
+             deteriorating, worsening, not_improving, severe), NULL
 FROM episodes
 UNION ALL
 -- the one-line alert at the program's own X (expected_response.percent_change_min_improvement), as
@@ -195,6 +197,11 @@ FROM episodes
 UNION ALL
 SELECT 'reliable_deterioration', episode_id, instrument, threshold, reliable_improvement, reliable_deterioration,
        last_week, weeks_judged, true, deteriorating, NULL
+FROM episodes
+UNION ALL
+-- either worsening flag: worse than intake by worsening_share of the reliable change or more
+SELECT 'worsening', episode_id, instrument, threshold, reliable_improvement, reliable_deterioration,
+       last_week, weeks_judged, true, least(worsening, deteriorating), NULL
 FROM episodes
 UNION ALL
 SELECT 'no_improvement', episode_id, instrument, threshold, reliable_improvement, reliable_deterioration,

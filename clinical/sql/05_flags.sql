@@ -48,6 +48,14 @@ reliable_deterioration AS (
                   CASE WHEN change > 0 THEN 'up' ELSE 'down' END, num(abs(change)), num(reliable_change_points))
     FROM open_outcomes WHERE reliable_deterioration
 ),
+worsening AS (
+    SELECT participant_id, episode_id, 'worsening', latest_date, instrument,
+           format('{} {} → {}: up {} since intake, at least {} % of the reliable change ({}); a reliable deterioration is up {}',
+                  instrument, num(baseline_score), num(latest_score), num(abs(change)),
+                  CAST(round(100 * getvariable('flags_worsening_share')) AS INTEGER), num(reliable_change_points),
+                  num(reliable_change_points))
+    FROM open_outcomes WHERE worsening_at(change * worse_sign, reliable_change_points)
+),
 no_improvement AS (
     -- judged on a score taken in treatment week N or later
     SELECT participant_id, episode_id, 'no_improvement', latest_date, instrument,
@@ -141,6 +149,7 @@ measure_overdue AS (      -- the primary instrument's cadence (measures_due, 04c
 final AS (
     SELECT * FROM safety_item
     UNION ALL SELECT * FROM reliable_deterioration
+    UNION ALL SELECT * FROM worsening
     UNION ALL SELECT * FROM no_improvement
     UNION ALL SELECT * FROM severe_persisting
     UNION ALL SELECT * FROM below_expected

@@ -111,6 +111,7 @@ METHOD_NAMES = {
     CHOSEN_RULE: "Not on track (improved less than the set share from intake)",
     "all_signals": "Any plan-review signal",
     "reliable_deterioration": "Deteriorating (reliable change)",
+    "worsening": "Worsening or deteriorating (half the reliable change)",
     "no_improvement": "No improvement",
     "severe_persisting": "Still severe",
 }
