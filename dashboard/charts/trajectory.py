@@ -130,26 +130,30 @@ def trajectory(
                 hovertemplate="not on track beyond %{y:.1f}<extra></extra>",
             )
         )
-        fig.add_trace(
-            go.Scatter(
-                x=x,
-                y=shown["at_risk_limit"],
-                mode="lines",
-                line={"color": EXPECTED_COLOUR, "width": 1, "dash": "dot"},
-                name="at risk beyond",
-                hovertemplate="at risk beyond %{y:.1f}<extra></extra>",
+        if shown["at_risk_limit"].notna().any():  # none with the one-line alert: only its own limit
+            fig.add_trace(
+                go.Scatter(
+                    x=x,
+                    y=shown["at_risk_limit"],
+                    mode="lines",
+                    line={"color": EXPECTED_COLOUR, "width": 1, "dash": "dot"},
+                    name="at risk beyond",
+                    hovertemplate="at risk beyond %{y:.1f}<extra></extra>",
+                )
             )
-        )
-        fig.add_trace(
-            go.Scatter(
-                x=x,
-                y=shown["p50"],
-                mode="lines",
-                line={"color": EXPECTED_COLOUR, "width": 2},
-                name="expected (similar intakes' median)",
-                hovertemplate="median %{y:.1f}<extra></extra>",
+        if shown["p50"].notna().any():  # no range (the one-line alert still has its limit)
+            fig.add_trace(
+                go.Scatter(
+                    x=x,
+                    y=shown["p50"],
+                    mode="lines",
+                    line={"color": EXPECTED_COLOUR, "width": 2},
+                    name="expected (published trials' median)"
+                    if "range_source" in shown and (shown["range_source"] == "published").any()
+                    else "expected (similar intakes' median)",
+                    hovertemplate="median %{y:.1f}<extra></extra>",
+                )
             )
-        )
     week_no = valid["treatment_week"].astype("Int64").astype(str)  # the stored treatment week
     fig.add_trace(
         go.Scatter(
