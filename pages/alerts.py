@@ -16,9 +16,11 @@ from dashboard.views.alerts import (
     label,
     lead,
     not_checked,
+    one_line_rule,
     range_source,
     rate,
     readable,
+    rules_in_words,
     versus_baselines,
 )
 from dashboard.views.words import percentile, share
@@ -36,7 +38,7 @@ data_as_of(report.data_as_of)
 if report.rule == "percent_change":
     st.markdown(
         f"The program's alert is a one-line rule: a participant is **not on track** when a score from week "
-        f"{report.first_week} on has improved less than {report.min_improvement:.0%} from intake. The expected "
+        f"{report.first_week} on fits the rule “{one_line_rule(report.min_improvement)}”. The expected "
         f"range (worse than {report.setting:.0%} of the scores that week of completed episodes that started at a "
         "similar score) is still checked below, beside it."
     )
@@ -65,15 +67,18 @@ if not report.instruments:
 
 instrument = measure_picker(report.instruments, ALL)
 if instrument == ALL and report.pooled_over():
+    pooled = report.pooled_over().split(", ")
     st.caption(
-        f"All measures together: {report.pooled_over()}, the measures whose alert could be checked; an episode "
-        "scored on two of them counts once for each (episode-measures)."
+        f"All measures together: {pooled[0]}, the only measure whose alert could be checked."
+        if len(pooled) == 1
+        else f"All measures together: {report.pooled_over()}, the measures whose alert could be checked; an "
+        "episode scored on two of them counts once for each (episode-measures)."
     )
 now = report.current(instrument)
 
 if now is not None:
     st.subheader(
-        f"The setting in use: improved less than {report.min_improvement:.0%} from intake"
+        f"The setting in use: a score {one_line_rule(report.min_improvement)}"
         if report.rule == "percent_change"
         else f"The setting in use: the {percentile(report.setting)} percentile"
     )
@@ -116,25 +121,31 @@ if now is not None:
         st.caption(f"Deteriorations caught: {rate(now, 'sensitivity_deterioration')}.")
 
 at_setting = report.at_setting(instrument)
-if now is not None and now["checked"]:
+ranged = at_setting[at_setting["method"] == ALERT]  # the expected range, whichever alert is in use
+if len(ranged) and ranged.iloc[0]["checked"]:
     st.subheader("Against the simplest rules, flagging as many")
     st.markdown(
         "Could a clinician do as well by eye? Each one-line rule below flags as many of the same episodes as the "
-        "alert, its cut-off chosen only for that, judged on the same weeks before the last score."
+        f"expected range ({ranged.iloc[0]['alerted']:,} of {ranged.iloc[0]['episodes']:,}), its cut-off chosen only "
+        "for that, judged on the same "
+        "weeks before the last score."
     )
     verdict = versus_baselines(at_setting, report.early_week)
     if verdict is not None:
         st.info(verdict, icon=None)
     compared = at_setting[at_setting["method"].isin((ALERT, *BASELINES))]
-    st.dataframe(compact(compared, report.early_week), hide_index=True, key="baselines")
+    # a static table: it wraps to the page's width (a data grid cut its last columns at 1024 px)
+    st.table(
+        compact(compared, report.early_week, ("sensitivity", "sensitivity_deterioration", "ppv", "lead")).set_index(
+            "Rule"
+        )
+    )
+    st.caption("The rules: " + rules_in_words(compared, report.early_week) + ".")
 
-    # a threshold not checked is no point on the chart; the alert first (its points labelled and ringed)
-    series = {}
-    for m in (ALERT, *BASELINES):
-        rows = report.of(instrument, m)
-        rows = rows[rows["checked"]]
-        cut = rows["rule_cut"].iloc[0] if len(rows) and m != ALERT and len(set(rows["rule_cut"])) == 1 else None
-        series[label(m, cut, report.early_week) if cut is not None else label(m, early_week=report.early_week)] = rows
+    # a threshold not checked is no point on the chart; the alert first (its points labelled and ringed);
+    # each rule's cut-off changes along its line (it flags as many as the alert at each percentile)
+    series = {label(m, early_week=report.early_week): report.of(instrument, m) for m in (ALERT, *BASELINES)}
+    series = {name: rows[rows["checked"]] for name, rows in series.items()}
     if len(next(iter(series.values()))):
         figures.show(tradeoff(series, report.setting), key="tradeoff")
         st.caption(
@@ -147,17 +158,22 @@ if now is not None and now["checked"]:
 
 st.subheader("Every signal that asks for a plan change")
 st.markdown(
-    "What the clinician sees: an episode counts once, at the first week any of these fired before its last "
-    "score, and each signal alone (these need no expected range)."
+    "What the clinician sees. “Any plan-review signal” counts an episode once, at the first week any signal fired "
+    "before its last score; the rows below it take each signal alone. None of them needs an expected range."
 )
 signals = at_setting[at_setting["method"].isin((ALERT, *SIGNALS))]
-st.dataframe(compact(signals, report.early_week, first_week=True), hide_index=True, key="signals")
+st.table(
+    compact(signals, report.early_week, ("flag_rate", "sensitivity", "sensitivity_deterioration", "first")).set_index(
+        "Rule"
+    )
+)
+st.caption("The signals: " + rules_in_words(signals, report.early_week) + ".")
 
 st.subheader("What followed the alerts")
 st.caption("The live alerts, open episodes included (not the re-check above): what the care team recorded after them.")
 f = report.follow_up(instrument)
 if not f["alerted"]:
-    st.caption("No episode has been not on track yet.")
+    st.caption("No live not-on-track alert on this measure yet.")
 else:
     st.markdown(
         f"Of **{f['alerted']:,}** episode-measures ever not on track ({f['open']:,} still open): "

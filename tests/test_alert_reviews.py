@@ -238,12 +238,11 @@ def test_the_directors_page_says_not_checked_and_shows_what_followed(off_track):
     assert not at.get("plotly_chart")  # no threshold was checked: no point to draw
     assert "Against the simplest rules, flagging as many" not in [h.value for h in at.subheader]
     # the signals that need no range are judged: 50 ended episodes, none before week 4 or reliably worse
-    signals = next(d.value for d in at.dataframe if "First alert (median week)" in d.value.columns)
-    assert list(signals["Rule"]) == ["Not on track (expected range)", "Any plan-review signal",
-                                     "Deteriorating (reliable change)", "Worsening or deteriorating (half the reliable change)",
+    signals = next(t.value for t in at.table if "First alert, week" in t.value.columns).reset_index()
+    assert list(signals["Rule"]) == ["Expected range (the alert)", "Any signal", "Deteriorating", "Worsening",
                                      "No improvement", "Still severe"]  # fmt: skip
-    assert signals.iloc[0]["Flagged"] == "not checked"
-    assert signals.iloc[1]["Flagged"].startswith("0/50 = 0%")
+    assert signals.iloc[0]["Episodes alerted"] == "not checked"
+    assert signals.iloc[1]["Episodes alerted"] == "0% (0/50)"
     follow = next(m.value for m in at.markdown if m.value.startswith("Of **"))
     # P1, and the 10 ended episodes whose week-3 scores (13, 14) are above the 80th percentile too
     assert follow == (
@@ -365,21 +364,62 @@ def test_a_small_program_gets_its_alert_checked_on_published_curves_beside_the_b
     _, _, alerted, not_improved, caught = counts["expected_range"]
     assert metrics["Non-improvers caught"] == f"{caught / not_improved:.0%}"
     assert metrics["Episodes alerted"] == f"{alerted / 35:.0%}"
-    baselines = next(d.value for d in at.dataframe if list(d.value.columns) == [
-        "Rule", "Non-improvers caught", "Deteriorations caught", "Flagged", "Alerts that were right", "Weeks of warning"])  # fmt: skip
+    baselines = next(t.value.reset_index() for t in at.table if list(t.value.reset_index().columns) == [
+        "Rule", "Non-improvers caught", "Deteriorations caught", "Alerts that were right", "Weeks of warning"])  # fmt: skip
     for method, row in zip(("expected_range", "first_follow_up", "early_change", "worst_change", "percent_change"),
                            baselines.to_dict("records"), strict=True):  # fmt: skip
         k = counts[method][4]
-        assert row["Non-improvers caught"].startswith(f"{k}/{not_improved} = "), method
-        assert row["Flagged"].startswith(f"{alerted}/35 = "), method  # the same flag rate
+        assert row["Non-improvers caught"] == f"{k / not_improved:.0%} ({k}/{not_improved})", method
+        assert row["Alerts that were right"].endswith(f"/{alerted})"), method  # the same number alerted
     best = max(counts[m][4] for m in ("first_follow_up", "early_change", "worst_change", "percent_change"))
-    opening = ("A one-line rule did better." if best > caught else "A one-line rule did as well." if best == caught
-               else "The alert did better than each one-line rule.")  # fmt: skip
     [verdict] = [i.value for i in at.info if "one-line rule" in i.value]
-    assert verdict.startswith(f"{opening} Flagging as many episodes ({alerted}), the alert caught {caught} of "
-                              f"{not_improved} non-improvers and the best one-line rule")  # fmt: skip
-    signals = next(d.value for d in at.dataframe if "First alert (median week)" in d.value.columns)
-    assert list(signals["Rule"]) == ["Not on track (expected range)", "Any plan-review signal",
-                                     "Deteriorating (reliable change)", "Worsening or deteriorating (half the reliable change)",
+    opening = verdict.split(":")[0]
+    assert opening in ("A one-line rule does about as well", "A one-line rule does better",
+                       "The alert does better than each one-line rule")  # fmt: skip
+    assert (opening == "The alert does better than each one-line rule") == (best < caught and "overlap" not in verdict)
+    assert (
+        f"flagging as many episodes ({alerted}), the alert caught {caught} of {not_improved} non-improvers" in verdict
+    )
+    assert f"caught {best}" in verdict
+    signals = next(t.value for t in at.table if "First alert, week" in t.value.columns).reset_index()
+    assert list(signals["Rule"]) == ["Expected range (the alert)", "Any signal", "Deteriorating", "Worsening",
                                      "No improvement", "Still severe"]  # fmt: skip
-    assert signals.iloc[1]["Flagged"].startswith(f"{counts['all_signals'][2]}/35 = ")
+    assert signals.iloc[1]["Episodes alerted"].endswith(f"({counts['all_signals'][2]}/35)")
+
+
+def test_the_page_names_the_one_line_alert_when_the_program_chose_it(tmp_path, monkeypatch):
+    """expected_response.alert_rule = "percent_change" at its default X (0): the page's setting in use is the
+    rule, in words, and its figures are the rule's own row of the re-check. 30 ended episodes, intake 12, week 3
+    10..14 (six each), last score in week 5: 5 (reliably better) after 10 and 11, else 12."""
+    config = tmp_path / "config"
+    config.mkdir()
+    (config / "settings.toml").write_text('[expected_response]\nalert_rule = "percent_change"\n')
+    monkeypatch.setenv("IOP_CONFIG", str(config))
+    roster, measures = [], []
+    for i in range(30):
+        week_3 = 10 + i % 5
+        roster.append(f"E{i:02d},2025-01-06,2025-02-07,completed,Trauma,Chen,1990,yes")
+        measures += [
+            measures_row(f"E{i:02d}", "2025-01-06", "PHQ-9", 12),
+            measures_row(f"E{i:02d}", "2025-01-20", "PHQ-9", week_3),
+            measures_row(f"E{i:02d}", "2025-02-03", "PHQ-9", 5 if week_3 < 12 else 12),
+        ]
+    db = tmp_path / "iop.duckdb"
+    build(tmp_path, db, roster=roster, measures=measures, as_of=D(2025, 3, 1))
+    monkeypatch.setenv("IOP_DB", str(db))
+    # flagged: the 12 whose week 3 was worse than 12 (13, 14); all ended without reliable improvement, as did
+    # the 6 at 12
+    assert rows(
+        db,
+        "SELECT alerted, alerted_not_improved, not_improved, episodes FROM alert_performance "
+        "WHERE method = 'percent_change_setting' AND threshold = 0.8",
+    ) == [(12, 12, 18, 30)]
+    at = app("director")
+    at.switch_page("pages/alerts.py").run()
+    assert not at.exception, at.exception
+    assert "The setting in use: a score worse than intake" in [h.value for h in at.subheader]
+    metrics = {m.label: m.value for m in at.metric}
+    assert (metrics["Episodes alerted"], metrics["Non-improvers caught"]) == ("40%", "67%")  # 12/30, 12/18
+    assert rows(
+        db, "SELECT explanation FROM recovery_status WHERE episode_id = 'E03#20250106' AND treatment_week = 3"
+    ) == [("PHQ-9 13 in week 3: 8 % worse than intake 12; the alert in use flags worse than intake",)]

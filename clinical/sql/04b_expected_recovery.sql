@@ -131,11 +131,15 @@ SELECT w.episode_id, w.instrument, w.week AS treatment_week, w.scored_on, w.scor
             WHEN (w.score - x.at_risk_limit) * po.worse_sign > 0 THEN 'at risk'
             ELSE 'on track' END AS status,
        CASE WHEN getvariable('expected_response_alert_rule') = 'percent_change'
-            THEN format('{} {} in week {}: {} than intake {}; the alert in use flags less than {} % better',
+            THEN format('{} {} in week {}: {} than intake {}; the alert in use flags {}',
                         w.instrument, num(w.score), w.week, CASE WHEN improvement_share(w.score, w.intake, po.worse_sign) >= 0
                             THEN num(round(100 * improvement_share(w.score, w.intake, po.worse_sign))) || ' % better'
                             ELSE num(round(-100 * improvement_share(w.score, w.intake, po.worse_sign))) || ' % worse' END,
-                        num(w.intake), num(round(100 * getvariable('expected_response_percent_change_min_improvement'))))
+                        num(w.intake),
+                        CASE WHEN getvariable('expected_response_percent_change_min_improvement') > 0
+                             THEN 'less than ' || num(round(100 * getvariable('expected_response_percent_change_min_improvement'))) || ' % better'
+                             WHEN getvariable('expected_response_percent_change_min_improvement') = 0 THEN 'worse than intake'
+                             ELSE 'more than ' || num(round(-100 * getvariable('expected_response_percent_change_min_improvement'))) || ' % worse' END)
             WHEN NOT x.available THEN x.note
             ELSE format('{} {} in week {}; people starting at {} {} usually {}–{} by week {} ({}); {} {} is not on track',
                         w.instrument, num(w.score), w.week, num(w.intake),

@@ -35,10 +35,21 @@ def tradeoff(
             mode="lines+markers+text" if labelled else "lines+markers",
             name=escape_html(name),
             line={"color": CATEGORY_COLOURS[i % len(CATEGORY_COLOURS)], "dash": "solid" if labelled else "dot"},
-            text=[percentile(t) for t in rows["threshold"]],
+            # labels at the ends and at the threshold in use: every one of nine collides at 1024 px
+            text=[
+                percentile(t)
+                if t in (rows["threshold"].min(), rows["threshold"].max())
+                or (current is not None and abs(t - current) < 1e-9)
+                else ""
+                for t in rows["threshold"]
+            ],
             textposition="top left",
-            customdata=rows[["sensitivity_k", "sensitivity_n", "flag_rate_k", "flag_rate_n"]].to_numpy(),
-            hovertemplate=("percentile %{text}: " if labelled else "flagging as many as the alert at %{text}: ")
+            customdata=rows[["sensitivity_k", "sensitivity_n", "flag_rate_k", "flag_rate_n"]]
+            .assign(percentile=[percentile(t) for t in rows["threshold"]])
+            .to_numpy(),
+            hovertemplate=(
+                "percentile %{customdata[4]}: " if labelled else "flagging as many as the alert at %{customdata[4]}: "
+            )
             + "caught %{customdata[0]} of %{customdata[1]} non-improvers "
             "(%{y:.0%}); alerted %{customdata[2]} of %{customdata[3]} episodes (%{x:.0%})<extra></extra>",
         )
@@ -60,8 +71,10 @@ def tradeoff(
     if target is not None:
         widest = max(widest, target[0])
     fig.update_xaxes(
-        title="share of ended episodes alerted (flag rate)", tickformat=".0%", range=[0, min(1.0, widest * 1.15 + 0.02)]
+        title="episodes alerted (share of ended episodes judged)",
+        tickformat=".0%",
+        range=[0, min(1.0, widest * 1.15 + 0.02)],
     )
-    fig.update_yaxes(title="non-improvers alerted before their last score", tickformat=".0%", range=[0, 1.05])
+    fig.update_yaxes(title="non-improvers caught (before their last score)", tickformat=".0%", range=[0, 1.05])
     fig.update_layout(legend={"orientation": "h", "y": -0.2})
     return base_layout(fig, TITLE + " (labels: percentile)", height=height)

@@ -76,25 +76,24 @@ def _weeks(value) -> list:
 
 
 def label(method: str, cut=None, early_week: int = 4) -> str:
-    """A method in words; a baseline with its X at this flag rate (none when instruments are pooled:
-    each has its own)."""
+    """A method in words; a baseline with its cut-off X at this flag rate, or, without one (a line across
+    thresholds, or measures pooled), what X is for."""
     known = cut is not None and not pd.isna(cut)
+    unknown = "cut-off set to flag as many"
     if method == "first_follow_up":
-        return "First follow-up " + (_share(cut) if known else "improved less than X % (set per measure)")
+        return "First follow-up: " + (_share(cut) if known else unknown)
     if method == "early_change":
-        return f"By week {early_week}: " + (_share(cut) if known else "improved less than X % (set per measure)")
+        return f"By week {early_week}: " + (_share(cut) if known else unknown)
     if method == "worst_change":
         if not known:
-            return "Any score before the last worse than intake by X points (set per measure)"
+            return f"Any score, in points: {unknown}"
         if cut > 0:
-            return f"Any score before the last {cut:g}+ points worse than intake"
+            return f"Any score, in points: {cut:g}+ points worse than intake"
         if cut == 0:
-            return "Any score before the last no better than intake"
-        return f"Any score before the last less than {-cut:g} points better than intake"
+            return "Any score, in points: no better than intake"
+        return f"Any score, in points: less than {-cut:g} points better than intake"
     if method == "percent_change":
-        if not known:
-            return "Any score before the last improved less than X % from intake (set per measure)"
-        return "Any score before the last " + _share(cut)
+        return "Any score, as a share: " + (_share(cut) if known else unknown)
     return METHOD_NAMES[method]
 
 
@@ -108,7 +107,7 @@ def _share(cut: float) -> str:
 
 METHOD_NAMES = {
     ALERT: "Not on track (expected range)",
-    CHOSEN_RULE: "Not on track (improved less than the set share from intake)",
+    CHOSEN_RULE: "Not on track (the one-line rule at the program's own cut-off)",
     "all_signals": "Any plan-review signal",
     "reliable_deterioration": "Deteriorating (reliable change)",
     "worsening": "Worsening or deteriorating (half the reliable change)",
@@ -184,54 +183,116 @@ def versus_baselines(rows: pd.DataFrame, early_week: int = 4) -> str | None:
     if rules.empty:
         return None
     b = rules.iloc[0]
-    name = label(b["method"], b["rule_cut"], early_week)
     chance = b["sensitivity_high"] >= a["sensitivity_low"] and a["sensitivity_high"] >= b["sensitivity_low"]
     how = (
-        f"Flagging as many episodes ({a['alerted']}), the alert caught {a['sensitivity_k']} of "
-        f"{a['sensitivity_n']} non-improvers and the best one-line rule, “{name}”, caught {b['sensitivity_k']}"
+        f"flagging as many episodes ({a['alerted']}), the alert caught {a['sensitivity_k']} of "
+        f"{a['sensitivity_n']} non-improvers and the best one-line rule, “{label(b['method'], b['rule_cut'], early_week)}”, "
+        f"caught {b['sensitivity_k']}"
     )
-    if b["sensitivity_k"] > a["sensitivity_k"]:
-        said = f"A one-line rule did better. {how}"
-    elif b["sensitivity_k"] == a["sensitivity_k"]:
-        said = f"A one-line rule did as well. {how}"
+    if b["sensitivity_k"] == a["sensitivity_k"] or chance:
+        said = (
+            f"A one-line rule does about as well: {how}; the 95 % intervals overlap, so the difference may be chance."
+        )
+    elif b["sensitivity_k"] > a["sensitivity_k"]:
+        said = f"A one-line rule does better: {how}."
     else:
-        said = f"The alert did better than each one-line rule. {how}"
-    said += " (the 95 % intervals overlap: the difference may be chance)." if chance else "."
+        said = f"The alert does better than each one-line rule: {how}."
     same = rows[rows["method"] == "percent_change"]
-    if b["sensitivity_k"] >= a["sensitivity_k"] and len(same) and not pd.isna(same.iloc[0]["rule_cut"]):
+    if (b["sensitivity_k"] >= a["sensitivity_k"] or chance) and len(same) and not pd.isna(same.iloc[0]["rule_cut"]):
         c = same.iloc[0]
-        if c["sensitivity_k"] >= a["sensitivity_k"] and -1 < c["rule_cut"] < 1:
+        x = switch_to(c["rule_cut"])
+        if c["sensitivity_k"] >= a["sensitivity_k"] and -1 < x < 1:
             said += (
-                f" The program can make a one-line rule its alert: “{label('percent_change', c['rule_cut'])}” "
-                f"caught {c['sensitivity_k']} here (settings: expected_response.alert_rule = percent_change, "
-                f"percent_change_min_improvement = {-c['rule_cut']:.2f})."
+                f" The one-line rule a program can choose as its alert is “a score {one_line_rule(x)}”: at that "
+                f"cut-off it would flag about as many and caught {c['sensitivity_k']} here. An administrator sets it "
+                f"(expected_response.alert_rule = percent_change, percent_change_min_improvement = {x:.2f})."
             )
     return said
 
 
-PLAIN = {  # the page's words for a figures() rate
+def switch_to(cut: float) -> float:
+    """The program's X (flags an improvement strictly under X) that flags what the percent_change
+    baseline flagged at `cut` (an improvement of -cut or less): the next hundredth above -cut."""
+    return float(np.floor(-cut * 100 + 1e-9) / 100 + 0.01)
+
+
+PLAIN = {  # the page's words for a figures() rate: the metrics' labels, the tables' columns, the chart's axes
     "sensitivity": "Non-improvers caught",
     "sensitivity_deterioration": "Deteriorations caught",
-    "flag_rate": "Flagged",
+    "flag_rate": "Episodes alerted",
     "ppv": "Alerts that were right",
 }
 
 
-def compact(rows: pd.DataFrame, early_week: int = 4, first_week: bool = False) -> pd.DataFrame:
-    """figures() rows of one instrument at one threshold as a table narrow enough for 1024 px: each rule
-    with the page's words for its rates ('k/n = x % (low–high)'), the weeks of warning, and with
-    first_week the median week of the first alert."""
+def short_rate(r, name: str) -> str:
+    """A rate as 'x % (k/n)' for a narrow table (the interval is in the full table and on hover)."""
+    if not r["checked"]:
+        return "not checked"
+    if not r[f"{name}_n"]:
+        return "—"
+    return f"{r[name]:.0%} ({r[f'{name}_k']}/{r[f'{name}_n']})"
+
+
+def short_label(method: str, cut=None, early_week: int = 4) -> str:
+    """label() short enough for a table column at 1024 px (the page lists the full words beside it)."""
+    known = cut is not None and not pd.isna(cut)
+
+    def share(c: float) -> str:
+        return f"<{-c:.0%} better" if c < 0 else "no better" if c == 0 else f"≥{c:.0%} worse"
+
+    if method == "first_follow_up":
+        return "First follow-up " + (share(cut) if known else "(X)")
+    if method == "early_change":
+        return f"Week {early_week} " + (share(cut) if known else "(X)")
+    if method == "worst_change":
+        if not known:
+            return "Any score (X points)"
+        return "Any score " + (
+            f"≥{cut:g} pts worse" if cut > 0 else "no better (pts)" if cut == 0 else f"<{-cut:g} pts better"
+        )
+    if method == "percent_change":
+        return "Any score " + ((share(cut) + (" (%)" if cut == 0 else "")) if known else "(X %)")
+    return SHORT_NAMES.get(method, METHOD_NAMES[method])
+
+
+SHORT_NAMES = {
+    ALERT: "Expected range (the alert)",
+    CHOSEN_RULE: "One-line alert",
+    "all_signals": "Any signal",
+    "reliable_deterioration": "Deteriorating",
+    "worsening": "Worsening",
+    "no_improvement": "No improvement",
+    "severe_persisting": "Still severe",
+}
+
+
+def compact(rows: pd.DataFrame, early_week: int = 4, columns: tuple[str, ...] = ()) -> pd.DataFrame:
+    """figures() rows of one instrument at one threshold as a table narrow enough for 1024 px: each rule's
+    short name, then `columns` among the rates of PLAIN ('x % (k/n)'), "lead" (weeks of warning) and
+    "first" (the median week of the first alert)."""
     records = [r for _, r in rows.iterrows()]
-    table = {"Rule": [label(r["method"], r["rule_cut"], early_week) for r in records]}
-    for name, title in PLAIN.items():
-        table[title] = [rate(r, name, True) for r in records]
-    table["Weeks of warning"] = [lead(r) for r in records]
-    if first_week:
-        table["First alert (median week)"] = [
-            "not checked" if not r["checked"] else "—" if pd.isna(r["alert_week"]) else f"{r['alert_week']:g}"
-            for r in records
-        ]
+    table = {"Rule": [short_label(r["method"], r["rule_cut"], early_week) for r in records]}
+    for column in columns:
+        if column in PLAIN:
+            table[PLAIN[column]] = [short_rate(r, column) for r in records]
+        elif column == "lead":
+            table["Weeks of warning"] = [lead(r) for r in records]
+        elif column == "first":
+            table["First alert, week"] = [
+                "not checked" if not r["checked"] else "—" if pd.isna(r["alert_week"]) else f"{r['alert_week']:g}"
+                for r in records
+            ]
     return pd.DataFrame(table)
+
+
+def rules_in_words(rows: pd.DataFrame, early_week: int = 4) -> str:
+    """Each row's short name = its full words, for the caption under a compact() table."""
+    return "; ".join(
+        f"{short_label(r['method'], r['rule_cut'], early_week)}: {label(r['method'], r['rule_cut'], early_week)}"
+        for _, r in rows.iterrows()
+        if short_label(r["method"], r["rule_cut"], early_week) != label(r["method"], r["rule_cut"], early_week)
+        and r["method"] != ALERT
+    )
 
 
 @dataclass(frozen=True)
@@ -265,9 +326,12 @@ class AlertReport:
         return rows.sort_values("method", key=lambda m: m.map(METHODS.index))
 
     def follow_up(self, instrument: str) -> dict:
-        """review_follow_up() of the live alerts on this measure (all of them for ALL)."""
+        """review_follow_up() of the live alerts on this measure (for ALL: on the measures pooled above)."""
         a = self.alerted
-        return review_follow_up(a if instrument == ALL else a[a["instrument"] == instrument])
+        if instrument == ALL:
+            pooled = self.pooled_over()
+            return review_follow_up(a[a["instrument"].isin(pooled.split(", "))] if pooled else a)
+        return review_follow_up(a[a["instrument"] == instrument])
 
     def pooled_over(self) -> str:
         rows = self.of(ALL)
@@ -352,3 +416,13 @@ def range_source(row) -> str:
         f"{row['instrument']}: none yet: {own} completed episodes, {needed} needed, and no published curve "
         "applies to this measure."
     )
+
+
+def one_line_rule(min_improvement: float) -> str:
+    """The one-line alert at the program's X (expected_response.percent_change_min_improvement), in words:
+    it flags an improvement strictly less than X (definitions.sql, short_of_percent_change)."""
+    if min_improvement > 0:
+        return f"improved less than {min_improvement:.0%} from intake"
+    if min_improvement == 0:
+        return "worse than intake"
+    return f"more than {-min_improvement:.0%} worse than intake"
