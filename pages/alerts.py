@@ -170,7 +170,10 @@ st.table(
 st.caption("The signals: " + rules_in_words(signals, report.early_week) + ".")
 
 st.subheader("What followed the alerts")
-st.caption("The live alerts, open episodes included (not the re-check above): what the care team recorded after them.")
+st.caption(
+    "The live alerts, open episodes included, on every measure picked (not the re-check above, which pools only "
+    "the measures it could check): what the care team recorded after them."
+)
 f = report.follow_up(instrument)
 if not f["alerted"]:
     st.caption("No live not-on-track alert on this measure yet.")

@@ -326,12 +326,10 @@ class AlertReport:
         return rows.sort_values("method", key=lambda m: m.map(METHODS.index))
 
     def follow_up(self, instrument: str) -> dict:
-        """review_follow_up() of the live alerts on this measure (for ALL: on the measures pooled above)."""
+        """review_follow_up() of the live alerts on this measure (for ALL: on every measure, those whose
+        re-check could not be pooled included: a review recorded on one is not hidden)."""
         a = self.alerted
-        if instrument == ALL:
-            pooled = self.pooled_over()
-            return review_follow_up(a[a["instrument"].isin(pooled.split(", "))] if pooled else a)
-        return review_follow_up(a[a["instrument"] == instrument])
+        return review_follow_up(a if instrument == ALL else a[a["instrument"] == instrument])
 
     def pooled_over(self) -> str:
         rows = self.of(ALL)
