@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import tomllib
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
-import pandas as pd
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 TRIALS = Path(__file__).with_name("trials")
 SPEC = Path(__file__).with_name("published_recovery.toml")
@@ -19,6 +22,8 @@ SPEC = Path(__file__).with_name("published_recovery.toml")
 
 def riesby_visits(trials: Path = TRIALS) -> pd.DataFrame:
     """patient, day (from intake), score of the Reisby imipramine study (HAM-D, weeks 0-5)."""
+    import pandas as pd  # here, not at the top: every load imports this module, and pandas costs 0.4 s
+
     data = pd.read_csv(
         trials / "riesby.dat.txt",
         sep=r"\s+",
@@ -31,6 +36,8 @@ def riesby_visits(trials: Path = TRIALS) -> pd.DataFrame:
 
 def rbmi_visits(trials: Path = TRIALS) -> pd.DataFrame:
     """patient, day, score of the rbmi antidepressant trial (HAM-D 17 at baseline, weeks 1, 2, 4, 6)."""
+    import pandas as pd
+
     data = pd.read_csv(trials / "rbmi_antidepressant_data_HAMD17.csv")
     baseline = data.drop_duplicates("PATIENT")[["PATIENT", "BASVAL"]].assign(RELDAYS=0)
     visits = pd.concat([baseline.rename(columns={"BASVAL": "HAMDTL17"}), data[["PATIENT", "RELDAYS", "HAMDTL17"]]])
@@ -51,6 +58,8 @@ def curves(severe_from: float, trials: Path = TRIALS) -> pd.DataFrame:
     """trial, patient, intake, severity, week, share: for each treatment week the spec covers, the
     participant's score nearest that week (within a week either side; the later of two as near),
     as the improvement from intake over the intake. Intake: the score on day 0."""
+    import pandas as pd
+
     s = spec()
     rows = []
     for trial in s["trials"]:
