@@ -182,35 +182,27 @@ SELECT 'expected_range' AS method, episode_id, instrument, threshold, reliable_i
        last_week, weeks_judged, judged_with_a_range, first_alert_week, NULL::DOUBLE AS cut
 FROM episodes
 UNION ALL
-SELECT 'all_signals', episode_id, instrument, threshold, reliable_improvement, reliable_deterioration, last_week,
-       weeks_judged, true,   -- what fires is what the clinician sees, with or without a range
-       -- with the alert the program chose
-       least(CASE getvariable('expected_response_alert_rule') WHEN 'percent_change' THEN short_of_change ELSE first_alert_week END,
-             deteriorating, worsening, not_improving, severe), NULL
-FROM episodes
-UNION ALL
--- the one-line alert at the program's own X (expected_response.percent_change_min_improvement), as
--- it would flag if chosen: its own flag rate
-SELECT 'percent_change_setting', episode_id, instrument, threshold, reliable_improvement, reliable_deterioration,
-       last_week, weeks_judged, true, short_of_change, NULL
-FROM episodes
-UNION ALL
-SELECT 'reliable_deterioration', episode_id, instrument, threshold, reliable_improvement, reliable_deterioration,
-       last_week, weeks_judged, true, deteriorating, NULL
-FROM episodes
-UNION ALL
--- either worsening flag: worse than intake by worsening_share of the reliable change or more
-SELECT 'worsening', episode_id, instrument, threshold, reliable_improvement, reliable_deterioration,
-       last_week, weeks_judged, true, least(worsening, deteriorating), NULL
-FROM episodes
-UNION ALL
-SELECT 'no_improvement', episode_id, instrument, threshold, reliable_improvement, reliable_deterioration,
-       last_week, weeks_judged, true, not_improving, NULL
-FROM episodes
-UNION ALL
-SELECT 'severe_persisting', episode_id, instrument, threshold, reliable_improvement, reliable_deterioration,
-       last_week, weeks_judged, true, severe, NULL
-FROM episodes
+-- the rules that need no expected range (what fires is what the clinician sees): every signal together
+-- (with the alert the program chose), the one-line alert at the program's own X
+-- (expected_response.percent_change_min_improvement) as it would flag if chosen, and each signal alone
+-- ("worsening": either worsening flag, worse than intake by worsening_share of the reliable change or more)
+SELECT m.method, e.episode_id, e.instrument, e.threshold, e.reliable_improvement, e.reliable_deterioration,
+       e.last_week, e.weeks_judged, true,
+       CASE m.method
+           WHEN 'all_signals'
+               THEN least(CASE getvariable('expected_response_alert_rule') WHEN 'percent_change' THEN e.short_of_change
+                               ELSE e.first_alert_week END,
+                          e.deteriorating, e.worsening, e.not_improving, e.severe)
+           WHEN 'percent_change_setting' THEN e.short_of_change
+           WHEN 'reliable_deterioration' THEN e.deteriorating
+           WHEN 'worsening' THEN least(e.worsening, e.deteriorating)
+           WHEN 'no_improvement' THEN e.not_improving
+           WHEN 'severe_persisting' THEN e.severe
+       END,
+       NULL
+FROM episodes AS e
+CROSS JOIN (VALUES ('all_signals'), ('percent_change_setting'), ('reliable_deterioration'), ('worsening'),
+                   ('no_improvement'), ('severe_persisting')) AS m(method)
 UNION ALL
 SELECT m.method, e.episode_id, e.instrument, e.threshold, e.reliable_improvement, e.reliable_deterioration,
        e.last_week, e.weeks_judged, e.judged_with_a_range, b.first_alert_week, b.cut
