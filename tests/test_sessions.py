@@ -166,16 +166,18 @@ def test_unknown_users_are_checked_against_a_hash_of_the_same_cost(monkeypatch):
     real = passwords.hash_password(PASSWORD)
     assert passwords.cost(real) == passwords.cost(passwords.placeholder_hash()) == signin_policy.BCRYPT_ROUNDS == 12
 
-    def fastest(check) -> float:  # the best of three: a busy machine only ever adds time
-        times = []
-        for _ in range(3):
-            started = time.perf_counter()
-            check()
-            times.append(time.perf_counter() - started)
-        return min(times)
+    def timed(check) -> float:
+        started = time.perf_counter()
+        check()
+        return time.perf_counter() - started
 
-    unknown = fastest(lambda: passwords.verify(PASSWORD, None))  # an unknown user: one full-cost check
-    known = fastest(lambda: passwords.verify(PASSWORD, real))
+    # the best of five each, taken in turns: a busy machine only ever adds time, and a burst of load
+    # (CI runs three workers and browsers on two cores) then slows both kinds alike, not one
+    unknown, known = [], []
+    for _ in range(5):
+        unknown.append(timed(lambda: passwords.verify(PASSWORD, None)))  # an unknown user: one full-cost check
+        known.append(timed(lambda: passwords.verify(PASSWORD, real)))
+    unknown, known = min(unknown), min(known)
     assert not passwords.verify(PASSWORD, None) and passwords.verify(PASSWORD, real)
     assert 0.5 < unknown / known < 2
 
