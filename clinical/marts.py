@@ -3,8 +3,10 @@ expected_response, …) from the core tables, in DuckDB SQL (sql/*.sql, run in o
 settings and definitions the build stored in the database (build.py); then alert_performance, the
 not-on-track alert's out-of-sample hit rate on the program's own history (setup/validation.sql).
 
-The loader calls rebuild() after every load, so marts always match the core tables. Flags are
-computed for episodes open on the as-of date: the latest date in the data unless given."""
+The loader calls rebuild() after a load that touched many participants, and after one that
+touched a few, rebuild_for() (their rows of each participant mart, clinical/scoped.py) and later
+rebuild() again for what learns from the whole history (etl refresh). Flags are computed for
+episodes open on the as-of date: the latest date in the data unless given."""
 
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ from pathlib import Path
 
 import duckdb
 
-from clinical import build
+from clinical import build, scoped
 from clinical.settings import stored_value
 
 SQL = Path(__file__).with_name("sql")
@@ -27,7 +29,12 @@ def _stored_settings(con: duckdb.DuckDBPyConnection) -> dict[str, object]:
     }
 
 
-def rebuild(con: duckdb.DuckDBPyConnection, as_of: dt.date | None = None, settings: dict | None = None) -> None:
+def files() -> list[tuple[Path, str]]:
+    """The marts' SQL files in the order they run, each with its scope (scoped.scope_of)."""
+    return [(path, scoped.scope_of(path)) for path in sorted(SQL.glob("*.sql"))]
+
+
+def _variables(con: duckdb.DuckDBPyConnection, as_of: dt.date | None, settings: dict | None) -> None:
     if settings is not None or not build.prepared(con):
         build.prepare(con, settings=settings)
     for name, value in _stored_settings(con).items():
@@ -35,7 +42,30 @@ def rebuild(con: duckdb.DuckDBPyConnection, as_of: dt.date | None = None, settin
     if as_of is None:
         as_of = con.execute("SELECT data_as_of FROM dataset_info").fetchone()[0] or dt.date.today()
     con.execute("SET VARIABLE as_of = ?::DATE", [as_of])
-    for path in sorted(SQL.glob("*.sql")):
+
+
+def rebuild_for(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The participant marts' rows of the participants in `affected` (scoped.choose), the
+    program's cheap ones in full; what learns from the whole history (-- scope: history) is left as
+    it was. Returns the tables rebuilt."""
+    _variables(con, None, None)
+    made = []
+    with scoped.within(con):
+        for path, scope in files():
+            if scope == "participant":
+                con.execute(path.read_text())
+                made += scoped.tables_made(path.read_text())
+            elif scope == "program":
+                with scoped.unscoped(con):
+                    con.execute(path.read_text())
+        scoped.put_back(con, made)
+    return made
+
+
+def rebuild(con: duckdb.DuckDBPyConnection, as_of: dt.date | None = None, settings: dict | None = None) -> None:
+    _variables(con, as_of, settings)
+    scoped.everyone(con)
+    for path, _ in files():
         con.execute(path.read_text())
     [(folds, percents)] = con.execute(
         "SELECT getvariable('alert_validation_folds'), getvariable('alert_validation_thresholds')"

@@ -80,6 +80,11 @@ def _check(settings: dict[str, dict]) -> None:
     longest = settings["loader"]["max_id_characters"]
     if not isinstance(longest, int) or not 8 <= longest <= 1000:
         raise ValueError("settings loader.max_id_characters: a whole number from 8 to 1000")
+    share = settings["loader"]["incremental_max_share"]
+    if not isinstance(share, int | float) or not 0 <= share <= 1:
+        raise ValueError("settings loader.incremental_max_share: a share from 0 (always everything) to 1")
+    if settings["loader"]["whole_history"] not in ("background", "inline"):
+        raise ValueError('settings loader.whole_history: "background" or "inline"')
     month = settings["quality"]["period_start_month"]
     if not isinstance(month, int) or not 1 <= month <= 12:
         raise ValueError("settings quality.period_start_month: a month, 1 to 12")

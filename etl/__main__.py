@@ -107,6 +107,17 @@ def cmd_rebuild(args) -> int:
     return 0
 
 
+def cmd_refresh(args) -> int:
+    from etl.load import refresh
+
+    if not Path(args.db).exists():
+        print(f"error: {args.db}: no database to refresh", file=sys.stderr)
+        return 1
+    done = refresh(args.db)
+    print(f"{args.db}: " + ("every mart rebuilt, with what learns from the whole history" if done else "nothing to do"))
+    return 0
+
+
 def cmd_status(args) -> int:
     import duckdb
 
@@ -172,6 +183,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--db", default=DEFAULT_DB)
     p.add_argument("--instruments", help="a program's own instrument catalogue file (TOML)")
     p.set_defaults(run=cmd_rebuild)
+    p = sub.add_parser("refresh", help="the second step of a load that rebuilt few participants (a load starts it)")
+    p.add_argument("--db", default=DEFAULT_DB)
+    p.set_defaults(run=cmd_refresh)
     p = sub.add_parser("clean", help="remove what a killed load left beside the database (working copy, spill)")
     p.add_argument("--db", default=DEFAULT_DB)
     p.set_defaults(run=cmd_clean)

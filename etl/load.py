@@ -1,20 +1,25 @@
 """Loading export files: the files are opened and recognised, those not loaded before go into one
 working copy (each file by etl/load_file.py), then episodes are derived and the clinical engine
-builds; the copy replaces the database, or nothing changes (etl/database.py)."""
+builds (etl/derive.py: for the participants the load touched when they are few); the copy
+replaces the database, or nothing changes (etl/database.py). What learns from the whole history
+may follow in a second step, `python -m etl refresh`, started in the background."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import duckdb
 
-from clinical import build, marts
+from clinical import build
 from clinical.catalogue import alias_rows, load_catalogue, token
 from clinical.rows import insert_rows
 from clinical.settings import load_settings
-from etl import profiles, raw_store
+from etl import derive, profiles, raw_store
 from etl.database import loaded_files, now, set_variables, sql, working_copy, writer_lock
 from etl.files import FileProblem, discover, open_export
 from etl.load_file import FileResult, Prepared, load_one, prepare, unreadable
@@ -96,7 +101,9 @@ def _load(paths, db, kind, sheet, today, progress, instruments, as_of, profile, 
         if todo:
             todo.sort(key=lambda pair: ORDER[pair[1].columns.kind])
             try:
-                _load_all(db, todo, today, instruments, as_of, progress, on_step or (lambda *_: None))
+                left = _load_all(db, todo, today, instruments, as_of, progress, on_step or (lambda *_: None))
+                if left and _whole_history() == "background":  # "later": a scheduled `etl refresh` does it
+                    start_refresh(db)
             except build.CatalogueRefused as e:  # the working copy is gone; the database is as it was
                 for result, _ in todo:
                     result.status, result.message = "failed", f"{result.path.name}: not loaded: {e}"
@@ -117,8 +124,9 @@ def _stopped(e: BaseException) -> str:
     return f"the load stopped ({type(e).__name__}: {(str(e).splitlines() or [''])[0][:160]})"
 
 
-def _load_all(db, todo, today, instruments, as_of, progress, on_step) -> None:
-    """Every file into one working copy, then episodes and marts; the copy replaces the database."""
+def _load_all(db, todo, today, instruments, as_of, progress, on_step) -> bool:
+    """Every file into one working copy, then episodes and marts; the copy replaces the database.
+    True when what learns from the whole history is left to `etl refresh` (in the background)."""
     total = len(todo) + 2
     on_step("preparing the working copy", 0, total)
     with working_copy(db, load_settings()["loader"]["memory_limit_mb"]) as con:
@@ -132,27 +140,43 @@ def _load_all(db, todo, today, instruments, as_of, progress, on_step) -> None:
         con.execute("SET preserve_insertion_order = false")
         set_variables(con, loaded_at=now())
         build.flag_sessions(con)
-        _derive(con)
-        on_step("outcomes and summaries", len(todo) + 1, total)
-        marts.rebuild(con, as_of=as_of)
+        max_share = load_settings()["loader"]["incremental_max_share"]
+        left = derive.after_load(con, as_of, _whole_history(), max_share)
         on_step("saving", total, total)
     for result, _ in todo:
         result.build_notes = build_notes
+    return left
 
 
-SESSIONS_PER_BATCH = 2_000_000
+def _whole_history() -> str:
+    """settings loader.whole_history; IOP_WHOLE_HISTORY overrides it (tests: "inline", or "later"
+    to look at a load's first step)."""
+    return os.environ.get("IOP_WHOLE_HISTORY") or load_settings()["loader"]["whole_history"]
 
 
-def _derive(con: duckdb.DuckDBPyConnection) -> None:
-    """Participants and episodes, and each session's and assessment's episode."""
-    con.execute(sql("derive.sql"))
-    [n] = con.execute("SELECT count(*) FROM sessions").fetchone()
-    batches = max(1, -(-n // SESSIONS_PER_BATCH))
-    for batch in range(batches):
-        set_variables(con, batch=batch, batches=batches)
-        con.execute(sql("assign_sessions.sql"))
-        if batches > 1:
-            con.execute("CHECKPOINT")
+def start_refresh(db: Path) -> subprocess.Popen:
+    """`python -m etl refresh` on its own, outliving the caller; it waits for the writer lock."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "etl", "refresh", "--db", str(db.resolve())],
+        cwd=derive.ROOT,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+
+
+def refresh(db: str | Path) -> bool:
+    """The second step of a load that rebuilt few participants: every mart, with what learns from
+    the whole history. False when there was nothing to do (another refresh or a full load did it)."""
+    db = Path(db)
+    with writer_lock(db):
+        with duckdb.connect(str(db), read_only=True) as con:
+            if not derive.pending(con):
+                return False
+        with working_copy(db, load_settings()["loader"]["memory_limit_mb"]) as con:
+            derive.refresh(con)
+    return True
 
 
 def _setup(con: duckdb.DuckDBPyConnection, today: dt.date, instruments: str | None) -> list[str]:
@@ -211,6 +235,6 @@ def rebuild(db: str | Path, instruments: str | None = None, as_of: dt.date | Non
         notes = _setup(con, dt.date.today(), instruments)
         set_variables(con, loaded_at=now())
         build.flag_sessions(con)
-        _derive(con)
-        marts.rebuild(con, as_of=as_of)
+        con.execute(sql("dataset_info.sql"))
+        derive.everything(con, as_of)
     return notes

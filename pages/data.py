@@ -7,7 +7,7 @@ import streamlit as st
 from dashboard.store import db
 from dashboard.ui import downloads, session
 from dashboard.ui.markdown import escape_markdown
-from dashboard.ui.notes import load_results
+from dashboard.ui.notes import build_progress, load_results
 from dashboard.views import loads
 
 identity = session.require("data")
@@ -73,6 +73,7 @@ except db.NoData as e:
     st.stop()
 
 st.subheader("Load history")
+build_progress()
 downloads.records(frames["loads"], "loads", "load history", "data")
 
 st.subheader("Rejected rows")

@@ -155,7 +155,7 @@ def test_ids_that_reverse_on_screen_or_run_past_the_limit_are_refused_with_their
 def test_a_load_that_runs_out_of_memory_says_so_and_changes_nothing(tmp_path, db, monkeypatch):
     import duckdb
 
-    from etl import load as loader
+    from etl import derive
 
     load_files(db, write(tmp_path, "first.csv", GOOD))
     before = rows(db, "SELECT count(*), max(load_id) FROM sessions")
@@ -163,7 +163,7 @@ def test_a_load_that_runs_out_of_memory_says_so_and_changes_nothing(tmp_path, db
     def out_of_memory(*args, **kwargs):
         raise duckdb.OutOfMemoryException("Out of Memory Error: failed to allocate data of size 2.0 MiB")
 
-    monkeypatch.setattr(loader.marts, "rebuild", out_of_memory)
+    monkeypatch.setattr(derive.marts, "rebuild", out_of_memory)
     [r] = load_files(db, write(tmp_path, "second.csv", GOOD.replace("P1", "P2")))
     assert r.status == "failed"
     assert r.message == (

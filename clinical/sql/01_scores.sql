@@ -1,3 +1,4 @@
+-- scope: participant
 -- Valid scores in their episodes up to the as-of date, and BAM-style subscale scores.
 CREATE OR REPLACE TEMP TABLE episode_scores AS
 SELECT a.assessment_id, a.participant_id, a.episode_id, a.instrument, a.assessed_on, a.total_score,

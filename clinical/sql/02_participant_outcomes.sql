@@ -1,3 +1,4 @@
+-- scope: participant
 -- One row per episode x instrument the participant was scored on (in the episode, or in the
 -- lookback before admission): baseline, latest, change and the Jacobson & Truax category, and for
 -- insufficient data the reason (outcome_note). Rules: docs/clinical.md (clinical-rules.md, "Episode outcomes").

@@ -1,3 +1,4 @@
+-- scope: participant
 -- Follow-up after discharge (docs/clinical.md, "Follow-up after discharge"). A valid score taken
 -- after an episode's discharge, up to outcomes.follow_up_days after it, that no episode holds (a
 -- readmission's scores are its own), is the discharged episode's follow-up: never its latest

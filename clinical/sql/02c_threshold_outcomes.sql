@@ -1,3 +1,4 @@
+-- scope: participant
 -- Outcomes judged against a threshold rather than a reliable change (docs/clinical.md, "Substance-use
 -- outcomes"): screening totals (a clinical cutoff and no reliable-change index in the catalogue, e.g.
 -- AUDIT-C, DAST-10) and subscales with a flag rule (the BAM's Use >= 1, Risk >= 12, Protective <= 12).

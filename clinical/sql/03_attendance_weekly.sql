@@ -1,3 +1,4 @@
+-- scope: participant
 -- One row per episode x calendar week (Monday to Sunday) from admission to discharge or the
 -- as-of date: sessions scheduled and attended (the sessions' own flags, from the attendance
 -- settings), hours against the ASAM level 2.1 minimum (9 h adults, 6 h adolescents [31]). Only

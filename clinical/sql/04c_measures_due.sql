@@ -1,3 +1,4 @@
+-- scope: participant
 -- Measures due (docs/clinical.md, "Measures due"): for each episode open on the as-of date and each
 -- instrument the measurement plan expects of its track (settings measurement.plan, the table the
 -- completeness denominators use; a track's own row wins over the "*" row), the last administration,

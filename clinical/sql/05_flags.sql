@@ -1,3 +1,4 @@
+-- scope: participant
 -- Plan-review flags for episodes open on the as-of date. Each carries a sentence with its numbers.
 -- Thresholds: settings.toml; instrument numbers: instruments.toml; rules: docs/clinical.md.
 CREATE OR REPLACE TEMP TABLE open_episodes AS

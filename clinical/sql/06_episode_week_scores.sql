@@ -1,3 +1,4 @@
+-- scope: participant
 -- Each episode's last valid score of each instrument in each treatment week 1..max_week (settings
 -- expected_response.max_week; the stored treatment_week): what the cohort page's weekly means
 -- read. Built once per load: read per selection it was most of the cohort page's time at 50 k.

@@ -1,3 +1,4 @@
+-- scope: participant
 -- Authorization use (docs/clinical.md, "Authorizations"): one row per episode x payer authorization
 -- overlapping it (authorizations export), with what was used of it by the as-of date: days
 -- attended (an IOP authorization counts days of service) and hours attended (attended minutes of

@@ -1,3 +1,4 @@
+-- scope: program
 -- The equity fields of each episode (docs/clinical.md, "Equity views"), one row per episode x field the
 -- program records at all (a field no roster row fills is left out, so pages offer only what exists):
 -- payer, referral source, diagnosis group, sex or gender, race, ethnicity as the roster words them,

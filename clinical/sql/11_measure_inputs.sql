@@ -1,3 +1,4 @@
+-- scope: participant
 -- Whom the quality measures may count (docs/measures.md, the conformance table): each participant's
 -- diagnoses by value set (the diagnoses export's ICD-10 codes against quality_measures/value_sets),
 -- where their diagnoses come from, and what the roster says of their age. Temp tables and macros

@@ -1,3 +1,4 @@
+-- scope: participant
 -- Quality measures (docs/measures.md): each specification of clinical/quality_measures/*.toml
 -- (tables measure_specs, measure_scores, measure_rates) applied to every episode admitted by the
 -- as-of date. One row per measure x rate x episode, with the step at which the episode left the

@@ -1,3 +1,4 @@
+-- scope: participant
 -- The quality measures counted as their specifications count them (docs/measures.md, the
 -- conformance table): for each measure whose [period] unit is participant_period, one row per rate x
 -- participant x measurement period (DMS-E: x 4-month assessment period), with the step at which it

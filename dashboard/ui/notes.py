@@ -7,6 +7,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
+from dashboard.store import build_state
 from dashboard.store.settings import stored
 from dashboard.ui.markdown import escape_markdown
 
@@ -28,6 +29,35 @@ def data_as_of(when: dt.date | None, today: dt.date | None = None) -> None:
         )
     else:
         st.caption(f"Data as of **{day:%d %b %Y}**: flags, days left, due and overdue are counted from this date.")
+    build_progress()
+
+
+def build_progress() -> None:
+    """Whether the latest load's second step (every mart rebuilt) is still to come."""
+    still_building(build_state.pending_since())
+
+
+STUCK_MINUTES = 15  # the second step takes about a minute at 50,000 participants (docs/scale.md)
+
+
+def still_building(since: dt.datetime | None, now: dt.datetime | None = None) -> None:
+    """After a load that touched few participants, until the second step has rebuilt every mart."""
+    if since is None:
+        return
+    now = now or dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    minutes = (now - since).total_seconds() / 60
+    if minutes > STUCK_MINUTES:
+        st.warning(
+            f"**The latest load is not finished** ({minutes:.0f} minutes since {since:%H:%M} UTC): its new rows are "
+            "shown, but expected ranges, the alert check, quality measures and the flags of people without new rows "
+            "are from the load before. An administrator can finish it with `python -m etl refresh`.",
+            icon=":material/sync_problem:",
+        )
+    else:
+        st.caption(
+            f":material/sync: **Updating** since {since:%H:%M} UTC: the latest rows are shown; expected ranges, "
+            "quality measures and the flags of people without new rows catch up within minutes. Reload to see them."
+        )
 
 
 def load_results(results) -> None:

@@ -1,13 +1,9 @@
+-- scope: participant
 -- Rebuilt after every load from the core tables: participants, episodes (from the roster, or
--- inferred from attendance), each session's and assessment's episode, and dataset_info.
+-- inferred from attendance), and which episode holds each session and assessment (written by
+-- assign_sessions.sql and assign_assessments.sql). For the participants a load touched only, when
+-- it runs within clinical/scoped.py's views (etl/load.py decides).
 -- The episode rules are written out in docs/episodes.md.
-
-CREATE OR REPLACE TABLE dataset_info AS
-SELECT
-    greatest((SELECT max(session_date) FROM sessions), (SELECT max(assessed_on) FROM assessments),
-             (SELECT max(greatest(admit_date, coalesce(discharge_date, admit_date))) FROM roster_admissions)) AS data_as_of,
-    (SELECT max(loaded_at) FROM loads) AS last_load_at,
-    getvariable('loaded_at') AS built_at;
 
 CREATE OR REPLACE TABLE episodes AS
 WITH as_of AS (SELECT data_as_of FROM dataset_info),
@@ -111,12 +107,6 @@ FROM assessments AS a
 JOIN episodes AS e ON e.participant_id = a.participant_id
  AND a.assessed_on BETWEEN e.admit_date - getvariable('outcomes_baseline_days_before') AND e.window_end
 GROUP BY ALL;
-
-UPDATE assessments SET episode_id = NULL
-WHERE episode_id IS NOT NULL AND assessment_id NOT IN (SELECT assessment_id FROM assessment_episode);
-UPDATE assessments SET episode_id = x.episode_id
-FROM assessment_episode AS x
-WHERE x.assessment_id = assessments.assessment_id AND assessments.episode_id IS DISTINCT FROM x.episode_id;
 
 CREATE OR REPLACE TABLE participants AS
 WITH ids AS (

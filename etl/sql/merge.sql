@@ -39,3 +39,11 @@ ${write}
 CREATE OR REPLACE TEMP TABLE conflicts AS
 SELECT row_number, ${conflict} AS reason
 FROM merge_plan WHERE outcome = 'conflict';
+
+-- the participants whose rows this load wrote or replaced (the old row's too: a correction may move
+-- a row to another participant): etl/load.py rebuilds their episodes and marts
+CREATE TEMP TABLE IF NOT EXISTS touched (participant_id VARCHAR);
+INSERT INTO touched
+SELECT participant_id FROM merge_plan WHERE outcome IN ('loaded', 'updated')
+UNION
+SELECT participant_id FROM ${table}_history WHERE replaced_by_load = getvariable('load_id');

@@ -1,18 +1,10 @@
+-- scope: history
 -- The program's own expected response: among completed episodes (discharged by the as-of date
 -- with a TEDS code the settings count as completed), the 50th/80th/90th percentile of the score in
 -- each treatment week (1 to max_week; definitions.sql), within strata of intake severity (the
 -- baseline's severity band; the cutoff where the instrument has no bands). Below the minimum number
 -- of completed episodes an instrument's band is not available (percentiles NULL); so is a stratum x
 -- week cell with too few episodes. Lambert-style expected-recovery curves (clinical-rules.md, section 3).
-CREATE OR REPLACE TEMP TABLE episode_strata AS
-SELECT po.episode_id, po.instrument, po.baseline_score,
-       coalesce(po.baseline_band, CASE WHEN po.baseline_is_case THEN 'at or above cutoff' ELSE 'below cutoff' END) AS intake_stratum,
-       e.discharge_date IS NOT NULL AND e.discharge_date <= getvariable('as_of')
-           AND list_contains(getvariable('outcomes_completed_teds_codes'), e.discharge_teds_code) AS completed
-FROM participant_outcomes AS po
-JOIN episodes AS e USING (episode_id)
-WHERE po.baseline_score IS NOT NULL;
-
 CREATE OR REPLACE TABLE expected_response AS
 WITH completed_counts AS (
     SELECT instrument, count(*) FILTER (completed) AS completed_episodes FROM episode_strata GROUP BY ALL

@@ -1,0 +1,114 @@
+"""Rebuilding for some participants only: a day's export touches a few hundred of 50,000.
+
+The same SQL files that build everything run for the participants in the temp table `affected`:
+within() puts a schema `scope` first in the search path, holding a view of each core table that
+shows only their rows, so a file's `FROM sessions` reads theirs and its `CREATE OR REPLACE TABLE
+flags` lands in scope.flags. put_back() then replaces their rows in each main table with those.
+A file may do this only when each participant's rows depend on that participant's rows alone
+(its header says `-- scope: participant`); tests/test_incremental.py proves the result equal to a
+full rebuild on random sequences of loads."""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from pathlib import Path
+
+import duckdb
+
+# the core tables, and how their rows belong to a participant
+CORE = {
+    "sessions": "participant_id IN (SELECT participant_id FROM affected)",
+    "assessments": "participant_id IN (SELECT participant_id FROM affected)",
+    "assessment_items": "assessment_id IN (SELECT assessment_id FROM main.assessments "
+    "WHERE participant_id IN (SELECT participant_id FROM affected))",
+    "roster_admissions": "participant_id IN (SELECT participant_id FROM affected)",
+    "authorizations": "participant_id IN (SELECT participant_id FROM affected)",
+    "diagnoses": "participant_id IN (SELECT participant_id FROM affected)",
+}
+DERIVED = ("episodes", "participants")
+
+
+def scope_of(path: Path) -> str:
+    """A SQL file's `-- scope:` header: participant, program (whole program, cheap: rebuilt in full)
+    or history (learns from the whole history: rebuilt in full, after the others)."""
+    found = re.match(r"-- scope: (participant|program|history)\n", path.read_text())
+    if not found:
+        raise ValueError(f"{path.name}: its first line must be -- scope: participant, program or history")
+    return found[1]
+
+
+def tables_made(sql: str) -> list[str]:
+    """The (non-temporary) tables a SQL file creates."""
+    return re.findall(r"CREATE OR REPLACE TABLE (\w+)", sql)
+
+
+def choose(con: duckdb.DuckDBPyConnection, participants_sql: str) -> int:
+    """The temp table `affected` from a query of participant ids, and `affected_episodes` from
+    their episodes as they are now (derive adds the new ones); returns how many."""
+    con.execute(f"CREATE OR REPLACE TEMP TABLE affected AS SELECT DISTINCT participant_id FROM ({participants_sql})")
+    con.execute("""CREATE OR REPLACE TEMP TABLE affected_episodes AS
+                   SELECT episode_id FROM main.episodes WHERE participant_id IN (SELECT participant_id FROM affected)""")
+    con.execute("CREATE OR REPLACE TEMP MACRO in_scope(p) AS p IN (SELECT participant_id FROM affected)")
+    return con.execute("SELECT count(*) FROM affected").fetchone()[0]
+
+
+def everyone(con: duckdb.DuckDBPyConnection) -> None:
+    """in_scope() for a full build: every participant."""
+    con.execute("CREATE OR REPLACE TEMP MACRO in_scope(p) AS true")
+
+
+@contextlib.contextmanager
+def within(con: duckdb.DuckDBPyConnection, derived: bool = True):
+    """The affected participants' views first in the search path (episodes and participants too
+    once derived); the schema is dropped after."""
+    con.execute("DROP SCHEMA IF EXISTS scope CASCADE")
+    con.execute("CREATE SCHEMA scope")
+    for table, belongs in CORE.items():
+        con.execute(f"CREATE VIEW scope.{table} AS SELECT * FROM main.{table} WHERE {belongs}")
+    if derived:
+        view_derived(con)
+    con.execute("SET search_path = 'scope,main'")
+    try:
+        yield
+    finally:
+        con.execute("SET search_path = 'main'")
+        con.execute("DROP SCHEMA IF EXISTS scope CASCADE")
+
+
+def view_derived(con: duckdb.DuckDBPyConnection) -> None:
+    for table in DERIVED:
+        con.execute(f"DROP TABLE IF EXISTS scope.{table}")
+        con.execute(f"""CREATE VIEW scope.{table} AS SELECT * FROM main.{table}
+                        WHERE participant_id IN (SELECT participant_id FROM affected)""")
+
+
+@contextlib.contextmanager
+def unscoped(con: duckdb.DuckDBPyConnection):
+    """The main tables only, for a file that reads the whole program (-- scope: program)."""
+    con.execute("SET search_path = 'main'")
+    try:
+        yield
+    finally:
+        con.execute("SET search_path = 'scope,main'")
+
+
+def _belongs(con: duckdb.DuckDBPyConnection, table: str) -> str:
+    columns = {c for (c,) in con.execute(f"SELECT name FROM pragma_table_info('main.{table}')").fetchall()}
+    if "participant_id" in columns:
+        return "participant_id IN (SELECT participant_id FROM affected)"
+    if "episode_id" in columns:
+        return "episode_id IN (SELECT episode_id FROM affected_episodes)"
+    if "assessment_id" in columns:
+        return CORE["assessment_items"]
+    raise ValueError(f"{table}: no participant_id, episode_id or assessment_id to rebuild it by participant")
+
+
+def put_back(con: duckdb.DuckDBPyConnection, tables: list[str]) -> None:
+    """Each main table's rows of the affected participants replaced by scope's."""
+    for table in tables:
+        belongs = _belongs(con, table)
+        con.execute(f"DELETE FROM main.{table} WHERE {belongs}")
+        con.execute(f"INSERT INTO main.{table} BY NAME SELECT * FROM scope.{table}")
+        if table == "episodes":  # the new episodes' rows in episode-keyed marts are theirs too
+            con.execute("INSERT INTO affected_episodes SELECT episode_id FROM scope.episodes")

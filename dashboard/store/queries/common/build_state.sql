@@ -1,0 +1,1 @@
+SELECT history_pending_since FROM build_state;
