@@ -18,9 +18,9 @@ import pandas as pd
 import pytest
 
 from clinical import marts, scoped
+from etl.database import working_copy
 from etl.demo import write_demo
 from etl.demo.days import split_days
-from etl.database import working_copy
 from etl.load import load, rebuild, refresh
 
 SEQUENCES = int(os.environ.get("IOP_INCREMENTAL_SEQUENCES", "3"))
