@@ -152,6 +152,7 @@ STORED = (
     "measure_value_set_codes",
     "published_recovery",
     "published_recovery_measures",
+    "published_recovery_inputs",
 )
 
 

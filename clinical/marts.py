@@ -45,21 +45,27 @@ def _variables(con: duckdb.DuckDBPyConnection, as_of: dt.date | None, settings: 
 
 
 def rebuild_for(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """The participant marts' rows of the participants in `affected` (scoped.choose), the
-    program's cheap ones in full; what learns from the whole history (-- scope: history) is left as
-    it was. Returns the tables rebuilt."""
+    """The participant marts' rows of the participants in `affected` (scoped.choose), the day
+    marts' rows of the days in `touched_days`, the program's cheap ones in full; what learns from the whole history (-- scope: history) is left as
+    it was. The participants' copies must be open (scoped.open_copies). Returns the tables rebuilt."""
     _variables(con, None, None)
-    made = []
+    made, by_day = [], []
+    scoped.copy_derived(con)
     with scoped.within(con):
         for path, scope in files():
             if scope == "participant":
                 con.execute(path.read_text())
                 made += scoped.tables_made(path.read_text())
+            elif scope == "day":
+                with scoped.days(con):
+                    con.execute(path.read_text())
+                by_day += scoped.tables_made(path.read_text())
             elif scope == "program":
                 with scoped.unscoped(con):
                     con.execute(path.read_text())
         scoped.put_back(con, made)
-    return made
+        scoped.put_back_days(con, by_day)
+    return made + by_day
 
 
 def rebuild(con: duckdb.DuckDBPyConnection, as_of: dt.date | None = None, settings: dict | None = None) -> None:

@@ -7,6 +7,7 @@ also what `python -m dashboard validate` loads the trials with (validation.py)."
 
 from __future__ import annotations
 
+import hashlib
 import tomllib
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -87,18 +88,38 @@ def curves(severe_from: float, trials: Path = TRIALS) -> pd.DataFrame:
     return pd.concat(rows, ignore_index=True)
 
 
+def _inputs(severe_from) -> str:
+    """What the curves are made from: the spec, the trial files and the severe band."""
+    digest = hashlib.sha256(SPEC.read_bytes() + repr(severe_from).encode())
+    for trial in spec()["trials"]:
+        digest.update((TRIALS / trial["file"]).read_bytes())
+    return digest.hexdigest()
+
+
+def _made_from(con: duckdb.DuckDBPyConnection) -> str | None:
+    try:
+        return con.execute("SELECT inputs FROM published_recovery_inputs").fetchone()[0]
+    except (duckdb.CatalogException, TypeError):
+        return None
+
+
 def write_curves(con: duckdb.DuckDBPyConnection) -> None:
     """The table published_recovery, from the trials and the catalogue's severe band of their
-    instrument (stored: a copy of the database keeps the curves its build used)."""
+    instrument (stored: a copy of the database keeps the curves its build used). Made again only
+    when what they are made from changed: every load builds, and reading the trials costs a second."""
+    found = con.execute(
+        "SELECT severe_from FROM instrument_catalogue WHERE instrument = ?", [spec()["instrument"]]
+    ).fetchall()
+    severe_from = found[0][0] if found else None
+    inputs = _inputs(severe_from)
+    if _made_from(con) == inputs:
+        return
     con.execute("""CREATE OR REPLACE TABLE published_recovery (trial VARCHAR, patient INTEGER, intake DOUBLE,
                    severity DOUBLE, week INTEGER, share DOUBLE)""")
     con.execute("CREATE OR REPLACE TABLE published_recovery_measures (instrument VARCHAR)")
     con.execute("INSERT INTO published_recovery_measures SELECT unnest(?::VARCHAR[])", [spec()["applies_to"]])
-    found = con.execute(
-        "SELECT severe_from FROM instrument_catalogue WHERE instrument = ?", [spec()["instrument"]]
-    ).fetchall()
-    if not found or found[0][0] is None:  # a catalogue without the trials' instrument: no published curves
-        return
-    con.register("trial_curves", curves(float(found[0][0])))
-    con.execute("INSERT INTO published_recovery SELECT * FROM trial_curves")
-    con.unregister("trial_curves")
+    if severe_from is not None:  # a catalogue without the trials' instrument: no published curves
+        con.register("trial_curves", curves(float(severe_from)))
+        con.execute("INSERT INTO published_recovery SELECT * FROM trial_curves")
+        con.unregister("trial_curves")
+    con.execute("CREATE OR REPLACE TABLE published_recovery_inputs AS SELECT ?::VARCHAR AS inputs", [inputs])

@@ -1,9 +1,10 @@
 """Rebuilding for some participants only: a day's export touches a few hundred of 50,000.
 
 The same SQL files that build everything run for the participants in the temp table `affected`:
-within() puts a schema `scope` first in the search path, holding a view of each core table that
-shows only their rows, so a file's `FROM sessions` reads theirs and its `CREATE OR REPLACE TABLE
-flags` lands in scope.flags. put_back() then replaces their rows in each main table with those.
+within() puts a schema `scope` first in the search path, in a database held in memory, with a copy
+of each core table's rows of theirs (a copy, not a view: a file reads sessions several times, and a
+view would scan all of them each time), so a file's `FROM sessions` reads theirs and its `CREATE OR
+REPLACE TABLE flags` lands in scope.flags. put_back() then replaces their rows in each main table with those.
 A file may do this only when each participant's rows depend on that participant's rows alone
 (its header says `-- scope: participant`); tests/test_incremental.py proves the result equal to a
 full rebuild on random sequences of loads."""
@@ -27,14 +28,19 @@ CORE = {
     "diagnoses": "participant_id IN (SELECT participant_id FROM affected)",
 }
 DERIVED = ("episodes", "participants")
+HELD = "scoped"  # the in-memory database
+SCOPE = f"{HELD}.scope"
+DAYS = f"{HELD}.days"
 
 
 def scope_of(path: Path) -> str:
-    """A SQL file's `-- scope:` header: participant, program (whole program, cheap: rebuilt in full)
-    or history (learns from the whole history: rebuilt in full, after the others)."""
-    found = re.match(r"-- scope: (participant|program|history)\n", path.read_text())
+    """A SQL file's `-- scope:` header: participant, day (each session date's rows depend on that
+    day's sessions alone: rebuilt for the days a load wrote sessions on), program (the whole
+    program, cheap: rebuilt in full) or history (learns from the whole history: left to the second
+    step)."""
+    found = re.match(r"-- scope: (participant|day|program|history)\n", path.read_text())
     if not found:
-        raise ValueError(f"{path.name}: its first line must be -- scope: participant, program or history")
+        raise ValueError(f"{path.name}: its first line must be -- scope: participant, day, program or history")
     return found[1]
 
 
@@ -58,29 +64,56 @@ def everyone(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("CREATE OR REPLACE TEMP MACRO in_scope(p) AS true")
 
 
-@contextlib.contextmanager
-def within(con: duckdb.DuckDBPyConnection, derived: bool = True):
-    """The affected participants' views first in the search path (episodes and participants too
-    once derived); the schema is dropped after."""
-    con.execute("DROP SCHEMA IF EXISTS scope CASCADE")
-    con.execute("CREATE SCHEMA scope")
+def open_copies(con: duckdb.DuckDBPyConnection) -> None:
+    """The in-memory database with the affected participants' rows of each core table. The core
+    tables must not change while it is open, but through code that writes both (assign_scoped.sql)."""
+    con.execute(f"ATTACH ':memory:' AS {HELD}")
+    con.execute(f"CREATE SCHEMA {SCOPE}")
     for table, belongs in CORE.items():
-        con.execute(f"CREATE VIEW scope.{table} AS SELECT * FROM main.{table} WHERE {belongs}")
-    if derived:
-        view_derived(con)
-    con.execute("SET search_path = 'scope,main'")
+        con.execute(f"CREATE TABLE {SCOPE}.{table} AS SELECT * FROM main.{table} WHERE {belongs}")
+
+
+def close_copies(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute("SET search_path = 'main'")
+    con.execute(f"DETACH DATABASE IF EXISTS {HELD}")
+
+
+@contextlib.contextmanager
+def within(con: duckdb.DuckDBPyConnection):
+    """The copies first in the search path (open_copies: they must be open)."""
+    con.execute(f"SET search_path = '{SCOPE},main'")
     try:
         yield
     finally:
         con.execute("SET search_path = 'main'")
-        con.execute("DROP SCHEMA IF EXISTS scope CASCADE")
 
 
-def view_derived(con: duckdb.DuckDBPyConnection) -> None:
+def copy_derived(con: duckdb.DuckDBPyConnection) -> None:
+    """The affected participants' episodes and participants as derived (put back) into the copies."""
     for table in DERIVED:
-        con.execute(f"DROP TABLE IF EXISTS scope.{table}")
-        con.execute(f"""CREATE VIEW scope.{table} AS SELECT * FROM main.{table}
+        con.execute(f"""CREATE OR REPLACE TABLE {SCOPE}.{table} AS SELECT * FROM main.{table}
                         WHERE participant_id IN (SELECT participant_id FROM affected)""")
+
+
+@contextlib.contextmanager
+def days(con: duckdb.DuckDBPyConnection):
+    """Every session on the days in `touched_days` (none when the load had no attendance) first in
+    the search path, for a file that says `-- scope: day`."""
+    con.execute("CREATE TEMP TABLE IF NOT EXISTS touched_days (session_date DATE)")
+    con.execute(f"CREATE SCHEMA IF NOT EXISTS {DAYS}")
+    con.execute(f"""CREATE OR REPLACE TABLE {DAYS}.sessions AS SELECT * FROM main.sessions
+                    WHERE session_date IN (SELECT session_date FROM touched_days)""")
+    con.execute(f"SET search_path = '{DAYS},main'")
+    try:
+        yield
+    finally:
+        con.execute(f"SET search_path = '{SCOPE},main'")
+
+
+def put_back_days(con: duckdb.DuckDBPyConnection, tables: list[str]) -> None:
+    for table in tables:
+        con.execute(f"DELETE FROM main.{table} WHERE session_date IN (SELECT session_date FROM touched_days)")
+        con.execute(f"INSERT INTO main.{table} BY NAME SELECT * FROM {DAYS}.{table}")
 
 
 @contextlib.contextmanager
@@ -90,7 +123,7 @@ def unscoped(con: duckdb.DuckDBPyConnection):
     try:
         yield
     finally:
-        con.execute("SET search_path = 'scope,main'")
+        con.execute(f"SET search_path = '{SCOPE},main'")
 
 
 def _belongs(con: duckdb.DuckDBPyConnection, table: str) -> str:
@@ -109,6 +142,6 @@ def put_back(con: duckdb.DuckDBPyConnection, tables: list[str]) -> None:
     for table in tables:
         belongs = _belongs(con, table)
         con.execute(f"DELETE FROM main.{table} WHERE {belongs}")
-        con.execute(f"INSERT INTO main.{table} BY NAME SELECT * FROM scope.{table}")
+        con.execute(f"INSERT INTO main.{table} BY NAME SELECT * FROM {SCOPE}.{table}")
         if table == "episodes":  # the new episodes' rows in episode-keyed marts are theirs too
-            con.execute("INSERT INTO affected_episodes SELECT episode_id FROM scope.episodes")
+            con.execute(f"INSERT INTO affected_episodes SELECT episode_id FROM {SCOPE}.episodes")

@@ -71,12 +71,17 @@ def after_load(con: duckdb.DuckDBPyConnection, as_of: dt.date | None, whole_hist
     if few is None:
         everything(con, as_of, current)
         return False
-    _derive_for(con)
+    scoped.open_copies(con)
+    try:
+        _derive_for(con)
+        if whole_history != "inline":
+            marts.rebuild_for(con)
+    finally:
+        scoped.close_copies(con)
     if whole_history == "inline":
         marts.rebuild(con)
         write_state(con, current, "participants", None, few)
         return False
-    marts.rebuild_for(con)
     write_state(con, current, "participants", before["history_pending_since"] or now(), few)
     return True
 
@@ -130,13 +135,11 @@ def derive_all(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def _derive_for(con: duckdb.DuckDBPyConnection) -> None:
-    """The same for the participants in `affected` only."""
-    with scoped.within(con, derived=False):
+    """The same for the participants in `affected` only, within their copies (open)."""
+    with scoped.within(con):
         con.execute(sql("derive.sql"))
         scoped.put_back(con, list(scoped.DERIVED))
-    con.execute(sql("assign_assessments.sql"))
-    set_variables(con, batch=0, batches=1)
-    con.execute(sql("assign_sessions.sql"))
+        con.execute(sql("assign_scoped.sql"))
 
 
 def pending(con: duckdb.DuckDBPyConnection) -> bool:

@@ -138,8 +138,9 @@ def _load_all(db, todo, today, instruments, as_of, progress, on_step) -> bool:
         # rows read keep their file order (row numbers); what is derived from here on has ORDER BY
         # where order matters, and without the guarantee DuckDB needs less memory
         con.execute("SET preserve_insertion_order = false")
+        # each session's meaning: the build's definitions (in _setup) wrote it for the rows held,
+        # the merge for the rows it wrote
         set_variables(con, loaded_at=now())
-        build.flag_sessions(con)
         max_share = load_settings()["loader"]["incremental_max_share"]
         left = derive.after_load(con, as_of, _whole_history(), max_share)
         on_step("saving", total, total)
@@ -234,7 +235,6 @@ def rebuild(db: str | Path, instruments: str | None = None, as_of: dt.date | Non
     with writer_lock(db), working_copy(db, load_settings()["loader"]["memory_limit_mb"]) as con:
         notes = _setup(con, dt.date.today(), instruments)
         set_variables(con, loaded_at=now())
-        build.flag_sessions(con)
         con.execute(sql("dataset_info.sql"))
         derive.everything(con, as_of)
     return notes

@@ -1,4 +1,4 @@
--- scope: program
+-- scope: day
 -- Group sizes for the "Today's groups" huddle: per date and group (the stored group_label), how many
 -- people were scheduled in it and how many attended. Counts only, so a clinician's page can say how
 -- many members come from other caseloads without naming them.

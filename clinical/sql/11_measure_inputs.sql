@@ -16,11 +16,12 @@ JOIN measure_value_sets AS v USING (value_set);
 
 -- where a participant's diagnoses come from: the diagnoses export when it lists any for them, else
 -- the roster's diagnosis group when the program records one, else nothing (the measure's
--- without_diagnosis says what is counted then)
+-- without_diagnosis says what is counted then). Whether the program records groups is the whole
+-- program's (main.: also when this runs for some participants only, clinical/scoped.py).
 CREATE OR REPLACE TEMP TABLE measure_dx_source AS
 SELECT p.participant_id,
        CASE WHEN x.participant_id IS NOT NULL THEN 'ICD-10 diagnoses'
-            WHEN (SELECT count(diagnosis_group) > 0 FROM episodes) THEN 'roster diagnosis group'
+            WHEN (SELECT count(diagnosis_group) > 0 FROM main.episodes) THEN 'roster diagnosis group'
             ELSE 'not recorded' END AS dx_source
 FROM participants AS p
 LEFT JOIN (SELECT DISTINCT participant_id FROM diagnoses) AS x USING (participant_id);

@@ -17,3 +17,11 @@ SELECT participant_id, NULL, session_date, start_time, session_type, status, min
        clinician, session_id, session_slot, value_hash, getvariable('load_id'), row_number,
        session_attended(status), session_scheduled(status), session_no_show(status), group_name
 FROM merge_plan WHERE outcome IN ('loaded', 'updated');
+
+-- the days whose sessions this load wrote or replaced: their group sizes are counted again
+-- (clinical/sql/09_group_sizes.sql, `-- scope: day`)
+CREATE TEMP TABLE IF NOT EXISTS touched_days (session_date DATE);
+INSERT INTO touched_days
+SELECT session_date FROM merge_plan WHERE outcome IN ('loaded', 'updated')
+UNION
+SELECT session_date FROM sessions_history WHERE replaced_by_load = getvariable('load_id');
