@@ -48,6 +48,7 @@ format: $(VENV)/.installed-test
 
 bench: $(VENV)/.installed-test
 	$(PY) bench/bench_load.py
+	$(PY) bench/bench_daily.py
 	$(PY) bench/bench_marts.py
 	$(PY) bench/bench_pages.py
 	$(PY) bench/bench_scale.py

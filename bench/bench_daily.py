@@ -55,8 +55,8 @@ def corrections(base: Path, day: Path) -> None:
                     TO '{day / "corrected_attendance.csv"}' (HEADER)""")
     con.execute(f"""COPY (SELECT * REPLACE (CAST(total::INTEGER + 1 AS VARCHAR) AS total,
                                             CAST(item_1::INTEGER + 1 AS VARCHAR) AS item_1)
-                          FROM read_csv('{base / "measures.csv"}', all_varchar = true)
-                          WHERE instrument = 'PHQ-9' AND item_1 IN ('0', '1', '2') AND total ~ '^[0-9]+$'
+                          FROM (SELECT * FROM read_csv('{base / "measures.csv"}', all_varchar = true)
+                                WHERE instrument = 'PHQ-9' AND item_1 IN ('0', '1', '2') AND total ~ '^[0-9]+$')
                           USING SAMPLE 5 ROWS (reservoir, 7))
                     TO '{day / "corrected_measures.csv"}' (HEADER)""")
     con.close()

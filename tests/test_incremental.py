@@ -234,3 +234,28 @@ def test_pages_say_the_second_step_is_still_to_come_until_it_is_done(tmp_path, m
     shown = captions("pages/caseload.py")
     assert not any("Updating" in c or "not finished" in c for c in shown), shown
     assert not refresh(db)  # nothing left to do
+
+
+def test_a_days_load_starts_the_second_step_in_the_background(tmp_path, monkeypatch):
+    import time
+
+    from conftest import etl_cli
+
+    write_demo(tmp_path / "demo", participants=40, seed=5)
+    base, day = split_days(tmp_path / "demo", tmp_path / "days", [END - dt.timedelta(days=2), END])
+    db = tmp_path / "iop.duckdb"
+    assert etl_cli("load", base, "--db", db, "--today", END).returncode == 0
+    loaded = etl_cli("load", day, "--db", db, "--today", END, env={"IOP_WHOLE_HISTORY": "background"})
+    assert loaded.returncode == 0, loaded.stderr
+
+    def state():
+        with duckdb.connect(str(db), read_only=True) as con:
+            return con.execute("SELECT built_for, history_pending_since IS NULL FROM build_state").fetchone()
+
+    waited = 0.0
+    while state() != ("participants", True) and waited < 120:  # the loaded machine of CI: generous
+        time.sleep(0.5)
+        waited += 0.5
+    assert state() == ("participants", True)
+    done = etl_cli("refresh", "--db", db)
+    assert done.returncode == 0 and done.stdout.strip().endswith("nothing to do")
