@@ -130,6 +130,9 @@ def cmd_status(args) -> int:
                    rows_read, rows_loaded, rows_updated, rows_rejected, rows_duplicate
             FROM loads ORDER BY load_id""").fetchall()
         info = con.execute("SELECT data_as_of FROM dataset_info").fetchone() if rows else None
+        from etl.derive import state
+
+        built = state(con)
     if not rows:
         print("no loads yet")
         return 0
@@ -142,6 +145,15 @@ def cmd_status(args) -> int:
         print("  ".join(v.rjust(w) if i > 3 or i == 0 else v.ljust(w) for i, (v, w) in enumerate(zip(row, widths))))
     if info:
         print(f"data as of {info[0]}")
+    if built:
+        whom = "everyone" if built["built_for"] == "everyone" else f"{built['participants_rebuilt']:,} participants"
+        print(f"last build: {whom}, {built['built_at']:%Y-%m-%d %H:%M} UTC", end="")
+        since = built["history_pending_since"]
+        print(
+            f"; its second step (every mart: python -m etl refresh) pending since {since:%H:%M} UTC"
+            if since
+            else "; complete"
+        )
     return 0
 
 

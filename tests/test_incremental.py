@@ -259,3 +259,5 @@ def test_a_days_load_starts_the_second_step_in_the_background(tmp_path, monkeypa
     assert state() == ("participants", True)
     done = etl_cli("refresh", "--db", db)
     assert done.returncode == 0 and done.stdout.strip().endswith("nothing to do")
+    status = etl_cli("status", "--db", db).stdout.splitlines()[-1]
+    assert status.startswith("last build: ") and " participants, " in status and status.endswith("; complete"), status
