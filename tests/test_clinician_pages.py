@@ -287,3 +287,29 @@ def test_the_worklist_puts_safety_first_then_red_then_amber(tmp_path, monkeypatc
         shown(at.markdown[0].value) == "**3** open episodes · **1** with a safety flag · **1** with a red flag · "
         "**1** with amber flags only"
     )
+
+
+def test_a_long_worklist_comes_a_page_at_a_time_and_its_page_follows_the_person_acted_on(clinic, monkeypatch):
+    """A page of one row here (200 in use): a whole program's open episodes are never one table."""
+    from dashboard.ui import tables
+
+    monkeypatch.setattr(tables, "PAGE_ROWS", 1)
+    at = _page("pages/caseload.py")
+    assert at.selectbox(key="worklist-page").options == [
+        "1–1 of 3, most urgent first",
+        "2–2 of 3, most urgent first",
+        "3–3 of 3, most urgent first",
+    ]
+    assert at.dataframe[0].value["participant_id"].tolist() == ["P1"]
+    assert "**3** open episodes" in at.markdown[0].value  # the counts are the whole list's
+    # acknowledging P1's safety flag moves P2 above P1: the page follows P1 to the second
+    _act(at, "P1: Safety item", "acknowledge", "Safety plan reviewed with P1")
+    assert at.selectbox(key="worklist-page").value == 1
+    assert at.dataframe[0].value["participant_id"].tolist() == ["P1"]
+    assert _worklist_selection(at) == [0] and shown(at.subheader[0].value) == "P1: act on a flag"
+    # turning the page is browsing: the choice leaves with the rows it was on
+    at.selectbox(key="worklist-page").set_value(2).run()
+    assert at.dataframe[0].value["participant_id"].tolist() == ["P3"]
+    assert not [h for h in at.subheader if h.value.endswith("act on a flag")]
+    _select(at, "P3")
+    assert shown(at.subheader[0].value) == "P3: act on a flag"

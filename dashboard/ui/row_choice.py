@@ -25,6 +25,17 @@ def choose(key: str, record_id: str | None) -> None:
     st.session_state[f"{key}-chosen"] = record_id
 
 
+def current(key: str) -> str | None:
+    """The id chosen now: a click since the last draw (read against the order the user saw), else
+    the record chosen before. Changes nothing; follow() keeps it."""
+    s = st.session_state
+    selected = _selected(key)
+    if selected != s.get(f"{key}-drawn", []):
+        seen = s.get(f"{key}-order", [])
+        return seen[selected[0]] if selected and selected[0] < len(seen) else None
+    return s.get(f"{key}-chosen")
+
+
 def _selected(key: str) -> list[int]:
     state = st.session_state.get(widget_key(key))
     return list(state["selection"]["rows"]) if state else []

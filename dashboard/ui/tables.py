@@ -25,13 +25,44 @@ def _priority_fills() -> dict[int, str]:
     }
 
 
+PAGE_ROWS = 200  # a whole program's open episodes (5,000 at 50 k participants) are never sent at once
+
+
+def _page(rows: pd.DataFrame, key: str, id_column: str, size: int) -> pd.DataFrame:
+    """At most `size` rows of a long list, with a picker of the pages: the page the user turned to,
+    else the one holding the chosen record (so a re-sorted list brings its page along with it)."""
+    if len(rows) <= size:
+        return rows
+    pages, s = -(-len(rows) // size), st.session_state
+    widget, shown = f"{key}-page", f"{key}-page-shown"
+    picked, chosen = s.get(widget), row_choice.current(key)
+    ids = rows[id_column].tolist()
+    if picked is not None and picked != s.get(shown):  # turned by the user: browsing, the choice may leave
+        page = picked
+    elif chosen in ids:
+        page = ids.index(chosen) // size
+    else:
+        page = picked or 0
+    page = min(page, pages - 1)
+    s[widget] = s[shown] = page
+    st.selectbox(
+        "Rows shown",
+        range(pages),
+        key=widget,
+        format_func=lambda p: (
+            f"{p * size + 1:,}–{min((p + 1) * size, len(rows)):,} of {len(rows):,}, most urgent first"
+        ),
+    )
+    return rows.iloc[page * size : (page + 1) * size]
+
+
 def worklist_table(caseload, show_clinician: bool):
     """The caseload worklist, most urgent first, priority in words with a mark and a coloured cell;
     returns the chosen episode's row (a Series) or None, followed by episode when the list re-sorts
     (ui/row_choice.py). The clinician column is for those who see more
     than their own caseload; the authorization columns for programs that load authorizations
-    (the days left in red when a continued-stay review is due)."""
-    rows = caseload.rows
+    (the days left in red when a continued-stay review is due). A long list comes a page at a time."""
+    rows = _page(caseload.rows, "worklist", "episode_id", PAGE_ROWS)
     auth = caseload.authorizations
     # the decisive columns first, so they are in view at 1024 px: priority, participant, flags, latest scores
     columns = [
