@@ -185,3 +185,15 @@ def test_load_results_show_file_names_and_reasons_as_typed():
     assert shown(at.error[0].value) == "[b](http://evil.example).csv: not a table"
     assert shown(at.info[0].value) == "**c**.csv: loaded before"
     _plain_everywhere(at, "![f](http:x)", "<img src=x>", "[b](http://evil.example)", "**c**")
+
+
+def test_a_column_of_dates_reads_as_each_date_does():
+    import datetime as dt
+
+    import pandas as pd
+
+    from dashboard.views import words
+
+    column = pd.Series([dt.date(2026, 2, 3), None, pd.NaT, "", pd.Timestamp("2025-12-31")], dtype=object)
+    assert words.days(column).tolist() == ["03 Feb 2026", "—", "—", "—", "31 Dec 2025"]
+    assert words.days(column).tolist() == column.map(words.day).tolist()

@@ -127,7 +127,7 @@ def episode_list(m: MeasuresShown, measure_id: str, step: str | None = None) -> 
         e = e[e["stopped_at"] == step]
 
     def day(column):  # as every page writes a date; none as —
-        return e[column].map(words.day)
+        return words.days(e[column])
 
     def value(column):  # text: a column of numbers and dashes is not one type for the browser's table
         return e[column].map(lambda v: "—" if pd.isna(v) else f"{v:g}")

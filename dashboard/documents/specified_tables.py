@@ -147,11 +147,10 @@ def participant_list(s: SpecifiedShown, measure_id: str) -> pd.DataFrame:
     """The care team's list behind a measure's specified count (its first rate's steps)."""
     if s.rows is None:
         return pd.DataFrame()
-    rows = s.rows()
-    e = rows[(rows["measure_id"] == measure_id) & (rows["rate_position"] == 0)]
+    e = s.rows(measure_id)
 
     def day(column):
-        return e[column].map(words.day)
+        return words.days(e[column])
 
     def value(column):  # text: a column of numbers and dashes is not one type for the browser's table
         return e[column].map(lambda v: "—" if pd.isna(v) else f"{v:g}")
@@ -163,10 +162,7 @@ def participant_list(s: SpecifiedShown, measure_id: str) -> pd.DataFrame:
             "Why": e["reason"],
             "Index": day("unit_start"),
             "Index score": value("index_value"),
-            "Window": [
-                f"{words.day(a)} – {words.day(b)}" if pd.notna(a) else "—"
-                for a, b in zip(e["window_opens"], e["window_closes"])
-            ],
+            "Window": (day("window_opens") + " – " + day("window_closes")).where(e["window_opens"].notna(), "—"),
             "Judged on": day("result_date"),
             "Score judged": value("result_value"),
             "Diagnoses from": e["dx_source"],

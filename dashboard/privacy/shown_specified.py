@@ -32,7 +32,7 @@ class SpecifiedShown:
     exclusions: pd.DataFrame  # measure_id, reason, units, mark
     rates: pd.DataFrame  # measure_id, rate_id, numerator, denominator (numbers or marks), shown, rate, low, high
     sources: pd.DataFrame  # measure_id, dx_source, units, mark
-    rows: Callable[[], pd.DataFrame] | None  # the care team's list; None when suppressed
+    rows: Callable[[str], pd.DataFrame] | None  # a measure's list for the care team; None when suppressed
     verdict: Verdict
 
     def n(self) -> str:

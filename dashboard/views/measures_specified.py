@@ -49,9 +49,9 @@ class Specified:
     rates: pd.DataFrame  # measure_id, rate_id, numerator, denominator, rate, low, high
     sources: pd.DataFrame  # measure_id, dx_source, units (of those with an index event)
 
-    def rows(self) -> pd.DataFrame:
-        """The care team's list behind the counts, read when asked for."""
-        return specified_rows(self.period.start)
+    def rows(self, measure_id: str) -> pd.DataFrame:
+        """The care team's list behind a measure's count (its first rate), read when asked for."""
+        return specified_rows(self.period.start, measure_id)
 
 
 def periods() -> list[Period]:
@@ -94,9 +94,9 @@ def _specified(period: Period) -> Specified:
     return Specified(period, steps(counts), exclusions(counts), rates(counts), sources(counts))
 
 
-def specified_rows(period_start: dt.date) -> pd.DataFrame:
-    return db.kept(_rows, period_start)
+def specified_rows(period_start: dt.date, measure_id: str) -> pd.DataFrame:
+    return db.kept(_rows, period_start, measure_id)
 
 
-def _rows(period_start: dt.date) -> pd.DataFrame:
-    return db.query("quality_measures/specified_rows", period_start=period_start)
+def _rows(period_start: dt.date, measure_id: str) -> pd.DataFrame:
+    return db.query("quality_measures/specified_rows", period_start=period_start, measure_id=measure_id)
