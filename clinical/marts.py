@@ -46,7 +46,7 @@ def _variables(con: duckdb.DuckDBPyConnection, as_of: dt.date | None, settings: 
 
 def rebuild_for(con: duckdb.DuckDBPyConnection) -> list[str]:
     """The participant marts' rows of the participants in `affected` (scoped.choose), the day
-    marts' rows of the days in `touched_days`, the program's cheap ones in full; what learns from the whole history (-- scope: history) is left as
+    marts' rows of the days in `touched_days`; what learns from the whole history (-- scope: history) is left as
     it was. The participants' copies must be open (scoped.open_copies). Returns the tables rebuilt."""
     _variables(con, None, None)
     made, by_day = [], []
@@ -60,9 +60,6 @@ def rebuild_for(con: duckdb.DuckDBPyConnection) -> list[str]:
                 with scoped.days(con):
                     con.execute(path.read_text())
                 by_day += scoped.tables_made(path.read_text())
-            elif scope == "program":
-                with scoped.unscoped(con):
-                    con.execute(path.read_text())
         scoped.put_back(con, made)
         scoped.put_back_days(con, by_day)
     return made + by_day

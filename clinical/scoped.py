@@ -35,12 +35,11 @@ DAYS = f"{HELD}.days"
 
 def scope_of(path: Path) -> str:
     """A SQL file's `-- scope:` header: participant, day (each session date's rows depend on that
-    day's sessions alone: rebuilt for the days a load wrote sessions on), program (the whole
-    program, cheap: rebuilt in full) or history (learns from the whole history: left to the second
-    step)."""
-    found = re.match(r"-- scope: (participant|day|program|history)\n", path.read_text())
+    day's sessions alone: rebuilt for the days a load wrote sessions on) or history (learns from
+    the whole history: left to the second step)."""
+    found = re.match(r"-- scope: (participant|day|history)\n", path.read_text())
     if not found:
-        raise ValueError(f"{path.name}: its first line must be -- scope: participant, day, program or history")
+        raise ValueError(f"{path.name}: its first line must be -- scope: participant, day or history")
     return found[1]
 
 
@@ -114,16 +113,6 @@ def put_back_days(con: duckdb.DuckDBPyConnection, tables: list[str]) -> None:
     for table in tables:
         con.execute(f"DELETE FROM main.{table} WHERE session_date IN (SELECT session_date FROM touched_days)")
         con.execute(f"INSERT INTO main.{table} BY NAME SELECT * FROM {DAYS}.{table}")
-
-
-@contextlib.contextmanager
-def unscoped(con: duckdb.DuckDBPyConnection):
-    """The main tables only, for a file that reads the whole program (-- scope: program)."""
-    con.execute("SET search_path = 'main'")
-    try:
-        yield
-    finally:
-        con.execute(f"SET search_path = '{SCOPE},main'")
 
 
 def _belongs(con: duckdb.DuckDBPyConnection, table: str) -> str:

@@ -139,9 +139,7 @@ def _belongs(con, table: str) -> str:
 
 
 # marts the first step rebuilds whole, or for the days it wrote sessions on: right at once
-WHOLE_AT_ONCE = [
-    t for path, scope in marts.files() if scope in ("day", "program") for t in scoped.tables_made(path.read_text())
-]
+WHOLE_AT_ONCE = [t for path, scope in marts.files() if scope == "day" for t in scoped.tables_made(path.read_text())]
 PARTICIPANT_MARTS = [
     t for path, scope in marts.files() if scope == "participant" for t in scoped.tables_made(path.read_text())
 ]
