@@ -7,8 +7,8 @@ import streamlit as st
 from dashboard.store import db
 from dashboard.ui import downloads, session
 from dashboard.ui.markdown import escape_markdown
-from dashboard.ui.notes import build_progress, load_results
-from dashboard.views import loads
+from dashboard.ui.notes import build_progress, inbox_quiet, load_results
+from dashboard.views import inbox, loads
 
 identity = session.require("data")
 st.title("Data")
@@ -65,6 +65,31 @@ def upload_jobs() -> None:
 active = {j.job_id for j in loads.uploads(identity.user) if j.active}
 st.session_state["uploads_active"] = active
 st.fragment(upload_jobs, run_every=loads.POLL_SECONDS if active else None)()
+
+arrivals = inbox.view()
+if arrivals is not None:
+    st.subheader("Inbox")
+    st.caption(
+        "Exports dropped in "
+        + escape_markdown(" and ".join(arrivals.folders))
+        + " are loaded by the watcher, then kept in its processed/ or failed/ folder with their results."
+    )
+    inbox_quiet()
+    downloads.records(
+        arrivals.arrivals,
+        "inbox",
+        "inbox arrivals",
+        "data",
+        column_config={
+            "arrived": st.column_config.DatetimeColumn("Arrived (UTC)", format="D MMM YYYY HH:mm:ss"),
+            "file": "File",
+            "size_kb": st.column_config.NumberColumn("Size (kB)", format="%.1f"),
+            "status": "Status",
+            "seen_to_loaded_s": st.column_config.NumberColumn("Seen to loaded (s)", format="%d"),
+            "result": "Result",
+            "kept_as": "Kept as",
+        },
+    )
 
 try:
     frames = loads.history()

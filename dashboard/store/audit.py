@@ -30,6 +30,9 @@ EVENTS = (
     "password_reset",
     "account_disabled",
     "account_enabled",
+    "state_backup",
+    "state_restored",
+    "inbox_arrival",
 )
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS audit_log (

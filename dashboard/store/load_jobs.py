@@ -21,6 +21,7 @@ from pathlib import Path
 
 from dashboard.store import app_state
 from dashboard.store.upload_files import (
+    copy_private,
     private_dir,
     private_root,
     remove_folder,
@@ -146,14 +147,35 @@ def connect():
 def queue(files: list[tuple[str, bytes]], kind: str | None, user: str, role: str, db_path: str | Path) -> int:
     """Store the uploads privately and queue a job for them; returns its id. The files are written
     before the job is visible, so a worker never takes a job whose files are not all there."""
+    return _queue(
+        [(name, lambda path, content=content: write_private(path, content)) for name, content in files],
+        kind,
+        user,
+        role,
+        db_path,
+    )
+
+
+def queue_paths(paths: list[Path], kind: str | None, user: str, role: str, db_path: str | Path) -> int:
+    """Queue files already on disk (an inbox's): each is copied privately, as an upload is stored."""
+    return _queue(
+        [(Path(p).name, lambda path, source=Path(p): copy_private(source, path)) for p in paths],
+        kind,
+        user,
+        role,
+        db_path,
+    )
+
+
+def _queue(files, kind: str | None, user: str, role: str, db_path: str | Path) -> int:
     if not files:
         raise ValueError("nothing to load")
     folder = Path(tempfile.mkdtemp(prefix="job-", dir=private_root()))  # mkdtemp makes it 0700
     try:
         names = []
-        for i, (name, content) in enumerate(files):
+        for i, (name, write) in enumerate(files):
             names.append(safe_name(name))
-            write_private(private_dir(folder / str(i)) / names[-1], content)
+            write(private_dir(folder / str(i)) / names[-1])
         with closing(connect()) as con, con:
             cursor = con.execute(
                 "INSERT INTO load_jobs (created_at, user_name, role, kind, files, folder, db_path, status) "

@@ -38,6 +38,13 @@ def write_private(path: Path, content: bytes) -> None:
         f.write(content)
 
 
+def copy_private(source: Path, path: Path) -> None:
+    """A copy of `source` at `path`, created 0600 (a large export is streamed, not read whole)."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as f, open(source, "rb") as src:
+        shutil.copyfileobj(src, f, 1 << 20)
+
+
 def safe_name(name: str) -> str:
     name = Path(str(name).replace("\\", "/")).name.strip()
     return name if name and not name.startswith(".") else f"upload{name}"

@@ -10,12 +10,17 @@ import streamlit as st
 from dashboard.store import build_state
 from dashboard.store.settings import stored
 from dashboard.ui.markdown import escape_markdown
+from dashboard.ui.session import KEY as IDENTITY
+from dashboard.views import inbox
+
+INBOX_ROLES = ("director", "admin")  # who is told when exports stop arriving
 
 
 def data_as_of(when: dt.date | None, today: dt.date | None = None) -> None:
     """The one date the page counts from (the latest activity in the data: flags, due, overdue and days
     left are as of it), and, when it is older than the settings' reports.stale_after_days, a warning
     at the top of the page that says so."""
+    inbox_quiet()
     if when is None:
         return
     day, today = pd.Timestamp(when).date(), today or dt.date.today()
@@ -30,6 +35,16 @@ def data_as_of(when: dt.date | None, today: dt.date | None = None) -> None:
     else:
         st.caption(f"Data as of **{day:%d %b %Y}**: flags, days left, due and overdue are counted from this date.")
     build_progress()
+
+
+def inbox_quiet() -> None:
+    """Directors and administrators: when no export has arrived in the watched inbox for longer than
+    inbox.stale_after_hours, or its watcher stopped looking."""
+    identity = st.session_state.get(IDENTITY)
+    if identity is None or identity.role not in INBOX_ROLES:
+        return
+    for problem in inbox.quiet():
+        st.warning(escape_markdown(problem), icon=":material/inbox:")
 
 
 def build_progress() -> None:
