@@ -24,6 +24,7 @@ st.dataframe(
         "display_name": "Name",
         "role": "Role",
         "clinician": "Clinician",
+        "sites": "Sites (directors)",
         "sign_in": "Signs in with",
         "status": "Status",
         "demo": "Demo",
@@ -40,6 +41,7 @@ with add.form("add_account", clear_on_submit=True):
     st.selectbox("Role", ROLES, key="new_role")
     st.text_input("Name shown in the dashboard", key="new_name")
     st.text_input("Clinician name as the exports spell it (clinicians only)", key="new_clinician")
+    st.text_area("Sites a director sees, one per line as the exports spell them (empty: every site)", key="new_sites")
     st.toggle("Signs in with the organisation's account (no password)", key="new_sso")
     st.text_input(f"Password (at least {MIN_PASSWORD_LENGTH} characters)", type="password", key="new_password")
     st.form_submit_button("Add account", on_click=actions.add)
@@ -47,8 +49,9 @@ with add.form("add_account", clear_on_submit=True):
 with change.form("change_account", clear_on_submit=True):
     st.subheader("Change an account")
     st.selectbox("Account", table["user_name"].tolist(), key="change_user")
-    st.radio("Change", ["reset password", "disable", "enable"], horizontal=True, key="change_kind")
+    st.radio("Change", ["reset password", "disable", "enable", "sites"], horizontal=True, key="change_kind")
     st.text_input(
         f"New password (for a reset; at least {MIN_PASSWORD_LENGTH} characters)", type="password", key="change_password"
     )
+    st.text_area("Sites (for a director; one per line, empty: every site)", key="change_sites")
     st.form_submit_button("Apply", on_click=actions.change)

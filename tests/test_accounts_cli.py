@@ -82,7 +82,10 @@ def test_demo_accounts_once_with_private_credentials(tmp_path):
     first = _cli("demo", "--credentials", str(credentials))
     assert first.stdout.startswith("Demo accounts (also in") and stat.S_IMODE(credentials.stat().st_mode) == 0o600
     passwords = dict(line.split(": ") for line in credentials.read_text().splitlines())
-    assert set(passwords) == {"director", "clinician", "quality", "admin"}
+    assert set(passwords) == {"director", "clinician", "quality", "admin", "northside"}
     assert accounts.check_password("clinician", passwords["clinician"]).clinician == "Chen, M."
+    north = accounts.check_password("northside", passwords["northside"])
+    assert (north.role, north.scope_sites) == ("director", ("Northside",))  # the demo's site director
+    assert accounts.check_password("director", passwords["director"]).scope_sites is None
     assert _cli("demo", "--credentials", str(credentials)).stdout.startswith("Demo accounts exist already")
     assert stat.S_IMODE(os.stat(os.environ["IOP_STATE"]).st_mode) == 0o600

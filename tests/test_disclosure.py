@@ -15,7 +15,7 @@ from dashboard.charts import overview as overview_charts
 from dashboard.privacy.auditor import audit
 from dashboard.privacy.cells import CellSet
 from dashboard.privacy.marks import IN_TREATMENT
-from dashboard.privacy.release import DIMENSIONS, measure_dimensions, quarter_release, quarters
+from dashboard.privacy.release import cohort_dimensions, measure_dimensions, quarter_release, quarters
 from dashboard.views.cohorts import JT_ORDER, WHOLE, cohort_outcomes
 from dashboard.views.filters import instrument_choices, options, primary_instrument
 from dashboard.views.overview import program_overview
@@ -319,7 +319,7 @@ def test_every_setting_of_the_quality_views_leaves_nothing_small_to_work_out(dem
             overview_charts.aftercare,
         ):
             _check_figure(build(release.overview), adv.shown)
-        for dimension in DIMENSIONS:
+        for dimension in cohort_dimensions(opts.group_fields):
             for instrument in instruments:
                 c = release.cohorts[(dimension, instrument)]
                 raw = cohort_outcomes(quarter.filters(dimension), instrument)
@@ -349,8 +349,9 @@ def test_every_setting_of_the_quality_views_leaves_nothing_small_to_work_out(dem
             settings += 1
         assert len(adv.truth) > 4000  # every count of the quarter, seen together
         assert adv.work_out() == {}, quarter.label
-    # 6 quarters: 4 groupings x 3 instruments on the cohort page, 9 groupings on the measures page
-    assert settings == len(periods) * (len(DIMENSIONS) * len(instruments) + 9) == 126
+    # 6 quarters: 5 groupings (month, track, clinician, age group, site) x 3 instruments on the cohort
+    # page, 10 groupings (the site among them) on the measures page
+    assert settings == len(periods) * (len(cohort_dimensions(opts.group_fields)) * len(instruments) + 10) == 150
 
 
 def _line_by_line(quarter):

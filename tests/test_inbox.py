@@ -16,7 +16,7 @@ import pytest
 from conftest import ATTENDANCE_HEADER, ROOT, app, rows, write
 from dashboard.commands import inbox_watch
 from dashboard.commands.inbox_watch import Candidates, Config
-from dashboard.store import audit, inbox, worker_lock
+from dashboard.store import audit, inbox, load_jobs, worker_lock
 from dashboard.views import inbox as inbox_view
 
 ATTENDANCE = ATTENDANCE_HEADER + (
@@ -111,6 +111,23 @@ def test_a_dropped_export_is_loaded_kept_in_processed_with_its_result_and_listed
     assert view.arrivals["status"].tolist() == ["unchanged (loaded before)", "loaded"]
     assert view.arrivals["result"].tolist()[1] == "read 4, loaded 3, updated 0, rejected 1, exact duplicates 0"
     assert view.arrivals["seen_to_loaded_s"].notna().all()
+
+
+def test_a_nights_exports_dropped_together_load_in_one_job_each_with_its_own_result(tmp_path, database):
+    box = tmp_path / "inbox"
+    box.mkdir()
+    write(box, "attendance.csv", ATTENDANCE)
+    write(box, "roster.csv", "participant_id,admit_date,program,primary_clinician\nP1,2025-03-03,Trauma,Chen\n")
+    write(box, "notes.csv", "what,is,this\n1,2,3\n")  # one unreadable file does not hold the others back
+    for name in ("attendance.csv", "roster.csv", "notes.csv"):
+        write(box, f"{name}.done", "")
+    inbox_watch.watch(config(box), database, once=True)
+    arrivals = inbox.recent().set_index("file")
+    assert arrivals["status"].to_dict() == {"notes.csv": "failed", "roster.csv": "loaded", "attendance.csv": "loaded"}
+    assert len(load_jobs.recent(inbox_watch.USER)) == 1  # one job, one swap of the database
+    assert json.loads(arrivals.loc["roster.csv", "summary"])["loaded"] == 1
+    assert json.loads(arrivals.loc["attendance.csv", "summary"])["loaded"] == 3
+    assert rows(database, "SELECT count(*) FROM episodes WHERE NOT inferred")[0][0] == 1
 
 
 def test_an_unreadable_export_goes_to_failed_with_the_loaders_reason(tmp_path, database):

@@ -4,7 +4,7 @@
 
 -- The shape of these definitions: raised whenever a definition is added or changed, so a
 -- database built before is rebuilt (build.prepared) and the dashboard asks for a rebuild.
-CREATE OR REPLACE MACRO definitions_version() AS 10;
+CREATE OR REPLACE MACRO definitions_version() AS 11;
 
 -- Treatment week of a date in an episode: the admission day is in week 1 (days 0-6), days 7-13 are
 -- week 2, and days before admission are week 0 or earlier. The only week formula: flags, expected
@@ -54,11 +54,11 @@ CREATE OR REPLACE MACRO takes_instrument(track_name, instrument_code) AS
 -- The group a session belongs to, for the "Today's groups" huddle: its name when the attendance
 -- export gives one; else a group session is its track's group at its start time ("Trauma group
 -- at 09:00"); NULL for a session that is not in a group.
-CREATE OR REPLACE MACRO group_label(group_name, session_type, program, start_time) AS
+CREATE OR REPLACE MACRO group_label(group_name, session_type, program, start_time, site) AS
     CASE WHEN group_name IS NOT NULL THEN group_name
          WHEN session_type = 'group'
              THEN coalesce(program || ' ', '') || 'group' || coalesce(' at ' || substr(CAST(start_time AS VARCHAR), 1, 5), '')
-    END;
+    END || coalesce(' · ' || site, '');   -- each site runs its own groups
 
 -- The plan-review rules on one score against the episode's intake score (docs/clinical.md, "Flags"),
 -- with worsening = (score - intake) * worse_sign (positive: worse). The live flags (sql/05_flags.sql),

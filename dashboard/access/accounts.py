@@ -9,6 +9,7 @@ session check asks identity_of, which refuses sessions opened before the change.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import time
 from contextlib import closing
 from dataclasses import dataclass
@@ -48,11 +49,18 @@ class Identity:
     clinician: str | None = None  # the clinician name used in the exports (role clinician)
     name: str = ""
     method: str = "password"  # password | oidc
+    sites: tuple[str, ...] | None = None  # a director's sites (as the exports spell them); None: every site
 
     @property
     def scope_clinician(self) -> str | None:
         """Data-layer scoping: a clinician sees only their caseload; other roles are not scoped."""
         return self.clinician if self.role == "clinician" else None
+
+    @property
+    def scope_sites(self) -> tuple[str, ...] | None:
+        """A director may be limited to some sites; clinicians are limited by their caseload, and the
+        quality role and administrators see the whole organisation (the quality role suppressed)."""
+        return self.sites if self.role == "director" else None
 
 
 @dataclass(frozen=True)
@@ -65,7 +73,7 @@ class Actor:
 
 def _connect():
     con = app_state.connect(SCHEMA)
-    app_state.add_missing_columns(con, "accounts", {"sessions_from": "REAL", "last_sign_in": "TEXT"})
+    app_state.add_missing_columns(con, "accounts", {"sessions_from": "REAL", "last_sign_in": "TEXT", "sites": "TEXT"})
     return con
 
 
@@ -91,7 +99,31 @@ def identity_of(user_name: str, method: str, session_opened: float | None = None
         return None  # demo accounts never work in production mode
     if (method == "password") != bool(row["password_hash"]):
         return None  # password accounts sign in with their password, organisation accounts through OIDC
-    return Identity(row["user_name"], row["role"], row["clinician"], row["display_name"], method)
+    return Identity(row["user_name"], row["role"], row["clinician"], row["display_name"], method, _sites(row["sites"]))
+
+
+KEEP = object()  # change(): leave the sites as they are
+
+
+def _sites(stored: str | None) -> tuple[str, ...] | None:
+    """The stored JSON list as a tuple; None (every site) when none is stored."""
+    try:
+        sites = json.loads(stored) if stored else None
+    except ValueError:
+        return ()  # unreadable: no site rather than every site
+    return tuple(str(s) for s in sites) if isinstance(sites, list) else None
+
+
+def _stored_sites(sites, role: str) -> str | None:
+    """What the store keeps: a director's sites as a sorted JSON list; None for every site."""
+    if sites is None:
+        return None
+    cleaned = sorted({str(s).strip() for s in sites if str(s).strip()})
+    if not cleaned:
+        return None
+    if role != "director":
+        raise AccountError("only a director's account is limited to sites (a clinician sees their caseload)")
+    return json.dumps(cleaned)
 
 
 def check_password(user_name: str, password: str) -> Identity | None:
@@ -109,6 +141,7 @@ def add(
     clinician: str | None = None,
     password: str | None = None,
     demo: bool = False,
+    sites: list[str] | tuple[str, ...] | None = None,
 ) -> None:
     """A new account: with a password, or (password None) an organisation account for OIDC sign-in."""
     user_name = user_name.strip()
@@ -118,13 +151,14 @@ def add(
         raise AccountError(f"role must be one of: {', '.join(ROLES)}")
     if role == "clinician" and not (clinician or "").strip():
         raise AccountError("a clinician account needs the clinician's name as the exports spell it (e.g. 'Chen, M.')")
+    stored_sites = _stored_sites(sites, role)
     hashed = passwords.hash_password(password) if password is not None else None
     with closing(_connect()) as con, con:
         if con.execute("SELECT 1 FROM accounts WHERE user_name = ?", (user_name,)).fetchone():
             raise AccountError(f"an account {user_name} exists already")
         con.execute(
             "INSERT INTO accounts (user_name, role, display_name, clinician, password_hash, demo, created_at, "
-            "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "updated_at, sites) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 user_name,
                 role,
@@ -134,6 +168,7 @@ def add(
                 int(demo),
                 _now(),
                 _now(),
+                stored_sites,
             ),
         )
     audit.record(
@@ -143,6 +178,7 @@ def add(
         account=user_name,
         new_role=role,
         method="password" if password is not None else "oidc",
+        **({"sites": json.loads(stored_sites)} if stored_sites else {}),
     )
 
 
@@ -187,9 +223,15 @@ def signed_in(user_name: str) -> None:
 
 
 def change(
-    user_name: str, actor: Actor, role: str | None = None, clinician: str | None = None, display_name: str | None = None
+    user_name: str,
+    actor: Actor,
+    role: str | None = None,
+    clinician: str | None = None,
+    display_name: str | None = None,
+    sites=KEEP,
 ) -> None:
-    """A new role, clinician name or display name; takes effect on the account's next page run."""
+    """A new role, clinician name, display name or sites (a list; None: every site); takes effect
+    on the account's next page run."""
     row = _existing(user_name)
     new = {
         "role": role or row["role"],
@@ -200,10 +242,13 @@ def change(
         raise AccountError(f"role must be one of: {', '.join(ROLES)}")
     if new["role"] == "clinician" and not new["clinician"]:
         raise AccountError("a clinician account needs the clinician's name as the exports spell it")
+    kept_sites = _sites(row["sites"]) if new["role"] == "director" else None  # another role: every site
+    new["sites"] = _stored_sites(kept_sites if sites is KEEP else sites, new["role"])
     with closing(_connect()) as con, con:
         con.execute(
-            "UPDATE accounts SET role = ?, clinician = ?, display_name = ?, updated_at = ? WHERE user_name = ?",
-            (new["role"], new["clinician"], new["display_name"], _now(), row["user_name"]),
+            "UPDATE accounts SET role = ?, clinician = ?, display_name = ?, sites = ?, updated_at = ? "
+            "WHERE user_name = ?",
+            (new["role"], new["clinician"], new["display_name"], new["sites"], _now(), row["user_name"]),
         )
     audit.record(
         "account_changed",
@@ -220,6 +265,7 @@ def listing() -> pd.DataFrame:
         return pd.read_sql_query(
             """
             SELECT user_name, display_name, role, clinician,
+                   CASE WHEN role = 'director' THEN coalesce(sites, 'every site') END AS sites,
                    CASE WHEN password_hash IS NULL THEN 'organisation (OIDC)' ELSE 'password' END AS sign_in,
                    CASE WHEN disabled_at IS NOT NULL THEN 'disabled' ELSE 'active' END AS status,
                    demo = 1 AS demo, created_at, updated_at, last_sign_in

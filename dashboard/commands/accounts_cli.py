@@ -1,4 +1,4 @@
-"""`python -m dashboard accounts add|reset|disable|enable|list|demo`: manage who may sign in.
+"""`python -m dashboard accounts add|reset|disable|enable|sites|list|demo`: manage who may sign in.
 
 Passwords are asked for at a prompt (or read from standard input with --password-stdin), never
 taken on the command line; every change is written to the audit log under the operating-system
@@ -18,11 +18,12 @@ from dashboard.access.pages import ROLES
 from dashboard.access.passwords import WeakPassword, check_strength
 from dashboard.store.app_state import private_file, state_path
 
-DEMO = {
-    "director": ("director", None),
-    "clinician": ("clinician", "Chen, M."),
-    "quality": ("quality", None),
-    "admin": ("admin", None),
+DEMO = {  # name: (role, clinician, sites)
+    "director": ("director", None, None),
+    "clinician": ("clinician", "Chen, M.", None),
+    "quality": ("quality", None, None),
+    "admin": ("admin", None, None),
+    "northside": ("director", None, ("Northside",)),  # the demo's second site has its own director too
 }
 
 
@@ -49,7 +50,7 @@ def write_demo_accounts(credentials: Path) -> dict[str, str] | None:
     if any(_exists(name) for name in DEMO):
         return None
     made = {name: secrets.token_urlsafe(12) for name in DEMO}
-    for name, (role, clinician) in DEMO.items():
+    for name, (role, clinician, sites) in DEMO.items():
         accounts.add(
             name,
             role,
@@ -58,6 +59,7 @@ def write_demo_accounts(credentials: Path) -> dict[str, str] | None:
             clinician,
             made[name],
             demo=True,
+            sites=sites,
         )
     private_file(credentials)
     credentials.write_text("".join(f"{name}: {password}\n" for name, password in made.items()))
@@ -78,6 +80,14 @@ def main(argv=None) -> int:
     add.add_argument("--name", default="", help="the name shown in the dashboard")
     add.add_argument("--clinician", help="for role clinician: the clinician's name as the exports spell it")
     add.add_argument("--sso", action="store_true", help="an organisation account: signs in through OIDC, no password")
+    add.add_argument(
+        "--site", action="append", help="for role director: a site they see (repeat for several; none: every site)"
+    )
+    sites = commands.add_parser("sites", help="the sites a director sees")
+    sites.add_argument("user")
+    which = sites.add_mutually_exclusive_group(required=True)
+    which.add_argument("--site", action="append", help="a site (repeat for several), as the exports spell it")
+    which.add_argument("--all", action="store_true", help="every site (the whole organisation)")
     for name in ("reset", "disable", "enable"):
         commands.add_parser(
             name, help=f"{name} an account's password" if name == "reset" else f"{name} an account"
@@ -101,8 +111,11 @@ def _run(args) -> int:
         password = None if args.sso else _password(args.password_stdin)
         if password is not None:
             check_strength(password)
-        accounts.add(args.user, args.role, actor, args.name, args.clinician, password)
+        accounts.add(args.user, args.role, actor, args.name, args.clinician, password, sites=args.site)
         print(f"Added {args.user} ({args.role}{', organisation sign-in' if args.sso else ''}).")
+    elif args.command == "sites":
+        accounts.change(args.user, actor, sites=None if args.all else args.site)
+        print(f"{args.user} now sees " + ("every site." if args.all else f"{', '.join(sorted(set(args.site)))}."))
     elif args.command == "reset":
         password = _password(args.password_stdin)
         accounts.reset_password(args.user, password, actor)

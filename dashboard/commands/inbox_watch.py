@@ -115,24 +115,31 @@ def _free(folder: Path, name: str) -> Path:
     return path
 
 
-def take(path: Path, seen_at: dt.datetime, db_path: Path, candidates: Candidates) -> int:
-    """Move a complete file out of the inbox and queue its load; returns its arrival id."""
+def take(path: Path, seen_at: dt.datetime, candidates: Candidates) -> tuple[int, Path, str]:
+    """Move a complete file out of the inbox and record its arrival; returns (arrival id, where it
+    waits, its name as dropped)."""
     held = _free(_private_dir(path.parent / LOADING), path.name)
     size = path.stat().st_size
     os.rename(path, held)
     Path(f"{path}{MARKER}").unlink(missing_ok=True)
     candidates.seen.pop(path.name, None)
-    arrival = inbox.arrived(path.name, size, str(held), seen_at)
+    return inbox.arrived(path.name, size, str(held), seen_at), held, path.name
+
+
+def queue(folder: Path, taken: list[tuple[int, Path, str]], db_path: Path) -> None:
+    """The files of one look as one load job: a night's exports arrive together, and one load of all of
+    them swaps the database once (a file per job would rebuild after each)."""
+    if not taken:
+        return
     try:
-        job = load_jobs.queue_paths([held], None, USER, ROLE, db_path)
+        job = load_jobs.queue_paths([held for _, held, _ in taken], None, USER, ROLE, db_path)
     except OSError as e:  # by kind only: the text can name the file
-        _keep(
-            path.parent, arrival, held, "failed", [], f"the file could not be queued for loading ({type(e).__name__})"
-        )
-        return arrival
-    inbox.queued(arrival, job)
-    audit.record("inbox_arrival", USER, ROLE, page="data", file=path.name, bytes=size, job=job)
-    return arrival
+        for arrival, held, _ in taken:
+            _keep(folder, arrival, held, "failed", [], f"the file could not be queued for loading ({type(e).__name__})")
+        return
+    for arrival, held, name in taken:
+        inbox.queued(arrival, job)
+        audit.record("inbox_arrival", USER, ROLE, page="data", file=name, bytes=held.stat().st_size, job=job)
 
 
 def _keep(folder: Path, arrival: int, held: Path, status: str, rows: list[dict], message: str | None) -> None:
@@ -152,13 +159,15 @@ def _keep(folder: Path, arrival: int, held: Path, status: str, rows: list[dict],
 
 
 def settle(folder: Path) -> int:
-    """Files whose jobs have ended, moved to processed/ or failed/; returns how many."""
+    """Files whose jobs have ended, moved to processed/ or failed/ with what the loader said of each;
+    returns how many."""
     settled = 0
     for a in inbox.loading():
         job = load_jobs.get(a.job_id) if a.job_id is not None else None
         if job is not None and job.active:
             continue
-        rows = (job.result or []) if job else []
+        held = Path(a.held)
+        rows = [r for r in (job.result or []) if r.get("file") == held.name] if job else []
         statuses = {r.get("status") for r in rows}
         if job is None or job.status == "failed" or "failed" in statuses or not rows:
             status = "failed"
@@ -168,7 +177,7 @@ def settle(folder: Path) -> int:
             status = "loaded"
         failed = next((r.get("message") for r in rows if r.get("status") == "failed"), None)
         message = (job.message if job else "its load job was not found") or failed
-        _keep(folder, a.arrival_id, Path(a.held), status, rows, message)
+        _keep(folder, a.arrival_id, held, status, rows, message)
         settled += 1
     return settled
 
@@ -209,14 +218,14 @@ def _observe(folder: Path, wake: threading.Event):
 def look(cfg: Config, candidates: Candidates, db_path: Path, started: dt.datetime) -> int:
     """One pass: take the complete files, load what is queued (unless a page's worker is already
     doing it), settle what ended, back up when due. Returns how many files were taken."""
-    taken = 0
+    taken = []
     if cfg.folder is not None:
         for path, seen_at in candidates.ready(cfg.folder, time.monotonic()):
             try:
-                take(path, seen_at, db_path, candidates)
-                taken += 1
+                taken.append(take(path, seen_at, candidates))
             except FileNotFoundError:  # the sender removed or renamed it meanwhile
                 candidates.seen.pop(path.name, None)
+        queue(cfg.folder, taken, db_path)
     load_worker.run(idle=0)
     if cfg.folder is not None:
         settle(cfg.folder)
@@ -229,7 +238,7 @@ def look(cfg: Config, candidates: Candidates, db_path: Path, started: dt.datetim
             f"scheduled backup failed ({type(e).__name__}); tried again in {RETRY_BACKUP_SECONDS // 60} minutes",
             file=sys.stderr,
         )
-    return taken
+    return len(taken)
 
 
 def watch(cfg: Config, db_path: Path, once: bool = False, stop: threading.Event | None = None) -> int:

@@ -27,6 +27,7 @@ from dashboard.views.quality_measures import quality_measures
 
 DIMENSIONS = ("month", "track", "clinician", "age group")  # one grouping at a time, each beside the whole program
 MEASURE_DIMENSIONS = ("track", "clinician", "age group")  # the quality measures', with the equity fields recorded
+SITE = "site"  # the cohorts' release also goes by site, where the program records sites (episode_groups)
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,11 @@ class Release:
 def measure_dimensions(group_fields) -> tuple[str, ...]:
     """The groupings of the quality measures' release: track, clinician, age group and each equity field."""
     return (*MEASURE_DIMENSIONS, *group_fields)
+
+
+def cohort_dimensions(group_fields) -> tuple[str, ...]:
+    """The groupings of the cohorts' release: month, track, clinician, age group, and site where recorded."""
+    return (*DIMENSIONS, *((SITE,) if SITE in group_fields else ()))
 
 
 def _args(quarter: Quarter, instruments: tuple[str, ...], primary: str, threshold_: int) -> tuple:
@@ -113,7 +119,7 @@ def _release(
     overview = program_overview(quarter.filters(), primary)
     shown_overview.register_overview(cells, overview, primary)
     cohorts = {}
-    for dimension in DIMENSIONS:
+    for dimension in cohort_dimensions(group_fields):
         for instrument in instruments:
             c = cohort_outcomes(quarter.filters(dimension), instrument)
             shown_cohorts.register_cohorts(cells, c)

@@ -45,6 +45,12 @@ class NoScope(RuntimeError):
 @dataclass(frozen=True)
 class ReadScope:
     clinician: str | None = None  # a clinician's name: that caseload only; None: the whole program
+    sites: tuple[str, ...] | None = None  # a director's sites: their episodes only; None: every site
+
+    @property
+    def whole(self) -> bool:
+        """Whether this scope sees the whole organisation."""
+        return self.clinician is None and self.sites is None
 
 
 EVERYTHING = ReadScope()
@@ -97,6 +103,8 @@ def _connect() -> tuple[duckdb.DuckDBPyConnection, tuple | None]:
         return reused
     con, held = LIVE.connect(path)
     con.execute("SET VARIABLE scope_clinician = ?", [scope.clinician])
+    con.execute("SET VARIABLE scope_sites = ?::VARCHAR[]", [list(scope.sites) if scope.sites is not None else None])
+    con.execute("SET VARIABLE scope_whole = ?", [scope.whole])
     try:
         con.execute(_sql("_connection"))
     except duckdb.Error:

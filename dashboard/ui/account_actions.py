@@ -41,9 +41,16 @@ def add() -> None:
             s.get("new_name", ""),
             s.get("new_clinician"),
             None if sso else s.get("new_password", ""),
+            sites=_sites(s.get("new_sites")),
         ),
         f"Saved: account {escape_markdown(user)} added as {s['new_role']}.",
     )
+
+
+def _sites(text: str | None) -> list[str] | None:
+    """One site per line; none: every site."""
+    sites = [line.strip() for line in (text or "").splitlines() if line.strip()]
+    return sites or None
 
 
 def change() -> None:
@@ -51,6 +58,14 @@ def change() -> None:
     user, kind = s.get("change_user"), s.get("change_kind")
     if not user:
         st.session_state[OUTCOME] = ("error", "Not saved: choose an account.")
+    elif kind == "sites":
+        sites = _sites(s.get("change_sites"))
+        _report(
+            lambda: accounts.change(user, _actor(), sites=sites),
+            f"Saved: {escape_markdown(user)} now sees "
+            + (escape_markdown(", ".join(sorted(set(sites)))) if sites else "every site")
+            + " from their next page.",
+        )
     elif kind == "reset password":
         _report(
             lambda: accounts.reset_password(user, s.get("change_password", ""), _actor()),

@@ -43,7 +43,7 @@ def director_filters(opts, dimension: bool = False):
                 [everyone, *opts.populations],
                 key="filter_population",
                 **keep,
-                help="Payer, referral source, diagnosis group, sex or gender, race or ethnicity, as the "
+                help="Payer, referral source, diagnosis group, sex or gender, race or ethnicity, or site, as the "
                 "roster records them.",
             )
         if dimension:

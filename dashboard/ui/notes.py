@@ -21,6 +21,7 @@ def data_as_of(when: dt.date | None, today: dt.date | None = None) -> None:
     left are as of it), and, when it is older than the settings' reports.stale_after_days, a warning
     at the top of the page that says so."""
     inbox_quiet()
+    sites_seen()
     if when is None:
         return
     day, today = pd.Timestamp(when).date(), today or dt.date.today()
@@ -35,6 +36,17 @@ def data_as_of(when: dt.date | None, today: dt.date | None = None) -> None:
     else:
         st.caption(f"Data as of **{day:%d %b %Y}**: flags, days left, due and overdue are counted from this date.")
     build_progress()
+
+
+def sites_seen() -> None:
+    """A director limited to some sites is told which: every count on the page is theirs only."""
+    identity = st.session_state.get(IDENTITY)
+    sites = identity.scope_sites if identity is not None else None
+    if sites:
+        st.caption(
+            f":material/location_on: **{escape_markdown(', '.join(sites))}** only: your account sees "
+            f"{'this site' if len(sites) == 1 else 'these sites'}; counts and lists are theirs."
+        )
 
 
 def inbox_quiet() -> None:

@@ -20,13 +20,12 @@ from dashboard.views.filters import FilterOptions, instrument_choices, options, 
 
 
 def _external_period(
-    opts: FilterOptions, dimension: bool, groupings: tuple[str, ...] = release.DIMENSIONS
+    opts: FilterOptions, dimension: bool, groupings: tuple[str, ...] = release.DIMENSIONS, by_key: str = "quarter_by"
 ) -> tuple[release.Quarter | None, str]:
     """The quality role's choices: a whole completed quarter and (cohorts, measures) one grouping of
     those the release holds for the page."""
     periods = release.quarters(opts.first_admission, opts.data_as_of)
     labels = [q.label for q in periods] or ["none"]
-    by_key = "quarter_by" if groupings == release.DIMENSIONS else "measures_by"  # each page its own grouping
     fields = [view.choice("quarter", "quarter", labels, labels[0]), view.choice(by_key, "by", list(groupings), "track")]
     values = view.restore("external", fields)
     keep = {"on_change": view.changed, "args": ("external", fields)}
@@ -85,7 +84,9 @@ def cohorts(identity: Identity) -> PageData | None:
     choices = instrument_choices(opts)
     instrument = st.selectbox("Instrument", choices, key="instrument", index=choices.index(primary_instrument(opts)))
     if policy.external(identity.role):
-        quarter, dimension = _external_period(opts, dimension=True)
+        quarter, dimension = _external_period(
+            opts, dimension=True, groupings=release.cohort_dimensions(opts.group_fields)
+        )
         if quarter is None:
             return None
         data = page_data.cohorts(identity.role, opts, instrument, quarter=quarter, dimension=dimension)
@@ -99,7 +100,7 @@ def measures(identity: Identity) -> PageData | None:
     opts = options()
     if policy.external(identity.role):
         quarter, dimension = _external_period(
-            opts, dimension=True, groupings=release.measure_dimensions(opts.group_fields)
+            opts, dimension=True, groupings=release.measure_dimensions(opts.group_fields), by_key="measures_by"
         )
         if quarter is None:
             return None

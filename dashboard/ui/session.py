@@ -127,7 +127,9 @@ def require(slug: str) -> Identity:
     if not pages.allowed(identity.role, slug):
         st.error(f"The {identity.role} role does not open {pages.PAGES[slug].title}.")
         st.stop()
-    db.bind(db.ReadScope(identity.scope_clinician))  # every query of this page run reads only what the role may see
+    db.bind(
+        db.ReadScope(identity.scope_clinician, identity.scope_sites)
+    )  # every query of this page run reads only what the role may see
     if st.session_state.get("visit_page") != slug:  # a visit: arriving on the page, not each click on it
         audit.record("view_page", identity.user, identity.role, page=slug)
         st.session_state["visit_page"] = slug

@@ -131,7 +131,7 @@ def groups_on(day: dt.date) -> list[Group]:
     out = []
     for g in f["sizes"].itertuples(index=False):
         rows = roster[roster["group_label"] == g.group_label].sort_values(["rank", "participant_id"], kind="stable")
-        if len(rows) or db.current().clinician is None:  # a clinician: the groups their caseload attends
+        if len(rows) or db.current().whole:  # a clinician or a site's director: the groups their people attend
             out.append(
                 Group(
                     g.group_label,

@@ -52,6 +52,7 @@ from etl.demo.parameters import (
     DIAGNOSIS_HEADER,
     MEASURES_HEADER,
     ROSTER_HEADER,
+    SITES,
     us_date,
 )
 
@@ -75,6 +76,7 @@ def _roster_row(ep, seed, born):
         race,
         ethnicity,
         us_date(born[ep.pid]),
+        SITES[ep.clinician],
     ]
 
 

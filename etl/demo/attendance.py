@@ -1,6 +1,6 @@
 """Each episode's sessions: its program days, who attends which session, and how an ending thins it."""
 
-from etl.demo.parameters import CLINICIANS, GROUP_NAMES, PSYCHIATRIST, SESSIONS, TRACK_INDEX
+from etl.demo.parameters import CLINICIANS, GROUP_NAMES, PSYCHIATRIST, SESSIONS, SITES, TRACK_INDEX
 
 
 def _attend_prob(ep, d):
@@ -69,6 +69,7 @@ def attendance_rows(rng, ep, next_id):
                     _clinician_for(ep, kind, d),
                     f"S{next_id + len(rows):07d}",
                     group,
+                    SITES[ep.clinician],
                 ]
             )
     return rows

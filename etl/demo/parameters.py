@@ -12,6 +12,16 @@ ADOLESCENT_TRACKS = {"Depression/Anxiety", "Trauma"}
 ADOLESCENT_SHARE_IN_TRACK = 1 / 3  # those tracks hold 60% of people -> ~20% adolescents overall
 CLINICIANS = ["Rivera, A.", "Chen, M.", "Okafor, T.", "Lindqvist, S.", "Haddad, R.", "Novak, J."]
 PSYCHIATRIST = "Patel, D. (MD)"
+# Two sites: each clinician's caseload is at one; an episode's sessions are at its clinician's site
+# (group facilitators and the psychiatrist work at both).
+SITES = {
+    "Rivera, A.": "Northside",
+    "Chen, M.": "Northside",
+    "Okafor, T.": "Northside",
+    "Lindqvist, S.": "Riverside",
+    "Haddad, R.": "Riverside",
+    "Novak, J.": "Riverside",
+}
 DAYS_PER_WEEK = [(3, 0.40), (4, 0.25), (5, 0.35)]
 # Trajectory patterns and their shares. The patterns follow the literature (Szegedi et al. 2009;
 # Stulz et al. 2007; Uher et al. 2011; Gueorguieva et al. 2011; 5-10% deteriorate, clinical-rules.md
@@ -55,6 +65,7 @@ ATTENDANCE_HEADER = [
     "clinician",
     "session_id",
     "group_name",
+    "location",  # last: the columns before it are as they were without it
 ]
 # The daily group each track runs (adolescents in their own), named as an EHR's group schedule names them.
 GROUP_NAMES = {
@@ -80,7 +91,8 @@ ROSTER_HEADER = [
     "Gender",
     "Race",
     "Ethnicity",
-    "Date of Birth",  # last: the columns before it are as they were without it
+    "Date of Birth",
+    "Location",  # last: the columns before it are as they were without it
 ]
 # Equity fields (the demo's own shares, near those US IOP programs report; blank = not recorded):
 # OMB race and ethnicity categories, gender, referral source, the track's diagnosis group.

@@ -10,7 +10,7 @@ WITH as_of AS (SELECT data_as_of FROM dataset_info),
 roster AS (
     SELECT participant_id, admit_date, discharge_date, discharge_reason, discharge_teds_code, program,
            level_of_care, primary_clinician, age_group, aftercare_plan, aftercare_note,
-           payer, referral_source, diagnosis_group, sex_or_gender, race, ethnicity,
+           payer, referral_source, diagnosis_group, sex_or_gender, race, ethnicity, site,
            false AS inferred, NULL::DATE AS last_attended,
            coalesce(discharge_date, DATE '9999-12-31') AS window_end
     FROM roster_admissions
@@ -67,6 +67,16 @@ inferred_detail AS (
     LEFT JOIN programs AS p USING (participant_id, admit_date)
     LEFT JOIN clinicians AS c USING (participant_id, admit_date)
 ),
+session_sites AS ( -- for an episode whose roster row names no site: the site its sessions state most (ties: the first by name)
+    SELECT participant_id, admit_date, site FROM (
+        SELECT w.participant_id, w.admit_date, s.site, count(*) AS n
+        FROM (SELECT participant_id, admit_date, window_end FROM roster WHERE site IS NULL
+              UNION ALL SELECT participant_id, admit_date, window_end FROM inferred) AS w
+        JOIN sessions AS s ON s.participant_id = w.participant_id AND s.session_date BETWEEN w.admit_date AND w.window_end
+        WHERE s.site IS NOT NULL
+        GROUP BY ALL)
+    QUALIFY row_number() OVER (PARTITION BY participant_id, admit_date ORDER BY n DESC, site) = 1
+),
 participant_age AS (
     SELECT participant_id, arg_max(age_group, admit_date) AS age_group FROM roster_admissions GROUP BY ALL
 ),
@@ -84,9 +94,11 @@ SELECT participant_id || '#' || strftime(admit_date, '%Y%m%d') AS episode_id,
        aftercare_plan, aftercare_note, inferred,
        CASE WHEN inferred THEN 'inferred from attendance' ELSE 'roster' END AS episode_source,
        discharge_date IS NULL AS is_open, last_attended, window_end,
-       payer, referral_source, diagnosis_group, sex_or_gender, race, ethnicity
+       payer, referral_source, diagnosis_group, sex_or_gender, race, ethnicity,
+       coalesce(final.site, ss.site) AS site
 FROM final
 LEFT JOIN teds_reasons AS teds ON teds.code = final.discharge_teds_code
+LEFT JOIN session_sites AS ss USING (participant_id, admit_date)
 ORDER BY participant_id, admit_date;
 
 -- Sessions belong to the episode whose window holds their date (the latest, if windows overlap).

@@ -11,11 +11,11 @@ format('repeats row {} (same participant, date and {} session) with different va
 INSERT INTO sessions
     (participant_id, episode_id, session_date, start_time, session_type, status, minutes_given, minutes,
      scheduled_minutes, program, clinician, session_id, session_slot, value_hash, load_id, source_row, attended,
-     scheduled, no_show, group_name)
+     scheduled, no_show, group_name, site)
 SELECT participant_id, NULL, session_date, start_time, session_type, status, minutes_given,
        attended_minutes(status, minutes_given), scheduled_length(status, minutes_given), program,
        clinician, session_id, session_slot, value_hash, getvariable('load_id'), row_number,
-       session_attended(status), session_scheduled(status), session_no_show(status), group_name
+       session_attended(status), session_scheduled(status), session_no_show(status), group_name, site
 FROM merge_plan WHERE outcome IN ('loaded', 'updated');
 
 -- the days whose sessions this load wrote or replaced: their group sizes are counted again

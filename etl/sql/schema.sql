@@ -73,7 +73,8 @@ CREATE TABLE IF NOT EXISTS sessions (
                                       -- (clinical/setup/definitions.sql session_* macros) at each build
     scheduled      BOOLEAN,
     no_show        BOOLEAN,
-    group_name     VARCHAR            -- the group's name, when the export gives one
+    group_name     VARCHAR,           -- the group's name, when the export gives one
+    site           VARCHAR            -- where the session took place, when the export says (optional)
 );
 CREATE TABLE IF NOT EXISTS sessions_history AS
     SELECT *, NULL::INTEGER AS replaced_by_load, NULL::TIMESTAMP AS replaced_at FROM sessions WHERE false;
@@ -178,6 +179,11 @@ ALTER TABLE roster_admissions ADD COLUMN IF NOT EXISTS birth_date DATE;
 ALTER TABLE roster_admissions ADD COLUMN IF NOT EXISTS age_at_admission INTEGER;
 ALTER TABLE roster_admissions_history ADD COLUMN IF NOT EXISTS birth_date DATE;
 ALTER TABLE roster_admissions_history ADD COLUMN IF NOT EXISTS age_at_admission INTEGER;
+-- the site (location) of an admission or a session (optional): several sites in one organisation
+ALTER TABLE roster_admissions ADD COLUMN IF NOT EXISTS site VARCHAR;
+ALTER TABLE roster_admissions_history ADD COLUMN IF NOT EXISTS site VARCHAR;
+ALTER TABLE sessions ADD COLUMN IF NOT EXISTS site VARCHAR;
+ALTER TABLE sessions_history ADD COLUMN IF NOT EXISTS site VARCHAR;
 
 -- Payer authorizations as the authorizations export states them (optional export).
 CREATE TABLE IF NOT EXISTS authorizations (

@@ -28,7 +28,8 @@ typed AS MATERIALIZED (
         nullif(trim(src.program), '')                        AS program,
         nullif(trim(src.clinician), '')                      AS clinician,
         nullif(trim(src.session_id), '')                     AS session_id,
-        nullif(trim(src.group_name), '')                     AS group_name
+        nullif(trim(src.group_name), '')                     AS group_name,
+        nullif(trim(src.site), '')                           AS site
     FROM src
     LEFT JOIN dates ON dates.t = src.session_date
     LEFT JOIN times ON times.t = src.start_time
@@ -60,9 +61,9 @@ checked AS (
 -- only what the merge and the load notes read: a million rows carry no more text than they need
 -- the minutes as given: what they mean (attended, or the scheduled length) is the engine's (definitions.sql)
 SELECT row_number, reason, participant_id, session_date, start_time, session_type, status, minutes_given,
-    program, clinician, session_id, group_name,
+    program, clinician, session_id, group_name, site,
     coalesce(session_id, session_type || coalesce(' ' || substr(CAST(start_time AS VARCHAR), 1, 5), '')) AS session_slot,
     -- concat_ws skips NULLs: a file without group names hashes as before they were read
     md5(concat_ws('|', session_type, status, minutes_given, start_time, program, clinician, session_id,
-                  group_name)) AS value_hash
+                  group_name, site)) AS value_hash
 FROM checked;

@@ -32,7 +32,9 @@ WITH typed AS MATERIALIZED (
         nullif(trim(src.diagnosis_group), '')        AS diagnosis_group,
         nullif(trim(src.sex_or_gender), '')          AS sex_or_gender,
         nullif(trim(src.race), '')                   AS race,
-        nullif(trim(src.ethnicity), '')              AS ethnicity
+        nullif(trim(src.ethnicity), '')              AS ethnicity,
+        -- the site (location) of the admission (optional): sites' cohorts, and directors scoped to sites
+        nullif(trim(src.site), '')                   AS site
     FROM src
     LEFT JOIN vocab AS reason ON reason.field = 'discharge_reason' AND reason.token = norm_token(src.discharge_reason)
     LEFT JOIN vocab AS age ON age.field = 'age_group' AND age.token = norm_token(src.age_group)
@@ -79,5 +81,5 @@ SELECT * REPLACE (coalesce(birth_year, year(birth_date)) AS birth_year),
     -- they were read (the birth year as stated, not as derived from the date of birth)
     md5(concat_ws('|', discharge_date, discharge_reason, program, level_of_care, primary_clinician, birth_year,
                   stated_age_group, aftercare_text, payer, referral_source, diagnosis_group, sex_or_gender,
-                  race, ethnicity, birth_date, age_at_admission)) AS value_hash
+                  race, ethnicity, birth_date, age_at_admission, site)) AS value_hash
 FROM checked;

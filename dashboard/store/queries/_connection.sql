@@ -1,28 +1,29 @@
 -- Run on every read-only connection the dashboard opens (dashboard/store/db.py), after
--- SET VARIABLE scope_clinician: what this request may see. Every query reads the visible_* views,
+-- SET VARIABLE scope_clinician, scope_sites and scope_whole: what this request may see. Every query reads the visible_* views,
 -- never the tables, so a clinician's caseload scoping cannot be forgotten by a query
 -- (tests/test_data_layer.py checks that no query names a table of identified data directly).
 
--- The queries need the stored definitions of version 5 or later (clinical/setup/definitions.sql;
+-- The queries need the stored definitions of version 11 or later (clinical/setup/definitions.sql;
 -- 3 added the alert_performance mart, 4 authorization_use, group_sizes and the follow-up marts, 5 the
--- quality measures' measure_episodes); an
+-- quality measures' measure_episodes, 11 the sites: episodes.site and group labels by site); an
 -- older database fails here, and
 -- dashboard/store/db.py asks for a rebuild.
-SELECT CASE WHEN definitions_version() < 5 THEN error('definitions_version') END;
+SELECT CASE WHEN definitions_version() < 11 THEN error('definitions_version') END;
 CREATE OR REPLACE TEMP VIEW visible_episodes AS
 SELECT * FROM episodes
-WHERE getvariable('scope_clinician') IS NULL OR primary_clinician = getvariable('scope_clinician');
+WHERE (getvariable('scope_clinician') IS NULL OR primary_clinician = getvariable('scope_clinician'))
+  AND (getvariable('scope_sites') IS NULL OR list_contains(getvariable('scope_sites'), site));
 -- Sessions and assessments are two branches, one per kind of scope, so that the planner drops the one
 -- that does not apply: as `scope_clinician IS NULL OR episode_id IN (...)`, the whole program's queries
 -- still joined every row against the caseload (a third of some cohort queries' time at 50 k participants).
 CREATE OR REPLACE TEMP VIEW visible_sessions AS
-SELECT s.* FROM sessions AS s WHERE getvariable('scope_clinician') IS NULL
+SELECT s.* FROM sessions AS s WHERE getvariable('scope_whole')
 UNION ALL
-SELECT s.* FROM sessions AS s WHERE getvariable('scope_clinician') IS NOT NULL AND s.episode_id IN (SELECT episode_id FROM visible_episodes);
+SELECT s.* FROM sessions AS s WHERE NOT getvariable('scope_whole') AND s.episode_id IN (SELECT episode_id FROM visible_episodes);
 CREATE OR REPLACE TEMP VIEW visible_assessments AS
-SELECT a.* FROM assessments AS a WHERE getvariable('scope_clinician') IS NULL
+SELECT a.* FROM assessments AS a WHERE getvariable('scope_whole')
 UNION ALL
-SELECT a.* FROM assessments AS a WHERE getvariable('scope_clinician') IS NOT NULL AND a.episode_id IN (SELECT episode_id FROM visible_episodes);
+SELECT a.* FROM assessments AS a WHERE NOT getvariable('scope_whole') AND a.episode_id IN (SELECT episode_id FROM visible_episodes);
 CREATE OR REPLACE TEMP VIEW visible_assessment_items AS
 SELECT i.* FROM assessment_items AS i WHERE i.assessment_id IN (SELECT assessment_id FROM visible_assessments);
 CREATE OR REPLACE TEMP VIEW visible_outcomes AS
@@ -48,15 +49,15 @@ SELECT m.* FROM measure_episodes AS m WHERE m.episode_id IN (SELECT episode_id F
 -- the specified count is per participant and period (an index may fall outside any episode)
 CREATE OR REPLACE TEMP VIEW visible_measure_specified AS
 SELECT m.* FROM measure_specified AS m
-WHERE getvariable('scope_clinician') IS NULL OR m.participant_id IN (SELECT participant_id FROM visible_episodes);
+WHERE getvariable('scope_whole') OR m.participant_id IN (SELECT participant_id FROM visible_episodes);
 CREATE OR REPLACE TEMP VIEW visible_attendance_weekly AS
 SELECT w.* FROM attendance_weekly AS w WHERE w.episode_id IN (SELECT episode_id FROM visible_episodes);
 CREATE OR REPLACE TEMP VIEW visible_participants AS
 SELECT p.* FROM participants AS p
-WHERE getvariable('scope_clinician') IS NULL OR p.participant_id IN (SELECT participant_id FROM visible_episodes);
+WHERE getvariable('scope_whole') OR p.participant_id IN (SELECT participant_id FROM visible_episodes);
 -- rejected and raw rows, and load notes, hold identified rows as read: whole-program access only
-CREATE OR REPLACE TEMP VIEW visible_rejects AS SELECT * FROM rejects WHERE getvariable('scope_clinician') IS NULL;
-CREATE OR REPLACE TEMP VIEW visible_load_notes AS SELECT * FROM load_notes WHERE getvariable('scope_clinician') IS NULL;
+CREATE OR REPLACE TEMP VIEW visible_rejects AS SELECT * FROM rejects WHERE getvariable('scope_whole');
+CREATE OR REPLACE TEMP VIEW visible_load_notes AS SELECT * FROM load_notes WHERE getvariable('scope_whole');
 
 -- The episodes a selection covers: in the date range (overlapping it, for the overview; admitted
 -- in it, for cohorts), of a track, clinician and age group, and with an equity field's value

@@ -2,10 +2,10 @@
 -- their status on the day, and from the sessions before it: how many scheduled sessions in a row they
 -- attended (or missed) and the last day they attended.
 WITH today AS (
-    SELECT s.participant_id, s.episode_id, group_label(s.group_name, s.session_type, s.program, s.start_time) AS group_label,
+    SELECT s.participant_id, s.episode_id, group_label(s.group_name, s.session_type, s.program, s.start_time, s.site) AS group_label,
            s.start_time, s.status, s.attended, s.scheduled
     FROM visible_sessions AS s
-    WHERE s.session_date = $day AND group_label(s.group_name, s.session_type, s.program, s.start_time) IS NOT NULL
+    WHERE s.session_date = $day AND group_label(s.group_name, s.session_type, s.program, s.start_time, s.site) IS NOT NULL
     QUALIFY row_number() OVER (PARTITION BY s.episode_id, group_label ORDER BY s.start_time) = 1
 ),
 before AS (

@@ -3,7 +3,7 @@
 -- latest week judged by then.
 WITH members AS (
     SELECT DISTINCT s.episode_id FROM visible_sessions AS s
-    WHERE s.session_date = $day AND group_label(s.group_name, s.session_type, s.program, s.start_time) IS NOT NULL
+    WHERE s.session_date = $day AND group_label(s.group_name, s.session_type, s.program, s.start_time, s.site) IS NOT NULL
 ),
 last_two AS (
     SELECT a.episode_id, a.instrument, a.assessed_on, a.total_score,
