@@ -8,7 +8,7 @@ import pytest
 from conftest import ATTENDANCE_HEADER, account, app, load_files, rows, write
 from dashboard.access import accounts
 from dashboard.commands import accounts_cli
-from dashboard.store import db
+from dashboard.store import audit, db
 
 ROSTER = (
     "participant_id,admit_date,discharge_date,program,primary_clinician,location\n"
@@ -153,3 +153,29 @@ def test_the_quality_release_goes_by_site_and_the_auditor_covers_it(demo_db, mon
     assert {d for d, _ in release.cohorts} == {"month", "track", "clinician", "age group", "site"}
     assert "site" in release.measures
     assert release.verdict.exposed == 0 and release.verdict.small > 0
+
+
+def test_a_shared_link_to_another_sites_participant_shows_nothing_and_audits_no_view(demo_db, monkeypatch):
+    monkeypatch.setenv("IOP_DB", str(demo_db))
+    [(riverside,)] = rows(
+        demo_db,
+        "SELECT participant_id FROM episodes GROUP BY 1 HAVING bool_and(site = 'Riverside') ORDER BY 1 LIMIT 1",
+    )
+    [(northside,)] = rows(
+        demo_db,
+        "SELECT participant_id FROM episodes GROUP BY 1 HAVING bool_and(site = 'Northside') ORDER BY 1 LIMIT 1",
+    )
+    account("director", "north@example.org")
+    accounts.change("north@example.org", accounts.Actor("test", None), sites=["Northside"])
+    for pid, shown in ((riverside, False), (northside, True)):
+        at = app("director", "north@example.org")
+        at.query_params["participant"] = pid
+        at.switch_page("pages/participant.py").run()
+        assert not at.exception, at.exception
+        refused = [w.value.replace("\\", "") for w in at.warning if w.value.startswith("No participant")]
+        assert refused == ([] if shown else [f"No participant {pid} in your sites."])
+        page = " ".join(m.value for m in at.markdown).replace("\\", "")
+        assert (pid in page) == shown
+    log = audit.entries()
+    viewed = log[log["event"] == "view_participant"]["participant_id"].tolist()
+    assert viewed == [northside]
