@@ -49,9 +49,11 @@ format: $(VENV)/.installed-test
 bench: $(VENV)/.installed-test
 	$(PY) bench/bench_load.py
 	$(PY) bench/bench_daily.py
+	$(PY) bench/bench_inbox.py
 	$(PY) bench/bench_marts.py
 	$(PY) bench/bench_pages.py
 	$(PY) bench/bench_scale.py
+	$(PY) bench/bench_users.py
 
 clean-db:
 	rm -f $(DB) data/.$(notdir $(DB)).*

@@ -3,20 +3,22 @@ stays under 2 seconds (the browser target of bench_scale.py).
 
 One server.py (as `make run` starts it, background builds on) on a copy of the demo program; one
 Debian Chromium, driven by Playwright's async API so that N users really act at the same moment.
-For each N of the ladder, N new browser contexts (fresh cookies, fresh Streamlit sessions) sign in
-through the real sign-in form, each as its own account, the first N of a fixed mix of roles
+For each N of the ladder, N new browser contexts (fresh cookies, so fresh Streamlit sessions) sign
+in through the real sign-in form, each as its own account: the first N of a fixed mix of roles
 (--mix; by default clinicians, each with a caseload of the demo, and directors, one quality analyst
-in eight). Then, timed:
-- all N at the same moment open their start page in a new Streamlit session (a page load, as a
-  bookmark or a new tab does: clinician Caseload, director Program overview, quality Cohort outcomes);
-- once every start page is done, all N at the same moment follow a sidebar link to one more page
-  (clinician Today's groups, director Cohort outcomes, quality Quality measures).
-A page is done when its run is over (its heading shown, Streamlit idle: the "run median" column)
-and everything on it is drawn: no placeholder or stale element left, every table and chart drawn,
-its main table or chart among them. Seconds from the navigation to done, per user and page; the
-server's memory (resident set of server.py and its children, sampled every 0.1 s during the step)
-and the CPU seconds of the server and of the client (Chromium, Playwright's driver, this script)
-during the two bursts. --repeat runs each step again with fresh sessions, the times pooled.
+in eight; N = 1 is one clinician). Sign-in lands on another page of the role with a chart and a
+table (Program summary; Program overview for quality), so that the browser has loaded the app's
+chart and table code as after any user's first page. Then, timed:
+- all N at the same moment open their start page from the sidebar (clinician Caseload, director
+  Program overview, quality Cohort outcomes): its first run in the session;
+- once every start page is done, all N at the same moment open one more page (clinician Today's
+  groups, director Cohort outcomes, quality Quality measures).
+A page is done when its run is over (its heading shown and Streamlit idle: "run median") and it is
+drawn (no placeholder or stale element left, its main table or chart drawn). Seconds from the click
+to done, per user and page; the server's memory (resident set of server.py and its children, sampled
+every 0.1 s during the step) and the CPU seconds of the server and of the client (Chromium,
+Playwright's driver, this script) during the two bursts. --repeat runs each step again with fresh
+sessions, the times pooled.
 
 The server is warm, as one is during the day: before a step, each view its users bring that no
 earlier step did is opened once (the first visitor after a load pays for the database and the query
@@ -25,13 +27,13 @@ starts once the server is quiet (background builds over). What is measured is a 
 a user's new session on that running server.
 
 The ladder stops at the first N whose median is over 2 s (that step is reported too); the result is
-the largest N whose median and 90th percentile are both under 2 s.
+the largest N whose median and 90th percentile are both under 2 s, without an error.
 
-Caveat: the browser runs on the same machine as the server (2 cores here) and costs CPU: with N
-users Chromium lays out and draws N pages at once, which a real deployment's server does not pay for
-(each user's own computer does). The client CPU column shows how much: several times the server's.
-The result is a lower bound of what one server holds with its cores to itself; the server CPU per
-page opened, printed last, is what the server itself spends.
+Caveat: the browser runs on the same machine as the server (the core count is printed first; 2 here)
+and costs CPU: with N users Chromium lays out and draws N pages at once, which a deployment's server
+does not pay for (each user's own computer does). The client CPU column shows how much: several times
+the server's. The result is a lower bound of what one server holds with its cores to itself; the
+server CPU per page opened, printed with it, is what the server itself spends.
 
     .venv/bin/python bench/bench_users.py [--participants 50000] [--users 1,2,4,8,12,16] [--repeat 3]
         [--mix clinician,director,...]
@@ -77,8 +79,8 @@ POLL = 50
 # own (dashboard/access/pages.py START). Sign-in lands on another page of the role, with a chart and a
 # table: the start page's timed run is then the first of the new session (a page keeps its state in
 # it), and the browser has loaded the app's chart and table code, as it has after a user's first page
-# (Streamlit loads plotly.js when a page first shows a chart: 3-4 s of Chromium's CPU here, once a tab,
-# on the user's own computer; a benchmark of the server leaves it out of the timed pages).
+# (Streamlit loads plotly.js when a page first shows a chart: 3-4 s of Chromium's CPU on this 2-core
+# machine, once a tab, on the user's own computer: a benchmark of the server leaves it out).
 ROUTES = {
     "clinician": ("summary", "Program summary", "Caseload", "Today's groups"),
     "director": ("summary", "Program summary", "Program overview", "Cohort outcomes"),
@@ -143,6 +145,7 @@ def demo_database(participants: int, tmp: Path) -> Path:
     db = tmp / "iop.duckdb"
     # a load that touches few participants leaves the whole-history step to a refresh process of its
     # own (etl/load.py); inline, the file is complete when the server starts, as the tests load it
+    before = os.environ.get("IOP_WHOLE_HISTORY")
     os.environ["IOP_WHOLE_HISTORY"] = "inline"
     started = time.perf_counter()
     if participants == 300:
@@ -159,7 +162,10 @@ def demo_database(participants: int, tmp: Path) -> Path:
             )
         files = [str(out)]
     load(files, db, progress=False, today=AS_OF)
-    del os.environ["IOP_WHOLE_HISTORY"]  # the server's own loads (uploads) as configured
+    if before is None:  # the server's own loads (uploads) as configured
+        del os.environ["IOP_WHOLE_HISTORY"]
+    else:
+        os.environ["IOP_WHOLE_HISTORY"] = before
     print(f"{participants:,} participants loaded in {time.perf_counter() - started:.1f} s")
     return db
 
@@ -286,7 +292,7 @@ async def sign_in(context, url: str, user: User):
 
 
 async def done(page, title: str, drawn: bool = True) -> None:
-    """The page's run over and (drawn) every table and chart of it drawn; raises if it shows an error."""
+    """The page's run over and (drawn) the page drawn (DONE); raises if it shows an error."""
     main = MAIN[title] if drawn else None
     result = await page.wait_for_function(DONE, arg=[title, main], polling=POLL, timeout=PAGE_TIMEOUT)
     if await result.json_value() == "exception":
@@ -431,9 +437,10 @@ def print_row(n: int, visits: list[Visit], use: dict) -> None:
         if seconds
         else f"{'-':>8}{'-':>7}{'-':>7}"
     )
+    run = f"{statistics.median(runs):12.2f}" if runs else f"{'-':>12}"
     print(
-        f"{n:>5}{len(visits):>7}{figures}{sum(s > TARGET for s in seconds):>7}{len(errors):>8}"
-        f"{statistics.median(runs) if runs else float('nan'):>12.2f}{use['server MB']:>11.0f}{use['server CPU']:>14.1f}{use['client CPU']:>14.1f}",
+        f"{n:>5}{len(visits):>7}{figures}{sum(s > TARGET for s in seconds):>7}{len(errors):>8}{run}"
+        f"{use['server MB']:>11.0f}{use['server CPU']:>14.1f}{use['client CPU']:>14.1f}",
         flush=True,
     )
     for v in errors:
@@ -470,8 +477,9 @@ def report(rows: list[tuple], peak_mb: float, log: Path) -> None:
         else:
             break
     if held:
+        users = f"{held[0]} concurrent user{'s' if held[0] > 1 else ''}"
         print(
-            f"\none server holds {held[0]} concurrent user{'s' if held[0] > 1 else ''} with page first runs under {TARGET:.0f} s "
+            f"\none server holds {users} with page first runs under {TARGET:.0f} s "
             f"(median {held[1]:.2f}, p90 {held[2]:.2f})"
         )
     else:
@@ -499,11 +507,10 @@ def main() -> None:
         server_dir = tmp / "server"
         server_dir.mkdir()
         log = server_dir / "server.log"
-        # servers.demo_server, but holding the process (its memory and CPU are measured) and with IOP_WARM
-        # as in production: the background builds after a load run
-        proc = start_streamlit(
-            free_port(), server_dir, {"IOP_DB": str(db), "IOP_STATE": str(tmp / "state.sqlite")}, log=log
-        )
+        # servers.demo_server, but holding the process (its memory and CPU are measured) and with the
+        # background builds after a load on, as in production (the tests turn them off: IOP_WARM=0)
+        env = {"IOP_DB": str(db), "IOP_STATE": str(tmp / "state.sqlite"), "IOP_WARM": "1"}
+        proc = start_streamlit(free_port(), server_dir, env, log=log)
         url = f"http://127.0.0.1:{proc.args[proc.args.index('--server.port') + 1]}"
         try:
             rows = asyncio.run(ladder(url, users, ladder_n, args.repeat, proc.pid))
