@@ -66,14 +66,22 @@ def _drop(day: Path, inbox: Path, marker: bool) -> float:
     return dropped
 
 
-def one_drop(first: Path, day: Path, tmp: Path, marker: bool, stable: float) -> tuple[float, float]:
-    """(seconds to the arrivals settled, seconds to the new data date read) for one drop."""
-    run = Path(tempfile.mkdtemp(dir=tmp))
-    db, inbox, config = run / "iop.duckdb", run / "inbox", run / "config"
-    shutil.copyfile(first, db)
-    inbox.mkdir()
+def configure(tmp: Path, stable: float) -> tuple[Path, Path]:
+    """One configuration folder for the base load and every drop (as in production: the same program,
+    so a day's load rebuilds only its participants) and the inbox it names."""
+    inbox, config = tmp / "inbox", tmp / "config"
     config.mkdir()
     (config / "settings.toml").write_text(f'[inbox]\nfolder = "{inbox}"\nstable_seconds = {stable}\npoll_seconds = 5\n')
+    return inbox, config
+
+
+def one_drop(first: Path, day: Path, tmp: Path, inbox: Path, config: Path, marker: bool) -> tuple[float, float]:
+    """(seconds to the arrivals settled, seconds to the new data date read) for one drop."""
+    run = Path(tempfile.mkdtemp(dir=tmp))
+    db = run / "iop.duckdb"
+    shutil.copyfile(first, db)
+    shutil.rmtree(inbox, ignore_errors=True)
+    inbox.mkdir()
     env = {**os.environ, "IOP_DB": str(db), "IOP_STATE": str(run / "state.sqlite"), "IOP_CONFIG": str(config)}
     watcher = subprocess.Popen([sys.executable, "-m", "dashboard", "watch"], cwd=ROOT, env=env)
     try:
@@ -115,17 +123,19 @@ def main() -> None:
         tmp = Path(tmp)
         base, day = split_days(source, tmp / "days", [END - dt.timedelta(days=1), END])
         first = tmp / "base.duckdb"
+        inbox, config = configure(tmp, args.stable)
         subprocess.run(
             [sys.executable, "-m", "etl", "load", str(base), "--db", str(first), "--today", "2026-11-26"],
             cwd=ROOT,
             check=True,
             capture_output=True,
+            env={**os.environ, "IOP_CONFIG": str(config)},
         )
         files = ", ".join(f"{f.name} {f.stat().st_size / 1e6:.1f} MB" for f in sorted(day.glob("*.csv")))
         times = {True: [], False: []}
         for _ in range(args.repeat):
             for marker in (True, False):
-                times[marker].append(one_drop(first, day, tmp, marker, args.stable))
+                times[marker].append(one_drop(first, day, tmp, inbox, config, marker))
     print(f"\nThe last day's exports for {args.participants:,} participants dropped in the inbox ({files})")
     print(f"{'s from the drop, min / median of ' + str(args.repeat):<52}{'loaded':>14}{'on the pages':>16}")
     for marker, label in ((True, "with a .done marker per file"), (False, f"without (size held {args.stable:g} s)")):

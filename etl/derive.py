@@ -26,6 +26,10 @@ SESSIONS_PER_BATCH = 2_000_000
 INFERRED_GAP_DAYS = 30
 
 
+# settings for the machine, not the build (the inbox watcher's and the backups'): changing them rebuilds nothing
+MACHINE_SETTINGS = ("inbox", "backup")
+
+
 def fingerprint(con: duckdb.DuckDBPyConnection) -> str:
     digest = hashlib.sha256()
     for folder in SQL_FOLDERS:
@@ -33,7 +37,10 @@ def fingerprint(con: duckdb.DuckDBPyConnection) -> str:
             digest.update(path.name.encode() + path.read_bytes())
     for table in sorted(set(CONFIGURATION)):
         if con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = ?", [table]).fetchone()[0]:
-            [rows] = con.execute(f"SELECT string_agg(r::VARCHAR, '|' ORDER BY r::VARCHAR) FROM {table} AS r").fetchone()
+            machine = f"WHERE section NOT IN {MACHINE_SETTINGS}" if table == "settings" else ""
+            [rows] = con.execute(
+                f"SELECT string_agg(r::VARCHAR, '|' ORDER BY r::VARCHAR) FROM {table} AS r {machine}"
+            ).fetchone()
             digest.update(table.encode() + (rows or "").encode())
     return digest.hexdigest()
 

@@ -226,3 +226,21 @@ def test_watch_runs_as_a_command_and_takes_a_file_dropped_while_it_runs(tmp_path
             watcher.wait(timeout=20)
         except subprocess.TimeoutExpired:
             watcher.kill()
+
+
+def test_the_inbox_and_backup_settings_change_no_build(tmp_path, db, monkeypatch):
+    """They govern the machine, not the figures: a day's load after the inbox folder changed still
+    rebuilds only the participants it touched (etl/derive.py MACHINE_SETTINGS)."""
+    from conftest import load_files
+
+    first = "".join(f"P{i},2025-03-0{d},group,attended,180,Trauma,Chen\n" for i in range(1, 9) for d in (3, 4))
+    load_files(db, write(tmp_path, "a.csv", ATTENDANCE_HEADER + first))
+    config = Path(os.environ["IOP_CONFIG"])
+    config.mkdir(exist_ok=True)
+    (config / "settings.toml").write_text('[inbox]\nfolder = "/srv/elsewhere"\n[backup]\nkeep = 3\n')
+    load_files(db, write(tmp_path, "b.csv", ATTENDANCE_HEADER + "P1,2025-03-05,group,attended,180,Trauma,Chen\n"))
+    assert rows(db, "SELECT built_for FROM build_state") == [("participants",)]
+    assert rows(db, "SELECT text FROM settings WHERE section = 'inbox' AND key = 'folder'") == [("/srv/elsewhere",)]
+    (config / "settings.toml").write_text("[flags]\nworsening_share = 0.6\n")  # a clinical setting: everyone
+    load_files(db, write(tmp_path, "c.csv", ATTENDANCE_HEADER + "P2,2025-03-05,group,attended,180,Trauma,Chen\n"))
+    assert rows(db, "SELECT built_for FROM build_state") == [("everyone",)]
