@@ -35,7 +35,13 @@ if not len(episodes):
     # the same words whether the participant does not exist or is not in this clinician's caseload (director's sites)
     st.warning(
         f"No participant {escape_markdown(participant_id)} in "
-        + ("your caseload." if identity.scope_clinician else "your sites." if identity.scope_sites else "the loaded data.")
+        + (
+            "your caseload."
+            if identity.scope_clinician
+            else "your sites."
+            if identity.scope_sites
+            else "the loaded data."
+        )
     )
     st.stop()
 episode_id = episode_picker(episodes)
