@@ -18,7 +18,6 @@ import datetime as dt
 import os
 import shutil
 import signal
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -30,10 +29,8 @@ import duckdb
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from etl.demo import write_demo
-from etl.demo.days import split_days
+from bench_daily import last_day, summary  # the same day's exports, the same min / median
 
-END = dt.date(2026, 11, 20)
 POLL = 0.05  # how often this script looks: well under the times measured
 
 
@@ -106,22 +103,15 @@ def one_drop(first: Path, day: Path, tmp: Path, inbox: Path, config: Path, marke
         shutil.rmtree(run, ignore_errors=True)
 
 
-def summary(values: list[float]) -> str:
-    return f"{min(values):.1f} / {statistics.median(values):.1f}"
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--participants", type=int, default=50000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--stable", type=float, default=30.0, help="inbox.stable_seconds for the drops without marker")
     args = parser.parse_args()
-    source = ROOT / "bench" / "out" / f"demo-{args.participants}"
-    if not (source / "attendance.csv").exists():
-        write_demo(source, participants=args.participants, seed=7)
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
-        base, day = split_days(source, tmp / "days", [END - dt.timedelta(days=1), END])
+        base, day = last_day(args.participants, tmp)
         first = tmp / "base.duckdb"
         inbox, config = configure(tmp, args.stable)
         subprocess.run(
@@ -141,7 +131,7 @@ def main() -> None:
     for marker, label in ((True, "with a .done marker per file"), (False, f"without (size held {args.stable:g} s)")):
         settled = [s for s, _ in times[marker]]
         visible = [v for _, v in times[marker]]
-        print(f"{label:<52}{summary(settled):>14}{summary(visible):>16}")
+        print(f"{label:<52}{summary(settled, 1):>14}{summary(visible, 1):>16}")
 
 
 if __name__ == "__main__":
