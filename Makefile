@@ -34,8 +34,13 @@ run: $(VENV)/.installed $(DB)
 
 # lint first (seconds): style, then the import contracts, then every test (pytest.ini: three
 # workers, the slowest 15 printed at the end)
+# the store's own tests once more with the application state in PostgreSQL (several servers share it)
+STORE_TESTS := tests/test_sessions.py tests/test_access.py tests/test_accounts_cli.py tests/test_alert_reviews.py \
+	tests/test_stay_review.py tests/test_load_jobs.py tests/test_inbox.py
+
 test: lint
 	$(PY) -m pytest -q
+	IOP_TEST_STATE=postgres $(PY) -m pytest -q -m "not sqlite_store" $(STORE_TESTS)
 
 lint: $(VENV)/.installed-test
 	$(VENV)/bin/ruff check .

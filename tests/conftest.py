@@ -72,15 +72,31 @@ def etl_cli(*args, env=None, **kwargs) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.fixture(scope="session")
+def postgres():
+    """A PostgreSQL server for this test process (tests/postgres.py); call it for a new empty database's URL."""
+    from tests.postgres import server
+
+    with server() as database:
+        yield database
+
+
 @pytest.fixture(autouse=True)
-def private_state(tmp_path, monkeypatch):
+def private_state(request, tmp_path, monkeypatch):
     """Every test has its own application-state store (never data/app_state.sqlite) and an empty
     configuration folder, and cheap bcrypt hashes: the policy's cost is checked in test_sessions.py,
-    and by the browser tests' servers."""
+    and by the browser tests' servers. With IOP_TEST_STATE=postgres the store is a new PostgreSQL
+    database instead (tests/test_state_postgres.py runs the store's own tests that way)."""
     from dashboard.access import passwords
     from dashboard.store import background, db
 
     monkeypatch.setenv("IOP_STATE", str(tmp_path / "app_state.sqlite"))
+    if os.environ.get("IOP_TEST_STATE") == "postgres":
+        from tests.postgres import NEEDS_POSTGRES
+
+        if NEEDS_POSTGRES["condition"]:
+            pytest.skip(NEEDS_POSTGRES["reason"])
+        monkeypatch.setenv("IOP_STATE_URL", request.getfixturevalue("postgres")())
     monkeypatch.setenv("IOP_CONFIG", str(tmp_path / "config"))  # no program configuration unless a test writes one
     monkeypatch.setattr(passwords, "BCRYPT_ROUNDS", 4)
     passwords.placeholder_hash.cache_clear()

@@ -135,6 +135,7 @@ def test_a_page_run_outside_the_navigation_still_checks_the_role(clinic):
     assert not at.metric and not at.get("plotly_chart") and not _facts(at)
 
 
+@pytest.mark.sqlite_store
 def test_audit_log_is_append_only(clinic):
     audit.record("sign_in", "x", "admin")
     import os

@@ -6,6 +6,8 @@ import stat
 import subprocess
 import sys
 
+import pytest
+
 from conftest import ROOT
 from dashboard.access import accounts, sessions
 from dashboard.store import audit
@@ -77,6 +79,7 @@ def test_refusals_say_why_and_change_nothing():
     assert bad.returncode == 2 and "unrecognized arguments" in bad.stderr
 
 
+@pytest.mark.sqlite_store
 def test_demo_accounts_once_with_private_credentials(tmp_path):
     credentials = tmp_path / "demo-credentials.txt"
     first = _cli("demo", "--credentials", str(credentials))

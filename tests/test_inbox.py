@@ -169,6 +169,7 @@ def test_when_no_export_arrives_for_longer_than_the_setting_directors_and_admins
     assert stopped.startswith("The inbox watcher last looked at ") and "it is not running" in stopped
 
 
+@pytest.mark.sqlite_store
 def test_the_pages_tell_directors_and_admins_not_clinicians(demo_db, monkeypatch):
     monkeypatch.setenv("IOP_DB", str(demo_db))
     inbox.looked("/srv/inbox", dt.datetime(2026, 11, 1, tzinfo=dt.UTC), 36)
@@ -188,6 +189,7 @@ def test_the_pages_tell_directors_and_admins_not_clinicians(demo_db, monkeypatch
     assert admin.dataframe[0].value["file"].tolist() == ["roster.csv"]
 
 
+@pytest.mark.sqlite_store
 def test_watch_runs_as_a_command_and_takes_a_file_dropped_while_it_runs(tmp_path, database):
     box = tmp_path / "inbox"
     config_dir = Path(os.environ["IOP_CONFIG"])

@@ -18,6 +18,7 @@ def _events():
     return audit.entries()[["user_name", "event"]].values.tolist()[::-1]
 
 
+@pytest.mark.sqlite_store
 def test_a_token_is_stored_only_as_its_hash(tmp_path):
     token = sessions.create(account("director", "dana"))
     assert sessions.check(token).identity.user == "dana"
@@ -182,6 +183,7 @@ def test_unknown_users_are_checked_against_a_hash_of_the_same_cost(monkeypatch):
     assert 0.5 < unknown / known < 2
 
 
+@pytest.mark.sqlite_store
 def test_the_store_and_the_database_are_created_private(tmp_path, monkeypatch):
     monkeypatch.setenv("IOP_STATE", str(tmp_path / "new" / "app_state.sqlite"))
     sessions.create(account("director", "dana"))

@@ -83,8 +83,7 @@ def _now() -> str:
 
 def _row(user_name: str) -> dict | None:
     with closing(_connect()) as con:
-        con.row_factory = lambda cur, row: {d[0]: v for d, v in zip(cur.description, row)}
-        return con.execute("SELECT * FROM accounts WHERE user_name = ?", (user_name.strip(),)).fetchone()
+        return app_state.one_dict(con, "SELECT * FROM accounts WHERE user_name = ?", (user_name.strip(),))
 
 
 def identity_of(user_name: str, method: str, session_opened: float | None = None) -> Identity | None:
@@ -262,13 +261,13 @@ def change(
 def listing() -> pd.DataFrame:
     """Every account, without its hash, with its last sign-in."""
     with closing(_connect()) as con:
-        return pd.read_sql_query(
+        return app_state.frame(
+            con,
             """
             SELECT user_name, display_name, role, clinician,
                    CASE WHEN role = 'director' THEN coalesce(sites, 'every site') END AS sites,
                    CASE WHEN password_hash IS NULL THEN 'organisation (OIDC)' ELSE 'password' END AS sign_in,
                    CASE WHEN disabled_at IS NOT NULL THEN 'disabled' ELSE 'active' END AS status,
-                   demo = 1 AS demo, created_at, updated_at, last_sign_in
+                   CAST(demo = 1 AS INTEGER) AS demo, created_at, updated_at, last_sign_in
             FROM accounts ORDER BY user_name COLLATE NOCASE""",
-            con,
         )

@@ -1,14 +1,26 @@
 """The application-state store: what people did and who may sign in (flag actions and reviews,
 continued-stay justifications, accounts, sessions, the audit log, load jobs), apart from the loaded
-data so that reloads never wipe it. SQLite in WAL mode lets several sessions write at once.
-IOP_STATE names the file (default data/app_state.sqlite); it is created readable by its owner only,
-and git ignores it."""
+data so that reloads never wipe it.
+
+Two back ends, one SQL: by default an SQLite file in WAL mode (several sessions write at once; IOP_STATE
+names it, default data/app_state.sqlite, created readable by its owner only and ignored by git); or,
+when IOP_STATE_URL is a PostgreSQL URL, a PostgreSQL database that several dashboard servers share
+(docs/operations.md, "Several servers"). The modules write SQLite's dialect (`?` placeholders,
+`INTEGER PRIMARY KEY AUTOINCREMENT`, `COLLATE NOCASE`, `instr`); `PostgresConnection` translates the
+little that differs, so each statement is written once. The URL is read from the environment, not
+settings.toml: settings are copied into the database and shown on the Settings page, and a URL may
+hold a password."""
 
 from __future__ import annotations
 
+import contextlib
 import os
+import re
 import sqlite3
+import threading
 from pathlib import Path
+
+import pandas as pd
 
 
 class ActionRefused(ValueError):
@@ -17,6 +29,16 @@ class ActionRefused(ValueError):
 
 def state_path() -> Path:
     return Path(os.environ.get("IOP_STATE", "data/app_state.sqlite"))
+
+
+def state_url() -> str | None:
+    """The PostgreSQL URL the store lives at, or None for the SQLite file."""
+    url = os.environ.get("IOP_STATE_URL", "").strip()
+    return url if url.startswith(("postgresql://", "postgres://")) else None
+
+
+def is_postgres() -> bool:
+    return state_url() is not None
 
 
 def private_file(path: Path) -> None:
@@ -28,10 +50,14 @@ def private_file(path: Path) -> None:
         path.chmod(0o600)
 
 
-def connect(schema: str = "") -> sqlite3.Connection:
-    """A connection to the store (SQLite makes its -wal and -shm files with the same mode)."""
+def connect(schema: str = ""):
+    """A connection to the store, with `schema` (CREATE ... IF NOT EXISTS statements) in place. Use it as
+    sqlite3's: `with closing(connect(S)) as con, con:` commits on success and rolls back on error."""
+    url = state_url()
+    if url:
+        return PostgresConnection.open(url, schema)
     path = state_path()
-    private_file(path)
+    private_file(path)  # SQLite makes its -wal and -shm files with the same mode
     con = sqlite3.connect(path, timeout=10)
     con.execute("PRAGMA journal_mode=WAL")
     if schema:
@@ -39,9 +65,139 @@ def connect(schema: str = "") -> sqlite3.Connection:
     return con
 
 
-def add_missing_columns(con: sqlite3.Connection, table: str, columns: dict[str, str]) -> None:
+@contextlib.contextmanager
+def one_at_a_time(key: int):
+    """Held by one process at a time among all that share the store: with PostgreSQL, a session
+    advisory lock (let go when the holder's connection ends, even if it is killed); an SQLite store
+    belongs to one machine, whose own file locks already serialise."""
+    url = state_url()
+    if url is None:
+        yield
+        return
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True, connect_timeout=10) as con:
+        con.execute("SELECT pg_advisory_lock(%s)", (key,))
+        try:
+            yield
+        finally:
+            con.execute("SELECT pg_advisory_unlock(%s)", (key,))
+
+
+def add_missing_columns(con, table: str, columns: dict[str, str]) -> None:
     """Columns added since a store was created (CREATE TABLE IF NOT EXISTS leaves an old table as it was)."""
+    if isinstance(con, PostgresConnection):
+        con.add_missing_columns(table, columns)
+        return
     present = {row[1] for row in con.execute(f"PRAGMA table_info({table})")}
     for name, kind in columns.items():
         if name not in present:
             con.execute(f"ALTER TABLE {table} ADD COLUMN {name} {kind}")
+
+
+def frame(con, sql: str, params=()) -> pd.DataFrame:
+    """A query's rows as a DataFrame, as pandas.read_sql_query makes it, from either back end."""
+    cursor = con.execute(sql, tuple(params))
+    return pd.DataFrame.from_records(cursor.fetchall(), columns=[d[0] for d in cursor.description], coerce_float=True)
+
+
+def one_dict(con, sql: str, params=()) -> dict | None:
+    """The first row as {column: value}, or None."""
+    cursor = con.execute(sql, tuple(params))
+    row = cursor.fetchone()
+    return None if row is None else {d[0]: v for d, v in zip(cursor.description, row)}
+
+
+# --- PostgreSQL --------------------------------------------------------------------------------
+
+SCHEMA_LOCK = 7_270_001  # pg_advisory_xact_lock key: two servers starting at once create each table once
+NOCASE = (
+    "DO $$ BEGIN CREATE COLLATION nocase (provider = icu, locale = 'und-u-ks-level2', deterministic = false); "
+    "EXCEPTION WHEN duplicate_object THEN NULL; END $$"
+)  # compares as SQLite's NOCASE does for user names: 'Dr.Chen' and 'dr.chen' are one account
+DDL = (
+    (re.compile(r"INTEGER PRIMARY KEY AUTOINCREMENT"), "BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY"),
+    (re.compile(r"TEXT PRIMARY KEY COLLATE NOCASE"), "TEXT COLLATE nocase PRIMARY KEY"),
+    (re.compile(r"\bINTEGER\b"), "BIGINT"),
+    (re.compile(r"\bREAL\b"), "DOUBLE PRECISION"),  # PostgreSQL's REAL is 4 bytes: seconds since 1970 need 8
+)
+_ready: set[tuple[str, str]] = set()
+_ready_lock = threading.Lock()
+
+
+def postgres_ddl(schema: str) -> str:
+    for pattern, replacement in DDL:
+        schema = pattern.sub(replacement, schema)
+    return schema
+
+
+def postgres_sql(sql: str) -> str:
+    """SQLite's statement in PostgreSQL's words: %s placeholders (a literal % doubled), strpos for instr."""
+    return re.sub(r"\binstr\(", "strpos(", sql.replace("%", "%%").replace("?", "%s"))
+
+
+class PostgresConnection:
+    """The part of sqlite3.Connection the store's modules use, over psycopg."""
+
+    def __init__(self, raw):
+        self.raw = raw
+
+    @classmethod
+    def open(cls, url: str, schema: str = "") -> PostgresConnection:
+        import psycopg  # only a PostgreSQL store needs it
+
+        con = cls(psycopg.connect(url, connect_timeout=10))
+        if schema and (url, schema) not in _ready:
+            with _ready_lock:
+                con.create(schema)
+                _ready.add((url, schema))
+        return con
+
+    def create(self, schema: str) -> None:
+        with self.raw.transaction():
+            self.raw.execute(f"SELECT pg_advisory_xact_lock({SCHEMA_LOCK})")
+            self.raw.execute(NOCASE)
+            self.raw.execute(postgres_ddl(schema))
+
+    def execute(self, sql: str, params=()):
+        return self.raw.execute(postgres_sql(sql), tuple(params))
+
+    def executescript(self, script: str) -> None:
+        self.create(script)
+
+    def add_missing_columns(self, table: str, columns: dict[str, str]) -> None:
+        key = (str(self.raw.info.dsn), f"{table}:{sorted(columns.items())}")
+        if key in _ready:
+            return
+        present = {
+            r[0]
+            for r in self.raw.execute(
+                "SELECT column_name FROM information_schema.columns WHERE table_name = %s", (table,)
+            )
+        }
+        missing = {n: k for n, k in columns.items() if n not in present}
+        if missing:
+            with self.raw.transaction():
+                self.raw.execute(f"SELECT pg_advisory_xact_lock({SCHEMA_LOCK})")
+                for name, kind in missing.items():
+                    self.raw.execute(f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {name} {postgres_ddl(kind)}")
+        self.raw.commit()
+        _ready.add(key)
+
+    def commit(self) -> None:
+        self.raw.commit()
+
+    def rollback(self) -> None:
+        self.raw.rollback()
+
+    def close(self) -> None:
+        self.raw.close()
+
+    def __enter__(self) -> PostgresConnection:
+        return self
+
+    def __exit__(self, kind, value, traceback) -> None:  # as sqlite3's: commit, or roll back on error
+        if kind is None:
+            self.raw.commit()
+        else:
+            self.raw.rollback()

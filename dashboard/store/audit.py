@@ -45,11 +45,25 @@ CREATE TABLE IF NOT EXISTS audit_log (
     participant_id TEXT,
     detail         TEXT              -- JSON: export kind and filters, sign-in method
 );
+"""
+APPEND_ONLY = """
 CREATE TRIGGER IF NOT EXISTS audit_log_no_update BEFORE UPDATE ON audit_log
 BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 CREATE TRIGGER IF NOT EXISTS audit_log_no_delete BEFORE DELETE ON audit_log
 BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 """
+POSTGRES_APPEND_ONLY = """
+CREATE OR REPLACE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN RAISE EXCEPTION 'the audit log is append-only'; END $$;
+CREATE OR REPLACE TRIGGER audit_log_no_update BEFORE UPDATE OR DELETE ON audit_log
+FOR EACH ROW EXECUTE FUNCTION audit_log_append_only();
+CREATE OR REPLACE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log
+FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only();
+"""
+
+
+def _connect():
+    return app_state.connect(SCHEMA + (POSTGRES_APPEND_ONLY if app_state.is_postgres() else APPEND_ONLY))
 
 
 def record(
@@ -57,7 +71,7 @@ def record(
 ) -> None:
     if event not in EVENTS:
         raise ValueError(f"unknown audit event {event!r}")
-    with closing(app_state.connect(SCHEMA)) as con, con:
+    with closing(_connect()) as con, con:
         con.execute(
             "INSERT INTO audit_log (at, user_name, role, event, page, participant_id, detail) VALUES (?,?,?,?,?,?,?)",
             (
@@ -100,8 +114,8 @@ def entries(
         + " ORDER BY event_id DESC"
         + (" LIMIT ?" if limit else "")
     )
-    with closing(app_state.connect(SCHEMA)) as con:
-        return pd.read_sql_query(sql, con, params=[*params, *([limit] if limit else [])])
+    with closing(_connect()) as con:
+        return app_state.frame(con, sql, [*params, *([limit] if limit else [])])
 
 
 def exports(limit: int | None = None) -> pd.DataFrame:

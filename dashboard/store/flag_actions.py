@@ -10,7 +10,8 @@ from contextlib import closing
 import pandas as pd
 
 from clinical import flag_rules
-from dashboard.store.app_state import ActionRefused, connect
+from dashboard.store import app_state
+from dashboard.store.app_state import ActionRefused
 from dashboard.store.settings import stored
 
 SNOOZE_DAYS = 7  # a snooze's until-date to start with: a week on (the clinician picks another)
@@ -63,13 +64,9 @@ CREATE TABLE IF NOT EXISTS flag_reviews (
 
 
 def _connect():
-    con = connect()
-    con.executescript(SCHEMA)
-    columns = {row[1] for row in con.execute("PRAGMA table_info(flag_actions)")}
-    if "severity" not in columns:  # stores written before severity was recorded
-        con.execute("ALTER TABLE flag_actions ADD COLUMN severity TEXT")
-    if "author" not in columns:  # ... and before the author's name was kept beside the account
-        con.execute("ALTER TABLE flag_actions ADD COLUMN author TEXT")
+    con = app_state.connect(SCHEMA)
+    # stores written before severity was recorded, and before the author's name was kept beside the account
+    app_state.add_missing_columns(con, "flag_actions", {"severity": "TEXT", "author": "TEXT"})
     return con
 
 
@@ -131,10 +128,10 @@ def record_action(
             raise ActionRefused("a snooze needs an until-date after today")
     checked = check_review(review, action_taken) if needs_review(flag, kind) else None
     with closing(_connect()) as con, con:
-        cursor = con.execute(
+        action_id = con.execute(
             """INSERT INTO flag_actions (flag_key, participant_id, episode_id, rule_id, severity, instrument, fired_on,
                        kind, action_taken, note, snooze_until, user_name, author, created_at)
-                       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING action_id""",
             (
                 flag["flag_key"],
                 flag["participant_id"],
@@ -151,11 +148,11 @@ def record_action(
                 (author or "").strip() or user,
                 dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M:%S"),
             ),
-        )
+        ).fetchone()[0]
         if checked:
             con.execute(
                 f"INSERT INTO flag_reviews (action_id, {', '.join(checked)}) VALUES (?{', ?' * len(checked)})",
-                (cursor.lastrowid, *checked.values()),
+                (action_id, *checked.values()),
             )
 
 
@@ -166,12 +163,12 @@ def latest_actions(flag_keys: list[str]) -> pd.DataFrame:
         return pd.DataFrame(columns=[*columns, "author"])
     with closing(_connect()) as con:
         marks = ", ".join("?" * len(flag_keys))
-        return pd.read_sql_query(
+        return app_state.frame(
+            con,
             f"""
             SELECT {", ".join(columns)}, coalesce(author, user_name) AS author FROM flag_actions
             WHERE action_id IN (SELECT max(action_id) FROM flag_actions WHERE flag_key IN ({marks}) GROUP BY flag_key)""",
-            con,
-            params=flag_keys,
+            flag_keys,
         )
 
 
@@ -215,13 +212,16 @@ def open_only(flags: pd.DataFrame, today: dt.date | None = None) -> pd.DataFrame
 def first_actions() -> pd.DataFrame:
     """The first action on each flag's evidence: how fast flags were acted on, and what was done."""
     with closing(_connect()) as con:
-        return pd.read_sql_query(
-            """
-            SELECT episode_id, rule_id, severity, fired_on, kind, action_taken, min(created_at) AS acted_at,
-                   julianday(min(created_at)) - julianday(fired_on) AS days_to_action
-            FROM flag_actions GROUP BY flag_key, fired_on""",
+        out = app_state.frame(
             con,
+            """
+            SELECT episode_id, rule_id, severity, fired_on, kind, action_taken, created_at AS acted_at FROM (
+                SELECT *, row_number() OVER (PARTITION BY flag_key, fired_on ORDER BY created_at, action_id) AS nth
+                FROM flag_actions
+            ) AS actions WHERE nth = 1""",
         )
+    days = (pd.to_datetime(out["acted_at"]) - pd.to_datetime(out["fired_on"])).dt.total_seconds() / 86400
+    return out.assign(days_to_action=days.astype(float))
 
 
 def reviews(episode_ids: list[str] | None = None) -> pd.DataFrame:
@@ -234,13 +234,13 @@ def reviews(episode_ids: list[str] | None = None) -> pd.DataFrame:
         where, params = f"WHERE a.episode_id IN ({', '.join('?' * len(episode_ids))})", list(episode_ids)
     review_columns = ", ".join(f"r.{c}" for c in (*REVIEW_AREAS, "level_of_care", "plan_change"))
     with closing(_connect()) as con:
-        out = pd.read_sql_query(
+        out = app_state.frame(
+            con,
             f"""
             SELECT a.participant_id, a.episode_id, a.rule_id, a.instrument, a.fired_on, a.action_taken, a.note,
                    a.user_name, coalesce(a.author, a.user_name) AS author, a.created_at, {review_columns}
             FROM flag_reviews AS r JOIN flag_actions AS a USING (action_id) {where}
             ORDER BY a.action_id""",
-            con,
-            params=params,
+            params,
         )
     return out.assign(plan_changed=out["action_taken"].isin(PLAN_CHANGES))

@@ -61,9 +61,9 @@ def arrived(file: str, size: int, held: str, seen_at: dt.datetime) -> int:
         return int(
             con.execute(
                 "INSERT INTO inbox_arrivals (seen_at, arrived_at, file, bytes, held, status) "
-                "VALUES (?, ?, ?, ?, ?, 'loading')",
+                "VALUES (?, ?, ?, ?, ?, 'loading') RETURNING arrival_id",
                 (_text(seen_at), _text(now()), file, size, held),
-            ).lastrowid
+            ).fetchone()[0]
         )
 
 
@@ -136,9 +136,9 @@ def watches() -> list[Watch]:
 def recent(limit: int = 20) -> pd.DataFrame:
     """The latest arrivals, newest first."""
     with closing(connect()) as con:
-        return pd.read_sql_query(
+        return app_state.frame(
+            con,
             "SELECT arrival_id, seen_at, arrived_at, file, bytes, status, finished_at, kept_as, summary "
             "FROM inbox_arrivals ORDER BY arrival_id DESC LIMIT ?",
-            con,
-            params=(limit,),
+            (limit,),
         )

@@ -3,13 +3,20 @@ justifications, accounts, sessions, the audit log, load jobs, inbox arrivals): S
 backup API copies a consistent snapshot while the dashboard keeps writing, page by page, into a
 private file that is checked before it takes its final name. A restore copies a checked backup
 back the same way and ends every session it brings back, so no one is signed in by a token
-that was signed out after the backup (docs/operations.md)."""
+that was signed out after the backup (docs/operations.md).
+
+A PostgreSQL store (IOP_STATE_URL) is copied by PostgreSQL's own tools instead: `pg_dump` writes a
+consistent snapshot in its custom format (a `.pgdump` file), `pg_restore` brings it back in one
+transaction; the same commands, folders, retention and audit entries apply."""
 
 from __future__ import annotations
 
 import datetime as dt
+import glob
 import os
+import shutil
 import sqlite3
+import subprocess
 import time
 from contextlib import closing
 from pathlib import Path
@@ -25,12 +32,16 @@ class NotABackup(ValueError):
     """The file given to restore is not a sound application-state store; the message says why."""
 
 
+def suffix() -> str:
+    return ".pgdump" if app_state.is_postgres() else SUFFIX
+
+
 def _target(dest: str | os.PathLike) -> Path:
     """A folder (existing, or named with a trailing slash) gets a stamped file; anything else is the file."""
     path = Path(dest)
     if path.is_dir() or os.fspath(dest).endswith(os.sep):
         os.makedirs(path, mode=0o700, exist_ok=True)
-        return path / f"{PREFIX}{dt.datetime.now(dt.UTC):{STAMP}}{SUFFIX}"
+        return path / f"{PREFIX}{dt.datetime.now(dt.UTC):{STAMP}}{suffix()}"
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     return path
 
@@ -51,6 +62,11 @@ def backup(dest: str | os.PathLike) -> Path:
     part.unlink(missing_ok=True)
     app_state.private_file(part)
     try:
+        if app_state.is_postgres():
+            _postgres("pg_dump", "--format=custom", "--no-owner", "--file", str(part))
+            _postgres("pg_restore", "--list", str(part), target=False)  # a readable archive, or no backup
+            os.replace(part, target)
+            return target
         with closing(app_state.connect()) as live, closing(sqlite3.connect(part)) as out:
             live.backup(out)
             out.execute("PRAGMA journal_mode=DELETE")  # one self-contained file, no -wal beside it
@@ -65,7 +81,7 @@ def backup(dest: str | os.PathLike) -> Path:
 def backups(folder: str | os.PathLike) -> list[Path]:
     """The stamped backups in `folder`, oldest first."""
     folder = Path(folder)
-    return sorted(folder.glob(f"{PREFIX}*{SUFFIX}")) if folder.is_dir() else []
+    return sorted(folder.glob(f"{PREFIX}*{suffix()}")) if folder.is_dir() else []
 
 
 def prune(folder: str | os.PathLike, keep: int) -> list[Path]:
@@ -84,15 +100,30 @@ def due(folder: str | os.PathLike, every_hours: float, at: float | None = None) 
 
 def counts(path: str | os.PathLike | None = None) -> dict[str, int]:
     """Rows per table of a store (the live one by default): what a restore brings back."""
+    if path is None and app_state.is_postgres():
+        with closing(app_state.connect()) as con:
+            tables = [
+                r[0]
+                for r in con.execute(
+                    "SELECT table_name FROM information_schema.tables "
+                    "WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY table_name"
+                )
+            ]
+            return {t: con.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables}
     source = Path(path) if path else app_state.state_path()
-    with closing(sqlite3.connect(f"file:{source}?mode=ro", uri=True)) as con:
-        tables = [
-            r[0]
-            for r in con.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
-            )
-        ]
-        return {t: con.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables}
+    try:
+        with closing(sqlite3.connect(f"file:{source}?mode=ro", uri=True)) as con:
+            tables = [
+                r[0]
+                for r in con.execute(
+                    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
+                )
+            ]
+            return {t: con.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables}
+    except sqlite3.DatabaseError as e:
+        raise NotABackup(
+            f"{source.name}: not an SQLite store ({type(e).__name__}); a PostgreSQL backup is counted once restored"
+        ) from None
 
 
 def restore(source: str | os.PathLike) -> dict[str, int]:
@@ -101,6 +132,14 @@ def restore(source: str | os.PathLike) -> dict[str, int]:
     source = Path(source)
     if not source.is_file():
         raise NotABackup(f"{source.name}: no such file")
+    if app_state.is_postgres():
+        try:
+            _postgres("pg_restore", "--list", str(source), target=False)
+        except NotABackup:
+            raise NotABackup(f"{source.name}: not a pg_dump archive (custom format)") from None
+        _postgres("pg_restore", "--clean", "--if-exists", "--no-owner", "--single-transaction", str(source))
+        _end_sessions()
+        return counts()
     try:
         with closing(sqlite3.connect(f"file:{source}?mode=ro", uri=True)) as backed_up:
             _check(backed_up, source.name, restoring=True)
@@ -108,11 +147,30 @@ def restore(source: str | os.PathLike) -> dict[str, int]:
                 backed_up.backup(live)
     except sqlite3.DatabaseError as e:
         raise NotABackup(f"{source.name}: not an SQLite database ({type(e).__name__})") from None
+    _end_sessions()
+    return counts()
+
+
+def _end_sessions() -> None:
     with closing(app_state.connect()) as live, live:
-        tables = {r[0] for r in live.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-        if "sessions" in tables:
+        if "sessions" in counts():
             live.execute(
                 "UPDATE sessions SET revoked_at = ?, revoked_reason = 'store restored' WHERE revoked_at IS NULL",
                 (time.time(),),
             )
-    return counts()
+
+
+def _tool(name: str) -> str:
+    """PostgreSQL's client program: on PATH, or the newest of Debian's versioned folders."""
+    found = shutil.which(name) or next(iter(sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"))[::-1]), None)
+    if not found:
+        raise NotABackup(f"{name} is not installed (Debian: apt-get install postgresql-client)")
+    return found
+
+
+def _postgres(tool: str, *args: str, target: bool = True) -> None:
+    """Run pg_dump or pg_restore on the store; what it prints is not repeated (it may name rows)."""
+    command = [_tool(tool), *args, *(["--dbname", app_state.state_url()] if target else [])]
+    run = subprocess.run(command, capture_output=True, text=True, timeout=3600, check=False)
+    if run.returncode != 0:
+        raise NotABackup(f"{tool} failed (exit {run.returncode})")

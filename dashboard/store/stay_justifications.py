@@ -28,8 +28,7 @@ CREATE INDEX IF NOT EXISTS stay_justifications_episode ON stay_justifications (e
 
 def _connect():
     con = app_state.connect(SCHEMA)
-    if "author" not in {row[1] for row in con.execute("PRAGMA table_info(stay_justifications)")}:
-        con.execute("ALTER TABLE stay_justifications ADD COLUMN author TEXT")  # stores from before it was kept
+    app_state.add_missing_columns(con, "stay_justifications", {"author": "TEXT"})  # stores from before it was kept
     return con
 
 
@@ -65,10 +64,10 @@ def justifications(episode_id: str) -> pd.DataFrame:
     """The episode's justifications, newest first: text, user_name, author (the name documents print),
     created_at (UTC)."""
     with closing(_connect()) as con:
-        return pd.read_sql_query(
+        return app_state.frame(
+            con,
             "SELECT text, user_name, coalesce(author, user_name) AS author, created_at FROM stay_justifications "
             "WHERE episode_id = ? "
             "ORDER BY justification_id DESC",
-            con,
-            params=[episode_id],
+            [episode_id],
         )
