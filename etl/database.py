@@ -18,6 +18,8 @@ from string import Template
 
 import duckdb
 
+from etl.publish import publish
+
 SQL = Path(__file__).with_name("sql")
 
 
@@ -96,8 +98,9 @@ def clean(db: Path) -> list[Path] | None:
 
 
 @contextlib.contextmanager
-def working_copy(db: Path, memory_limit_mb: float = 1000):
-    """Yields a read-write connection to a copy of `db`; on success the copy replaces `db`.
+def working_copy(db: Path, memory_limit_mb: float = 1000, publish_to: tuple[str, ...] | list[str] = ()):
+    """Yields a read-write connection to a copy of `db`; on success the copy replaces `db`, and is then
+    copied to the other servers' database files in `publish_to` (etl/publish.py).
     DuckDB works within memory_limit_mb and spills the rest to a private folder beside the copy,
     so a file of any size loads in bounded memory."""
     remove_stale(db)
@@ -122,6 +125,8 @@ def working_copy(db: Path, memory_limit_mb: float = 1000):
             print("holding before swap", file=sys.stderr, flush=True)
             time.sleep(float(hold))
         os.replace(work, db)
+        if publish_to:
+            publish(db, publish_to)
     finally:
         with contextlib.suppress(Exception):
             con.close()

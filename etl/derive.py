@@ -27,7 +27,7 @@ INFERRED_GAP_DAYS = 30
 
 
 # settings for the machine, not the build (the inbox watcher's and the backups'): changing them rebuilds nothing
-MACHINE_SETTINGS = ("inbox", "backup")
+MACHINE_SETTINGS = ("inbox", "backup", "servers")
 
 
 def fingerprint(con: duckdb.DuckDBPyConnection) -> str:

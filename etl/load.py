@@ -117,6 +117,12 @@ def _load(paths, db, kind, sheet, today, progress, instruments, as_of, profile, 
     return results
 
 
+def _working_copy(db: Path):
+    """The loader's working copy with this machine's settings: its memory limit, the servers it publishes to."""
+    settings = load_settings()
+    return working_copy(db, settings["loader"]["memory_limit_mb"], settings["servers"]["publish_to"])
+
+
 def _stopped(e: BaseException) -> str:
     if isinstance(e, duckdb.OutOfMemoryException):
         limit = load_settings()["loader"]["memory_limit_mb"]
@@ -129,7 +135,7 @@ def _load_all(db, todo, today, instruments, as_of, progress, on_step) -> bool:
     True when what learns from the whole history is left to `etl refresh` (in the background)."""
     total = len(todo) + 2
     on_step("preparing the working copy", 0, total)
-    with working_copy(db, load_settings()["loader"]["memory_limit_mb"]) as con:
+    with _working_copy(db) as con:
         build_notes = _setup(con, today or dt.date.today(), instruments)
         for done, (result, ready) in enumerate(todo):
             on_step(f"{ready.export.path.name}: reading and checking", done, total)
@@ -175,7 +181,7 @@ def refresh(db: str | Path) -> bool:
         with duckdb.connect(str(db), read_only=True) as con:
             if not derive.pending(con):
                 return False
-        with working_copy(db, load_settings()["loader"]["memory_limit_mb"]) as con:
+        with _working_copy(db) as con:
             derive.refresh(con)
     return True
 
@@ -232,7 +238,7 @@ def rebuild(db: str | Path, instruments: str | None = None, as_of: dt.date | Non
     db = Path(db)
     if not db.exists():
         raise FileProblem(db, "no database to rebuild")
-    with writer_lock(db), working_copy(db, load_settings()["loader"]["memory_limit_mb"]) as con:
+    with writer_lock(db), _working_copy(db) as con:
         notes = _setup(con, dt.date.today(), instruments)
         set_variables(con, loaded_at=now())
         con.execute(sql("dataset_info.sql"))

@@ -8,7 +8,7 @@ from dashboard.store import db
 from dashboard.ui import downloads, session
 from dashboard.ui.markdown import escape_markdown
 from dashboard.ui.notes import build_progress, inbox_quiet, load_results
-from dashboard.views import inbox, loads
+from dashboard.views import inbox, loads, publishing
 
 identity = session.require("data")
 st.title("Data")
@@ -90,6 +90,15 @@ if arrivals is not None:
             "kept_as": "Kept as",
         },
     )
+
+published = publishing.latest()
+if published is not None:
+    st.caption(
+        f"The latest database was published to {published.servers} other server(s) at {escape_markdown(published.at)} UTC "
+        "(settings [servers] publish_to)."
+    )
+    for problem in published.failed:
+        st.warning(escape_markdown(problem), icon=":material/dns:")
 
 try:
     frames = loads.history()

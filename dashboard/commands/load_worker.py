@@ -24,7 +24,7 @@ import sys
 import time
 from pathlib import Path
 
-from dashboard.store import audit, load_jobs, upload_files, worker_lock
+from dashboard.store import app_state, audit, load_jobs, upload_files, worker_lock
 from dashboard.store.load_jobs import KINDS, ROOT, Job
 
 LOADER = (sys.executable, "-m", "etl", "load")
@@ -33,6 +33,7 @@ TIMEOUT = float(os.environ.get("IOP_LOAD_TIMEOUT", "3600"))  # seconds a load ma
 POLL = 0.5
 COUNTS = ("read", "loaded", "updated", "rejected", "duplicate")
 NOTES_KEPT = 50
+LOADS_LOCK = 7_270_002  # app_state.one_at_a_time key: one load at a time among servers sharing a store
 
 try:  # the loader stops if the worker dies (Linux): a job the next worker fails is not still loading
     import ctypes
@@ -182,9 +183,15 @@ def recover() -> None:
 def _drain(idle: float, poll: float, timeout: float) -> int:
     ran, waiting_since = 0, time.monotonic()
     while True:
-        job = load_jobs.claim()
+        job = None
+        if load_jobs.has_queued():
+            # servers sharing a PostgreSQL store load one at a time: each publishes its new database to
+            # the others (etl/publish.py), so two loads at once would each lose the other's rows
+            with app_state.one_at_a_time(LOADS_LOCK):
+                job = load_jobs.claim()
+                if job is not None:
+                    process(job, poll, timeout)
         if job is not None:
-            process(job, poll, timeout)
             ran, waiting_since = ran + 1, time.monotonic()
         elif time.monotonic() - waiting_since >= idle:
             return ran

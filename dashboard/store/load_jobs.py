@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+import socket
 import tempfile
 import time
 from contextlib import closing
@@ -57,7 +59,8 @@ CREATE TABLE IF NOT EXISTS load_jobs (
     finished_at TEXT,
     progress    TEXT,                 -- JSON {"step", "done", "total"}: the loader's last progress line
     result      TEXT,                 -- JSON list: one row per file, as `python -m etl load --json` gives it
-    message     TEXT                  -- why a failed job failed
+    message     TEXT,                 -- why a failed job failed
+    host        TEXT                  -- the machine whose worker loads it (its files wait there)
 );
 CREATE INDEX IF NOT EXISTS load_jobs_status ON load_jobs (status, job_id);
 CREATE INDEX IF NOT EXISTS load_jobs_user ON load_jobs (user_name, job_id);
@@ -140,8 +143,19 @@ def _job(row) -> Job:
     )
 
 
+def host() -> str:
+    """This machine, as jobs name where their files wait: with a shared (PostgreSQL) store several
+    servers queue jobs, and each machine's worker takes its own (IOP_HOST overrides the name)."""
+    return os.environ.get("IOP_HOST") or socket.gethostname()
+
+
 def connect():
-    return app_state.connect(SCHEMA)
+    con = app_state.connect(SCHEMA)
+    app_state.add_missing_columns(con, "load_jobs", {"host": "TEXT"})
+    return con
+
+
+MINE = "(host = ? OR host IS NULL)"  # a job of a store written before jobs named their machine is this one's
 
 
 def queue(files: list[tuple[str, bytes]], kind: str | None, user: str, role: str, db_path: str | Path) -> int:
@@ -178,8 +192,8 @@ def _queue(files, kind: str | None, user: str, role: str, db_path: str | Path) -
             write(private_dir(folder / str(i)) / names[-1])
         with closing(connect()) as con, con:
             cursor = con.execute(
-                "INSERT INTO load_jobs (created_at, user_name, role, kind, files, folder, db_path, status) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, 'queued')",
+                "INSERT INTO load_jobs (created_at, user_name, role, kind, files, folder, db_path, status, host) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', ?) RETURNING job_id",
                 (
                     _now(),
                     user,
@@ -188,9 +202,10 @@ def _queue(files, kind: str | None, user: str, role: str, db_path: str | Path) -
                     json.dumps(names),
                     str(folder),
                     str(Path(db_path).resolve()),
+                    host(),
                 ),
             )
-            return int(cursor.lastrowid)
+            return int(cursor.fetchone()[0])
     except BaseException:
         remove_folder(folder)
         raise
@@ -219,18 +234,24 @@ def recent(user: str, limit: int = 5) -> list[Job]:
 
 
 def has_queued() -> bool:
+    """Whether a job waits for this machine's worker."""
     with closing(connect()) as con:
-        return con.execute("SELECT 1 FROM load_jobs WHERE status = 'queued' LIMIT 1").fetchone() is not None
+        return (
+            con.execute(f"SELECT 1 FROM load_jobs WHERE status = 'queued' AND {MINE} LIMIT 1", (host(),)).fetchone()
+            is not None
+        )
 
 
 def claim() -> Job | None:
-    """The oldest queued job, now marked running (only the worker holding the lock calls this)."""
+    """This machine's oldest queued job, now marked running (only the worker holding the lock calls this;
+    the status test keeps a job from being taken twice all the same)."""
     with closing(connect()) as con, con:
         row = con.execute(
             f"""UPDATE load_jobs SET status = 'running', started_at = ?
-                              WHERE job_id = (SELECT min(job_id) FROM load_jobs WHERE status = 'queued')
+                              WHERE status = 'queued'
+                                AND job_id = (SELECT min(job_id) FROM load_jobs WHERE status = 'queued' AND {MINE})
                               RETURNING {", ".join(COLUMNS)}""",
-            (_now(),),
+            (_now(), host()),
         ).fetchone()
     return _job(row) if row else None
 
@@ -258,12 +279,13 @@ def finish(job: Job, status: str, result: list[dict], message: str | None = None
 
 
 def abandoned() -> list[Job]:
-    """Jobs marked running: when a worker has just taken the lock, no worker is running them."""
+    """This machine's jobs marked running: when its worker has just taken the lock, none is running them."""
     with closing(connect()) as con:
         return [
             _job(r)
             for r in con.execute(
-                f"SELECT {', '.join(COLUMNS)} FROM load_jobs WHERE status = 'running' ORDER BY job_id"
+                f"SELECT {', '.join(COLUMNS)} FROM load_jobs WHERE status = 'running' AND {MINE} ORDER BY job_id",
+                (host(),),
             ).fetchall()
         ]
 
@@ -278,7 +300,8 @@ def sweep(min_age: float = ORPHAN_AGE) -> None:
         named = {
             r[0]
             for r in con.execute(
-                "SELECT folder FROM load_jobs WHERE folder IS NOT NULL AND status IN ('queued', 'running')"
+                f"SELECT folder FROM load_jobs WHERE folder IS NOT NULL AND status IN ('queued', 'running') AND {MINE}",
+                (host(),),
             )
         }
     for folder in root.glob("job-*"):
