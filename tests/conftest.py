@@ -88,7 +88,7 @@ def private_state(request, tmp_path, monkeypatch):
     and by the browser tests' servers. With IOP_TEST_STATE=postgres the store is a new PostgreSQL
     database instead (tests/test_state_postgres.py runs the store's own tests that way)."""
     from dashboard.access import passwords
-    from dashboard.store import background, db
+    from dashboard.store import app_state, background, db
 
     monkeypatch.setenv("IOP_STATE", str(tmp_path / "app_state.sqlite"))
     if os.environ.get("IOP_TEST_STATE") == "postgres":
@@ -103,6 +103,7 @@ def private_state(request, tmp_path, monkeypatch):
     with db.scoped(db.EVERYTHING):  # view models called directly read the whole program; pages bind their own
         yield
     passwords.placeholder_hash.cache_clear()
+    app_state.close_pools()  # a PostgreSQL store's connections end with its test
     # a build a test started in the background (IOP_WARM=1) ends with it: the process holds one
     # database file at a time, and a build still reading another test's file would make the next
     # test's file let go of what it had kept

@@ -74,6 +74,21 @@ def test_records_land_in_postgresql_and_read_back_as_from_sqlite(store):
     assert audit.entries(user="5_%").empty
 
 
+def test_a_process_reuses_its_connections(store):
+    token = session_token("director", "dr.chen@example.org")
+    for _ in range(50):  # what 50 page runs ask of the store
+        assert sessions.check(token).identity is not None
+        audit.record("view_page", "dr.chen@example.org", "director", page="overview")
+    [(open_connections,)] = rows(
+        store, "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+    )
+    assert 1 <= open_connections <= app_state.POOL_SIZE
+    [(idle_in_transaction,)] = rows(
+        store, "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND state LIKE 'idle in%'"
+    )
+    assert idle_in_transaction == 0  # reads end their transaction when the connection goes back
+
+
 def test_the_audit_log_refuses_updates_deletes_and_truncation(store):
     audit.record("sign_in", "x", "admin")
     for statement in ("UPDATE audit_log SET user_name = 'y'", "DELETE FROM audit_log", "TRUNCATE audit_log"):

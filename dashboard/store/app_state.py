@@ -110,6 +110,7 @@ def one_dict(con, sql: str, params=()) -> dict | None:
 
 # --- PostgreSQL --------------------------------------------------------------------------------
 
+POOL_SIZE = 8  # connections per process: page runs at once, each holding one for a statement or two
 SCHEMA_LOCK = 7_270_001  # pg_advisory_xact_lock key: two servers starting at once create each table once
 NOCASE = (
     "DO $$ BEGIN CREATE COLLATION nocase (provider = icu, locale = 'und-u-ks-level2', deterministic = false); "
@@ -123,6 +124,35 @@ DDL = (
 )
 _ready: set[tuple[str, str]] = set()
 _ready_lock = threading.Lock()
+
+
+_pools: dict[str, object] = {}
+
+
+def _pool(url: str):
+    """This process's pool of connections to the store: a page run asks for several (its session,
+    its account, the audit entry), and a new connection costs 10-15 ms; a pooled one well under 1."""
+    with _ready_lock:
+        if url not in _pools:
+            from psycopg_pool import ConnectionPool  # only a PostgreSQL store needs it
+
+            _pools[url] = ConnectionPool(
+                url,
+                min_size=1,
+                max_size=POOL_SIZE,
+                kwargs={"connect_timeout": 10},
+                check=ConnectionPool.check_connection,  # a connection the server dropped (a restart) is replaced
+                open=True,
+            )
+        return _pools[url]
+
+
+def close_pools() -> None:
+    """Close this process's connections to the store (a test's database, before the next test's)."""
+    with _ready_lock:
+        for pool in _pools.values():
+            pool.close()
+        _pools.clear()
 
 
 def postgres_ddl(schema: str) -> str:
@@ -139,14 +169,13 @@ def postgres_sql(sql: str) -> str:
 class PostgresConnection:
     """The part of sqlite3.Connection the store's modules use, over psycopg."""
 
-    def __init__(self, raw):
-        self.raw = raw
+    def __init__(self, raw, pool):
+        self.raw, self.pool = raw, pool
 
     @classmethod
     def open(cls, url: str, schema: str = "") -> PostgresConnection:
-        import psycopg  # only a PostgreSQL store needs it
-
-        con = cls(psycopg.connect(url, connect_timeout=10))
+        pool = _pool(url)
+        con = cls(pool.getconn(timeout=30), pool)
         if schema and (url, schema) not in _ready:
             with _ready_lock:
                 con.create(schema)
@@ -191,7 +220,12 @@ class PostgresConnection:
         self.raw.rollback()
 
     def close(self) -> None:
-        self.raw.close()
+        """Back to the pool (rolled back if a transaction is open), once."""
+        if self.raw is not None:
+            raw, self.raw = self.raw, None
+            if not raw.closed:
+                raw.rollback()  # a read leaves its transaction open: end it here, as sqlite3's close does
+            self.pool.putconn(raw)
 
     def __enter__(self) -> PostgresConnection:
         return self
