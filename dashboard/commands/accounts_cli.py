@@ -16,7 +16,7 @@ from pathlib import Path
 from dashboard.access import accounts
 from dashboard.access.pages import ROLES
 from dashboard.access.passwords import WeakPassword, check_strength
-from dashboard.store.app_state import private_file, state_path
+from dashboard.store.app_state import private_file, where
 
 DEMO = {  # name: (role, clinician, sites)
     "director": ("director", None, None),
@@ -127,13 +127,13 @@ def _run(args) -> int:
         )
     elif args.command == "list":
         table = accounts.listing().drop(columns=["created_at"])
-        print(f"{len(table)} account(s) in {state_path()}")
+        print(f"{len(table)} account(s) in {where()}")
         if len(table):
             print(table.to_string(index=False))
     elif args.command == "demo":
         made = write_demo_accounts(Path(args.credentials))
         if made is None:
-            print(f"Demo accounts exist already in {state_path()} (passwords in {args.credentials}).")
+            print(f"Demo accounts exist already in {where()} (passwords in {args.credentials}).")
         else:
             print(f"Demo accounts (also in {args.credentials}; shown once):")
             for name, password in made.items():

@@ -41,6 +41,18 @@ def is_postgres() -> bool:
     return state_url() is not None
 
 
+def where() -> str:
+    """Where the store is, for a person: the SQLite file, or the PostgreSQL server and database
+    (never the URL's user or password)."""
+    url = state_url()
+    if url is None:
+        return str(state_path())
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    return f"PostgreSQL {parts.hostname or 'localhost'}{f':{parts.port}' if parts.port else ''}{parts.path or ''}"
+
+
 def private_file(path: Path) -> None:
     """Create `path` readable by its owner only (0600), or tighten it if it is looser."""
     path.parent.mkdir(parents=True, exist_ok=True)
