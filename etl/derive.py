@@ -22,7 +22,8 @@ SQL_FOLDERS = (ROOT / "etl" / "sql", ROOT / "clinical" / "sql", ROOT / "clinical
 CONFIGURATION = (*build.STORED, *build.CATALOGUE_TABLES, "flag_rules", "teds_reasons", "vocab", "instrument_alias")
 SESSIONS_PER_BATCH = 2_000_000
 # an episode inferred from attendance ends when the data date is this many days after its last
-# session (derive.sql): a new data date can end episodes of participants the load did not touch
+# session, and a gap this long starts a new one (derive.sql reads it as getvariable('inferred_gap')):
+# a new data date can end episodes of participants the load did not touch
 INFERRED_GAP_DAYS = 30
 
 
@@ -130,6 +131,7 @@ def everything(con: duckdb.DuckDBPyConnection, as_of: dt.date | None = None, cur
 
 def derive_all(con: duckdb.DuckDBPyConnection) -> None:
     """Participants and episodes, and each session's and assessment's episode, for everyone."""
+    set_variables(con, inferred_gap=INFERRED_GAP_DAYS)
     con.execute(sql("derive.sql"))
     con.execute(sql("assign_assessments.sql"))
     n = _count(con, "sessions")
@@ -143,6 +145,7 @@ def derive_all(con: duckdb.DuckDBPyConnection) -> None:
 
 def _derive_for(con: duckdb.DuckDBPyConnection) -> None:
     """The same for the participants in `affected` only, within their copies (open)."""
+    set_variables(con, inferred_gap=INFERRED_GAP_DAYS)
     with scoped.within(con):
         con.execute(sql("derive.sql"))
         scoped.put_back(con, list(scoped.DERIVED))

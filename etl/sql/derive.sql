@@ -22,7 +22,7 @@ attended AS (
       AND participant_id NOT IN (SELECT participant_id FROM roster_admissions)
 ),
 starts AS (
-    SELECT *, coalesce(session_date - lag(session_date) OVER (PARTITION BY participant_id ORDER BY session_date) > 30,
+    SELECT *, coalesce(session_date - lag(session_date) OVER (PARTITION BY participant_id ORDER BY session_date) > getvariable('inferred_gap'),
                        true)::INTEGER AS is_start
     FROM attended
 ),
@@ -36,9 +36,10 @@ spans AS (
 ),
 inferred AS (
     SELECT spans.participant_id, spans.admit_date,
-        CASE WHEN as_of.data_as_of - spans.last_attended > 30 THEN spans.last_attended END AS discharge_date,
+        CASE WHEN as_of.data_as_of - spans.last_attended > getvariable('inferred_gap') THEN spans.last_attended END AS discharge_date,
         spans.last_attended,
-        CASE WHEN as_of.data_as_of - spans.last_attended > 30 THEN spans.last_attended + 30 ELSE DATE '9999-12-31' END AS window_end
+        CASE WHEN as_of.data_as_of - spans.last_attended > getvariable('inferred_gap')
+             THEN spans.last_attended + getvariable('inferred_gap') ELSE DATE '9999-12-31' END AS window_end
     FROM spans, as_of
 ),
 stated AS (
