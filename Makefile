@@ -36,7 +36,7 @@ run: $(VENV)/.installed $(DB)
 # workers, the slowest 15 printed at the end)
 # the store's own tests once more with the application state in PostgreSQL (several servers share it)
 STORE_TESTS := tests/test_sessions.py tests/test_access.py tests/test_accounts_cli.py tests/test_alert_reviews.py \
-	tests/test_stay_review.py tests/test_load_jobs.py tests/test_inbox.py
+	tests/test_stay_review.py tests/test_load_jobs.py tests/test_inbox.py tests/test_data_page.py
 
 test: lint
 	$(PY) -m pytest -q

@@ -36,7 +36,11 @@ the server's. The result is a lower bound of what one server holds with its core
 server CPU per page opened, printed with it, is what the server itself spends.
 
     .venv/bin/python bench/bench_users.py [--participants 50000] [--users 1,2,4,8,12,16] [--repeat 3]
-        [--mix clinician,director,...]
+        [--mix clinician,director,...] [--state postgres]
+
+--state postgres keeps the application state (sessions, accounts, the audit log every page writes) in
+a PostgreSQL server started for the run (tests/postgres.py, Debian's package), as several servers
+share it (docs/operations.md), instead of the SQLite file.
 
 --participants 300 (the default) builds the tests' demo (300 participants, seed 42, as of 26 Nov
 2026) in seconds; a larger number uses bench/out/demo-<n> (written by bench_scale.py), loaded into
@@ -47,6 +51,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import datetime as dt
 import os
 import shutil
@@ -492,6 +497,7 @@ def main() -> None:
     parser.add_argument("--users", default="1,2,4,8,12,16", help="the ladder: numbers of concurrent users")
     parser.add_argument("--repeat", type=int, default=3, help="each step this many times, fresh sessions each")
     parser.add_argument("--mix", default=",".join(MIX), help="the users' roles in turn (clinician, director, quality)")
+    parser.add_argument("--state", choices=("sqlite", "postgres"), default="sqlite", help="where the app state lives")
     args = parser.parse_args()
     ladder_n = sorted({int(n) for n in args.users.split(",")})
     mix = tuple(args.mix.split(","))
@@ -499,9 +505,14 @@ def main() -> None:
         parser.error(f"--mix: roles among {', '.join(ROUTES)}")
     cores = os.cpu_count()
     print(f"{cores} cores on this machine, shared by the server and the browser (Chromium draws every user's page)")
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory() as tmp, contextlib.ExitStack() as stack:
         tmp = Path(tmp)
         os.environ["IOP_STATE"] = str(tmp / "state.sqlite")  # the load's and the accounts' store: never data/'s
+        if args.state == "postgres":
+            from postgres import server as postgres_server
+
+            os.environ["IOP_STATE_URL"] = stack.enter_context(postgres_server())()  # the server inherits it
+            print("application state: PostgreSQL (a server of this run's own, on 127.0.0.1)")
         db = demo_database(args.participants, tmp)
         users = make_users(db, tmp / "state.sqlite", max(ladder_n), mix)
         server_dir = tmp / "server"
