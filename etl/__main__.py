@@ -95,10 +95,11 @@ def cmd_rebuild(args) -> int:
     from clinical.build import CatalogueRefused
     from etl.files import FileProblem
     from etl.load import rebuild
+    from etl.publish import NotLatest
 
     try:
         notes = rebuild(args.db, instruments=args.instruments)
-    except (FileProblem, CatalogueRefused) as e:
+    except (FileProblem, CatalogueRefused, NotLatest) as e:
         print(f"error: {e}", file=sys.stderr)
         return 1
     print(f"{args.db}: episodes and marts rebuilt with the current catalogue and settings")
@@ -109,11 +110,16 @@ def cmd_rebuild(args) -> int:
 
 def cmd_refresh(args) -> int:
     from etl.load import refresh
+    from etl.publish import NotLatest
 
     if not Path(args.db).exists():
         print(f"error: {args.db}: no database to refresh", file=sys.stderr)
         return 1
-    done = refresh(args.db)
+    try:
+        done = refresh(args.db)
+    except NotLatest as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 1
     print(f"{args.db}: " + ("every mart rebuilt, with what learns from the whole history" if done else "nothing to do"))
     return 0
 

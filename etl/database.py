@@ -18,7 +18,7 @@ from string import Template
 
 import duckdb
 
-from etl.publish import publish
+from etl.publish import NotLatest, behind, publish
 
 SQL = Path(__file__).with_name("sql")
 
@@ -104,6 +104,8 @@ def working_copy(db: Path, memory_limit_mb: float = 1000, publish_to: tuple[str,
     DuckDB works within memory_limit_mb and spills the rest to a private folder beside the copy,
     so a file of any size loads in bounded memory."""
     remove_stale(db)
+    if publish_to and (why := behind(db, publish_to)):
+        raise NotLatest(why)
     work = db.parent / f".{db.name}.loading-{os.getpid()}"
     spill = db.parent / f".{db.name}.spill-{os.getpid()}"
     spill.mkdir(mode=0o700, exist_ok=True)

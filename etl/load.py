@@ -23,6 +23,7 @@ from etl import derive, profiles, raw_store
 from etl.database import loaded_files, now, set_variables, sql, working_copy, writer_lock
 from etl.files import FileProblem, discover, open_export
 from etl.load_file import FileResult, Prepared, load_one, prepare, unreadable
+from etl.publish import NotLatest
 from etl.readers import fhir_reader
 from etl.vocabulary import allowed, teds_labels, value_rows
 
@@ -124,6 +125,8 @@ def _working_copy(db: Path):
 
 
 def _stopped(e: BaseException) -> str:
+    if isinstance(e, NotLatest):
+        return str(e)
     if isinstance(e, duckdb.OutOfMemoryException):
         limit = load_settings()["loader"]["memory_limit_mb"]
         return f"the load needed more than its memory limit of {limit:,} MB (settings [loader] memory_limit_mb)"
@@ -157,8 +160,13 @@ def _load_all(db, todo, today, instruments, as_of, progress, on_step) -> bool:
 
 def _whole_history() -> str:
     """settings loader.whole_history; IOP_WHOLE_HISTORY overrides it (tests: "inline", or "later"
-    to look at a load's first step)."""
-    return os.environ.get("IOP_WHOLE_HISTORY") or load_settings()["loader"]["whole_history"]
+    to look at a load's first step). A machine that publishes to other servers does it inline: its
+    second swap, later and apart from the load, would publish outside the servers' one-load-at-a-time
+    lock and could overwrite another server's load (docs/operations.md, "Several servers")."""
+    if os.environ.get("IOP_WHOLE_HISTORY"):
+        return os.environ["IOP_WHOLE_HISTORY"]
+    settings = load_settings()
+    return "inline" if settings["servers"]["publish_to"] else settings["loader"]["whole_history"]
 
 
 def start_refresh(db: Path) -> subprocess.Popen:

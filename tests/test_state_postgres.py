@@ -5,6 +5,7 @@ names, 8-byte times, the append-only audit log, SQLite-only SQL rewritten), back
 pg_dump, and that each machine's worker takes its own jobs, one load at a time."""
 
 import datetime as dt
+import subprocess
 import threading
 import time
 from contextlib import closing
@@ -87,6 +88,34 @@ def test_a_process_reuses_its_connections(store):
         store, "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND state LIKE 'idle in%'"
     )
     assert idle_in_transaction == 0  # reads end their transaction when the connection goes back
+
+
+def test_connections_the_server_drops_do_not_use_up_the_pool(store):
+    token = session_token("director", "dr.chen@example.org")
+    for _ in range(app_state.POOL_SIZE + 2):  # more than the pool holds: each drop must give its place back
+        con = app_state.connect()
+        con.execute("SELECT 1").fetchone()  # a read: its transaction stays open until close
+        rows(store, f"SELECT pg_terminate_backend({con.raw.info.backend_pid})")  # a restart, a failover
+        con.close()
+    assert sessions.check(token).identity.user == "dr.chen@example.org"  # at once, not after a 30 s wait
+
+
+def test_the_store_url_is_checked_and_its_password_never_reaches_a_command_line(store, tmp_path, monkeypatch):
+    monkeypatch.setenv("IOP_STATE_URL", "host=db.internal dbname=iop_state")
+    with pytest.raises(app_state.StoreMisconfigured, match="postgresql://"):
+        app_state.connect()  # not quietly a server of its own on the SQLite file
+    monkeypatch.setenv("IOP_STATE_URL", store.replace("iop@", "iop:S3cret-pw@"))
+    assert "S3cret" not in app_state.where()
+    seen = []
+
+    def run(command, **kwargs):
+        seen.append((command, kwargs["env"].get("PGPASSWORD")))
+        return subprocess.CompletedProcess(command, 0, "", "")
+
+    monkeypatch.setattr(state_backup.subprocess, "run", run)
+    state_backup.backup(tmp_path / "state.pgdump")
+    assert [password for _, password in seen] == ["S3cret-pw", None]  # pg_dump reads it from its environment
+    assert not any("S3cret" in " ".join(command) for command, _ in seen)
 
 
 def test_the_audit_log_refuses_updates_deletes_and_truncation(store):

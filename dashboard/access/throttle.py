@@ -12,6 +12,7 @@ trusted proxy is named (IOP_TRUSTED_PROXY, server.py)."""
 from __future__ import annotations
 
 import time
+import unicodedata
 from contextlib import closing
 
 from dashboard.access.signin_policy import ADDRESS_FAILURES, THROTTLE_FAILURES, THROTTLE_WINDOW_MINUTES
@@ -28,9 +29,10 @@ CREATE INDEX IF NOT EXISTS sign_in_failures_at ON sign_in_failures (at);
 
 
 def user_key(user_name: str) -> str:
-    """As the accounts table compares names (user_name COLLATE NOCASE, spaces at the ends ignored):
-    VICTIM1 and ' victim1 ' are victim1."""
-    return user_name.strip().lower()[:100]
+    """As the accounts table compares names, or more loosely (user_name COLLATE NOCASE, spaces at the
+    ends ignored; in PostgreSQL a case- and width-blind collation that also takes ｖｉｃｔｉｍ1 and ⓥictim1
+    for victim1): VICTIM1, ' victim1 ' and those are all victim1, one count."""
+    return unicodedata.normalize("NFKC", user_name.strip()).casefold()[:100]
 
 
 def record_failure(user_name: str, client: str, now: float | None = None) -> None:

@@ -31,10 +31,20 @@ def state_path() -> Path:
     return Path(os.environ.get("IOP_STATE", "data/app_state.sqlite"))
 
 
+class StoreMisconfigured(ValueError):
+    """IOP_STATE_URL is set but is no PostgreSQL URL."""
+
+
 def state_url() -> str | None:
-    """The PostgreSQL URL the store lives at, or None for the SQLite file."""
+    """The PostgreSQL URL the store lives at, or None for the SQLite file. A URL of another form is
+    refused rather than ignored: a server quietly on its own SQLite file would keep sessions and an
+    audit trail apart from the others'."""
     url = os.environ.get("IOP_STATE_URL", "").strip()
-    return url if url.startswith(("postgresql://", "postgres://")) else None
+    if not url:
+        return None
+    if not url.startswith(("postgresql://", "postgres://")):
+        raise StoreMisconfigured("IOP_STATE_URL must be a URL starting postgresql:// (docs/operations.md)")
+    return url
 
 
 def is_postgres() -> bool:
@@ -88,12 +98,14 @@ def one_at_a_time(key: int):
         return
     import psycopg
 
-    with psycopg.connect(url, autocommit=True, connect_timeout=10) as con:
+    # held for a whole load (up to an hour): keepalives find a dropped connection, whose lock is gone
+    with psycopg.connect(url, autocommit=True, connect_timeout=10, keepalives=1, keepalives_idle=60) as con:
         con.execute("SELECT pg_advisory_lock(%s)", (key,))
         try:
             yield
         finally:
-            con.execute("SELECT pg_advisory_unlock(%s)", (key,))
+            with contextlib.suppress(psycopg.Error):  # a connection lost meanwhile has let go already
+                con.execute("SELECT pg_advisory_unlock(%s)", (key,))
 
 
 def add_missing_columns(con, table: str, columns: dict[str, str]) -> None:
@@ -188,10 +200,14 @@ class PostgresConnection:
     def open(cls, url: str, schema: str = "") -> PostgresConnection:
         pool = _pool(url)
         con = cls(pool.getconn(timeout=30), pool)
-        if schema and (url, schema) not in _ready:
-            with _ready_lock:
-                con.create(schema)
-                _ready.add((url, schema))
+        try:
+            if schema and (url, schema) not in _ready:
+                with _ready_lock:
+                    con.create(schema)
+                    _ready.add((url, schema))
+        except BaseException:
+            con.close()  # back to the pool: a failed creation must not keep a connection out of it
+            raise
         return con
 
     def create(self, schema: str) -> None:
@@ -235,9 +251,13 @@ class PostgresConnection:
         """Back to the pool (rolled back if a transaction is open), once."""
         if self.raw is not None:
             raw, self.raw = self.raw, None
-            if not raw.closed:
-                raw.rollback()  # a read leaves its transaction open: end it here, as sqlite3's close does
-            self.pool.putconn(raw)
+            try:
+                if not raw.closed:
+                    raw.rollback()  # a read leaves its transaction open: end it here, as sqlite3's close does
+            except Exception:  # the server dropped it (a restart, a failover): the pool discards a broken one
+                pass
+            finally:
+                self.pool.putconn(raw)
 
     def __enter__(self) -> PostgresConnection:
         return self

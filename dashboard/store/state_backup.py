@@ -170,7 +170,15 @@ def _tool(name: str) -> str:
 
 def _postgres(tool: str, *args: str, target: bool = True) -> None:
     """Run pg_dump or pg_restore on the store; what it prints is not repeated (it may name rows)."""
-    command = [_tool(tool), *args, *(["--dbname", app_state.state_url()] if target else [])]
-    run = subprocess.run(command, capture_output=True, text=True, timeout=3600, check=False)
+    env = dict(os.environ)
+    command = [_tool(tool), *args]
+    if target:  # the password goes in the environment (its owner's to read), never on the command line (everyone's)
+        from psycopg.conninfo import conninfo_to_dict, make_conninfo
+
+        parts = conninfo_to_dict(app_state.state_url())
+        if parts.get("password"):
+            env["PGPASSWORD"] = str(parts.pop("password"))
+        command += ["--dbname", make_conninfo(**parts)]
+    run = subprocess.run(command, capture_output=True, text=True, timeout=3600, check=False, env=env)
     if run.returncode != 0:
         raise NotABackup(f"{tool} failed (exit {run.returncode})")
