@@ -94,7 +94,8 @@ if arrivals is not None:
 published = publishing.latest()
 if published is not None:
     st.caption(
-        f"The latest database was published to {published.servers} other server(s) at {escape_markdown(published.at)} UTC "
+        f"The latest database was published to {published.reached} of {published.servers} other server(s) at "
+        f"{escape_markdown(published.at)} UTC "
         "(settings [servers] publish_to)."
     )
     for problem in published.failed:

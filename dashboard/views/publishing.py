@@ -13,7 +13,8 @@ from dashboard.store import db
 @dataclass
 class Published:
     at: str  # UTC, as the loader stamped it
-    servers: int
+    servers: int  # named in settings
+    reached: int
     failed: list[str]  # plain sentences: which server's file was left as it was, and why
 
 
@@ -28,8 +29,9 @@ def latest() -> Published | None:
     failed = [
         f"The database was not copied to {r.get('target')} ({r.get('problem') or 'failed'}): that server shows "
         "the data loaded before. Check the path is mounted and writable, then load again or run "
-        "`python -m etl rebuild`."
+        "python -m etl rebuild."
         for r in records
         if isinstance(r, dict) and not r.get("ok")
     ]
-    return Published(str(max(str(r.get("at", "")) for r in records if isinstance(r, dict))), len(records), failed)
+    at = max(str(r.get("at", "")) for r in records if isinstance(r, dict))
+    return Published(at, len(records), len(records) - len(failed), failed)
