@@ -93,9 +93,9 @@ def cmd_demo(args) -> int:
 
 def cmd_rebuild(args) -> int:
     from clinical.build import CatalogueRefused
+    from etl.database import NotLatest
     from etl.files import FileProblem
     from etl.load import rebuild
-    from etl.publish import NotLatest
 
     try:
         notes = rebuild(args.db, instruments=args.instruments)
@@ -109,8 +109,8 @@ def cmd_rebuild(args) -> int:
 
 
 def cmd_refresh(args) -> int:
+    from etl.database import NotLatest
     from etl.load import refresh
-    from etl.publish import NotLatest
 
     if not Path(args.db).exists():
         print(f"error: {args.db}: no database to refresh", file=sys.stderr)

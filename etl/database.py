@@ -18,7 +18,7 @@ from string import Template
 
 import duckdb
 
-from etl.publish import NotLatest, behind, publish
+from etl.publish import publish
 
 SQL = Path(__file__).with_name("sql")
 
@@ -146,3 +146,29 @@ def loaded_files(db: Path) -> dict[str, tuple[int, str]]:
             return {}
         rows = con.execute("SELECT sha256, load_id, strftime(loaded_at, '%Y-%m-%d %H:%M') FROM loads").fetchall()
     return {sha: (load_id, at) for sha, load_id, at in rows}
+
+
+class NotLatest(Exception):
+    """Another server's database holds loads this one lacks; the message says which and what to do."""
+
+
+def behind(db: str | os.PathLike, targets: list[str] | tuple[str, ...]) -> str | None:
+    """Why `db` must not be loaded and published now: a server's file (etl/publish.py) holds loads it
+    lacks; None when none does."""
+    db = Path(db).resolve()
+    ours = loaded_files(db).keys()
+    for name in targets:
+        target = Path(name).expanduser().resolve()
+        if target == db or not target.is_file():
+            continue
+        try:
+            missing = len(loaded_files(target).keys() - ours)
+        except duckdb.Error:  # being replaced, or not a database: the next copy replaces it
+            continue
+        if missing:
+            return (
+                f"the database at {target} holds {missing} load(s) that {db.name} here lacks (another server "
+                f"loaded since this copy was made, or a copy to this server failed): copy that file over {db} "
+                "and load again"
+            )
+    return None

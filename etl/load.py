@@ -20,10 +20,9 @@ from clinical.catalogue import alias_rows, load_catalogue, token
 from clinical.rows import insert_rows
 from clinical.settings import load_settings
 from etl import derive, profiles, raw_store
-from etl.database import loaded_files, now, set_variables, sql, working_copy, writer_lock
+from etl.database import NotLatest, loaded_files, now, set_variables, sql, working_copy, writer_lock
 from etl.files import FileProblem, discover, open_export
 from etl.load_file import FileResult, Prepared, load_one, prepare, unreadable
-from etl.publish import NotLatest
 from etl.readers import fhir_reader
 from etl.vocabulary import allowed, teds_labels, value_rows
 

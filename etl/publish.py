@@ -19,45 +19,11 @@ import sys
 import time
 from pathlib import Path
 
-import duckdb
-
 STALE_PART_SECONDS = 3600  # a temporary copy this old is a killed loader's: removed at the next publish
-
-
-class NotLatest(Exception):
-    """Another server's database holds loads this one lacks; the message says which and what to do."""
 
 
 def status_path(db: Path) -> Path:
     return db.parent / f".{db.name}.published.json"
-
-
-def _loads(path: Path) -> set[str]:
-    with duckdb.connect(str(path), read_only=True) as con:
-        if not con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'loads'").fetchone()[0]:
-            return set()
-        return {sha for (sha,) in con.execute("SELECT sha256 FROM loads").fetchall()}
-
-
-def behind(db: str | os.PathLike, targets: list[str] | tuple[str, ...]) -> str | None:
-    """Why `db` must not be loaded and published now: a server's file holds loads it lacks; None when none does."""
-    db = Path(db).resolve()
-    ours = _loads(db) if db.exists() else set()
-    for name in targets:
-        target = Path(name).expanduser().resolve()
-        if target == db or not target.is_file():
-            continue
-        try:
-            missing = len(_loads(target) - ours)
-        except duckdb.Error:  # being replaced, or not a database: the next copy replaces it
-            continue
-        if missing:
-            return (
-                f"the database at {target} holds {missing} load(s) that {db.name} here lacks (another server "
-                f"loaded since this copy was made, or a copy to this server failed): copy that file over {db} "
-                "and load again"
-            )
-    return None
 
 
 def _sweep(target: Path) -> None:

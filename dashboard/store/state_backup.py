@@ -109,7 +109,7 @@ def counts(path: str | os.PathLike | None = None) -> dict[str, int]:
                     "WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY table_name"
                 )
             ]
-            return {t: con.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables}
+            return _rows_per_table(con, tables)
     source = Path(path) if path else app_state.state_path()
     try:
         with closing(sqlite3.connect(f"file:{source}?mode=ro", uri=True)) as con:
@@ -119,11 +119,15 @@ def counts(path: str | os.PathLike | None = None) -> dict[str, int]:
                     "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
                 )
             ]
-            return {t: con.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables}
+            return _rows_per_table(con, tables)
     except sqlite3.DatabaseError as e:
         raise NotABackup(
             f"{source.name}: not an SQLite store ({type(e).__name__}); a PostgreSQL backup is counted once restored"
         ) from None
+
+
+def _rows_per_table(con, tables: list[str]) -> dict[str, int]:
+    return {t: con.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables}
 
 
 def restore(source: str | os.PathLike) -> dict[str, int]:
