@@ -129,7 +129,9 @@ def test_the_data_page_stays_responsive_while_an_upload_job_loads(tmp_path, monk
     database = tmp_path / "iop.duckdb"
     load_files(database, write(tmp_path, "a.csv", ATTENDANCE_HEADER + "P1,2025-03-03,group,attended,180,T,C\n"))
     monkeypatch.setenv("IOP_DB", str(database))
-    monkeypatch.setenv("IOP_ETL_HOLD_BEFORE_SWAP", "3")  # the loader waits 3 s before its swap
+    # the loader waits 20 s before its swap: long enough that a second session on a busy two-core CI machine
+    # (three test workers and browsers) finishes inside it; how fast pages are is measured in make bench
+    monkeypatch.setenv("IOP_ETL_HOLD_BEFORE_SWAP", "20")
     more = ATTENDANCE_HEADER + "".join(f"P{i},2025-03-0{1 + i % 5},group,attended,180,T,C\n" for i in range(2, 400))
 
     def second_session() -> float:
@@ -141,12 +143,12 @@ def test_the_data_page_stays_responsive_while_an_upload_job_loads(tmp_path, monk
         assert not other.exception and other.title[0].value
         return time.monotonic() - started
 
-    baseline = second_session()  # as on a server that has run its pages before
+    second_session()  # as on a server that has run its pages before
     admin = app("admin", user="admin@example.org")
     admin.run()
     admin.switch_page("pages/data.py").run()
     took = _upload(admin, "more.csv", more.encode())
-    assert took < 5  # the page queued the job and returned: no load in it
+    assert took < 15  # the page queued the job and returned: a load in it would hold 20 s before its swap
     [job] = load_jobs.recent("admin@example.org")
     assert any(line.startswith("**Queued** · 1 file: more.csv · queued ") for line in _markdown(admin))
     assert admin.file_uploader[0].value in (None, [])  # a fresh uploader: the files are on their way
@@ -154,10 +156,10 @@ def test_the_data_page_stays_responsive_while_an_upload_job_loads(tmp_path, monk
     assert [stat.S_IMODE(f.stat().st_mode) for f in stored] == [0o600]  # private while it waits
     _wait(job.job_id, "running")
 
-    # meanwhile a second session's page runs, and finishes while the job is still loading
+    # meanwhile a second session's page runs, and finishes while the job is still loading: had it waited
+    # for the load (a lock, a shared connection), the job would be done by now
     elapsed = second_session()
-    assert load_jobs.get(job.job_id).status == "running", "the second session waited for the load"
-    assert elapsed < max(3.0, 2 * baseline), (elapsed, baseline)
+    assert load_jobs.get(job.job_id).status == "running", f"the second session waited for the load ({elapsed:.1f} s)"
     admin.run()  # the uploader's own page follows the job
     assert any(line.startswith("**Loading** · 1 file: more.csv · loading for ") for line in _markdown(admin))
 
