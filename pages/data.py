@@ -55,6 +55,8 @@ def upload_jobs() -> None:
                 st.progress(job.fraction, text=escape_markdown(job.step))
             elif job.step:
                 st.caption(escape_markdown(job.step))
+            if job.warning:
+                st.warning(escape_markdown(job.warning), icon=":material/sync_problem:")
             if job.results and i == 0:
                 load_results(job.results)
             elif job.results:

@@ -15,9 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ATTENDANCE_HEADER, ROOT, load_files, rows, write
+from conftest import ATTENDANCE_HEADER, ROOT, app, load_files, rows, shown, write
 from dashboard.commands import load_worker
 from dashboard.store import app_state, audit, load_jobs, upload_files, worker_lock
+from dashboard.ui.markdown import escape_markdown
 from dashboard.views import loads
 
 ATTENDANCE = ATTENDANCE_HEADER + (
@@ -109,8 +110,8 @@ def test_the_worker_loads_a_job_with_the_real_loader_audits_it_and_deletes_the_f
             "duplicate": 0,
         }
     ]
-    [shown] = loads.uploads("admin@example.org")
-    assert (shown.state, shown.results[0].counts["loaded"]) == ("Loaded", 2)
+    [upload] = loads.uploads("admin@example.org")
+    assert (upload.state, upload.results[0].counts["loaded"]) == ("Loaded", 2)
     assert loads.uploads("someone.else@example.org") == []  # each administrator sees their own
 
 
@@ -144,6 +145,51 @@ def test_a_loader_that_stops_fails_the_job_and_still_deletes_the_files(tmp_path,
     assert not folder.exists()
     assert [(e["file"], e["status"]) for e in load_events()] == [("a.csv", "failed"), ("b.csv", "failed")]
     assert loads.uploads("admin@example.org")[0].state == "Failed"
+
+
+SAVES_THEN_DIES = textwrap.dedent("""
+    import subprocess, sys
+    # the real loader, whose report is lost: as when a loader is stopped after its swap (copying the
+    # database to the other servers, say)
+    run = subprocess.run([sys.executable, "-m", "etl", "load", *sys.argv[1:]], capture_output=True, text=True)
+    if "--help" in sys.argv:
+        print(run.stdout)
+        sys.exit(0)
+    sys.exit(9)
+""")
+
+
+def test_a_loader_stopped_after_it_saved_says_what_the_database_holds(tmp_path, database, monkeypatch):
+    fake = write(tmp_path, "saves_then_dies.py", SAVES_THEN_DIES)
+    monkeypatch.setattr(load_worker, "LOADER", (sys.executable, str(fake)))
+    load_worker.progress_option.cache_clear()
+    files = [("attendance.csv", ATTENDANCE.encode()), ("scan.csv", b"\x00\x01\x02 not an export")]
+    job_id = load_jobs.queue(files, None, "admin@example.org", "admin", database)
+    load_worker.run(idle=0)
+    job = load_jobs.get(job_id)
+    [counts] = rows(
+        database, "SELECT rows_read, rows_loaded, rows_rejected FROM loads WHERE file_name = 'attendance.csv'"
+    )
+    assert counts == (3, 2, 1)  # its one load: three rows read, "came" is no attendance status
+    assert job.status == "done"
+    assert job.message.startswith(
+        "the loader stopped (exit 9) after it had saved 1 of 2 file(s) in the database: those are loaded. "
+    )
+    assert job.message.endswith(f"python -m etl rebuild --db {database} finishes both.")
+    saved, lost = job.result
+    assert (saved["file"], saved["kind"], saved["status"]) == ("attendance.csv", "attendance", "loaded")
+    assert (saved["read"], saved["loaded"], saved["rejected"]) == counts  # as the database records it
+    assert (lost["file"], lost["status"]) == ("scan.csv", "failed")
+    assert lost["message"] == "scan.csv: the loader stopped (exit 9); this file was not loaded"
+    assert [(e["file"], e["status"]) for e in load_events()] == [("attendance.csv", "loaded"), ("scan.csv", "failed")]
+    [upload] = loads.uploads("admin@example.org")
+    assert upload.state == "Finished" and upload.warning == job.message  # not "Failed", not "nothing was loaded"
+    page = app("admin", user="admin@example.org")
+    page.run()
+    page.switch_page("pages/data.py").run()
+    # as typed: a database path's _ never turn into italics
+    assert [w.value for w in page.warning] == [escape_markdown(job.message)] and "\\_" in page.warning[0].value
+    assert [shown(e.value) for e in page.error] == [lost["message"]]
 
 
 FAKE_LOADER = textwrap.dedent("""
@@ -277,12 +323,12 @@ def test_a_job_left_running_by_a_killed_worker_fails_when_the_next_worker_starts
     assert load_worker.run(idle=0) == 0
     assert left_by_the_load() == []  # removed when the next worker starts, not at the next load
     job = load_jobs.get(job_id)
-    assert (job.status, job.message) == ("failed", load_jobs.INTERRUPTED)
+    assert (job.status, job.message) == ("failed", f"{load_jobs.INTERRUPTED}; nothing was loaded from this upload")
     assert not folder.exists()
     assert [(e["file"], e["status"]) for e in load_events()] == [("more.csv", "failed")]
     assert rows(database, "SELECT count(*) FROM loads") == before  # nothing of it was loaded
-    [shown] = loads.uploads("admin@example.org")
-    assert shown.state == "Failed" and shown.results[0].message == f"more.csv: {load_jobs.INTERRUPTED}"
+    [upload] = loads.uploads("admin@example.org")
+    assert upload.state == "Failed" and upload.results[0].message == f"more.csv: {job.message}"
 
 
 def test_finished_jobs_older_than_the_keeping_period_are_dropped_when_another_ends(tmp_path, database):

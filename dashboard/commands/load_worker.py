@@ -24,7 +24,7 @@ import sys
 import time
 from pathlib import Path
 
-from dashboard.store import app_state, audit, load_jobs, upload_files, worker_lock
+from dashboard.store import app_state, audit, load_jobs, saved_loads, upload_files, worker_lock
 from dashboard.store.load_jobs import KINDS, ROOT, Job
 
 LOADER = (sys.executable, "-m", "etl", "load")
@@ -128,16 +128,36 @@ def run_job(job: Job, poll: float = POLL, timeout: float = TIMEOUT) -> tuple[str
         if time.monotonic() > deadline:
             loader.kill()
             loader.wait()
-            problem = (
-                f"the load took longer than {timeout / 60:g} minutes and was stopped; "
-                "nothing was loaded from this upload"
-            )
-            return "failed", failed_rows(job, problem), problem
+            return _stopped(job, paths, f"the load took longer than {timeout / 60:g} minutes and was stopped")
     rows = _results(out_path.read_text(encoding="utf-8", errors="replace"))
     if rows is None:  # the loader itself failed; its own output is not kept (it may name rows)
-        problem = f"the loader stopped (exit {code}); nothing was loaded from this upload"
-        return "failed", failed_rows(job, problem), problem
+        return _stopped(job, paths, f"the loader stopped (exit {code})")
     return "done", rows, None
+
+
+def _stopped(job: Job, paths: list[Path], why: str) -> tuple[str, list[dict], str]:
+    """A load that ended without its report. It may have stopped after its swap (while copying the
+    database to the other servers, say): the files the database records are loaded, and say so."""
+    try:
+        saved = saved_loads.of_files(job.db_path, paths)
+    except Exception as e:  # a database being replaced, or not one: say it is not known, not "nothing"
+        problem = f"{why}; whether it had saved this upload's files could not be read ({type(e).__name__}): see the loads below"
+        return "failed", failed_rows(job, problem), problem
+    if not saved:
+        problem = f"{why}; nothing was loaded from this upload"
+        return "failed", failed_rows(job, problem), problem
+    rows = [
+        {"file": p.name, "status": "loaded", "message": "", **saved[p], "reasons": [], "notes": [], "build_notes": []}
+        if p in saved
+        else {"file": p.name, "kind": None, "status": "failed", "message": f"{p.name}: {why}; this file was not loaded"}
+        for p in paths
+    ]
+    message = (
+        f"{why} after it had saved {len(saved)} of {len(paths)} file(s) in the database: those are loaded. What follows "
+        "a load may not have finished (copying the database to the other servers, the whole-history step): "
+        f"python -m etl rebuild --db {job.db_path} finishes both."
+    )
+    return "done", rows, message
 
 
 def _audit(job: Job, rows: list[dict]) -> None:
@@ -171,9 +191,13 @@ def recover() -> None:
     identified data that would otherwise wait for the next load)."""
     databases = set()
     for job in load_jobs.abandoned():
-        rows = failed_rows(job, load_jobs.INTERRUPTED)
+        if job.folder is not None and job.folder.is_dir():  # its files: the database says which it saved
+            status, rows, message = _stopped(job, upload_files.stored_files(job.folder), load_jobs.INTERRUPTED)
+        else:
+            message = f"{load_jobs.INTERRUPTED}; check the load history and load the files again if they are not there"
+            status, rows = "failed", failed_rows(job, message)
         _audit(job, rows)
-        load_jobs.finish(job, "failed", rows, load_jobs.INTERRUPTED)
+        load_jobs.finish(job, status, rows, message)
         databases.add(job.db_path)
     load_jobs.sweep()
     for db in sorted(databases):

@@ -39,10 +39,7 @@ ACTIVE = ("queued", "running")
 ORPHAN_AGE = 3600  # seconds before a folder no job names is swept (a page may be writing it)
 KEEP_FINISHED_DAYS = 90  # a finished job's record (the page's view of an upload) is then dropped;
 # what was loaded stays in the database's load history, rejects and audit
-INTERRUPTED = (
-    "the load was interrupted (the loader worker stopped before it finished); "
-    "check the load history and load the files again if they are not there"
-)
+INTERRUPTED = "the load was interrupted (the loader worker stopped before it finished)"
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS load_jobs (

@@ -73,6 +73,7 @@ class Upload:
     step: str = ""  # the loader's last progress line
     fraction: float | None = None
     results: list[LoadResult] = field(default_factory=list)
+    warning: str = ""  # a load stopped after it had saved: what may not have finished
 
     @property
     def active(self) -> bool:
@@ -114,7 +115,13 @@ def _upload(job: load_jobs.Job, now: dt.datetime) -> Upload:
         failed = sum(r.status == "failed" for r in results)
         state = "Loaded" if loaded == len(results) else "Not loaded" if failed == len(results) else "Finished"
         return Upload(
-            job.job_id, job.status, job.files, state, f"{files} · finished {finished} in {took}", results=results
+            job.job_id,
+            job.status,
+            job.files,
+            state,
+            f"{files} · finished {finished} in {took}",
+            results=results,
+            warning=job.message or "",
         )
     return Upload(
         job.job_id, job.status, job.files, "Failed", f"{files} · stopped {finished} after {took}", results=results
