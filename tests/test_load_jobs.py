@@ -183,12 +183,13 @@ def test_a_loader_stopped_after_it_saved_says_what_the_database_holds(tmp_path, 
     assert lost["message"] == "scan.csv: the loader stopped (exit 9); this file was not loaded"
     assert [(e["file"], e["status"]) for e in load_events()] == [("attendance.csv", "loaded"), ("scan.csv", "failed")]
     [upload] = loads.uploads("admin@example.org")
-    assert upload.state == "Finished" and upload.warning == job.message  # not "Failed", not "nothing was loaded"
+    # not "Failed", and not "nothing was loaded"; the warning stands alone, so it starts as a sentence
+    assert upload.state == "Finished" and upload.warning == "T" + job.message[1:]
     page = app("admin", user="admin@example.org")
     page.run()
     page.switch_page("pages/data.py").run()
     # as typed: a database path's _ never turn into italics
-    assert [w.value for w in page.warning] == [escape_markdown(job.message)] and "\\_" in page.warning[0].value
+    assert [w.value for w in page.warning] == [escape_markdown(upload.warning)] and "\\_" in page.warning[0].value
     assert [shown(e.value) for e in page.error] == [lost["message"]]
 
 

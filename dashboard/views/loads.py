@@ -121,7 +121,7 @@ def _upload(job: load_jobs.Job, now: dt.datetime) -> Upload:
             state,
             f"{files} · finished {finished} in {took}",
             results=results,
-            warning=job.message or "",
+            warning=(job.message or "")[:1].upper() + (job.message or "")[1:],  # stands alone: a sentence
         )
     return Upload(
         job.job_id, job.status, job.files, "Failed", f"{files} · stopped {finished} after {took}", results=results
