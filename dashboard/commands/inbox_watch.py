@@ -39,7 +39,6 @@ LOADING, PROCESSED, FAILED = ".loading", "processed", "failed"
 MARKER = ".done"
 NEVER_TAKEN = (MARKER, ".part", ".partial", ".tmp", ".temp", ".filepart", ".crdownload", ".result.json", ".swp")
 STAMP = "%Y%m%dT%H%M%SZ"
-COUNTS = ("read", "loaded", "updated", "rejected", "duplicate")
 
 
 @dataclass
@@ -148,7 +147,7 @@ def _keep(folder: Path, arrival: int, held: Path, status: str, rows: list[dict],
     kept = where / held.name
     with contextlib.suppress(FileNotFoundError):
         os.replace(held, kept)
-    summary = {k: sum(int(r.get(k) or 0) for r in rows) for k in COUNTS}
+    summary = {k: sum(int(r.get(k) or 0) for r in rows) for k in load_jobs.COUNTS}
     if message:
         summary["message"] = message
     result = kept.with_name(kept.name + ".result.json")

@@ -25,13 +25,12 @@ import time
 from pathlib import Path
 
 from dashboard.store import app_state, audit, load_jobs, saved_loads, upload_files, worker_lock
-from dashboard.store.load_jobs import KINDS, ROOT, Job
+from dashboard.store.load_jobs import COUNTS, KINDS, ROOT, Job
 
 LOADER = (sys.executable, "-m", "etl", "load")
 IDLE = float(os.environ.get("IOP_LOAD_WORKER_IDLE", "60"))
 TIMEOUT = float(os.environ.get("IOP_LOAD_TIMEOUT", "3600"))  # seconds a load may take before it is stopped
 POLL = 0.5
-COUNTS = ("read", "loaded", "updated", "rejected", "duplicate")
 NOTES_KEPT = 50
 LOADS_LOCK = 7_270_002  # app_state.one_at_a_time key: one load at a time among servers sharing a store
 

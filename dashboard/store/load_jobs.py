@@ -36,6 +36,8 @@ ROOT = Path(__file__).resolve().parents[2]
 # the loader's kinds (etl/vocabulary.py KINDS; the dashboard never imports the loader: a test keeps them equal)
 KINDS = ("attendance", "measures", "roster", "authorizations", "diagnoses")
 ACTIVE = ("queued", "running")
+# the counts a result row gives for each file, as `python -m etl load --json` reports them
+COUNTS = ("read", "loaded", "updated", "rejected", "duplicate")
 ORPHAN_AGE = 3600  # seconds before a folder no job names is swept (a page may be writing it)
 KEEP_FINISHED_DAYS = 90  # a finished job's record (the page's view of an upload) is then dropped;
 # what was loaded stays in the database's load history, rejects and audit

@@ -9,8 +9,9 @@ from pathlib import Path
 
 import duckdb
 
+from dashboard.store.load_jobs import COUNTS
+
 SQL = Path(__file__).parent / "queries" / "data" / "loads_of_files.sql"
-COUNTS = ("read", "loaded", "updated", "rejected", "duplicate")
 
 
 def of_files(db: str | Path, files: list[Path]) -> dict[Path, dict]:

@@ -14,10 +14,9 @@ from pathlib import Path
 import pandas as pd
 
 from dashboard.store import db, load_jobs, worker_lock
-from dashboard.store.load_jobs import KINDS
+from dashboard.store.load_jobs import COUNTS, KINDS
 
 POLL_SECONDS = 2  # how often the page looks at a job that is waiting or loading
-COUNTS = ("read", "loaded", "updated", "rejected", "duplicate")
 
 
 @dataclass
